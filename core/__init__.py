@@ -1,0 +1,3 @@
+"""Qayd's headless engine: invoicing, ZATCA, audit, privacy and sync, with no UI."""
+
+__version__ = "0.1.0"

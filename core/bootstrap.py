@@ -1,0 +1,95 @@
+"""Composition root: from validated settings to an open company with its keys, clock and actor."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.audit.signing import DEVICE_KEY_SECRET, DeviceKey
+from core.clock import Clock, system_clock
+from core.config import Settings
+from core.errors import AlreadyExistsError
+from core.secrets.master import MasterKeySource
+from core.secrets.store import SecretStore
+from core.store.database import open_database
+from core.store.models import Device, StaffUser
+from core.uow import Context
+
+
+@dataclass(frozen=True)
+class CompanyPaths:
+    db: Path
+    head: Path
+
+
+def company_paths(data_dir: Path, company: str) -> CompanyPaths:
+    db = data_dir / "companies" / f"{company}.sqlite"
+    return CompanyPaths(db=db, head=db.with_name(f"{company}.audit-head.json"))
+
+
+def list_companies(data_dir: Path) -> list[str]:
+    return sorted(p.stem for p in (data_dir / "companies").glob("*.sqlite"))
+
+
+def open_company(settings: Settings, *, create: bool = False, clock: Clock = system_clock,
+                 environ: Mapping[str, str] | None = None, username: str | None = None) -> Context:
+    """Open the configured company (creating its store, device key and first audit entry when `create`)."""
+    paths = company_paths(settings.data_dir, settings.company)
+    if create and paths.db.exists():
+        raise AlreadyExistsError(
+            f"Company '{settings.company}' already exists in {paths.db.parent}.",
+            fix="Pick another name with --company, or open it without `init`.",
+        )
+    source = MasterKeySource(settings.secrets.master_key_source, settings.data_dir,
+                             settings.secrets.master_key_file, environ)
+    master = source.load(create=create)
+    db = open_database(paths.db, create=create)
+    with db.reader() as session:
+        device = session.scalars(select(Device).where(Device.is_local.is_(True))).one_or_none()
+        key = DeviceKey.from_bytes(SecretStore(session, master, uuid.UUID(int=0)).get(DEVICE_KEY_SECRET)) \
+            if device is not None else DeviceKey.generate()
+        device_id = device.id if device is not None else uuid.uuid4()
+    ctx = Context(db=db, device_id=device_id, clock=clock, master_key=master, device_key=key, head_file=paths.head,
+                  checkpoint_every=settings.audit.checkpoint_every)
+    if device is None:
+        _register_device(ctx, key)
+    ctx.actor = _actor(ctx, username or _os_user())
+    return ctx
+
+
+def _register_device(ctx: Context, key: DeviceKey) -> None:
+    with ctx.uow() as uow:
+        now = uow.now()
+        uow.session.add(Device(id=ctx.device_id, is_local=True, name=socket.gethostname()[:200],
+                               public_key=key.public_bytes(), created_at=now))
+        uow.secrets.set(DEVICE_KEY_SECRET, key.private_bytes(), now=now)
+        uow.audit.append("device.registered", f"device:{ctx.device_id}",
+                         {"public_key": key.public_bytes().hex()})
+        uow.commit()
+
+
+def _actor(ctx: Context, username: str) -> str:
+    """The acting staff user's id (audit entries name ids, never people), registering the user once."""
+    with ctx.uow() as uow:
+        user = uow.session.scalars(select(StaffUser).where(StaffUser.username == username)).one_or_none()
+        if user is None:
+            now = uow.now()
+            user = StaffUser(id=uuid.uuid4(), username=username, display_name=username, created_at=now,
+                             updated_at=now, device_id=ctx.device_id)
+            uow.session.add(user)
+            uow.audit.append("user.registered", f"user:{user.id}", personal={"username": username})
+            uow.commit()
+        return f"user:{user.id}"
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,228 @@
+"""Invoicing domain values: company, customers, products and invoice drafts, all immutable, money in Decimal."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class DocumentKind(StrEnum):
+    """Standard (B2B, cleared) or simplified (B2C, reported) — KSA-2 positions 1-2."""
+
+    STANDARD = "standard"
+    SIMPLIFIED = "simplified"
+
+
+class DocumentType(StrEnum):
+    """Invoice, credit note or debit note, with their UNTDID 1001 codes (BT-3)."""
+
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    DEBIT_NOTE = "debit_note"
+
+    @property
+    def code(self) -> str:
+        return {"invoice": "388", "credit_note": "381", "debit_note": "383"}[self.value]
+
+    @property
+    def is_note(self) -> bool:
+        return self is not DocumentType.INVOICE
+
+
+class VatCategory(StrEnum):
+    """UNCL 5305 subset that ZATCA accepts (BR-KSA-18)."""
+
+    STANDARD = "S"
+    ZERO = "Z"
+    EXEMPT = "E"
+    OUT_OF_SCOPE = "O"
+
+
+class CustomerKind(StrEnum):
+    BUSINESS = "business"
+    INDIVIDUAL = "individual"
+
+
+class IdScheme(StrEnum):
+    """Buyer identification schemes ZATCA accepts besides the VAT number (BR-KSA-14/81)."""
+
+    CRN = "CRN"  # commercial registration number
+    MOM = "MOM"  # Momra licence
+    MLS = "MLS"  # MHRSD licence
+    N700 = "700"  # 700 number
+    SAG = "SAG"  # MISA licence
+    NAT = "NAT"  # national id
+    GCC = "GCC"  # GCC id
+    IQA = "IQA"  # Iqama
+    PAS = "PAS"  # passport
+    OTH = "OTH"  # other
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A national address; Saudi ones need street, 4-digit building number, district, city, 5-digit postal code."""
+
+    street: str
+    building_number: str
+    district: str
+    city: str
+    postal_code: str
+    country: str = "SA"  # ISO 3166-1 alpha-2
+    additional_number: str = ""  # the 4-digit additional number of the Saudi national address
+    province: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyProfile:
+    """The seller: the company that owns this store."""
+
+    legal_name_ar: str
+    legal_name_en: str
+    vat_number: str
+    commercial_registration: str
+    address: Address
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """The buyer as it appears on one document (a snapshot, so later edits to the customer do not change it)."""
+
+    name: str
+    kind: CustomerKind = CustomerKind.BUSINESS
+    vat_number: str = ""
+    id_scheme: IdScheme | None = None
+    id_value: str = ""
+    address: Address | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    name: str
+    kind: CustomerKind = CustomerKind.BUSINESS
+    name_ar: str = ""
+    vat_number: str = ""
+    id_scheme: IdScheme | None = None
+    id_value: str = ""
+    address: Address | None = None
+    email: str = ""
+    phone: str = ""
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def as_party(self) -> Party:
+        return Party(
+            name=self.name,
+            kind=self.kind,
+            vat_number=self.vat_number,
+            id_scheme=self.id_scheme,
+            id_value=self.id_value,
+            address=self.address,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    name: str
+    unit_price: Decimal
+    vat_category: VatCategory = VatCategory.STANDARD
+    vat_rate: Decimal = Decimal("15")
+    name_ar: str = ""
+    sku: str = ""
+    unit_code: str = "PCE"  # UN/ECE rec. 20
+    exemption_reason_code: str = ""
+    exemption_reason: str = ""
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One line: quantity × unit price − discount, taxed in one VAT category at one rate."""
+
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_category: VatCategory
+    vat_rate: Decimal
+    discount: Decimal = Decimal("0")  # line-level allowance amount (BT-136), in the document currency
+    exemption_reason_code: str = ""  # VATEX-SA-* (BT-121), required for Z, E and O
+    exemption_reason: str = ""  # BT-120
+    unit_code: str = "PCE"
+    product_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllowanceCharge:
+    """A document-level allowance (discount, BG-20) or charge (BG-21), taxed in one category."""
+
+    amount: Decimal
+    vat_category: VatCategory
+    vat_rate: Decimal
+    reason: str = ""
+    reason_code: str = ""  # UNCL 5189 for allowances, UNCL 7161 for charges
+    is_charge: bool = False
+    exemption_reason_code: str = ""
+    exemption_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDraft:
+    """A document being prepared; it becomes immutable once issued."""
+
+    kind: DocumentKind
+    type: DocumentType
+    number: str
+    issue_datetime: datetime  # timezone-aware
+    lines: tuple[InvoiceLine, ...]
+    currency: str = "SAR"  # ISO 4217
+    exchange_rate: Decimal | None = None  # SAR per unit of `currency`; required when currency is not SAR
+    supply_date: date | None = None  # BT-72
+    supply_end_date: date | None = None  # KSA-24
+    buyer: Party | None = None
+    customer_id: uuid.UUID | None = None
+    allowances: tuple[AllowanceCharge, ...] = ()  # allowances and charges, told apart by is_charge
+    payment_means: str = ""  # UNCL 4461 code: 10 cash, 30 credit, 42 bank account, 48 card, 1 not defined
+    billing_reference: str = ""  # the original invoice number, for credit and debit notes (BT-25)
+    reason: str = ""  # why a note was issued (KSA-10)
+    note: str = ""
+    prepaid_amount: Decimal = Decimal("0")  # BT-113
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, slots=True)
+class LineTotals:
+    net: Decimal  # BT-131, line extension amount
+    vat: Decimal  # KSA-11
+    gross: Decimal  # KSA-12, net + vat
+
+
+@dataclass(frozen=True, slots=True)
+class VatBreakdown:
+    """One VAT subtotal (BG-23)."""
+
+    category: VatCategory
+    rate: Decimal
+    taxable_amount: Decimal  # BT-116
+    tax_amount: Decimal  # BT-117
+    exemption_reason_code: str = ""
+    exemption_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Document totals (BG-22), rounded as ZATCA's BR-CO and BR-KSA rules check them."""
+
+    lines: tuple[LineTotals, ...]
+    breakdown: tuple[VatBreakdown, ...]
+    line_extension: Decimal  # BT-106
+    allowance_total: Decimal  # BT-107
+    charge_total: Decimal  # BT-108
+    tax_exclusive: Decimal  # BT-109
+    tax_total: Decimal  # BT-110, in the document currency
+    tax_total_sar: Decimal  # BT-111, in SAR
+    tax_inclusive: Decimal  # BT-112
+    prepaid: Decimal  # BT-113
+    rounding: Decimal  # BT-114
+    payable: Decimal  # BT-115

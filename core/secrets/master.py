@@ -1,0 +1,108 @@
+"""The install's master key: from the OS keyring by default, or from a source the user names explicitly."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import stat
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+from keyring.errors import KeyringError, NoKeyringError
+
+from core.errors import SecretStoreError
+from core.secrets.crypto import new_key
+
+SERVICE = "qayd"
+KEY_LEN = 32
+
+NO_KEYRING_FIX = (
+    "Unlock or install an OS keyring (GNOME Keyring or KWallet on Linux, Keychain on macOS, Credential "
+    "Manager on Windows), or choose another source explicitly: QAYD_MASTER_KEY_SOURCE=file keeps the key in "
+    "a file only you can read; QAYD_MASTER_KEY_SOURCE=env reads a base64 32-byte key from QAYD_MASTER_KEY."
+)
+
+
+def install_id(data_dir: Path) -> str:
+    """The install's id, kept in the data folder so the keyring entry survives moving the folder."""
+    marker = data_dir / "install.json"
+    if marker.exists():
+        return str(json.loads(marker.read_text("utf-8"))["install_id"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ident = str(uuid.uuid4())
+    marker.write_text(json.dumps({"install_id": ident}), "utf-8")
+    return ident
+
+
+@dataclass(frozen=True)
+class MasterKeySource:
+    """Where the master key lives; `load(create=True)` makes one on first use."""
+
+    kind: str  # keyring | env | file
+    data_dir: Path
+    key_file: Path | None = None
+    environ: Mapping[str, str] | None = None
+
+    def load(self, *, create: bool = False, version: int = 1) -> bytes:
+        loader = {"keyring": self._from_keyring, "env": self._from_env, "file": self._from_file}[self.kind]
+        return loader(create, version)
+
+    def _from_keyring(self, create: bool, version: int) -> bytes:
+        username = f"master-key:{install_id(self.data_dir)}:v{version}"
+        try:
+            stored = keyring.get_password(SERVICE, username)
+            if stored is None and create:
+                stored = base64.b64encode(new_key()).decode()
+                keyring.set_password(SERVICE, username, stored)
+        except NoKeyringError:
+            raise SecretStoreError("No OS keyring is available to hold Qayd's master key.", fix=NO_KEYRING_FIX) from None
+        except KeyringError as exc:
+            raise SecretStoreError(
+                f"The OS keyring refused access to Qayd's master key ({type(exc).__name__}).", fix=NO_KEYRING_FIX
+            ) from None
+        if stored is None:
+            raise SecretStoreError(
+                "The OS keyring holds no master key for this install, so its secrets cannot be opened.",
+                fix="Restore the keyring entry 'qayd' from a backup, or point QAYD_MASTER_KEY_SOURCE at the key.",
+            )
+        return _decode(stored, "the keyring entry")
+
+    def _from_env(self, create: bool, version: int) -> bytes:
+        value = (self.environ if self.environ is not None else os.environ).get("QAYD_MASTER_KEY")
+        if not value:
+            raise SecretStoreError(
+                "QAYD_MASTER_KEY_SOURCE is 'env' but QAYD_MASTER_KEY is not set.",
+                fix="Set QAYD_MASTER_KEY to a base64 32-byte key, e.g. from "
+                "`python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())'`.",
+            )
+        return _decode(value, "QAYD_MASTER_KEY")
+
+    def _from_file(self, create: bool, version: int) -> bytes:
+        path = self.key_file or self.data_dir / "master.key"
+        if not path.exists():
+            if not create:
+                raise SecretStoreError(f"The master key file {path} does not exist.", fix=NO_KEYRING_FIX)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(base64.b64encode(new_key()).decode())
+        if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            raise SecretStoreError(
+                f"The master key file {path} can be read by other users.", fix=f"Run `chmod 600 {path}`."
+            )
+        return _decode(path.read_text("ascii").strip(), f"the key file {path}")
+
+
+def _decode(value: str, where: str) -> bytes:
+    try:
+        key = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != KEY_LEN:
+        raise SecretStoreError(f"The master key in {where} is not a base64-encoded 32-byte key.")
+    return key

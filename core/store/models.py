@@ -1,0 +1,228 @@
+"""SQLAlchemy mapped classes of the local store; the same logical schema serves the central PostgreSQL.
+
+Sync-ready from the start: keys are UUIDs made on the device, mutable rows carry `version` (optimistic
+locking) and `updated_at`, nothing is hard-deleted (`deleted_at` is the tombstone), and every row names
+the device that last wrote it. The audit tables are append-only and keyed by the device's sequence.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from core.store.types import AwareDateTime, Cents, DecimalText, IsoDate
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SyncedMixin:
+    """Columns every mutable, synchronised row has."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # optimistic locking: an UPDATE that finds another version raises StaleDataError
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Device(Base):
+    """This install (and, after sync, the others): its id and the public half of its signing key."""
+
+    __tablename__ = "device"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    is_local: Mapped[bool] = mapped_column(nullable=False, default=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # Ed25519, raw 32 bytes
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+
+
+class StaffUser(SyncedMixin, Base):
+    """A person who acts in Qayd; audit entries name the user's id, never the name."""
+
+    __tablename__ = "staff_user"
+    username: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+
+class Company(SyncedMixin, Base):
+    __tablename__ = "company"
+    legal_name_ar: Mapped[str] = mapped_column(String(1000), nullable=False)
+    legal_name_en: Mapped[str] = mapped_column(String(1000), nullable=False)
+    vat_number: Mapped[str] = mapped_column(String(15), nullable=False)
+    commercial_registration: Mapped[str] = mapped_column(String(20), nullable=False)
+    street: Mapped[str] = mapped_column(String(1000), nullable=False)
+    building_number: Mapped[str] = mapped_column(String(10), nullable=False)
+    district: Mapped[str] = mapped_column(String(1000), nullable=False)
+    city: Mapped[str] = mapped_column(String(1000), nullable=False)
+    postal_code: Mapped[str] = mapped_column(String(10), nullable=False)
+    country: Mapped[str] = mapped_column(String(2), nullable=False, default="SA")
+    additional_number: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    province: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+
+class Customer(SyncedMixin, Base):
+    __tablename__ = "customer"
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    name: Mapped[str] = mapped_column(String(1000), nullable=False)
+    name_ar: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    vat_number: Mapped[str] = mapped_column(String(15), nullable=False, default="", index=True)
+    id_scheme: Mapped[str | None] = mapped_column(String(3))
+    id_value: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    address_json: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(String(320), nullable=False, default="")
+    phone: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+
+
+class Product(SyncedMixin, Base):
+    __tablename__ = "product"
+    name: Mapped[str] = mapped_column(String(1000), nullable=False)
+    name_ar: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    sku: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    unit_price: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    unit_code: Mapped[str] = mapped_column(String(10), nullable=False, default="PCE")
+    vat_category: Mapped[str] = mapped_column(String(1), nullable=False)
+    vat_rate: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    exemption_reason_code: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    exemption_reason: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+
+
+class Invoice(SyncedMixin, Base):
+    """A draft or issued document. Once `status` leaves 'draft', a trigger refuses any change."""
+
+    __tablename__ = "invoice"
+    number: Mapped[str] = mapped_column(String(127), nullable=False, unique=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft", index=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    type: Mapped[str] = mapped_column(String(20), nullable=False)
+    issue_datetime: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False, index=True)
+    supply_date: Mapped[date | None] = mapped_column(IsoDate)
+    supply_end_date: Mapped[date | None] = mapped_column(IsoDate)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    exchange_rate: Mapped[Decimal | None] = mapped_column(DecimalText)
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    buyer_json: Mapped[str | None] = mapped_column(Text)  # the buyer as on this document (personal data)
+    payment_means: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    billing_reference: Mapped[str] = mapped_column(String(127), nullable=False, default="")
+    reason: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    prepaid_amount: Mapped[Decimal] = mapped_column(DecimalText, nullable=False, default=Decimal("0"))
+    line_extension: Mapped[Decimal] = mapped_column(Cents, nullable=False)
+    tax_exclusive: Mapped[Decimal] = mapped_column(Cents, nullable=False)
+    tax_total: Mapped[Decimal] = mapped_column(Cents, nullable=False)
+    tax_total_sar: Mapped[Decimal] = mapped_column(Cents, nullable=False)
+    tax_inclusive: Mapped[Decimal] = mapped_column(Cents, nullable=False)
+    payable: Mapped[Decimal] = mapped_column(Cents, nullable=False)
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    allowances: Mapped[list[InvoiceAllowanceCharge]] = relationship(
+        order_by="InvoiceAllowanceCharge.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class InvoiceLine(Base):
+    """A line of one document; it lives and dies with its document (no own version)."""
+
+    __tablename__ = "invoice_line"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice.id"), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(String(1000), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    unit_price: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    discount: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    vat_category: Mapped[str] = mapped_column(String(1), nullable=False)
+    vat_rate: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    exemption_reason_code: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    exemption_reason: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    unit_code: Mapped[str] = mapped_column(String(10), nullable=False, default="PCE")
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("product.id"))
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    __table_args__ = (Index("ix_invoice_line_invoice", "invoice_id", "position", unique=True),)
+
+
+class InvoiceAllowanceCharge(Base):
+    __tablename__ = "invoice_allowance_charge"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice.id"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    is_charge: Mapped[bool] = mapped_column(nullable=False, default=False)
+    amount: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    reason: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    reason_code: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    vat_category: Mapped[str] = mapped_column(String(1), nullable=False)
+    vat_rate: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    exemption_reason_code: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    exemption_reason: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+
+
+class Setting(SyncedMixin, Base):
+    """Company-wide settings kept in the store (not the per-install config file)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    value_json: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class AuditEntry(Base):
+    """One link of this device's audit chain. Columns are plain text so verification streams fast."""
+
+    __tablename__ = "audit_entry"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40), nullable=False)  # ISO 8601 UTC, microseconds
+    actor: Mapped[str] = mapped_column(String(80), nullable=False)
+    device_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    action: Mapped[str] = mapped_column(String(80), nullable=False)
+    subject: Mapped[str] = mapped_column(String(120), nullable=False, index=True)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON; personal data encrypted
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AuditCheckpoint(Base):
+    """The chain head at some sequence, signed with the device key: makes a cut-off tail visible."""
+
+    __tablename__ = "audit_checkpoint"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[str] = mapped_column(String(40), nullable=False)
+    device_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    signature: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class SubjectKey(Base):
+    """A data subject's key for the personal data in audit payloads; erasure destroys it (crypto-shredding)."""
+
+    __tablename__ = "subject_key"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    subject: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # AES-GCM under the master key; NULL once destroyed
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    destroyed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+
+
+class Secret(Base):
+    """A secret value sealed with the master key (AES-GCM); `key_version` allows rotation."""
+
+    __tablename__ = "secret"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
