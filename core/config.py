@@ -1,0 +1,401 @@
+"""Settings from defaults, a TOML file, QAYD_* variables and CLI options, validated at start-up."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from functools import reduce
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, get_args
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from core.errors import ConfigError
+
+Language = Literal["en", "ar"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+KeySource = Literal["keyring", "env", "file"]
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+ZatcaEnvironment = Literal["sandbox", "simulation", "production"]
+
+MASTER_KEY_ENV = "QAYD_MASTER_KEY"
+CONFIG_ENV = "QAYD_CONFIG"
+# QAYD_* variables that are not settings: the key itself, the file path, and test switches.
+_NOT_SETTINGS_ENV = frozenset({MASTER_KEY_ENV, CONFIG_ENV})
+_INTERNAL_ENV_PREFIXES = ("QAYD_TEST_",)
+
+_COMPANY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+_URL_SCHEMES = ("postgresql", "postgresql+psycopg")
+_MASK = "***"
+_SECRET_NAME = re.compile(r"key|password|secret|token|passphrase", re.IGNORECASE)
+# These say where the master key lives, not what it is, so showing them leaks nothing.
+_NOT_SECRET_NAMES = frozenset({"secrets.master_key_source", "secrets.master_key_file"})
+# libpq also takes passwords as `password=...` in a URL query or a keyword/value DSN.
+_SECRET_PARAM = re.compile(r"(\b\w*(?:password|secret|token)\s*=\s*)('[^']*'|[^&\s]+)", re.IGNORECASE)
+
+
+def _one_of(literal: Any) -> str:
+    return "one of " + ", ".join(str(v) for v in get_args(literal))
+
+
+class _Field(NamedTuple):
+    env: str
+    valid: str  # completes "must be ..." in problem messages
+
+
+_FIELDS: dict[str, _Field] = {
+    "data_dir": _Field("QAYD_DATA_DIR", "a directory path (it need not exist yet)"),
+    "company": _Field("QAYD_COMPANY", "a slug: 1-63 of a-z 0-9 - _, starting with a letter or digit"),
+    "language": _Field("QAYD_LANGUAGE", _one_of(Language)),
+    "log_level": _Field("QAYD_LOG_LEVEL", _one_of(LogLevel) + " (any case)"),
+    "secrets.master_key_source": _Field("QAYD_MASTER_KEY_SOURCE", _one_of(KeySource)),
+    "secrets.master_key_file": _Field("QAYD_MASTER_KEY_FILE", "a file path"),
+    "audit.checkpoint_every": _Field("QAYD_AUDIT_CHECKPOINT_EVERY", "a whole number >= 1"),
+    "central.database_url": _Field("QAYD_CENTRAL_DATABASE_URL", "a postgresql[+psycopg]:// URL"),
+    "central.sslmode": _Field("QAYD_CENTRAL_SSLMODE", _one_of(SslMode)),
+    "zatca.environment": _Field("QAYD_ZATCA_ENVIRONMENT", _one_of(ZatcaEnvironment)),
+}
+_SECTIONS = {name.split(".")[0]: name for name in _FIELDS if "." in name}
+_ENV_TO_NAME = {field.env: name for name, field in _FIELDS.items()}
+_PATH_FIELDS = frozenset({"data_dir", "secrets.master_key_file"})
+_OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url"})
+
+_Layer = dict[str, tuple[object, str]]  # dotted name -> (raw value, source label)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretsSettings(_Section):
+    master_key_source: KeySource = "keyring"
+    master_key_file: Path | None = None
+
+    @field_validator("master_key_file")
+    @classmethod
+    def _not_a_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and (value := value.expanduser()).is_dir():
+            raise ValueError("must be a file path, but that path is an existing directory")
+        return value
+
+
+class AuditSettings(_Section):
+    checkpoint_every: int = Field(default=1000, ge=1)
+
+    @field_validator("checkpoint_every", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object) -> object:
+        # pydantic would read TOML `true` as 1; a boolean here is always a mistake.
+        if isinstance(value, bool):
+            raise ValueError(f"must be {_FIELDS['audit.checkpoint_every'].valid}, not a boolean")
+        return value
+
+
+class CentralSettings(_Section):
+    database_url: str | None = None
+    sslmode: SslMode = "verify-full"
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_without_password(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        reasons = []
+        if value.partition("://")[0].lower() not in _URL_SCHEMES or "://" not in value:
+            reasons.append("must start with postgresql:// or postgresql+psycopg://")
+        if _mask(value)[1]:
+            reasons.append("must not contain a password (keep the password in the secret store)")
+        if reasons:
+            raise ValueError("; ".join(reasons))
+        return value
+
+
+class ZatcaSettings(_Section):
+    environment: ZatcaEnvironment = "sandbox"
+
+
+class Settings(_Section):
+    """The validated, effective settings; ``sources`` tells where each value came from."""
+
+    data_dir: Path = Field(default_factory=lambda: platformdirs.user_data_path("qayd"),
+                           validate_default=True)
+    company: str = Field(default="default", pattern=_COMPANY_PATTERN)
+    language: Language = "en"
+    log_level: LogLevel = "WARNING"
+    secrets: SecretsSettings = Field(default_factory=SecretsSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    central: CentralSettings = Field(default_factory=CentralSettings)
+    zatca: ZatcaSettings = Field(default_factory=ZatcaSettings)
+    config_file: Path | None = None
+    sources: dict[str, str] = Field(default_factory=dict)
+    master_key_env_set: bool = False  # whether QAYD_MASTER_KEY is set; its value is never kept
+
+    @field_validator("data_dir")
+    @classmethod
+    def _not_a_file(cls, value: Path) -> Path:
+        if (value := value.expanduser()).exists() and not value.is_dir():
+            raise ValueError("must be a directory, but that path is an existing file")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+def _mask(url: str) -> tuple[str, bool]:
+    """``url`` with any password (in the user-info part or a query) replaced, and whether one was."""
+    scheme, sep, rest = url.partition("://")
+    found = False
+    if sep:
+        # The authority ends at the first / ? or #; a password may itself hold ':' or '@'.
+        ends = [i for i in (rest.find(c) for c in "/?#") if i >= 0]
+        authority = rest[: min(ends, default=len(rest))]
+        at = authority.rfind("@")
+        user, colon, password = authority[: max(at, 0)].partition(":")
+        if at >= 0 and colon and password:
+            rest, found = f"{user}:{_MASK}{rest[at:]}", True
+    masked, count = _SECRET_PARAM.subn(lambda m: m.group(1) + _MASK, scheme + sep + rest)
+    return masked, found or count > 0
+
+
+def _display(name: str, value: object) -> str:
+    """How a value is shown to a person: quoted like TOML, secrets masked, long values cut."""
+    if value is None:
+        return "(not set)"
+    leaf = name.rsplit(".", 1)[-1]
+    if name not in _NOT_SECRET_NAMES and _SECRET_NAME.search(leaf):
+        return _MASK
+    if isinstance(value, Path):
+        value = str(value)
+    # Strings are masked before quoting; a URL nested in a list or table only after dumping.
+    if isinstance(value, str):
+        shown = json.dumps(_mask(value)[0], ensure_ascii=False)
+    else:
+        shown = _mask(json.dumps(value, ensure_ascii=False, default=str))[0]
+    return shown if len(shown) <= 120 else shown[:117] + "..."
+
+
+def _toml_name(name: str) -> str:
+    if name in _SECTIONS:
+        return f"[{name}]"
+    section, dot, key = name.rpartition(".")
+    return f"[{section}] {key}" if dot else name
+
+
+def _origin(name: str, source: str, path: Path | None) -> str:
+    if source == "file":
+        return f"{path}, {_toml_name(name)}"
+    if source.startswith("env "):
+        return source.removeprefix("env ")
+    return {"option": "the command line"}.get(source, source)
+
+
+def _suggest(word: str, candidates: list[str], show: Any = str) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"; did you mean {show(close[0])}?" if close else ""
+
+
+def _unknown_file_key(path: Path, name: str, is_table: bool = False) -> str:
+    section, _, key = name.rpartition(".")
+    level = [n for n in _FIELDS if n.startswith(f"{section}.")] if section else [
+        n for n in _FIELDS if "." not in n] + list(_SECTIONS)
+    hint = _suggest(name, level, _toml_name)
+    if not hint:  # e.g. `sslmode` written outside [central]: same key, wrong place
+        hint = _suggest(key, [n for n in _FIELDS if n.rsplit(".", 1)[-1] == key], _toml_name)
+    if _SECRET_NAME.search(key) and not is_table:
+        hint += " (secrets belong in the secret store, not in the config file)"
+    shown = f"[{name}]" if is_table else _toml_name(name)
+    return f"{path}: {shown} is not a known {'section' if is_table else 'setting'}{hint}"
+
+
+def _locate_file(env: Mapping[str, str], config_file: Path | None) -> tuple[Path, str]:
+    if config_file is not None:
+        return Path(config_file).expanduser(), "option"
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser(), f"env {CONFIG_ENV}"
+    return platformdirs.user_config_path("qayd") / "config.toml", "default"
+
+
+def _read_file(path: Path, source: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """Parse the TOML file; a missing file is fine unless someone named it explicitly."""
+    try:
+        data = path.read_bytes()
+        return tomllib.loads(data.decode("utf-8")), []
+    except FileNotFoundError:
+        if source == "default":
+            return None, []
+        return None, [f"config file {path} (from {_origin('config_file', source, None)}) does not exist"]
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return None, [f"config file {path} is not UTF-8 text (line {line})"]
+    except tomllib.TOMLDecodeError as err:
+        return None, [f"config file {path} is not valid TOML: {err}"]
+    except OSError as err:
+        return None, [f"config file {path} cannot be read: {err.strerror or err}"]
+
+
+def _file_layer(data: Mapping[str, Any], path: Path) -> tuple[_Layer, list[str]]:
+    layer: _Layer = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        if key in _SECTIONS and not isinstance(value, dict):
+            # The value is not shown: `secrets = "..."` may well be a secret.
+            problems.append(f"{path}: {key} must be a table, written as a [{key}] section")
+            continue
+        items = [(f"{key}.{k}", v) for k, v in value.items()] if key in _SECTIONS else [(key, value)]
+        for name, item in items:
+            if name not in _FIELDS:
+                problems.append(_unknown_file_key(path, name, isinstance(item, dict)))
+            elif name in _PATH_FIELDS and isinstance(item, str):
+                # A relative path in the file means relative to the file, not to the cwd.
+                layer[name] = (path.parent / Path(item).expanduser(), "file")
+            else:
+                layer[name] = (item, "file")
+    return layer, problems
+
+
+def _env_layer(env: Mapping[str, str]) -> tuple[_Layer, list[str]]:
+    layer: _Layer = {}
+    problems: list[str] = []
+    for var, value in env.items():
+        if not var.startswith("QAYD_") or var in _NOT_SETTINGS_ENV or var.startswith(_INTERNAL_ENV_PREFIXES):
+            continue
+        if var not in _ENV_TO_NAME:
+            # Never show the value: a mistyped QAYD_MASTER_KEY would hold the key itself.
+            known = sorted(_ENV_TO_NAME)
+            hint = _suggest(var, [*known, *_NOT_SETTINGS_ENV]) or f" (known: {', '.join(known)})"
+            problems.append(f"environment variable {var} is not a Qayd setting{hint}")
+            continue
+        name = _ENV_TO_NAME[var]
+        # An empty optional variable means "unset", as in a shell's `QAYD_X= qayd ...`.
+        layer[name] = (None if name in _OPTIONAL_FIELDS and value == "" else value, f"env {var}")
+    return layer, problems
+
+
+def _override_layer(overrides: Mapping[str, object]) -> tuple[_Layer, list[str]]:
+    """CLI options by dotted name; None means the option was not given, so a CLI may pass all."""
+    layer: _Layer = {}
+    problems: list[str] = []
+    for name, value in overrides.items():
+        if name not in _FIELDS:
+            problems.append(f"option {name} is not a known setting{_suggest(name, list(_FIELDS))}")
+        elif value is not None:
+            layer[name] = (value, "option")
+    return layer, problems
+
+
+def _nest(values: Mapping[str, object]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for name, value in values.items():
+        section, dot, key = name.rpartition(".")
+        (nested.setdefault(section, {}) if dot else nested)[key] = value
+    return nested
+
+
+def _field_of(loc: tuple[int | str, ...]) -> str:
+    """The setting an error is about; a loc may go deeper, e.g. into a list given as a value."""
+    names = [".".join(str(p) for p in loc[:end]) for end in range(len(loc), 0, -1)]
+    return next((name for name in names if name in _FIELDS), names[0])
+
+
+def _hint(name: str, error: Any) -> str:
+    ctx = error.get("ctx") or {}
+    if error["type"] == "value_error" and "error" in ctx:
+        return str(ctx["error"])  # our validators' own messages, written to be shown
+    return f"must be {_FIELDS[name].valid}" if name in _FIELDS else str(error["msg"])
+
+
+def _validate(merged: _Layer, path: Path | None) -> tuple[Settings | None, list[str]]:
+    """Validate; fields that fail are reported, then retried at their defaults so later checks run."""
+    values = {name: value for name, (value, _) in merged.items()}
+    problems: list[str] = []
+    reported: set[str] = set()
+    for _attempt in range(2):
+        try:
+            return Settings.model_validate(_nest(values)), problems
+        except ValidationError as err:
+            errors = err.errors()
+        for error in errors:
+            name = _field_of(error["loc"])
+            if name in reported:  # one line per setting, even if a default failed again
+                continue
+            reported.add(name)
+            value, source = merged.get(name, (error["input"], "default"))
+            problems.append(f"{name} = {_display(name, value)} (from {_origin(name, source, path)}): "
+                            f"{_hint(name, error)}")
+        values = {name: value for name, value in values.items() if name not in reported}
+    return None, problems
+
+
+def _resolve(settings: Settings, env: Mapping[str, str], meta: dict[str, Any]) -> Settings:
+    secrets = settings.secrets
+    if secrets.master_key_source == "file" and secrets.master_key_file is None:
+        secrets = secrets.model_copy(update={"master_key_file": settings.data_dir / "master.key"})
+    return settings.model_copy(update={"secrets": secrets, **meta,
+                                       "master_key_env_set": bool(env.get(MASTER_KEY_ENV))})
+
+
+def check_settings(
+    *,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> tuple[Settings | None, list[str]]:
+    """Load and validate every source; never raises.
+
+    With problems, the settings returned use the default in place of each bad value, so that
+    `qayd config check` can still show the effective configuration beside the problems.
+    """
+    env = os.environ if environ is None else environ
+    path, path_source = _locate_file(env, config_file)
+    data, problems = _read_file(path, path_source)
+    merged: _Layer = {}
+    layers = [_file_layer(data or {}, path), _env_layer(env), _override_layer(overrides or {})]
+    for layer, layer_problems in layers:
+        merged.update(layer)
+        problems += layer_problems
+    settings, field_problems = _validate(merged, path)
+    problems += field_problems
+    if settings is None:  # only when a default itself is invalid; already reported
+        return None, problems
+    sources = {name: merged.get(name, (None, "default"))[1] for name in _FIELDS}
+    sources["config_file"] = path_source
+    meta = {"config_file": path if data is not None else None, "sources": sources}
+    settings = _resolve(settings, env, meta)
+    if settings.secrets.master_key_source == "env" and not settings.master_key_env_set:
+        origin = _origin("secrets.master_key_source", sources["secrets.master_key_source"], path)
+        problems.append(f'secrets.master_key_source = "env" (from {origin}): needs {MASTER_KEY_ENV} '
+                        "to hold the master key, but it is not set; set it, or use keyring or file")
+    return settings, problems
+
+
+def load_settings(
+    *,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Settings:
+    """Load and validate every source; raises ConfigError listing every problem at once."""
+    settings, problems = check_settings(environ=environ, config_file=config_file, overrides=overrides)
+    if settings is None or problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def describe(settings: Settings) -> list[tuple[str, str, str]]:
+    """Rows of (dotted name, value with secrets masked, source) for `qayd config check`."""
+    rows = [(name, _display(name, reduce(getattr, name.split("."), settings)),
+             settings.sources.get(name, "default")) for name in _FIELDS]
+    file_shown = str(settings.config_file) if settings.config_file else "(none read; defaults used)"
+    rows.append(("config_file", file_shown, settings.sources.get("config_file", "default")))
+    if settings.secrets.master_key_source == "env":
+        # The key is a secret, not a setting: say only whether it is there.
+        state = "set" if settings.master_key_env_set else "not set"
+        rows.append((MASTER_KEY_ENV, state, f"env {MASTER_KEY_ENV}"))
+    return rows
