@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.audit.signing import DEVICE_KEY_SECRET, DeviceKey
 from core.clock import Clock, system_clock
 from core.config import Settings
-from core.errors import AlreadyExistsError
+from core.errors import AlreadyExistsError, StoreError
 from core.secrets.master import MasterKeySource
 from core.secrets.store import SecretStore
 from core.store.database import open_database
@@ -45,6 +45,11 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
         raise AlreadyExistsError(
             f"Company '{settings.company}' already exists in {paths.db.parent}.",
             fix="Pick another name with --company, or open it without `init`.",
+        )
+    if not create and not paths.db.exists():
+        raise StoreError(
+            f"There is no company '{settings.company}' in {paths.db.parent}.",
+            fix="Create it with `qayd init` (or `qayd init --demo`), or pick another with --company/--data-dir.",
         )
     source = MasterKeySource(settings.secrets.master_key_source, settings.data_dir,
                              settings.secrets.master_key_file, environ)

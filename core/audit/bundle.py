@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from itertools import islice
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -32,8 +33,9 @@ def export_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progr
     checkpoints, _ = trusted_checkpoints(ctx)
     public = ctx.device_key.public_bytes()
     with (out / "entries.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
-        for row in iter_entry_rows(ctx):
-            fh.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+        for seq, body, prev, digest in iter_entry_rows(ctx):
+            fh.write(json.dumps([seq, body.decode(), prev.hex(), digest.hex()], ensure_ascii=False,
+                                separators=(",", ":")) + "\n")
     with (out / "checkpoints.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
         for cp in sorted(checkpoints, key=lambda c: c.seq):
             fh.write(json.dumps([cp.seq, cp.hash, cp.at, cp.device_id, base64.b64encode(cp.signature).decode()]) + "\n")
@@ -59,8 +61,13 @@ def verify_bundle(folder: Path, *, progress: Progress | None = None,
     if fingerprint(public) != manifest.get("public_key_fingerprint"):
         problems.append("the public key does not match the manifest's fingerprint")
     checkpoints = [_checkpoint(line) for line in _lines(folder / "checkpoints.jsonl")]
-    rows = (_row(line) for line in _lines(folder / "entries.jsonl"))
-    report = verify_chain(rows, checkpoints, public, total=int(manifest.get("entries") or 0),
+    entries = folder / "entries.jsonl"
+    pairs = ((row[1], row[3]) for row in map(_row, _lines(entries)))
+
+    def window(position: int, count: int) -> list[Row]:
+        return list(islice(map(_row, _lines(entries)), position - 1, position - 1 + count))
+
+    report = verify_chain(pairs, window, checkpoints, public, total=int(manifest.get("entries") or 0),
                           progress=progress, cancelled=cancelled)
     if report.ok and report.entries != manifest.get("entries"):
         problems.append(f"the manifest lists {manifest.get('entries')} entries but the bundle holds {report.entries}")
@@ -89,11 +96,12 @@ def _lines(path: Path) -> Iterator[str]:
 
 
 def _row(line: str) -> Row:
+    """One entry of entries.jsonl; an unreadable line becomes an entry that cannot verify."""
     try:
-        seq, at, actor, dev, action, subject, payload, prev, h = json.loads(line)
-        return (int(seq), str(at), str(actor), str(dev), str(action), str(subject), str(payload), str(prev), str(h))
+        seq, body, prev, digest = json.loads(line)
+        return int(seq), str(body).encode(), bytes.fromhex(prev), bytes.fromhex(digest)
     except (ValueError, TypeError):
-        return (0, "", "", "", "", "", "", "", "unreadable line")
+        return 0, b"", b"", b"unreadable line"
 
 
 def _checkpoint(line: str) -> Checkpoint:

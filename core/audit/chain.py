@@ -1,12 +1,17 @@
-"""The audit chain's hashing rule, shared by the writer, the verifier and the evidence bundle.
+"""The audit chain's format and hashing rule, shared by the writer, the verifier and the evidence bundle.
 
-An entry's hash is SHA-256 over its fields joined by the unit separator U+001F, in this order:
+An entry is a canonical JSON object, its *body*:
 
-    seq, at, actor, device_id, action, subject, payload, prev_hash
+    {"action": …, "actor": …, "at": …, "device": …, "payload": {…}, "subject": …}
 
-encoded as UTF-8, written as lower-case hex. The first entry's prev_hash is GENESIS. No field may
-contain U+001F (the payload is JSON, which escapes control characters), so a record has exactly
-seven separators and its split into fields is unambiguous. This text is repeated in every evidence
+with sorted keys, no spaces, UTF-8 kept and control characters escaped. Its hash is
+
+    hash = SHA-256( prev_hash ‖ ASCII(seq) ‖ 0x1F ‖ UTF-8(body) )
+
+where prev_hash is the previous entry's 32-byte hash (32 zero bytes before the first entry) and seq
+counts from 1. The body is stored exactly as it was hashed, so verifying reads one text and two
+digests per entry; the columns used for searching (at, actor, action, subject, device) are generated
+from the body by the database and cannot disagree with it. This text is repeated in every evidence
 bundle so that an auditor can re-implement the check without Qayd.
 """
 
@@ -17,33 +22,39 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-GENESIS = "0" * 64
+GENESIS = bytes(32)
 SEP = "\x1f"
-FIELDS = ("seq", "at", "actor", "device_id", "action", "subject", "payload", "prev_hash")
 CHECKPOINT_DOMAIN = "qayd-audit-checkpoint-v1"
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     seq: int
-    at: str
-    actor: str
-    device_id: str
-    action: str
-    subject: str
-    payload: str
-    prev_hash: str
-    hash: str
+    body: str
+    prev_hash: str  # hex
+    hash: str  # hex
 
-    def as_row(self) -> tuple[int, str, str, str, str, str, str, str, str]:
-        return (self.seq, self.at, self.actor, self.device_id, self.action, self.subject, self.payload,
-                self.prev_hash, self.hash)
+    @property
+    def fields(self) -> dict[str, Any]:
+        return dict(json.loads(self.body))
+
+    @property
+    def action(self) -> str:
+        return str(self.fields["action"])
+
+    @property
+    def subject(self) -> str:
+        return str(self.fields["subject"])
+
+    @property
+    def at(self) -> str:
+        return str(self.fields["at"])
 
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
     seq: int
-    hash: str
+    hash: str  # hex
     at: str
     device_id: str
     signature: bytes
@@ -52,21 +63,19 @@ class Checkpoint:
         return checkpoint_message(self.device_id, self.seq, self.hash, self.at)
 
 
-def entry_hash(seq: int, at: str, actor: str, device_id: str, action: str, subject: str, payload: str,
-               prev_hash: str) -> str:
-    record = f"{seq}{SEP}{at}{SEP}{actor}{SEP}{device_id}{SEP}{action}{SEP}{subject}{SEP}{payload}{SEP}{prev_hash}"
-    return hashlib.sha256(record.encode()).hexdigest()
+def entry_digest(prev: bytes, seq: int, body: bytes) -> bytes:
+    return hashlib.sha256(prev + b"%d\x1f" % seq + body).digest()
 
 
 def canonical_json(value: Any) -> str:
-    """The payload's one spelling: sorted keys, no spaces, UTF-8 kept, control characters escaped."""
+    """The one spelling of a value: sorted keys, no spaces, UTF-8 kept, control characters escaped."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def checkpoint_message(device_id: str, seq: int, hash_: str, at: str) -> bytes:
-    return SEP.join((CHECKPOINT_DOMAIN, device_id, str(seq), hash_, at)).encode()
+def make_body(*, at: str, actor: str, device: str, action: str, subject: str, payload: dict[str, Any]) -> str:
+    return canonical_json({"action": action, "actor": actor, "at": at, "device": device, "payload": payload,
+                           "subject": subject})
 
 
-def check_field(name: str, value: str) -> None:
-    if SEP in value or "\n" in value:
-        raise ValueError(f"audit field {name} must not contain control characters")
+def checkpoint_message(device_id: str, seq: int, hash_hex: str, at: str) -> bytes:
+    return SEP.join((CHECKPOINT_DOMAIN, device_id, str(seq), hash_hex, at)).encode()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core.audit.chain import GENESIS, Checkpoint, Entry, canonical_json, check_field, checkpoint_message, entry_hash
+from core.audit.chain import GENESIS, Checkpoint, Entry, checkpoint_message, entry_digest, make_body
 from core.audit.personal import SubjectKeys
 from core.audit.signing import DeviceKey
 from core.clock import Clock
@@ -31,12 +31,12 @@ class AuditLog:
         self._keys = subject_keys
         self._device_key = device_key
         self._every = checkpoint_every
-        self._head: tuple[int, str] | None = None
+        self._head: tuple[int, bytes] | None = None
         self._pending: list[dict[str, Any]] = []
         self._since_checkpoint = 0
         self._last_checkpoint: Checkpoint | None = None
 
-    def head(self) -> tuple[int, str]:
+    def head(self) -> tuple[int, bytes]:
         if self._head is None:
             row = self._session.execute(
                 select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
@@ -47,24 +47,21 @@ class AuditLog:
     def append(self, action: str, subject: str, data: dict[str, Any] | None = None, *,
                personal: dict[str, Any] | None = None, personal_subject: str | None = None) -> Entry:
         """Record one state change. `personal` is sealed with the key of `personal_subject` (default: subject)."""
-        for name, value in (("action", action), ("subject", subject), ("actor", self._actor)):
-            check_field(name, value)
         now = self._clock()
-        body: dict[str, Any] = {"data": data or {}}
+        payload: dict[str, Any] = {"data": data or {}}
         if personal:
-            body["personal"] = self._keys.seal(personal_subject or subject, personal, now)
+            payload["personal"] = self._keys.seal(personal_subject or subject, personal, now)
         seq, prev = self.head()
         seq += 1
-        entry = Entry(seq, _stamp(now), self._actor, self._device_id, action, subject, canonical_json(body), prev, "")
-        digest = entry_hash(*entry.as_row()[:8])
-        self._pending.append({"seq": seq, "at": entry.at, "actor": entry.actor, "device_id": entry.device_id,
-                              "action": action, "subject": subject, "payload": entry.payload, "prev_hash": prev,
-                              "hash": digest})
+        body = make_body(at=_stamp(now), actor=self._actor, device=self._device_id, action=action, subject=subject,
+                         payload=payload)
+        digest = entry_digest(prev, seq, body.encode())
+        self._pending.append({"seq": seq, "body": body, "prev_hash": prev, "hash": digest})
         self._head = (seq, digest)
         self._since_checkpoint += 1
         if self._since_checkpoint >= self._every:
             self._checkpoint(now)
-        return Entry(*entry.as_row()[:8], digest)
+        return Entry(seq, body, prev.hex(), digest.hex())
 
     def flush(self) -> None:
         if self._pending:
@@ -75,11 +72,11 @@ class AuditLog:
         self.flush()
         seq, digest = self.head()
         at = _stamp(now)
-        signature = self._device_key.sign(checkpoint_message(self._device_id, seq, digest, at))
-        self._session.add(AuditCheckpoint(seq=seq, hash=digest, at=at, device_id=self._device_id,
+        signature = self._device_key.sign(checkpoint_message(self._device_id, seq, digest.hex(), at))
+        self._session.add(AuditCheckpoint(seq=seq, hash=digest.hex(), at=at, device_id=self._device_id,
                                           signature=signature))
         self._since_checkpoint = 0
-        self._last_checkpoint = Checkpoint(seq, digest, at, self._device_id, signature)
+        self._last_checkpoint = Checkpoint(seq, digest.hex(), at, self._device_id, signature)
         return self._last_checkpoint
 
     def seal(self) -> Checkpoint | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -12,11 +13,11 @@ from sqlalchemy import select
 
 from core.audit.chain import Checkpoint, Entry
 from core.audit.log import read_head_file
-from core.audit.verify import Progress, Row, VerifyReport, verify_chain
+from core.audit.verify import Pair, Progress, Row, VerifyReport, Window, verify_chain
 from core.store.models import AuditCheckpoint, Device
 from core.uow import Context
 
-ENTRY_COLUMNS = "seq, at, actor, device_id, action, subject, payload, prev_hash, hash"
+ENTRY_COLUMNS = "seq, body, prev_hash, hash"
 
 
 def stored_checkpoints(ctx: Context) -> list[Checkpoint]:
@@ -37,15 +38,30 @@ def trusted_checkpoints(ctx: Context) -> tuple[list[Checkpoint], list[str]]:
     return checkpoints, warnings
 
 
-def iter_entry_rows(ctx: Context, after: int = 0, batch: int = 4096) -> Iterator[Row]:
-    """Stream the chain in sequence order straight from SQLite, without building ORM objects."""
-    raw: Any = ctx.db.engine.raw_connection()
-    with closing(raw):
-        cur = raw.cursor()
-        cur.arraysize = batch
-        cur.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE seq > ? ORDER BY seq", (after,))
-        while rows := cur.fetchmany():
-            yield from rows
+def _reader(ctx: Context) -> sqlite3.Connection:
+    """A separate read-only connection returning text as bytes (no decoding), so nothing leaks into the pool."""
+    conn = sqlite3.connect(f"file:{ctx.db.path}?mode=ro", uri=True)
+    conn.text_factory = bytes
+    return conn
+
+
+def iter_entry_pairs(ctx: Context) -> Iterator[Pair]:
+    """Stream (body, hash) in sequence order straight from SQLite: all the fast path of verification needs."""
+    with closing(_reader(ctx)) as conn:
+        yield from conn.execute("SELECT body, hash FROM audit_entry ORDER BY seq")
+
+
+def iter_entry_rows(ctx: Context) -> Iterator[Row]:
+    with closing(_reader(ctx)) as conn:
+        yield from conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq")
+
+
+def entry_window(ctx: Context) -> Window:
+    def window(position: int, count: int) -> list[Row]:
+        with closing(_reader(ctx)) as conn:
+            return list(conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq LIMIT ? OFFSET ?",
+                                     (count, position - 1)))
+    return window
 
 
 def entry_count(ctx: Context) -> int:
@@ -60,7 +76,7 @@ def verify_store(ctx: Context, *, progress: Progress | None = None,
     checkpoints, warnings = trusted_checkpoints(ctx)
     public = ctx.device_key.public_bytes()
     warnings += _device_key_warnings(ctx, public)
-    report = verify_chain(iter_entry_rows(ctx), checkpoints, public, total=entry_count(ctx),
+    report = verify_chain(iter_entry_pairs(ctx), entry_window(ctx), checkpoints, public, total=entry_count(ctx),
                           progress=progress, cancelled=cancelled)
     return replace(report, warnings=tuple(warnings) + report.warnings)
 
@@ -80,7 +96,7 @@ def entries_around(ctx: Context, seq: int, before: int = 2, after: int = 2) -> l
     with closing(raw):
         rows = raw.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE seq BETWEEN ? AND ? ORDER BY seq",
                            (seq - before, seq + after)).fetchall()
-    return [Entry(*row) for row in rows]
+    return [Entry(s, body, bytes(prev).hex(), bytes(h).hex()) for s, body, prev, h in rows]
 
 
 def fingerprint(public_key: bytes) -> str:

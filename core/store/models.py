@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import Computed, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from core.store.types import AwareDateTime, Cents, DecimalText, IsoDate
@@ -179,18 +179,23 @@ class Setting(SyncedMixin, Base):
 
 
 class AuditEntry(Base):
-    """One link of this device's audit chain. Columns are plain text so verification streams fast."""
+    """One link of this device's audit chain (see core.audit.chain for the format and hashing rule).
+
+    Only `body`, `prev_hash` and `hash` are stored; the searchable columns are generated from the body
+    by SQLite, so they cannot be edited apart from what was hashed.
+    """
 
     __tablename__ = "audit_entry"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[str] = mapped_column(String(40), nullable=False)  # ISO 8601 UTC, microseconds
-    actor: Mapped[str] = mapped_column(String(80), nullable=False)
-    device_id: Mapped[str] = mapped_column(String(36), nullable=False)
-    action: Mapped[str] = mapped_column(String(80), nullable=False)
-    subject: Mapped[str] = mapped_column(String(120), nullable=False, index=True)
-    payload: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON; personal data encrypted
-    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON; personal data encrypted
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False)
+    at: Mapped[str] = mapped_column(String(40), Computed("json_extract(body, '$.at')", persisted=False), index=True)
+    actor: Mapped[str] = mapped_column(String(80), Computed("json_extract(body, '$.actor')", persisted=False))
+    device_id: Mapped[str] = mapped_column(String(36), Computed("json_extract(body, '$.device')", persisted=False))
+    action: Mapped[str] = mapped_column(String(80), Computed("json_extract(body, '$.action')", persisted=False))
+    subject: Mapped[str] = mapped_column(String(120), Computed("json_extract(body, '$.subject')", persisted=False),
+                                         index=True)
 
 
 class AuditCheckpoint(Base):

@@ -13,13 +13,14 @@ from core.audit.service import verify_store
 from core.audit.verify import BreakKind
 from core.uow import Context
 
-SEP = "\x1f"
 N_ENTRIES_WRITTEN = 60
+Row = list  # [seq, body, prev_hash, hash] as the sqlite3 module returns them
 
 
-def documented_hash(row: tuple[object, ...]) -> str:
+def documented_hash(row: Row) -> bytes:
     """The hash as VERIFY.txt documents it, computed here without Qayd's code."""
-    return hashlib.sha256(SEP.join(str(v) for v in row[:8]).encode()).hexdigest()
+    seq, body, prev = row[0], row[1], row[2]
+    return hashlib.sha256(bytes(prev) + str(seq).encode() + b"\x1f" + str(body).encode()).digest()
 
 
 @pytest.fixture
@@ -52,9 +53,12 @@ def tamper(ctx: Context, *statements: str | Callable[[sqlite3.Connection], None]
     conn.close()
 
 
-def row_at(conn: sqlite3.Connection, seq: int) -> list[object]:
-    return list(conn.execute("SELECT seq, at, actor, device_id, action, subject, payload, prev_hash, hash "
-                             "FROM audit_entry WHERE seq = ?", (seq,)).fetchone())
+def row_at(conn: sqlite3.Connection, seq: int) -> Row:
+    return list(conn.execute("SELECT seq, body, prev_hash, hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone())
+
+
+def insert_row(conn: sqlite3.Connection, row: Row) -> None:
+    conn.execute("INSERT INTO audit_entry (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)", row)
 
 
 def renumber(conn: sqlite3.Connection, from_seq: int, delta: int) -> None:
@@ -71,16 +75,16 @@ def test_intact_chain_verifies(chain: Context) -> None:
 
 def test_stored_hashes_follow_the_documented_rule(chain: Context) -> None:
     with sqlite3.connect(chain.db.path) as conn:
-        rows = conn.execute("SELECT seq, at, actor, device_id, action, subject, payload, prev_hash, hash "
-                            "FROM audit_entry ORDER BY seq").fetchall()
-    assert rows[0][7] == "0" * 64
+        rows = [list(r) for r in conn.execute("SELECT seq, body, prev_hash, hash FROM audit_entry ORDER BY seq")]
+    assert rows[0][2] == bytes(32)
     for before, row in zip(rows, rows[1:], strict=False):
-        assert row[7] == before[8]
-    assert all(documented_hash(r) == r[8] for r in rows)
+        assert row[2] == before[3]
+    assert all(documented_hash(r) == r[3] for r in rows)
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
 
 
 def test_changed_entry_is_named(chain: Context) -> None:
-    tamper(chain, "UPDATE audit_entry SET payload = replace(payload, 'x1', 'x2') WHERE seq = 20")
+    tamper(chain, "UPDATE audit_entry SET body = replace(body, 'x1', 'x2') WHERE seq = 20")
     report = verify_store(chain)
     assert report.broken is not None
     assert (report.broken.kind, report.broken.seq) == (BreakKind.CHANGED, 20)
@@ -89,8 +93,8 @@ def test_changed_entry_is_named(chain: Context) -> None:
 def test_changed_entry_with_recomputed_hash_is_named(chain: Context) -> None:
     def edit(conn: sqlite3.Connection) -> None:
         row = row_at(conn, 20)
-        row[6] = str(row[6]).replace("x1", "x2")
-        conn.execute("UPDATE audit_entry SET payload = ?, hash = ? WHERE seq = 20", (row[6], documented_hash(row)))
+        row[1] = str(row[1]).replace("x1", "x2")
+        conn.execute("UPDATE audit_entry SET body = ?, hash = ? WHERE seq = 20", (row[1], documented_hash(row)))
 
     tamper(chain, edit)
     broken = verify_store(chain).broken
@@ -100,15 +104,15 @@ def test_changed_entry_with_recomputed_hash_is_named(chain: Context) -> None:
 def test_rewritten_chain_is_caught_by_the_signed_checkpoints(chain: Context) -> None:
     """An attacker who recomputes every hash after the change still cannot re-sign the checkpoints."""
     def rewrite(conn: sqlite3.Connection) -> None:
-        prev = row_at(conn, 19)[8]
+        prev = row_at(conn, 19)[3]
         for seq in range(20, last_seq(chain) + 1):
             row = row_at(conn, seq)
             if seq == 20:
-                row[6] = str(row[6]).replace("x1", "x2")
-            row[7] = prev
+                row[1] = str(row[1]).replace("x1", "x2")
+            row[2] = prev
             prev = documented_hash(row)
-            conn.execute("UPDATE audit_entry SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                         (row[6], row[7], prev, seq))
+            conn.execute("UPDATE audit_entry SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                         (row[1], row[2], prev, seq))
 
     tamper(chain, rewrite)
     broken = verify_store(chain).broken
@@ -131,9 +135,9 @@ def test_inserted_entry_is_named(chain: Context, well_forged: bool) -> None:
     def insert(conn: sqlite3.Connection) -> None:
         renumber(conn, 20, +1)
         forged = row_at(conn, 19)
-        forged[0], forged[4], forged[7] = 20, "invoice.deleted", forged[8]
-        forged[8] = documented_hash(forged) if well_forged else "f" * 64
-        conn.execute("INSERT INTO audit_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", forged)
+        forged[0], forged[1], forged[2] = 20, str(forged[1]).replace("test.event", "invoice.deleted"), forged[3]
+        forged[3] = documented_hash(forged) if well_forged else b"\xff" * 32
+        insert_row(conn, forged)
 
     tamper(chain, insert)
     broken = verify_store(chain).broken
@@ -145,9 +149,9 @@ def test_entry_appended_without_the_device_key_is_named(chain: Context) -> None:
 
     def append(conn: sqlite3.Connection) -> None:
         forged = row_at(conn, end)
-        forged[0], forged[7] = end + 1, forged[8]
-        forged[8] = documented_hash(forged)
-        conn.execute("INSERT INTO audit_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", forged)
+        forged[0], forged[2] = end + 1, forged[3]
+        forged[3] = documented_hash(forged)
+        insert_row(conn, forged)
 
     tamper(chain, append)
     broken = verify_store(chain).broken
@@ -157,9 +161,9 @@ def test_entry_appended_without_the_device_key_is_named(chain: Context) -> None:
 def test_reordered_entries_are_named(chain: Context) -> None:
     def swap(conn: sqlite3.Connection) -> None:
         a, b = row_at(conn, 20), row_at(conn, 21)
-        cols = "at = ?, actor = ?, device_id = ?, action = ?, subject = ?, payload = ?, prev_hash = ?, hash = ?"
-        conn.execute(f"UPDATE audit_entry SET {cols} WHERE seq = 20", [*b[1:]])
-        conn.execute(f"UPDATE audit_entry SET {cols} WHERE seq = 21", [*a[1:]])
+        cols = "body = ?, prev_hash = ?, hash = ?"
+        conn.execute(f"UPDATE audit_entry SET {cols} WHERE seq = 20", b[1:])
+        conn.execute(f"UPDATE audit_entry SET {cols} WHERE seq = 21", a[1:])
 
     tamper(chain, swap)
     broken = verify_store(chain).broken
@@ -194,12 +198,13 @@ def test_forged_checkpoint_is_named(chain: Context) -> None:
     assert broken is not None and broken.kind is BreakKind.FORGED_CHECKPOINT
 
 
-def synthetic_rows(n: int) -> list[tuple[int, str, str, str, str, str, str, str, str]]:
-    rows, prev = [], "0" * 64
+def synthetic_rows(n: int) -> list[tuple[int, bytes, bytes, bytes]]:
+    rows, prev = [], bytes(32)
     for seq in range(1, n + 1):
-        row = (seq, "2026-11-25T07:00:00.000000+00:00", "user:t", "dev", "test", "s", "{}", prev)
-        prev = documented_hash(row)
-        rows.append((*row, prev))
+        body = b'{"action":"test"}'
+        digest = documented_hash([seq, body.decode(), prev])
+        rows.append((seq, body, prev, digest))
+        prev = digest
     return rows
 
 
@@ -207,9 +212,14 @@ def test_verification_reports_progress_and_can_be_cancelled() -> None:
     from core.audit.verify import verify_chain
 
     rows = synthetic_rows(70_000)
+    pairs = [(r[1], r[3]) for r in rows]
+
+    def window(position: int, count: int) -> list[tuple[int, bytes, bytes, bytes]]:
+        return rows[position - 1 : position - 1 + count]
+
     seen: list[float] = []
-    assert verify_chain(iter(rows), [], None, total=len(rows), progress=lambda f, _m: seen.append(f)).ok
+    assert verify_chain(pairs, window, [], None, total=len(rows), progress=lambda f, _m: seen.append(f)).ok
     assert seen and 0 < seen[0] < 1
-    report = verify_chain(iter(rows), [], None, cancelled=lambda: True)
+    report = verify_chain(pairs, window, [], None, cancelled=lambda: True)
     assert report.cancelled and not report.ok
     assert report.entries < len(rows)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 19:16:51.296685
+Create Date: 2026-11-25
 """
 
 from alembic import op
@@ -16,7 +16,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table('audit_checkpoint',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
@@ -27,17 +26,18 @@ def upgrade() -> None:
     )
     op.create_table('audit_entry',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('at', sa.String(length=40), nullable=False),
-    sa.Column('actor', sa.String(length=80), nullable=False),
-    sa.Column('device_id', sa.String(length=36), nullable=False),
-    sa.Column('action', sa.String(length=80), nullable=False),
-    sa.Column('subject', sa.String(length=120), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=False),
-    sa.Column('prev_hash', sa.String(length=64), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('prev_hash', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('hash', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('at', sa.String(length=40), sa.Computed("json_extract(body, '$.at')", persisted=False), nullable=False),
+    sa.Column('actor', sa.String(length=80), sa.Computed("json_extract(body, '$.actor')", persisted=False), nullable=False),
+    sa.Column('device_id', sa.String(length=36), sa.Computed("json_extract(body, '$.device')", persisted=False), nullable=False),
+    sa.Column('action', sa.String(length=80), sa.Computed("json_extract(body, '$.action')", persisted=False), nullable=False),
+    sa.Column('subject', sa.String(length=120), sa.Computed("json_extract(body, '$.subject')", persisted=False), nullable=False),
     sa.PrimaryKeyConstraint('seq')
     )
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entry_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entry_subject'), ['subject'], unique=False)
 
     op.create_table('company',
@@ -231,7 +231,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_invoice_line_invoice', ['invoice_id', 'position'], unique=True)
 
 
-
     for statement in TRIGGERS:
         op.execute(statement)
 
@@ -270,7 +269,6 @@ TRIGGERS = (
 def downgrade() -> None:
     for name in [t.split()[2] for t in TRIGGERS]:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
-
     with op.batch_alter_table('invoice_line', schema=None) as batch_op:
         batch_op.drop_index('ix_invoice_line_invoice')
 
@@ -298,7 +296,7 @@ def downgrade() -> None:
     op.drop_table('company')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_subject'))
+        batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
 
     op.drop_table('audit_entry')
     op.drop_table('audit_checkpoint')
-

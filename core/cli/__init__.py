@@ -1,0 +1,77 @@
+"""The `qayd` command line: every capability of the core, scriptable, with documented exit codes.
+
+Exit codes: 0 success; 1 a check ran and found problems (broken chain, invalid document); 2 bad input
+(usage, or a document refused with findings); 3 configuration; 4 store; 5 not found; 6 already exists
+or immutable; 7 secrets; 8 audit bundle; 10 other Qayd error; 70 internal error (details in the log
+file, never on screen); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+import platformdirs
+
+from core import __version__
+from core.cli import audit_cmds, company_cmds, config_cmds, invoice_cmds, party_cmds
+from core.cli.common import CliState
+from core.errors import QaydError
+
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+log = logging.getLogger("qayd")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, "--version", prog_name="qayd")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder holding the company databases (default: the platform's data folder; env QAYD_DATA_DIR).")
+@click.option("--company", help="Company database to use (env QAYD_COMPANY; default 'default').")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file to read instead of the platform's config.toml (env QAYD_CONFIG).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_file: Path | None) -> None:
+    """Qayd (قيد): ZATCA e-invoicing, tamper-evident audit and privacy compliance."""
+    ctx.obj = CliState(overrides={"data_dir": data_dir, "company": company}, config_file=config_file)
+    ctx.call_on_close(ctx.obj.close)
+
+
+for module in (company_cmds, party_cmds, invoice_cmds, audit_cmds, config_cmds):
+    module.register(cli)
+
+
+def _log_file() -> Path:
+    folder = platformdirs.user_log_path("qayd")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "qayd.log"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; Qayd errors print their message (never a traceback) and map to exit codes."""
+    try:
+        code = cli.main(args=argv, prog_name="qayd", standalone_mode=False)
+        return code if isinstance(code, int) else 0  # click returns the code of an Exit raised by a command
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_INTERRUPTED
+    except QaydError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return EXIT_INTERRUPTED
+    except Exception:
+        path = _log_file()
+        handler = logging.FileHandler(path, encoding="utf-8")
+        log.addHandler(handler)
+        log.exception("internal error in qayd %s", __version__)
+        handler.close()
+        click.echo(f"Qayd hit an internal error; the details are in {path}. Please report it.", err=True)
+        return EXIT_INTERNAL

@@ -1,0 +1,113 @@
+"""What the CLI commands share: settings and the open company, output as text or JSON, progress on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import click
+
+from core.bootstrap import open_company
+from core.config import Settings, load_settings
+from core.findings import Finding
+from core.uow import Context
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+@dataclass
+class CliState:
+    overrides: dict[str, object]
+    config_file: Path | None
+    _settings: Settings | None = None
+    _company: Context | None = None
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(environ=self.environ, config_file=self.config_file,
+                                           overrides=self.overrides)
+        return self._settings
+
+    def company(self, *, create: bool = False) -> Context:
+        if self._company is None:
+            self._company = open_company(self.settings, create=create, environ=self.environ)
+        return self._company
+
+    def close(self) -> None:
+        if self._company is not None:
+            self._company.close()
+
+
+def state() -> CliState:
+    obj = click.get_current_context().find_root().obj
+    assert isinstance(obj, CliState)
+    return obj
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID | Path):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: to_jsonable(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    cells = [[str(c) for c in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            click.echo("  ".join("-" * w for w in widths))
+
+
+def print_findings(findings: Sequence[Finding], *, arabic: bool = False) -> None:
+    for f in findings:
+        message, fix = (f.message_ar or f.message, f.fix_ar or f.fix) if arabic else (f.message, f.fix)
+        click.echo(f"{f.severity.value.upper():7} {f.field}: [{f.rule}] {message}")
+        if fix:
+            click.echo(f"        fix: {fix}")
+
+
+def progress_printer(label: str) -> Callable[[float, str], None] | None:
+    """A progress line on stderr when it is a terminal; silent in pipes and CI logs."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fraction: float, message: str) -> None:
+        width = 30
+        done = int(width * max(0.0, min(1.0, fraction)))
+        sys.stderr.write(f"\r{label} [{'#' * done}{'.' * (width - done)}] {fraction:5.1%} {message}   ")
+        sys.stderr.flush()
+
+    return show
+
+
+def end_progress(printer: Callable[[float, str], None] | None) -> None:
+    if printer is not None:
+        sys.stderr.write("\n")

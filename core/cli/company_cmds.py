@@ -1,0 +1,119 @@
+"""`qayd init` and `qayd company show|edit`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from typing import Any
+
+import click
+
+from core.bootstrap import company_paths
+from core.cli.common import json_option, print_json, state
+from core.errors import ValidationError
+from core.findings import errors_in
+from core.invoicing import service
+from core.invoicing.demo import create_demo
+from core.invoicing.model import Address, CompanyProfile
+from core.invoicing.rules import validate_company
+
+COMPANY_OPTIONS = (
+    ("name_ar", "--name-ar", "Legal name in Arabic."),
+    ("name_en", "--name-en", "Legal name in English."),
+    ("vat", "--vat", "VAT registration number (15 digits, starting and ending with 3)."),
+    ("crn", "--crn", "Commercial registration number (10 digits)."),
+    ("street", "--street", "Street of the national address."),
+    ("building", "--building", "Building number (4 digits)."),
+    ("district", "--district", "District."),
+    ("city", "--city", "City."),
+    ("postal_code", "--postal-code", "Postal code (5 digits)."),
+    ("additional_number", "--additional-number", "Additional number of the national address (4 digits)."),
+)
+
+
+def company_options(func: Any) -> Any:
+    for name, flag, help_text in reversed(COMPANY_OPTIONS):
+        func = click.option(flag, name, help=help_text)(func)
+    return func
+
+
+ADDRESS_OPTIONS = {"street": "street", "building_number": "building", "district": "district", "city": "city",
+                   "postal_code": "postal_code", "additional_number": "additional_number"}
+PROFILE_OPTIONS = {"legal_name_ar": "name_ar", "legal_name_en": "name_en", "vat_number": "vat",
+                   "commercial_registration": "crn"}
+
+
+def profile_from(values: dict[str, str | None], base: CompanyProfile | None = None) -> CompanyProfile:
+    """`base` (or an empty profile) with the options that were given."""
+    b = base or CompanyProfile("", "", "", "", Address("", "", "", "", ""))
+    given = {k: v for k, v in values.items() if v is not None}
+    address = replace(b.address, **{f: given[o] for f, o in ADDRESS_OPTIONS.items() if o in given})
+    return replace(b, address=address, **{f: given[o] for f, o in PROFILE_OPTIONS.items() if o in given})
+
+
+def _prompt_missing(values: dict[str, str | None]) -> None:
+    if not sys.stdin.isatty():
+        return
+    for name, flag, help_text in COMPANY_OPTIONS:
+        if values.get(name) is None and name != "additional_number":
+            values[name] = click.prompt(help_text.rstrip("."), default="", show_default=False)
+
+
+def register(cli: click.Group) -> None:
+    @cli.command()
+    @click.option("--demo", is_flag=True, help="Create a demo company with customers, products and drafts.")
+    @click.option("--drafts", default=300, show_default=True, help="How many drafts the demo company gets.")
+    @click.option("--exist-ok", is_flag=True, help="Succeed without changes when the company already exists.")
+    @company_options
+    def init(demo: bool, drafts: int, exist_ok: bool, **values: str | None) -> None:
+        """Create a company: its store, device key and first audit entries."""
+        st = state()
+        if exist_ok and company_paths(st.settings.data_dir, st.settings.company).db.exists():
+            click.echo(f"Company '{st.settings.company}' already exists; nothing to do.")
+            return
+        if demo:
+            ctx = st.company(create=True)
+            summary = create_demo(ctx, drafts=drafts)
+            click.echo(f"Created the demo company '{st.settings.company}' in {ctx.db.path}: {summary}.")
+            return
+        _prompt_missing(values)
+        profile = profile_from(values)
+        findings = validate_company(profile)
+        if errors_in(findings):  # checked before anything is written: a refused init leaves no file behind
+            raise ValidationError("The company profile", findings)
+        ctx = st.company(create=True)
+        with ctx.uow() as uow:
+            service.create_company(uow, profile)
+            uow.commit()
+        click.echo(f"Created company '{st.settings.company}' ({profile.legal_name_en}) in {ctx.db.path}.")
+
+    @cli.group()
+    def company() -> None:
+        """The seller's company profile."""
+
+    @company.command("show")
+    @json_option
+    def company_show(as_json: bool) -> None:
+        """Show the company profile."""
+        with state().company().uow(write=False) as uow:
+            profile = service.get_company(uow)
+        if as_json:
+            print_json(profile)
+            return
+        a = profile.address
+        for label, value in (("Legal name (ar)", profile.legal_name_ar), ("Legal name (en)", profile.legal_name_en),
+                             ("VAT number", profile.vat_number), ("CR number", profile.commercial_registration),
+                             ("Address", f"{a.building_number} {a.street}, {a.district}, {a.city} {a.postal_code}, "
+                                         f"{a.country}")):
+            click.echo(f"{label:16} {value}")
+
+    @company.command("edit")
+    @company_options
+    def company_edit(**values: str | None) -> None:
+        """Change fields of the company profile (only the options given)."""
+        with state().company().uow() as uow:
+            current = service.get_company(uow)
+            updated = service.update_company(uow, profile_from(values, current))
+            uow.commit()
+        click.echo(f"Company profile saved ({updated.legal_name_en}).")
+

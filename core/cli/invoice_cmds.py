@@ -1,0 +1,144 @@
+"""`qayd invoice import|list|show|validate`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from core.cli.common import json_option, print_findings, print_json, print_table, state
+from core.errors import ValidationError
+from core.findings import Finding, errors_in
+from core.invoicing import service
+from core.invoicing.interchange import draft_to_json, load_json_file, parse_documents
+from core.invoicing.model import CustomerKind, DocumentKind, DocumentType
+from core.invoicing.service import InvoiceQuery
+
+EXIT_REFUSED = 2
+EXIT_CHECK_FAILED = 1
+
+
+def _report_findings(findings: list[Finding], as_json: bool, extra: dict[str, object]) -> None:
+    if as_json:
+        print_json({**extra, "findings": [f.as_dict() for f in findings]})
+    else:
+        print_findings(findings)
+
+
+def _when(text: str | None, name: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-01)", param_hint=name)
+    return value if value.tzinfo else value.astimezone()
+
+
+def register(cli: click.Group) -> None:
+    @cli.group()
+    def invoice() -> None:
+        """Invoices, credit notes and debit notes."""
+
+    @invoice.command("import")
+    @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+    @json_option
+    def invoice_import(file: Path, as_json: bool) -> None:
+        """Import drafts from a JSON file (one document or a list); all or nothing."""
+        drafts, findings = parse_documents(load_json_file(file))
+        if errors_in(findings):
+            _report_findings(findings, as_json, {"imported": 0})
+            click.echo(f"Nothing was imported: {len(errors_in(findings))} error(s) in {file.name}.", err=True)
+            raise click.exceptions.Exit(EXIT_REFUSED)
+        ctx = state().company()
+        try:
+            with ctx.uow() as uow:
+                result = service.import_drafts(uow, drafts)
+                uow.commit()
+        except ValidationError as exc:
+            _report_findings(exc.findings, as_json, {"imported": 0})
+            click.echo(f"Nothing was imported: {len(errors_in(exc.findings))} error(s) in {file.name}.", err=True)
+            raise click.exceptions.Exit(EXIT_REFUSED) from None
+        warnings = list(result.warnings) + [f for f in findings if not f.is_error]
+        if as_json:
+            print_json({"imported": len(result.numbers), "numbers": result.numbers,
+                        "customers_created": result.customers_created, "findings": [f.as_dict() for f in warnings]})
+            return
+        print_findings(warnings)
+        click.echo(f"Imported {len(result.numbers)} draft(s); {result.customers_created} new customer(s).")
+
+    @invoice.command("list")
+    @click.option("--status", help="draft, issued, …")
+    @click.option("--kind", type=click.Choice([k.value for k in DocumentKind]))
+    @click.option("--type", "type_", type=click.Choice([t.value for t in DocumentType]))
+    @click.option("--customer", help="Customer id, VAT number or exact name.")
+    @click.option("--from", "from_", help="Issued on or after (ISO date or date-time).")
+    @click.option("--to", help="Issued before (ISO date or date-time).")
+    @click.option("--search", default="", help="Part of the number or the customer's name.")
+    @click.option("--oldest-first", is_flag=True)
+    @click.option("--limit", default=50, show_default=True)
+    @click.option("--offset", default=0)
+    @json_option
+    def invoice_list(status: str | None, kind: str | None, type_: str | None, customer: str | None,
+                     from_: str | None, to: str | None, search: str, oldest_first: bool, limit: int, offset: int,
+                     as_json: bool) -> None:
+        """List documents, newest first."""
+        with state().company().uow(write=False) as uow:
+            customer_id = service.get_customer(uow, customer).id if customer else None
+            query = InvoiceQuery(status=status, kind=kind, type=type_, customer_id=customer_id,
+                                 issued_from=_when(from_, "--from"), issued_to=_when(to, "--to"), search=search,
+                                 newest_first=not oldest_first, limit=limit, offset=offset)
+            rows = service.list_invoices(uow, query)
+        if as_json:
+            print_json(rows)
+            return
+        print_table(("Number", "Status", "Kind", "Type", "Issued", "Customer", "VAT", "Payable"),
+                    ((r.number, r.status, r.kind, r.type, r.issue_datetime.strftime("%Y-%m-%d %H:%M"),
+                      r.buyer_name[:30], f"{r.tax_total} {r.currency}", f"{r.payable} {r.currency}") for r in rows))
+
+    @invoice.command("show")
+    @click.argument("ref")
+    @json_option
+    def invoice_show(ref: str, as_json: bool) -> None:
+        """Show one document with its lines and totals."""
+        with state().company().uow(write=False) as uow:
+            stored = service.get_invoice(uow, ref)
+        d, t = stored.draft, stored.totals
+        if as_json:
+            print_json({"status": stored.status, "version": stored.version, "document": draft_to_json(d),
+                        "totals": t})
+            return
+        click.echo(f"{d.type.value.replace('_', ' ').title()} {d.number} ({d.kind.value}, {stored.status})")
+        click.echo(f"Issued   {d.issue_datetime.isoformat()}")
+        if d.buyer:
+            who = "business" if d.buyer.kind is CustomerKind.BUSINESS else "individual"
+            click.echo(f"Buyer    {d.buyer.name} ({who}) {d.buyer.vat_number}")
+        if d.billing_reference:
+            click.echo(f"Refers   {d.billing_reference}: {d.reason}")
+        print_table(("#", "Item", "Qty", "Price", "Disc.", "VAT", "Net", "VAT amount"),
+                    ((i, ln.name[:40], ln.quantity, ln.unit_price, ln.discount,
+                      f"{ln.vat_category.value} {ln.vat_rate}%", lt.net, lt.vat)
+                     for i, (ln, lt) in enumerate(zip(d.lines, t.lines, strict=True), 1)))
+        for label, value in (("Net total", t.tax_exclusive), ("VAT", t.tax_total), ("Total", t.tax_inclusive),
+                             ("Payable", t.payable)):
+            click.echo(f"{label:>60} {value} {d.currency}")
+        if d.currency != "SAR":
+            click.echo(f"{'VAT in SAR':>60} {t.tax_total_sar} SAR")
+
+    @invoice.command("validate")
+    @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+    @click.option("--arabic", is_flag=True, help="Print the findings in Arabic.")
+    @json_option
+    def invoice_validate(file: Path, arabic: bool, as_json: bool) -> None:
+        """Check a JSON document file against every rule; exit 0 only when it has no errors."""
+        drafts, findings = parse_documents(load_json_file(file))
+        errors = errors_in(findings)
+        if as_json:
+            print_json({"file": str(file), "documents": len(drafts), "errors": len(errors),
+                        "findings": [f.as_dict() for f in findings]})
+        else:
+            print_findings(findings, arabic=arabic)
+            click.echo(f"{file.name}: {len(errors)} error(s), {len(findings) - len(errors)} warning(s).")
+        if errors:
+            raise click.exceptions.Exit(EXIT_CHECK_FAILED)

@@ -1,0 +1,153 @@
+"""`qayd customer add|list|show` and `qayd product add|list`."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import click
+
+from core.cli.common import json_option, print_json, print_table, state
+from core.errors import ValidationError
+from core.findings import Finding
+from core.invoicing import service
+from core.invoicing.model import Address, Customer, CustomerKind, IdScheme, Product, VatCategory
+
+KINDS = [k.value for k in CustomerKind]
+SCHEMES = [s.value for s in IdScheme]
+CATEGORIES = [c.value for c in VatCategory]
+
+
+def _decimal(text: str, field: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ValidationError(f"The value of {field}", [Finding(
+            "QAYD-CLI-DECIMAL", field, f"{text!r} is not a number.", "Write it like 250 or 250.00.",
+            message_ar=f"القيمة {text!r} ليست رقماً.", fix_ar="اكتبها مثل 250 أو 250.00")])
+    return value
+
+
+def _address(street: str | None, building: str | None, district: str | None, city: str | None,
+             postal_code: str | None, country: str, additional_number: str | None) -> Address | None:
+    parts = (street, building, district, city, postal_code, additional_number)
+    if not any(parts):
+        return None
+    return Address(street or "", building or "", district or "", city or "", postal_code or "", country,
+                   additional_number or "")
+
+
+def register(cli: click.Group) -> None:
+    @cli.group()
+    def customer() -> None:
+        """Customers (buyers): businesses and individuals."""
+
+    @customer.command("add")
+    @click.option("--name", required=True, help="Name (legal name for a business).")
+    @click.option("--name-ar", default="", help="Name in Arabic.")
+    @click.option("--kind", type=click.Choice(KINDS), default="business", show_default=True)
+    @click.option("--vat", "vat_number", default="", help="VAT number (15 digits, starting and ending with 3).")
+    @click.option("--id-scheme", type=click.Choice(SCHEMES), help="Scheme of another identifier.")
+    @click.option("--id-value", default="", help="The identifier in that scheme.")
+    @click.option("--street")
+    @click.option("--building", help="Building number (4 digits for Saudi addresses).")
+    @click.option("--district")
+    @click.option("--city")
+    @click.option("--postal-code", help="Postal code (5 digits for Saudi addresses).")
+    @click.option("--country", default="SA", show_default=True, help="ISO 3166 alpha-2 country code.")
+    @click.option("--additional-number")
+    @click.option("--email", default="")
+    @click.option("--phone", default="")
+    @json_option
+    def customer_add(name: str, name_ar: str, kind: str, vat_number: str, id_scheme: str | None, id_value: str,
+                     street: str | None, building: str | None, district: str | None, city: str | None,
+                     postal_code: str | None, country: str, additional_number: str | None, email: str, phone: str,
+                     as_json: bool) -> None:
+        """Add a customer."""
+        new = Customer(name=name, name_ar=name_ar, kind=CustomerKind(kind), vat_number=vat_number,
+                       id_scheme=IdScheme(id_scheme) if id_scheme else None, id_value=id_value,
+                       address=_address(street, building, district, city, postal_code, country, additional_number),
+                       email=email, phone=phone)
+        with state().company().uow() as uow:
+            service.add_customer(uow, new)
+            uow.commit()
+        print_json(new) if as_json else click.echo(f"Added customer {new.name} ({new.id}).")
+
+    @customer.command("list")
+    @click.option("--search", default="", help="Part of the name or VAT number.")
+    @click.option("--limit", default=100, show_default=True)
+    @click.option("--offset", default=0)
+    @json_option
+    def customer_list(search: str, limit: int, offset: int, as_json: bool) -> None:
+        """List customers."""
+        with state().company().uow(write=False) as uow:
+            customers = service.list_customers(uow, search=search, limit=limit, offset=offset)
+        if as_json:
+            print_json(customers)
+            return
+        print_table(("ID", "Name", "Kind", "VAT number", "City"),
+                    ((c.id, c.name, c.kind.value, c.vat_number, c.address.city if c.address else "")
+                     for c in customers))
+
+    @customer.command("show")
+    @click.argument("ref")
+    @json_option
+    def customer_show(ref: str, as_json: bool) -> None:
+        """Show one customer, by id, VAT number or exact name."""
+        with state().company().uow(write=False) as uow:
+            found = service.get_customer(uow, ref)
+        if as_json:
+            print_json(found)
+            return
+        for label, value in (("ID", found.id), ("Name", found.name), ("Name (ar)", found.name_ar),
+                             ("Kind", found.kind.value), ("VAT number", found.vat_number),
+                             ("Other id", f"{found.id_scheme.value} {found.id_value}" if found.id_scheme else ""),
+                             ("Email", found.email), ("Phone", found.phone)):
+            click.echo(f"{label:11} {value}")
+        if found.address:
+            a = found.address
+            click.echo(f"{'Address':11} {a.building_number} {a.street}, {a.district}, {a.city} {a.postal_code}, "
+                       f"{a.country}")
+
+    @cli.group()
+    def product() -> None:
+        """Products and services."""
+
+    @product.command("add")
+    @click.option("--name", required=True)
+    @click.option("--name-ar", default="")
+    @click.option("--price", required=True, help="Unit price before VAT, e.g. 250.00.")
+    @click.option("--vat-category", type=click.Choice(CATEGORIES), default="S", show_default=True)
+    @click.option("--vat-rate", default=None, help="VAT rate in percent (default 15 for S, 0 otherwise).")
+    @click.option("--sku", default="")
+    @click.option("--unit", "unit_code", default="PCE", show_default=True, help="UN/ECE rec. 20 unit code.")
+    @click.option("--exemption-code", default="", help="VATEX-SA-* code, required for Z, E and O.")
+    @click.option("--exemption-reason", default="")
+    @json_option
+    def product_add(name: str, name_ar: str, price: str, vat_category: str, vat_rate: str | None, sku: str,
+                    unit_code: str, exemption_code: str, exemption_reason: str, as_json: bool) -> None:
+        """Add a product."""
+        category = VatCategory(vat_category)
+        rate = vat_rate if vat_rate is not None else ("15" if category is VatCategory.STANDARD else "0")
+        new = Product(name=name, name_ar=name_ar, unit_price=_decimal(price, "price"), vat_category=category,
+                      vat_rate=_decimal(rate, "vat_rate"), sku=sku, unit_code=unit_code,
+                      exemption_reason_code=exemption_code, exemption_reason=exemption_reason)
+        with state().company().uow() as uow:
+            service.add_product(uow, new)
+            uow.commit()
+        print_json(new) if as_json else click.echo(f"Added product {new.name} ({new.id}).")
+
+    @product.command("list")
+    @click.option("--search", default="")
+    @click.option("--limit", default=100, show_default=True)
+    @json_option
+    def product_list(search: str, limit: int, as_json: bool) -> None:
+        """List products."""
+        with state().company().uow(write=False) as uow:
+            products = service.list_products(uow, search=search, limit=limit)
+        if as_json:
+            print_json(products)
+            return
+        print_table(("ID", "Name", "SKU", "Unit price", "VAT"),
+                    ((p.id, p.name, p.sku, p.unit_price, f"{p.vat_category.value} {p.vat_rate}%") for p in products))

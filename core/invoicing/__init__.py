@@ -1,0 +1,1 @@
+"""Invoicing: the company profile, customers, products and invoice drafts, validated and totalled."""

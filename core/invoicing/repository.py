@@ -1,0 +1,172 @@
+"""Turns store rows into invoicing domain values and back; nothing outside core sees the rows."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from core.invoicing.model import (
+    Address,
+    AllowanceCharge,
+    CompanyProfile,
+    Customer,
+    CustomerKind,
+    DocumentKind,
+    DocumentType,
+    IdScheme,
+    InvoiceDraft,
+    InvoiceLine,
+    Party,
+    Product,
+    Totals,
+    VatCategory,
+)
+from core.store import models as m
+
+ADDRESS_FIELDS = ("street", "building_number", "district", "city", "postal_code", "country", "additional_number",
+                  "province")
+
+
+def company_from_row(row: m.Company) -> CompanyProfile:
+    return CompanyProfile(
+        id=row.id, legal_name_ar=row.legal_name_ar, legal_name_en=row.legal_name_en, vat_number=row.vat_number,
+        commercial_registration=row.commercial_registration,
+        address=Address(**{f: getattr(row, f) for f in ADDRESS_FIELDS}),
+    )
+
+
+def company_values(profile: CompanyProfile) -> dict[str, Any]:
+    values = {f: getattr(profile.address, f) for f in ADDRESS_FIELDS}
+    values.update(legal_name_ar=profile.legal_name_ar, legal_name_en=profile.legal_name_en,
+                  vat_number=profile.vat_number, commercial_registration=profile.commercial_registration)
+    return values
+
+
+def address_to_json(address: Address | None) -> str | None:
+    return None if address is None else json.dumps(asdict(address), ensure_ascii=False, sort_keys=True)
+
+
+def address_from_json(text: str | None) -> Address | None:
+    return None if not text else Address(**json.loads(text))
+
+
+def customer_from_row(row: m.Customer) -> Customer:
+    return Customer(
+        id=row.id, kind=CustomerKind(row.kind), name=row.name, name_ar=row.name_ar, vat_number=row.vat_number,
+        id_scheme=IdScheme(row.id_scheme) if row.id_scheme else None, id_value=row.id_value,
+        address=address_from_json(row.address_json), email=row.email, phone=row.phone,
+    )
+
+
+def customer_values(c: Customer) -> dict[str, Any]:
+    return {"kind": c.kind.value, "name": c.name, "name_ar": c.name_ar, "vat_number": c.vat_number,
+            "id_scheme": c.id_scheme.value if c.id_scheme else None, "id_value": c.id_value,
+            "address_json": address_to_json(c.address), "email": c.email, "phone": c.phone}
+
+
+def customer_personal(c: Customer) -> dict[str, Any]:
+    """The customer's personal data, as it goes (encrypted) into audit payloads."""
+    values = customer_values(c)
+    values.pop("kind")
+    values["address"] = asdict(c.address) if c.address else None
+    values.pop("address_json")
+    return values
+
+
+def product_from_row(row: m.Product) -> Product:
+    return Product(
+        id=row.id, name=row.name, name_ar=row.name_ar, sku=row.sku, unit_price=row.unit_price,
+        unit_code=row.unit_code, vat_category=VatCategory(row.vat_category), vat_rate=row.vat_rate,
+        exemption_reason_code=row.exemption_reason_code, exemption_reason=row.exemption_reason,
+    )
+
+
+def product_values(p: Product) -> dict[str, Any]:
+    return {"name": p.name, "name_ar": p.name_ar, "sku": p.sku, "unit_price": p.unit_price,
+            "unit_code": p.unit_code, "vat_category": p.vat_category.value, "vat_rate": p.vat_rate,
+            "exemption_reason_code": p.exemption_reason_code, "exemption_reason": p.exemption_reason}
+
+
+def party_to_json(party: Party | None) -> str | None:
+    if party is None:
+        return None
+    doc = asdict(party)
+    doc["kind"] = party.kind.value
+    doc["id_scheme"] = party.id_scheme.value if party.id_scheme else None
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True)
+
+
+def party_from_json(text: str | None) -> Party | None:
+    if not text:
+        return None
+    doc = json.loads(text)
+    address = Address(**doc["address"]) if doc.get("address") else None
+    return Party(name=doc["name"], kind=CustomerKind(doc["kind"]), vat_number=doc.get("vat_number", ""),
+                 id_scheme=IdScheme(doc["id_scheme"]) if doc.get("id_scheme") else None,
+                 id_value=doc.get("id_value", ""), address=address)
+
+
+def invoice_row(draft: InvoiceDraft, totals: Totals, *, device_id: uuid.UUID, now: datetime) -> m.Invoice:
+    row = m.Invoice(
+        id=draft.id, number=draft.number, status="draft", kind=draft.kind.value, type=draft.type.value,
+        issue_datetime=draft.issue_datetime, supply_date=draft.supply_date, supply_end_date=draft.supply_end_date,
+        currency=draft.currency, exchange_rate=draft.exchange_rate, customer_id=draft.customer_id,
+        buyer_json=party_to_json(draft.buyer), payment_means=draft.payment_means,
+        billing_reference=draft.billing_reference, reason=draft.reason, note=draft.note,
+        prepaid_amount=draft.prepaid_amount, line_extension=totals.line_extension,
+        tax_exclusive=totals.tax_exclusive, tax_total=totals.tax_total, tax_total_sar=totals.tax_total_sar,
+        tax_inclusive=totals.tax_inclusive, payable=totals.payable, created_at=now, updated_at=now,
+        device_id=device_id,
+    )
+    row.lines = [_line_row(i, line, device_id) for i, line in enumerate(draft.lines, 1)]
+    row.allowances = [_ac_row(i, ac, device_id) for i, ac in enumerate(draft.allowances, 1)]
+    return row
+
+
+def _line_row(position: int, line: InvoiceLine, device_id: uuid.UUID) -> m.InvoiceLine:
+    return m.InvoiceLine(
+        position=position, name=line.name, quantity=line.quantity, unit_price=line.unit_price,
+        discount=line.discount, vat_category=line.vat_category.value, vat_rate=line.vat_rate,
+        exemption_reason_code=line.exemption_reason_code, exemption_reason=line.exemption_reason,
+        unit_code=line.unit_code, product_id=line.product_id, device_id=device_id,
+    )
+
+
+def _ac_row(position: int, ac: AllowanceCharge, device_id: uuid.UUID) -> m.InvoiceAllowanceCharge:
+    return m.InvoiceAllowanceCharge(
+        position=position, is_charge=ac.is_charge, amount=ac.amount, reason=ac.reason, reason_code=ac.reason_code,
+        vat_category=ac.vat_category.value, vat_rate=ac.vat_rate, exemption_reason_code=ac.exemption_reason_code,
+        exemption_reason=ac.exemption_reason, device_id=device_id,
+    )
+
+
+def draft_from_row(row: m.Invoice) -> InvoiceDraft:
+    return InvoiceDraft(
+        id=row.id, kind=DocumentKind(row.kind), type=DocumentType(row.type), number=row.number,
+        issue_datetime=row.issue_datetime, supply_date=row.supply_date, supply_end_date=row.supply_end_date,
+        currency=row.currency, exchange_rate=row.exchange_rate, customer_id=row.customer_id,
+        buyer=party_from_json(row.buyer_json), payment_means=row.payment_means,
+        billing_reference=row.billing_reference, reason=row.reason, note=row.note,
+        prepaid_amount=row.prepaid_amount,
+        lines=tuple(
+            InvoiceLine(name=ln.name, quantity=ln.quantity, unit_price=ln.unit_price, discount=ln.discount,
+                        vat_category=VatCategory(ln.vat_category), vat_rate=ln.vat_rate,
+                        exemption_reason_code=ln.exemption_reason_code, exemption_reason=ln.exemption_reason,
+                        unit_code=ln.unit_code, product_id=ln.product_id)
+            for ln in row.lines
+        ),
+        allowances=tuple(
+            AllowanceCharge(amount=ac.amount, vat_category=VatCategory(ac.vat_category), vat_rate=ac.vat_rate,
+                            reason=ac.reason, reason_code=ac.reason_code, is_charge=ac.is_charge,
+                            exemption_reason_code=ac.exemption_reason_code, exemption_reason=ac.exemption_reason)
+            for ac in row.allowances
+        ),
+    )
+
+
+def decimal_text(value: Decimal) -> str:
+    return format(value, "f")

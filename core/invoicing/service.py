@@ -1,0 +1,329 @@
+"""Invoicing use cases: the company profile, customers, products and drafts, each change audited in its transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+
+from core.errors import AlreadyExistsError, NotFoundError, ValidationError
+from core.findings import Finding, errors_in
+from core.invoicing import repository as repo
+from core.invoicing.interchange import draft_to_json
+from core.invoicing.model import CompanyProfile, Customer, InvoiceDraft, Product, Totals
+from core.invoicing.rules import validate, validate_company, validate_customer, validate_product
+from core.invoicing.totals import compute_totals
+from core.store import models as m
+from core.uow import UnitOfWork
+
+
+def _refuse_errors(what: str, findings: list[Finding]) -> None:
+    if errors_in(findings):
+        raise ValidationError(what, findings)
+
+
+# --- company ---------------------------------------------------------------------------------------------------
+
+
+def get_company(uow: UnitOfWork) -> CompanyProfile:
+    row = uow.session.scalars(select(m.Company).where(m.Company.deleted_at.is_(None))).first()
+    if row is None:
+        raise NotFoundError("This store has no company profile yet.", fix="Create it with `qayd init`.")
+    return repo.company_from_row(row)
+
+
+def create_company(uow: UnitOfWork, profile: CompanyProfile) -> CompanyProfile:
+    _refuse_errors("The company profile", validate_company(profile))
+    if uow.session.scalar(select(func.count()).select_from(m.Company)):
+        raise AlreadyExistsError("This store already has a company profile.", fix="Change it with `qayd company edit`.")
+    now = uow.now()
+    uow.session.add(m.Company(id=profile.id, created_at=now, updated_at=now, device_id=uow.ctx.device_id,
+                              **repo.company_values(profile)))
+    uow.audit.append("company.created", f"company:{profile.id}", _jsonable(repo.company_values(profile)))
+    return profile
+
+
+def update_company(uow: UnitOfWork, profile: CompanyProfile) -> CompanyProfile:
+    _refuse_errors("The company profile", validate_company(profile))
+    row = uow.session.get(m.Company, get_company(uow).id)
+    assert row is not None
+    changes = {k: v for k, v in repo.company_values(profile).items() if getattr(row, k) != v}
+    if not changes:
+        return repo.company_from_row(row)
+    before = {k: getattr(row, k) for k in changes}
+    for key, value in changes.items():
+        setattr(row, key, value)
+    row.updated_at, row.device_id = uow.now(), uow.ctx.device_id
+    uow.audit.append("company.updated", f"company:{row.id}", {"before": _jsonable(before), "after": _jsonable(changes)})
+    return repo.company_from_row(row)
+
+
+# --- customers and products ------------------------------------------------------------------------------------
+
+
+def add_customer(uow: UnitOfWork, customer: Customer) -> Customer:
+    _refuse_errors("The customer", validate_customer(customer))
+    if customer.vat_number and _customer_by_vat(uow, customer.vat_number) is not None:
+        raise AlreadyExistsError(f"A customer with VAT number {customer.vat_number} already exists.",
+                                 fix="Use the existing customer (`qayd customer list`).")
+    _insert_customer(uow, customer)
+    return customer
+
+
+def _insert_customer(uow: UnitOfWork, customer: Customer) -> None:
+    now = uow.now()
+    uow.session.add(m.Customer(id=customer.id, created_at=now, updated_at=now, device_id=uow.ctx.device_id,
+                               **repo.customer_values(customer)))
+    uow.audit.append("customer.created", f"customer:{customer.id}", {"kind": customer.kind.value},
+                     personal=repo.customer_personal(customer))
+
+
+def _customer_by_vat(uow: UnitOfWork, vat: str) -> m.Customer | None:
+    return uow.session.scalars(select(m.Customer).where(m.Customer.vat_number == vat,
+                                                        m.Customer.deleted_at.is_(None))).first()
+
+
+def list_customers(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0) -> list[Customer]:
+    query = select(m.Customer).where(m.Customer.deleted_at.is_(None))
+    if search:
+        like = f"%{search}%"
+        query = query.where(or_(m.Customer.name.like(like), m.Customer.name_ar.like(like),
+                                m.Customer.vat_number.like(like)))
+    rows = uow.session.scalars(query.order_by(m.Customer.name).limit(limit).offset(offset))
+    return [repo.customer_from_row(r) for r in rows]
+
+
+def get_customer(uow: UnitOfWork, ref: str) -> Customer:
+    """A customer by id, VAT number or exact name."""
+    conditions = [m.Customer.vat_number == ref, m.Customer.name == ref]
+    try:
+        conditions.append(m.Customer.id == uuid.UUID(ref))
+    except ValueError:
+        pass
+    rows = list(uow.session.scalars(select(m.Customer).where(or_(*conditions), m.Customer.deleted_at.is_(None))))
+    if len(rows) != 1:
+        raise NotFoundError(f"No single customer matches {ref!r} ({len(rows)} found).",
+                            fix="Give the customer's id or VAT number; `qayd customer list --search` finds it.")
+    return repo.customer_from_row(rows[0])
+
+
+def add_product(uow: UnitOfWork, product: Product) -> Product:
+    _refuse_errors("The product", validate_product(product))
+    now = uow.now()
+    values = repo.product_values(product)
+    uow.session.add(m.Product(id=product.id, created_at=now, updated_at=now, device_id=uow.ctx.device_id, **values))
+    uow.audit.append("product.created", f"product:{product.id}", _jsonable(values))
+    return product
+
+
+def list_products(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0) -> list[Product]:
+    query = select(m.Product).where(m.Product.deleted_at.is_(None))
+    if search:
+        query = query.where(or_(m.Product.name.like(f"%{search}%"), m.Product.sku == search))
+    rows = uow.session.scalars(query.order_by(m.Product.name).limit(limit).offset(offset))
+    return [repo.product_from_row(r) for r in rows]
+
+
+# --- invoices --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    numbers: tuple[str, ...]
+    customers_created: int
+    warnings: tuple[Finding, ...]
+
+
+def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft]) -> ImportResult:
+    """Store drafts all or nothing: any error in any document refuses the whole batch, listing every finding."""
+    seller = get_company(uow)
+    findings: list[Finding] = []
+    for i, draft in enumerate(drafts):
+        findings += [replace(f, field=f"[{i}].{f.field}") for f in validate(draft, seller=seller)]
+    findings += _duplicate_numbers(uow, drafts) + _unknown_references(uow, drafts)
+    _refuse_errors(f"The import of {len(drafts)} document(s)", findings)
+    customers = _CustomerIndex(uow)
+    for draft in drafts:
+        known = draft.customer_id is not None or draft.buyer is None
+        stored = draft if known else replace(draft, customer_id=customers.resolve(draft))
+        _insert_draft(uow, stored, compute_totals(stored))
+    return ImportResult(tuple(d.number for d in drafts), customers.created, tuple(findings))
+
+
+def _duplicate_numbers(uow: UnitOfWork, drafts: Sequence[InvoiceDraft]) -> list[Finding]:
+    numbers = [d.number for d in drafts]
+    taken: set[str] = set()
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        taken.update(uow.session.scalars(select(m.Invoice.number).where(m.Invoice.number.in_(chunk))))
+    seen: set[str] = set()
+    findings = []
+    for i, number in enumerate(numbers):
+        if number in taken or number in seen:
+            where = "is already in this company's books" if number in taken else "appears twice in this import"
+            findings.append(Finding("QAYD-DUPLICATE-NUMBER", f"[{i}].number", f"Invoice number {number!r} {where}.",
+                                    "Give every document its own number.",
+                                    message_ar=f"رقم الفاتورة {number} مستخدم من قبل.",
+                                    fix_ar="أعطِ كل مستند رقماً خاصاً به."))
+        seen.add(number)
+    return findings
+
+
+def _unknown_references(uow: UnitOfWork, drafts: Sequence[InvoiceDraft]) -> list[Finding]:
+    """Ids a document names must exist (customers, products) or be new (the document's own id)."""
+    def existing(model: type[m.Customer] | type[m.Product] | type[m.Invoice], ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        return set(uow.session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
+
+    customers = existing(m.Customer, {d.customer_id for d in drafts if d.customer_id})
+    products = existing(m.Product, {ln.product_id for d in drafts for ln in d.lines if ln.product_id})
+    taken = existing(m.Invoice, {d.id for d in drafts})
+    findings = []
+    for i, d in enumerate(drafts):
+        if d.customer_id and d.customer_id not in customers:
+            findings.append(_unknown(f"[{i}].customer_id", "customer", d.customer_id))
+        findings += [_unknown(f"[{i}].lines[{n}].product_id", "product", ln.product_id)
+                     for n, ln in enumerate(d.lines) if ln.product_id and ln.product_id not in products]
+        if d.id in taken:
+            findings.append(Finding("QAYD-DUPLICATE-ID", f"[{i}].id", f"A document with id {d.id} already exists.",
+                                    "Leave out the id; Qayd gives every new document its own.",
+                                    message_ar="يوجد مستند بهذا المعرّف من قبل.", fix_ar="احذف المعرّف من الملف."))
+    return findings
+
+
+def _unknown(field: str, what: str, ident: uuid.UUID) -> Finding:
+    ar = {"customer": "عميل", "product": "منتج"}[what]
+    return Finding("QAYD-UNKNOWN-REFERENCE", field, f"There is no {what} with id {ident} in this company.",
+                    f"Leave out {field.rsplit('.', 1)[-1]}, or use the id of an existing {what}.",
+                    message_ar=f"لا يوجد {ar} بالمعرّف {ident} في هذه الشركة.",
+                    fix_ar="احذف المعرّف أو استخدم معرّفاً موجوداً.")
+
+
+class _CustomerIndex:
+    """Finds the customer a document's buyer is, creating one (audited) when the books do not know it yet."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._by_key: dict[str, uuid.UUID] = {}
+        self.created = 0
+        for row in uow.session.scalars(select(m.Customer).where(m.Customer.deleted_at.is_(None))):
+            for key in _party_keys(row.vat_number, row.id_scheme or "", row.id_value, row.name):
+                self._by_key.setdefault(key, row.id)
+
+    def resolve(self, draft: InvoiceDraft) -> uuid.UUID:
+        buyer = draft.buyer
+        assert buyer is not None
+        keys = _party_keys(buyer.vat_number, buyer.id_scheme.value if buyer.id_scheme else "", buyer.id_value,
+                           buyer.name)
+        for key in keys:
+            if key in self._by_key:
+                return self._by_key[key]
+        customer = Customer(name=buyer.name, kind=buyer.kind, vat_number=buyer.vat_number,
+                            id_scheme=buyer.id_scheme, id_value=buyer.id_value, address=buyer.address)
+        _insert_customer(self._uow, customer)
+        self.created += 1
+        for key in keys:
+            self._by_key[key] = customer.id
+        return customer.id
+
+
+def _party_keys(vat: str, scheme: str, id_value: str, name: str) -> list[str]:
+    keys = [f"vat:{vat}"] if vat else []
+    if scheme and id_value:
+        keys.append(f"id:{scheme}:{id_value}")
+    if not keys:
+        keys.append(f"name:{name.strip().casefold()}")
+    return keys
+
+
+def _insert_draft(uow: UnitOfWork, draft: InvoiceDraft, totals: Totals) -> None:
+    uow.session.add(repo.invoice_row(draft, totals, device_id=uow.ctx.device_id, now=uow.now()))
+    doc = draft_to_json(draft)
+    buyer = doc.pop("buyer", None)
+    doc["payable"] = repo.decimal_text(totals.payable)
+    personal_subject = f"customer:{draft.customer_id}" if draft.customer_id else None
+    uow.audit.append("invoice.draft_created", f"invoice:{draft.id}", doc,
+                     personal={"buyer": buyer} if buyer else None, personal_subject=personal_subject)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSummary:
+    id: uuid.UUID
+    number: str
+    status: str
+    kind: str
+    type: str
+    issue_datetime: datetime
+    buyer_name: str
+    currency: str
+    tax_total: str
+    payable: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceQuery:
+    status: str | None = None
+    kind: str | None = None
+    type: str | None = None
+    customer_id: uuid.UUID | None = None
+    issued_from: datetime | None = None
+    issued_to: datetime | None = None
+    search: str = ""
+    newest_first: bool = True
+    limit: int = 100
+    offset: int = 0
+
+
+def list_invoices(uow: UnitOfWork, q: InvoiceQuery = InvoiceQuery()) -> list[InvoiceSummary]:
+    inv, cust = m.Invoice, m.Customer
+    query = select(inv.id, inv.number, inv.status, inv.kind, inv.type, inv.issue_datetime, cust.name,
+                   inv.currency, inv.tax_total, inv.payable).outerjoin(cust, cust.id == inv.customer_id)
+    query = query.where(inv.deleted_at.is_(None))
+    for column, value in ((inv.status, q.status), (inv.kind, q.kind), (inv.type, q.type),
+                          (inv.customer_id, q.customer_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if q.issued_from is not None:
+        query = query.where(inv.issue_datetime >= q.issued_from)
+    if q.issued_to is not None:
+        query = query.where(inv.issue_datetime < q.issued_to)
+    if q.search:
+        query = query.where(or_(inv.number.like(f"%{q.search}%"), cust.name.like(f"%{q.search}%")))
+    order = inv.issue_datetime.desc() if q.newest_first else inv.issue_datetime
+    rows = uow.session.execute(query.order_by(order, inv.number).limit(q.limit).offset(q.offset))
+    return [InvoiceSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7], repo.decimal_text(r[8]),
+                           repo.decimal_text(r[9])) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInvoice:
+    draft: InvoiceDraft
+    status: str
+    totals: Totals
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def get_invoice(uow: UnitOfWork, ref: str) -> StoredInvoice:
+    """A document by number or id."""
+    conditions = [m.Invoice.number == ref]
+    try:
+        conditions.append(m.Invoice.id == uuid.UUID(ref))
+    except ValueError:
+        pass
+    row = uow.session.scalars(select(m.Invoice).where(or_(*conditions))).first()
+    if row is None:
+        raise NotFoundError(f"There is no invoice {ref!r}.", fix="`qayd invoice list --search` finds it.")
+    draft = repo.draft_from_row(row)
+    return StoredInvoice(draft, row.status, compute_totals(draft), row.version, row.created_at, row.updated_at)
+
+
+def count_invoices(uow: UnitOfWork) -> int:
+    return int(uow.session.scalar(select(func.count()).select_from(m.Invoice)) or 0)
+
+
+def _jsonable(values: dict[str, object]) -> dict[str, object]:
+    return {k: (str(v) if not isinstance(v, str | int | bool | type(None)) else v) for k, v in values.items()}

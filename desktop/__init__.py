@@ -1,0 +1,1 @@
+"""Qayd's Qt desktop client: windows, views and background jobs over the headless core."""
