@@ -25,6 +25,8 @@ class MainWindow(QMainWindow):
     def __init__(self, rows: list[tuple[str, str]], language: str) -> None:
         super().__init__()
         self.setWindowTitle(TEXT[language]["title"])
+        if language == "ar":
+            self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         body = QWidget()
         form = QFormLayout(body)
         for label, value in rows:

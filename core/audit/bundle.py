@@ -6,9 +6,9 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from itertools import islice
 from dataclasses import replace
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 

@@ -46,7 +46,7 @@ PROFILE_OPTIONS = {"legal_name_ar": "name_ar", "legal_name_en": "name_en", "vat_
 def profile_from(values: dict[str, str | None], base: CompanyProfile | None = None) -> CompanyProfile:
     """`base` (or an empty profile) with the options that were given."""
     b = base or CompanyProfile("", "", "", "", Address("", "", "", "", ""))
-    given = {k: v for k, v in values.items() if v is not None}
+    given: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
     address = replace(b.address, **{f: given[o] for f, o in ADDRESS_OPTIONS.items() if o in given})
     return replace(b, address=address, **{f: given[o] for f, o in PROFILE_OPTIONS.items() if o in given})
 
@@ -54,7 +54,7 @@ def profile_from(values: dict[str, str | None], base: CompanyProfile | None = No
 def _prompt_missing(values: dict[str, str | None]) -> None:
     if not sys.stdin.isatty():
         return
-    for name, flag, help_text in COMPANY_OPTIONS:
+    for name, _flag, help_text in COMPANY_OPTIONS:
         if values.get(name) is None and name != "additional_number":
             values[name] = click.prompt(help_text.rstrip("."), default="", show_default=False)
 

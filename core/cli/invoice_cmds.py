@@ -32,7 +32,8 @@ def _when(text: str | None, name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-01)", param_hint=name)
+        raise click.BadParameter(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-01)",
+                                 param_hint=name) from None
     return value if value.tzinfo else value.astimezone()
 
 
@@ -54,7 +55,7 @@ def register(cli: click.Group) -> None:
         ctx = state().company()
         try:
             with ctx.uow() as uow:
-                result = service.import_drafts(uow, drafts)
+                result = service.import_drafts(uow, drafts, rules_checked=True)
                 uow.commit()
         except ValidationError as exc:
             _report_findings(exc.findings, as_json, {"imported": 0})

@@ -80,7 +80,7 @@ def demo_customers() -> list[Customer]:
 
 
 def demo_products() -> list[Product]:
-    products = []
+    products: list[Product] = []
     for en, ar, price, cat, unit in _PRODUCTS:
         code, reason = _EXEMPTIONS.get(en, ("", ""))
         category = VatCategory(cat)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -99,10 +100,8 @@ def list_customers(uow: UnitOfWork, *, search: str = "", limit: int = 100, offse
 def get_customer(uow: UnitOfWork, ref: str) -> Customer:
     """A customer by id, VAT number or exact name."""
     conditions = [m.Customer.vat_number == ref, m.Customer.name == ref]
-    try:
+    with contextlib.suppress(ValueError):
         conditions.append(m.Customer.id == uuid.UUID(ref))
-    except ValueError:
-        pass
     rows = list(uow.session.scalars(select(m.Customer).where(or_(*conditions), m.Customer.deleted_at.is_(None))))
     if len(rows) != 1:
         raise NotFoundError(f"No single customer matches {ref!r} ({len(rows)} found).",
@@ -137,11 +136,15 @@ class ImportResult:
     warnings: tuple[Finding, ...]
 
 
-def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft]) -> ImportResult:
-    """Store drafts all or nothing: any error in any document refuses the whole batch, listing every finding."""
+def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_checked: bool = False) -> ImportResult:
+    """Store drafts all or nothing: any error in any document refuses the whole batch, listing every finding.
+
+    `rules_checked` says the caller already ran `validate` on each draft (as `parse_documents` does), so
+    only what needs the books is checked here: numbers and ids already taken, references to unknown rows.
+    """
     seller = get_company(uow)
     findings: list[Finding] = []
-    for i, draft in enumerate(drafts):
+    for i, draft in enumerate(() if rules_checked else drafts):
         findings += [replace(f, field=f"[{i}].{f.field}") for f in validate(draft, seller=seller)]
     findings += _duplicate_numbers(uow, drafts) + _unknown_references(uow, drafts)
     _refuse_errors(f"The import of {len(drafts)} document(s)", findings)
@@ -310,10 +313,8 @@ class StoredInvoice:
 def get_invoice(uow: UnitOfWork, ref: str) -> StoredInvoice:
     """A document by number or id."""
     conditions = [m.Invoice.number == ref]
-    try:
+    with contextlib.suppress(ValueError):
         conditions.append(m.Invoice.id == uuid.UUID(ref))
-    except ValueError:
-        pass
     row = uow.session.scalars(select(m.Invoice).where(or_(*conditions))).first()
     if row is None:
         raise NotFoundError(f"There is no invoice {ref!r}.", fix="`qayd invoice list --search` finds it.")

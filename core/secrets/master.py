@@ -60,7 +60,8 @@ class MasterKeySource:
                 stored = base64.b64encode(new_key()).decode()
                 keyring.set_password(SERVICE, username, stored)
         except NoKeyringError:
-            raise SecretStoreError("No OS keyring is available to hold Qayd's master key.", fix=NO_KEYRING_FIX) from None
+            raise SecretStoreError("No OS keyring is available to hold Qayd's master key.",
+                                   fix=NO_KEYRING_FIX) from None
         except KeyringError as exc:
             raise SecretStoreError(
                 f"The OS keyring refused access to Qayd's master key ({type(exc).__name__}).", fix=NO_KEYRING_FIX

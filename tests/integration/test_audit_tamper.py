@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -77,7 +78,7 @@ def test_stored_hashes_follow_the_documented_rule(chain: Context) -> None:
     with sqlite3.connect(chain.db.path) as conn:
         rows = [list(r) for r in conn.execute("SELECT seq, body, prev_hash, hash FROM audit_entry ORDER BY seq")]
     assert rows[0][2] == bytes(32)
-    for before, row in zip(rows, rows[1:], strict=False):
+    for before, row in itertools.pairwise(rows):
         assert row[2] == before[3]
     assert all(documented_hash(r) == r[3] for r in rows)
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))

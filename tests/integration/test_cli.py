@@ -15,8 +15,8 @@ from core.cli import main
 
 DATA = Path(__file__).parents[1] / "data"
 COMPANY = ["--name-ar", "شركة الاختبار", "--name-en", "Test Co", "--vat", "300000000000003",
-           "--crn", "1010101010", "--street", "Olaya St", "--building", "1234", "--district", "Al Olaya", "--city", "Riyadh",
-           "--postal-code", "12211"]
+           "--crn", "1010101010", "--street", "Olaya St", "--building", "1234", "--district", "Al Olaya",
+           "--city", "Riyadh", "--postal-code", "12211"]
 
 
 @dataclass

@@ -1,13 +1,12 @@
 """Initial schema: company, parties, products, invoices, audit chain, checkpoints, keys and secrets.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
