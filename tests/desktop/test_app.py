@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtWidgets import QLabel  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
-
-from core.config import Settings  # noqa: E402
-from core.invoicing.demo import DEMO_COMPANY, create_demo  # noqa: E402
-from core.uow import Context  # noqa: E402
-from desktop.app import MainWindow, summary_rows  # noqa: E402
+from core.config import Settings
+from core.invoicing.demo import DEMO_COMPANY, create_demo
+from core.uow import Context
+from desktop.app import MainWindow, summary_rows
 
 
 def labels(window: MainWindow) -> list[str]:

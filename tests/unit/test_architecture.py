@@ -21,7 +21,8 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_core_never_imports_the_ui() -> None:
     offenders = {
-        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.split(".")[0] in {"PySide6", "desktop"})
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path)
+                                            if m.split(".")[0] in {"PySide6", "desktop"})
         for path in (ROOT / "core").rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
