@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.audit.chain import Checkpoint, Entry
 from core.audit.log import read_head_file
-from core.audit.verify import Pair, Progress, Row, VerifyReport, Window, verify_chain
+from core.audit.verify import Progress, Row, VerifyReport, Window, verify_chain
 from core.store.models import AuditCheckpoint, Device
 from core.uow import Context
 
@@ -45,12 +45,6 @@ def _reader(ctx: Context) -> sqlite3.Connection:
     return conn
 
 
-def iter_entry_pairs(ctx: Context) -> Iterator[Pair]:
-    """Stream (body, hash) in sequence order straight from SQLite: all the fast path of verification needs."""
-    with closing(_reader(ctx)) as conn:
-        yield from conn.execute("SELECT body, hash FROM audit_entry ORDER BY seq")
-
-
 def iter_entry_rows(ctx: Context) -> Iterator[Row]:
     with closing(_reader(ctx)) as conn:
         yield from conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq")
@@ -76,8 +70,11 @@ def verify_store(ctx: Context, *, progress: Progress | None = None,
     checkpoints, warnings = trusted_checkpoints(ctx)
     public = ctx.device_key.public_bytes()
     warnings += _device_key_warnings(ctx, public)
-    report = verify_chain(iter_entry_pairs(ctx), entry_window(ctx), checkpoints, public, total=entry_count(ctx),
-                          progress=progress, cancelled=cancelled)
+    with closing(_reader(ctx)) as conn:
+        # The cursor itself is the stream of (body, hash): no generator between SQLite and the loop.
+        pairs = conn.execute("SELECT body, hash FROM audit_entry ORDER BY seq")
+        report = verify_chain(pairs, entry_window(ctx), checkpoints, public, total=entry_count(ctx),
+                              progress=progress, cancelled=cancelled)
     return replace(report, warnings=tuple(warnings) + report.warnings)
 
 

@@ -95,7 +95,7 @@ def verify_chain(
     sha256 = hashlib.sha256
     expected, last, before = 1, GENESIS, GENESIS
     for body, h in pairs:
-        if sha256(b"%b%d\x1f%b" % (last, expected, body)).digest() != h:
+        if sha256(last + b"%d\x1f" % expected + body).digest() != h:
             st.expected, st.last_hash, st.before_last = expected, last, before
             rows = window(expected, 1 + LOOKAHEAD)
             return _report(st, len(cps), broken=_classify(rows[0], rows[1:], st))

@@ -142,3 +142,19 @@ def test_errors_print_a_message_not_a_traceback(tmp_path, capsys) -> None:  # ty
     code = main(["--data-dir", str(tmp_path / "none"), "--company", "ghost", "company", "show"])
     err = capsys.readouterr().err
     assert code == 4 and "qayd init" in err and "Traceback" not in err
+
+
+def test_customer_and_product_commands(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", *COMPANY).exit_code == 0
+    bad = run("customer", "add", "--name", "Bad VAT Co", "--vat", "123456789012345")
+    assert bad.exit_code == 2 and "vat_number" in bad.output and "BR-KSA" in bad.output
+    good = run("customer", "add", "--name", "Al Ofoq", "--vat", "311111111111113", "--street", "King Fahd Rd",
+               "--building", "1234", "--district", "Al Olaya", "--city", "Riyadh", "--postal-code", "12211", "--json")
+    assert good.exit_code == 0, good.output
+    shown = json.loads(run("customer", "show", "311111111111113", "--json").stdout)
+    assert shown["name"] == "Al Ofoq" and shown["address"]["city"] == "Riyadh"
+    assert run("customer", "add", "--name", "Again", "--vat", "311111111111113").exit_code == 6
+    assert run("product", "add", "--name", "Widget", "--price", "12.50").exit_code == 0
+    assert run("product", "add", "--name", "Bad", "--price", "twelve").exit_code == 2
+    products = json.loads(run("product", "list", "--json").stdout)
+    assert [(p["name"], p["unit_price"], p["vat_rate"]) for p in products] == [("Widget", "12.50", "15")]

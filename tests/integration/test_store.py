@@ -1,0 +1,129 @@
+"""The local store: pragmas, migrations with a backup, sync columns, immutability, encryption at rest."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as NoKeyring
+from sqlalchemy import select
+
+from core.audit.personal import SubjectKeys
+from core.bootstrap import open_company
+from core.config import Settings
+from core.errors import SecretStoreError
+from core.invoicing import service
+from core.invoicing.demo import DEMO_COMPANY, create_demo
+from core.invoicing.model import Address, Customer, CustomerKind
+from core.store import database
+from core.store.models import AuditEntry
+from core.store.models import Customer as CustomerRow
+from core.uow import Context
+
+PERSON = Customer(name="Layla Haddad", kind=CustomerKind.INDIVIDUAL, email="layla@example.org",
+                  phone="+966500000001", address=Address("Tahlia St", "1234", "Al Rawdah", "Jeddah", "23435"))
+
+
+def raw(ctx: Context) -> sqlite3.Connection:
+    return sqlite3.connect(ctx.db.path)
+
+
+def test_pragmas_are_on_for_every_connection(ctx: Context) -> None:
+    with ctx.db.engine.connect() as conn:
+        values = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "foreign_keys",
+                                                                              "secure_delete")}
+    assert values == {"journal_mode": "wal", "foreign_keys": 1, "secure_delete": 1}
+
+
+def test_existing_database_is_backed_up_before_migrating(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ctx.db.path
+    ctx.close()
+    monkeypatch.setattr(database, "head_revision", lambda: "9999_future")
+    db = database.open_database(path)
+    db.dispose()
+    backups = list(path.parent.glob(f"{path.stem}.backup-0001-*.sqlite"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_entry").fetchone()[0] >= 2
+
+
+def test_rows_carry_sync_columns_and_versions_grow(ctx: Context) -> None:
+    create_demo(ctx, drafts=2)
+    with ctx.uow() as uow:
+        before = service.get_company(uow)
+        service.update_company(uow, replace(before, legal_name_en="Renamed Co."))
+        uow.commit()
+    with raw(ctx) as conn:
+        version, device, updated = conn.execute("SELECT version, device_id, updated_at FROM company").fetchone()
+        assert version == 2 and device == ctx.device_id.hex and updated.endswith("+00:00")
+        assert conn.execute("SELECT count(*) FROM invoice WHERE device_id = ?", (ctx.device_id.hex,)).fetchone()[0] == 2
+
+
+def test_store_refuses_deleting_invoices_and_changing_issued_ones(ctx: Context) -> None:
+    create_demo(ctx, drafts=2)
+    with raw(ctx) as conn:
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            conn.execute("DELETE FROM invoice")
+        conn.execute("UPDATE invoice SET status = 'issued' WHERE rowid = (SELECT min(rowid) FROM invoice)")
+        with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+            conn.execute("UPDATE invoice SET note = 'edited' WHERE status = 'issued'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE audit_entry SET body = body")
+
+
+def test_personal_data_in_audit_payloads_is_encrypted(ctx: Context) -> None:
+    with ctx.uow() as uow:
+        service.create_company(uow, DEMO_COMPANY)
+        service.add_customer(uow, PERSON)
+        uow.commit()
+    blob = ctx.db.path.read_bytes() + Path(str(ctx.db.path) + "-wal").read_bytes()
+    with raw(ctx) as conn:
+        bodies = " ".join(r[0] for r in conn.execute("SELECT body FROM audit_entry"))
+    for secret in ("Layla Haddad", "layla@example.org", "+966500000001", "Tahlia"):
+        assert secret not in bodies
+    assert b"layla@example.org" in blob  # the customer row itself holds it; only the audit copy is sealed
+    with ctx.uow(write=False) as uow:
+        entry = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "customer.created")).one()
+        sealed = json.loads(entry.body)["payload"]["personal"]
+        opened = SubjectKeys(uow.session, ctx.master_key, ctx.device_id).open(sealed)
+    assert opened is not None and opened["email"] == "layla@example.org"
+
+
+def test_destroyed_subject_key_leaves_the_chain_verifiable(ctx: Context) -> None:
+    from core.audit.service import verify_store
+
+    with ctx.uow() as uow:
+        service.create_company(uow, DEMO_COMPANY)
+        service.add_customer(uow, PERSON)
+        uow.commit()
+    with raw(ctx) as conn:  # what an erasure will do: forget the key, keep the chain
+        conn.execute("UPDATE subject_key SET wrapped_key = NULL")
+    with ctx.uow(write=False) as uow:
+        row = uow.session.scalars(select(CustomerRow)).one()
+        entry = uow.session.scalars(select(AuditEntry).where(AuditEntry.subject == f"customer:{row.id}")).one()
+        sealed = json.loads(entry.body)["payload"]["personal"]
+        assert SubjectKeys(uow.session, ctx.master_key, ctx.device_id).open(sealed) is None
+    assert verify_store(ctx).ok
+
+
+def test_secrets_are_sealed_at_rest(ctx: Context) -> None:
+    with ctx.uow() as uow:
+        uow.secrets.set("stripe/api-key", b"sk_test_very_secret_value", now=uow.now())
+        uow.commit()
+    with raw(ctx) as conn:
+        sealed = conn.execute("SELECT sealed FROM secret WHERE name = 'stripe/api-key'").fetchone()[0]
+    assert b"sk_test_very_secret_value" not in sealed
+    with ctx.uow(write=False) as uow:
+        assert uow.secrets.get("stripe/api-key") == b"sk_test_very_secret_value"
+
+
+def test_no_keyring_gives_a_clear_error_with_the_fix(settings: Settings) -> None:
+    keyring.set_keyring(NoKeyring())
+    with pytest.raises(SecretStoreError) as err:
+        open_company(settings, create=True)
+    assert "QAYD_MASTER_KEY_SOURCE=file" in str(err.value)
+    assert not (settings.data_dir / "companies" / "acme.sqlite").exists()
