@@ -56,10 +56,11 @@ class UnitOfWork:
         self.session = (ctx.db.writer if self._write else ctx.db.reader)()
         self.session.begin()
         self.subject_keys = SubjectKeys(self.session, ctx.master_key, ctx.device_id)
-        self.secrets = SecretStore(self.session, ctx.master_key, ctx.device_id)
         self.audit = AuditLog(self.session, device_id=str(ctx.device_id), actor=ctx.actor, clock=ctx.clock,
                               subject_keys=self.subject_keys, device_key=ctx.device_key,
                               checkpoint_every=ctx.checkpoint_every)
+        self.secrets = SecretStore(self.session, ctx.master_key, ctx.device_id,
+                                   audit=lambda action, subject, data: self.audit.append(action, subject, data))
         return self
 
     def now(self) -> datetime:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +18,10 @@ from core.store.models import Secret
 class SecretStore:
     """Reads and writes sealed secrets in the session's transaction."""
 
-    def __init__(self, session: Session, master_key: bytes, device_id: uuid.UUID, key_version: int = 1) -> None:
+    def __init__(self, session: Session, master_key: bytes, device_id: uuid.UUID, key_version: int = 1,
+                 audit: Callable[[str, str, dict[str, Any]], object] | None = None) -> None:
         self._session = session
+        self._audit = audit
         self._key = master_key
         self._device_id = device_id
         self._version = key_version
@@ -29,6 +33,8 @@ class SecretStore:
             row = Secret(name=name, created_at=now, device_id=self._device_id)
             self._session.add(row)
         row.key_version, row.sealed, row.updated_at = self._version, sealed, now
+        if self._audit is not None:  # the change is recorded; the value never is
+            self._audit("secret.set", f"secret:{name}", {"key_version": self._version})
 
     def get(self, name: str) -> bytes:
         row = self._session.get(Secret, name)

@@ -117,6 +117,9 @@ def test_secrets_are_sealed_at_rest(ctx: Context) -> None:
     with raw(ctx) as conn:
         sealed = conn.execute("SELECT sealed FROM secret WHERE name = 'stripe/api-key'").fetchone()[0]
     assert b"sk_test_very_secret_value" not in sealed
+    with raw(ctx) as conn:
+        body = conn.execute("SELECT body FROM audit_entry WHERE subject = 'secret:stripe/api-key'").fetchone()[0]
+    assert "sk_test" not in body and json.loads(body)["action"] == "secret.set"
     with ctx.uow(write=False) as uow:
         assert uow.secrets.get("stripe/api-key") == b"sk_test_very_secret_value"
 
