@@ -16,7 +16,9 @@ from core.audit.chain import GENESIS, Checkpoint, Entry, checkpoint_message, ent
 from core.audit.personal import SubjectKeys
 from core.audit.signing import DeviceKey
 from core.clock import Clock
-from core.store.models import AuditCheckpoint, AuditEntry
+from core.store.models import AuditCheckpoint, AuditEntry, Base
+
+ENTRY_TABLE = Base.metadata.tables["audit_entry"]
 
 
 class AuditLog:
@@ -65,7 +67,7 @@ class AuditLog:
 
     def flush(self) -> None:
         if self._pending:
-            self._session.execute(insert(AuditEntry), self._pending)
+            self._session.execute(insert(ENTRY_TABLE), self._pending)  # Core: no ORM bookkeeping per row
             self._pending = []
 
     def _checkpoint(self, now: datetime) -> Checkpoint:

@@ -27,18 +27,20 @@ class SubjectKeys:
     def _key(self, subject: str, now: datetime | None) -> tuple[uuid.UUID, bytes | None]:
         if subject in self._cache:
             return self._cache[subject]
-        row = self._session.scalars(select(SubjectKey).where(SubjectKey.subject == subject)).one_or_none()
-        if row is None and now is not None:
+        with self._session.no_autoflush:  # keys made in this transaction are in the cache; don't flush for a lookup
+            found = self._session.execute(select(SubjectKey.id, SubjectKey.wrapped_key)
+                                          .where(SubjectKey.subject == subject)).first()
+        if found is None and now is not None:
             key = new_key()
-            row = SubjectKey(id=uuid.uuid4(), subject=subject, created_at=now, device_id=self._device_id,
-                             wrapped_key=seal(self._master, key, _aad(subject)))
-            self._session.add(row)
-            self._cache[subject] = (row.id, key)
+            ident = uuid.uuid4()
+            self._session.add(SubjectKey(id=ident, subject=subject, created_at=now, device_id=self._device_id,
+                                         wrapped_key=seal(self._master, key, _aad(subject))))
+            self._cache[subject] = (ident, key)
             return self._cache[subject]
-        if row is None:
+        if found is None:
             return uuid.UUID(int=0), None
-        plain = None if row.wrapped_key is None else unseal(self._master, row.wrapped_key, _aad(subject))
-        self._cache[subject] = (row.id, plain)
+        ident, wrapped = found
+        self._cache[subject] = (ident, None if wrapped is None else unseal(self._master, wrapped, _aad(subject)))
         return self._cache[subject]
 
     def seal(self, subject: str, value: dict[str, Any], now: datetime) -> dict[str, str]:

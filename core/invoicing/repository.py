@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from core.invoicing.model import (
     Address,
@@ -110,38 +113,53 @@ def party_from_json(text: str | None) -> Party | None:
                  id_value=doc.get("id_value", ""), address=address)
 
 
-def invoice_row(draft: InvoiceDraft, totals: Totals, *, device_id: uuid.UUID, now: datetime) -> m.Invoice:
-    row = m.Invoice(
-        id=draft.id, number=draft.number, status="draft", kind=draft.kind.value, type=draft.type.value,
-        issue_datetime=draft.issue_datetime, supply_date=draft.supply_date, supply_end_date=draft.supply_end_date,
-        currency=draft.currency, exchange_rate=draft.exchange_rate, customer_id=draft.customer_id,
-        buyer_json=party_to_json(draft.buyer), payment_means=draft.payment_means,
-        billing_reference=draft.billing_reference, reason=draft.reason, note=draft.note,
-        prepaid_amount=draft.prepaid_amount, line_extension=totals.line_extension,
-        tax_exclusive=totals.tax_exclusive, tax_total=totals.tax_total, tax_total_sar=totals.tax_total_sar,
-        tax_inclusive=totals.tax_inclusive, payable=totals.payable, created_at=now, updated_at=now,
-        device_id=device_id,
-    )
-    row.lines = [_line_row(i, line, device_id) for i, line in enumerate(draft.lines, 1)]
-    row.allowances = [_ac_row(i, ac, device_id) for i, ac in enumerate(draft.allowances, 1)]
-    return row
+@dataclass
+class InvoiceBatch:
+    """Rows of many documents, written with one executemany per table (the ORM costs ~10x more per row)."""
+
+    invoices: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    allowances: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, draft: InvoiceDraft, totals: Totals, *, device_id: uuid.UUID, now: datetime) -> None:
+        self.invoices.append({
+            "id": draft.id, "number": draft.number, "status": "draft", "kind": draft.kind.value,
+            "type": draft.type.value, "issue_datetime": draft.issue_datetime, "supply_date": draft.supply_date,
+            "supply_end_date": draft.supply_end_date, "currency": draft.currency,
+            "exchange_rate": draft.exchange_rate, "customer_id": draft.customer_id,
+            "buyer_json": party_to_json(draft.buyer), "payment_means": draft.payment_means,
+            "billing_reference": draft.billing_reference, "reason": draft.reason, "note": draft.note,
+            "prepaid_amount": draft.prepaid_amount, "line_extension": totals.line_extension,
+            "tax_exclusive": totals.tax_exclusive, "tax_total": totals.tax_total,
+            "tax_total_sar": totals.tax_total_sar, "tax_inclusive": totals.tax_inclusive, "payable": totals.payable,
+            "version": 1, "created_at": now, "updated_at": now, "deleted_at": None, "device_id": device_id,
+        })
+        self.lines += [_line_values(draft.id, i, line, device_id) for i, line in enumerate(draft.lines, 1)]
+        self.allowances += [_ac_values(draft.id, i, ac, device_id) for i, ac in enumerate(draft.allowances, 1)]
+
+    def write(self, session: Session) -> None:
+        tables = m.Base.metadata.tables
+        for name, rows in (("invoice", self.invoices), ("invoice_line", self.lines),
+                           ("invoice_allowance_charge", self.allowances)):
+            if rows:
+                session.execute(insert(tables[name]), rows)
+        self.invoices, self.lines, self.allowances = [], [], []
 
 
-def _line_row(position: int, line: InvoiceLine, device_id: uuid.UUID) -> m.InvoiceLine:
-    return m.InvoiceLine(
-        position=position, name=line.name, quantity=line.quantity, unit_price=line.unit_price,
-        discount=line.discount, vat_category=line.vat_category.value, vat_rate=line.vat_rate,
-        exemption_reason_code=line.exemption_reason_code, exemption_reason=line.exemption_reason,
-        unit_code=line.unit_code, product_id=line.product_id, device_id=device_id,
-    )
+def _line_values(invoice_id: uuid.UUID, position: int, line: InvoiceLine, device_id: uuid.UUID) -> dict[str, Any]:
+    return {"id": uuid.uuid4(), "invoice_id": invoice_id, "position": position, "name": line.name,
+            "quantity": line.quantity, "unit_price": line.unit_price, "discount": line.discount,
+            "vat_category": line.vat_category.value, "vat_rate": line.vat_rate,
+            "exemption_reason_code": line.exemption_reason_code, "exemption_reason": line.exemption_reason,
+            "unit_code": line.unit_code, "product_id": line.product_id, "device_id": device_id}
 
 
-def _ac_row(position: int, ac: AllowanceCharge, device_id: uuid.UUID) -> m.InvoiceAllowanceCharge:
-    return m.InvoiceAllowanceCharge(
-        position=position, is_charge=ac.is_charge, amount=ac.amount, reason=ac.reason, reason_code=ac.reason_code,
-        vat_category=ac.vat_category.value, vat_rate=ac.vat_rate, exemption_reason_code=ac.exemption_reason_code,
-        exemption_reason=ac.exemption_reason, device_id=device_id,
-    )
+def _ac_values(invoice_id: uuid.UUID, position: int, ac: AllowanceCharge, device_id: uuid.UUID) -> dict[str, Any]:
+    return {"id": uuid.uuid4(), "invoice_id": invoice_id, "position": position, "is_charge": ac.is_charge,
+            "amount": ac.amount, "reason": ac.reason, "reason_code": ac.reason_code,
+            "vat_category": ac.vat_category.value, "vat_rate": ac.vat_rate,
+            "exemption_reason_code": ac.exemption_reason_code, "exemption_reason": ac.exemption_reason,
+            "device_id": device_id}
 
 
 def draft_from_row(row: m.Invoice) -> InvoiceDraft:

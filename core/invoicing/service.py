@@ -149,10 +149,13 @@ def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_chec
     findings += _duplicate_numbers(uow, drafts) + _unknown_references(uow, drafts)
     _refuse_errors(f"The import of {len(drafts)} document(s)", findings)
     customers = _CustomerIndex(uow)
+    batch = repo.InvoiceBatch()
     for draft in drafts:
         known = draft.customer_id is not None or draft.buyer is None
         stored = draft if known else replace(draft, customer_id=customers.resolve(draft))
-        _insert_draft(uow, stored, compute_totals(stored))
+        _add_draft(uow, batch, stored, compute_totals(stored))
+    uow.session.flush()  # customers created on the way exist before the invoices that name them
+    batch.write(uow.session)
     return ImportResult(tuple(d.number for d in drafts), customers.created, tuple(findings))
 
 
@@ -241,8 +244,8 @@ def _party_keys(vat: str, scheme: str, id_value: str, name: str) -> list[str]:
     return keys
 
 
-def _insert_draft(uow: UnitOfWork, draft: InvoiceDraft, totals: Totals) -> None:
-    uow.session.add(repo.invoice_row(draft, totals, device_id=uow.ctx.device_id, now=uow.now()))
+def _add_draft(uow: UnitOfWork, batch: repo.InvoiceBatch, draft: InvoiceDraft, totals: Totals) -> None:
+    batch.add(draft, totals, device_id=uow.ctx.device_id, now=uow.now())
     doc = draft_to_json(draft)
     buyer = doc.pop("buyer", None)
     doc["payable"] = repo.decimal_text(totals.payable)
