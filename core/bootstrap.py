@@ -33,10 +33,6 @@ def company_paths(data_dir: Path, company: str) -> CompanyPaths:
     return CompanyPaths(db=db, head=db.with_name(f"{company}.audit-head.json"))
 
 
-def list_companies(data_dir: Path) -> list[str]:
-    return sorted(p.stem for p in (data_dir / "companies").glob("*.sqlite"))
-
-
 def open_company(settings: Settings, *, create: bool = False, clock: Clock = system_clock,
                  environ: Mapping[str, str] | None = None, username: str | None = None) -> Context:
     """Open the configured company (creating its store, device key and first audit entry when `create`)."""
