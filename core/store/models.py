@@ -231,3 +231,63 @@ class Secret(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+
+
+class EgsUnit(SyncedMixin, Base):
+    """An e-invoice generation solution unit (ZATCA's EGS): its certificate, counter and hash chain.
+
+    The private key and the CSID secrets are in the secret store under `egs/<id>/…`, never here.
+    `icv` is the last counter value used and `last_hash` the hash of that document (the next PIH).
+    """
+
+    __tablename__ = "egs_unit"
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)  # the CSR common name
+    serial_number: Mapped[str] = mapped_column(String(300), nullable=False)  # 1-…|2-…|3-…
+    environment: Mapped[str] = mapped_column(String(20), nullable=False)  # sandbox|simulation|production|demo
+    invoice_types: Mapped[str] = mapped_column(String(4), nullable=False, default="1100")
+    branch: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    location: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    industry: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(20), nullable=False)  # created|compliance|active|demo|retired
+    certificate_b64: Mapped[str | None] = mapped_column(Text)
+    certificate_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    compliance_request_id: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    icv: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_hash: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+
+
+class IssuedDocument(Base):
+    """The signed XML of an issued document, written once in the issuing transaction and never changed."""
+
+    __tablename__ = "issued_document"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice.id"), primary_key=True)
+    egs_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("egs_unit.id"), nullable=False)
+    icv: Mapped[int] = mapped_column(Integer, nullable=False)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, unique=True)
+    pih: Mapped[str] = mapped_column(String(100), nullable=False)
+    invoice_hash: Mapped[str] = mapped_column(String(100), nullable=False)
+    phase: Mapped[int] = mapped_column(Integer, nullable=False)
+    qr: Mapped[str] = mapped_column(Text, nullable=False)
+    xml: Mapped[str] = mapped_column(Text, nullable=False)
+    issued_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    __table_args__ = (Index("ix_issued_document_egs_icv", "egs_unit_id", "icv", unique=True),)
+
+
+class ZatcaSubmission(SyncedMixin, Base):
+    """One document's way through clearance or reporting; durable, so a crash never loses or repeats it."""
+
+    __tablename__ = "zatca_submission"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice.id"), nullable=False, unique=True)
+    egs_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("egs_unit.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # clearance|reporting
+    state: Mapped[str] = mapped_column(String(20), nullable=False, index=True)  # pending|sending|done|rejected
+    outcome: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    deadline: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    messages_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    cleared_xml: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)

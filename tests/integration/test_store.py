@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from alembic import command
 from keyring.backends.fail import Keyring as NoKeyring
 from sqlalchemy import select
 
@@ -39,16 +40,24 @@ def test_pragmas_are_on_for_every_connection(ctx: Context) -> None:
     assert values == {"journal_mode": "wal", "foreign_keys": 1, "secure_delete": 1}
 
 
-def test_existing_database_is_backed_up_before_migrating(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = ctx.db.path
-    ctx.close()
-    monkeypatch.setattr(database, "head_revision", lambda: "9999_future")
+def test_existing_database_is_backed_up_before_migrating(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    engine = database.make_engine(path)
+    cfg = database._alembic_config()
+    with engine.begin() as conn:  # a store as the first release left it
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql("INSERT INTO setting (id, version, created_at, updated_at, device_id, key, value_json) "
+                             "VALUES ('00000000000000000000000000000001', 1, 'x', 'x', 'd', 'kept', '1')")
+    engine.dispose()
     db = database.open_database(path)
+    assert database.current_revision(db.engine) == database.head_revision() != "0001"
     db.dispose()
-    backups = list(path.parent.glob(f"{path.stem}.backup-0001-*.sqlite"))
+    backups = list(tmp_path.glob("old.backup-0001-*.sqlite"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:
-        assert conn.execute("SELECT count(*) FROM audit_entry").fetchone()[0] >= 2
+        assert conn.execute("SELECT key FROM setting").fetchall() == [("kept",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
 
 
 def test_rows_carry_sync_columns_and_versions_grow(ctx: Context) -> None:
