@@ -10,14 +10,16 @@ from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.audit.chain import Checkpoint
 from core.audit.service import fingerprint, iter_entry_rows, trusted_checkpoints, verify_store
 from core.audit.signing import load_public_pem, public_pem
 from core.audit.verify import Progress, Row, VerifyReport, verify_chain
 from core.errors import AuditError
-from core.uow import Context
+
+if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
+    from core.uow import Context
 
 FORMAT = "qayd-audit-bundle/1"
 FILES = ("entries.jsonl", "checkpoints.jsonl", "device-public-key.pem")

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -15,7 +15,9 @@ from core.audit.chain import Checkpoint, Entry
 from core.audit.log import read_head_file
 from core.audit.verify import Progress, Row, VerifyReport, Window, verify_chain
 from core.store.models import AuditCheckpoint, Device
-from core.uow import Context
+
+if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
+    from core.uow import Context
 
 ENTRY_COLUMNS = "seq, body, prev_hash, hash"
 
