@@ -59,11 +59,12 @@ _FIELDS: dict[str, _Field] = {
     "central.database_url": _Field("QAYD_CENTRAL_DATABASE_URL", "a postgresql[+psycopg]:// URL"),
     "central.sslmode": _Field("QAYD_CENTRAL_SSLMODE", _one_of(SslMode)),
     "zatca.environment": _Field("QAYD_ZATCA_ENVIRONMENT", _one_of(ZatcaEnvironment)),
+    "zatca.base_url": _Field("QAYD_ZATCA_BASE_URL", "an https:// URL, or http://127.0.0.1:PORT for a local test portal"),
 }
 _SECTIONS = {name.split(".")[0]: name for name in _FIELDS if "." in name}
 _ENV_TO_NAME = {field.env: name for name, field in _FIELDS.items()}
 _PATH_FIELDS = frozenset({"data_dir", "secrets.master_key_file"})
-_OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url"})
+_OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url", "zatca.base_url"})
 
 _Layer = dict[str, tuple[object, str]]  # dotted name -> (raw value, source label)
 
@@ -117,6 +118,17 @@ class CentralSettings(_Section):
 
 class ZatcaSettings(_Section):
     environment: ZatcaEnvironment = "sandbox"
+    base_url: str | None = None  # overrides the environment's portal address (a proxy, or a local test portal)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        local = value.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+        if not (value.startswith("https://") or local):
+            raise ValueError(_FIELDS["zatca.base_url"].valid)
+        return value.rstrip("/")
 
 
 class Settings(_Section):

@@ -16,6 +16,7 @@ from core.invoicing import service
 from core.invoicing.demo import create_demo
 from core.invoicing.model import Address, CompanyProfile
 from core.invoicing.rules import validate_company
+from core.zatca.demo import add_demo_egs
 
 COMPANY_OPTIONS = (
     ("name_ar", "--name-ar", "Legal name in Arabic."),
@@ -73,7 +74,7 @@ def register(cli: click.Group) -> None:
             return
         if demo:
             ctx = st.company(create=True)
-            summary = create_demo(ctx, drafts=drafts)
+            summary = f"{create_demo(ctx, drafts=drafts)}, {add_demo_egs(ctx, issue=min(20, drafts))}"
             click.echo(f"Created the demo company '{st.settings.company}' in {ctx.db.path}: {summary}.")
             return
         _prompt_missing(values)

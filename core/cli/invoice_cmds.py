@@ -14,6 +14,8 @@ from core.invoicing import service
 from core.invoicing.interchange import draft_to_json, load_json_file, parse_documents
 from core.invoicing.model import CustomerKind, DocumentKind, DocumentType
 from core.invoicing.service import InvoiceQuery
+from core.zatca.issuing import issue_invoice
+from core.zatca.validation import validate_xml
 
 EXIT_REFUSED = 2
 EXIT_CHECK_FAILED = 1
@@ -37,15 +39,16 @@ def _when(text: str | None, name: str) -> datetime | None:
     return value if value.tzinfo else value.astimezone()
 
 
-def register(cli: click.Group) -> None:
+def register(cli: click.Group) -> click.Group:
     @cli.group()
     def invoice() -> None:
         """Invoices, credit notes and debit notes."""
 
     @invoice.command("import")
     @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+    @click.option("--issue", is_flag=True, help="Issue the imported drafts at once (signed, queued for ZATCA).")
     @json_option
-    def invoice_import(file: Path, as_json: bool) -> None:
+    def invoice_import(file: Path, issue: bool, as_json: bool) -> None:
         """Import drafts from a JSON file (one document or a list); all or nothing."""
         drafts, findings = parse_documents(load_json_file(file))
         if errors_in(findings):
@@ -56,6 +59,7 @@ def register(cli: click.Group) -> None:
         try:
             with ctx.uow() as uow:
                 result = service.import_drafts(uow, drafts, rules_checked=True)
+                issued = [issue_invoice(uow, number) for number in result.numbers] if issue else []
                 uow.commit()
         except ValidationError as exc:
             _report_findings(exc.findings, as_json, {"imported": 0})
@@ -63,11 +67,12 @@ def register(cli: click.Group) -> None:
             raise click.exceptions.Exit(EXIT_REFUSED) from None
         warnings = list(result.warnings) + [f for f in findings if not f.is_error]
         if as_json:
-            print_json({"imported": len(result.numbers), "numbers": result.numbers,
+            print_json({"imported": len(result.numbers), "numbers": result.numbers, "issued": issued,
                         "customers_created": result.customers_created, "findings": [f.as_dict() for f in warnings]})
             return
         print_findings(warnings)
-        click.echo(f"Imported {len(result.numbers)} draft(s); {result.customers_created} new customer(s).")
+        click.echo(f"Imported {len(result.numbers)} draft(s); {result.customers_created} new customer(s)"
+                   + (f"; issued {len(issued)}." if issue else "."))
 
     @invoice.command("list")
     @click.option("--status", help="draft, issued, …")
@@ -132,8 +137,12 @@ def register(cli: click.Group) -> None:
     @click.option("--arabic", is_flag=True, help="Print the findings in Arabic.")
     @json_option
     def invoice_validate(file: Path, arabic: bool, as_json: bool) -> None:
-        """Check a JSON document file against every rule; exit 0 only when it has no errors."""
-        drafts, findings = parse_documents(load_json_file(file))
+        """Check a UBL XML invoice (any maker's) or a JSON draft file against every rule; exit 0 only without errors."""
+        data = file.read_bytes()
+        if file.suffix.lower() == ".xml" or data.lstrip()[:1] == b"<":
+            drafts, findings = [], validate_xml(data)
+        else:
+            drafts, findings = parse_documents(load_json_file(file))
         errors = errors_in(findings)
         if as_json:
             print_json({"file": str(file), "documents": len(drafts), "errors": len(errors),
@@ -143,3 +152,5 @@ def register(cli: click.Group) -> None:
             click.echo(f"{file.name}: {len(errors)} error(s), {len(findings) - len(errors)} warning(s).")
         if errors:
             raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+
+    return invoice

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core.errors import ValidationError
 from core.findings import Finding
+from core.invoicing.interchange_extras import EXTRA_FIELDS, default_rate, extras_json, read_extras
 from core.invoicing.interchange_reader import JsonReader
 from core.invoicing.model import (
     Address,
@@ -35,7 +36,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 DOCUMENT_FIELDS = (
     "kind", "type", "number", "issue_datetime", "supply_date", "supply_end_date", "currency",
     "exchange_rate", "buyer", "lines", "allowances", "charges", "payment_means", "billing_reference",
-    "reason", "note", "prepaid_amount", "id", "customer_id",
+    "reason", "note", "prepaid_amount", "id", "customer_id", *EXTRA_FIELDS,
 )  # fmt: skip
 BUYER_FIELDS = ("name", "kind", "vat_number", "id_scheme", "id_value", "address")
 ADDRESS_FIELDS = (
@@ -53,11 +54,6 @@ ALLOWANCE_FIELDS = (
 
 _TEXT_DEFAULTS = {"country": "SA", "unit_code": "PCE", "currency": "SAR"}
 _ALLOWANCE_PATH = re.compile(r"allowances\[(\d+)\]")
-
-
-def _default_rate(category: VatCategory | None) -> Decimal:
-    """An omitted rate is the usual one: 15 for standard-rated items, 0 for the others."""
-    return Decimal("15") if category is VatCategory.STANDARD else Decimal("0")
 
 
 def _text(reader: JsonReader, data: Mapping[str, object], key: str, field: str) -> str:
@@ -104,7 +100,7 @@ def _line(reader: JsonReader, value: object, field: str) -> InvoiceLine | None:
         quantity=quantity if quantity is not None else Decimal("0"),
         unit_price=price if price is not None else Decimal("0"),
         vat_category=category or VatCategory.STANDARD,
-        vat_rate=rate if rate is not None else _default_rate(category),
+        vat_rate=rate if rate is not None else default_rate(category),
         discount=discount if discount is not None else Decimal("0"),
         unit_code=_text(reader, data, "unit_code", f"{field}.unit_code"),
         product_id=reader.identifier(data, "product_id", f"{field}.product_id"),
@@ -126,7 +122,7 @@ def _allowance(reader: JsonReader, value: object, field: str, is_charge: bool) -
     return AllowanceCharge(
         amount=amount,
         vat_category=category,
-        vat_rate=rate if rate is not None else _default_rate(category),
+        vat_rate=rate if rate is not None else default_rate(category),
         is_charge=is_charge,
         **texts,
     )
@@ -160,6 +156,7 @@ def _draft(reader: JsonReader, data: Mapping[str, object]) -> InvoiceDraft | Non
     }
     supply, supply_end = (reader.day(data, k, k) for k in ("supply_date", "supply_end_date"))
     draft_id, customer_id = (reader.identifier(data, k, k) for k in ("id", "customer_id"))
+    extras = read_extras(reader, data)
     if reader.failed or kind is None or doc_type is None or issued is None:
         return None
     draft = InvoiceDraft(
@@ -169,7 +166,7 @@ def _draft(reader: JsonReader, data: Mapping[str, object]) -> InvoiceDraft | Non
         currency=t["currency"], exchange_rate=rate, supply_date=supply, supply_end_date=supply_end,
         buyer=buyer, customer_id=customer_id, payment_means=t["payment_means"],
         billing_reference=t["billing_reference"], reason=t["reason"], note=t["note"],
-        prepaid_amount=prepaid if prepaid is not None else Decimal("0"),
+        prepaid_amount=prepaid if prepaid is not None else Decimal("0"), **extras,
     )  # fmt: skip
     return replace(draft, id=draft_id) if draft_id is not None else draft
 
@@ -392,4 +389,4 @@ def draft_to_json(draft: InvoiceDraft) -> dict[str, object]:
         "note": draft.note or None,
         "prepaid_amount": None if draft.prepaid_amount.is_zero() else _amount(draft.prepaid_amount),
     }
-    return out | {k: v for k, v in optional.items() if v is not None}
+    return out | {k: v for k, v in optional.items() if v is not None} | extras_json(draft)

@@ -53,6 +53,7 @@ _EXPECTED_AR = {
     "a string": "نصاً بين علامتي تنصيص",
     'a decimal string such as "12.50"': 'رقماً عشرياً نصياً مثل "12.50"',
     _UUID_EXPECTED: "معرّف UUID نصياً",
+    "true or false": "true أو false",
 }
 
 
@@ -239,6 +240,16 @@ class JsonReader:
             ),
         )
         return None
+
+    def flag(self, data: Mapping[str, object], key: str, field: str) -> bool:
+        """A JSON true/false; absent or null is false."""
+        if not self.present(data, key, field, False):
+            return False
+        value = data[key]
+        if isinstance(value, bool):
+            return value
+        self.wrong_type(field, value, "true or false", "Write true or false, without quotes.")
+        return False
 
     def day(self, data: Mapping[str, object], key: str, field: str) -> date | None:
         """A calendar date written YYYY-MM-DD."""

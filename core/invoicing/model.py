@@ -47,8 +47,9 @@ class CustomerKind(StrEnum):
 
 
 class IdScheme(StrEnum):
-    """Buyer identification schemes ZATCA accepts besides the VAT number (BR-KSA-14/81)."""
+    """Buyer identification schemes ZATCA accepts besides the VAT number (BR-KSA-14/81), in its order."""
 
+    TIN = "TIN"  # tax identification number
     CRN = "CRN"  # commercial registration number
     MOM = "MOM"  # Momra licence
     MLS = "MLS"  # MHRSD licence
@@ -168,6 +169,27 @@ class AllowanceCharge:
 
 
 @dataclass(frozen=True, slots=True)
+class PrepaymentRef:
+    """A prepayment invoice settled by this final invoice, for one VAT category and rate (KSA-26 … KSA-34).
+
+    ZATCA shows it as an extra invoice line with quantity and amounts 0 whose tax subtotal carries what
+    was prepaid; a prepayment invoice taxed in two categories is given as two of these, same number.
+    Amounts are in the document currency.
+    """
+
+    number: str  # KSA-26: the prepayment invoice's number (its BT-1)
+    issue_datetime: datetime  # KSA-28/KSA-29, timezone-aware
+    taxable_amount: Decimal  # KSA-31
+    tax_amount: Decimal  # KSA-32, taxable × rate / 100 (BR-KSA-79)
+    vat_category: VatCategory = VatCategory.STANDARD  # KSA-33
+    vat_rate: Decimal = Decimal("15")  # KSA-34
+    document_uuid: uuid.UUID | None = None  # the prepayment invoice's UUID (KSA-1), when known
+    name: str = ""  # the line's item name; empty: "Prepayment <number>"
+    exemption_reason_code: str = ""  # KSA-41, required for Z, E and O
+    exemption_reason: str = ""  # KSA-42
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceDraft:
     """A document being prepared; it becomes immutable once issued."""
 
@@ -187,7 +209,15 @@ class InvoiceDraft:
     billing_reference: str = ""  # the original invoice number, for credit and debit notes (BT-25)
     reason: str = ""  # why a note was issued (KSA-10)
     note: str = ""
-    prepaid_amount: Decimal = Decimal("0")  # BT-113
+    prepaid_amount: Decimal = Decimal("0")  # BT-113 without `prepayments`; with them it must be 0 or their sum
+    # Transaction flags, positions 3-7 of the invoice transaction code (KSA-2)
+    third_party: bool = False  # issued by a third party on the seller's behalf
+    nominal: bool = False  # nominal supply: goods given away or for own use, taxed at market value
+    export: bool = False  # export of goods or services (standard documents only)
+    summary: bool = False  # one invoice for the supplies of a period
+    self_billed: bool = False  # issued by the buyer on the seller's behalf (standard, not export)
+    prepayments: tuple[PrepaymentRef, ...] = ()  # the prepayment invoices this final invoice settles
+    payable_rounding: Decimal = Decimal("0")  # BT-114, added to the amount due (may be negative)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 

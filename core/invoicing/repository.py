@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.invoicing.model import (
@@ -24,6 +25,7 @@ from core.invoicing.model import (
     InvoiceDraft,
     InvoiceLine,
     Party,
+    PrepaymentRef,
     Product,
     Totals,
     VatCategory,
@@ -130,6 +132,8 @@ class InvoiceBatch:
             "buyer_json": party_to_json(draft.buyer), "payment_means": draft.payment_means,
             "billing_reference": draft.billing_reference, "reason": draft.reason, "note": draft.note,
             "prepaid_amount": draft.prepaid_amount, "line_extension": totals.line_extension,
+            **{flag: getattr(draft, flag) for flag in FLAGS}, "payable_rounding": draft.payable_rounding,
+            "prepayments_json": prepayments_to_json(draft.prepayments),
             "tax_exclusive": totals.tax_exclusive, "tax_total": totals.tax_total,
             "tax_total_sar": totals.tax_total_sar, "tax_inclusive": totals.tax_inclusive, "payable": totals.payable,
             "version": 1, "created_at": now, "updated_at": now, "deleted_at": None, "device_id": device_id,
@@ -163,27 +167,75 @@ def _ac_values(invoice_id: uuid.UUID, position: int, ac: AllowanceCharge, device
 
 
 def draft_from_row(row: m.Invoice) -> InvoiceDraft:
+    return draft_from_parts(row, row.lines, row.allowances)
+
+
+def draft_from_parts(row: Any, lines: Iterable[Any], allowances: Iterable[Any]) -> InvoiceDraft:
+    """A draft from an invoice row and its line and allowance rows: ORM objects or Core rows alike."""
     return InvoiceDraft(
         id=row.id, kind=DocumentKind(row.kind), type=DocumentType(row.type), number=row.number,
         issue_datetime=row.issue_datetime, supply_date=row.supply_date, supply_end_date=row.supply_end_date,
         currency=row.currency, exchange_rate=row.exchange_rate, customer_id=row.customer_id,
         buyer=party_from_json(row.buyer_json), payment_means=row.payment_means,
         billing_reference=row.billing_reference, reason=row.reason, note=row.note,
-        prepaid_amount=row.prepaid_amount,
+        prepaid_amount=row.prepaid_amount, payable_rounding=row.payable_rounding,
+        prepayments=prepayments_from_json(row.prepayments_json), **{flag: bool(getattr(row, flag)) for flag in FLAGS},
         lines=tuple(
             InvoiceLine(name=ln.name, quantity=ln.quantity, unit_price=ln.unit_price, discount=ln.discount,
                         vat_category=VatCategory(ln.vat_category), vat_rate=ln.vat_rate,
                         exemption_reason_code=ln.exemption_reason_code, exemption_reason=ln.exemption_reason,
                         unit_code=ln.unit_code, product_id=ln.product_id)
-            for ln in row.lines
+            for ln in lines
         ),
         allowances=tuple(
             AllowanceCharge(amount=ac.amount, vat_category=VatCategory(ac.vat_category), vat_rate=ac.vat_rate,
                             reason=ac.reason, reason_code=ac.reason_code, is_charge=ac.is_charge,
                             exemption_reason_code=ac.exemption_reason_code, exemption_reason=ac.exemption_reason)
-            for ac in row.allowances
+            for ac in allowances
         ),
     )
+
+
+def load_drafts(session: Session, ids: Sequence[uuid.UUID]) -> list[tuple[InvoiceDraft, str, int]]:
+    """Many documents with their lines in three queries, as (draft, status, version), in the order of `ids`.
+
+    Core rows, not ORM objects: bulk issuing reads thousands of lines, and the identity map would cost more
+    than the work itself.
+    """
+    tables = m.Base.metadata.tables
+    inv, lines, acs = tables["invoice"], tables["invoice_line"], tables["invoice_allowance_charge"]
+    heads = {r.id: r for r in session.execute(select(inv).where(inv.c.id.in_(ids)))}
+    by_invoice: dict[uuid.UUID, tuple[list[Any], list[Any]]] = {i: ([], []) for i in heads}
+    for r in session.execute(select(lines).where(lines.c.invoice_id.in_(ids)).order_by(lines.c.position)):
+        by_invoice[r.invoice_id][0].append(r)
+    for r in session.execute(select(acs).where(acs.c.invoice_id.in_(ids)).order_by(acs.c.position)):
+        by_invoice[r.invoice_id][1].append(r)
+    return [(draft_from_parts(heads[i], *by_invoice[i]), heads[i].status, heads[i].version) for i in ids if i in heads]
+
+
+FLAGS = ("third_party", "nominal", "export", "summary", "self_billed")
+
+
+def prepayments_to_json(refs: Sequence[PrepaymentRef]) -> str:
+    docs = []
+    for ref in refs:
+        doc = asdict(ref)
+        doc.update(issue_datetime=ref.issue_datetime.isoformat(), vat_category=ref.vat_category.value,
+                   document_uuid=str(ref.document_uuid) if ref.document_uuid else None,
+                   taxable_amount=str(ref.taxable_amount), tax_amount=str(ref.tax_amount), vat_rate=str(ref.vat_rate))
+        docs.append(doc)
+    return json.dumps(docs, ensure_ascii=False, sort_keys=True)
+
+
+def prepayments_from_json(text: str) -> tuple[PrepaymentRef, ...]:
+    refs = []
+    for doc in json.loads(text or "[]"):
+        doc.update(issue_datetime=datetime.fromisoformat(doc["issue_datetime"]),
+                   vat_category=VatCategory(doc["vat_category"]),
+                   document_uuid=uuid.UUID(doc["document_uuid"]) if doc.get("document_uuid") else None,
+                   **{k: Decimal(doc[k]) for k in ("taxable_amount", "tax_amount", "vat_rate")})
+        refs.append(PrepaymentRef(**doc))
+    return tuple(refs)
 
 
 def decimal_text(value: Decimal) -> str:

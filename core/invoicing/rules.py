@@ -27,8 +27,11 @@ from core.invoicing.rules_payment import (
     note_text_findings,
     payment_means_findings,
     prepaid_findings,
+    rounding_findings,
 )
+from core.invoicing.rules_prepayment import prepayment_findings
 from core.invoicing.rules_records import validate_company, validate_customer, validate_product
+from core.invoicing.rules_transaction import transaction_findings
 from core.invoicing.rules_vat import document_vat_findings
 from core.invoicing.totals import compute_totals
 
@@ -361,6 +364,9 @@ def validate(
         *note_findings(draft),
         *payment_means_findings(draft),
         *prepaid_findings(draft, totals),
+        *prepayment_findings(draft, totals),
+        *rounding_findings(draft, totals),
+        *transaction_findings(draft),
         *note_text_findings(draft),
         *(_seller(draft, seller) if seller is not None else []),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from core.findings import Finding
@@ -38,14 +39,36 @@ _ZERO_RATE_RULES: dict[tuple[VatCategory, str], tuple[str, bool]] = {
     (VatCategory.OUT_OF_SCOPE, "line"): ("BR-KSA-11", False),
     (VatCategory.OUT_OF_SCOPE, "allowance"): ("BR-KSA-12", True),
     (VatCategory.OUT_OF_SCOPE, "charge"): ("BR-KSA-13", True),
+    (VatCategory.ZERO, "prepayment"): ("BR-KSA-76", True),
+    (VatCategory.EXEMPT, "prepayment"): ("BR-KSA-77", True),
+    (VatCategory.OUT_OF_SCOPE, "prepayment"): ("BR-KSA-78", True),
 }
 
-# The rule requiring an exemption reason code, per category (all warnings in the SDK).
-_MISSING_CODE_RULES = {
-    VatCategory.ZERO: "BR-KSA-69",
-    VatCategory.EXEMPT: "BR-KSA-23",
-    VatCategory.OUT_OF_SCOPE: "BR-KSA-24",
-}
+
+@dataclass(frozen=True)
+class ExemptionRules:
+    """The rule ids that check an exemption reason: code missing (per category), code wrong, text missing, long."""
+
+    missing_code: dict[VatCategory, str]
+    wrong_code: str
+    missing_text: str
+    text_length: str
+
+
+# Lines, allowances and charges (their VAT breakdown); all warnings in the SDK.
+ITEM_EXEMPTION_RULES = ExemptionRules(
+    {VatCategory.ZERO: "BR-KSA-69", VatCategory.EXEMPT: "BR-KSA-23", VatCategory.OUT_OF_SCOPE: "BR-KSA-24"},
+    "BR-KSA-CL-04",
+    "BR-KSA-83",
+    "BR-KSA-F-06-C16",
+)
+# Prepayment lines (KSA-41, KSA-42); all warnings in the SDK.
+PREPAYMENT_EXEMPTION_RULES = ExemptionRules(
+    {VatCategory.ZERO: "BR-KSA-93", VatCategory.EXEMPT: "BR-KSA-94", VatCategory.OUT_OF_SCOPE: "BR-KSA-95"},
+    "BR-KSA-CL-07",
+    "BR-KSA-96",
+    "BR-KSA-F-06-C39",
+)
 
 _CATEGORY_NAMES: dict[VatCategory, Label] = {
     VatCategory.STANDARD: ("standard rated (S)", "الخاضعة للنسبة الأساسية (S)"),
@@ -87,7 +110,8 @@ def _standard_rate(field: str, rate: Decimal) -> Finding:
 def rate_findings(category: VatCategory, rate: Decimal, prefix: str, kind: str) -> list[Finding]:
     """The rate suits the category: S at 5 or 15 (BR-KSA-84), Z/E/O at 0 (BR-Z/E-05..07, BR-KSA-11..13).
 
-    `kind` is "line", "allowance" or "charge", which picks the rule id EN 16931 gives each.
+    `kind` is "line", "allowance", "charge" or "prepayment", which picks the rule id EN 16931 (or ZATCA,
+    for prepayments: BR-KSA-76..78) gives each.
     """
     field = join(prefix, "vat_rate")
     out_of_range = _rate_range(rate, field)
@@ -130,11 +154,11 @@ def _standard_exemption(code: str, reason: str, prefix: str) -> list[Finding]:
     ]
 
 
-def _missing_code(category: VatCategory, field: str) -> Finding:
+def _missing_code(category: VatCategory, field: str, rule: str) -> Finding:
     name = _CATEGORY_NAMES[category]
     codes = ", ".join(sorted(VATEX_CODES[category]))
     return make(
-        _MISSING_CODE_RULES[category],
+        rule,
         field,
         f"An item that is {name[0]} needs a VAT exemption reason code.",
         f"Choose one of: {codes}.",
@@ -144,11 +168,11 @@ def _missing_code(category: VatCategory, field: str) -> Finding:
     )
 
 
-def _wrong_code(category: VatCategory, code: str, field: str) -> Finding:
+def _wrong_code(category: VatCategory, code: str, field: str, rule: str) -> Finding:
     name = _CATEGORY_NAMES[category]
     codes = ", ".join(sorted(VATEX_CODES[category]))
     return make(
-        "BR-KSA-CL-04",
+        rule,
         field,
         f"The exemption reason code {code!r} does not belong to items that are {name[0]}.",
         f"Use one of: {codes} (or change the VAT category to the one this code explains).",
@@ -158,9 +182,9 @@ def _wrong_code(category: VatCategory, code: str, field: str) -> Finding:
     )
 
 
-def _missing_reason(field: str) -> Finding:
+def _missing_reason(field: str, rule: str) -> Finding:
     return make(
-        "BR-KSA-83",
+        rule,
         field,
         "Items that are zero rated, exempt or out of scope need the exemption reason in words.",
         'Describe the reason, e.g. "Export of goods" for VATEX-SA-32.',
@@ -171,7 +195,13 @@ def _missing_reason(field: str) -> Finding:
 
 
 def exemption_findings(
-    category: VatCategory, code: str, reason: str, prefix: str, *, required: bool = True
+    category: VatCategory,
+    code: str,
+    reason: str,
+    prefix: str,
+    *,
+    required: bool = True,
+    rules: ExemptionRules = ITEM_EXEMPTION_RULES,
 ) -> list[Finding]:
     """Z/E/O items explain themselves with a VATEX code from their category's list; S items do not."""
     if category is VatCategory.STANDARD:
@@ -179,13 +209,13 @@ def exemption_findings(
     code_field, reason_field = join(prefix, "exemption_reason_code"), join(prefix, "exemption_reason")
     found = []
     if code and code not in VATEX_CODES[category]:
-        found.append(_wrong_code(category, code, code_field))
+        found.append(_wrong_code(category, code, code_field, rules.wrong_code))
     elif not code and required:
-        found.append(_missing_code(category, code_field))
+        found.append(_missing_code(category, code_field, rules.missing_code[category]))
     if not reason.strip() and required:
-        found.append(_missing_reason(reason_field))
+        found.append(_missing_reason(reason_field, rules.missing_text))
     label = ("exemption reason", "سبب الإعفاء")
-    return found + text_findings(reason, reason_field, label, "BR-KSA-F-06-C16", 1000)
+    return found + text_findings(reason, reason_field, label, rules.text_length, 1000)
 
 
 def _name_quality(name: str, field: str) -> list[Finding]:

@@ -174,9 +174,15 @@ def validate_address(address: Address, field_prefix: str, saudi_required: bool) 
     return found + _address_lengths(address, field_prefix, rules)
 
 
-# Scheme → (format test, rule, expected shape in English and Arabic): BR-KSA-F-08 … F-11. These test the
+def _is_tin(value: str) -> bool:
+    """A tax identification number: 10 ASCII digits starting with 3 (BR-KSA-F-07)."""
+    return len(value) == 10 and value.isascii() and value.isdigit() and value.startswith("3")
+
+
+# Scheme → (format test, rule, expected shape in English and Arabic): BR-KSA-F-07 … F-11. These test the
 # shape only, as ZATCA does; the NIC check digit of NAT and IQA is Qayd's own, separate warning.
 _ID_FORMATS: dict[IdScheme, tuple[Callable[[str], bool], str, str, str]] = {
+    IdScheme.TIN: (_is_tin, "BR-KSA-F-07", "10 digits starting with 3", "10 أرقام تبدأ بالرقم 3"),
     IdScheme.CRN: (ids.is_crn, "BR-KSA-F-08", "10 digits", "10 أرقام"),
     IdScheme.N700: (ids.is_700_number, "BR-KSA-F-09", "10 digits starting with 7", "10 أرقام تبدأ بالرقم 7"),
     IdScheme.NAT: (

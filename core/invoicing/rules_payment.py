@@ -1,4 +1,4 @@
-"""Rules on payment and references: credit/debit note references and reasons, payment means, prepayment."""
+"""Rules on payment and references: credit/debit note references and reasons, payment means, prepaid, rounding."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from core.invoicing.rule_finding import (
     WARNING,
     decimals_findings,
     is_finite,
+    is_usable,
     make,
     number_findings,
     text_findings,
@@ -93,37 +94,68 @@ def payment_means_findings(draft: InvoiceDraft) -> list[Finding]:
     ]
 
 
+def _prepaid_exceeds(draft: InvoiceDraft, totals: Totals) -> list[Finding]:
+    if not (is_finite(totals.tax_inclusive) and is_finite(totals.prepaid) and totals.prepaid > totals.tax_inclusive):
+        return []
+    return [
+        make(
+            "QAYD-PREPAID-EXCEEDS",
+            "prepayments" if draft.prepayments else "prepaid_amount",
+            f"The prepaid amount {totals.prepaid} is more than the invoice total {totals.tax_inclusive}.",
+            "Enter only the part of this invoice that was paid in advance.",
+            f"المبلغ المدفوع مسبقاً {totals.prepaid} أكبر من إجمالي الفاتورة {totals.tax_inclusive}.",
+            "أدخل الجزء المدفوع مقدماً من هذه الفاتورة فقط.",
+        )
+    ]
+
+
+def _prepayments_missing() -> Finding:
+    return make(
+        "BR-KSA-73",
+        "prepaid_amount",
+        "ZATCA expects each prepayment invoice (its number, date and time) as an extra line, but the "
+        "document gives only the prepaid total.",
+        "List the prepayment invoices under prepayments instead of giving the prepaid amount.",
+        "تتوقع هيئة الزكاة ذكر كل فاتورة دفعة مقدمة (رقمها وتاريخها ووقتها) في بند إضافي، لكن المستند "
+        "يذكر إجمالي المبلغ المدفوع مسبقاً فقط.",
+        "أدرج فواتير الدفعات المقدمة ضمن الدفعات المقدمة بدلاً من ذكر المبلغ المدفوع مسبقاً.",
+        WARNING,
+    )
+
+
 def prepaid_findings(draft: InvoiceDraft, totals: Totals) -> list[Finding]:
     """Prepaid (BT-113): positive, 2 decimals, not above the total; ZATCA wants its invoices listed."""
     label = ("prepaid amount", "المبلغ المدفوع مسبقاً")
     found = number_findings(draft.prepaid_amount, "prepaid_amount", label)
-    if found or draft.prepaid_amount == 0:
+    if found:
         return found
-    found = decimals_findings(draft.prepaid_amount, "prepaid_amount", label, "BR-DEC-16")
-    if is_finite(totals.tax_inclusive) and totals.prepaid > totals.tax_inclusive:
-        found.append(
-            make(
-                "QAYD-PREPAID-EXCEEDS",
-                "prepaid_amount",
-                f"The prepaid amount {totals.prepaid} is more than the invoice total {totals.tax_inclusive}.",
-                "Enter only the part of this invoice that was paid in advance.",
-                f"المبلغ المدفوع مسبقاً {totals.prepaid} أكبر من إجمالي الفاتورة {totals.tax_inclusive}.",
-                "أدخل الجزء المدفوع مقدماً من هذه الفاتورة فقط.",
-            )
-        )
-    found.append(
-        make(
-            "BR-KSA-73",
-            "prepaid_amount",
-            "ZATCA expects each prepayment invoice (its number, date and time) as an extra line; "
-            "Qayd records only the prepaid total.",
-            "Mention the prepayment invoice numbers in the note until Qayd can list them as lines.",
-            "تتوقع هيئة الزكاة ذكر كل فاتورة دفعة مقدمة (رقمها وتاريخها ووقتها) في بند إضافي، "
-            "بينما يسجل قيد إجمالي المبلغ المدفوع مسبقاً فقط.",
-            "اذكر أرقام فواتير الدفعات المقدمة في الملاحظة إلى أن يتيح قيد إدراجها كبنود.",
-            WARNING,
-        )
-    )
+    if not draft.prepaid_amount.is_zero():
+        found = decimals_findings(draft.prepaid_amount, "prepaid_amount", label, "BR-DEC-16")
+    found += _prepaid_exceeds(draft, totals)
+    if not draft.prepaid_amount.is_zero() and not draft.prepayments:
+        found.append(_prepayments_missing())
+    return found
+
+
+def rounding_findings(draft: InvoiceDraft, totals: Totals) -> list[Finding]:
+    """Payable rounding (BT-114): may be negative, 2 decimals (BR-DEC-17), below one unit, payable not < 0."""
+    value, field = draft.payable_rounding, "payable_rounding"
+    label = ("payable rounding amount", "مبلغ تقريب المستحق")
+    if not is_usable(value):
+        return number_findings(value, field, label)
+    found = decimals_findings(value, field, label, "BR-DEC-17")
+    if abs(value) >= 1:
+        texts = (f"The payable rounding {value} is 1 {draft.currency} or more; rounding only removes fractions.",
+                 "Enter the few halalas that round the amount due, e.g. -0.01.",
+                 f"تقريب المستحق {value} يبلغ 1 {draft.currency} أو أكثر، والتقريب يزيل الكسور فقط.",
+                 "أدخل الهللات القليلة التي تقرّب المبلغ المستحق، مثل -0.01.")  # fmt: skip
+        found.append(make("QAYD-ROUNDING-LARGE", field, *texts, WARNING))
+    if is_finite(totals.payable) and totals.payable < 0:
+        texts = (f"With this rounding the amount due is negative ({totals.payable}).",
+                 "Correct the rounding; the amount due cannot be below zero.",
+                 f"بهذا التقريب يصبح المبلغ المستحق سالباً ({totals.payable}).",
+                 "صحح التقريب؛ فالمبلغ المستحق لا يكون أقل من صفر.")  # fmt: skip
+        found.append(make("BR-KSA-F-04", field, *texts))
     return found
 
 

@@ -11,6 +11,9 @@ non-negative amounts an invoice carries):
 * BT-117 tax          = round(BT-116 × rate / 100, 2)                         BR-S-09, BR-CO-17 (exact value,
   so the ± 0.01-per-line tolerance of those rules is never needed)
 * BT-106 … BT-115                                                             BR-CO-10 … BR-CO-16
+* BT-113 prepaid      = Σ (KSA-31 + KSA-32) of the prepayment lines when there are any   BR-KSA-80,
+  otherwise the draft's prepaid amount; prepayments do not change the VAT breakdown (SDK samples)
+* BT-114 rounding     = the draft's payable rounding, which may be negative
 """
 
 from __future__ import annotations
@@ -114,6 +117,14 @@ def tax_in_sar(draft: InvoiceDraft, tax_total: Decimal) -> Decimal:
         return money(tax_total * draft.exchange_rate)
 
 
+def prepaid_total(draft: InvoiceDraft) -> Decimal:
+    """BT-113: the sum of the prepayment lines (as the XML states them), or the prepaid amount without them."""
+    with localcontext(_SAFE):
+        if not draft.prepayments:
+            return money(draft.prepaid_amount)
+        return money(sum((money(p.taxable_amount) + money(p.tax_amount) for p in draft.prepayments), ZERO))
+
+
 def compute_totals(draft: InvoiceDraft) -> Totals:
     """All document totals (BG-22, BG-23) of a draft; never raises, even on drafts `validate` refuses."""
     lines = tuple(line_totals(line) for line in draft.lines)
@@ -125,8 +136,8 @@ def compute_totals(draft: InvoiceDraft) -> Totals:
         tax_exclusive = money(line_extension - allowance_total + charge_total)
         tax_total = money(sum((b.tax_amount for b in breakdown), ZERO))
         tax_inclusive = money(tax_exclusive + tax_total)
-        prepaid = money(draft.prepaid_amount)
-        rounding = ZERO  # BT-114: Qayd never rounds the payable amount
+        prepaid = prepaid_total(draft)
+        rounding = money(draft.payable_rounding)
         return Totals(
             lines=lines,
             breakdown=breakdown,

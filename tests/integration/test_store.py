@@ -139,3 +139,37 @@ def test_no_keyring_gives_a_clear_error_with_the_fix(settings: Settings) -> None
         open_company(settings, create=True)
     assert "QAYD_MASTER_KEY_SOURCE=file" in str(err.value)
     assert not (settings.data_dir / "companies" / "acme.sqlite").exists()
+
+
+def test_every_draft_field_survives_the_store(ctx: Context) -> None:
+    from datetime import datetime, timedelta, timezone
+    from decimal import Decimal
+
+    from core.invoicing.model import (
+        DocumentKind,
+        DocumentType,
+        InvoiceDraft,
+        InvoiceLine,
+        Party,
+        PrepaymentRef,
+        VatCategory,
+    )
+
+    ksa = timezone(timedelta(hours=3))
+    issued = datetime(2026, 11, 20, 9, 30, tzinfo=ksa)
+    draft = InvoiceDraft(
+        kind=DocumentKind.STANDARD, type=DocumentType.INVOICE, number="FULL-1", issue_datetime=issued,
+        lines=(InvoiceLine("Item", Decimal("2"), Decimal("100.125"), VatCategory.STANDARD, Decimal("15"),
+                           discount=Decimal("0.25")),),
+        buyer=Party("Buyer Co", vat_number="311111111111113",
+                    address=Address("Olaya", "1234", "Al Olaya", "Riyadh", "12211")),
+        third_party=True, nominal=False, export=False, summary=True, self_billed=False,
+        prepayments=(PrepaymentRef("PRE-1", issued - timedelta(days=3), Decimal("50.00"), Decimal("7.50")),),
+        payable_rounding=Decimal("-0.01"), note="Keep everything", payment_means="30")
+    with ctx.uow() as uow:
+        service.create_company(uow, DEMO_COMPANY)
+        service.import_drafts(uow, [draft])
+        uow.commit()
+    with ctx.uow(write=False) as uow:
+        stored = service.get_invoice(uow, "FULL-1").draft
+    assert replace(stored, customer_id=None) == draft

@@ -178,7 +178,7 @@ def test_describe_reports_every_setting_with_its_source(tmp_path: Path) -> None:
     assert rows["log_level"] == ('"ERROR"', "option")
     assert rows["central.database_url"] == ("(not set)", "default")
     assert rows["config_file"] == (str(config), "option")
-    assert len(rows) == 11
+    assert len(rows) == 12  # 11 settings and the config file
 
 
 def test_unknown_keys_and_env_vars_get_a_suggestion(tmp_path: Path) -> None:

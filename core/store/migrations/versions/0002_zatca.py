@@ -5,9 +5,8 @@ Revises: 0001
 Create Date: 2026-11-25
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'
@@ -16,6 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN, not a batch copy of the table: the triggers on invoice lines refer to `invoice`.
+    for flag in ("third_party", "nominal", "export", "summary", "self_billed"):
+        op.add_column("invoice", sa.Column(flag, sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("invoice", sa.Column("prepayments_json", sa.Text(), nullable=False, server_default="[]"))
+    op.add_column("invoice", sa.Column("payable_rounding", sa.String(length=40), nullable=False, server_default="0"))
     op.create_table('egs_unit',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('serial_number', sa.String(length=300), nullable=False),
@@ -103,6 +107,9 @@ TRIGGERS = (
 )
 
 def downgrade() -> None:
+    for column in ("third_party", "nominal", "export", "summary", "self_billed", "prepayments_json",
+                   "payable_rounding"):
+        op.drop_column("invoice", column)
     for name in [t.split()[2] for t in TRIGGERS]:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     with op.batch_alter_table('zatca_submission', schema=None) as batch_op:

@@ -1,0 +1,175 @@
+"""Issuing a draft: next ICV, PIH, UBL, hash, stamp, QR, audit entry and queue item, all in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from sqlalchemy import bindparam, insert, or_, select, update
+
+from core.company_settings import get_setting
+from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, ValidationError
+from core.findings import errors_in
+from core.invoicing import repository as repo
+from core.invoicing.model import DocumentKind, InvoiceDraft
+from core.invoicing.rules import validate
+from core.invoicing.service import get_company
+from core.store.models import Base, EgsUnit, Invoice, IssuedDocument, ZatcaSubmission
+from core.uow import UnitOfWork
+from core.zatca import egs as egs_units
+from core.zatca.hashing import FIRST_PIH
+from core.zatca.queue import submission_row
+from core.zatca.signing import Stamped, stamp, stamp_phase1
+from core.zatca.ubl import DocumentIds, build_invoice
+
+PHASE_SETTING = "zatca.phase"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedInfo:
+    invoice_id: uuid.UUID
+    number: str
+    egs: str
+    icv: int
+    invoice_hash: str
+    qr: str
+    phase: int
+    submission: str  # clearance | reporting | "" (phase 1 or demo unit: nothing to submit)
+
+
+def find_invoice_row(uow: UnitOfWork, ref: str) -> Invoice:
+    conditions = [Invoice.number == ref]
+    try:
+        conditions.append(Invoice.id == uuid.UUID(ref))
+    except ValueError:
+        pass
+    row = uow.session.scalars(select(Invoice).where(or_(*conditions), Invoice.deleted_at.is_(None))).first()
+    if row is None:
+        raise NotFoundError(f"There is no invoice {ref!r}.", fix="`qayd invoice list --search` finds it.")
+    return row
+
+
+def issue_invoice(uow: UnitOfWork, ref: str, *, egs_ref: str | None = None) -> IssuedInfo:
+    """Turn one draft into an issued, stamped document. Nothing is written unless all of it succeeds."""
+    return issue_many(uow, [ref], egs_ref=egs_ref)[0]
+
+
+def issue_many(uow: UnitOfWork, refs: Sequence[str], *, egs_ref: str | None = None,
+               progress: Callable[[float, str], None] | None = None) -> list[IssuedInfo]:
+    """Issue drafts in order, chained on one EGS unit, within the caller's transaction (all or nothing).
+
+    Reads and writes in bulk (Core statements, one per table) so that the cryptography, not the database,
+    sets the pace; callers that want cancellable progress hand over a few hundred drafts per transaction.
+    """
+    ids = [find_invoice_id(uow, ref) for ref in refs]
+    unit = egs_units.get_egs(uow, egs_ref)
+    batch = _Batch(uow, unit)
+    for start in range(0, len(ids), CHUNK):
+        for draft, status, version in repo.load_drafts(uow.session, ids[start : start + CHUNK]):
+            batch.issue(draft, status, version)
+        if progress is not None:
+            progress(min(1.0, (start + CHUNK) / len(ids)), f"{len(batch.issued):,} documents issued")
+    batch.write()
+    return batch.issued
+
+
+CHUNK = 500
+
+
+class _Batch:
+    """The documents of one issuing run: stamped one by one, written together."""
+
+    def __init__(self, uow: UnitOfWork, unit: EgsUnit) -> None:
+        self.uow, self.unit = uow, unit
+        self.seller, self.now = get_company(uow), uow.now()
+        self.phase = int(get_setting(uow, PHASE_SETTING, 2))
+        self.identity = egs_units.signing_identity(uow, unit) if self.phase == 2 else None
+        self.submits = self.phase == 2 and unit.environment != egs_units.DEMO_ENVIRONMENT
+        self.icv, self.pih = unit.icv, unit.last_hash or FIRST_PIH
+        self.issued: list[IssuedInfo] = []
+        self.docs: list[dict[str, Any]] = []
+        self.invoices: list[dict[str, Any]] = []
+        self.queue: list[dict[str, Any]] = []
+
+    def issue(self, draft: InvoiceDraft, status: str, version: int) -> None:
+        if status != "draft":
+            raise ImmutableError(f"{draft.number} was already issued; issued documents never change.",
+                                 fix="Correct it with a credit or debit note (`qayd invoice correct`).")
+        findings = validate(draft, seller=self.seller, now=self.now)
+        if errors_in(findings):
+            raise ValidationError(f"Invoice {draft.number}", findings)
+        ids = DocumentIds(uuid=draft.id, icv=self.icv + 1, pih=self.pih)
+        stamped = self._stamp(draft, build_invoice(draft, self.seller, ids))
+        self.icv, self.pih = ids.icv, stamped.invoice_hash
+        kind = ("reporting" if draft.kind is DocumentKind.SIMPLIFIED else "clearance") if self.submits else ""
+        self._rows(draft, version, ids, stamped, kind)
+        self.uow.audit.append("invoice.issued", f"invoice:{draft.id}", {
+            "number": draft.number, "egs": self.unit.name, "icv": ids.icv, "pih": ids.pih,
+            "invoice_hash": stamped.invoice_hash, "phase": self.phase, "submission": kind})
+        self.issued.append(IssuedInfo(draft.id, draft.number, self.unit.name, ids.icv, stamped.invoice_hash,
+                                      stamped.qr, self.phase, kind))
+
+    def _stamp(self, draft: InvoiceDraft, root: etree._Element) -> Stamped:
+        simplified = draft.kind is DocumentKind.SIMPLIFIED
+        if self.identity is None:
+            return stamp_phase1(root, simplified=simplified)
+        signing_time = self.now.astimezone(draft.issue_datetime.tzinfo)  # the same clock as IssueTime
+        return stamp(root, self.identity, signing_time=signing_time, simplified=simplified)
+
+    def _rows(self, draft: InvoiceDraft, version: int, ids: DocumentIds, stamped: Stamped, kind: str) -> None:
+        device = self.uow.ctx.device_id
+        self.docs.append({"invoice_id": draft.id, "egs_unit_id": self.unit.id, "icv": ids.icv, "uuid": ids.uuid,
+                          "pih": ids.pih, "invoice_hash": stamped.invoice_hash, "phase": self.phase, "qr": stamped.qr,
+                          "xml": stamped.xml.decode("utf-8"), "issued_at": self.now, "device_id": device})
+        self.invoices.append({"b_id": draft.id, "b_version": version})
+        if kind:
+            self.queue.append(submission_row(invoice_id=draft.id, egs_unit_id=self.unit.id, kind=kind,
+                                             issued_at=draft.issue_datetime, now=self.now, device_id=device))
+
+    def write(self) -> None:
+        if not self.issued:
+            return
+        tables, session = Base.metadata.tables, self.uow.session
+        session.execute(insert(tables["issued_document"]), self.docs)
+        inv = tables["invoice"]
+        done = session.execute(update(inv).where(inv.c.id == bindparam("b_id"), inv.c.version == bindparam(
+            "b_version"), inv.c.status == "draft").values(status="issued", version=inv.c.version + 1,
+                                                          updated_at=self.now, device_id=self.uow.ctx.device_id),
+            self.invoices)
+        if done.rowcount != len(self.invoices):
+            raise ConcurrentEditError("Some of these drafts were changed or issued elsewhere while being issued.",
+                                      fix="Nothing was issued; try again.")
+        if self.queue:
+            session.execute(insert(tables["zatca_submission"]), self.queue)
+        self.unit.icv, self.unit.last_hash, self.unit.updated_at = self.icv, self.pih, self.now
+
+
+def find_invoice_id(uow: UnitOfWork, ref: str) -> uuid.UUID:
+    inv = Base.metadata.tables["invoice"]
+    found = uow.session.execute(select(inv.c.id).where(inv.c.number == ref, inv.c.deleted_at.is_(None))).first()
+    if found is None:
+        try:
+            return find_invoice_row(uow, ref).id
+        except NotFoundError:
+            raise
+    return uuid.UUID(str(found[0])) if not isinstance(found[0], uuid.UUID) else found[0]
+
+
+def issued_xml(uow: UnitOfWork, ref: str) -> tuple[bytes, str, bool]:
+    """The XML to share, which copy it is ("cleared" or "signed"), and whether it may be shared yet.
+
+    A standard invoice submitted for clearance may be shared only in the copy ZATCA returns.
+    """
+    row = find_invoice_row(uow, ref)
+    doc = uow.session.get(IssuedDocument, row.id)
+    if doc is None:
+        raise NotFoundError(f"{row.number} is a draft; it has no signed XML yet.", fix=f"Issue it: `qayd invoice "
+                            f"issue {row.number}`.")
+    sub = uow.session.scalars(select(ZatcaSubmission).where(ZatcaSubmission.invoice_id == row.id)).first()
+    if sub is not None and sub.cleared_xml:
+        return sub.cleared_xml.encode("utf-8"), "cleared", True
+    needs_clearance = sub is not None and sub.kind == "clearance"
+    return doc.xml.encode("utf-8"), "signed", not needs_clearance or (sub is not None and sub.state == "done")

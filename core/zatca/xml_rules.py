@@ -1,0 +1,326 @@
+"""Shared machinery of Qayd's Python EN 16931 and ZATCA rules: namespaces, XPath 2.0 value semantics, the registry.
+
+The official rules are XSLT 2.0 schematrons. Re-implementing them rule for rule means copying XPath 2.0's quirks,
+not only its intent: `sum()` over raw nodes adds doubles while `xs:decimal()` values add exactly, `round()` sends
+halves up, `format-number()` rounds half to even, and a comparison with an empty sequence is simply false. The
+helpers here reproduce those semantics so that each rule module can read like the XPath it mirrors.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import cached_property, lru_cache
+
+from lxml import etree
+
+Element = etree._Element
+
+NS: dict[str, str] = {
+    "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+    "sig": "urn:oasis:names:specification:ubl:schema:xsd:CommonSignatureComponents-2",
+    "sac": "urn:oasis:names:specification:ubl:schema:xsd:SignatureAggregateComponents-2",
+    "sbc": "urn:oasis:names:specification:ubl:schema:xsd:SignatureBasicComponents-2",
+}
+PREFIX_OF: dict[str, str] = {uri: prefix for prefix, uri in NS.items()}
+INVOICE_TAG = f"{{{NS['ubl']}}}Invoice"
+
+Hit = tuple[str, Element]  # (rule id, the node the official rule's context matched)
+Check = Callable[["Doc"], Iterable[Hit]]
+CHECKS: list[Check] = []
+
+
+def check(fn: Check) -> Check:
+    """Register a rule function; validation runs every registered one."""
+    CHECKS.append(fn)
+    return fn
+
+
+@lru_cache(maxsize=1024)
+def q(path: str) -> str:
+    """A prefixed path ("cac:Party/cbc:ID") in the Clark notation ElementPath reads fastest."""
+    steps = []
+    for step in path.split("/"):
+        prefix, _, local = step.partition(":")
+        steps.append(f"{{{NS[prefix]}}}{local}" if local else step)
+    return "/".join(steps)
+
+
+# --- nodes and strings -------------------------------------------------------------------------------------------
+
+
+def sv(node: Element | None) -> str:
+    """XPath string(): the concatenated text of an element (comments excluded), '' for no node."""
+    return "" if node is None else "".join(node.itertext())
+
+
+def kids(ctx: Element | None, path: str) -> list[Element]:
+    """The nodes at a prefixed relative path ("cac:Item/cbc:Name")."""
+    return [] if ctx is None else ctx.findall(q(path))
+
+
+def kid(ctx: Element | None, path: str) -> Element | None:
+    return None if ctx is None else ctx.find(q(path))
+
+
+def txt(ctx: Element | None, path: str) -> str | None:
+    """The string value of the first node at `path`, or None when there is none."""
+    node = kid(ctx, path)
+    return None if node is None else sv(node)
+
+
+def any_ne_empty(nodes: Sequence[Element]) -> bool:
+    """XPath `(nodes) != ''`: some node has a non-empty string value."""
+    return any(sv(n) != "" for n in nodes)
+
+
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def nsp(s: str | None) -> str:
+    """XPath normalize-space(): only the four XML whitespace characters count, unlike str.split()."""
+    return "" if s is None else _XML_SPACE.sub(" ", s).strip(" ")
+
+
+def slen(s: str | None) -> int:
+    return 0 if s is None else len(s)
+
+
+def decimals(s: str | None) -> int:
+    """XPath string-length(substring-after(s, '.')): the raw digits after the first dot."""
+    return 0 if s is None or "." not in s else len(s.split(".", 1)[1])
+
+
+def in_code_list(value: str | None, codes: str) -> bool:
+    """The schematrons' `contains(' A B C ', concat(' ', normalize-space(.), ' '))` code-list test."""
+    v = nsp(value)
+    return " " not in v and f" {v} " in codes
+
+
+def is_vat_scheme(tax_category: Element) -> bool:
+    """XPath `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` on a tax category."""
+    return any(nsp(txt(s, "cbc:ID")).upper() == "VAT" for s in kids(tax_category, "cac:TaxScheme"))
+
+
+def cat_id(tax_category: Element | None) -> str:
+    return nsp(txt(tax_category, "cbc:ID"))
+
+
+# --- numbers -----------------------------------------------------------------------------------------------------
+
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
+CENT = Decimal("0.01")
+
+
+def dec(s: str | None) -> Decimal | None:
+    """xs:decimal(s); None for an empty sequence or a value the cast would reject."""
+    if s is None:
+        return None
+    s = s.strip(" \t\r\n")
+    if not _DECIMAL.fullmatch(s):
+        return None
+    try:
+        return Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the pattern already excludes it
+        return None
+
+
+def dbl(s: str | None) -> float | None:
+    """xs:double(s), the cast XPath applies to raw node values in arithmetic and comparisons with numbers."""
+    if s is None:
+        return None
+    s = s.strip(" \t\r\n")
+    if not _DOUBLE.fullmatch(s):
+        return None
+    return float(s.replace("INF", "inf"))
+
+
+def dec_of(ctx: Element | None, path: str) -> Decimal | None:
+    return dec(txt(ctx, path))
+
+
+def dbl_of(ctx: Element | None, path: str) -> float | None:
+    return dbl(txt(ctx, path))
+
+
+def dec_sum(nodes: Iterable[Element]) -> Decimal:
+    """sum(nodes/xs:decimal(.)): exact; nodes whose value is not a decimal are left out."""
+    total = Decimal(0)
+    for n in nodes:
+        value = dec(sv(n))
+        if value is not None:
+            total += value
+    return total
+
+
+def dbl_sum(nodes: Iterable[Element]) -> float:
+    """sum(nodes): raw node values are cast to xs:double and added in document order."""
+    total = 0.0
+    for n in nodes:
+        value = dbl(sv(n))
+        total += math.nan if value is None else value
+    return total
+
+
+def round_dec(x: Decimal) -> Decimal:
+    """XPath round() on a decimal: halves go towards positive infinity."""
+    return (x + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def round_cents(x: Decimal) -> Decimal:
+    """The schematrons' `round(x * 10 * 10) div 100`, also XPath round(x, 2), on a decimal."""
+    return round_dec(x * 100) / 100
+
+
+def round_dbl(x: float) -> float:
+    """XPath round() on a double."""
+    if math.isnan(x) or math.isinf(x):
+        return x
+    return float(math.floor(x + 0.5))
+
+
+def fmt2(x: Decimal | float | None) -> str:
+    """format-number(x, '#.00'): half-to-even on the shortest decimal form of a double; 'NaN' for nothing."""
+    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
+        return "NaN"
+    value = x if isinstance(x, Decimal) else Decimal(repr(x))
+    return str(value.quantize(CENT, rounding=ROUND_HALF_EVEN))
+
+
+def f32(x: float) -> float:
+    """A value stored in an `as="xs:float"` variable, read back as a double."""
+    return float(struct.unpack("f", struct.pack("f", x))[0])
+
+
+def xbool(s: str | None) -> bool | None:
+    """The xs:boolean cast XPath applies when a node is compared with true() or false()."""
+    v = None if s is None else s.strip(" \t\r\n")
+    return {"true": True, "1": True, "false": False, "0": False}.get(v or "")
+
+
+def has_indicator(ac: Element, value: bool) -> bool:
+    """`cac:AllowanceCharge[cbc:ChargeIndicator = true()/false()]`."""
+    return any(xbool(sv(n)) is value for n in kids(ac, "cbc:ChargeIndicator"))
+
+
+def num_eq(nodes: Iterable[Element], value: float) -> bool:
+    """XPath general comparison `(nodes) = value` against a number."""
+    return any(dbl(sv(n)) == value for n in nodes)
+
+
+# --- dates and times ---------------------------------------------------------------------------------------------
+
+_XS_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?")
+_XS_TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
+def xs_date(s: str | None) -> date | None:
+    """The date when `s` is castable as xs:date (the time zone, if any, is ignored)."""
+    m = _XS_DATE.fullmatch((s or "").strip(" \t\r\n"))
+    if m is None:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def xs_time(s: str | None) -> tuple[time, tzinfo | None] | None:
+    """(time, its zone or None) when `s` is castable as xs:time; 24:00:00 reads as midnight."""
+    m = _XS_TIME.fullmatch((s or "").strip(" \t\r\n"))
+    if m is None:
+        return None
+    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if (hour, minute, second) == (24, 0, 0) and not (m.group(4) or "").strip(".0"):
+        hour = 0
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    zone = m.group(5)
+    if zone is None:
+        return time(hour, minute, second), None
+    if zone == "Z":
+        return time(hour, minute, second), UTC
+    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return time(hour, minute, second), timezone(-offset if zone[0] == "-" else offset)
+
+
+# --- the document ------------------------------------------------------------------------------------------------
+
+
+class Doc:
+    """One invoice under validation, indexed once so that `//x` lookups cost a dictionary read."""
+
+    def __init__(self, root: Element, now: datetime) -> None:
+        self.root = root
+        self.now = now
+        self.index: defaultdict[str, list[Element]] = defaultdict(list)
+        self.names: list[str] = []
+        for el in root.iter(tag=etree.Element):
+            self.index[el.tag].append(el)
+            name = el.get("name")
+            if name is not None:
+                self.names.append(name)
+
+    def all(self, prefixed: str) -> list[Element]:
+        """`//prefix:name`: every element of that name, in document order."""
+        return self.index.get(q(prefixed), [])
+
+    def under(self, prefixed_path: str) -> list[Element]:
+        """`//a/b/c`: elements at the end of a path that may start anywhere."""
+        first, _, rest = prefixed_path.partition("/")
+        found: list[Element] = []
+        for start in self.all(first):
+            found.extend(kids(start, rest) if rest else [start])
+        return found
+
+    def child(self, path: str) -> Element | None:
+        return self.root.find(q(path))
+
+    def children(self, path: str) -> list[Element]:
+        return self.root.findall(q(path))
+
+    def name_matches(self, pattern: str) -> bool:
+        """`boolean(//*[matches(@name, pattern)])`."""
+        regex = re.compile(pattern)
+        return any(regex.search(n) for n in self.names)
+
+    @cached_property
+    def standard(self) -> bool:
+        """A tax invoice (or its notes): some @name matches '01\\d{5}', as the official rules test it."""
+        return self.name_matches(r"01\d{5}")
+
+    @cached_property
+    def simplified(self) -> bool:
+        return self.name_matches(r"02\d{5}")
+
+    @cached_property
+    def lines(self) -> list[Element]:
+        """`//cac:InvoiceLine`."""
+        return self.all("cac:InvoiceLine")
+
+
+def path_of(node: Element) -> str:
+    """An XPath-like location such as /Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount."""
+    steps: list[str] = []
+    current: Element | None = node
+    while current is not None:
+        qname = etree.QName(current)
+        prefix = PREFIX_OF.get(qname.namespace or "")
+        name = qname.localname if prefix in (None, "ubl") else f"{prefix}:{qname.localname}"
+        parent = current.getparent()
+        if parent is not None:
+            same = parent.findall(current.tag)
+            if len(same) > 1:
+                name += f"[{same.index(current) + 1}]"
+        steps.append(name)
+        current = parent
+    return "/" + "/".join(reversed(steps))

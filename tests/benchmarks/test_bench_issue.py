@@ -1,0 +1,86 @@
+"""Issuing 1 000 invoices of 20 lines: build, validate, hash, sign, QR value and store, each step timed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from core.invoicing import service
+from core.invoicing.demo import create_demo, demo_customers
+from core.invoicing.model import DocumentKind, DocumentType, InvoiceDraft, InvoiceLine, VatCategory
+from core.invoicing.rules import validate
+from core.zatca import issuing
+from core.zatca.demo import add_demo_egs
+from core.zatca.egs import get_egs, signing_identity
+from core.zatca.hashing import FIRST_PIH, invoice_hash
+from core.zatca.signing import stamp
+from core.zatca.ubl import DocumentIds, build_invoice, serialize
+from tests.benchmarks.test_bench_audit import open_bench
+
+pytestmark = pytest.mark.benchmark
+N, LINES = 1_000, 20
+
+
+def drafts(ctx) -> list[InvoiceDraft]:  # type: ignore[no-untyped-def]
+    buyer = demo_customers()[0].as_party()
+    now = ctx.clock().astimezone()
+    lines = tuple(InvoiceLine(name=f"Item {i}", quantity=Decimal(i % 7 + 1), unit_price=Decimal(f"{10 + i}.25"),
+                              vat_category=VatCategory.STANDARD, vat_rate=Decimal("15")) for i in range(LINES))
+    base = InvoiceDraft(kind=DocumentKind.STANDARD, type=DocumentType.INVOICE, number="", issue_datetime=now,
+                        supply_date=now.date(), lines=lines, buyer=buyer, payment_means="30")
+    return [replace(base, number=f"BENCH-{i:05d}", id=__import__("uuid").uuid4()) for i in range(N)]
+
+
+def test_issue_1000_invoices_of_20_lines(tmp_path: Path) -> None:
+    ctx = open_bench(tmp_path)
+    create_demo(ctx, drafts=0)
+    add_demo_egs(ctx, issue=0)
+    docs = drafts(ctx)
+    with ctx.uow() as uow:
+        service.import_drafts(uow, docs)
+        uow.commit()
+    start = time.perf_counter()
+    with ctx.uow() as uow:
+        for d in docs:
+            issuing.issue_invoice(uow, d.number)
+        uow.commit()
+    total = time.perf_counter() - start
+    steps = step_costs(ctx, docs[0])
+    print(f"\nissue: {N:,} invoices of {LINES} lines in {total:.2f} s = {N / total:,.0f} invoices/s "
+          f"({total / N * 1e3:.2f} ms each, stored and audited, one transaction)")
+    for name, seconds in steps.items():
+        print(f"  {name:36} {seconds * 1e3:7.3f} ms")
+    ctx.close()
+    assert N / total >= 500, "target: at least 500 invoices/s on one core"
+
+
+def step_costs(ctx, draft: InvoiceDraft, rounds: int = 200) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The cost of each step alone, and the raw cost of one signature and one canonicalisation."""
+    with ctx.uow(write=False) as uow:
+        seller, identity = service.get_company(uow), signing_identity(uow, get_egs(uow))
+    ids = DocumentIds(uuid=draft.id, icv=1, pih=FIRST_PIH)
+    root = build_invoice(draft, seller, ids)
+    digest = __import__("base64").b64decode(invoice_hash(root))
+    timed = {
+        "validate (Python rules)": lambda: validate(draft, seller=seller),
+        "build UBL (lxml)": lambda: build_invoice(draft, seller, ids),
+        "hash (prune + C14N + SHA-256)": lambda: invoice_hash(root),
+        "stamp (hash, sign, XAdES, QR, bytes)": lambda: stamp(root, identity, signing_time=ctx.clock(),
+                                                             simplified=False),
+        "raw: one ECDSA signature (coincurve)": lambda: identity.sign_hash(digest),
+        "raw: one C14N of the document": lambda: etree.tostring(root, method="c14n"),
+        "raw: serialize": lambda: serialize(root),
+    }
+    costs = {}
+    for name, fn in timed.items():
+        fn()
+        start = time.perf_counter()
+        for _ in range(rounds):
+            fn()
+        costs[name] = (time.perf_counter() - start) / rounds
+    return costs

@@ -1,0 +1,120 @@
+"""Onboarding, issuing and the submission queue against the local Fatoora server, over real HTTP."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from core.invoicing.demo import create_demo
+from core.invoicing.service import InvoiceQuery, list_invoices
+from core.uow import Context
+from core.zatca import egs as units
+from core.zatca.api import FatooraClient, Outcome
+from core.zatca.issuing import issue_invoice, issued_xml
+from core.zatca.onboarding import onboard
+from core.zatca.queue import claim_next, list_queue
+from core.zatca.submission import LEASE, load_credentials, submit_pending
+from tests.fatoora.server import FakeFatoora
+
+OTP = "123345"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeFatoora]:
+    with FakeFatoora() as server:
+        yield server
+        assert server.internal_errors == []
+
+
+def client_for(fake: FakeFatoora) -> FatooraClient:
+    return FatooraClient(fake.base_url, sleep=lambda _s: None, max_attempts=3)
+
+
+@pytest.fixture
+def company(ctx: Context, fake: FakeFatoora) -> Context:
+    """A company with drafts and an EGS unit onboarded with the portal (compliance checks included)."""
+    create_demo(ctx, drafts=40)
+    with ctx.uow() as uow:
+        unit = units.create_egs(uow, name="branch-1-till-1", serial_number="1-Qayd|2-Desk|3-42",
+                                environment="simulation", location="Riyadh Olaya", industry="Trading")
+        uow.commit()
+    with client_for(fake) as client:
+        info = onboard(ctx, unit.id, OTP, client)
+    assert info.status == "active" and info.can_submit
+    return ctx
+
+
+def issue(ctx: Context, kind: str, count: int) -> list[str]:
+    with ctx.uow() as uow:
+        drafts = list_invoices(uow, InvoiceQuery(status="draft", kind=kind, type="invoice", newest_first=False,
+                                                 limit=count))
+        numbers = [issue_invoice(uow, d.number).number for d in drafts]
+        uow.commit()
+    return numbers
+
+
+def states(ctx: Context) -> dict[str, str]:
+    with sqlite3.connect(ctx.db.path) as conn:
+        return dict(conn.execute("SELECT i.number, s.state || ':' || s.outcome FROM zatca_submission s "
+                                 "JOIN invoice i ON i.id = s.invoice_id"))
+
+
+def test_onboarding_then_clearance_and_reporting(company: Context, fake: FakeFatoora) -> None:
+    standard, simplified = issue(company, "standard", 2), issue(company, "simplified", 2)
+    with company.uow(write=False) as uow:
+        assert all(q.deadline is not None for q in list_queue(uow) if q.kind == "reporting")
+        _, _, shareable = issued_xml(uow, standard[0])
+        assert not shareable  # a standard invoice is not shared before clearance
+    summary = submit_pending(company, lambda _env: client_for(fake))
+    assert sorted(summary.done) == sorted(standard + simplified) and not summary.rejected
+    assert set(states(company).values()) == {"done:cleared", "done:reported"}
+    with company.uow(write=False) as uow:
+        cleared, which, shareable = issued_xml(uow, standard[0])
+    assert which == "cleared" and shareable and b"Cleared by FakeFatoora" in cleared
+
+
+def test_portal_down_postpones_and_nothing_is_lost(company: Context, fake: FakeFatoora) -> None:
+    numbers = issue(company, "simplified", 2)
+    fake.inject(status=503, times=3)  # every attempt of the client's three fails
+    summary = submit_pending(company, lambda _env: client_for(fake))
+    assert summary.stopped and summary.postponed and not summary.done
+    assert all(v.startswith("pending") for v in states(company).values())
+    company.clock.now += timedelta(hours=2)  # type: ignore[attr-defined]  # past the retry time
+    summary = submit_pending(company, lambda _env: client_for(fake))
+    assert summary.done == numbers  # in counter order: the postponed first document still goes first
+
+
+def test_crash_after_sending_never_submits_twice(company: Context, fake: FakeFatoora) -> None:
+    [number] = issue(company, "simplified", 1)
+    claimed = claim_next(company, now=company.clock(), lease=LEASE)
+    assert claimed is not None
+    with client_for(fake) as client:  # the request reaches the portal, then the worker dies before recording it
+        first = client.report(load_credentials(company, claimed), invoice_hash=claimed.invoice_hash,
+                              uuid=claimed.uuid, signed_xml=claimed.xml)
+    assert first.outcome is Outcome.REPORTED
+    assert submit_pending(company, lambda _env: client_for(fake)).done == []  # still leased to the dead worker
+    company.clock.now += LEASE + timedelta(seconds=1)  # type: ignore[attr-defined]
+    summary = submit_pending(company, lambda _env: client_for(fake))
+    assert summary.done == [number]
+    assert states(company)[number] == "done:already_submitted"
+    reports = [r for r in fake.requests_to("/invoices/reporting/single") if r.status in (200, 202)]
+    assert len(reports) == 1  # accepted once; the resend was answered "already reported"
+
+
+def test_clearance_switched_off_reports_instead(company: Context, fake: FakeFatoora) -> None:
+    [number] = issue(company, "standard", 1)
+    fake.clearance_enabled = False
+    summary = submit_pending(company, lambda _env: client_for(fake))
+    assert summary.done == [number]
+    assert states(company)[number] == "done:reported"
+
+
+def test_wrong_credentials_stop_the_run_and_keep_the_item(company: Context, fake: FakeFatoora) -> None:
+    issue(company, "simplified", 1)
+    fake.portal.csids.clear()  # the portal forgets the certificate: every call is now unauthorised
+    summary = submit_pending(company, lambda _env: client_for(fake))
+    assert summary.stopped and not summary.done
+    assert list(states(company).values()) == ["pending:unauthorised"]
