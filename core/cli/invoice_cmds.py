@@ -15,7 +15,7 @@ from core.invoicing.interchange import draft_to_json, load_json_file, parse_docu
 from core.invoicing.model import CustomerKind, DocumentKind, DocumentType
 from core.invoicing.service import InvoiceQuery
 from core.zatca.issuing import issue_invoice
-from core.zatca.validation import validate_xml
+from core.zatca.validation import MAX_BYTES, validate_xml
 
 EXIT_REFUSED = 2
 EXIT_CHECK_FAILED = 1
@@ -138,14 +138,16 @@ def register(cli: click.Group) -> click.Group:
     @json_option
     def invoice_validate(file: Path, arabic: bool, as_json: bool) -> None:
         """Check a UBL XML invoice (any maker's) or a JSON draft file against every rule; exit 0 only without errors."""
-        data = file.read_bytes()
-        if file.suffix.lower() == ".xml" or data.lstrip()[:1] == b"<":
-            drafts, findings = [], validate_xml(data)
+        with file.open("rb") as fh:  # never more than the limit into memory: an oversized file is a finding
+            head = fh.read(MAX_BYTES + 1)
+        if file.suffix.lower() == ".xml" or head.lstrip()[:1] == b"<":
+            documents, findings = 1, validate_xml(head)
         else:
             drafts, findings = parse_documents(load_json_file(file))
+            documents = len(drafts)
         errors = errors_in(findings)
         if as_json:
-            print_json({"file": str(file), "documents": len(drafts), "errors": len(errors),
+            print_json({"file": str(file), "documents": documents, "errors": len(errors),
                         "findings": [f.as_dict() for f in findings]})
         else:
             print_findings(findings, arabic=arabic)

@@ -270,7 +270,7 @@ class IssuedDocument(Base):
     invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice.id"), primary_key=True)
     egs_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("egs_unit.id"), nullable=False)
     icv: Mapped[int] = mapped_column(Integer, nullable=False)
-    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, unique=True)
+    document_uuid: Mapped[uuid.UUID] = mapped_column("uuid", Uuid, nullable=False, unique=True)  # cbc:UUID
     pih: Mapped[str] = mapped_column(String(100), nullable=False)
     invoice_hash: Mapped[str] = mapped_column(String(100), nullable=False)
     phase: Mapped[int] = mapped_column(Integer, nullable=False)

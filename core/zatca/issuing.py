@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,10 +43,8 @@ class IssuedInfo:
 
 def find_invoice_row(uow: UnitOfWork, ref: str) -> Invoice:
     conditions = [Invoice.number == ref]
-    try:
+    with contextlib.suppress(ValueError):
         conditions.append(Invoice.id == uuid.UUID(ref))
-    except ValueError:
-        pass
     row = uow.session.scalars(select(Invoice).where(or_(*conditions), Invoice.deleted_at.is_(None))).first()
     if row is None:
         raise NotFoundError(f"There is no invoice {ref!r}.", fix="`qayd invoice list --search` finds it.")
@@ -139,7 +138,7 @@ class _Batch:
             "b_version"), inv.c.status == "draft").values(status="issued", version=inv.c.version + 1,
                                                           updated_at=self.now, device_id=self.uow.ctx.device_id),
             self.invoices)
-        if done.rowcount != len(self.invoices):
+        if done.rowcount != len(self.invoices):  # type: ignore[attr-defined]  # a CursorResult for DML
             raise ConcurrentEditError("Some of these drafts were changed or issued elsewhere while being issued.",
                                       fix="Nothing was issued; try again.")
         if self.queue:

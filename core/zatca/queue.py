@@ -130,7 +130,7 @@ def claim_next(ctx: Context, *, now: datetime, lease: timedelta) -> Claimed | No
         uow.audit.append("zatca.submission.sending", f"invoice:{sub.invoice_id}", {"kind": sub.kind,
                                                                                    "attempt": sub.attempts})
         claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment,
-                          str(doc.uuid), doc.invoice_hash, doc.xml.encode("utf-8"))
+                          str(doc.document_uuid), doc.invoice_hash, doc.xml.encode("utf-8"))
         uow.commit()
     return claimed
 
@@ -161,5 +161,5 @@ def record(ctx: Context, claimed: Claimed, *, state: str, outcome: str, status_c
 
 def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
     """Exponential backoff with full jitter, capped: the portal is not hammered while it is down."""
-    ceiling = min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
+    ceiling: timedelta = min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
     return ceiling * (0.5 + rng() / 2)

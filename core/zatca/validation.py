@@ -27,7 +27,7 @@ from core.zatca import (  # noqa: F401
     xml_rules_ksa_vat,
 )
 from core.zatca.xml_rule_texts import text_for
-from core.zatca.xml_rules import CHECKS, INVOICE_TAG, Doc, path_of
+from core.zatca.xml_rules import CHECKS, INVOICE_TAG, Doc, indexed, path_of
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_XSD_FINDINGS = 50
@@ -156,7 +156,8 @@ def validate_rules(root: etree._Element, *, now: datetime | None = None) -> list
             )
         ]
     doc = Doc(root, now or datetime.now().astimezone())
-    return _findings(hit for check in CHECKS for hit in check(doc))
+    with indexed(doc):
+        return _findings(hit for check in CHECKS for hit in check(doc))
 
 
 def _field(context: str, relative: str) -> str:

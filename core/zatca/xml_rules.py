@@ -11,15 +11,18 @@ from __future__ import annotations
 import math
 import re
 import struct
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cached_property, lru_cache
+from typing import TypeAlias
 
 from lxml import etree
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 
 NS: dict[str, str] = {
     "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
@@ -59,16 +62,59 @@ def q(path: str) -> str:
 
 def sv(node: Element | None) -> str:
     """XPath string(): the concatenated text of an element (comments excluded), '' for no node."""
-    return "" if node is None else "".join(node.itertext())
+    if node is None:
+        return ""
+    if len(node) == 0:  # no child nodes at all, so .text is the whole value (the common, fast case)
+        return node.text or ""
+    return "".join(node.itertext())
+
+
+@lru_cache(maxsize=1024)
+def xpath(path: str) -> etree.XPath:
+    """A compiled XPath for a prefixed relative path; compiled once, then about twice as fast as findall()."""
+    return etree.XPath(path, namespaces=NS)
+
+
+# While a document is validated, its children are indexed by parent and tag (see Doc), so that a relative path costs a
+# few dictionary reads instead of an XPath evaluation; the index is per thread. Lists returned are shared: read only.
+_current = threading.local()
+ChildIndex = dict[Element, dict[str, list[Element]]]
+
+
+@contextmanager
+def indexed(doc: Doc) -> Iterator[None]:
+    _current.children = doc.child_index
+    try:
+        yield
+    finally:
+        _current.children = None
+
+
+@lru_cache(maxsize=1024)
+def _steps(path: str) -> tuple[str, ...] | None:
+    """The Clark tags of a plain child path, or None when the path needs XPath (predicates, attributes, '..')."""
+    clark = q(path)
+    return None if any(c in path for c in "[@.(*") else tuple(clark.split("/"))
 
 
 def kids(ctx: Element | None, path: str) -> list[Element]:
-    """The nodes at a prefixed relative path ("cac:Item/cbc:Name")."""
-    return [] if ctx is None else ctx.findall(q(path))
+    """The nodes at a prefixed relative path ("cac:Item/cbc:Name"), in document order."""
+    if ctx is None:
+        return []
+    index: ChildIndex | None = getattr(_current, "children", None)
+    steps = _steps(path)
+    if index is None or steps is None:
+        found: list[Element] = xpath(path)(ctx)
+        return found
+    nodes = index.get(ctx, {}).get(steps[0], [])
+    for tag in steps[1:]:
+        nodes = [c for n in nodes for c in index.get(n, {}).get(tag, ())]
+    return nodes
 
 
 def kid(ctx: Element | None, path: str) -> Element | None:
-    return None if ctx is None else ctx.find(q(path))
+    found = kids(ctx, path)
+    return found[0] if found else None
 
 
 def txt(ctx: Element | None, path: str) -> str | None:
@@ -263,9 +309,13 @@ class Doc:
         self.root = root
         self.now = now
         self.index: defaultdict[str, list[Element]] = defaultdict(list)
+        self.child_index: ChildIndex = {}
         self.names: list[str] = []
         for el in root.iter(tag=etree.Element):
             self.index[el.tag].append(el)
+            parent = el.getparent()
+            if parent is not None:
+                self.child_index.setdefault(parent, {}).setdefault(el.tag, []).append(el)
             name = el.get("name")
             if name is not None:
                 self.names.append(name)
@@ -283,10 +333,10 @@ class Doc:
         return found
 
     def child(self, path: str) -> Element | None:
-        return self.root.find(q(path))
+        return kid(self.root, path)
 
     def children(self, path: str) -> list[Element]:
-        return self.root.findall(q(path))
+        return kids(self.root, path)
 
     def name_matches(self, pattern: str) -> bool:
         """`boolean(//*[matches(@name, pattern)])`."""

@@ -205,12 +205,9 @@ def line_amounts(d: Doc) -> Iterator[Hit]:
             if any(xbool(sv(i)) is True for i in kids(price_ac, "cbc:ChargeIndicator")):
                 yield "BR-KSA-EN16931-06", price_ac
             for base in kids(price_ac, "cbc:BaseAmount"):
-                net, gross, discount = (
-                    dec_of(line, "cac:Price/cbc:PriceAmount"),
-                    dec(sv(base)),
-                    dec_of(price_ac, "cbc:Amount"),
-                )
-                if net is None or gross is None or discount is None or net != gross - discount:
+                price, gross = dec_of(line, "cac:Price/cbc:PriceAmount"), dec(sv(base))
+                discount = dec_of(price_ac, "cbc:Amount")
+                if price is None or gross is None or discount is None or price != gross - discount:
                     yield "BR-KSA-EN16931-07", base
         for quantity in kids(line, "cac:Price/cbc:BaseQuantity"):
             value = dbl(sv(quantity))
@@ -286,9 +283,10 @@ def tax_currency(d: Doc) -> Iterator[Hit]:
     currency = [sv(c) for c in d.children("cbc:DocumentCurrencyCode")]
     if currency and any(c != "" for c in currency) and any(c != "SAR" for c in currency) and with_breakdown and without:
         vat, vat_sar = dbl_of(with_breakdown[0], "cbc:TaxAmount"), dbl_of(without[0], "cbc:TaxAmount")
-        positive = vat is not None and vat_sar is not None and vat > 0 and vat_sar > 0
-        if positive and round_dbl(vat * 100) / 100 == round_dbl(vat_sar * 100) / 100:  # type: ignore[operator]
-            yield "BR-KSA-97", d.root
+        if vat is not None and vat_sar is not None and vat > 0 and vat_sar > 0:
+            same = round_dbl(vat * 100) / 100 == round_dbl(vat_sar * 100) / 100
+            if same:
+                yield "BR-KSA-97", d.root
 
 
 @check

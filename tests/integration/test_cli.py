@@ -5,11 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from core.cli import main
 
@@ -17,35 +13,6 @@ DATA = Path(__file__).parents[1] / "data"
 COMPANY = ["--name-ar", "شركة الاختبار", "--name-en", "Test Co", "--vat", "300000000000003",
            "--crn", "1010101010", "--street", "Olaya St", "--building", "1234", "--district", "Al Olaya",
            "--city", "Riyadh", "--postal-code", "12211"]
-
-
-@dataclass
-class Result:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-@pytest.fixture
-def run(tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """Run `qayd` in-process through its real entry point (exit codes, error messages), with `env` set."""
-    config = tmp_path / "config.toml"
-    config.write_text("", "utf-8")
-
-    def invoke(*args: str) -> Result:
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        capsys.readouterr()
-        code = main(["--config", str(config), *args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return invoke
 
 
 def db_file(env: dict[str, str]) -> Path:

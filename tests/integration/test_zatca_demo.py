@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 from lxml import etree
@@ -26,7 +27,7 @@ def test_demo_issues_a_valid_unbroken_chain(ctx: Context) -> None:
         queued = conn.execute("SELECT count(*) FROM zatca_submission").fetchone()[0]
     assert [d[0] for d in docs] == list(range(1, 13))
     assert docs[0][1] == FIRST_PIH
-    for before, doc in zip(docs, docs[1:], strict=False):
+    for before, doc in itertools.pairwise(docs):
         assert doc[1] == before[2]  # each PIH is the previous document's hash
     for icv, _pih, digest, xml, qr, kind in docs:
         data = xml.encode("utf-8")
