@@ -118,3 +118,44 @@ def test_wrong_credentials_stop_the_run_and_keep_the_item(company: Context, fake
     summary = submit_pending(company, lambda _env: client_for(fake))
     assert summary.stopped and not summary.done
     assert list(states(company).values()) == ["pending:unauthorised"]
+
+
+def test_rejected_invoice_shows_findings_and_a_guided_correction(company: Context, fake: FakeFatoora) -> None:
+    from dataclasses import replace
+
+    from core.invoicing.service import get_company, update_company
+    from core.zatca.correction import prepare_correction
+
+    with company.uow() as uow:  # the profile no longer matches the certificate the portal issued
+        update_company(uow, replace(get_company(uow), vat_number="310000000000003"))
+        uow.commit()
+    [number] = issue(company, "simplified", 1)
+    summary = submit_pending(company, lambda _env: client_for(fake))
+    assert summary.rejected == [number]
+    with company.uow(write=False) as uow:
+        [item] = [q for q in list_queue(uow) if q.number == number]
+    assert item.state == "rejected" and any(m["level"] == "error" and m["code"] for m in item.messages)
+    with company.uow() as uow:
+        made = prepare_correction(uow, number)
+        uow.commit()
+    with company.uow(write=False) as uow:
+        note = list_invoices(uow, InvoiceQuery(search=made.credit_note))[0]
+        fixed = list_invoices(uow, InvoiceQuery(search=made.corrected_draft))[0]
+    assert (note.type, note.status, fixed.type, fixed.status) == ("credit_note", "draft", "invoice", "draft")
+
+
+def test_renewal_and_expiry_warnings(company: Context, fake: FakeFatoora) -> None:
+    from core.zatca.onboarding import renew
+
+    with company.uow(write=False) as uow:
+        unit = units.get_egs(uow, "branch-1-till-1")
+        before = unit.certificate_b64
+        soon = units.describe(unit, unit.certificate_expires_at - timedelta(days=10))
+    assert any("expires in 10 day" in w for w in soon.warnings)
+    with client_for(fake) as client:
+        info = renew(company, unit.id, OTP, client)
+    with company.uow(write=False) as uow:
+        assert units.get_egs(uow, "branch-1-till-1").certificate_b64 != before
+    assert info.status == "active"
+    [number] = issue(company, "simplified", 1)  # signed with the new key and certificate, accepted
+    assert submit_pending(company, lambda _env: client_for(fake)).done == [number]
