@@ -45,8 +45,7 @@ _GroupKey = tuple[VatCategory, Decimal]
 
 def money(amount: Decimal) -> Decimal:
     """Round to 2 decimals, half-up, the way the BR-CO and BR-KSA rules round."""
-    with localcontext(_SAFE):
-        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP, context=_SAFE)  # no localcontext: this is a hot path
 
 
 def line_totals(line: InvoiceLine) -> LineTotals:

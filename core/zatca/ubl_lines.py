@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
+from decimal import Decimal
 
 from lxml import etree
 
-from core.invoicing.model import InvoiceDraft, InvoiceLine, LineTotals, PrepaymentRef, Totals
+from core.invoicing.model import InvoiceDraft, InvoiceLine, LineTotals, PrepaymentRef, Totals, VatCategory
 from core.invoicing.totals import ZERO
-from core.zatca.ubl_xml import amount, cac, cbc, price_text, quantity_text, tax_category
+from core.zatca.ubl_xml import (
+    CBC_NS,
+    INVOICE_NS,
+    NSMAP,
+    amount,
+    amount_text,
+    cac,
+    cbc,
+    percent_text,
+    price_text,
+    quantity_text,
+    tax_category,
+)
 
 PREPAYMENT_TYPE_CODE = "386"  # KSA-30, BR-KSA-74
 DISCOUNT_CODE = "95"  # UNCL 5189 "Discount": BR-42 wants a reason or code on every line allowance
@@ -19,7 +33,8 @@ def issue_date_time(moment: datetime) -> tuple[str, str]:
     return moment.date().isoformat(), moment.strftime("%H:%M:%S")
 
 
-def _line(root: etree._Element, number: int, line: InvoiceLine, totals: LineTotals, currency: str) -> None:
+def _line(root: etree._Element, number: int, line: InvoiceLine, totals: LineTotals, currency: str, *,
+          force_exemption: bool = False) -> None:
     """BG-25: quantity, net amount (BT-131), discount (BG-27), KSA-11/KSA-12, item, price (BT-146)."""
     element = cac(root, "InvoiceLine")
     cbc(element, "ID", str(number))
@@ -37,7 +52,8 @@ def _line(root: etree._Element, number: int, line: InvoiceLine, totals: LineTota
     item = cac(element, "Item")
     cbc(item, "Name", line.name)
     exemption = (line.exemption_reason_code, line.exemption_reason)
-    tax_category(item, "ClassifiedTaxCategory", line.vat_category, line.vat_rate, exemption)
+    tax_category(item, "ClassifiedTaxCategory", line.vat_category, line.vat_rate, exemption,
+                 force_exemption=force_exemption)
     price = cac(element, "Price")
     cbc(price, "PriceAmount", price_text(line.unit_price), currencyID=currency)
 
@@ -76,9 +92,70 @@ def _prepayment_line(root: etree._Element, number: int, ref: PrepaymentRef, curr
     amount(price, "PriceAmount", ZERO, currency)
 
 
+class _LineTemplate:
+    """A pre-built InvoiceLine of one shape, copied and filled in: ~10x faster than building each line.
+
+    The template is made by `_line` itself from sentinel values, so a copy is the same XML `_line` writes.
+    """
+
+    FIELDS = ("number", "quantity", "net", "discount", "vat", "gross", "name", "code", "reason", "category", "rate",
+              "price")
+
+    def __init__(self, has_discount: bool, exemption: tuple[bool, bool], currency: str) -> None:
+        scratch = etree.Element(f"{{{INVOICE_NS}}}Invoice", nsmap=NSMAP)
+        sentinel = InvoiceLine(name="name", quantity=Decimal(1), unit_price=Decimal(1),
+                               vat_category=VatCategory.STANDARD, vat_rate=Decimal(1),
+                               discount=Decimal(1) if has_discount else Decimal(0),
+                               exemption_reason_code="code" if exemption[0] else "",
+                               exemption_reason="reason" if exemption[1] else "")
+        _line(scratch, 1, sentinel, LineTotals(Decimal(1), Decimal(1), Decimal(1)), currency, force_exemption=True)
+        self.element = scratch[0]
+        nodes = list(self.element.iter())
+        self.slots = [_slot(nodes, self.element, name) for name in self.FIELDS]
+
+    def fill(self, number: int, line: InvoiceLine, totals: LineTotals) -> etree._Element:
+        element = copy.deepcopy(self.element)
+        nodes = list(element.iter())
+        values = (str(number), quantity_text(line.quantity), amount_text(totals.net), amount_text(line.discount),
+                  amount_text(totals.vat), amount_text(totals.gross), line.name, line.exemption_reason_code,
+                  line.exemption_reason, line.vat_category.value, percent_text(line.vat_rate),
+                  price_text(line.unit_price))
+        for slot, value in zip(self.slots, values, strict=True):
+            if slot is not None:
+                nodes[slot].text = value
+        nodes[2].set("unitCode", line.unit_code)  # cbc:InvoicedQuantity
+        return element
+
+
+def _slot(nodes: list[etree._Element], line: etree._Element, name: str) -> int | None:
+    """Where `_line` put the field `name` in the template (None when this shape has no such element)."""
+    wanted = {"number": "ID", "quantity": "InvoicedQuantity", "net": "LineExtensionAmount", "name": "Name",
+              "price": "PriceAmount", "code": "TaxExemptionReasonCode", "reason": "TaxExemptionReason",
+              "category": "ID", "rate": "Percent", "vat": "TaxAmount", "gross": "RoundingAmount", "discount": "Amount"}
+    tag = f"{{{CBC_NS}}}{wanted[name]}"
+    found = [i for i, node in enumerate(nodes) if node.tag == tag]
+    if not found:
+        return None
+    if name == "category":  # the second cbc:ID: the one inside ClassifiedTaxCategory
+        return found[1]
+    return found[0]
+
+
+_TEMPLATES: dict[tuple[bool, bool, bool, str], _LineTemplate] = {}
+
+
+def _template(line: InvoiceLine, currency: str) -> _LineTemplate:
+    exempt = line.vat_category is not VatCategory.STANDARD
+    key = (not line.discount.is_zero(), exempt and bool(line.exemption_reason_code),
+           exempt and bool(line.exemption_reason), currency)
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = _LineTemplate(key[0], (key[1], key[2]), currency)
+    return _TEMPLATES[key]
+
+
 def add_lines(root: etree._Element, draft: InvoiceDraft, totals: Totals) -> None:
     """The draft's lines numbered from 1, then its prepayment lines numbered on."""
     for number, (line, line_totals) in enumerate(zip(draft.lines, totals.lines, strict=True), 1):
-        _line(root, number, line, line_totals, draft.currency)
+        root.append(_template(line, draft.currency).fill(number, line, line_totals))
     for number, ref in enumerate(draft.prepayments, len(draft.lines) + 1):
         _prepayment_line(root, number, ref, draft.currency)

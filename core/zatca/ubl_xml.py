@@ -67,12 +67,14 @@ def tax_category(
     category: VatCategory,
     rate: Decimal,
     exemption: tuple[str, str] = ("", ""),
+    *,
+    force_exemption: bool = False,  # line templates: lay out the exemption elements whatever the category
 ) -> etree._Element:
     """A TaxCategory or ClassifiedTaxCategory: code, rate, exemption reason (not for S, BR-S-10), VAT scheme."""
     element = cac(parent, name)
     cbc(element, "ID", category.value)
     cbc(element, "Percent", percent_text(rate))
-    code, reason = exemption if category is not VatCategory.STANDARD else ("", "")
+    code, reason = exemption if category is not VatCategory.STANDARD or force_exemption else ("", "")
     if code:
         cbc(element, "TaxExemptionReasonCode", code)
     if reason:

@@ -250,4 +250,10 @@ The item name (BT-153) is only digits; VAT Regulations Article 53 needs a clear 
 Describe the goods or services in words.
 اسم الصنف (BT-153) أرقام فقط؛ المادة 53 من اللائحة تتطلب وصفًا واضحًا.
 صِف السلع أو الخدمات بالكلمات.
+
+QAYD-XML-VALUE E -
+A value in the document is out of any sensible range, so some rules could not be evaluated.
+Check the amounts, quantities, rates and dates in the file.
+إحدى القيم في المستند خارج أي نطاق معقول، فتعذّر تطبيق بعض القواعد.
+تحقق من المبالغ والكميات والنسب والتواريخ في الملف.
 """

@@ -9,6 +9,7 @@ helpers here reproduce those semantics so that each rule module can read like th
 from __future__ import annotations
 
 import math
+import operator
 import re
 import struct
 import threading
@@ -209,12 +210,13 @@ def dec_sum(nodes: Iterable[Element]) -> Decimal:
 
 
 def dbl_sum(nodes: Iterable[Element]) -> float:
-    """sum(nodes): raw node values are cast to xs:double and added in document order."""
-    total = 0.0
+    """sum(nodes): raw node values are cast to xs:double and added in document order (one -0.0 stays -0.0)."""
+    total: float | None = None
     for n in nodes:
         value = dbl(sv(n))
-        total += math.nan if value is None else value
-    return total
+        value = math.nan if value is None else value
+        total = value if total is None else total + value
+    return 0.0 if total is None else total
 
 
 def round_dec(x: Decimal) -> Decimal:
@@ -228,9 +230,11 @@ def round_cents(x: Decimal) -> Decimal:
 
 
 def round_dbl(x: float) -> float:
-    """XPath round() on a double."""
+    """XPath round() on a double; from -0.5 up to 0 it gives negative zero."""
     if math.isnan(x) or math.isinf(x):
         return x
+    if -0.5 <= x < 0:
+        return -0.0
     return float(math.floor(x + 0.5))
 
 
@@ -239,6 +243,8 @@ def fmt2(x: Decimal | float | None) -> str:
     if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
         return "NaN"
     value = x if isinstance(x, Decimal) else Decimal(repr(x))
+    if isinstance(x, Decimal) and x == 0:
+        value = Decimal(0)  # xs:decimal has no negative zero; xs:double does, and prints it as "-.00"
     return str(value.quantize(CENT, rounding=ROUND_HALF_EVEN))
 
 
@@ -258,9 +264,30 @@ def has_indicator(ac: Element, value: bool) -> bool:
     return any(xbool(sv(n)) is value for n in kids(ac, "cbc:ChargeIndicator"))
 
 
-def num_eq(nodes: Iterable[Element], value: float) -> bool:
-    """XPath general comparison `(nodes) = value` against a number."""
-    return any(dbl(sv(n)) == value for n in nodes)
+_INTEGER_ZERO = re.compile(r"[+-]?0+")
+_COMPARE: dict[str, Callable[[tuple[float, int], tuple[float, int]], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+}
+
+
+def untyped(s: str | None) -> tuple[float, int] | None:
+    """A raw node value as Saxon compares it with a number: a double, where "-0.0" (unlike "-0") sorts below 0."""
+    value = dbl(s)
+    if value is None or s is None:
+        return None
+    negative_zero = value == 0 and math.copysign(1.0, value) < 0 and not _INTEGER_ZERO.fullmatch(s.strip(" \t\r\n"))
+    return value, -1 if negative_zero else 0
+
+
+def num_cmp(nodes: Iterable[Element], op: str, value: float) -> bool:
+    """XPath general comparison `(nodes) op value`: true when some node's value compares so (NaN never does)."""
+    compare = _COMPARE[op]
+    return any((key := untyped(sv(n))) is not None and compare(key, (value, 0)) for n in nodes)
 
 
 # --- dates and times ---------------------------------------------------------------------------------------------

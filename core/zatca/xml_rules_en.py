@@ -27,7 +27,7 @@ from core.zatca.xml_rules import (
     kid,
     kids,
     nsp,
-    num_eq,
+    num_cmp,
     round_cents,
     slen,
     sv,
@@ -275,7 +275,7 @@ def _vat_ids(categories: list[Element]) -> set[str]:
 @check
 def zero_and_exempt_charges(d: Doc) -> Iterator[Hit]:
     """BR-Z-07/BR-E-07: any document charge in Z/E needs some document-level allowance/charge rate equal to 0."""
-    any_zero_rate = num_eq(d.children("cac:AllowanceCharge/cac:TaxCategory/cbc:Percent"), 0.0)
+    any_zero_rate = num_cmp(d.children("cac:AllowanceCharge/cac:TaxCategory/cbc:Percent"), "=", 0.0)
     charges = doc_allowances(d, True)
     for code in ("Z", "E"):
         used = any(cat_id(tc) == code and is_vat_scheme(tc) for ac in charges for tc in kids(ac, "cac:TaxCategory"))

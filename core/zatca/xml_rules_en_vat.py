@@ -26,6 +26,7 @@ from core.zatca.xml_rules import (
     kid,
     kids,
     nsp,
+    num_cmp,
     round_cents,
     round_dbl,
     sv,
@@ -180,7 +181,7 @@ def breakdown_by_category(d: Doc) -> Iterator[Hit]:
 
 def _positive_rate(tc: Element) -> bool:
     """`(cbc:Percent) > 0`, compared as a double."""
-    return any((v := dbl(sv(p))) is not None and v > 0 for p in kids(tc, "cbc:Percent"))
+    return num_cmp(kids(tc, "cbc:Percent"), ">", 0.0)
 
 
 @check

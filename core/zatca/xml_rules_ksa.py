@@ -125,16 +125,16 @@ def submitted_late(d: Doc) -> Iterator[Hit]:
     issue_date, issue_time = xs_date(txt(d.root, "cbc:IssueDate")), xs_time(txt(d.root, "cbc:IssueTime"))
     if issue_date is None or issue_time is None:
         return
-    now = d.now if d.now.tzinfo is not None else d.now.astimezone()
-    # Without a zone the official rule reads the time in the validating machine's zone, as `now` carries it.
-    issued = datetime.combine(issue_date, issue_time[0], tzinfo=issue_time[1] or now.tzinfo)
-    if now - issued > timedelta(days=1):
+    # Like the official rule (XPath's implicit time zone), a time without a zone is read in the machine's zone.
+    naive = datetime.combine(issue_date, issue_time[0])
+    issued = naive.replace(tzinfo=issue_time[1]) if issue_time[1] is not None else naive.astimezone()
+    if d.now.astimezone() - issued > timedelta(days=1):
         yield "BR-KSA-98", d.root
 
 
 @check
 def issue_dates(d: Doc) -> Iterator[Hit]:
-    today = (d.now if d.now.tzinfo is not None else d.now.astimezone()).date()
+    today = d.now.astimezone().date()  # current-date() is the date in the machine's zone
     for node in d.all("cbc:IssueDate"):
         issued = xs_date(sv(node))
         if issued is not None and issued > today:

@@ -25,6 +25,7 @@ from core.zatca.xml_rules import (
     kid,
     kids,
     nsp,
+    num_cmp,
     round_cents,
     round_dbl,
     slen,
@@ -131,9 +132,7 @@ def attachments_and_formats(d: Doc) -> Iterator[Hit]:
         if xbool(sv(node)) is None:
             yield "BR-KSA-F-02", node
     for node in _non_negative_nodes(d):
-        value = sv(node)
-        number = dbl(value)
-        if value and not (number is not None and number >= 0):
+        if sv(node) and not num_cmp([node], ">=", 0.0):
             yield "BR-KSA-F-04", node
 
 

@@ -15,7 +15,6 @@ from core.zatca.xml_rules import (
     Hit,
     cat_id,
     check,
-    dbl,
     dbl_of,
     dbl_sum,
     dec,
@@ -26,7 +25,7 @@ from core.zatca.xml_rules import (
     kid,
     kids,
     nsp,
-    num_eq,
+    num_cmp,
     round_cents,
     round_dbl,
     sv,
@@ -53,9 +52,7 @@ def prepaid_total(d: Doc) -> Iterator[Hit]:
 
 @check
 def prepayment_lines(d: Doc) -> Iterator[Hit]:
-    positive = any(
-        (v := dbl(sv(p))) is not None and v > 0 for p in d.children("cac:LegalMonetaryTotal/cbc:PrepaidAmount")
-    )
+    positive = num_cmp(d.children("cac:LegalMonetaryTotal/cbc:PrepaidAmount"), ">", 0.0)
     any_reference = bool(d.children("cac:InvoiceLine/cac:DocumentReference"))
     for line in d.children("cac:InvoiceLine"):
         subtotals = kids(line, "cac:TaxTotal/cac:TaxSubtotal")
@@ -92,10 +89,10 @@ def _references(line: Element, any_reference: bool) -> Iterator[Hit]:
 def _zero_line(line: Element) -> bool:
     """BR-KSA-82: a prepayment line's own amounts are all zero (compared as doubles, as XPath does)."""
     amounts = ("cbc:LineExtensionAmount", "cac:TaxTotal/cbc:TaxAmount", "cac:TaxTotal/cbc:RoundingAmount")
-    if not all(num_eq(kids(line, p), 0.0) for p in (*amounts, "cac:Price/cbc:PriceAmount")):
+    if not all(num_cmp(kids(line, p), "=", 0.0) for p in (*amounts, "cac:Price/cbc:PriceAmount")):
         return False
     allowances = kids(line, "cac:AllowanceCharge")
-    return not allowances or num_eq(kids(line, "cac:AllowanceCharge/cbc:Amount"), 0.0)
+    return not allowances or num_cmp(kids(line, "cac:AllowanceCharge/cbc:Amount"), "=", 0.0)
 
 
 def _prepayment_subtotal(subtotal: Element) -> Iterator[Hit]:

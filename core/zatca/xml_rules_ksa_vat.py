@@ -19,6 +19,7 @@ from core.zatca.xml_rules import (
     kid,
     kids,
     nsp,
+    num_cmp,
     sv,
     txt,
 )
@@ -110,7 +111,8 @@ def _rate_5_or_15(tc: Element) -> bool:
     rate = dbl(txt(tc, "cbc:Percent"))
     if rate is None:
         return False
-    return (not math.isnan(rate) and not math.isinf(rate) and math.floor(rate) == 15) or rate == 5
+    percent = kids(tc, "cbc:Percent")
+    return (not math.isnan(rate) and not math.isinf(rate) and math.floor(rate) == 15) or num_cmp(percent, "=", 5.0)
 
 
 @check
@@ -145,7 +147,8 @@ def standard_rate_and_prepayment_categories(d: Doc) -> Iterator[Hit]:
 
 def _nonzero(tc: Element) -> bool:
     """`(cbc:Percent > 0 or cbc:Percent < 0)` compared as doubles."""
-    return any((v := dbl(sv(p))) is not None and v != 0 and not math.isnan(v) for p in kids(tc, "cbc:Percent"))
+    percent = kids(tc, "cbc:Percent")
+    return num_cmp(percent, ">", 0.0) or num_cmp(percent, "<", 0.0)
 
 
 @check

@@ -25,7 +25,8 @@ def twenty_line_invoice() -> bytes:
     assert line is not None
     for number in range(2, LINES + 1):
         copied = copy.deepcopy(line)
-        copied.find("cbc:ID", NS).text = str(number)  # type: ignore[union-attr]
+        for line_id in copied.findall("cbc:ID", NS):
+            line_id.text = str(number)
         root.append(copied)
     net, vat = "80.00", "12.00"
     for path, value in (

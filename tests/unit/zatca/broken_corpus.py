@@ -90,11 +90,7 @@ def add(parent_path: str, snippet: str, index: int | None = None) -> Edit:
 
 
 def duplicate(path: str) -> Edit:
-    def edit(root: etree._Element) -> None:
-        node = _nodes(root, path)[0]
-        node.addnext(node.__deepcopy__(None))
-
-    return edit
+    return lambda root: _nodes(root, path)[0].addnext(_nodes(root, path)[0].__deepcopy__(None))
 
 
 def both(*edits: Edit) -> Edit:
@@ -117,30 +113,25 @@ class Case:
     edit: Edit
 
     def build(self) -> bytes:
-        root = etree.fromstring(_sample_bytes(self.sample))
+        root = etree.fromstring(sample_bytes(self.sample))
         self.edit(root)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 @cache
-def _sample_bytes(name: str) -> bytes:
+def sample_bytes(name: str) -> bytes:
     matches = [p for p in sample_files() if p.name == name]
     assert len(matches) == 1, name
     return matches[0].read_bytes()
 
 
-def sample_bytes(name: str) -> bytes:
-    return _sample_bytes(name)
-
-
-_PRICE_CHARGE = (
-    '<cac:AllowanceCharge><cbc:ChargeIndicator>true</cbc:ChargeIndicator><cbc:Amount currencyID="SAR">0.00</cbc:Amount>'
-    '<cbc:BaseAmount currencyID="SAR">2.00</cbc:BaseAmount></cac:AllowanceCharge>'
+_PRICE_ALLOWANCE = (
+    "<cac:AllowanceCharge><cbc:ChargeIndicator>{}</cbc:ChargeIndicator>"
+    '<cbc:Amount currencyID="SAR">{}</cbc:Amount><cbc:BaseAmount currencyID="SAR">2.00</cbc:BaseAmount>'
+    "</cac:AllowanceCharge>"
 )
-_PRICE_DISCOUNT = (
-    '<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID="SAR">1.00</cbc:Amount>'
-    '<cbc:BaseAmount currencyID="SAR">2.00</cbc:BaseAmount></cac:AllowanceCharge>'
-)
+_PRICE_CHARGE = _PRICE_ALLOWANCE.format("true", "0.00")
+_PRICE_DISCOUNT = _PRICE_ALLOWANCE.format("false", "1.00")
 _EXCHANGE_RATE = (
     "<cac:TaxExchangeRate><cbc:SourceCurrencyCode>USD</cbc:SourceCurrencyCode>"
     "<cbc:TargetCurrencyCode>SAR</cbc:TargetCurrencyCode><cbc:CalculationRate>3.75</cbc:CalculationRate>"
@@ -164,7 +155,9 @@ CASES: list[Case] = [
     Case("total_without_vat_mismatch", STD, "BR-CO-13", text(f"{LMT}/cbc:TaxExclusiveAmount", "4.10")),
     Case("standard_taxable_base_wrong", STD, "BR-S-08", text(f"{SUBTOTAL1}/cbc:TaxableAmount", "5.00")),
     Case("total_without_vat_three_decimals", STD, "BR-DEC-12", text(f"{LMT}/cbc:TaxExclusiveAmount", "4.000")),
-    Case("vat_total_three_decimals", STD, "BR-DEC-13", text("cac:TaxTotal[not(cac:TaxSubtotal)]/cbc:TaxAmount", "0.600")),
+    Case(
+        "vat_total_three_decimals", STD, "BR-DEC-13", text("cac:TaxTotal[not(cac:TaxSubtotal)]/cbc:TaxAmount", "0.600")
+    ),
     Case("line_vat_three_decimals", STD, "BR-KSA-DEC-03", text(f"{LINE1}/cac:TaxTotal/cbc:TaxAmount", "0.600")),
     Case("line_amount_with_vat_wrong", STD, "BR-KSA-51", text(f"{LINE1}/cac:TaxTotal/cbc:RoundingAmount", "4.70")),
     Case("duplicate_vat_breakdown", STD, "BR-KSA-EN16931-08", duplicate(BREAKDOWN)),
@@ -182,7 +175,12 @@ CASES: list[Case] = [
         both(text(f"{LINE1_CATEGORY}/cbc:ID", "O"), text(f"{LINE1_CATEGORY}/cbc:Percent", "0.00")),
     ),
     Case("zero_rated_line_with_rate", ZERO, "BR-Z-05", text(f"{LINE1_CATEGORY}/cbc:Percent", "5.00")),
-    Case("exempt_line_with_rate", EXEMPT, "BR-E-05", text("cac:InvoiceLine[2]/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", "5.00")),
+    Case(
+        "exempt_line_with_rate",
+        EXEMPT,
+        "BR-E-05",
+        text("cac:InvoiceLine[2]/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", "5.00"),
+    ),
     Case("standard_allowance_at_zero_rate", STD, "BR-S-06", text(f"{_DOC_ALLOWANCE}/cac:TaxCategory/cbc:Percent", "0")),
     Case("vat_rate_ten_percent", STD, "BR-KSA-84", text(f"{LINE1_CATEGORY}/cbc:Percent", "10.00")),
     Case("vat_rate_three_decimals", STD, "BR-KSA-DEC-02", text(f"{LINE1_CATEGORY}/cbc:Percent", "15.000")),
@@ -190,41 +188,97 @@ CASES: list[Case] = [
     Case("missing_vat_breakdown", STD, "BR-CO-18", drop(f"{BREAKDOWN}/cac:TaxSubtotal")),
     Case("breakdown_without_rate", STD, "BR-48", drop(f"{SUBTOTAL1}/cac:TaxCategory/cbc:Percent")),
     # Exemption reasons
-    Case("zero_rated_without_reason_code", ZERO, "BR-KSA-69", drop(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReasonCode")),
-    Case("exempt_without_reason_code", EXEMPT, "BR-KSA-23", drop(f"{_subtotal('E')}/cac:TaxCategory/cbc:TaxExemptionReasonCode")),
+    Case(
+        "zero_rated_without_reason_code",
+        ZERO,
+        "BR-KSA-69",
+        drop(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReasonCode"),
+    ),
+    Case(
+        "exempt_without_reason_code",
+        EXEMPT,
+        "BR-KSA-23",
+        drop(f"{_subtotal('E')}/cac:TaxCategory/cbc:TaxExemptionReasonCode"),
+    ),
     Case(
         "out_of_scope_without_reason_code",
         OUT_OF_SCOPE,
         "BR-KSA-24",
         drop(f"{_subtotal('O')}/cac:TaxCategory/cbc:TaxExemptionReasonCode"),
     ),
-    Case("exempt_code_on_zero_rated", ZERO, "BR-KSA-CL-04", text(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReasonCode", "VATEX-SA-29")),
-    Case("education_without_national_id", ZERO, "BR-KSA-49", text(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReasonCode", "VATEX-SA-EDU")),
-    Case("reason_code_without_text", ZERO, "BR-KSA-83", drop(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReason")),
+    Case(
+        "exempt_code_on_zero_rated",
+        ZERO,
+        "BR-KSA-CL-04",
+        text(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReasonCode", "VATEX-SA-29"),
+    ),
+    Case(
+        "education_without_national_id",
+        ZERO,
+        "BR-KSA-49",
+        text(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReasonCode", "VATEX-SA-EDU"),
+    ),
+    Case(
+        "reason_code_without_text", ZERO, "BR-KSA-83", drop(f"{_subtotal('Z')}/cac:TaxCategory/cbc:TaxExemptionReason")
+    ),
     # Parties
     Case("standard_without_buyer_name", STD, "BR-KSA-42", drop(f"{BUYER}/cac:PartyLegalEntity")),
     Case("standard_without_buyer_street", STD, "BR-KSA-10", drop(f"{BUYER}/cac:PostalAddress/cbc:StreetName")),
-    Case("standard_without_buyer_district", STD, "BR-KSA-63", drop(f"{BUYER}/cac:PostalAddress/cbc:CitySubdivisionName")),
+    Case(
+        "standard_without_buyer_district", STD, "BR-KSA-63", drop(f"{BUYER}/cac:PostalAddress/cbc:CitySubdivisionName")
+    ),
     Case("standard_without_buyer_vat_or_id", STD, "BR-KSA-81", drop(f"{BUYER}/cac:PartyTaxScheme")),
-    Case("seller_vat_last_digit_not_3", STD, "BR-KSA-40", text(f"{SELLER}/cac:PartyTaxScheme/cbc:CompanyID", "399999999900004")),
-    Case("seller_vat_14_digits", STD, "BR-KSA-40", text(f"{SELLER}/cac:PartyTaxScheme/cbc:CompanyID", "39999999990003")),
-    Case("buyer_vat_16_digits", STD, "BR-KSA-44", text(f"{BUYER}/cac:PartyTaxScheme/cbc:CompanyID", "3999999998000033")),
-    Case("buyer_vat_same_as_seller", STD, "BR-CUSTOM-VALIDATION-01", text(f"{BUYER}/cac:PartyTaxScheme/cbc:CompanyID", "399999999900003")),
+    Case(
+        "seller_vat_last_digit_not_3",
+        STD,
+        "BR-KSA-40",
+        text(f"{SELLER}/cac:PartyTaxScheme/cbc:CompanyID", "399999999900004"),
+    ),
+    Case(
+        "seller_vat_14_digits", STD, "BR-KSA-40", text(f"{SELLER}/cac:PartyTaxScheme/cbc:CompanyID", "39999999990003")
+    ),
+    Case(
+        "buyer_vat_16_digits", STD, "BR-KSA-44", text(f"{BUYER}/cac:PartyTaxScheme/cbc:CompanyID", "3999999998000033")
+    ),
+    Case(
+        "buyer_vat_same_as_seller",
+        STD,
+        "BR-CUSTOM-VALIDATION-01",
+        text(f"{BUYER}/cac:PartyTaxScheme/cbc:CompanyID", "399999999900003"),
+    ),
     Case("seller_without_vat_number", STD, "BR-KSA-39", drop(f"{SELLER}/cac:PartyTaxScheme/cbc:CompanyID")),
     Case("seller_without_name", STD, "BR-06", drop(f"{SELLER}/cac:PartyLegalEntity")),
-    Case("seller_building_number_3_digits", STD, "BR-KSA-37", text(f"{SELLER}/cac:PostalAddress/cbc:BuildingNumber", "232")),
+    Case(
+        "seller_building_number_3_digits",
+        STD,
+        "BR-KSA-37",
+        text(f"{SELLER}/cac:PostalAddress/cbc:BuildingNumber", "232"),
+    ),
     Case("seller_postal_code_4_digits", STD, "BR-KSA-66", text(f"{SELLER}/cac:PostalAddress/cbc:PostalZone", "2333")),
     Case("buyer_postal_code_4_digits", STD, "BR-KSA-67", text(f"{BUYER}/cac:PostalAddress/cbc:PostalZone", "1222")),
-    Case("seller_id_unknown_scheme", STD, "BR-KSA-08", attr(f"{SELLER}/cac:PartyIdentification/cbc:ID", "schemeID", "XYZ")),
+    Case(
+        "seller_id_unknown_scheme",
+        STD,
+        "BR-KSA-08",
+        attr(f"{SELLER}/cac:PartyIdentification/cbc:ID", "schemeID", "XYZ"),
+    ),
     # Dates
     Case("issue_date_in_future", STD, "BR-KSA-04", text("cbc:IssueDate", _in_40_days)),
     Case("issue_date_not_iso", STD, "BR-KSA-F-01", text("cbc:IssueDate", "07/09/2022")),
-    Case("supply_end_before_start", STD, "BR-KSA-36", add("cac:Delivery", "<cbc:LatestDeliveryDate>2022-09-01</cbc:LatestDeliveryDate>")),
+    Case(
+        "supply_end_before_start",
+        STD,
+        "BR-KSA-36",
+        add("cac:Delivery", "<cbc:LatestDeliveryDate>2022-09-01</cbc:LatestDeliveryDate>"),
+    ),
     Case(
         "supply_end_without_start",
         STD,
         "BR-KSA-35",
-        both(drop("cac:Delivery/cbc:ActualDeliveryDate"), add("cac:Delivery", "<cbc:LatestDeliveryDate>2022-09-30</cbc:LatestDeliveryDate>")),
+        both(
+            drop("cac:Delivery/cbc:ActualDeliveryDate"),
+            add("cac:Delivery", "<cbc:LatestDeliveryDate>2022-09-30</cbc:LatestDeliveryDate>"),
+        ),
     ),
     Case("tax_invoice_without_supply_date", STD, "BR-KSA-15", drop("cac:Delivery")),
     Case("issue_time_without_seconds", STD, "BR-KSA-70", text("cbc:IssueTime", "12:21")),
@@ -241,7 +295,12 @@ CASES: list[Case] = [
     Case("missing_icv", STD, "BR-KSA-33", drop(_ICV)),
     Case("non_numeric_icv", STD, "BR-KSA-34", text(f"{_ICV}/cbc:UUID", "23A")),
     Case("missing_pih", STD, "BR-KSA-61", drop(_PIH)),
-    Case("pih_without_mime_code", STD, "BR-KSA-26", attr(f"{_PIH}/cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "mimeCode", None)),
+    Case(
+        "pih_without_mime_code",
+        STD,
+        "BR-KSA-26",
+        attr(f"{_PIH}/cac:Attachment/cbc:EmbeddedDocumentBinaryObject", "mimeCode", None),
+    ),
     Case("qr_longer_than_1000", SIMPLIFIED, "BR-CL-KSA-14", text(_QR_OBJECT, "A" * 1001)),
     Case("simplified_without_signature_method", SIMPLIFIED, "BR-KSA-30", drop("cac:Signature/cbc:SignatureMethod")),
     Case("uuid_starts_with_symbol", STD, "BR-KSA-03", text("cbc:UUID", "#8d487816-70b8")),
@@ -258,7 +317,12 @@ CASES: list[Case] = [
     # Lines
     Case("negative_quantity", STD, "BR-KSA-F-04", text(f"{LINE1}/cbc:InvoicedQuantity", "-2.000000")),
     Case("zero_quantity", STD, "BR-22", text(f"{LINE1}/cbc:InvoicedQuantity", "0")),
-    Case("line_net_not_quantity_times_price", STD, "BR-KSA-EN16931-11", text(f"{LINE1}/cac:Price/cbc:PriceAmount", "2.50")),
+    Case(
+        "line_net_not_quantity_times_price",
+        STD,
+        "BR-KSA-EN16931-11",
+        text(f"{LINE1}/cac:Price/cbc:PriceAmount", "2.50"),
+    ),
     Case("missing_line_vat_amount", STD, "BR-KSA-52", drop(f"{LINE1}/cac:TaxTotal/cbc:TaxAmount")),
     Case("missing_line_amount_with_vat", STD, "BR-KSA-53", drop(f"{LINE1}/cac:TaxTotal/cbc:RoundingAmount")),
     Case("no_invoice_lines", STD, "BR-16", drop("cac:InvoiceLine")),
@@ -266,10 +330,22 @@ CASES: list[Case] = [
     Case("line_without_vat_category", STD, "BR-CO-04", drop(LINE1_CATEGORY)),
     Case("line_id_longer_than_6", STD, "BR-KSA-F-06-C17", text(f"{LINE1}/cbc:ID", "1234567")),
     Case("item_name_only_digits", STD, "BR-KSA-F-C-01", text(f"{LINE1}/cac:Item/cbc:Name", "123456")),
-    Case("item_attribute_without_value", STD, "BR-54", add(f"{LINE1}/cac:Item", "<cac:AdditionalItemProperty><cbc:Name>Colour</cbc:Name></cac:AdditionalItemProperty>")),
+    Case(
+        "item_attribute_without_value",
+        STD,
+        "BR-54",
+        add(
+            f"{LINE1}/cac:Item", "<cac:AdditionalItemProperty><cbc:Name>Colour</cbc:Name></cac:AdditionalItemProperty>"
+        ),
+    ),
     Case("charge_on_price", STD, "BR-KSA-EN16931-06", add(f"{LINE1}/cac:Price", _PRICE_CHARGE)),
     Case("price_discount_mismatch", STD, "BR-KSA-EN16931-07", add(f"{LINE1}/cac:Price", _PRICE_DISCOUNT)),
-    Case("negative_base_quantity", STD, "BR-KSA-EN16931-12", add(f"{LINE1}/cac:Price", '<cbc:BaseQuantity unitCode="PCE">-1</cbc:BaseQuantity>')),
+    Case(
+        "negative_base_quantity",
+        STD,
+        "BR-KSA-EN16931-12",
+        add(f"{LINE1}/cac:Price", '<cbc:BaseQuantity unitCode="PCE">-1</cbc:BaseQuantity>'),
+    ),
     Case("missing_payable_amount", STD, "BR-15", drop(f"{LMT}/cbc:PayableAmount")),
     # Allowances and charges
     Case(
@@ -282,14 +358,39 @@ CASES: list[Case] = [
         ),
     ),
     Case("charge_without_reason_code", CHARGE, "BR-KSA-19", drop("cac:AllowanceCharge/cbc:AllowanceChargeReasonCode")),
-    Case("charge_reason_code_unknown", CHARGE, "BR-KSA-CL-06", text("cac:AllowanceCharge/cbc:AllowanceChargeReasonCode", "QQ")),
+    Case(
+        "charge_reason_code_unknown",
+        CHARGE,
+        "BR-KSA-CL-06",
+        text("cac:AllowanceCharge/cbc:AllowanceChargeReasonCode", "QQ"),
+    ),
     Case("payment_means_code_unknown", STD, "BR-KSA-16", text("cac:PaymentMeans/cbc:PaymentMeansCode", "71")),
     # Credit notes and prepayments
     Case("credit_note_without_reason", CREDIT, "BR-KSA-17", drop("cac:PaymentMeans/cbc:InstructionNote")),
     Case("credit_note_without_billing_reference", CREDIT, "BR-KSA-56", drop("cac:BillingReference")),
-    Case("credit_note_with_empty_billing_reference", CREDIT, "BR-55", text("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", "")),
-    Case("prepayment_wrong_document_type", ADVANCE, "BR-KSA-74", text("cac:InvoiceLine/cac:DocumentReference/cbc:DocumentTypeCode", "388")),
-    Case("prepayment_line_with_price", ADVANCE, "BR-KSA-82", text("cac:InvoiceLine[2]/cac:Price/cbc:PriceAmount", "10.00")),
-    Case("prepayment_vat_wrong", ADVANCE, "BR-KSA-79", text("cac:InvoiceLine[2]/cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount", "160")),
+    Case(
+        "credit_note_with_empty_billing_reference",
+        CREDIT,
+        "BR-55",
+        text("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", ""),
+    ),
+    Case(
+        "prepayment_wrong_document_type",
+        ADVANCE,
+        "BR-KSA-74",
+        text("cac:InvoiceLine/cac:DocumentReference/cbc:DocumentTypeCode", "388"),
+    ),
+    Case(
+        "prepayment_line_with_price",
+        ADVANCE,
+        "BR-KSA-82",
+        text("cac:InvoiceLine[2]/cac:Price/cbc:PriceAmount", "10.00"),
+    ),
+    Case(
+        "prepayment_vat_wrong",
+        ADVANCE,
+        "BR-KSA-79",
+        text("cac:InvoiceLine[2]/cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount", "160"),
+    ),
     Case("prepaid_amount_wrong", ADVANCE, "BR-KSA-80", text(f"{LMT}/cbc:PrepaidAmount", "1100")),
 ]
