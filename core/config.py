@@ -59,7 +59,8 @@ _FIELDS: dict[str, _Field] = {
     "central.database_url": _Field("QAYD_CENTRAL_DATABASE_URL", "a postgresql[+psycopg]:// URL"),
     "central.sslmode": _Field("QAYD_CENTRAL_SSLMODE", _one_of(SslMode)),
     "zatca.environment": _Field("QAYD_ZATCA_ENVIRONMENT", _one_of(ZatcaEnvironment)),
-    "zatca.base_url": _Field("QAYD_ZATCA_BASE_URL", "an https:// URL, or http://127.0.0.1:PORT for a local test portal"),
+    "zatca.base_url": _Field("QAYD_ZATCA_BASE_URL",
+                             "an https:// URL, or http://127.0.0.1:PORT for a local test portal"),
 }
 _SECTIONS = {name.split(".")[0]: name for name in _FIELDS if "." in name}
 _ENV_TO_NAME = {field.env: name for name, field in _FIELDS.items()}

@@ -1,1 +1,1 @@
-"""ZATCA e-invoicing (Fatoora): UBL 2.1 documents, validation, the cryptographic stamp, QR, onboarding and submission."""
+"""ZATCA e-invoicing (Fatoora): UBL 2.1, validation, the cryptographic stamp, QR, onboarding, submission."""

@@ -75,8 +75,8 @@ def create_demo_egs(uow: UnitOfWork, company: CompanyProfile) -> EgsUnit:
     unit.certificate_b64 = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
     unit.certificate_expires_at = cert.not_valid_after_utc
     unit.status = "demo"
-    uow.audit.append("egs.demo_certificate", f"egs:{unit.id}", {"notice": DEMO_NOTICE,
-                                                                  "expires_at": unit.certificate_expires_at.isoformat()})
+    uow.audit.append("egs.demo_certificate", f"egs:{unit.id}",
+                     {"notice": DEMO_NOTICE, "expires_at": unit.certificate_expires_at.isoformat()})
     return unit
 
 

@@ -27,9 +27,10 @@ from core.zatca import (  # noqa: F401
     xml_rules_ksa_vat,
 )
 from core.zatca.xml_rule_texts import text_for
-from core.zatca.xml_rules import CHECKS, INVOICE_TAG, Doc, indexed, path_of
+from core.zatca.xml_rules import CHECKS, INVOICE_TAG, NS, Doc, indexed
 
 MAX_BYTES = 10 * 1024 * 1024
+_PREFIX_OF = {uri: prefix for prefix, uri in NS.items()}
 MAX_XSD_FINDINGS = 50
 # A DOCTYPE can declare entities (XXE, "billion laughs"); no invoice needs one, so any DOCTYPE is refused unparsed.
 # The pattern also spots UTF-16 and UTF-32 text, whose ASCII letters are interleaved with zero bytes.
@@ -145,7 +146,11 @@ def validate_xsd(root: etree._Element) -> list[Finding]:
 
 
 def validate_rules(root: etree._Element, *, now: datetime | None = None) -> list[Finding]:
-    """The EN 16931 and ZATCA business rules, in Python; `now` feeds the date rules (issue date, 24-hour window)."""
+    """The EN 16931 and ZATCA business rules, in Python.
+
+    `now` is the current instant (default: the system clock; a naive value is local time). Like the official rules,
+    the date rules (BR-KSA-04 issue date, BR-KSA-98 24-hour window) read it in the machine's time zone.
+    """
     if root.tag != INVOICE_TAG:
         return [
             _finding(
@@ -164,6 +169,24 @@ def validate_rules(root: etree._Element, *, now: datetime | None = None) -> list
             except (ArithmeticError, ValueError):  # an absurd value (say 1e999999) must not stop the other rules
                 hits.append(("QAYD-XML-VALUE", root))
     return _findings(hits)
+
+
+def path_of(node: etree._Element) -> str:
+    """An XPath-like location such as /Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount."""
+    steps: list[str] = []
+    current: etree._Element | None = node
+    while current is not None:
+        qname = etree.QName(current)
+        prefix = _PREFIX_OF.get(qname.namespace or "")
+        name = qname.localname if prefix in (None, "ubl") else f"{prefix}:{qname.localname}"
+        parent = current.getparent()
+        if parent is not None:
+            same = parent.findall(current.tag)
+            if len(same) > 1:
+                name += f"[{same.index(current) + 1}]"
+        steps.append(name)
+        current = parent
+    return "/" + "/".join(reversed(steps))
 
 
 def _field(context: str, relative: str) -> str:

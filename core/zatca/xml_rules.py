@@ -34,7 +34,6 @@ NS: dict[str, str] = {
     "sac": "urn:oasis:names:specification:ubl:schema:xsd:SignatureAggregateComponents-2",
     "sbc": "urn:oasis:names:specification:ubl:schema:xsd:SignatureBasicComponents-2",
 }
-PREFIX_OF: dict[str, str] = {uri: prefix for prefix, uri in NS.items()}
 INVOICE_TAG = f"{{{NS['ubl']}}}Invoice"
 
 Hit = tuple[str, Element]  # (rule id, the node the official rule's context matched)
@@ -383,21 +382,3 @@ class Doc:
     def lines(self) -> list[Element]:
         """`//cac:InvoiceLine`."""
         return self.all("cac:InvoiceLine")
-
-
-def path_of(node: Element) -> str:
-    """An XPath-like location such as /Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount."""
-    steps: list[str] = []
-    current: Element | None = node
-    while current is not None:
-        qname = etree.QName(current)
-        prefix = PREFIX_OF.get(qname.namespace or "")
-        name = qname.localname if prefix in (None, "ubl") else f"{prefix}:{qname.localname}"
-        parent = current.getparent()
-        if parent is not None:
-            same = parent.findall(current.tag)
-            if len(same) > 1:
-                name += f"[{same.index(current) + 1}]"
-        steps.append(name)
-        current = parent
-    return "/" + "/".join(reversed(steps))
