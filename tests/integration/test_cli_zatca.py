@@ -63,3 +63,13 @@ def test_onboard_issue_submit_with_the_portal(run: Callable[..., Result], env: d
         assert submitted.exit_code == 0, submitted.output
         assert sorted(json.loads(submitted.stdout)["done"]) == sorted(numbers)
         assert fake.internal_errors == []
+
+
+def test_import_and_issue_in_one_go(run: Callable[..., Result]) -> None:
+    assert run("init", "--demo", "--drafts", "0").exit_code == 0
+    example = Path(__file__).parents[1] / "data" / "invoice_example.json"
+    result = run("invoice", "import", str(example), "--issue", "--json")
+    assert result.exit_code == 0, result.output
+    [issued] = json.loads(result.stdout)["issued"]
+    assert issued["number"] == "INV-2026-0001" and issued["icv"] == 1
+    assert json.loads(run("invoice", "list", "--json").stdout)[0]["status"] == "issued"
