@@ -66,4 +66,8 @@ def official_xsd() -> etree.XMLSchema:
 
 
 def sample_files() -> list[Path]:
-    return sorted(SAMPLES.rglob("*.xml"))
+    """The 19 signed SDK samples; missing ../shared is an error, never an empty (skipped) parameter set."""
+    files = sorted(SAMPLES.rglob("*.xml"))
+    if len(files) != 19:
+        raise FileNotFoundError(f"expected the 19 SDK samples under {SAMPLES}, found {len(files)}")
+    return files
