@@ -63,7 +63,7 @@ def issue_many(uow: UnitOfWork, refs: Sequence[str], *, egs_ref: str | None = No
     Reads and writes in bulk (Core statements, one per table) so that the cryptography, not the database,
     sets the pace; callers that want cancellable progress hand over a few hundred drafts per transaction.
     """
-    ids = [find_invoice_id(uow, ref) for ref in refs]
+    ids = find_invoice_ids(uow, refs)
     unit = egs_units.get_egs(uow, egs_ref)
     batch = _Batch(uow, unit)
     for start in range(0, len(ids), CHUNK):
@@ -146,15 +146,15 @@ class _Batch:
         self.unit.icv, self.unit.last_hash, self.unit.updated_at = self.icv, self.pih, self.now
 
 
-def find_invoice_id(uow: UnitOfWork, ref: str) -> uuid.UUID:
+def find_invoice_ids(uow: UnitOfWork, refs: Sequence[str]) -> list[uuid.UUID]:
+    """The ids of documents given by number (one query per 500) or by id, in the order given."""
     inv = Base.metadata.tables["invoice"]
-    found = uow.session.execute(select(inv.c.id).where(inv.c.number == ref, inv.c.deleted_at.is_(None))).first()
-    if found is None:
-        try:
-            return find_invoice_row(uow, ref).id
-        except NotFoundError:
-            raise
-    return uuid.UUID(str(found[0])) if not isinstance(found[0], uuid.UUID) else found[0]
+    by_number: dict[str, uuid.UUID] = {}
+    for start in range(0, len(refs), CHUNK):
+        chunk = refs[start : start + CHUNK]
+        query = select(inv.c.number, inv.c.id).where(inv.c.number.in_(chunk), inv.c.deleted_at.is_(None))
+        by_number.update((number, ident) for number, ident in uow.session.execute(query))
+    return [by_number[ref] if ref in by_number else find_invoice_row(uow, ref).id for ref in refs]
 
 
 def issued_xml(uow: UnitOfWork, ref: str) -> tuple[bytes, str, bool]:
