@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from decimal import Decimal
@@ -14,13 +18,12 @@ from core.invoicing import service
 from core.invoicing.demo import create_demo, demo_customers
 from core.invoicing.model import DocumentKind, DocumentType, InvoiceDraft, InvoiceLine, VatCategory
 from core.invoicing.rules import validate
-from core.zatca import issuing
 from core.zatca.demo import add_demo_egs
 from core.zatca.egs import get_egs, signing_identity
 from core.zatca.hashing import FIRST_PIH, invoice_hash
 from core.zatca.signing import stamp
 from core.zatca.ubl import DocumentIds, build_invoice, serialize
-from tests.benchmarks.test_bench_audit import open_bench
+from tests.benchmarks.test_bench_audit import bench_env, open_bench
 
 pytestmark = pytest.mark.benchmark
 N, LINES = 1_000, 20
@@ -36,7 +39,23 @@ def drafts(ctx) -> list[InvoiceDraft]:  # type: ignore[no-untyped-def]
     return [replace(base, number=f"BENCH-{i:05d}", id=__import__("uuid").uuid4()) for i in range(N)]
 
 
-def test_issue_1000_invoices_of_20_lines(tmp_path: Path) -> None:
+ISSUE_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from tests.benchmarks.test_bench_issue import prepare, N
+from core.zatca import issuing
+ctx, numbers = prepare(Path(sys.argv[1]))
+start = time.perf_counter()
+with ctx.uow() as uow:
+    issuing.issue_many(uow, numbers)
+    uow.commit()
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def prepare(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A demo company with its demo EGS unit and N drafts of LINES lines, ready to issue."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     ctx = open_bench(tmp_path)
     create_demo(ctx, drafts=0)
     add_demo_egs(ctx, issue=0)
@@ -44,14 +63,24 @@ def test_issue_1000_invoices_of_20_lines(tmp_path: Path) -> None:
     with ctx.uow() as uow:
         service.import_drafts(uow, docs)
         uow.commit()
-    start = time.perf_counter()
-    with ctx.uow() as uow:
-        issuing.issue_many(uow, [d.number for d in docs])
-        uow.commit()
-    total = time.perf_counter() - start
-    steps = step_costs(ctx, docs[0])
+    return ctx, [d.number for d in docs]
+
+
+def test_issue_1000_invoices_of_20_lines(tmp_path: Path) -> None:
+    """Issued in a fresh process (as `qayd invoice issue` would), so pytest's own heap does not tax the GC."""
+    runs = []
+    for run in range(3):  # best of three: the machine is shared and its speed wanders
+        folder = tmp_path / f"run{run}"
+        out = subprocess.run([sys.executable, "-c", ISSUE_SCRIPT, str(folder)], capture_output=True, text=True,
+                             check=True, cwd=Path(__file__).parents[2], env={**os.environ, **bench_env(folder)})
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
+    total = min(runs)
+    ctx, _ = prepare(tmp_path / "steps")
+    with ctx.uow(write=False) as uow:
+        draft = service.get_invoice(uow, "BENCH-00000").draft
+    steps = step_costs(ctx, draft)
     print(f"\nissue: {N:,} invoices of {LINES} lines in {total:.2f} s = {N / total:,.0f} invoices/s "
-          f"({total / N * 1e3:.2f} ms each, stored and audited, one transaction)")
+          f"({total / N * 1e3:.2f} ms each, stored and audited, one transaction; best of 3, worst {max(runs):.2f} s)")
     for name, seconds in steps.items():
         print(f"  {name:36} {seconds * 1e3:7.3f} ms")
     ctx.close()
