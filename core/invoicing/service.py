@@ -134,6 +134,7 @@ class ImportResult:
     numbers: tuple[str, ...]
     customers_created: int
     warnings: tuple[Finding, ...]
+    drafts: tuple[InvoiceDraft, ...] = ()  # as stored (with the customer each buyer was matched to)
 
 
 def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_checked: bool = False) -> ImportResult:
@@ -150,13 +151,15 @@ def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_chec
     _refuse_errors(f"The import of {len(drafts)} document(s)", findings)
     customers = _CustomerIndex(uow)
     batch = repo.InvoiceBatch()
+    stored_drafts = []
     for draft in drafts:
         known = draft.customer_id is not None or draft.buyer is None
         stored = draft if known else replace(draft, customer_id=customers.resolve(draft))
         _add_draft(uow, batch, stored, compute_totals(stored))
+        stored_drafts.append(stored)
     uow.session.flush()  # customers created on the way exist before the invoices that name them
     batch.write(uow.session)
-    return ImportResult(tuple(d.number for d in drafts), customers.created, tuple(findings))
+    return ImportResult(tuple(d.number for d in drafts), customers.created, tuple(findings), tuple(stored_drafts))
 
 
 def _duplicate_numbers(uow: UnitOfWork, drafts: Sequence[InvoiceDraft]) -> list[Finding]:

@@ -75,14 +75,27 @@ def issue_many(uow: UnitOfWork, refs: Sequence[str], *, egs_ref: str | None = No
     return batch.issued
 
 
+def issue_imported(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, egs_ref: str | None = None) -> list[IssuedInfo]:
+    """Issue drafts that `import_drafts` stored (and the rules passed) in this same transaction.
+
+    The drafts are in memory and were validated a moment ago, so they are neither read back nor checked twice:
+    the path of `qayd invoice import FILE --issue` and of documents that arrive from other systems.
+    """
+    batch = _Batch(uow, egs_units.get_egs(uow, egs_ref), rules_checked=True)
+    for draft in drafts:
+        batch.issue(draft, "draft", 1)
+    batch.write()
+    return batch.issued
+
+
 CHUNK = 500
 
 
 class _Batch:
     """The documents of one issuing run: stamped one by one, written together."""
 
-    def __init__(self, uow: UnitOfWork, unit: EgsUnit) -> None:
-        self.uow, self.unit = uow, unit
+    def __init__(self, uow: UnitOfWork, unit: EgsUnit, *, rules_checked: bool = False) -> None:
+        self.uow, self.unit, self.rules_checked = uow, unit, rules_checked
         self.seller, self.now = get_company(uow), uow.now()
         self.phase = int(get_setting(uow, PHASE_SETTING, 2))
         self.identity = egs_units.signing_identity(uow, unit) if self.phase == 2 else None
@@ -97,7 +110,7 @@ class _Batch:
         if status != "draft":
             raise ImmutableError(f"{draft.number} was already issued; issued documents never change.",
                                  fix="Correct it with a credit or debit note (`qayd invoice correct`).")
-        findings = validate(draft, seller=self.seller, now=self.now)
+        findings = [] if self.rules_checked else validate(draft, seller=self.seller, now=self.now)
         if errors_in(findings):
             raise ValidationError(f"Invoice {draft.number}", findings)
         ids = DocumentIds(uuid=draft.id, icv=self.icv + 1, pih=self.pih)
