@@ -97,6 +97,11 @@ class _Batch:
     def __init__(self, uow: UnitOfWork, unit: EgsUnit, *, rules_checked: bool = False) -> None:
         self.uow, self.unit, self.rules_checked = uow, unit, rules_checked
         self.seller, self.now = get_company(uow), uow.now()
+        expires = unit.certificate_expires_at
+        if expires is not None and expires <= self.now:
+            raise ImmutableError(f"The certificate of EGS unit {unit.name!r} expired on {expires:%Y-%m-%d}; "
+                                 "documents signed with it would be rejected.",
+                                 fix="Renew it with `qayd zatca renew --otp …`, then issue again.")
         self.phase = int(get_setting(uow, PHASE_SETTING, 2))
         self.identity = egs_units.signing_identity(uow, unit) if self.phase == 2 else None
         self.submits = self.phase == 2 and unit.environment != egs_units.DEMO_ENVIRONMENT

@@ -159,3 +159,15 @@ def test_renewal_and_expiry_warnings(company: Context, fake: FakeFatoora) -> Non
     assert info.status == "active"
     [number] = issue(company, "simplified", 1)  # signed with the new key and certificate, accepted
     assert submit_pending(company, lambda _env: client_for(fake)).done == [number]
+
+
+def test_an_expired_certificate_refuses_issuing(company: Context) -> None:
+    from core.errors import ImmutableError
+
+    with company.uow(write=False) as uow:
+        expires = units.get_egs(uow, "branch-1-till-1").certificate_expires_at
+    company.clock.now = expires + timedelta(seconds=1)  # type: ignore[attr-defined]
+    with pytest.raises(ImmutableError, match="expired"):
+        issue(company, "simplified", 1)
+    with company.uow(write=False) as uow:
+        assert units.get_egs(uow, "branch-1-till-1").icv == 0  # nothing was issued, the counter did not move
