@@ -124,8 +124,25 @@ def prepaid_total(draft: InvoiceDraft) -> Decimal:
         return money(sum((money(p.taxable_amount) + money(p.tax_amount) for p in draft.prepayments), ZERO))
 
 
+_last: tuple[InvoiceDraft, Totals] | None = None
+
+
 def compute_totals(draft: InvoiceDraft) -> Totals:
-    """All document totals (BG-22, BG-23) of a draft; never raises, even on drafts `validate` refuses."""
+    """All document totals (BG-22, BG-23) of a draft; never raises, even on drafts `validate` refuses.
+
+    Issuing asks for the totals of the same draft object twice in a row (validation, then the UBL build), so
+    the last result is kept: drafts are immutable, and the identity check makes a stale answer impossible.
+    """
+    global _last
+    last = _last  # one read: another thread may replace it meanwhile, which only costs a recomputation
+    if last is not None and last[0] is draft:
+        return last[1]
+    totals = _compute(draft)
+    _last = (draft, totals)
+    return totals
+
+
+def _compute(draft: InvoiceDraft) -> Totals:
     lines = tuple(line_totals(line) for line in draft.lines)
     breakdown = vat_breakdown(draft, lines)
     with localcontext(_SAFE):

@@ -275,7 +275,7 @@ class IssuedDocument(Base):
     invoice_hash: Mapped[str] = mapped_column(String(100), nullable=False)
     phase: Mapped[int] = mapped_column(Integer, nullable=False)
     qr: Mapped[str] = mapped_column(Text, nullable=False)
-    xml: Mapped[str] = mapped_column(Text, nullable=False)
+    xml: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # the exact signed bytes (hashes depend on them)
     issued_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     __table_args__ = (Index("ix_issued_document_egs_icv", "egs_unit_id", "icv", unique=True),)

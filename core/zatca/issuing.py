@@ -140,7 +140,7 @@ class _Batch:
         device = self.uow.ctx.device_id
         self.docs.append({"invoice_id": draft.id, "egs_unit_id": self.unit.id, "icv": ids.icv, "uuid": ids.uuid,
                           "pih": ids.pih, "invoice_hash": stamped.invoice_hash, "phase": self.phase, "qr": stamped.qr,
-                          "xml": stamped.xml.decode("utf-8"), "issued_at": self.now, "device_id": device})
+                          "xml": stamped.xml, "issued_at": self.now, "device_id": device})
         self.invoices.append({"b_id": draft.id, "b_version": version})
         if kind:
             self.queue.append(submission_row(invoice_id=draft.id, egs_unit_id=self.unit.id, kind=kind,
@@ -189,4 +189,4 @@ def issued_xml(uow: UnitOfWork, ref: str) -> tuple[bytes, str, bool]:
     if sub is not None and sub.cleared_xml:
         return sub.cleared_xml.encode("utf-8"), "cleared", True
     needs_clearance = sub is not None and sub.kind == "clearance"
-    return doc.xml.encode("utf-8"), "signed", not needs_clearance or (sub is not None and sub.state == "done")
+    return doc.xml, "signed", not needs_clearance or (sub is not None and sub.state == "done")

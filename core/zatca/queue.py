@@ -130,7 +130,7 @@ def claim_next(ctx: Context, *, now: datetime, lease: timedelta) -> Claimed | No
         uow.audit.append("zatca.submission.sending", f"invoice:{sub.invoice_id}", {"kind": sub.kind,
                                                                                    "attempt": sub.attempts})
         claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment,
-                          str(doc.document_uuid), doc.invoice_hash, doc.xml.encode("utf-8"))
+                          str(doc.document_uuid), doc.invoice_hash, doc.xml)
         uow.commit()
     return claimed
 

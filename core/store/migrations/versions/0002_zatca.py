@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.Column('invoice_hash', sa.String(length=100), nullable=False),
     sa.Column('phase', sa.Integer(), nullable=False),
     sa.Column('qr', sa.Text(), nullable=False),
-    sa.Column('xml', sa.Text(), nullable=False),
+    sa.Column('xml', sa.LargeBinary(), nullable=False),
     sa.Column('issued_at', sa.String(length=40), nullable=False),
     sa.Column('device_id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['egs_unit_id'], ['egs_unit.id'], ),
