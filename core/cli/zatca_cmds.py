@@ -199,8 +199,8 @@ def _qr_value(ref: str) -> str:
             raise click.ClickException(f"{path.name} has no QR code.")
         return str(found[0]).strip()
     with state().company().uow(write=False) as uow:
+        from core.invoicing.service import find_invoice_row
         from core.store.models import IssuedDocument
-        from core.zatca.issuing import find_invoice_row
 
         doc = uow.session.get(IssuedDocument, find_invoice_row(uow, ref).id)
     if doc is None:

@@ -316,14 +316,20 @@ class StoredInvoice:
     updated_at: datetime
 
 
-def get_invoice(uow: UnitOfWork, ref: str) -> StoredInvoice:
-    """A document by number or id."""
+def find_invoice_row(uow: UnitOfWork, ref: str) -> m.Invoice:
+    """The stored document (not tombstoned) with this number or id."""
     conditions = [m.Invoice.number == ref]
     with contextlib.suppress(ValueError):
         conditions.append(m.Invoice.id == uuid.UUID(ref))
-    row = uow.session.scalars(select(m.Invoice).where(or_(*conditions))).first()
+    row = uow.session.scalars(select(m.Invoice).where(or_(*conditions), m.Invoice.deleted_at.is_(None))).first()
     if row is None:
         raise NotFoundError(f"There is no invoice {ref!r}.", fix="`qayd invoice list --search` finds it.")
+    return row
+
+
+def get_invoice(uow: UnitOfWork, ref: str) -> StoredInvoice:
+    """A document by number or id."""
+    row = find_invoice_row(uow, ref)
     draft = repo.draft_from_row(row)
     return StoredInvoice(draft, row.status, compute_totals(draft), row.version, row.created_at, row.updated_at)
 

@@ -9,8 +9,8 @@ from core.errors import ImmutableError
 from core.invoicing import repository as repo
 from core.invoicing import service
 from core.invoicing.model import DocumentType
+from core.invoicing.service import find_invoice_row
 from core.uow import UnitOfWork
-from core.zatca.issuing import find_invoice_row
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from core.company_settings import get_setting
 from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, ValidationError
@@ -17,8 +16,8 @@ from core.findings import errors_in
 from core.invoicing import repository as repo
 from core.invoicing.model import DocumentKind, InvoiceDraft
 from core.invoicing.rules import validate
-from core.invoicing.service import get_company
-from core.store.models import Base, EgsUnit, Invoice, IssuedDocument, ZatcaSubmission
+from core.invoicing.service import find_invoice_row, get_company
+from core.store.models import Base, EgsUnit, IssuedDocument, ZatcaSubmission
 from core.uow import UnitOfWork
 from core.zatca import egs as egs_units
 from core.zatca.hashing import FIRST_PIH
@@ -39,16 +38,6 @@ class IssuedInfo:
     qr: str
     phase: int
     submission: str  # clearance | reporting | "" (phase 1 or demo unit: nothing to submit)
-
-
-def find_invoice_row(uow: UnitOfWork, ref: str) -> Invoice:
-    conditions = [Invoice.number == ref]
-    with contextlib.suppress(ValueError):
-        conditions.append(Invoice.id == uuid.UUID(ref))
-    row = uow.session.scalars(select(Invoice).where(or_(*conditions), Invoice.deleted_at.is_(None))).first()
-    if row is None:
-        raise NotFoundError(f"There is no invoice {ref!r}.", fix="`qayd invoice list --search` finds it.")
-    return row
 
 
 def issue_invoice(uow: UnitOfWork, ref: str, *, egs_ref: str | None = None) -> IssuedInfo:

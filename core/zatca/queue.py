@@ -90,6 +90,7 @@ class Claimed:
     kind: str
     egs_unit_id: uuid.UUID
     environment: str
+    attempts: int  # including this one
     uuid: str
     invoice_hash: str
     xml: bytes
@@ -129,7 +130,7 @@ def claim_next(ctx: Context, *, now: datetime, lease: timedelta) -> Claimed | No
         sub.next_attempt_at = now + lease
         uow.audit.append("zatca.submission.sending", f"invoice:{sub.invoice_id}", {"kind": sub.kind,
                                                                                    "attempt": sub.attempts})
-        claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment,
+        claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment, sub.attempts,
                           str(doc.document_uuid), doc.invoice_hash, doc.xml)
         uow.commit()
     return claimed

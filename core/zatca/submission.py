@@ -60,7 +60,7 @@ def _send(ctx: Context, client_for: Callable[[str], FatooraClient], claimed: Cla
         return False
     except ZatcaUnavailable as exc:
         record(ctx, claimed, state="pending", outcome="unavailable", error=str(exc),
-               retry_in=backoff(_attempts(ctx, claimed)))
+               retry_in=backoff(claimed.attempts))
         summary.postponed.append(claimed.number)
         summary.stopped = str(exc)
         return False
@@ -70,14 +70,6 @@ def _send(ctx: Context, client_for: Callable[[str], FatooraClient], claimed: Cla
         return True
     _record_result(ctx, claimed, result, summary)
     return True
-
-
-def _attempts(ctx: Context, claimed: Claimed) -> int:
-    from core.store.models import ZatcaSubmission
-
-    with ctx.uow(write=False) as uow:
-        sub = uow.session.get(ZatcaSubmission, claimed.submission_id)
-        return sub.attempts if sub is not None else 1
 
 
 def _messages(result: SubmissionResult) -> list[dict[str, str]]:
