@@ -1,0 +1,33 @@
+"""The one way the desktop shows a failure: the core's message and fix in a dialog, the details in the log."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.errors import QaydError
+from desktop.i18n import tr
+
+log = logging.getLogger("qayd.desktop")
+
+
+def user_message(exc: BaseException) -> tuple[str, str]:
+    """(message, fix) for a person: a QaydError's own words; anything else is an internal error."""
+    if isinstance(exc, QaydError):
+        return exc.message, exc.fix
+    return (tr("Errors", "Something went wrong inside Qayd; nothing was changed."),
+            tr("Errors", "Try again. If it happens again, send the log file to support."))
+
+
+def present_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> QMessageBox:
+    """Show `exc` (non-blocking, so a job's failure never nests an event loop) and log its details."""
+    log.error("%s: %s", type(exc).__name__, exc if isinstance(exc, QaydError) else "internal error",
+              exc_info=not isinstance(exc, QaydError))
+    message, fix = user_message(exc)
+    box = QMessageBox(QMessageBox.Icon.Warning, title or tr("Errors", "Qayd"), message, parent=parent)
+    if fix:
+        box.setInformativeText(fix)
+    box.setObjectName("errorDialog")
+    box.open()
+    return box

@@ -1,0 +1,115 @@
+"""Languages of the UI: Qt translation files, runtime switching with mirrored layout, and locale formatting.
+
+Source strings are English, written with `tr(context, text)` (QCoreApplication.translate). Arabic lives in
+Qt Linguist files, one per area of the app, `resources/i18n/<area>_ar.ts`, compiled to `.qm` beside them
+(`python -m desktop.i18n compile`; a test checks every `.qm` is current and every message translated).
+Switching language installs the other translators, mirrors the layout and sends every widget a
+LanguageChange event: views re-read their texts in `retranslate()`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from hijridate import Gregorian
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from core.resources import resources_root
+
+LANGUAGES = ("en", "ar")
+_installed: list[QTranslator] = []
+
+
+def tr(context: str, text: str) -> str:
+    """The text in the current language (English when no translation is installed)."""
+    return QCoreApplication.translate(context, text)
+
+
+def i18n_dir() -> Path:
+    return resources_root() / "i18n"
+
+
+def install_language(app: QCoreApplication, language: str) -> None:
+    """Swap the installed translators for `language`, set the locale and the layout direction."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    if language != "en":
+        for qm in sorted(i18n_dir().glob(f"*_{language}.qm")):
+            translator = QTranslator(app)
+            if translator.load(str(qm)):
+                app.installTranslator(translator)
+                _installed.append(translator)
+    QLocale.setDefault(locale_for(language))
+    if isinstance(app, QApplication):
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if language == "ar" else Qt.LayoutDirection.LeftToRight)
+
+
+def locale_for(language: str) -> QLocale:
+    # Saudi Arabic with Western (Latin) digits: ZATCA documents and most finance staff use them.
+    if language == "ar":
+        return QLocale(QLocale.Language.Arabic, QLocale.Country.SaudiArabia)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def format_money(value: Decimal, language: str, currency: str = "SAR") -> str:
+    """Two decimals with grouping, e.g. "1,234.50 SAR" / "1,234.50 ر.س" (digits stay Western in both)."""
+    text = f"{value:,.2f}"
+    return f"{text} ر.س" if language == "ar" and currency == "SAR" else f"{text} {currency}"
+
+
+def format_int(value: int) -> str:
+    return f"{value:,}"
+
+
+HIJRI_MONTHS_EN = ("Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Ula", "Jumada al-Akhirah",
+                   "Rajab", "Shaban", "Ramadan", "Shawwal", "Dhu al-Qadah", "Dhu al-Hijjah")
+
+
+def hijri_text(day: date, language: str) -> str:
+    """The Umm al-Qura date, e.g. "15 Jumada al-Akhirah 1448 AH" / "15 جمادى الآخرة 1448 هـ"."""
+    try:
+        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+    except OverflowError:  # outside Umm al-Qura's table (1343–1500 AH)
+        return ""
+    if language == "ar":
+        return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
+    return f"{hijri.day} {HIJRI_MONTHS_EN[hijri.month - 1]} {hijri.year} AH"
+
+
+def format_date(value: date | datetime, language: str, *, hijri: bool = False) -> str:
+    """ISO-like Gregorian date (with time for a datetime), and the Hijri date beside it when asked."""
+    day = value.date() if isinstance(value, datetime) else value
+    text = value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value.isoformat()
+    if hijri:
+        extra = hijri_text(day, language)
+        if extra:
+            text = f"{text} ({extra})"
+    return text
+
+
+def compile_translations(folder: Path | None = None) -> list[Path]:
+    """Run Qt's lrelease over every .ts file (developer tool; the .qm files are committed)."""
+    folder = folder or i18n_dir()
+    done = []
+    for ts in sorted(folder.glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        subprocess.run([str(Path(sys.executable).parent / "pyside6-lrelease"), str(ts), "-qm", str(qm)],
+                       check=True, capture_output=True)
+        done.append(qm)
+    return done
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["compile"]:
+        for path in compile_translations():
+            print(path)
+    else:
+        print("usage: python -m desktop.i18n compile")

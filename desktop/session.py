@@ -1,0 +1,61 @@
+"""The open company as the desktop sees it: settings, the core Context, the job pool and change notifications.
+
+Built once by `desktop.app` and handed to every window and view through their constructors. Views read and
+write through `core` services with `session.uow()` on the UI thread only for small reads (a page of rows, one
+record); anything longer goes to `session.pool` as a `Job` that opens its own unit of work (a Session never
+crosses threads). After a write, call `session.notify(topic)` so that every view showing that data refreshes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from core.bootstrap import open_company
+from core.clock import Clock, system_clock
+from core.config import Settings
+from core.uow import Context, UnitOfWork
+from desktop.jobs import Pool, ThreadPool
+
+# Topics of `changed`: what kind of data a write touched.
+INVOICES, CUSTOMERS, PRODUCTS, ZATCA, AUDIT, COMPANY, SETTINGS = (
+    "invoices", "customers", "products", "zatca", "audit", "company", "settings")
+
+
+class AppSession(QObject):
+    changed = Signal(str)  # a topic above
+    language_changed = Signal(str)  # "en" | "ar", after the translators are swapped
+
+    def __init__(self, settings: Settings, *, clock: Clock = system_clock, pool: Pool | None = None,
+                 ctx: Context | None = None) -> None:
+        super().__init__()
+        self.settings, self.clock = settings, clock
+        self.pool: Pool = pool if pool is not None else ThreadPool()
+        self._ctx = ctx
+        self.language = settings.language
+
+    @property
+    def is_open(self) -> bool:
+        return self._ctx is not None
+
+    @property
+    def ctx(self) -> Context:
+        if self._ctx is None:
+            self._ctx = open_company(self.settings, clock=self.clock)
+        return self._ctx
+
+    def open(self, *, create: bool = False) -> Context:
+        """Open (or with `create`, create) the configured company's store."""
+        if self._ctx is None:
+            self._ctx = open_company(self.settings, create=create, clock=self.clock)
+        return self._ctx
+
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        return self.ctx.uow(write=write)
+
+    def notify(self, topic: str) -> None:
+        self.changed.emit(topic)
+
+    def close(self) -> None:
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None

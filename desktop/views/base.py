@@ -1,0 +1,55 @@
+"""What every view of the workspace is: a QWidget over the AppSession that refreshes and retranslates itself."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QWidget
+
+from desktop.session import AppSession
+
+
+class View(QWidget):
+    """A page of the main window.
+
+    - `key` names it (navigation, screenshots: `<key>-<lang>.png`); `title()` is its translated name.
+    - `topics` are the AppSession.changed topics it shows; on one of them it refreshes (lazily when hidden).
+    - `refresh()` reloads its data (quick reads on the UI thread, anything long as a Job);
+      `retranslate()` re-reads every visible text; both are called once by the shell after construction.
+    """
+
+    key = "view"
+    topics: tuple[str, ...] = ()
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._stale = False
+        session.changed.connect(self._on_changed)
+
+    @classmethod
+    def title(cls) -> str:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload the data shown."""
+
+    def retranslate(self) -> None:
+        """Re-read every visible text (called on LanguageChange)."""
+
+    def _on_changed(self, topic: str) -> None:
+        if topic in self.topics:
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,14 @@
+"""The Customers view (placeholder until built)."""
+
+from __future__ import annotations
+
+from desktop.i18n import tr
+from desktop.views.base import View
+
+
+class CustomersView(View):
+    key = "customers"
+
+    @classmethod
+    def title(cls) -> str:
+        return tr("Navigation", "Customers")

@@ -1,0 +1,14 @@
+"""The Dashboard view (placeholder until built)."""
+
+from __future__ import annotations
+
+from desktop.i18n import tr
+from desktop.views.base import View
+
+
+class DashboardView(View):
+    key = "dashboard"
+
+    @classmethod
+    def title(cls) -> str:
+        return tr("Navigation", "Dashboard")

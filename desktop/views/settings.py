@@ -1,0 +1,14 @@
+"""The Settings view (placeholder until built)."""
+
+from __future__ import annotations
+
+from desktop.i18n import tr
+from desktop.views.base import View
+
+
+class SettingsView(View):
+    key = "settings"
+
+    @classmethod
+    def title(cls) -> str:
+        return tr("Navigation", "Settings")
