@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
 from sqlalchemy import bindparam, insert, select, update
 
 from core.company_settings import get_setting
@@ -22,8 +21,8 @@ from core.uow import UnitOfWork
 from core.zatca import egs as egs_units
 from core.zatca.hashing import FIRST_PIH
 from core.zatca.queue import submission_row
-from core.zatca.signing import Stamped, stamp, stamp_phase1
-from core.zatca.ubl import DocumentIds, build_invoice
+from core.zatca.signing import Stamped, stamp_phase1_text, stamp_text
+from core.zatca.ubl import DocumentIds, UnsignedInvoice, build_invoice_text
 
 PHASE_SETTING = "zatca.phase"
 
@@ -108,7 +107,7 @@ class _Batch:
         if errors_in(findings):
             raise ValidationError(f"Invoice {draft.number}", findings)
         ids = DocumentIds(uuid=draft.id, icv=self.icv + 1, pih=self.pih)
-        stamped = self._stamp(draft, build_invoice(draft, self.seller, ids))
+        stamped = self._stamp(draft, build_invoice_text(draft, self.seller, ids))
         self.icv, self.pih = ids.icv, stamped.invoice_hash
         kind = ("reporting" if draft.kind is DocumentKind.SIMPLIFIED else "clearance") if self.submits else ""
         self._rows(draft, version, ids, stamped, kind)
@@ -118,12 +117,11 @@ class _Batch:
         self.issued.append(IssuedInfo(draft.id, draft.number, self.unit.name, ids.icv, stamped.invoice_hash,
                                       stamped.qr, self.phase, kind))
 
-    def _stamp(self, draft: InvoiceDraft, root: etree._Element) -> Stamped:
-        simplified = draft.kind is DocumentKind.SIMPLIFIED
+    def _stamp(self, draft: InvoiceDraft, unsigned: UnsignedInvoice) -> Stamped:
         if self.identity is None:
-            return stamp_phase1(root, simplified=simplified)
+            return stamp_phase1_text(unsigned)
         signing_time = self.now.astimezone(draft.issue_datetime.tzinfo)  # the same clock as IssueTime
-        return stamp(root, self.identity, signing_time=signing_time, simplified=simplified)
+        return stamp_text(unsigned, self.identity, signing_time=signing_time)
 
     def _rows(self, draft: InvoiceDraft, version: int, ids: DocumentIds, stamped: Stamped, kind: str) -> None:
         device = self.uow.ctx.device_id

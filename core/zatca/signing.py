@@ -17,8 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from lxml import etree
 
-from core.zatca.hashing import ADDITIONAL_REFERENCE, NS, digest_of, has_id, stamp_nodes
+from core.zatca.hashing import ADDITIONAL_REFERENCE, NS, digest_of, has_id, parse_document, stamp_nodes
 from core.zatca.qr import document_fields, encode_tlv, is_simplified, phase1_tags, phase2_tags
+from core.zatca.ubl import UnsignedInvoice
+from core.zatca.ubl_xml import ROOT_START
 
 _SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 _XPATH = "http://www.w3.org/TR/1999/REC-xpath-19991116"
@@ -343,3 +345,100 @@ def stamp_phase1(unsigned: etree._Element, *, simplified: bool) -> Stamped:
     qr = encode_tlv(phase1_tags(*document_fields(unsigned)))
     xml = _serialize(unsigned, pih, supplier, _qr_node(qr))
     return Stamped(xml=xml, invoice_hash=digest, signature="", qr=qr)
+
+
+# Stamping the canonical text of `build_invoice_text` without a tree (the issuing path). The stamp nodes are cut
+# once per certificate from what `_serialize` writes for a small document with marked values in their slots, so
+# the output is the tree path's document: byte for byte, except that an empty element keeps its end tag as C14N
+# writes it (a test holds the two equal under C14N and checks the stamp with the verifier).
+_MARKS = {"invoice_digest": "@@INVOICE-DIGEST@@", "properties_digest": "@@PROPERTIES-DIGEST@@",
+          "signature_value": "@@SIGNATURE@@", "signing_time": "@@SIGNING-TIME@@"}
+_QR_MARK = "@@QR@@"
+_PIH_END = "</cac:AdditionalDocumentReference>\n    "
+_MINI = (f"{ROOT_START}\n    <cac:AdditionalDocumentReference>\n        <cbc:ID>PIH</cbc:ID>\n"
+         f"    {_PIH_END}<cac:AccountingSupplierParty></cac:AccountingSupplierParty>\n</Invoice>")
+_SUPPLIER_START = b"<cac:AccountingSupplierParty>"
+
+
+def _to_format(text: str, marks: list[str]) -> tuple[str, tuple[str, ...]]:
+    """`text` as a %-format whose fields stand where the marks were, and the marks in field order."""
+    pattern = re.compile("|".join(re.escape(mark) for mark in marks))
+    order = tuple(match.group(0) for match in pattern.finditer(text))
+    return pattern.sub("%s", text.replace("%", "%%")), order
+
+
+@dataclass(frozen=True)
+class _TextStamp:
+    extensions: str  # %-format of ext:UBLExtensions, fields in `extension_fields` order
+    extension_fields: tuple[str, ...]
+    qr: str  # %-format of the QR reference (one field)
+    signature: str  # cac:Signature, as written
+    properties: tuple[bytes, bytes]  # the canonical SignedProperties before and after the signing time
+
+
+def _cut(xml: bytes) -> tuple[str, str]:
+    """(what follows the root start tag up to the PIH reference, what stands between PIH and the supplier)."""
+    text = xml.decode("utf-8").removeprefix(_DECLARATION.decode("ascii"))
+    head, rest = text[len(ROOT_START):].split("\n    <cac:AdditionalDocumentReference>", 1)
+    between = rest.split(_PIH_END, 1)[1].split("<cac:AccountingSupplierParty", 1)[0]
+    return head, between
+
+
+@lru_cache(maxsize=32)
+def _text_stamp(certificate_b64: str | None) -> _TextStamp:
+    mini = parse_document(_MINI.encode("utf-8"))
+    _, qr = _cut(_serialize(mini, mini[0], mini[1], _qr_node(_QR_MARK)))
+    if certificate_b64 is None:
+        return _TextStamp("", (), qr.replace("%", "%%").replace(_QR_MARK, "%s"), "", (b"", b""))
+    extensions = copy.deepcopy(_facts(certificate_b64).extensions)
+    for slot, mark in _MARKS.items():
+        _slot(extensions, slot).text = mark
+    canonical = etree.tostring(_slot(extensions, "signed_properties"), method="c14n", exclusive=True)
+    before, after = _EMPTY_DIGEST_METHOD.sub(rb"\1/>", canonical).split(_MARKS["signing_time"].encode("ascii"))
+    head, between = _cut(_serialize(mini, mini[0], mini[1], _qr_node(_QR_MARK), copy.deepcopy(_SIGNATURE_NODE),
+                                    extensions))
+    if not between.startswith(qr):
+        raise RuntimeError("the stamp layout changed: the QR reference no longer precedes cac:Signature")
+    ext_format, fields = _to_format(head, list(_MARKS.values()))
+    return _TextStamp(ext_format, fields, qr.replace("%", "%%").replace(_QR_MARK, "%s"), between[len(qr):],
+                      (before, after))
+
+
+def _splice(unsigned: UnsignedInvoice, raw: bytes, extensions: str, stamp_nodes: str) -> bytes:
+    """The document with UBLExtensions first and the QR reference (and cac:Signature) before the supplier."""
+    at = raw.index(_SUPPLIER_START)  # byte offset: unsigned.supplier_at counts characters
+    start = len(ROOT_START)  # ASCII
+    return b"".join((_DECLARATION, raw[:start], extensions.encode("ascii"), raw[start:at],
+                     stamp_nodes.encode("ascii"), raw[at:]))
+
+
+def stamp_text(unsigned: UnsignedInvoice, identity: SigningIdentity, *, signing_time: datetime) -> Stamped:
+    """`stamp` for the canonical text of `build_invoice_text`: the same document, without building a tree.
+
+    The text is canonical already, so the invoice hash is the SHA-256 of its bytes (§1), and the stamp nodes are
+    spliced in as text. signing_time is written as its wall-clock time without zone, like `stamp`.
+    """
+    raw = unsigned.text.encode("utf-8")
+    digest_bytes = hashlib.sha256(raw).digest()
+    digest = base64.b64encode(digest_bytes).decode("ascii")
+    signature = base64.b64encode(identity.sign_hash(digest_bytes)).decode("ascii")
+    tags = phase2_tags(*unsigned.qr_fields, invoice_hash=digest, signature=signature,
+                       public_key=identity.public_key_der,
+                       certificate_signature=identity.certificate_signature if unsigned.simplified else None)
+    qr = encode_tlv(tags)
+    layout = _text_stamp(identity.certificate_b64)
+    moment = signing_time.strftime("%Y-%m-%dT%H:%M:%S")
+    values = {_MARKS["invoice_digest"]: digest, _MARKS["signature_value"]: signature, _MARKS["signing_time"]: moment,
+              _MARKS["properties_digest"]: _b64_hex_sha256(moment.encode("ascii").join(layout.properties))}
+    extensions = layout.extensions % tuple(values[field] for field in layout.extension_fields)
+    xml = _splice(unsigned, raw, extensions, layout.qr % qr + layout.signature)
+    return Stamped(xml=xml, invoice_hash=digest, signature=signature, qr=qr)
+
+
+def stamp_phase1_text(unsigned: UnsignedInvoice) -> Stamped:
+    """`stamp_phase1` for the canonical text of `build_invoice_text`."""
+    raw = unsigned.text.encode("utf-8")
+    digest = base64.b64encode(hashlib.sha256(raw).digest()).decode("ascii")
+    qr = encode_tlv(phase1_tags(*unsigned.qr_fields))
+    return Stamped(xml=_splice(unsigned, raw, "", _text_stamp(None).qr % qr), invoice_hash=digest, signature="",
+                   qr=qr)

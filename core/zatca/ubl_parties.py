@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 from core.invoicing.model import Address, CompanyProfile, Party
-from core.zatca.ubl_xml import cac, cbc
+from core.zatca.ubl_xml import Ubl, attributes
 
 
 def seller_name(seller: CompanyProfile) -> str:
@@ -17,60 +15,60 @@ def seller_name(seller: CompanyProfile) -> str:
     return seller.legal_name_ar.strip() or seller.legal_name_en.strip()
 
 
-def _address(parent: etree._Element, address: Address) -> None:
+def _address(w: Ubl, address: Address) -> None:
     """PostalAddress in UBL's element order; empty parts are left out (a foreign address has fewer)."""
-    element = cac(parent, "PostalAddress")
-    parts = (
-        ("StreetName", address.street),
-        ("BuildingNumber", address.building_number),
-        ("PlotIdentification", address.additional_number),  # KSA-23/KSA-19, the additional number
-        ("CitySubdivisionName", address.district),
-        ("CityName", address.city),
-        ("PostalZone", address.postal_code),
-        ("CountrySubentity", address.province),
-    )
-    for name, value in parts:
-        if value:
-            cbc(element, name, value)
-    country = cac(element, "Country")
-    cbc(country, "IdentificationCode", address.country)
+    with w.cac("PostalAddress"):
+        parts = (
+            ("StreetName", address.street),
+            ("BuildingNumber", address.building_number),
+            ("PlotIdentification", address.additional_number),  # KSA-23/KSA-19, the additional number
+            ("CitySubdivisionName", address.district),
+            ("CityName", address.city),
+            ("PostalZone", address.postal_code),
+            ("CountrySubentity", address.province),
+        )
+        for name, value in parts:
+            if value:
+                w.cbc(name, value)
+        with w.cac("Country"):
+            w.cbc("IdentificationCode", address.country)
 
 
-def _tax_scheme(parent: etree._Element, vat_number: str) -> None:
-    scheme = cac(parent, "PartyTaxScheme")
-    cbc(scheme, "CompanyID", vat_number)
-    tax = cac(scheme, "TaxScheme")
-    cbc(tax, "ID", "VAT")
+def _tax_scheme(w: Ubl, vat_number: str) -> None:
+    with w.cac("PartyTaxScheme"):
+        w.cbc("CompanyID", vat_number)
+        with w.cac("TaxScheme"):
+            w.cbc("ID", "VAT")
 
 
-def _legal_name(parent: etree._Element, name: str) -> None:
-    entity = cac(parent, "PartyLegalEntity")
-    cbc(entity, "RegistrationName", name)
+def _legal_name(w: Ubl, name: str) -> None:
+    with w.cac("PartyLegalEntity"):
+        w.cbc("RegistrationName", name)
 
 
-def add_seller(root: etree._Element, seller: CompanyProfile) -> None:
+def add_seller(w: Ubl, seller: CompanyProfile) -> None:
     """CRN (BT-29, schemeID CRN), national address, VAT number (BT-31) and legal name (BT-27)."""
-    party = cac(cac(root, "AccountingSupplierParty"), "Party")
-    if seller.commercial_registration:
-        identification = cac(party, "PartyIdentification")
-        cbc(identification, "ID", seller.commercial_registration, schemeID="CRN")
-    _address(party, seller.address)
-    _tax_scheme(party, seller.vat_number)
-    _legal_name(party, seller_name(seller))
+    with w.cac("AccountingSupplierParty"), w.cac("Party"):
+        if seller.commercial_registration:
+            with w.cac("PartyIdentification"):
+                w.cbc("ID", seller.commercial_registration, attributes(schemeID="CRN"))
+        _address(w, seller.address)
+        _tax_scheme(w, seller.vat_number)
+        _legal_name(w, seller_name(seller))
 
 
-def add_buyer(root: etree._Element, buyer: Party | None) -> None:
+def add_buyer(w: Ubl, buyer: Party | None) -> None:
     """The buyer; a simplified document without one keeps an empty AccountingCustomerParty, as the SDK does."""
-    customer = cac(root, "AccountingCustomerParty")
-    if buyer is None:
-        return
-    party = cac(customer, "Party")
-    if buyer.id_scheme is not None and buyer.id_value:
-        identification = cac(party, "PartyIdentification")
-        cbc(identification, "ID", buyer.id_value, schemeID=buyer.id_scheme.value)  # BT-46
-    if buyer.address is not None:
-        _address(party, buyer.address)
-    if buyer.vat_number:
-        _tax_scheme(party, buyer.vat_number)  # BT-48
-    if buyer.name:
-        _legal_name(party, buyer.name)  # BT-44
+    with w.cac("AccountingCustomerParty"):
+        if buyer is None:
+            return
+        with w.cac("Party"):
+            if buyer.id_scheme is not None and buyer.id_value:
+                with w.cac("PartyIdentification"):
+                    w.cbc("ID", buyer.id_value, attributes(schemeID=buyer.id_scheme.value))  # BT-46
+            if buyer.address is not None:
+                _address(w, buyer.address)
+            if buyer.vat_number:
+                _tax_scheme(w, buyer.vat_number)  # BT-48
+            if buyer.name:
+                _legal_name(w, buyer.name)  # BT-44
