@@ -57,10 +57,14 @@ def is_usable(value: Decimal) -> bool:
 
 def decimal_places(value: Decimal) -> int:
     """Significant decimals: 12.500 has 1, since the XML writer prints the value, not the trailing zeros."""
-    if not is_finite(value) or value.is_zero():
+    if not is_finite(value):
         return 0
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    text = str(value)  # plain notation unless the exponent is large either way; cheaper than normalize()
+    if "E" in text:
+        exponent = value.normalize().as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
+    dot = text.find(".")
+    return 0 if dot < 0 else len(text.rstrip("0")) - dot - 1
 
 
 def _unusable_number(value: Decimal, field: str, label: Label) -> Finding:
