@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from keyring.backend import KeyringBackend
+from keyring.compat.properties import classproperty
 from keyring.errors import PasswordDeleteError
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 0.1  # never chosen automatically
+    """Used only when set explicitly (`keyring.set_keyring(MemoryKeyring())`), as the tests do."""
+
+    @classproperty
+    def priority(cls) -> float:
+        # keyring instantiates every KeyringBackend subclass whose priority it can read and picks the highest;
+        # a number here (even 0.1) outranked the "fail" backend on machines without an OS keyring, so a master
+        # key went into memory and was lost with the process. Raising makes keyring skip it when choosing.
+        raise RuntimeError("the memory keyring is never chosen automatically")
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

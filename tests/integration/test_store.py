@@ -141,6 +141,18 @@ def test_no_keyring_gives_a_clear_error_with_the_fix(settings: Settings) -> None
     assert not (settings.data_dir / "companies" / "acme.sqlite").exists()
 
 
+def test_the_memory_keyring_is_never_chosen_on_its_own(settings: Settings) -> None:
+    """On a machine without an OS keyring, keyring's own choice must be its "fail" backend, never the memory one
+    (which would hold the master key until the process ends and then lose the company's secrets)."""
+    from keyring.backend import get_all_keyring
+
+    from core.secrets import MemoryKeyring
+
+    assert not any(isinstance(backend, MemoryKeyring) for backend in get_all_keyring())
+    with pytest.raises(RuntimeError):
+        MemoryKeyring.priority  # noqa: B018  # reading it is what keyring does when it chooses
+
+
 def test_every_draft_field_survives_the_store(ctx: Context) -> None:
     from datetime import datetime, timedelta, timezone
     from decimal import Decimal
