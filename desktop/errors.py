@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.errors import QaydError
+from core.errors import QaydError, ValidationError
 from desktop.i18n import tr
 
 log = logging.getLogger("qayd.desktop")
@@ -20,10 +20,19 @@ def user_message(exc: BaseException) -> tuple[str, str]:
             tr("Errors", "Try again. If it happens again, send the log file to support."))
 
 
+def log_text(exc: BaseException) -> str:
+    """What the log may say about `exc`: a core message (written without personal data), or for refused input
+    only the rules and fields (a finding's message quotes the value typed, which may be personal data)."""
+    if isinstance(exc, ValidationError):
+        return "refused: " + ", ".join(f"{f.rule}@{f.field}" for f in exc.findings if f.is_error)
+    if isinstance(exc, QaydError):
+        return exc.message
+    return "internal error"
+
+
 def present_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> QMessageBox:
     """Show `exc` (non-blocking, so a job's failure never nests an event loop) and log its details."""
-    log.error("%s: %s", type(exc).__name__, exc if isinstance(exc, QaydError) else "internal error",
-              exc_info=not isinstance(exc, QaydError))
+    log.error("%s: %s", type(exc).__name__, log_text(exc), exc_info=not isinstance(exc, QaydError))
     message, fix = user_message(exc)
     box = QMessageBox(QMessageBox.Icon.Warning, title or tr("Errors", "Qayd"), message, parent=parent)
     if fix:

@@ -2,7 +2,8 @@
 
 Source strings are English, written with `tr(context, text)` (QCoreApplication.translate). Arabic lives in
 Qt Linguist files, one per area of the app, `resources/i18n/<area>_ar.ts`, compiled to `.qm` beside them
-(`python -m desktop.i18n compile`; a test checks every `.qm` is current and every message translated).
+(`python -m desktop.i18n compile`; a test checks every `.qm` is current and every message translated;
+`python -m desktop.i18n check` lists the `tr` strings that have no Arabic yet).
 Switching language installs the other translators, mirrors the layout and sends every widget a
 LanguageChange event: views re-read their texts in `retranslate()`.
 """
@@ -15,13 +16,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from hijridate import Gregorian
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from core.resources import resources_root
 
 LANGUAGES = ("en", "ar")
+LANGUAGE_NAMES = (("en", "English"), ("ar", "العربية"))  # each in its own language: never translated
 _installed: list[QTranslator] = []
 
 
@@ -42,14 +43,19 @@ def install_language(app: QCoreApplication, language: str) -> None:
         app.removeTranslator(translator)
     _installed.clear()
     if language != "en":
-        for qm in sorted(i18n_dir().glob(f"*_{language}.qm")):
+        # Qt's own texts first (standard buttons, dialogs: "Next", "Cancel", "OK" …), then Qayd's areas.
+        qt_own = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / f"qtbase_{language}.qm"
+        for qm in [qt_own, *sorted(i18n_dir().glob(f"*_{language}.qm"))]:
             translator = QTranslator(app)
-            if translator.load(str(qm)):
+            if qm.exists() and translator.load(str(qm)):
                 app.installTranslator(translator)
                 _installed.append(translator)
     QLocale.setDefault(locale_for(language))
     if isinstance(app, QApplication):
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if language == "ar" else Qt.LayoutDirection.LeftToRight)
+    # QApplication *posts* LanguageChange to every window; deliver them now, so that when this returns every
+    # widget shows the new language (and callers, tests included, need not spin the event loop).
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
 
 
 def locale_for(language: str) -> QLocale:
@@ -75,6 +81,8 @@ HIJRI_MONTHS_EN = ("Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumad
 
 def hijri_text(day: date, language: str) -> str:
     """The Umm al-Qura date, e.g. "15 Jumada al-Akhirah 1448 AH" / "15 جمادى الآخرة 1448 هـ"."""
+    from hijridate import Gregorian  # loaded on first use, off the start-up path
+
     try:
         hijri = Gregorian(day.year, day.month, day.day).to_hijri()
     except OverflowError:  # outside Umm al-Qura's table (1343–1500 AH)
@@ -107,9 +115,60 @@ def compile_translations(folder: Path | None = None) -> list[Path]:
     return done
 
 
+def source_messages(root: Path | None = None) -> dict[tuple[str, str], list[str]]:
+    """Every literal `tr("Context", "text")` call in the desktop package: (context, text) -> where ("file:line")."""
+    import ast
+
+    root = root or Path(__file__).resolve().parent
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"), str(path))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
+                    and len(node.args) == 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                                                    for a in node.args)):
+                key = (node.args[0].value, node.args[1].value)  # type: ignore[attr-defined]
+                found.setdefault(key, []).append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    return found
+
+
+def ts_messages(ts: Path) -> dict[tuple[str, str], str | None]:
+    """(context, source) -> translation of one .ts file; None when it is empty or marked unfinished/obsolete."""
+    import xml.etree.ElementTree as ET
+
+    messages: dict[tuple[str, str], str | None] = {}
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            done = translation is not None and not translation.get("type") and (translation.text or "").strip()
+            messages[(name, message.findtext("source") or "")] = translation.text if done else None  # type: ignore[union-attr]
+    return messages
+
+
+def untranslated(folder: Path | None = None, root: Path | None = None) -> list[str]:
+    """Problems: source strings with no finished Arabic translation in any `*_ar.ts`, and unfinished entries."""
+    folder = folder or i18n_dir()
+    known: dict[tuple[str, str], str | None] = {}
+    problems = []
+    for ts in sorted(folder.glob("*_ar.ts")):
+        for key, text in ts_messages(ts).items():
+            if text is None:
+                problems.append(f"{ts.name}: [{key[0]}] {key[1]!r} has no finished translation")
+            known.setdefault(key, text)
+    for key, where in source_messages(root).items():
+        if key not in known:
+            problems.append(f"{where[0]}: [{key[0]}] {key[1]!r} is in no resources/i18n/*_ar.ts")
+    return problems
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["compile"]:
         for path in compile_translations():
             print(path)
+    elif sys.argv[1:] == ["check"]:
+        problems = untranslated()
+        print("\n".join(problems) or "every string has an Arabic translation")
+        sys.exit(1 if problems else 0)
     else:
-        print("usage: python -m desktop.i18n compile")
+        print("usage: python -m desktop.i18n compile|check")

@@ -8,12 +8,13 @@ crosses threads). After a write, call `session.notify(topic)` so that every view
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from core.bootstrap import open_company
 from core.clock import Clock, system_clock
 from core.config import Settings
 from core.uow import Context, UnitOfWork
+from desktop.i18n import install_language
 from desktop.jobs import Pool, ThreadPool
 
 # Topics of `changed`: what kind of data a write touched.
@@ -31,7 +32,7 @@ class AppSession(QObject):
         self.settings, self.clock = settings, clock
         self.pool: Pool = pool if pool is not None else ThreadPool()
         self._ctx = ctx
-        self.language = settings.language
+        self.language: str = settings.language
 
     @property
     def is_open(self) -> bool:
@@ -48,6 +49,28 @@ class AppSession(QObject):
         if self._ctx is None:
             self._ctx = open_company(self.settings, create=create, clock=self.clock)
         return self._ctx
+
+    def adopt(self, ctx: Context) -> None:
+        """Take over a Context opened elsewhere (e.g. by the first-run wizard's job, which created the company)."""
+        if self._ctx is not None and self._ctx is not ctx:
+            self._ctx.close()
+        self._ctx = ctx
+
+    def set_language(self, language: str) -> None:
+        """Switch the UI language at runtime: translators, locale, layout direction, then `language_changed`.
+
+        `language` is set first, so views re-reading their texts on LanguageChange already format for it.
+        """
+        previous, self.language = self.language, language
+        app = QCoreApplication.instance()
+        try:
+            if app is not None:
+                install_language(app, language)
+        except ValueError:
+            self.language = previous
+            raise
+        if language != previous:
+            self.language_changed.emit(language)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return self.ctx.uow(write=write)

@@ -1,20 +1,122 @@
-"""The main window: navigation on the leading side, one page per view, a status bar with the company's state."""
+"""The main window: navigation on the leading side, one page per view, a menu bar and a status bar.
+
+The status bar shows the company, the EGS unit this device issues with, the ZATCA queue (pending and rejected
+submissions) and the audit chain (entry count and the last signed checkpoint: cheap reads, never a full
+verification). It is read by a background Job whenever a topic it shows changes.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QWidget
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from desktop.i18n import tr
-from desktop.session import AppSession
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from core import __version__
+from core.audit.log import read_head_file
+from core.audit.service import entry_count
+from core.errors import NotFoundError
+from core.invoicing import service
+from core.uow import Context
+from desktop.errors import log_text, present_error
+from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
+from desktop.jobs import Cancelled, Job, Progress
+from desktop.session import AUDIT, COMPANY, INVOICES, ZATCA, AppSession
 from desktop.views.base import View
 from desktop.views.registry import view_classes
+
+STATUS_TOPICS = (COMPANY, ZATCA, INVOICES, AUDIT)
+
+
+@dataclass(frozen=True)
+class ShellStatus:
+    """What the status bar shows, read in one go."""
+
+    company_en: str
+    company_ar: str
+    egs_name: str  # "" when this device has no unit to issue with
+    egs_environment: str
+    pending: int  # pending or being sent
+    rejected: int
+    entries: int
+    checkpoint_seq: int | None
+    checkpoint_at: datetime | None
+
+
+def read_status(ctx: Context) -> ShellStatus:
+    """The status bar's figures (a Job runs this: it opens its own unit of work)."""
+    from core.zatca.egs import list_egs  # the ZATCA stack loads off the startup path
+    from core.zatca.queue import list_queue
+
+    with ctx.uow(write=False) as uow:
+        try:
+            company = service.get_company(uow)
+            names = company.legal_name_en, company.legal_name_ar
+        except NotFoundError:
+            names = "", ""
+        units = [u for u in list_egs(uow) if u.status in ("active", "demo")]
+        states = [item.state for item in list_queue(uow)]
+    head = read_head_file(ctx.head_file)
+    unit = units[0] if units else None
+    return ShellStatus(
+        company_en=names[0], company_ar=names[1],
+        egs_name=unit.name if unit else "", egs_environment=unit.environment if unit else "",
+        pending=sum(state in ("pending", "sending") for state in states),
+        rejected=sum(state == "rejected" for state in states),
+        entries=entry_count(ctx),
+        checkpoint_seq=head.seq if head else None,
+        checkpoint_at=datetime.fromisoformat(head.at) if head else None,
+    )
+
+
+class Views(Mapping[str, View]):
+    """The window's views by key in navigation order; each is built on first use, so start-up builds only the
+    first one. `views[key]` builds it if needed; `views.built()` are those that exist."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._classes = {cls.key: cls for cls in window.classes}
+        self._built: dict[str, View] = {}
+
+    def __getitem__(self, key: str) -> View:
+        if key not in self._built:
+            self._built[key] = self._window.build_view(self._classes[key])
+        return self._built[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._classes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._classes)
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def built(self) -> list[View]:
+        return list(self._built.values())
 
 
 class MainWindow(QMainWindow):
     def __init__(self, session: AppSession) -> None:
         super().__init__()
         self.session = session
+        self.status: ShellStatus | None = None
+        self.status_job: Job | None = None
+        self._status_generation = 0
+        self.dialogs: list[QWidget] = []  # non-modal boxes kept alive while shown
         self.setObjectName("mainWindow")
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -25,31 +127,270 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
-        self.views: dict[str, View] = {}
-        for cls in view_classes():
-            view = cls(session)
-            self.views[cls.key] = view
-            self.stack.addWidget(view)
+        self.classes = view_classes()
+        self.views = Views(self)
+        for cls in self.classes:
+            self.stack.addWidget(QWidget())  # a placeholder until the view is first shown
             self.nav.addItem(cls.title())
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.setCurrentRow(0)
-        for view in self.views.values():
+        self.nav.currentRowChanged.connect(self._row_changed)
+        self._build_menus()
+        self._build_status_bar()
+        self.nav.setCurrentRow(0)  # builds the first view
+        self.retranslate()
+        session.changed.connect(self._on_changed)
+        session.language_changed.connect(self._on_language_changed)
+        self.refresh_status()
+        self.resize(1200, 780)
+
+    def build_view(self, cls: type[View]) -> View:
+        """Construct a view in its slot, then its first retranslate and refresh (a view that fails to load shows
+        the error instead of stopping the app)."""
+        view = cls(self.session)
+        row = self.classes.index(cls)
+        placeholder = self.stack.widget(row)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(row, view)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        if cls.key == "invoices" and self._view_binds(view, QKeySequence(QKeySequence.StandardKey.New)):
+            self.new_invoice_action.setShortcut(QKeySequence())  # the view's own Ctrl+N wins: no ambiguity
+        try:
             view.retranslate()
             view.refresh()
-        self.retranslate()
-        self.resize(1200, 780)
+        except Exception as exc:
+            self.dialogs.append(present_error(self, exc))
+        return view
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.classes):
+            view = self.views[self.classes[row].key]
+            self.stack.setCurrentWidget(view)
+
+    # --- navigation -----------------------------------------------------------------------------------------
 
     def show_view(self, key: str) -> View:
         view = self.views[key]
-        self.nav.setCurrentRow(self.stack.indexOf(view))
+        self.nav.setCurrentRow(self.classes.index(type(view)))
         return view
 
+    def current_view(self) -> View:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, View)
+        return widget
+
+    # --- menus ----------------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.new_invoice_action = QAction(self)
+        self.new_invoice_action.setObjectName("newInvoice")
+        # Ctrl+N (a QKeySequence needs the QApplication); dropped if the invoices view binds it itself.
+        self.new_invoice_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.new_invoice_action.triggered.connect(self.new_invoice)
+        self.new_invoice_action.setEnabled("invoices" in self.views)
+        self.file_menu.addAction(self.new_invoice_action)
+        self.file_menu.addSeparator()
+        self.quit_action = QAction(self)
+        self.quit_action.setObjectName("quit")
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+
+        self.go_menu = bar.addMenu("")
+        self.go_actions: list[QAction] = []
+        for row, key in enumerate(self.views):
+            action = QAction(self)
+            action.setObjectName(f"go_{key}")
+            if row < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
+            self.go_menu.addAction(action)
+            self.go_actions.append(action)
+
+        self.language_menu = bar.addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGE_NAMES:
+            action = QAction(name, self)  # each language in its own words
+            action.setObjectName(f"language_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == self.session.language)
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.switch_language_action = QAction(self)
+        self.switch_language_action.setObjectName("switchLanguage")
+        self.switch_language_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.switch_language_action.triggered.connect(self.toggle_language)
+        self.language_menu.addSeparator()
+        self.language_menu.addAction(self.switch_language_action)
+
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.setObjectName("about")
+        self.about_action.triggered.connect(self.show_about)
+        self.help_menu.addAction(self.about_action)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("languageToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.addAction(self.switch_language_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+    @staticmethod
+    def _view_binds(view: View, keys: QKeySequence) -> bool:
+        bound = [s.key() for s in view.findChildren(QShortcut)]
+        bound += [k for a in view.findChildren(QAction) for k in a.shortcuts()]
+        bound += [k for a in view.actions() for k in a.shortcuts()]
+        return any(k.matches(keys) == QKeySequence.SequenceMatch.ExactMatch for k in bound)
+
+    def new_invoice(self) -> None:
+        """Ctrl+N: the invoices view's `new_invoice()`, or the invoice editor for a new draft."""
+        if "invoices" not in self.views:
+            return
+        view: Any = self.show_view("invoices")
+        handler = getattr(view, "new_invoice", None)
+        if callable(handler):
+            handler()
+            return
+        try:
+            from desktop.views.invoice_editor import InvoiceEditorDialog
+        except ImportError:
+            return
+        dialog = InvoiceEditorDialog(self.session, None, parent=self)
+        self.dialogs.append(dialog)
+        dialog.open()
+
+    def show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Shell", "About Qayd"),
+                          tr("Shell", "Qayd {version}: ZATCA e-invoicing and a tamper-evident audit trail.")
+                          .format(version=__version__), parent=self)
+        box.setObjectName("aboutBox")
+        self.dialogs.append(box)
+        box.finished.connect(lambda _r: self.dialogs.remove(box) if box in self.dialogs else None)
+        box.open()
+
+    # --- language -------------------------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.session.set_language(language)
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.session.language == "ar" else "ar")
+
+    def _on_language_changed(self, language: str) -> None:
+        action = self.language_actions.get(language)
+        if action is not None:
+            action.setChecked(True)
+        self.retranslate()  # names and dates in the status bar depend on the language, not only on translators
+
+    # --- status bar -----------------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.company_label = QLabel()
+        self.company_label.setObjectName("statusCompany")
+        self.egs_label = QLabel()
+        self.egs_label.setObjectName("statusEgs")
+        self.queue_label = QLabel()
+        self.queue_label.setObjectName("statusQueue")
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("statusChain")
+        for label in (self.company_label, self.egs_label, self.queue_label, self.chain_label):
+            bar.addPermanentWidget(label)
+
+    def _on_changed(self, topic: str) -> None:
+        if topic in STATUS_TOPICS:
+            self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Read the status in a Job; only the newest read is shown."""
+        self._status_generation += 1
+        generation = self._status_generation
+        ctx = self.session.ctx
+
+        def work(progress: Progress, cancelled: Cancelled) -> ShellStatus:
+            return read_status(ctx)
+
+        job = Job(work, "status")
+        self.status_job = job
+        job.signals.succeeded.connect(lambda status: self._show_status(generation, status))
+        job.signals.failed.connect(lambda exc: self._status_failed(generation, exc))
+        self.session.pool.start(job)
+
+    def _show_status(self, generation: int, status: object) -> None:
+        if generation == self._status_generation and isinstance(status, ShellStatus):
+            self.status = status
+            self._render_status()
+
+    def _status_failed(self, generation: int, exc: object) -> None:
+        import logging
+
+        logging.getLogger("qayd.desktop").warning("status bar: %s", log_text(exc)
+                                                  if isinstance(exc, BaseException) else exc)
+        if generation == self._status_generation:
+            self.chain_label.setText(tr("Shell", "Status unavailable"))
+
+    def _render_status(self) -> None:
+        status, lang = self.status, self.session.language
+        if status is None:
+            for label in (self.company_label, self.egs_label, self.queue_label, self.chain_label):
+                label.setText("…")
+            self.setWindowTitle(tr("Shell", "Qayd"))
+            return
+        name = (status.company_ar or status.company_en) if lang == "ar" else (status.company_en or status.company_ar)
+        self.company_label.setText(tr("Shell", "Company: {name}").format(name=name or self.session.settings.company))
+        self.setWindowTitle(tr("Shell", "Qayd — {company}").format(company=name or self.session.settings.company))
+        if status.egs_name:
+            from desktop.views.settings import environment_name
+
+            self.egs_label.setText(tr("Shell", "EGS unit: {name} ({environment})").format(
+                name=status.egs_name, environment=environment_name(status.egs_environment)))
+        else:
+            self.egs_label.setText(tr("Shell", "No EGS unit"))
+        if status.pending or status.rejected:
+            self.queue_label.setText(tr("Shell", "ZATCA queue: {pending} pending, {rejected} rejected").format(
+                pending=format_int(status.pending), rejected=format_int(status.rejected)))
+        else:
+            self.queue_label.setText(tr("Shell", "ZATCA queue: nothing waiting"))
+        self.queue_label.setStyleSheet("color: #b3261e;" if status.rejected else "")
+        entries = format_int(status.entries)
+        if status.checkpoint_seq is not None and status.checkpoint_at is not None:
+            self.chain_label.setText(tr("Shell", "Audit chain: {entries} entries, checkpoint #{seq}").format(
+                entries=entries, seq=format_int(status.checkpoint_seq)))
+            self.chain_label.setToolTip(tr("Shell", "Last signed checkpoint: {date}. Verify the whole chain in "
+                                                    "the Audit view.").format(
+                date=format_date(status.checkpoint_at.astimezone(), lang, hijri=True)))
+        else:
+            self.chain_label.setText(tr("Shell", "Audit chain: {entries} entries, no checkpoint yet").format(
+                entries=entries))
+            self.chain_label.setToolTip("")
+
+    # --- language change ------------------------------------------------------------------------------------
+
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("Shell", "Qayd"))
-        for row, cls in enumerate(view_classes()):
+        for row, cls in enumerate(self.classes):
             item = self.nav.item(row)
             if item is not None:
                 item.setText(cls.title())
+            if row < len(self.go_actions):
+                self.go_actions[row].setText(cls.title())
+        self.file_menu.setTitle(tr("Shell", "&File"))
+        self.new_invoice_action.setText(tr("Shell", "&New invoice"))
+        self.quit_action.setText(tr("Shell", "&Quit"))
+        self.go_menu.setTitle(tr("Shell", "&Go"))
+        self.language_menu.setTitle(tr("Shell", "&Language"))
+        other = dict(LANGUAGE_NAMES)["en" if self.session.language == "ar" else "ar"]
+        self.switch_language_action.setText(other)
+        self.switch_language_action.setToolTip(tr("Shell", "Switch the language to {language}").format(
+            language=other))
+        self.help_menu.setTitle(tr("Shell", "&Help"))
+        self.about_action.setText(tr("Shell", "&About Qayd"))
+        self._render_status()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.store.models import EgsUnit, Invoice, IssuedDocument, ZatcaSubmission
 from core.uow import Context, UnitOfWork
@@ -164,3 +164,98 @@ def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelt
     """Exponential backoff with full jitter, capped: the portal is not hammered while it is down."""
     ceiling: timedelta = min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
     return ceiling * (0.5 + rng() / 2)
+
+
+# -- for the desktop: "retry now", deadlines at a glance, certificate alerts ------------------------------------
+
+
+def retry_now(uow: UnitOfWork, ids: tuple[uuid.UUID, ...] | None = None) -> int:
+    """Make pending items (all of them, or those in `ids`) due at once; returns how many were moved forward.
+
+    Only `pending` items are touched: a `sending` one is leased to a worker, a rejected one needs a correction.
+    """
+    now = uow.now()
+    query = select(ZatcaSubmission).where(ZatcaSubmission.state == "pending", ZatcaSubmission.next_attempt_at > now)
+    if ids is not None:
+        query = query.where(ZatcaSubmission.id.in_(ids))
+    moved = 0
+    for sub in uow.session.scalars(query):
+        sub.next_attempt_at, sub.updated_at, sub.device_id = now, now, uow.ctx.device_id
+        moved += 1
+    if moved:
+        uow.audit.append("zatca.submission.retry_requested", "zatca:queue", {"items": moved})
+    return moved
+
+
+def count_due(uow: UnitOfWork, now: datetime) -> int:
+    """How many open items may be sent now (an upper bound of what one `submit_pending` run sends)."""
+    return int(uow.session.scalar(select(func.count()).select_from(ZatcaSubmission).where(
+        ZatcaSubmission.state.in_(("pending", "sending")), ZatcaSubmission.next_attempt_at <= now)) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    number: str
+    kind: str
+    state: str
+    deadline: datetime
+
+    def time_left(self, now: datetime) -> timedelta:
+        return self.deadline - now
+
+    def overdue(self, now: datetime) -> bool:
+        return self.deadline <= now
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    """The queue at a glance: open items by state, and the nearest reporting deadlines still open."""
+
+    by_state: dict[str, int]
+    nearest: tuple[Deadline, ...]
+
+    @property
+    def open(self) -> int:
+        return self.by_state.get("pending", 0) + self.by_state.get("sending", 0)
+
+
+def queue_summary(uow: UnitOfWork, *, nearest: int = 5) -> QueueSummary:
+    """Counts per state (SQL aggregate) and the `nearest` open deadlines (through the deadline index order)."""
+    counts = {str(state): int(n) for state, n in uow.session.execute(
+        select(ZatcaSubmission.state, func.count()).group_by(ZatcaSubmission.state))}
+    rows = uow.session.execute(select(Invoice.number, ZatcaSubmission.kind, ZatcaSubmission.state,
+                                      ZatcaSubmission.deadline)
+                               .join(Invoice, Invoice.id == ZatcaSubmission.invoice_id)
+                               .where(ZatcaSubmission.state.in_(("pending", "sending")),
+                                      ZatcaSubmission.deadline.is_not(None))
+                               .order_by(ZatcaSubmission.deadline).limit(nearest))
+    return QueueSummary(counts, tuple(Deadline(n, k, s, d) for n, k, s, d in rows if d is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateAlert:
+    """An EGS unit whose certificate (CSID) expired or expires within `RENEW_WARNING`."""
+
+    egs_id: uuid.UUID
+    name: str
+    environment: str
+    expires_at: datetime
+    days_left: int  # whole days left (negative once expired)
+    expired: bool
+
+
+def certificate_alerts(uow: UnitOfWork, now: datetime) -> list[CertificateAlert]:
+    from core.zatca.egs import RENEW_WARNING  # egs imports signing; keep this module light to import
+
+    units = uow.session.scalars(select(EgsUnit).where(EgsUnit.deleted_at.is_(None),
+                                                      EgsUnit.status.in_(("active", "demo")),
+                                                      EgsUnit.certificate_expires_at.is_not(None)))
+    alerts = []
+    for unit in units:
+        expires = unit.certificate_expires_at
+        if expires is None or expires - now > RENEW_WARNING:
+            continue
+        left = expires - now
+        alerts.append(CertificateAlert(unit.id, unit.name, unit.environment, expires, left.days,
+                                       left <= timedelta(0)))
+    return sorted(alerts, key=lambda a: a.expires_at)

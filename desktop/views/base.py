@@ -36,6 +36,15 @@ class View(QWidget):
     def retranslate(self) -> None:
         """Re-read every visible text (called on LanguageChange)."""
 
+    def screenshot_extras(self) -> list[tuple[str, QWidget]]:
+        """Dialogs or panels of this view worth reviewing in `qayd-desktop --screenshots`, as (name, widget).
+
+        Build each widget (filled with the demo company's data, not shown, not exec'd); the screenshot tool
+        renders it to `<key>-<name>-<lang>.png` and then closes and deletes it. Called once per language,
+        after the view has been shown and refreshed. Default: none.
+        """
+        return []
+
     def _on_changed(self, topic: str) -> None:
         if topic in self.topics:
             if self.isVisible():

@@ -1,14 +1,176 @@
-"""The Customers view (placeholder until built)."""
+"""The Customers view: a searchable list, and add/edit forms checked by the core's buyer rules as they are typed."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.invoicing import parties, service
+from core.invoicing.model import Customer, CustomerKind, IdScheme
+from desktop.errors import user_message
 from desktop.i18n import tr
+from desktop.models.records import RecordColumn, RecordListModel
+from desktop.session import CUSTOMERS, AppSession
 from desktop.views.base import View
+from desktop.views.record_form import Field, RecordDialog
+
+SEARCH_DELAY_MS = 250
+
+
+def kind_text(kind: str) -> str:
+    return {"business": tr("Customers", "Business"), "individual": tr("Customers", "Individual")}.get(kind, kind)
+
+
+KIND_CHOICES = [(k.value, lambda k=k: kind_text(k.value)) for k in CustomerKind]
+SCHEME_CHOICES = [("", lambda: tr("Customers", "(none)"))] + [(s.value, lambda s=s: s.value) for s in IdScheme]
+
+CUSTOMER_FORM = (
+    Field("kind", lambda: tr("Customers", "Kind"), KIND_CHOICES),
+    Field("name", lambda: tr("Customers", "Name")),
+    Field("name_ar", lambda: tr("Customers", "Arabic name")),
+    Field("vat_number", lambda: tr("Customers", "VAT number")),
+    Field("id_scheme", lambda: tr("Customers", "Other id: scheme"), SCHEME_CHOICES),
+    Field("id_value", lambda: tr("Customers", "Other id: number")),
+    Field("street", lambda: tr("Customers", "Street")),
+    Field("building_number", lambda: tr("Customers", "Building number")),
+    Field("additional_number", lambda: tr("Customers", "Additional number")),
+    Field("district", lambda: tr("Customers", "District")),
+    Field("city", lambda: tr("Customers", "City")),
+    Field("postal_code", lambda: tr("Customers", "Postal code")),
+    Field("province", lambda: tr("Customers", "Province")),
+    Field("country", lambda: tr("Customers", "Country code")),
+    Field("email", lambda: tr("Customers", "E-mail")),
+    Field("phone", lambda: tr("Customers", "Phone")),
+)
+
+
+def _field_of(path: str) -> str:
+    """A finding's field path to the form's field: address.city → city."""
+    return path.split(".", 1)[1] if path.startswith("address.") else path
+
+
+class CustomerDialog(RecordDialog):
+    """Add (customer None) or edit a customer; saved through `service.add_customer` / `parties.update_customer`."""
+
+    def __init__(self, session: AppSession, customer: Customer | None = None, parent: QWidget | None = None) -> None:
+        self.customer = customer
+        values = parties.customer_fields(customer) if customer else {"kind": "business", "country": "SA"}
+        super().__init__(session, CUSTOMER_FORM, values, parties.check_customer, self._store, self._window_title,
+                         parent, field_of=_field_of)
+        self.setObjectName("customerDialog")
+
+    def _window_title(self) -> str:
+        return tr("Customers", "Edit customer") if self.customer else tr("Customers", "New customer")
+
+    def _store(self, values: dict[str, str]) -> Customer:
+        customer = parties.customer_from_fields(values, id=self.customer.id if self.customer else None)
+        with self.session.uow() as uow:
+            if self.customer is None:
+                stored = service.add_customer(uow, customer)
+            else:
+                stored = parties.update_customer(uow, customer)
+            uow.commit()
+        self.session.notify(CUSTOMERS)
+        return stored
+
+
+def _address(c: Customer, name: str) -> str:
+    return getattr(c.address, name) if c.address else ""
+
+
+COLUMNS: list[RecordColumn[Customer]] = [
+    RecordColumn(lambda: tr("Customers", "Name"), lambda c: c.name),
+    RecordColumn(lambda: tr("Customers", "Arabic name"), lambda c: c.name_ar),
+    RecordColumn(lambda: tr("Customers", "Kind"), lambda c: kind_text(c.kind.value)),
+    RecordColumn(lambda: tr("Customers", "VAT number"), lambda c: c.vat_number),
+    RecordColumn(lambda: tr("Customers", "City"), lambda c: _address(c, "city")),
+    RecordColumn(lambda: tr("Customers", "Phone"), lambda c: c.phone),
+]
 
 
 class CustomersView(View):
     key = "customers"
+    topics = (CUSTOMERS,)
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.model = RecordListModel(COLUMNS, self._fetch, self)
+        self.dialog: CustomerDialog | None = None
+        self.search = QLineEdit(objectName="customerSearch")
+        self.search.setClearButtonEnabled(True)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.add_button = QPushButton(objectName="addCustomer")
+        self.add_button.clicked.connect(lambda: self.open_dialog(None))
+        self.edit_button = QPushButton(objectName="editCustomer")
+        self.edit_button.clicked.connect(self.edit_current)
+        self.error_label = QLabel(objectName="customerListError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        self.model.failed.connect(self._failed)
+        self.table = QTableView(objectName="customerTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((240, 240, 100, 150, 120)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(self._activated)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        self.retranslate()
 
     @classmethod
     def title(cls) -> str:
         return tr("Navigation", "Customers")
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(tr("Customers", "Search by name or VAT number"))
+        self.add_button.setText(tr("Customers", "Add customer"))
+        self.edit_button.setText(tr("Customers", "Edit"))
+        self.model.retranslate()
+
+    def _fetch(self, search: str, offset: int, limit: int) -> list[Customer]:
+        with self.session.uow(write=False) as uow:
+            return service.list_customers(uow, search=search, limit=limit, offset=offset)
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        self.error_label.hide()
+        self.model.reload(self.search.text().strip())
+
+    def _failed(self, exc: object) -> None:
+        message, fix = user_message(exc if isinstance(exc, BaseException) else RuntimeError())
+        self.error_label.setText(f"{message} {fix}".strip())
+        self.error_label.show()
+
+    def _activated(self, index: QModelIndex) -> None:
+        customer = self.model.record_at(index.row())
+        if customer is not None:
+            self.open_dialog(customer)
+
+    def edit_current(self) -> None:
+        self._activated(self.table.currentIndex())
+
+    def open_dialog(self, customer: Customer | None) -> CustomerDialog:
+        self.dialog = CustomerDialog(self.session, customer, self)
+        self.dialog.open()
+        return self.dialog

@@ -1,0 +1,235 @@
+"""First run: no company → the wizard → a bad VAT number is shown by its field → fixed → created → main window.
+
+Also the demo company, the same journey in Arabic, and what `qayd-desktop` does at start (version, bad config).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QWizard
+from pytestqt.qtbot import QtBot
+
+from core.bootstrap import company_paths
+from core.config import Settings
+from core.errors import ConfigError
+from core.invoicing import service
+from core.invoicing.demo import DEMO_COMPANY
+from desktop import app as desktop_app
+from desktop.i18n import install_language
+from desktop.jobs import SyncPool
+from desktop.session import AppSession
+from desktop.shell import MainWindow
+from desktop.views import first_run
+from desktop.views.first_run import COMPANY, WORK, FirstRunWizard
+from tests.conftest import StepClock
+
+GOOD = {
+    "legal_name_ar": "شركة الاختبار للتجارة",
+    "legal_name_en": "Test Trading Co.",
+    "commercial_registration": "1010123456",
+    "address.street": "Prince Sultan Road",
+    "address.building_number": "7421",
+    "address.district": "Al Rawdah",
+    "address.city": "Jeddah",
+    "address.postal_code": "23435",
+}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards(qapp: QApplication) -> Iterator[None]:
+    install_language(qapp, "en")
+    yield
+    install_language(qapp, "en")
+
+
+@pytest.fixture
+def wizard(qtbot: QtBot, settings: Settings, clock: StepClock) -> FirstRunWizard:
+    assert not company_paths(settings.data_dir, settings.company).db.exists()
+    w = FirstRunWizard(AppSession(settings, clock=clock, pool=SyncPool()))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def type_text(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
+    """Replace the edit's text keystroke by keystroke (QTest's keyClicks only knows ASCII: Arabic letters are sent
+    as key events carrying their text, as a keyboard layout would)."""
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(edit, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+def type_into(qtbot: QtBot, wizard: FirstRunWizard, field: str, text: str) -> None:
+    type_text(qtbot, wizard.company.form.edits[field], text)
+
+
+def next_enabled(wizard: FirstRunWizard) -> bool:
+    return bool(wizard.button(QWizard.WizardButton.NextButton).isEnabled())
+
+
+def fill_good_fields(qtbot: QtBot, wizard: FirstRunWizard) -> None:
+    for field, text in GOOD.items():
+        type_into(qtbot, wizard, field, text)
+
+
+def test_create_a_company_with_a_bad_vat_number_fixed_on_the_way(qtbot: QtBot, wizard: FirstRunWizard,
+                                                                 settings: Settings) -> None:
+    assert wizard.currentId() == first_run.CHOICE and wizard.choice.create_option.isChecked()
+    wizard.next()
+    assert wizard.currentId() == COMPANY
+    form = wizard.company.form
+    # Nothing is shouted at before a field is touched, but the page cannot be finished empty.
+    assert not form.messages["vat_number"].isVisible() and not next_enabled(wizard)
+    fill_good_fields(qtbot, wizard)
+    type_into(qtbot, wizard, "vat_number", "300000000000004")
+    message = form.messages["vat_number"]
+    assert message.isVisible()
+    assert message.text().startswith("[BR-KSA-40] The company VAT number '300000000000004' is invalid. "
+                                     "The VAT number must start and end with the digit 3.")
+    assert "Fix: Copy the 15-digit number from the VAT registration certificate." in message.text()
+    assert not next_enabled(wizard)
+    type_into(qtbot, wizard, "vat_number", "300000000000003")
+    assert not message.isVisible() and next_enabled(wizard)
+    # A malformed postal code is a ZATCA warning: shown, but it does not block.
+    type_into(qtbot, wizard, "address.postal_code", "2343")
+    assert "[BR-KSA-66]" in form.messages["address.postal_code"].text() and next_enabled(wizard)
+    type_into(qtbot, wizard, "address.postal_code", "23435")
+
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == WORK
+    assert wizard.ctx is not None and wizard.work.isComplete()
+    assert wizard.work.progress.value() == 100
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    with wizard.ctx.uow(write=False) as uow:
+        profile = service.get_company(uow)
+    assert (profile.vat_number, profile.legal_name_en, profile.address.city) == (
+        "300000000000003", "Test Trading Co.", "Jeddah")
+    wizard.accept()
+
+    main = MainWindow(wizard.session)
+    qtbot.addWidget(main)
+    main.show()
+    assert main.company_label.text() == "Company: Test Trading Co."
+    assert main.egs_label.text() == "No EGS unit"
+    wizard.session.close()
+
+
+def test_the_same_journey_in_arabic(qtbot: QtBot, wizard: FirstRunWizard) -> None:
+    wizard.choice.language.setCurrentIndex(wizard.choice.language.findData("ar"))
+    assert wizard.session.language == "ar" and wizard.isRightToLeft()
+    assert wizard.choice.create_option.text() == "إنشاء منشأتي"
+    wizard.next()
+    form = wizard.company.form
+    assert form.labels["vat_number"].text() == "الرقم الضريبي"
+    fill_good_fields(qtbot, wizard)
+    type_into(qtbot, wizard, "vat_number", "12345")
+    text = form.messages["vat_number"].text()
+    assert "[BR-KSA-40]" in text and "يجب أن يتكون من 15 رقماً" in text and "الحل: " in text
+    assert not next_enabled(wizard)
+    type_into(qtbot, wizard, "vat_number", "311111111111113")
+    assert next_enabled(wizard)
+    wizard.next()
+    assert wizard.ctx is not None
+    assert wizard.work.status.text() == "اكتمل. اختر «إنهاء» لفتح المنشأة."
+    wizard.session.close()
+
+
+def test_open_the_demo_company(qtbot: QtBot, wizard: FirstRunWizard, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(first_run, "DEMO_DRAFTS", 6)
+    monkeypatch.setattr(first_run, "DEMO_ISSUED", 2)
+    progress: list[int] = []
+    wizard.work.progress.valueChanged.connect(progress.append)
+    wizard.choice.demo_option.setChecked(True)
+    wizard.next()
+    assert wizard.currentId() == WORK  # no profile to type
+    assert wizard.ctx is not None
+    assert progress[-1] == 100 and len(progress) >= 3  # it reported its steps
+    with wizard.ctx.uow(write=False) as uow:
+        assert service.get_company(uow).vat_number == DEMO_COMPANY.vat_number
+        statuses = [s.status for s in service.list_invoices(uow)]
+    assert statuses.count("issued") == 2 and statuses.count("draft") == 4
+    wizard.session.close()
+
+
+def test_a_failed_creation_leaves_nothing_behind_and_can_be_retried(
+        qtbot: QtBot, wizard: FirstRunWizard, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    wizard.next()
+    fill_good_fields(qtbot, wizard)
+    type_into(qtbot, wizard, "vat_number", "300000000000003")
+
+    def refuse(uow: object, profile: object) -> None:
+        raise ConfigError(["the disk said no"])
+
+    monkeypatch.setattr(service, "create_company", refuse)
+    wizard.next()
+    assert wizard.ctx is None and not wizard.work.isComplete()
+    assert wizard.error_box is not None and "the disk said no" in wizard.error_box.text()
+    assert not company_paths(settings.data_dir, settings.company).db.exists()
+    assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+    monkeypatch.undo()
+    wizard.back()
+    wizard.next()
+    assert wizard.ctx is not None
+    wizard.session.close()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert desktop_app.main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == "qayd-desktop 0.1.0"
+
+
+def test_a_bad_configuration_is_shown_in_a_dialog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[BaseException] = []
+    monkeypatch.setattr(desktop_app, "_config_error_dialog", shown.append)
+    config = tmp_path / "config.toml"
+    config.write_text('language = "fr"\n', "utf-8")
+    monkeypatch.setenv("QAYD_CONFIG", str(config))
+    monkeypatch.setenv("QAYD_DATA_DIR", str(tmp_path / "data"))
+    assert desktop_app.main([]) == 3
+    assert isinstance(shown[0], ConfigError) and "language" in shown[0].problems[0]
+
+
+def test_qayd_desktop_without_a_company_runs_the_wizard_then_opens_the_main_window(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("", "utf-8")
+    monkeypatch.setenv("QAYD_CONFIG", str(config))
+    monkeypatch.setenv("QAYD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("QAYD_COMPANY", "fresh")
+    monkeypatch.setattr(first_run, "DEMO_DRAFTS", 4)
+    monkeypatch.setattr(first_run, "DEMO_ISSUED", 1)
+    seen: dict[str, object] = {}
+
+    def person_picks_the_demo(wizard: FirstRunWizard) -> int:
+        wizard.show()  # as exec() would
+        seen["wizard"] = wizard.windowTitle()
+        wizard.choice.demo_option.setChecked(True)
+        wizard.next()  # the real app's pool: the job runs in a worker thread
+        qtbot.waitUntil(lambda: wizard.ctx is not None or wizard.error_box is not None, timeout=20_000)
+        assert wizard.ctx is not None, wizard.work.status.text()
+        wizard.accept()
+        return int(QWizard.DialogCode.Accepted.value)
+
+    def event_loop(app: QApplication) -> int:
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["main"] = windows[0].company_label.text() if windows else None
+        qtbot.waitUntil(lambda: windows[0].status is not None, timeout=10_000)
+        seen["status"] = windows[0].company_label.text()
+        for window in windows:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(FirstRunWizard, "exec", person_picks_the_demo)
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert desktop_app.main(["--language", "en"]) == 0
+    assert seen["wizard"] == "Qayd — first run"
+    assert seen["status"] == f"Company: {DEMO_COMPANY.legal_name_en}"
+    assert company_paths(tmp_path / "data", "fresh").db.exists()
+    assert (tmp_path / "data" / "logs" / "qayd-desktop.log").exists()
