@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -63,21 +64,47 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+# Alembic is imported only when a migration is due: its import alone cost a fifth of the desktop's start.
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:['"]([^'"]*)['"]|None)""", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
+    """The newest migration, read from the revision files' `revision`/`down_revision` lines (a test holds this
+    equal to Alembic's own answer). A linear history: the one revision no other names as its parent."""
+    revisions: set[str] = set()
+    parents: set[str | None] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((name, value) for name, value in _REVISION.findall(script.read_text("utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision") or None)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise StoreError(f"The installed migrations have {len(heads)} heads instead of one.",
+                         fix="Reinstall Qayd; the installation is incomplete.")
+    head: str = heads.pop()  # the None parent is never a revision
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema version the store is at (Alembic's `alembic_version`), None for a new file."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        except Exception as exc:  # no such table: a new, empty file
+            if "no such table" not in str(exc):
+                raise
+            return None
+        return None if row is None else str(row[0])
 
 
 def backup(path: Path, label: str) -> Path:
@@ -99,6 +126,8 @@ def migrate(engine: Engine, path: Path) -> Path | None:
     current, head = current_revision(engine), head_revision()
     if current == head:
         return None
+    from alembic import command
+
     backup_path = backup(path, current or "empty") if current is not None else None
     cfg = _alembic_config()
     try:

@@ -52,6 +52,12 @@ def test_existing_database_is_backed_up_before_migrating(tmp_path: Path) -> None
     engine.dispose()
     db = database.open_database(path)
     assert database.current_revision(db.engine) == database.head_revision() != "0001"
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    assert database.head_revision() == ScriptDirectory.from_config(cfg).get_current_head()  # Alembic agrees
+    with db.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == database.current_revision(db.engine)
     db.dispose()
     backups = list(tmp_path.glob("old.backup-0001-*.sqlite"))
     assert len(backups) == 1
