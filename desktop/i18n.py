@@ -59,9 +59,11 @@ def install_language(app: QCoreApplication, language: str) -> None:
 
 
 def locale_for(language: str) -> QLocale:
-    # Saudi Arabic with Western (Latin) digits: ZATCA documents and most finance staff use them.
+    # Arabic with Western digits, which ZATCA documents and Saudi finance staff use. CLDR gives ar_SA Arabic-Indic
+    # digits and Qt cannot override a locale's digits; its Gulf neighbour ar_AE has the same month names and
+    # right-to-left layout with Western digits, so dates typed and shown match the invoices.
     if language == "ar":
-        return QLocale(QLocale.Language.Arabic, QLocale.Country.SaudiArabia)
+        return QLocale(QLocale.Language.Arabic, QLocale.Country.UnitedArabEmirates)
     return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 
 

@@ -174,6 +174,24 @@ class InvoicesView(View):
 
     # --- texts -------------------------------------------------------------------------------------------------
 
+    def screenshot_extras(self) -> list[tuple[str, QWidget]]:
+        """The editor on the newest draft (with its live findings) and on an issued document's preview."""
+        from desktop.views.invoice_editor import InvoiceEditorDialog
+
+        extras: list[tuple[str, QWidget]] = []
+        with self.session.uow(write=False) as uow:
+            drafts = service.list_invoices(uow, service.InvoiceQuery(status="draft", limit=1))
+            issued = service.list_invoices(uow, service.InvoiceQuery(status="issued", limit=1))
+        if drafts:
+            editor = InvoiceEditorDialog(self.session, drafts[0].number, self)
+            editor.validate_now()
+            extras.append(("editor", editor))
+        if issued:
+            preview = InvoiceEditorDialog(self.session, issued[0].number, self)
+            preview.tabs.setCurrentIndex(1)
+            extras.append(("preview", preview))
+        return extras
+
     def retranslate(self) -> None:
         self._filling = True
         try:

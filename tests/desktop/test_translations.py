@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.i18n import i18n_dir, install_language, source_messages, tr, ts_messages, untranslated
@@ -72,3 +73,19 @@ def test_arabic_is_loaded_at_runtime(qapp: QApplication) -> None:
     assert tr("Shell", "Company: {name}").format(name="x") == "المنشأة: x"
     install_language(qapp, "en")
     assert tr("Shell", "Company: {name}") == "Company: {name}"
+
+
+def test_arabic_dates_and_numbers_keep_western_digits(qapp: QApplication) -> None:
+    """Date fields and formatted numbers show 0-9, as the invoices do, in a right-to-left Arabic locale."""
+    from PySide6.QtCore import QDate, QLocale
+
+    install_language(qapp, "ar")
+    try:
+        locale = QLocale()
+        assert locale.language() is QLocale.Language.Arabic
+        assert locale.textDirection() is Qt.LayoutDirection.RightToLeft
+        assert locale.toString(QDate(2026, 11, 25), "yyyy-MM-dd") == "2026-11-25"
+        assert locale.toString(1234) == "1,234"
+        assert locale.monthName(11) == "نوفمبر"
+    finally:
+        install_language(qapp, "en")
