@@ -60,7 +60,7 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
                   checkpoint_every=settings.audit.checkpoint_every)
     if device is None:
         _register_device(ctx, key)
-    ctx.actor = _actor(ctx, username or _os_user())
+    ctx.actor, ctx.actor_role = _actor(ctx, username or _os_user())
     return ctx
 
 
@@ -75,18 +75,23 @@ def _register_device(ctx: Context, key: DeviceKey) -> None:
         uow.commit()
 
 
-def _actor(ctx: Context, username: str) -> str:
-    """The acting staff user's id (audit entries name ids, never people), registering the user once."""
+def _actor(ctx: Context, username: str) -> tuple[str, str]:
+    """The acting staff user's id (audit entries name ids, never people) and role, registering the user once.
+
+    The first user of a company (who created it) is its admin; later ones start as clerks.
+    """
     with ctx.uow() as uow:
         user = uow.session.scalars(select(StaffUser).where(StaffUser.username == username)).one_or_none()
         if user is None:
             now = uow.now()
+            first = uow.session.scalar(select(StaffUser.id).limit(1)) is None
             user = StaffUser(id=uuid.uuid4(), username=username, display_name=username, created_at=now,
-                             updated_at=now, device_id=ctx.device_id)
+                             updated_at=now, device_id=ctx.device_id, role="admin" if first else "clerk")
             uow.session.add(user)
-            uow.audit.append("user.registered", f"user:{user.id}", personal={"username": username})
+            uow.audit.append("user.registered", f"user:{user.id}", {"role": user.role},
+                             personal={"username": username})
             uow.commit()
-        return f"user:{user.id}"
+        return f"user:{user.id}", user.role
 
 
 def _os_user() -> str:

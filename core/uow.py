@@ -29,6 +29,7 @@ class Context:
     device_key: DeviceKey = field(repr=False)
     head_file: Path
     actor: str = "system"
+    actor_role: str = "admin"  # admin | compliance | clerk (core.store.models.StaffUser.role)
     checkpoint_every: int = 1000
 
     def uow(self, *, write: bool = True) -> UnitOfWork:

@@ -15,7 +15,16 @@ import click
 import platformdirs
 
 from core import __version__
-from core.cli import audit_cmds, company_cmds, config_cmds, invoice_cmds, party_cmds, zatca_cmds
+from core.cli import (
+    audit_cmds,
+    company_cmds,
+    config_cmds,
+    gdpr_cmds,
+    invoice_cmds,
+    party_cmds,
+    secrets_cmds,
+    zatca_cmds,
+)
 from core.cli.common import CliState
 from core.errors import QaydError
 
@@ -38,7 +47,7 @@ def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_f
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (company_cmds, party_cmds, audit_cmds, config_cmds):
+for module in (company_cmds, party_cmds, audit_cmds, config_cmds, gdpr_cmds, secrets_cmds):
     module.register(cli)
 zatca_cmds.register(cli, invoice_cmds.register(cli))
 

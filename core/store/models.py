@@ -55,6 +55,8 @@ class StaffUser(SyncedMixin, Base):
     __tablename__ = "staff_user"
     username: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # admin | compliance | clerk: held (restricted) personal data is shown to admin and compliance only
+    role: Mapped[str] = mapped_column(String(20), nullable=False, default="clerk")
 
 
 class Company(SyncedMixin, Base):
@@ -84,6 +86,8 @@ class Customer(SyncedMixin, Base):
     address_json: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str] = mapped_column(String(320), nullable=False, default="")
     phone: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    restricted_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # GDPR Art. 18, or erased but held
+    erased_at: Mapped[datetime | None] = mapped_column(AwareDateTime)  # personal fields anonymised (Art. 17)
 
 
 class Product(SyncedMixin, Base):
@@ -298,3 +302,50 @@ class ZatcaSubmission(SyncedMixin, Base):
     messages_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
     cleared_xml: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class GdprRequest(SyncedMixin, Base):
+    """A data subject's request (GDPR Art. 15-21), from intake to closure; every step is audited."""
+
+    __tablename__ = "gdpr_request"
+    reference: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)  # e.g. DSR-2026-0001
+    subject: Mapped[str] = mapped_column(String(120), nullable=False, default="", index=True)  # customer:<uuid>
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # access|erasure|rectification|portability|...
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    due_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)  # one month, extendable by two
+    extension_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    requester_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # personal: name, contact
+    identity_method: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    identity_checked_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    identity_checked_by: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    outcome: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class RetentionHold(Base):
+    """A record an erasure had to keep (tax law, audit evidence), restricted until `held_until`, then purged."""
+
+    __tablename__ = "retention_hold"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    subject: Mapped[str] = mapped_column(String(120), nullable=False, index=True)
+    record: Mapped[str] = mapped_column(String(120), nullable=False)  # e.g. invoice:<uuid>
+    basis: Mapped[str] = mapped_column(String(60), nullable=False)  # a key of core.privacy.catalogue.BASES
+    held_until: Mapped[date] = mapped_column(IsoDate, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+
+
+class ErasureCertificate(Base):
+    """What an erasure erased and kept, and why, as canonical JSON signed with the device key (append-only)."""
+
+    __tablename__ = "erasure_certificate"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    subject: Mapped[str] = mapped_column(String(120), nullable=False, index=True)
+    request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    issued_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON, no personal data
+    signature: Mapped[str] = mapped_column(Text, nullable=False)  # base64 Ed25519 over the UTF-8 body
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)

@@ -10,8 +10,10 @@ def view_classes() -> list[type[View]]:
     from desktop.views.customers import CustomersView
     from desktop.views.dashboard import DashboardView
     from desktop.views.invoices import InvoicesView
+    from desktop.views.privacy import PrivacyView
     from desktop.views.products import ProductsView
     from desktop.views.settings import SettingsView
     from desktop.views.zatca_queue import ZatcaQueueView
 
-    return [DashboardView, InvoicesView, CustomersView, ProductsView, ZatcaQueueView, AuditView, SettingsView]
+    return [DashboardView, InvoicesView, CustomersView, ProductsView, ZatcaQueueView, AuditView, PrivacyView,
+            SettingsView]

@@ -28,6 +28,10 @@
       <translation>التدقيق</translation>
     </message>
     <message>
+      <source>Privacy</source>
+      <translation>الخصوصية</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>الإعدادات</translation>
     </message>

@@ -27,8 +27,9 @@ from desktop.shell import MainWindow
 from desktop.views.registry import view_classes
 from tests.conftest import StepClock
 
-NAV_EN = ["Dashboard", "Invoices", "Customers", "Products", "ZATCA queue", "Audit", "Settings"]
-NAV_AR = ["لوحة المعلومات", "الفواتير", "العملاء", "المنتجات", "طابور هيئة الزكاة", "التدقيق", "الإعدادات"]
+NAV_EN = ["Dashboard", "Invoices", "Customers", "Products", "ZATCA queue", "Audit", "Privacy", "Settings"]
+NAV_AR = ["لوحة المعلومات", "الفواتير", "العملاء", "المنتجات", "طابور هيئة الزكاة", "التدقيق", "الخصوصية",
+          "الإعدادات"]
 
 
 @pytest.fixture(autouse=True)
@@ -84,10 +85,11 @@ def test_views_are_built_when_first_shown(window: MainWindow) -> None:
 
 def test_ctrl_digit_shortcuts_open_the_views(qtbot: QtBot, window: MainWindow) -> None:
     window.activateWindow()
-    for digit, key in zip(range(1, 8), window.views, strict=True):
+    for digit, key in zip(range(1, len(window.views) + 1), window.views, strict=True):
         qtbot.keyClick(window, getattr(Qt.Key, f"Key_{digit}"), Qt.KeyboardModifier.ControlModifier)
         assert window.current_view().key == key
-    assert [a.shortcut().toString() for a in window.go_actions] == [f"Ctrl+{n}" for n in range(1, 8)]
+    assert [a.shortcut().toString() for a in window.go_actions] == [
+        f"Ctrl+{n}" for n in range(1, len(window.views) + 1)]
 
 
 def test_status_bar_shows_company_egs_queue_and_chain(window: MainWindow, demo: Context) -> None:

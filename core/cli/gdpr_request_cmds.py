@@ -1,0 +1,9 @@
+"""`qayd gdpr request add|list|show|close` (being built)."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(gdpr: click.Group) -> None:
+    """Add this module's commands to the `gdpr` group."""
