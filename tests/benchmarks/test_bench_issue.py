@@ -25,6 +25,7 @@ from core.invoicing.totals import _compute
 from core.zatca.demo import add_demo_egs
 from core.zatca.egs import get_egs, signing_identity
 from core.zatca.hashing import FIRST_PIH, invoice_hash
+from core.zatca.issuing import find_invoice_ids
 from core.zatca.signing import stamp, stamp_text
 from core.zatca.ubl import DocumentIds, build_invoice, build_invoice_text, serialize
 from tests.benchmarks.test_bench_audit import bench_env, open_bench
@@ -116,10 +117,10 @@ def step_costs(ctx, draft: InvoiceDraft, rounds: int = 200) -> dict[str, float]:
     root = build_invoice(draft, seller, ids)
     unsigned = build_invoice_text(draft, seller, ids)
     digest = __import__("base64").b64decode(invoice_hash(root))
-    loaded = repo.load_drafts  # the store step: one draft of LINES lines read back
-    with ctx.uow(write=False) as uow:
-        timed = {"load (one draft, from the store)": lambda: loaded(uow.session, [draft.id])}
-        costs = _time(timed, rounds)
+    with ctx.uow(write=False) as uow:  # the store step as issuing does it: 500 drafts of LINES lines per read
+        ids = find_invoice_ids(uow, [f"BENCH-{i:05d}" for i in range(500)])
+        per_500 = _time({"load": lambda: repo.load_drafts(uow.session, ids)}, 5)["load"]
+        costs = {"load (per draft, read 500 at a time)": per_500 / len(ids)}
     timed = {
         "validate (Python rules)": lambda: validate(draft, seller=seller),
         "totals (compute_totals, uncached)": lambda: _compute(draft),
