@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +16,11 @@ from core.audit.log import AuditLog, write_head_file
 from core.audit.personal import SubjectKeys
 from core.audit.signing import DeviceKey
 from core.clock import Clock
-from core.secrets.store import SecretStore
+from core.privacy.access_log import Access, RecentReads, append_accesses
+from core.secrets.store import SecretStore, separate_audit
 from core.store.database import Database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,9 +36,15 @@ class Context:
     actor: str = "system"
     actor_role: str = "admin"  # admin | compliance | clerk (core.store.models.StaffUser.role)
     checkpoint_every: int = 1000
+    channel: str = "core"  # where reads of personal data come from (core | cli | desktop | export): the access log
+    # A read repeated by the same user, of the same subject's same fields, for the same purpose and through the same
+    # channel within this many seconds is covered by the entry already written (a list scrolled back and forth
+    # logs each person once, not once per page). Reads of restricted records are always written. 0: every read.
+    access_log_window: float = 60.0
+    recent_reads: RecentReads = field(default_factory=RecentReads, repr=False)
 
-    def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self, write=write)
+    def uow(self, *, write: bool = True, channel: str | None = None) -> UnitOfWork:
+        return UnitOfWork(self, write=write, channel=channel)
 
     def close(self) -> None:
         self.db.dispose()
@@ -47,10 +58,13 @@ class UnitOfWork:
     secrets: SecretStore
     subject_keys: SubjectKeys
 
-    def __init__(self, ctx: Context, *, write: bool = True) -> None:
+    def __init__(self, ctx: Context, *, write: bool = True, channel: str | None = None) -> None:
         self.ctx = ctx
+        self.channel = channel or ctx.channel
         self._write = write
         self._committed = False
+        # (subject, purpose, channel, restricted) -> fields, in the order first read: one entry per subject
+        self._accesses: dict[tuple[str, str, str, bool], dict[str, None]] = {}
 
     def __enter__(self) -> UnitOfWork:
         ctx = self.ctx
@@ -61,17 +75,35 @@ class UnitOfWork:
                               subject_keys=self.subject_keys, device_key=ctx.device_key,
                               checkpoint_every=ctx.checkpoint_every)
         self.secrets = SecretStore(self.session, ctx.master_key, ctx.device_id,
-                                   audit=lambda action, subject, data: self.audit.append(action, subject, data))
+                                   audit=(lambda action, subject, data: self.audit.append(action, subject, data))
+                                   if self._write else separate_audit(ctx))
         return self
 
     def now(self) -> datetime:
         return self.ctx.clock()
 
+    def record_access(self, subject: str, fields: Sequence[str], purpose: str, channel: str | None = None, *,
+                      restricted: bool = False) -> None:
+        """Note that personal data of `subject` (fields as "table.column") was read, and why.
+
+        A write unit of work appends the `personal_data.read` entries at commit, in its own transaction; a
+        read-only one (or a write one that is not committed) writes them in a short write transaction of its own
+        when it ends. Reads of one subject for one purpose are merged into one entry. Never the values.
+        """
+        key = (subject, purpose, channel or self.channel, restricted)
+        self._accesses.setdefault(key, {}).update(dict.fromkeys(fields))
+
     def commit(self) -> None:
         if not self._write:
             raise RuntimeError("a read-only unit of work cannot commit")
+        accesses = self._take_accesses() if self._accesses else []
+        append_accesses(self.audit, accesses)
         checkpoint = self.audit.seal()
-        self.session.commit()
+        try:
+            self.session.commit()
+        except Exception:
+            self.ctx.recent_reads.forget(self.ctx.actor, accesses)
+            raise
         self._committed = True
         if checkpoint is not None:
             write_head_file(self.ctx.head_file, checkpoint)
@@ -81,3 +113,27 @@ class UnitOfWork:
         if self._write and not self._committed:
             self.session.rollback()
         self.session.close()  # a reader's objects stay readable (close detaches, rollback would expire them)
+        if self._accesses:
+            self._write_accesses_alone(failing=exc is not None)
+
+    def _take_accesses(self) -> list[Access]:
+        taken = [(subject, tuple(fields), purpose, channel, restricted)
+                 for (subject, purpose, channel, restricted), fields in self._accesses.items()]
+        self._accesses = {}
+        return self.ctx.recent_reads.new_ones(self.ctx.actor, taken, self.ctx.clock(), self.ctx.access_log_window)
+
+    def _write_accesses_alone(self, *, failing: bool) -> None:
+        """The reads of this unit of work, in a short write transaction: they happened whatever became of it."""
+        accesses = self._take_accesses()
+        if not accesses:
+            return
+        try:
+            with UnitOfWork(self.ctx, write=True, channel=self.channel) as uow:
+                append_accesses(uow.audit, accesses)
+                uow.commit()
+        except Exception:
+            self.ctx.recent_reads.forget(self.ctx.actor, accesses)
+            if not failing:
+                raise
+            # the caller's own error is the one to show; this one is logged without any personal data
+            log.exception("the access log could not record %d read(s) after an error", len(accesses))

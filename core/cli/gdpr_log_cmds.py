@@ -1,9 +1,55 @@
-"""`qayd gdpr access-log SUBJECT` (being built)."""
+"""`qayd gdpr access-log [SUBJECT]` and `qayd gdpr role USERNAME ROLE`."""
 
 from __future__ import annotations
 
 import click
 
+from core.cli.common import json_option, print_json, print_table, state
+from core.privacy import access_log
+from core.privacy.roles import ROLES, set_role
+
 
 def register(gdpr: click.Group) -> None:
     """Add this module's commands to the `gdpr` group."""
+
+    @gdpr.command("access-log")
+    @click.argument("subject", required=False)
+    @click.option("--limit", default=500, show_default=True, type=click.IntRange(min=1),
+                  help="Show at most this many reads, newest first.")
+    @json_option
+    def access_log_cmd(subject: str | None, limit: int, as_json: bool) -> None:
+        """Who read a data subject's personal data, which fields, for what purpose and through what.
+
+        SUBJECT is customer:<id> or user:<id> (a bare id is a customer's); without it, the latest reads of all.
+        """
+        try:
+            wanted = access_log.check_subject(subject) if subject else None
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="SUBJECT") from None
+        with state().company().uow(write=False, channel="cli") as uow:
+            records = access_log.search(uow, wanted, limit=limit)
+        if as_json:
+            print_json(records)
+            return
+        if not records:
+            click.echo(f"No reads of personal data recorded{' for ' + wanted if wanted else ''}.")
+            return
+        print_table(("Seq", "At (UTC)", "Actor", "Subject", "Fields", "Purpose", "Channel"),
+                    ((r.seq, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.subject, ", ".join(r.fields),
+                      r.purpose, r.channel) for r in records))
+
+    @gdpr.command("role")
+    @click.argument("username")
+    @click.argument("role", type=click.Choice(ROLES))
+    @json_option
+    def role_cmd(username: str, role: str, as_json: bool) -> None:
+        """Give a staff user a role (admins only; audited). Compliance and admin users see restricted records."""
+        with state().company().uow(channel="cli") as uow:
+            change = set_role(uow, username, role)
+            uow.commit()
+        if as_json:
+            print_json(change)
+        elif change.before == change.after:
+            click.echo(f"{change.user} already has the role {role}.")
+        else:
+            click.echo(f"{change.user} is now {role} (was {change.before}).")

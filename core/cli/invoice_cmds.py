@@ -91,12 +91,12 @@ def register(cli: click.Group) -> click.Group:
                      from_: str | None, to: str | None, search: str, oldest_first: bool, limit: int, offset: int,
                      as_json: bool) -> None:
         """List documents, newest first."""
-        with state().company().uow(write=False) as uow:
-            customer_id = service.get_customer(uow, customer).id if customer else None
+        with state().company().uow(write=False, channel="cli") as uow:
+            customer_id = service.get_customer(uow, customer, purpose="invoice list filter").id if customer else None
             query = InvoiceQuery(status=status, kind=kind, type=type_, customer_id=customer_id,
                                  issued_from=_when(from_, "--from"), issued_to=_when(to, "--to"), search=search,
                                  newest_first=not oldest_first, limit=limit, offset=offset)
-            rows = service.list_invoices(uow, query)
+            rows = service.list_invoices(uow, query, purpose="invoice list (qayd invoice list)")
         if as_json:
             print_json(rows)
             return
@@ -106,11 +106,13 @@ def register(cli: click.Group) -> click.Group:
 
     @invoice.command("show")
     @click.argument("ref")
+    @click.option("--purpose", default="invoice record (qayd invoice show)", show_default=True,
+                  help="Why you read this document: kept in the access log when its buyer is an individual.")
     @json_option
-    def invoice_show(ref: str, as_json: bool) -> None:
+    def invoice_show(ref: str, purpose: str, as_json: bool) -> None:
         """Show one document with its lines and totals."""
-        with state().company().uow(write=False) as uow:
-            stored = service.get_invoice(uow, ref)
+        with state().company().uow(write=False, channel="cli") as uow:
+            stored = service.get_invoice(uow, ref, purpose=purpose)
         d, t = stored.draft, stored.totals
         if as_json:
             print_json({"status": stored.status, "version": stored.version, "document": draft_to_json(d),

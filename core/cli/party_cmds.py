@@ -81,8 +81,9 @@ def register(cli: click.Group) -> None:
     @json_option
     def customer_list(search: str, limit: int, offset: int, as_json: bool) -> None:
         """List customers."""
-        with state().company().uow(write=False) as uow:
-            customers = service.list_customers(uow, search=search, limit=limit, offset=offset)
+        with state().company().uow(write=False, channel="cli") as uow:
+            customers = service.list_customers(uow, search=search, limit=limit, offset=offset,
+                                               purpose="customer list (qayd customer list)")
         if as_json:
             print_json(customers)
             return
@@ -92,11 +93,13 @@ def register(cli: click.Group) -> None:
 
     @customer.command("show")
     @click.argument("ref")
+    @click.option("--purpose", default="customer record (qayd customer show)", show_default=True,
+                  help="Why you read this record: kept in the personal-data access log of an individual.")
     @json_option
-    def customer_show(ref: str, as_json: bool) -> None:
+    def customer_show(ref: str, purpose: str, as_json: bool) -> None:
         """Show one customer, by id, VAT number or exact name."""
-        with state().company().uow(write=False) as uow:
-            found = service.get_customer(uow, ref)
+        with state().company().uow(write=False, channel="cli") as uow:
+            found = service.get_customer(uow, ref, purpose=purpose)
         if as_json:
             print_json(found)
             return

@@ -22,8 +22,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func, literal, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, type_coerce
 
+from core.privacy import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 
@@ -93,7 +94,7 @@ def _aware(value: datetime, name: str) -> str:
     return value.isoformat()
 
 
-def _where(query: Select[Any], f: BrowseFilter) -> Select[Any]:
+def _where(query: Select[Any], f: BrowseFilter, uow: UnitOfWork | None = None) -> Select[Any]:
     query = query.where(_inv.c.deleted_at.is_(None))
     for column, value in ((_inv.c.status, f.status), (_inv.c.kind, f.kind), (_inv.c.type, f.type)):
         if value:
@@ -110,8 +111,10 @@ def _where(query: Select[Any], f: BrowseFilter) -> Select[Any]:
     text = f.search.strip()
     if text:
         like = f"%{_escape(text)}%"
-        query = query.where(or_(_inv.c.number.like(like, escape="\\"), _cust.c.name.like(like, escape="\\"),
-                                _cust.c.name_ar.like(like, escape="\\")))
+        names = or_(_cust.c.name.like(like, escape="\\"), _cust.c.name_ar.like(like, escape="\\"))
+        if uow is not None and not roles.sees_restricted(uow.ctx.actor_role):
+            names = and_(names, _cust.c.restricted_at.is_(None))  # a clerk's search must not find them by name
+        query = query.where(or_(_inv.c.number.like(like, escape="\\"), names))
     return query
 
 
@@ -152,44 +155,61 @@ def _order(sort: BrowseSort) -> list[ColumnElement[Any]]:
 def count(uow: UnitOfWork, f: BrowseFilter = BrowseFilter()) -> int:
     """How many documents the filter selects."""
     query = _joined(select(func.count()), f, None)
-    return int(uow.session.scalar(_where(query, f)) or 0)
+    return int(uow.session.scalar(_where(query, f, uow)) or 0)
 
 
 def keys(uow: UnitOfWork, f: BrowseFilter = BrowseFilter(), sort: BrowseSort = BrowseSort()) -> list[str]:
     """Every selected document's key, in order: one query, a few MB for 100 000 documents."""
-    query = _where(_joined(select(_KEY), f, sort), f).order_by(*_order(sort))
+    query = _where(_joined(select(_KEY), f, sort), f, uow).order_by(*_order(sort))
     return list(uow.session.scalars(query))
 
 
 def _row_query() -> Select[Any]:
     return (select(_KEY.label("key"), _inv.c.id, _inv.c.number, _inv.c.issue_datetime, _cust.c.name, _cust.c.name_ar,
                    _inv.c.kind, _inv.c.type, _inv.c.status, _ZATCA.label("zatca_state"), _inv.c.currency,
-                   _inv.c.payable, _inv.c.tax_total)
+                   _inv.c.payable, _inv.c.tax_total, type_coerce(_inv.c.customer_id, String).label("customer_key"),
+                   _cust.c.kind.label("customer_kind"), _cust.c.restricted_at.is_not(None).label("restricted"))
             .select_from(_inv.outerjoin(_cust, _cust.c.id == _inv.c.customer_id)
                          .outerjoin(_sub, _sub.c.invoice_id == _inv.c.id)))
 
 
-def _row(r: Any) -> InvoiceRow:
+_NAME_FIELDS = ("customer.name", "customer.name_ar")
+
+
+def _row(uow: UnitOfWork, r: Any, purpose: str) -> InvoiceRow:
+    """One line; the customer's names go through the privacy gate (logged for individuals, masked if restricted)."""
+    name, name_ar = r.name or "", r.name_ar or ""
+    if r.customer_key is not None and (name or name_ar) and (r.customer_kind == "individual" or r.restricted):
+        k = r.customer_key  # 32 hex digits as stored: the UUID's text without parsing it
+        subject = f"customer:{k[:8]}-{k[8:12]}-{k[12:16]}-{k[16:20]}-{k[20:]}"
+        fields = [f for f, value in zip(_NAME_FIELDS, (name, name_ar), strict=True) if value]
+        if not roles.screen(uow, subject, personal=r.customer_kind == "individual", restricted=bool(r.restricted),
+                            fields=fields, purpose=purpose):
+            name, name_ar = roles.RESTRICTED, roles.RESTRICTED
     return InvoiceRow(key=r.key, id=r.id, number=r.number, issue_datetime=r.issue_datetime,
-                      customer_name=r.name or "", customer_name_ar=r.name_ar or "", kind=r.kind, type=r.type,
+                      customer_name=name, customer_name_ar=name_ar, kind=r.kind, type=r.type,
                       status=r.status, zatca_state=r.zatca_state, currency=r.currency, payable=r.payable,
                       tax_total=r.tax_total)
 
 
-def rows(uow: UnitOfWork, wanted: Sequence[str]) -> list[InvoiceRow]:
-    """The rows of these keys, in the order given; a key no longer found is left out."""
+def rows(uow: UnitOfWork, wanted: Sequence[str], *, purpose: str = "invoice list") -> list[InvoiceRow]:
+    """The rows of these keys, in the order given; a key no longer found is left out.
+
+    The customers' names are reads of personal data: one access-log entry per individual on the page, written
+    together when the unit of work ends.
+    """
     found: dict[str, InvoiceRow] = {}
     for start in range(0, len(wanted), BATCH):
         chunk = list(wanted[start : start + BATCH])
         for r in uow.session.execute(_row_query().where(_KEY.in_(chunk))):
-            found[r.key] = _row(r)
+            found[r.key] = _row(uow, r, purpose)
     return [found[k] for k in wanted if k in found]
 
 
 def page(uow: UnitOfWork, f: BrowseFilter = BrowseFilter(), sort: BrowseSort = BrowseSort(), *, offset: int = 0,
-         limit: int = 100) -> list[InvoiceRow]:
+         limit: int = 100, purpose: str = "invoice list") -> list[InvoiceRow]:
     """One page of the selection by OFFSET (cheap near the top; `keys` + `rows` for deep, random access)."""
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
-    query = _where(_row_query(), f).order_by(*_order(sort)).offset(offset).limit(limit)
-    return [_row(r) for r in uow.session.execute(query)]
+    query = _where(_row_query(), f, uow).order_by(*_order(sort)).offset(offset).limit(limit)
+    return [_row(uow, r, purpose) for r in uow.session.execute(query)]

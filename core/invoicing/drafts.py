@@ -23,8 +23,9 @@ from core.invoicing.interchange import draft_to_json
 from core.invoicing.model import DocumentType, InvoiceDraft, Totals
 from core.invoicing.rule_finding import is_finite, make
 from core.invoicing.rules import validate
-from core.invoicing.service import find_invoice_row
+from core.invoicing.service import find_invoice_row, screen_buyer
 from core.invoicing.totals import compute_totals
+from core.privacy import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 
@@ -70,6 +71,7 @@ def save_draft(uow: UnitOfWork, draft: InvoiceDraft, *, expected_version: int | 
     problems = unstorable(uow, draft, totals)
     if problems:
         raise ValidationError(f"The draft {draft.number or '(no number)'}", problems)
+    _screen_customer(uow, draft)
     now, device = uow.now(), uow.ctx.device_id
     if current is None:
         batch = repo.InvoiceBatch()
@@ -88,6 +90,15 @@ def save_draft(uow: UnitOfWork, draft: InvoiceDraft, *, expected_version: int | 
         _replace_children(uow, draft, totals)
     _audit(uow, draft, totals, "invoice.draft_created" if current is None else "invoice.draft_updated", version)
     return SavedDraft(draft.id, draft.number, version, totals, current is None)
+
+
+def _screen_customer(uow: UnitOfWork, draft: InvoiceDraft) -> None:
+    """A draft for a restricted customer processes restricted data: compliance and admin only, and logged."""
+    if draft.customer_id is None:
+        return
+    row = uow.session.get(m.Customer, draft.customer_id)
+    if row is not None and row.restricted_at is not None:
+        roles.require_customer(uow, row, "draft saved", fields=("invoice.buyer_json",))
 
 
 def _invoice_values(draft: InvoiceDraft, totals: Totals, device: uuid.UUID, now: datetime) -> dict[str, object]:
@@ -213,6 +224,7 @@ def prepare_note(uow: UnitOfWork, ref: str, type: DocumentType, *, reason: str =
     if row.type != DocumentType.INVOICE.value:
         raise ImmutableError(f"{row.number} is a note; write the note for the invoice it refers to instead.",
                              fix="Open the original invoice and make the note from it.")
+    screen_buyer(uow, row, "credit or debit note")
     original = repo.draft_from_row(row)
     issued = uow.now().astimezone(original.issue_datetime.tzinfo).replace(microsecond=0)
     suffix = "-CN" if type is DocumentType.CREDIT_NOTE else "-DN"

@@ -21,6 +21,7 @@ from core.invoicing import repository as repo
 from core.invoicing.model import Address, Customer, CustomerKind, IdScheme, Product, VatCategory
 from core.invoicing.rule_finding import make
 from core.invoicing.rules import validate_customer, validate_product
+from core.privacy import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 
@@ -140,6 +141,8 @@ def update_customer(uow: UnitOfWork, customer: Customer) -> Customer:
     row = uow.session.get(m.Customer, customer.id)
     if row is None or row.deleted_at is not None:
         raise NotFoundError("This customer no longer exists.", fix="Refresh the customer list.")
+    if row.restricted_at is not None:  # a restricted record is changed by compliance only (rectification), logged
+        roles.require_customer(uow, row, "customer update")
     if customer.vat_number:
         other = uow.session.scalars(select(m.Customer.id).where(
             m.Customer.vat_number == customer.vat_number, m.Customer.id != customer.id,
@@ -179,6 +182,15 @@ def update_product(uow: UnitOfWork, product: Product) -> Product:
     uow.audit.append("product.updated", f"product:{row.id}", {"before": _jsonable(before),
                                                               "after": _jsonable(changes)})
     return repo.product_from_row(row)
+
+
+def get_customer_by_id(uow: UnitOfWork, customer_id: uuid.UUID, *, purpose: str = "customer record") -> Customer:
+    """One customer for a form, by id: an individual's read is logged, a restricted one refused to clerks."""
+    row = uow.session.get(m.Customer, customer_id)
+    if row is None or row.deleted_at is not None:
+        raise NotFoundError("This customer no longer exists.", fix="Refresh the customer list.")
+    roles.require_customer(uow, row, purpose)
+    return repo.customer_from_row(row)
 
 
 def get_product(uow: UnitOfWork, product_id: uuid.UUID) -> Product:

@@ -17,6 +17,7 @@ from core.invoicing.interchange import draft_to_json
 from core.invoicing.model import CompanyProfile, Customer, InvoiceDraft, Product, Totals
 from core.invoicing.rules import validate, validate_company, validate_customer, validate_product
 from core.invoicing.totals import compute_totals
+from core.privacy import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 
@@ -87,18 +88,26 @@ def _customer_by_vat(uow: UnitOfWork, vat: str) -> m.Customer | None:
                                                         m.Customer.deleted_at.is_(None))).first()
 
 
-def list_customers(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0) -> list[Customer]:
+def list_customers(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0,
+                   purpose: str = "customer list") -> list[Customer]:
+    """Customers by name; reads of individuals are logged (access log), restricted ones masked for clerks."""
     query = select(m.Customer).where(m.Customer.deleted_at.is_(None))
     if search:
         like = f"%{search}%"
         query = query.where(or_(m.Customer.name.like(like), m.Customer.name_ar.like(like),
                                 m.Customer.vat_number.like(like)))
+        if not roles.sees_restricted(uow.ctx.actor_role):  # a search must not tell a clerk who is restricted
+            query = query.where(m.Customer.restricted_at.is_(None))
     rows = uow.session.scalars(query.order_by(m.Customer.name).limit(limit).offset(offset))
-    return [repo.customer_from_row(r) for r in rows]
+    found = []
+    for r in rows:
+        customer = repo.customer_from_row(r)
+        found.append(customer if roles.screen_customer(uow, r, purpose) else roles.masked(customer))
+    return found
 
 
-def get_customer(uow: UnitOfWork, ref: str) -> Customer:
-    """A customer by id, VAT number or exact name."""
+def get_customer(uow: UnitOfWork, ref: str, *, purpose: str = "customer record") -> Customer:
+    """A customer by id, VAT number or exact name (a restricted one: compliance and admin only, logged)."""
     conditions = [m.Customer.vat_number == ref, m.Customer.name == ref]
     with contextlib.suppress(ValueError):
         conditions.append(m.Customer.id == uuid.UUID(ref))
@@ -106,6 +115,7 @@ def get_customer(uow: UnitOfWork, ref: str) -> Customer:
     if len(rows) != 1:
         raise NotFoundError(f"No single customer matches {ref!r} ({len(rows)} found).",
                             fix="Give the customer's id or VAT number; `qayd customer list --search` finds it.")
+    roles.require_customer(uow, rows[0], purpose)
     return repo.customer_from_row(rows[0])
 
 
@@ -285,10 +295,13 @@ class InvoiceQuery:
     offset: int = 0
 
 
-def list_invoices(uow: UnitOfWork, q: InvoiceQuery = InvoiceQuery()) -> list[InvoiceSummary]:
+def list_invoices(uow: UnitOfWork, q: InvoiceQuery = InvoiceQuery(), *,
+                  purpose: str = "invoice list") -> list[InvoiceSummary]:
+    """Documents by the query; the buyer's name of an individual is a logged read, a restricted one masked."""
     inv, cust = m.Invoice, m.Customer
     query = select(inv.id, inv.number, inv.status, inv.kind, inv.type, inv.issue_datetime, cust.name,
-                   inv.currency, inv.tax_total, inv.payable).outerjoin(cust, cust.id == inv.customer_id)
+                   inv.currency, inv.tax_total, inv.payable, inv.customer_id, cust.kind,
+                   cust.restricted_at.is_not(None)).outerjoin(cust, cust.id == inv.customer_id)
     query = query.where(inv.deleted_at.is_(None))
     for column, value in ((inv.status, q.status), (inv.kind, q.kind), (inv.type, q.type),
                           (inv.customer_id, q.customer_id)):
@@ -302,8 +315,17 @@ def list_invoices(uow: UnitOfWork, q: InvoiceQuery = InvoiceQuery()) -> list[Inv
         query = query.where(or_(inv.number.like(f"%{q.search}%"), cust.name.like(f"%{q.search}%")))
     order = inv.issue_datetime.desc() if q.newest_first else inv.issue_datetime
     rows = uow.session.execute(query.order_by(order, inv.number).limit(q.limit).offset(q.offset))
-    return [InvoiceSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7], repo.decimal_text(r[8]),
-                           repo.decimal_text(r[9])) for r in rows]
+    return [InvoiceSummary(r[0], r[1], r[2], r[3], r[4], r[5], _buyer_name(uow, r[10], r[11], r[12], r[6], purpose),
+                           r[7], repo.decimal_text(r[8]), repo.decimal_text(r[9])) for r in rows]
+
+
+def _buyer_name(uow: UnitOfWork, customer_id: uuid.UUID | None, kind: str | None, restricted: bool | None,
+                name: str | None, purpose: str) -> str:
+    if customer_id is None or not name:
+        return name or ""
+    shown = roles.screen(uow, roles.customer_subject(customer_id), personal=kind == "individual",
+                         restricted=bool(restricted), fields=("customer.name",), purpose=purpose)
+    return name if shown else roles.RESTRICTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,11 +349,25 @@ def find_invoice_row(uow: UnitOfWork, ref: str) -> m.Invoice:
     return row
 
 
-def get_invoice(uow: UnitOfWork, ref: str) -> StoredInvoice:
-    """A document by number or id."""
+def get_invoice(uow: UnitOfWork, ref: str, *, purpose: str = "invoice record") -> StoredInvoice:
+    """A document by number or id; an individual buyer's data is a logged read, a restricted one refused to clerks."""
     row = find_invoice_row(uow, ref)
+    screen_buyer(uow, row, purpose)
     draft = repo.draft_from_row(row)
     return StoredInvoice(draft, row.status, compute_totals(draft), row.version, row.created_at, row.updated_at)
+
+
+def screen_buyer(uow: UnitOfWork, row: m.Invoice, purpose: str) -> None:
+    """Before a document's buyer is read: a restricted buyer is refused to clerks; an individual's read logged."""
+    if row.customer_id is None or not row.buyer_json:
+        return
+    customer = uow.session.execute(select(m.Customer.kind, m.Customer.restricted_at.is_not(None))
+                                   .where(m.Customer.id == row.customer_id)).first()
+    if customer is None:
+        return
+    kind, restricted = customer
+    roles.require_visible(uow, roles.customer_subject(row.customer_id), personal=kind == "individual",
+                          restricted=bool(restricted), fields=("invoice.buyer_json",), purpose=purpose)
 
 
 def count_invoices(uow: UnitOfWork) -> int:

@@ -7,8 +7,11 @@ Subjects are named as the audit log names them: ``customer:<uuid>``, ``user:<uui
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Category(StrEnum):
@@ -91,6 +94,17 @@ FIELDS: tuple[PersonalField, ...] = (
                   note="only the `personal` part, sealed with the subject's key"),
 )
 
+# The personal keys inside JSON payloads (a column of FIELDS holding a JSON document), and their category.
+PAYLOAD_FIELDS: dict[tuple[str, str], dict[str, Category]] = {
+    ("customer", "address_json"): {k: Category.ADDRESS for k in (
+        "street", "building_number", "district", "city", "postal_code", "additional_number", "province")},
+    ("invoice", "buyer_json"): {"name": Category.IDENTITY, "vat_number": Category.TAX_ID,
+                                "id_value": Category.GOVERNMENT_ID, "address": Category.ADDRESS},
+    ("gdpr_request", "requester_json"): {"name": Category.IDENTITY, "contact": Category.CONTACT},
+    # the sealed `personal` part of an audit entry: a customer's values, or a buyer snapshot, or a username
+    ("audit_entry", "body"): {"personal": Category.IDENTITY},
+}
+
 # Columns that look personal by name but are not (reviewed): a test keeps this list and FIELDS complete.
 NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("company", "legal_name_ar"): "the seller is a legal person",
@@ -114,3 +128,57 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
 
 def fields_of(table: str) -> list[PersonalField]:
     return [f for f in FIELDS if f.table == table]
+
+
+# --- completeness --------------------------------------------------------------------------------------------
+
+# Column names that suggest personal data. A column matching one must be in FIELDS or in NOT_PERSONAL (with the
+# reason it is not personal): a new `contact_email` or `date_of_birth` column cannot slip in unreviewed.
+PERSONAL_NAME_PATTERNS: dict[str, str] = {
+    "name": r"name",
+    "email": r"e_?mail|mail_?address",
+    "phone": r"phone|mobile|msisdn|\bfax\b",
+    "national id": r"national_?id|\bnin\b|civil_?id|id_number|id_value",
+    "iqama": r"iqama|residen(ce|t)_?(id|permit)",
+    "address": r"address|street|city|postal|post_?code|zip_?code|\bdistrict\b",
+    "iban / account": r"iban|account|\bbic\b|swift",
+    "birth": r"birth|\bdob\b",
+    "passport": r"passport",
+    "username": r"user_?name|login",
+}
+_LOOKS_PERSONAL = re.compile("|".join(f"(?:{p})" for p in PERSONAL_NAME_PATTERNS.values()))
+
+
+def looks_personal(column: str) -> bool:
+    """Whether a column's name suggests personal data (the patterns above, on the lower-cased name)."""
+    return bool(_LOOKS_PERSONAL.search(column.lower().replace("-", "_")))
+
+
+def is_catalogued(table: str, column: str) -> bool:
+    return any(f.table == table and f.column == column for f in FIELDS) or (table, column) in NOT_PERSONAL
+
+
+def unreviewed_columns(tables: Iterable[Any]) -> list[tuple[str, str]]:
+    """(table, column) of every column whose name looks personal and that neither FIELDS nor NOT_PERSONAL lists.
+
+    `tables` are SQLAlchemy Table objects (e.g. `Base.metadata.tables.values()`); an empty list is complete.
+    """
+    found = []
+    for table in tables:
+        for column in table.columns:
+            if looks_personal(column.name) and not is_catalogued(table.name, column.name):
+                found.append((table.name, column.name))
+    return found
+
+
+def unreviewed_keys(table: str, column: str, keys: Iterable[str]) -> list[str]:
+    """Keys of a JSON payload whose names look personal and that PAYLOAD_FIELDS does not list for the column."""
+    listed = PAYLOAD_FIELDS.get((table, column), {})
+    return [k for k in keys if looks_personal(k) and k not in listed]
+
+
+def stale_entries(tables: Iterable[Any]) -> list[tuple[str, str]]:
+    """Entries of FIELDS and NOT_PERSONAL naming a column the schema does not have (renamed or dropped)."""
+    columns = {(t.name, c.name) for t in tables for c in t.columns}
+    listed = [(f.table, f.column) for f in FIELDS] + list(NOT_PERSONAL)
+    return [entry for entry in listed if entry not in columns]

@@ -233,7 +233,7 @@ class SubjectKey(Base):
 
 
 class Secret(Base):
-    """A secret value sealed with the master key (AES-GCM); `key_version` allows rotation."""
+    """A secret value sealed (AES-GCM) with the key of `key_version` (see SecretKey); rotation re-seals it."""
 
     __tablename__ = "secret"
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -241,6 +241,22 @@ class Secret(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+
+
+class SecretKey(Base):
+    """A data-encryption key version of the secret store, wrapped with the master key (AES-GCM).
+
+    Version 1 is the master key itself (how stores before 0004 sealed their secrets) and has no row until a
+    rotation retires it. A rotation adds the next version, re-seals every secret with it and destroys the
+    older ones in the same transaction: `wrapped_key` becomes NULL and `destroyed_at` is set.
+    """
+
+    __tablename__ = "secret_key"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # NULL once destroyed
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    destroyed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
 
 

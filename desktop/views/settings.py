@@ -1,4 +1,5 @@
-"""Settings: the UI language, the company profile (checked as typed by the core's rules) and the EGS units."""
+"""Settings: the UI language, the company profile (checked as typed by the core's rules), the EGS units and the
+secrets (desktop.views.secrets_panel)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from desktop.errors import present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
 from desktop.session import COMPANY, SETTINGS, ZATCA, AppSession
 from desktop.views.base import View
+from desktop.views.secrets_panel import SecretsPanel
 
 
 def environment_name(environment: str) -> str:
@@ -116,7 +118,9 @@ class SettingsView(View):
             value.setWordWrap(True)
             store_form.addRow(label, value)
 
-        for box in (self.language_box, self.company_box, self.egs_box, self.store_box):
+        self.secrets_panel = SecretsPanel(session)  # retranslates itself on LanguageChange
+
+        for box in (self.language_box, self.company_box, self.egs_box, self.secrets_panel, self.store_box):
             column.addWidget(box)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -140,6 +144,7 @@ class SettingsView(View):
             except NotFoundError:
                 profile = None
             self.units = list_egs(uow)
+        self.secrets_panel.refresh()
         if profile is not None:
             self.form.set_profile(profile)
         self._fill_units()
