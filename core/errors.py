@@ -90,3 +90,9 @@ class SecretStoreError(QaydError):
 
 class AuditError(QaydError):
     exit_code = 8
+
+
+class AccessDeniedError(QaydError):
+    """The acting user's role may not do this or see this record (restricted personal data, admin-only changes)."""
+
+    exit_code = 11

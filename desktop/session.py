@@ -18,8 +18,8 @@ from desktop.i18n import install_language
 from desktop.jobs import Pool, ThreadPool
 
 # Topics of `changed`: what kind of data a write touched.
-INVOICES, CUSTOMERS, PRODUCTS, ZATCA, AUDIT, COMPANY, SETTINGS = (
-    "invoices", "customers", "products", "zatca", "audit", "company", "settings")
+INVOICES, CUSTOMERS, PRODUCTS, ZATCA, AUDIT, COMPANY, SETTINGS, PRIVACY = (
+    "invoices", "customers", "products", "zatca", "audit", "company", "settings", "privacy")
 
 
 class AppSession(QObject):
@@ -31,8 +31,13 @@ class AppSession(QObject):
         super().__init__()
         self.settings, self.clock = settings, clock
         self.pool: Pool = pool if pool is not None else ThreadPool()
-        self._ctx = ctx
+        self._ctx = self._desktop(ctx) if ctx is not None else None
         self.language: str = settings.language
+
+    @staticmethod
+    def _desktop(ctx: Context) -> Context:
+        ctx.channel = "desktop"  # the personal-data access log names where each read came from
+        return ctx
 
     @property
     def is_open(self) -> bool:
@@ -41,20 +46,20 @@ class AppSession(QObject):
     @property
     def ctx(self) -> Context:
         if self._ctx is None:
-            self._ctx = open_company(self.settings, clock=self.clock)
+            self._ctx = self._desktop(open_company(self.settings, clock=self.clock))
         return self._ctx
 
     def open(self, *, create: bool = False) -> Context:
         """Open (or with `create`, create) the configured company's store."""
         if self._ctx is None:
-            self._ctx = open_company(self.settings, create=create, clock=self.clock)
+            self._ctx = self._desktop(open_company(self.settings, create=create, clock=self.clock))
         return self._ctx
 
     def adopt(self, ctx: Context) -> None:
         """Take over a Context opened elsewhere (e.g. by the first-run wizard's job, which created the company)."""
         if self._ctx is not None and self._ctx is not ctx:
             self._ctx.close()
-        self._ctx = ctx
+        self._ctx = self._desktop(ctx)
 
     def set_language(self, language: str) -> None:
         """Switch the UI language at runtime: translators, locale, layout direction, then `language_changed`.

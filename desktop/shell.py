@@ -7,6 +7,7 @@ verification). It is read by a background Job whenever a topic it shows changes.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +35,7 @@ from core.uow import Context
 from desktop.errors import log_text, present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
 from desktop.jobs import Cancelled, Job, Progress
-from desktop.session import AUDIT, COMPANY, INVOICES, ZATCA, AppSession
+from desktop.session import AUDIT, COMPANY, INVOICES, PRIVACY, ZATCA, AppSession
 from desktop.views.base import View
 from desktop.views.registry import view_classes
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.status: ShellStatus | None = None
         self.status_job: Job | None = None
+        self.retention_job: Job | None = None
         self._status_generation = 0
         self.dialogs: list[QWidget] = []  # non-modal boxes kept alive while shown
         self.setObjectName("mainWindow")
@@ -140,7 +142,24 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._on_changed)
         session.language_changed.connect(self._on_language_changed)
         self.refresh_status()
+        self.purge_expired_holds()
         self.resize(1200, 780)
+
+    def purge_expired_holds(self) -> None:
+        """The retention job: personal data held after an erasure is purged once its hold ends (in a Job, at start)."""
+        ctx = self.session.ctx
+
+        def work(progress: Progress, cancelled: Cancelled) -> int:
+            from core.privacy.retention import purge_expired
+
+            return purge_expired(ctx, today=ctx.clock().astimezone().date())
+
+        job = Job(work, "retention")
+        self.retention_job = job
+        job.signals.succeeded.connect(lambda purged: self.session.notify(PRIVACY) if purged else None)
+        job.signals.failed.connect(lambda exc: logging.getLogger("qayd.desktop").warning(
+            "retention purge failed: %s", log_text(exc)))
+        self.session.pool.start(job)
 
     def build_view(self, cls: type[View]) -> View:
         """Construct a view in its slot, then its first retranslate and refresh (a view that fails to load shows

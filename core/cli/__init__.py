@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 1 a check ran and found problems (broken chain, invalid document); 2 bad input
 (usage, or a document refused with findings); 3 configuration; 4 store; 5 not found; 6 already exists
-or immutable; 7 secrets; 8 audit bundle; 10 other Qayd error; 70 internal error (details in the log
-file, never on screen); 130 interrupted.
+or immutable; 7 secrets; 8 audit bundle; 9 ZATCA; 10 other Qayd error; 11 not allowed for your role;
+70 internal error (details in the log file, never on screen); 130 interrupted.
 """
 
 from __future__ import annotations

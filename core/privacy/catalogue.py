@@ -90,6 +90,11 @@ FIELDS: tuple[PersonalField, ...] = (
     PersonalField("staff_user", "username", "user", Category.ACCOUNT, Erase.ANONYMISE),
     PersonalField("staff_user", "display_name", "user", Category.IDENTITY, Erase.ANONYMISE),
     PersonalField("gdpr_request", "requester_json", "requester", Category.REQUEST, Erase.ANONYMISE),
+    *(PersonalField("gdpr_request", column, "requester", Category.REQUEST, Erase.ANONYMISE,
+                    note="free text staff typed; it may quote the person")
+      for column in ("identity_method", "notes", "extension_reason")),
+    PersonalField("gdpr_request", "outcome", "requester", Category.REQUEST, Erase.HOLD, "audit-evidence",
+                  note="what was done about the request, kept as evidence of compliance"),
     PersonalField("audit_entry", "body", "customer", Category.IDENTITY, Erase.SHRED, "audit-evidence",
                   note="only the `personal` part, sealed with the subject's key"),
 )

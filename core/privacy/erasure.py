@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import case, select, text, update
 
 from core.audit.chain import canonical_json
 from core.audit.signing import signature_ok
-from core.errors import ImmutableError, NotFoundError
+from core.errors import AccessDeniedError, ImmutableError, NotFoundError
 from core.privacy.cancel import CancelCheck, Progress, step
 from core.privacy.catalogue import BASES, Erase, fields_of
 from core.privacy.retention import clear_wal, hold_end, invoice_record
-from core.privacy.roles import AccessDeniedError, require_role
+from core.privacy.roles import require_role
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 
@@ -41,6 +41,7 @@ TABLES = m.Base.metadata.tables
 CERTIFICATE_FORMAT = "qayd-erasure-certificate/1"
 ERASED_NAME = "[erased]"
 ERASED_REQUESTER = '{"erased":true}'
+REQUEST_FREE_TEXT = ("identity_method", "notes", "extension_reason")  # the outcome stays as evidence
 PRIVILEGED_ROLES = ("admin", "compliance")
 SEALED_FOR = "json_extract(body, '$.payload.personal.subject')"  # matches migration 0005's partial index
 
@@ -200,8 +201,10 @@ def _plan(found: _Found, today: date) -> ErasurePlan:
                               f"Draft {number}: the buyer's details are overwritten.",
                               f"المسودة {number}: تُستبدل بيانات المشتري."))
     for _ident, reference in found.requests:
-        erase.append(PlanItem(f"gdpr_request:{reference}", ("gdpr_request.requester_json",), "", None,
-                              f"Request {reference}: the requester's name and contact details are overwritten; "
+        fields = ("gdpr_request.requester_json", *(f"gdpr_request.{column}" for column in REQUEST_FREE_TEXT))
+        erase.append(PlanItem(f"gdpr_request:{reference}", fields, "", None,
+                              f"Request {reference}: the requester's name and contact details, and the notes staff "
+                              "typed about the identity check, are overwritten; "
                               "the request's dates, kind and outcome stay as evidence.",
                               f"الطلب {reference}: يُستبدل اسم مقدّم الطلب وبيانات التواصل، وتبقى تواريخه ونوعه "
                               "ونتيجته دليلاً."))
@@ -324,8 +327,11 @@ def _anonymise(uow: UnitOfWork, found: _Found, now: datetime) -> None:
                 buyer_json=buyer, version=inv.c.version + 1, **synced))
     if found.requests:
         r = TABLES["gdpr_request"]
+        # The free texts staff typed about the request (how identity was checked, notes) may quote the person.
+        free_text = {column: case((getattr(r.c, column) == "", ""), else_=ERASED_NAME)
+                     for column in REQUEST_FREE_TEXT}
         session.execute(update(r).where(r.c.id.in_([ident for ident, _ in found.requests])).values(
-            requester_json=ERASED_REQUESTER, version=r.c.version + 1, **synced))
+            requester_json=ERASED_REQUESTER, version=r.c.version + 1, **free_text, **synced))
     session.expire_all()
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from core.errors import NotFoundError, QaydError, ValidationError
+from core.errors import AccessDeniedError, NotFoundError, ValidationError
 from core.findings import Finding
 from core.privacy.catalogue import fields_of
 from core.store import models as m
@@ -29,10 +29,6 @@ RESTRICTED = "(restricted)"  # what a clerk sees instead of a restricted record'
 CUSTOMER_COLUMNS = tuple(f.column for f in fields_of("customer"))
 
 
-class AccessDeniedError(QaydError):
-    """The acting user's role may not do this or see this record (exit 9)."""
-
-    exit_code = 9
 
 
 def sees_restricted(role: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from core.errors import NotFoundError, SecretStoreError, ValidationError
+from core.errors import AccessDeniedError, NotFoundError, SecretStoreError, ValidationError
 from core.findings import Finding
 from core.secrets.store import KeyVersionInfo, RotationCancelled, RotationResult, SecretInfo, subject
 from core.store.models import AuditEntry
@@ -106,8 +106,8 @@ def value_findings(value: bytes) -> list[Finding]:
 
 def require_admin(ctx: Context) -> None:
     if ctx.actor_role != ADMIN:
-        raise SecretStoreError("Only an administrator can change the company's secrets.",
-                               fix="Ask an administrator of this company to make the change.")
+        raise AccessDeniedError("Only an administrator can change the company's secrets.",
+                                fix="Ask an administrator of this company to make the change.")
 
 
 def _require_user_name(name: str) -> None:

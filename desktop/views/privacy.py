@@ -54,10 +54,9 @@ from core.uow import UnitOfWork
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, hijri_text, tr
 from desktop.jobs import Job, JobCancelled
-from desktop.session import AUDIT, CUSTOMERS, AppSession
+from desktop.session import AUDIT, CUSTOMERS, PRIVACY, AppSession
 from desktop.views.base import View
 
-PRIVACY = "privacy"  # AppSession.changed topic: a data-subject request, an export or an erasure
 CHANNEL = "desktop"
 OVERDUE = QColor("#c62828")
 SOON = QColor("#e65100")

@@ -141,3 +141,15 @@ def test_customer_form_in_arabic(view: CustomersView, qtbot: QtBot, session: App
     finally:
         session.language = "en"
         install_language(qapp, "en")
+
+
+def test_the_desktop_reads_of_a_person_are_logged_as_desktop(qtbot: QtBot, session: AppSession,
+                                                            view: CustomersView) -> None:
+    """The access log names where a read came from: the views' reads say "desktop", not "core"."""
+    from core.privacy.access_log import search
+
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    with session.ctx.uow(write=False) as uow:
+        records = search(uow)
+    assert records and {record.channel for record in records} == {"desktop"}
+    assert all(record.subject.startswith("customer:") for record in records)

@@ -199,3 +199,27 @@ def test_error_presenter_shows_the_core_message_and_logs_no_typed_values(
     assert internal.text() == "Something went wrong inside Qayd; nothing was changed."
     assert "Traceback" in caplog.text or caplog.records[-1].exc_info is not None
     internal.close()
+
+
+def test_opening_the_app_purges_holds_that_have_ended(qtbot: QtBot, settings: Settings, clock: StepClock,
+                                                        ctx: Context) -> None:
+    """The retention job runs at start: an erased customer's held invoices are purged once the hold is over."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from core.privacy import erasure
+    from core.store import models as m
+    from tests.support.privacy import add_person
+
+    person = add_person(ctx)
+    erasure.erase(ctx, person.subject)
+    with ctx.uow(write=False) as uow:
+        holds = list(uow.session.scalars(select(m.RetentionHold).where(m.RetentionHold.subject == person.subject)))
+    assert holds and all(hold.purged_at is None for hold in holds)
+    clock.now = datetime(max(hold.held_until for hold in holds).year + 1, 1, 2, tzinfo=UTC)
+    main = MainWindow(AppSession(settings, clock=clock, pool=SyncPool(), ctx=ctx))
+    qtbot.addWidget(main)
+    with ctx.uow(write=False) as uow:
+        holds = list(uow.session.scalars(select(m.RetentionHold).where(m.RetentionHold.subject == person.subject)))
+    assert all(hold.purged_at is not None for hold in holds)

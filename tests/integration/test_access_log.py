@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import update
 
 from core.audit.service import verify_store
-from core.errors import NotFoundError
+from core.errors import AccessDeniedError, NotFoundError
 from core.invoicing import browse, drafts, parties, service
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.invoicing.model import (
@@ -32,7 +32,7 @@ from core.invoicing.model import (
 from core.privacy import access_log
 from core.privacy.access_log import AccessRecord
 from core.privacy.identifiers import find_personal_values
-from core.privacy.roles import RESTRICTED, AccessDeniedError, set_role
+from core.privacy.roles import RESTRICTED, set_role
 from core.store import models as m
 from core.uow import Context
 from tests.integration.conftest import Result
@@ -304,11 +304,11 @@ def test_cli_restricted_record_and_roles(run: Callable[..., Result], env: dict[s
                      ((datetime.now(UTC) - timedelta(days=1)).isoformat(), uuid.UUID(person).hex))
     as_user(env, "clerk1")  # a second user starts as a clerk
     refused = run("customer", "show", person)
-    assert refused.exit_code == 9 and "compliance officer" in refused.stderr and FATIMAH.email not in refused.output
+    assert refused.exit_code == 11 and "compliance officer" in refused.stderr and FATIMAH.email not in refused.output
     listed = run("customer", "list", "--json")
     assert RESTRICTED in [c["name"] for c in json.loads(listed.stdout)]
     denied = run("gdpr", "role", "clerk1", "compliance")
-    assert denied.exit_code == 9 and "admin" in denied.stderr
+    assert denied.exit_code == 11 and "admin" in denied.stderr
     as_user(env, "admin1")
     granted = run("gdpr", "role", "clerk1", "compliance")
     assert granted.exit_code == 0 and "now compliance (was clerk)" in granted.stdout

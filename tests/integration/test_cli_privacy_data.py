@@ -84,4 +84,4 @@ def test_unknown_subject_and_clerk(run: Callable[..., Result], person: Person, c
     with sqlite3.connect(ctx.db.path) as conn:
         conn.execute("UPDATE staff_user SET role = 'clerk' WHERE username = ?", (getpass.getuser(),))
     refused = run("gdpr", "erase", person.subject, "--yes")
-    assert refused.exit_code == 9 and "compliance" in refused.output
+    assert refused.exit_code == 11 and "compliance" in refused.output

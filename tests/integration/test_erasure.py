@@ -17,11 +17,10 @@ from core.audit.service import verify_store
 from core.audit.signing import signature_ok
 from core.bootstrap import open_company
 from core.config import Settings
-from core.errors import ImmutableError
+from core.errors import AccessDeniedError, ImmutableError
 from core.invoicing import service
 from core.privacy import access_log, erasure, retention
 from core.privacy.export import export_subject
-from core.privacy.roles import AccessDeniedError
 from core.store import models as m
 from core.uow import Context
 from core.zatca.hashing import invoice_hash
@@ -128,6 +127,9 @@ def test_the_certificate_is_signed_and_lists_what_was_erased_and_kept(ctx: Conte
         row = uow.session.get(m.ErasureCertificate, result.certificate_id)
         request = uow.session.scalars(select(m.GdprRequest).where(m.GdprRequest.reference == person.request_ref)).one()
     assert cert.valid and row is not None and row.request_id == request.id
+    # What staff typed about the request may quote the person: it goes too; the outcome stays as evidence.
+    assert (request.requester_json, request.identity_method, request.notes) == (
+        '{"erased":true}', "[erased]", "[erased]")
     assert signature_ok(ctx.device_key.public_bytes(), base64.b64decode(row.signature), row.body.encode())
     body = cert.body
     assert body["subject"] == person.subject and body["request"] == person.request_ref

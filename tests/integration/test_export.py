@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import NotFoundError
+from core.errors import AccessDeniedError, NotFoundError
 from core.privacy import access_log
 from core.privacy.cancel import Cancelled
 from core.privacy.export import export_subject
-from core.privacy.roles import AccessDeniedError
 from core.uow import Context
 from core.zatca.verify import verify_stamp
 from tests.support.privacy import EMAIL, NID, OLD_PHONE, PHONE, Person, add_person

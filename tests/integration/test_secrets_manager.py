@@ -20,7 +20,7 @@ from sqlalchemy import event, select
 from core.audit.service import entry_count, verify_store
 from core.bootstrap import open_company
 from core.config import Settings
-from core.errors import NotFoundError, SecretStoreError, ValidationError
+from core.errors import AccessDeniedError, NotFoundError, SecretStoreError, ValidationError
 from core.invoicing.demo import create_demo
 from core.secrets import crypto, manager, store
 from core.secrets.crypto import seal
@@ -131,9 +131,9 @@ def test_names_values_and_roles_are_checked(ctx: Context) -> None:
         with pytest.raises(NotFoundError):
             manager.delete_secret(uow, "never/was")
     ctx.actor_role = "clerk"
-    with ctx.uow() as uow, pytest.raises(SecretStoreError, match="administrator"):
+    with ctx.uow() as uow, pytest.raises(AccessDeniedError, match="administrator"):
         manager.set_secret(uow, "stripe/api-key", b"v")
-    with pytest.raises(SecretStoreError, match="administrator"):
+    with pytest.raises(AccessDeniedError, match="administrator"):
         manager.rotate(ctx)
     assert "stripe/api-key" not in sealed_rows(ctx)
 

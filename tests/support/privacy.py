@@ -92,7 +92,8 @@ def add_person(ctx: Context, *, demo_drafts: int = 8, issued: int = 3, drafts: i
             reference=reference, subject=f"customer:{customer.id}", kind="erasure", status="open",
             received_at=now_utc, due_at=now_utc + timedelta(days=30), extension_reason="",
             requester_json=json.dumps({"name": NAME, "email": EMAIL}), identity_method="national id card seen",
-            identity_checked_at=now_utc, identity_checked_by=ctx.actor, outcome="", notes="",
+            identity_checked_at=now_utc, identity_checked_by=ctx.actor, outcome="",
+            notes=f"called back on {PHONE}",
             created_at=now_utc, updated_at=now_utc, device_id=ctx.device_id))
         uow.record_access(f"customer:{customer.id}", ["customer.name", "customer.email"], "test: answering a call")
         uow.commit()
