@@ -8,11 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
+from core.errors import ImmutableError
 from core.invoicing.model import (
     Address,
     AllowanceCharge,
@@ -30,7 +31,11 @@ from core.invoicing.model import (
     Totals,
     VatCategory,
 )
+from core.privacy import roles, sealing
 from core.store import models as m
+
+if TYPE_CHECKING:
+    from core.uow import UnitOfWork
 
 ADDRESS_FIELDS = ("street", "building_number", "district", "city", "postal_code", "country", "additional_number",
                   "province")
@@ -106,8 +111,12 @@ def party_to_json(party: Party | None) -> str | None:
 
 
 def party_from_json(text: str | None) -> Party | None:
+    """The buyer of a stored document; a sealed one (kept after an erasure) reads as a restricted buyer here:
+    only `draft_from_row` with a unit of work opens it (core.privacy.sealing)."""
     if not text:
         return None
+    if sealing.is_held(text):
+        return Party(name=roles.RESTRICTED, kind=CustomerKind.INDIVIDUAL)
     doc = json.loads(text)
     address = Address(**doc["address"]) if doc.get("address") else None
     return Party(name=doc["name"], kind=CustomerKind(doc["kind"]), vat_number=doc.get("vat_number", ""),
@@ -166,21 +175,35 @@ def _ac_values(invoice_id: uuid.UUID, position: int, ac: AllowanceCharge, device
             "device_id": device_id}
 
 
-def draft_from_row(row: m.Invoice) -> InvoiceDraft:
-    return draft_from_parts(row, row.lines, row.allowances)
+def draft_from_row(row: m.Invoice, uow: UnitOfWork | None = None, *, purpose: str = "invoice record") -> InvoiceDraft:
+    """A stored document as a draft. A held (sealed) buyer is opened with `uow`, for an admin or compliance user,
+    and the read logged; without `uow` (copying the document into a new one) it is refused: the erased person's
+    details must not be copied out of the sealed record."""
+    buyer_json = row.buyer_json
+    if buyer_json is not None and sealing.is_held(buyer_json):
+        if uow is None:
+            raise ImmutableError(
+                f"{row.number} is kept only because tax law requires it, after its buyer's personal data was "
+                "erased; its buyer's details cannot be copied into a new document.",
+                fix="Write the new document with its own buyer, or ask a compliance officer.")
+        buyer_json = sealing.open_held_text(uow, buyer_json, record=sealing.record_of(row.id), column=sealing.BUYER,
+                                            purpose=purpose)
+    return draft_from_parts(row, row.lines, row.allowances, buyer_json=buyer_json)
 
 
 def draft_from_parts(row: Any, lines: Iterable[Any], allowances: Iterable[Any], *,
-                     lines_as_read: tuple[InvoiceLine, ...] | None = None) -> InvoiceDraft:
+                     lines_as_read: tuple[InvoiceLine, ...] | None = None,
+                     buyer_json: str | None = None) -> InvoiceDraft:
     """A draft from an invoice row and its line and allowance rows: ORM objects or Core rows alike.
 
-    `lines_as_read` gives the lines already made (`load_drafts`), instead of line rows.
+    `lines_as_read` gives the lines already made (`load_drafts`), instead of line rows; `buyer_json` the buyer
+    already opened (a sealed, held record: `draft_from_row`), instead of the row's.
     """
     return InvoiceDraft(
         id=row.id, kind=DocumentKind(row.kind), type=DocumentType(row.type), number=row.number,
         issue_datetime=row.issue_datetime, supply_date=row.supply_date, supply_end_date=row.supply_end_date,
         currency=row.currency, exchange_rate=row.exchange_rate, customer_id=row.customer_id,
-        buyer=party_from_json(row.buyer_json), payment_means=row.payment_means,
+        buyer=party_from_json(row.buyer_json if buyer_json is None else buyer_json), payment_means=row.payment_means,
         billing_reference=row.billing_reference, reason=row.reason, note=row.note,
         prepaid_amount=row.prepaid_amount, payable_rounding=row.payable_rounding,
         prepayments=prepayments_from_json(row.prepayments_json), **{flag: bool(getattr(row, flag)) for flag in FLAGS},

@@ -353,7 +353,7 @@ def get_invoice(uow: UnitOfWork, ref: str, *, purpose: str = "invoice record") -
     """A document by number or id; an individual buyer's data is a logged read, a restricted one refused to clerks."""
     row = find_invoice_row(uow, ref)
     screen_buyer(uow, row, purpose)
-    draft = repo.draft_from_row(row)
+    draft = repo.draft_from_row(row, uow, purpose=purpose)  # a held (sealed) buyer opened for admin/compliance
     return StoredInvoice(draft, row.status, compute_totals(draft), row.version, row.created_at, row.updated_at)
 
 

@@ -6,7 +6,10 @@ when. `erase` then, in one transaction with its audit entry:
 * anonymises every personal column the catalogue marks ANONYMISE (the customer or staff-user row, the buyer
   snapshot on drafts, the requester on the subject's requests), and marks the customer erased and restricted;
 * holds the issued invoices that carry the buyer (a `RetentionHold` each, until 31 December of the issue year + 6:
-  KSA VAT records); they stay intact (hashes and signatures verify) and restricted until the purge;
+  KSA VAT records) and seals them (`core.privacy.sealing`): the buyer snapshot, the signed XML and the cleared XML
+  are replaced by their encrypted form under the subject's hold key, so no personal value of theirs is left in
+  plaintext in the store. Their content is unchanged (opened, hashes and signatures verify); opening them is for the
+  admin and compliance roles only, each read logged, until the purge destroys the hold key;
 * destroys the subject's audit key, so the personal data sealed in audit payloads can no longer be read while the
   chain itself still verifies (crypto-shredding);
 * writes an `ErasureCertificate`: canonical JSON of what was erased and kept and why, signed with the device key.
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, select, text, update
+from sqlalchemy import case, func, select, text, update
 
 from core.audit.chain import canonical_json
 from core.audit.signing import signature_ok
@@ -33,12 +36,14 @@ from core.privacy.cancel import CancelCheck, Progress, step
 from core.privacy.catalogue import BASES, Erase, fields_of
 from core.privacy.retention import clear_wal, hold_end, invoice_record
 from core.privacy.roles import require_role
+from core.privacy.sealing import BUYER, CLEARED, PREFIX, XML, seal_held, seal_held_text
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 
 TABLES = m.Base.metadata.tables
 
 CERTIFICATE_FORMAT = "qayd-erasure-certificate/1"
+SEALED_FORMAT = "QAYD-HELD:1 AES-256-GCM"
 ERASED_NAME = "[erased]"
 ERASED_REQUESTER = '{"erased":true}'
 REQUEST_FREE_TEXT = ("identity_method", "notes", "extension_reason")  # the outcome stays as evidence
@@ -112,6 +117,7 @@ class _Held:
     number: str
     issued_on: date
     cleared: bool
+    sealed: bool = False  # its personal columns are sealed already (an earlier erasure)
 
 
 @dataclass
@@ -150,7 +156,8 @@ def _find(uow: UnitOfWork, subject: str) -> _Found:
     if kind == "customer":
         inv = TABLES["invoice"]
         rows = session.execute(select(inv.c.id, inv.c.number, inv.c.status, inv.c.issue_datetime,
-                                      m.ZatcaSubmission.cleared_xml.is_not(None))
+                                      m.ZatcaSubmission.cleared_xml.is_not(None),
+                                      func.substr(inv.c.buyer_json, 1, len(PREFIX)) == PREFIX)
                                .outerjoin(TABLES["zatca_submission"],
                                           m.ZatcaSubmission.invoice_id == inv.c.id)
                                .where(inv.c.customer_id == ident, inv.c.buyer_json.is_not(None),
@@ -158,14 +165,14 @@ def _find(uow: UnitOfWork, subject: str) -> _Found:
                                .order_by(inv.c.issue_datetime, inv.c.number))
         holds = {h.record: h for h in session.scalars(select(m.RetentionHold)
                                                       .where(m.RetentionHold.subject == subject))}
-        for ident_, number, status, issued, cleared in rows:
+        for ident_, number, status, issued, cleared, sealed in rows:
             hold = holds.get(invoice_record(ident_))
             if status == "draft":
                 found.drafts.append((ident_, number))
             elif hold is None:
-                found.held.append(_Held(ident_, number, issued.date(), bool(cleared)))
+                found.held.append(_Held(ident_, number, issued.date(), bool(cleared), bool(sealed)))
             elif hold.purged_at is None:
-                found.holding.append(_Held(ident_, number, issued.date(), bool(cleared)))
+                found.holding.append(_Held(ident_, number, issued.date(), bool(cleared), bool(sealed)))
     found.entries = int(session.execute(text(
         "SELECT (SELECT count(*) FROM audit_entry WHERE subject = :s AND action <> 'personal_data.read') + "
         f"(SELECT count(*) FROM audit_entry WHERE {SEALED_FOR} = :s AND subject <> :s)"), {"s": subject}).scalar_one())
@@ -220,10 +227,12 @@ def _plan(found: _Found, today: date) -> ErasurePlan:
         columns = ("invoice.buyer_json", "issued_document.xml") + (
             ("zatca_submission.cleared_xml",) if held.cleared else ())
         keep.append(PlanItem(invoice_record(held.id), columns, vat.key, until,
-                             f"Invoice {held.number} issued {held.issued_on.isoformat()}: kept intact and restricted "
-                             f"until {until.isoformat()}, then the buyer's details are purged. {vat.law_en}",
-                             f"الفاتورة {held.number} الصادرة في {held.issued_on.isoformat()}: تُحفظ كما هي ومقيّدة "
-                             f"حتى {until.isoformat()}، ثم تُزال بيانات المشتري. {vat.law_ar}"))
+                             f"Invoice {held.number} issued {held.issued_on.isoformat()}: kept unchanged but sealed "
+                             f"(encrypted with a key of its own) and restricted until {until.isoformat()}, then the "
+                             f"buyer's details are purged and the key destroyed. {vat.law_en}",
+                             f"الفاتورة {held.number} الصادرة في {held.issued_on.isoformat()}: تُحفظ دون تغيير في "
+                             f"محتواها، مختومةً (مشفّرة بمفتاح خاص بها) ومقيّدة حتى {until.isoformat()}، ثم تُزال "
+                             f"بيانات المشتري ويُتلف المفتاح. {vat.law_ar}"))
     if found.entries:
         evidence = BASES["audit-evidence"]
         until = hold_end(evidence.key, found.erased_at.date() if found.erased_at else today)
@@ -257,7 +266,9 @@ def erase(ctx: Context, subject: str, *, request_ref: str | None = None, progres
         if found.kind == "user" and ctx.actor == found.subject:
             raise AccessDeniedError("You cannot erase the account you are signed in with.",
                                   fix="Ask another admin or compliance officer to do it.")
-        if found.erased_at is not None and not (found.drafts or found.held or found.key_live or found.requests):
+        unsealed = [h for h in found.holding if not h.sealed]  # held by an erasure made before sealing existed
+        if found.erased_at is not None and not (found.drafts or found.held or found.key_live or found.requests
+                                                or unsealed):
             raise ImmutableError(f"{found.subject} was already erased on {found.erased_at:%Y-%m-%d}.",
                                  fix="`qayd gdpr certificate show` shows its certificate.")
         now = uow.now()
@@ -272,6 +283,10 @@ def erase(ctx: Context, subject: str, *, request_ref: str | None = None, progres
                 uow.session.add(m.RetentionHold(subject=found.subject, record=item.record, basis=item.basis,
                                                 held_until=item.held_until, created_at=now,
                                                 device_id=ctx.device_id))
+        uow.session.flush()  # the store's triggers let a held invoice be sealed only while its hold exists
+        step(progress, cancelled, 0.6, "Sealing the held invoices")
+        for held in found.held + unsealed:
+            _seal_invoice(uow, found.subject, held.id)
         uow.session.execute(update(m.SubjectKey).where(m.SubjectKey.subject == found.subject,
                                                        m.SubjectKey.wrapped_key.is_not(None))
                             .values(wrapped_key=None, destroyed_at=now))
@@ -291,6 +306,26 @@ def erase(ctx: Context, subject: str, *, request_ref: str | None = None, progres
     if progress is not None:
         progress(1.0, "Erased")
     return ErasureResult(certificate, len(plan.erase), len(plan.keep), cleared)
+
+
+def _seal_invoice(uow: UnitOfWork, subject: str, invoice_id: uuid.UUID) -> None:
+    """Replace a held invoice's personal columns by their sealed form (migration 0006 allows exactly this)."""
+    inv, doc, sub = TABLES["invoice"], TABLES["issued_document"], TABLES["zatca_submission"]
+    record = invoice_record(invoice_id)
+    session = uow.session
+    buyer = session.execute(select(inv.c.buyer_json).where(inv.c.id == invoice_id)).scalar_one_or_none()
+    if buyer is not None and not buyer.startswith(PREFIX):
+        session.execute(update(inv).where(inv.c.id == invoice_id).values(
+            buyer_json=seal_held_text(uow, subject, buyer, record=record, column=BUYER)))
+    xml = session.execute(select(doc.c.xml).where(doc.c.invoice_id == invoice_id)).scalar_one_or_none()
+    if xml is not None and not bytes(xml).startswith(PREFIX.encode()):
+        session.execute(update(doc).where(doc.c.invoice_id == invoice_id).values(
+            xml=seal_held(uow, subject, bytes(xml), record=record, column=XML)))
+    for sub_id, cleared in session.execute(select(sub.c.id, sub.c.cleared_xml).where(
+            sub.c.invoice_id == invoice_id, sub.c.cleared_xml.is_not(None))):
+        if not cleared.startswith(PREFIX):
+            session.execute(update(sub).where(sub.c.id == sub_id).values(
+                cleared_xml=seal_held_text(uow, subject, cleared, record=record, column=CLEARED)))
 
 
 def _request_id(uow: UnitOfWork, reference: str | None, subject: str) -> uuid.UUID | None:
@@ -361,10 +396,15 @@ def _certificate_body(certificate: uuid.UUID, plan: ErasurePlan, request_ref: st
                                for i in plan.erase], "tables": tables(plan.erase)},
         "kept": {"records": [{"record": i.record, "fields": list(i.fields), "basis": i.basis,
                               "held_until": i.held_until.isoformat() if i.held_until else None,
-                              "law": BASES[i.basis].law_en if i.basis else ""} for i in plan.keep],
+                              "law": BASES[i.basis].law_en if i.basis else "",
+                              "sealed": i.record.startswith("invoice:")} for i in plan.keep],
                  "tables": tables(plan.keep)},
         "counts": plan.counts,
         "audit_key_destroyed": any(i.record.startswith("audit:") for i in plan.erase),
+        # Held invoices are kept sealed: AES-256-GCM under the subject's hold key (wrapped with the master key),
+        # restricted to the admin and compliance roles; the purge at the end of the hold destroys the key.
+        "held_records_sealed": {"format": SEALED_FORMAT, "key": f"hold:{plan.subject}",
+                                "records": sum(i.record.startswith("invoice:") for i in plan.keep)},
     }
 
 

@@ -8,7 +8,9 @@
   erasure destroyed the key); the access log of their personal data; the purposes, the recipients and the
   retention periods;
 * one CSV per table (`customer.csv`, `invoice.csv`, `invoice_line.csv`, `audit_entry.csv`, `access_log.csv`, …);
-* `documents/` — the signed (and cleared) XML of their issued invoices, exactly as stored;
+* `documents/` — the signed (and cleared) XML of their issued invoices, exactly as issued: the ones an erasure
+  holds are kept sealed (encrypted) in the store and are opened for the export (`"sealed": true` in the index and
+  on the invoice rows), since the subject has the right to see what is kept;
 * `manifest.json` — the SHA-256 and size of every other file.
 
 The export itself is recorded in the access log (who, whose, which fields, the purpose; channel "export"). Held,
@@ -38,6 +40,7 @@ from core.privacy.cancel import CancelCheck, Cancelled, Progress, step
 from core.privacy.catalogue import BASES, FIELDS
 from core.privacy.erasure import SEALED_FOR, parse_subject, require_privileged
 from core.privacy.retention import XML_MARKER, invoice_record
+from core.privacy.sealing import BUYER, CLEARED, XML, is_held, open_held
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 
@@ -174,7 +177,11 @@ class _Collector:
                                     .order_by(inv.c.issue_datetime, inv.c.number)))
         invoices = []
         for r in rows:
-            doc = _with_json(_plain_row(r._mapping), "buyer_json", "buyer")
+            plain = _plain_row(r._mapping)
+            plain["sealed"] = is_held(r.buyer_json)
+            if plain["sealed"]:  # held after an erasure: sealed in the store, opened for the export (logged below)
+                plain["buyer_json"] = self._open(r.buyer_json, r.id, BUYER).decode("utf-8")
+            doc = _with_json(plain, "buyer_json", "buyer")
             hold = holds.get(invoice_record(r.id))
             doc["held_until"] = None if hold is None else hold.held_until.isoformat()
             doc["restricted"] = hold is not None and hold.purged_at is None
@@ -202,15 +209,29 @@ class _Collector:
                 xml = bytes(xml)
                 if xml.startswith(XML_MARKER):  # purged at the end of its hold: nothing personal left
                     continue
+                sealed = is_held(xml)
+                if sealed:
+                    xml = self._open(xml, invoice_id, XML)
                 name = _SAFE.sub("_", numbers[invoice_id])
-                entry = {"invoice": numbers[invoice_id], "icv": icv, "invoice_hash": digest, "copy": "signed"}
+                entry = {"invoice": numbers[invoice_id], "icv": icv, "invoice_hash": digest, "copy": "signed",
+                         "sealed": sealed}
                 self.documents.append((f"documents/{name}.xml", xml, entry))
                 self._read("issued_document.xml")
                 if cleared and not cleared.encode().startswith(XML_MARKER):
-                    self.documents.append((f"documents/{name}.cleared.xml", cleared.encode("utf-8"),
-                                           {**entry, "copy": "cleared"}))
+                    cleared_sealed = is_held(cleared)
+                    data = (self._open(cleared, invoice_id, CLEARED) if cleared_sealed
+                            else cleared.encode("utf-8"))
+                    self.documents.append((f"documents/{name}.cleared.xml", data,
+                                           {**entry, "copy": "cleared", "sealed": cleared_sealed}))
                     self._read("zatca_submission.cleared_xml")
         self.documents.sort(key=lambda d: (d[2]["icv"], d[2]["copy"] != "signed"))
+
+    def _open(self, value: str | bytes, invoice_id: uuid.UUID, column: str) -> bytes:
+        """A held record's sealed value, opened (the export's caller is admin or compliance, checked; the read is
+        recorded with the export's own access-log entry, as restricted)."""
+        self.restricted = True
+        return open_held(self.uow, value, record=invoice_record(invoice_id), column=column,
+                         purpose="data subject access export", logged=False)
 
     def audit(self) -> None:
         """Entries about the subject and entries carrying data sealed with its key (both found through indexes)."""

@@ -2,10 +2,12 @@
 
 An erasure (`core.privacy.erasure`) keeps what the law makes us keep — issued invoices and their signed XML, six
 years after the end of their tax year (`catalogue.BASES`) — as a `RetentionHold` per record. While a hold runs the
-record is restricted (shown to the admin and compliance roles only, each read logged). When it ends,
+record is restricted (shown to the admin and compliance roles only, each read logged) and sealed: its personal
+columns are encrypted with the subject's hold key (`core.privacy.sealing`, migration 0006). When it ends,
 `purge_expired` replaces the personal data on the record: the buyer snapshot becomes a purged placeholder and the
-signed (and cleared) XML a `<qayd-purged …/>` marker that keeps the document's hash for the record. The store's
-triggers allow exactly that change and nothing else (migration 0005), only while the hold is marked purged.
+signed (and cleared) XML a `<qayd-purged …/>` marker that keeps the document's hash for the record; once a
+subject has no running hold left, its hold key is destroyed too. The store's triggers allow exactly that change
+and nothing else (migration 0005), only while the hold is marked purged.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from core.privacy.catalogue import BASES
+from core.privacy.sealing import destroy_hold_key, is_held
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 
@@ -101,8 +104,14 @@ def purge_expired(ctx: Context, *, today: date) -> int:
             if hold.record.startswith("invoice:"):
                 _purge_invoice(uow, uuid.UUID(hold.record.split(":", 1)[1]), hold.basis, stamp)
             by_subject.setdefault(hold.subject, []).append(hold.record)
+        uow.session.flush()
         for subject, records in by_subject.items():
-            uow.audit.append("privacy.purged", subject, {"records": records, "today": today.isoformat()})
+            running = uow.session.scalar(select(m.RetentionHold.id).where(m.RetentionHold.subject == subject,
+                                                                          m.RetentionHold.purged_at.is_(None)))
+            # The subject's last hold ended: its hold key goes, so no sealed copy could ever be opened again.
+            key_destroyed = running is None and destroy_hold_key(uow, subject)
+            uow.audit.append("privacy.purged", subject, {"records": records, "today": today.isoformat(),
+                                                         "hold_key_destroyed": key_destroyed})
         uow.commit()
     clear_wal(ctx)
     return len(due)
@@ -110,9 +119,14 @@ def purge_expired(ctx: Context, *, today: date) -> int:
 
 def _purge_invoice(uow: UnitOfWork, invoice_id: uuid.UUID, basis: str, stamp: str) -> None:
     inv, doc, sub = TABLES["invoice"], TABLES["issued_document"], TABLES["zatca_submission"]
-    row = uow.session.execute(select(inv.c.kind, inv.c.buyer_json).where(inv.c.id == invoice_id)).first()
+    cust = TABLES["customer"]
+    row = uow.session.execute(select(inv.c.buyer_json, cust.c.kind.label("customer_kind"))
+                              .outerjoin(cust, cust.c.id == inv.c.customer_id).where(inv.c.id == invoice_id)).first()
     if row is not None and row.buyer_json is not None:
-        kind = str(json.loads(row.buyer_json).get("kind", "individual"))
+        if is_held(row.buyer_json):  # sealed: the kind is the customer's (an erasure keeps it), no need to open it
+            kind = str(row.customer_kind or "individual")
+        else:
+            kind = str(json.loads(row.buyer_json).get("kind", "individual"))
         uow.session.execute(update(inv).where(inv.c.id == invoice_id).values(buyer_json=purged_buyer(kind)))
     issued = uow.session.execute(select(doc.c.invoice_hash, doc.c.xml).where(doc.c.invoice_id == invoice_id)).first()
     if issued is not None and not bytes(issued.xml).startswith(XML_MARKER):

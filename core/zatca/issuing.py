@@ -16,6 +16,7 @@ from core.invoicing import repository as repo
 from core.invoicing.model import DocumentKind, InvoiceDraft
 from core.invoicing.rules import validate
 from core.invoicing.service import find_invoice_row, get_company
+from core.privacy import sealing
 from core.store.models import Base, EgsUnit, IssuedDocument, ZatcaSubmission
 from core.uow import UnitOfWork
 from core.zatca import egs as egs_units
@@ -173,7 +174,12 @@ def issued_xml(uow: UnitOfWork, ref: str) -> tuple[bytes, str, bool]:
         raise NotFoundError(f"{row.number} is a draft; it has no signed XML yet.", fix=f"Issue it: `qayd invoice "
                             f"issue {row.number}`.")
     sub = uow.session.scalars(select(ZatcaSubmission).where(ZatcaSubmission.invoice_id == row.id)).first()
+    # An erased buyer's invoice kept for tax retention is sealed: opened for admin/compliance, each read logged.
+    record = sealing.record_of(row.id)
     if sub is not None and sub.cleared_xml:
-        return sub.cleared_xml.encode("utf-8"), "cleared", True
+        cleared = sealing.maybe_open_text(uow, sub.cleared_xml, record=record, column=sealing.CLEARED,
+                                          purpose="issued document")
+        return (cleared or "").encode("utf-8"), "cleared", True
     needs_clearance = sub is not None and sub.kind == "clearance"
-    return doc.xml, "signed", not needs_clearance or (sub is not None and sub.state == "done")
+    xml = sealing.maybe_open_bytes(uow, doc.xml, record=record, column=sealing.XML, purpose="issued document")
+    return xml or b"", "signed", not needs_clearance or (sub is not None and sub.state == "done")

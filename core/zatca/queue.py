@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.privacy import sealing
 from core.store.models import EgsUnit, Invoice, IssuedDocument, ZatcaSubmission
 from core.uow import Context, UnitOfWork
 
@@ -130,8 +131,15 @@ def claim_next(ctx: Context, *, now: datetime, lease: timedelta) -> Claimed | No
         sub.next_attempt_at = now + lease
         uow.audit.append("zatca.submission.sending", f"invoice:{sub.invoice_id}", {"kind": sub.kind,
                                                                                    "attempt": sub.attempts})
+        xml = doc.xml
+        if sealing.is_held(xml):
+            # An erased buyer's invoice still queued: it is kept sealed (core.privacy.sealing), but reporting or
+            # clearing it is a legal duty, so it is opened for the submission whatever the signed-in user's role.
+            # This is the one such exception; the read is in the access log with its purpose.
+            xml = sealing.open_held(uow, xml, record=sealing.record_of(sub.invoice_id), column=sealing.XML,
+                                    purpose="ZATCA submission", legal_duty=True)
         claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment, sub.attempts,
-                          str(doc.document_uuid), doc.invoice_hash, doc.xml)
+                          str(doc.document_uuid), doc.invoice_hash, xml)
         uow.commit()
     return claimed
 
@@ -150,7 +158,12 @@ def record(ctx: Context, claimed: Claimed, *, state: str, outcome: str, status_c
         if kind is not None:
             sub.kind = kind
         if cleared_xml is not None:
-            sub.cleared_xml = cleared_xml.decode("utf-8")
+            cleared = cleared_xml.decode("utf-8")
+            held_for = sealing.running_hold_subject(uow, claimed.invoice_id)
+            if held_for is not None:  # its buyer was erased meanwhile: the cleared copy is kept sealed too
+                cleared = sealing.seal_held_text(uow, held_for, cleared, record=sealing.record_of(claimed.invoice_id),
+                                                 column=sealing.CLEARED)
+            sub.cleared_xml = cleared
         if state in ("done", "rejected"):
             sub.completed_at = now
         sub.next_attempt_at = now + (retry_in or timedelta(0))

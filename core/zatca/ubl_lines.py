@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from core.invoicing.model import InvoiceDraft, InvoiceLine, LineTotals, PrepaymentRef, Totals, VatCategory
 from core.invoicing.totals import ZERO
@@ -74,16 +75,34 @@ class _LineTemplate:
         pieces = "".join(w.parts[1:]).split(_MARK)
         self.fields = tuple(pieces[1::2])
         self.format = "%s".join(piece.replace("%", "%%") for piece in pieces[::2])
+        self.discount, self.code, self.reason = discount, code, reason
 
     def fill(self, number: int, line: InvoiceLine, totals: LineTotals) -> str:
         values = {"number": str(number), "quantity": quantity_text(line.quantity),
                   "unit": escape_attribute(line.unit_code), "net": amount_text(totals.net),
-                  "discount": amount_text(line.discount), "vat": amount_text(totals.vat),
-                  "gross": amount_text(totals.gross), "name": escape_text(line.name),
-                  "code": escape_text(line.exemption_reason_code), "reason": escape_text(line.exemption_reason),
-                  "category": line.vat_category.value, "rate": percent_text(line.vat_rate),
+                  "vat": amount_text(totals.vat), "gross": amount_text(totals.gross), "name": escape_text(line.name),
+                  "category": line.vat_category.value, "rate": _percent(line.vat_rate),
                   "price": price_text(line.unit_price)}
+        if self.discount:
+            values["discount"] = amount_text(line.discount)
+        if self.code:
+            values["code"] = escape_text(line.exemption_reason_code)
+        if self.reason:
+            values["reason"] = escape_text(line.exemption_reason)
         return self.format % tuple(values[name] for name in self.fields)
+
+
+_PERCENTS: dict[Decimal, str] = {}
+
+
+def _percent(rate: Decimal) -> str:
+    """percent_text of a VAT rate; a document uses two or three rates, so their texts are kept."""
+    text = _PERCENTS.get(rate)
+    if text is None:
+        text = percent_text(rate)
+        if len(_PERCENTS) < 64:
+            _PERCENTS[rate] = text
+    return text
 
 
 _TEMPLATES: dict[tuple[bool, bool, bool, str], _LineTemplate] = {}

@@ -118,9 +118,9 @@ def step_costs(ctx, draft: InvoiceDraft, rounds: int = 200) -> dict[str, float]:
     unsigned = build_invoice_text(draft, seller, ids)
     digest = __import__("base64").b64decode(invoice_hash(root))
     with ctx.uow(write=False) as uow:  # the store step as issuing does it: 500 drafts of LINES lines per read
-        ids = find_invoice_ids(uow, [f"BENCH-{i:05d}" for i in range(500)])
-        per_500 = _time({"load": lambda: repo.load_drafts(uow.session, ids)}, 5)["load"]
-        costs = {"load (per draft, read 500 at a time)": per_500 / len(ids)}
+        stored = find_invoice_ids(uow, [f"BENCH-{i:05d}" for i in range(500)])
+        per_500 = _time({"load": lambda: repo.load_drafts(uow.session, stored)}, 5)["load"]
+        costs = {"load (per draft, read 500 at a time)": per_500 / len(stored)}
     timed = {
         "validate (Python rules)": lambda: validate(draft, seller=seller),
         "totals (compute_totals, uncached)": lambda: _compute(draft),

@@ -65,17 +65,27 @@ class Person:
         """What only the customer record, drafts, requests and sealed audit payloads held."""
         return (EMAIL, PHONE, OLD_PHONE, NAME_AR)
 
+    @property
+    def personal(self) -> tuple[str, ...]:
+        """Every personal value of theirs: after an erasure none is left in plaintext in the store (held invoices
+        are sealed)."""
+        return (*self.on_invoices, *self.nowhere_after_erasure)
 
-def add_person(ctx: Context, *, demo_drafts: int = 8, issued: int = 3, drafts: int = 2) -> Person:
-    create_demo(ctx, drafts=demo_drafts)
-    add_demo_egs(ctx, issue=2)
+
+def add_person(ctx: Context, *, demo_drafts: int = 8, issued: int = 3, drafts: int = 2, demo_egs: bool = True,
+               kinds: tuple[DocumentKind, ...] = (DocumentKind.SIMPLIFIED,)) -> Person:
+    """`demo_egs=False`: the company is made and given an EGS unit by the caller (e.g. one onboarded with the local
+    Fatoora server, so that the person's documents are queued for submission). `kinds` cycle over the documents."""
+    if demo_egs:
+        create_demo(ctx, drafts=demo_drafts)
+        add_demo_egs(ctx, issue=2)
     customer = Customer(name=NAME, name_ar=NAME_AR, kind=CustomerKind.INDIVIDUAL, id_scheme=IdScheme.NAT,
                         id_value=NID, email=EMAIL, phone=OLD_PHONE,
                         address=Address(STREET, "4821", "Al Nakheel", "Riyadh", "12382"))
     now = ctx.clock().astimezone(KSA).replace(microsecond=0)
     line = InvoiceLine(name="Consulting hours", quantity=Decimal("2"), unit_price=Decimal("250.00"),
                        vat_category=VatCategory.STANDARD, vat_rate=Decimal("15"), unit_code="HUR")
-    docs = [InvoiceDraft(kind=DocumentKind.SIMPLIFIED, type=DocumentType.INVOICE, number=f"ZQ-{n:03d}",
+    docs = [InvoiceDraft(kind=kinds[n % len(kinds)], type=DocumentType.INVOICE, number=f"ZQ-{n:03d}",
                          issue_datetime=now - timedelta(days=30 - n), supply_date=(now - timedelta(days=30 - n)).date(),
                          lines=(line,), buyer=customer.as_party(), customer_id=customer.id, payment_means="10")
             for n in range(1, issued + drafts + 1)]
