@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -110,6 +110,9 @@ class Views(Mapping[str, View]):
         return list(self._built.values())
 
 
+RETENTION_DELAY_MS = 3000
+
+
 class MainWindow(QMainWindow):
     def __init__(self, session: AppSession) -> None:
         super().__init__()
@@ -142,7 +145,8 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._on_changed)
         session.language_changed.connect(self._on_language_changed)
         self.refresh_status()
-        self.purge_expired_holds()
+        # The retention job waits until the window is up: it never competes with the start for the GIL.
+        QTimer.singleShot(RETENTION_DELAY_MS, self.purge_expired_holds)
         self.resize(1200, 780)
 
     def purge_expired_holds(self) -> None:

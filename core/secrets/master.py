@@ -12,9 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
-
 from core.errors import SecretStoreError
 from core.secrets.crypto import new_key
 
@@ -53,6 +50,9 @@ class MasterKeySource:
         return loader(create, version)
 
     def _from_keyring(self, create: bool, version: int) -> bytes:
+        import keyring  # here, not at the top: a tenth of a second at every start when the key comes from a file
+        from keyring.errors import KeyringError, NoKeyringError
+
         username = f"master-key:{install_id(self.data_dir)}:v{version}"
         try:
             stored = keyring.get_password(SERVICE, username)

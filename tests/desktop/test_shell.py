@@ -202,7 +202,7 @@ def test_error_presenter_shows_the_core_message_and_logs_no_typed_values(
 
 
 def test_opening_the_app_purges_holds_that_have_ended(qtbot: QtBot, settings: Settings, clock: StepClock,
-                                                        ctx: Context) -> None:
+                                                        ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     """The retention job runs at start: an erased customer's held invoices are purged once the hold is over."""
     from datetime import UTC, datetime
 
@@ -218,8 +218,13 @@ def test_opening_the_app_purges_holds_that_have_ended(qtbot: QtBot, settings: Se
         holds = list(uow.session.scalars(select(m.RetentionHold).where(m.RetentionHold.subject == person.subject)))
     assert holds and all(hold.purged_at is None for hold in holds)
     clock.now = datetime(max(hold.held_until for hold in holds).year + 1, 1, 2, tzinfo=UTC)
+    monkeypatch.setattr("desktop.shell.RETENTION_DELAY_MS", 10)
     main = MainWindow(AppSession(settings, clock=clock, pool=SyncPool(), ctx=ctx))
     qtbot.addWidget(main)
-    with ctx.uow(write=False) as uow:
-        holds = list(uow.session.scalars(select(m.RetentionHold).where(m.RetentionHold.subject == person.subject)))
-    assert all(hold.purged_at is not None for hold in holds)
+
+    def purged() -> bool:
+        with ctx.uow(write=False) as uow:
+            return all(hold.purged_at is not None for hold in uow.session.scalars(
+                select(m.RetentionHold).where(m.RetentionHold.subject == person.subject)))
+
+    qtbot.waitUntil(purged)  # after the window is up, not during its start
