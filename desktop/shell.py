@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -145,12 +145,21 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._on_changed)
         session.language_changed.connect(self._on_language_changed)
         self.refresh_status()
-        # The retention job waits until the window is up: it never competes with the start for the GIL.
-        QTimer.singleShot(RETENTION_DELAY_MS, self.purge_expired_holds)
+        # The retention job waits until the window is up: it never competes with the start for the GIL. The timer
+        # belongs to the window, so it dies with it.
+        self.retention_timer = QTimer(self, singleShot=True, interval=RETENTION_DELAY_MS)
+        self.retention_timer.timeout.connect(self.purge_expired_holds)
+        self.retention_timer.start()
         self.resize(1200, 780)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.retention_timer.stop()
+        super().closeEvent(event)
 
     def purge_expired_holds(self) -> None:
         """The retention job: personal data held after an erasure is purged once its hold ends (in a Job, at start)."""
+        if not self.session.is_open:  # the company was closed meanwhile (the window is going away)
+            return
         ctx = self.session.ctx
 
         def work(progress: Progress, cancelled: Cancelled) -> int:
