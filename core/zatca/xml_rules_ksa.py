@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from core.zatca.xml_rules import (
     Doc,
@@ -57,6 +57,9 @@ def _objects(refs: list[Element]) -> list[Element]:
 
 def _plain_text(objects: list[Element]) -> bool:
     return any(nsp(o.get("mimeCode")) == "text/plain" for o in objects)
+
+
+SAUDI_TIME = timezone(timedelta(hours=3), "AST")  # Arabia Standard Time, no daylight saving
 
 
 @check
@@ -134,7 +137,10 @@ def submitted_late(d: Doc) -> Iterator[Hit]:
 
 @check
 def issue_dates(d: Doc) -> Iterator[Hit]:
-    today = d.now.astimezone().date()  # current-date() is the date in the machine's zone
+    # The official rule's current-date() is the date in the machine's zone, and the portal's machines are in Saudi
+    # time; an invoice issued just after midnight in Riyadh is dated "tomorrow" on a machine in UTC. Accept any date
+    # that is today in either zone, so Qayd never refuses what the portal accepts.
+    today = max(d.now.astimezone().date(), d.now.astimezone(SAUDI_TIME).date())
     for node in d.all("cbc:IssueDate"):
         issued = xs_date(sv(node))
         if issued is not None and issued > today:

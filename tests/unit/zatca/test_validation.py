@@ -318,3 +318,13 @@ def test_parse_untrusted_returns_the_root_of_a_good_file() -> None:
     root, findings = parse_untrusted(sample_bytes(STD))
     assert findings == [] and root is not None
     assert etree.QName(root).localname == "Invoice"
+
+
+def test_an_invoice_dated_today_in_riyadh_is_not_in_the_future_on_a_utc_machine() -> None:
+    """22:30 UTC is 01:30 the next day in Riyadh: an invoice issued then carries the Saudi date, which the portal
+    accepts; BR-KSA-04 must not refuse it on a machine in UTC. A date beyond today in both zones still fails."""
+    data = sample_bytes("Standard_Invoice.xml")
+    late_evening_utc = datetime(2022, 9, 6, 22, 30, tzinfo=UTC)  # 2022-09-07 01:30 in Riyadh, the sample's date
+    assert "BR-KSA-04" not in {f.rule for f in validate_xml(data, now=late_evening_utc)}
+    two_days_before = datetime(2022, 9, 5, 9, 0, tzinfo=UTC)  # the 5th or 6th in every zone on Earth
+    assert "BR-KSA-04" in {f.rule for f in validate_xml(data, now=two_days_before)}
