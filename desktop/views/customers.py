@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from core.invoicing import parties, service
 from core.invoicing.model import Customer, CustomerKind, IdScheme
-from desktop.errors import user_message
+from core.uow import UnitOfWork
 from desktop.i18n import tr
-from desktop.models.records import RecordColumn, RecordListModel
+from desktop.models.records import RecordColumn
 from desktop.session import CUSTOMERS, AppSession
-from desktop.views.base import View
 from desktop.views.record_form import Field, RecordDialog
-
-SEARCH_DELAY_MS = 250
+from desktop.views.record_list import RecordListView
 
 
 def kind_text(kind: str) -> str:
@@ -97,80 +85,25 @@ COLUMNS: list[RecordColumn[Customer]] = [
 ]
 
 
-class CustomersView(View):
+class CustomersView(RecordListView):
     key = "customers"
     topics = (CUSTOMERS,)
+    name = "customer"
+    widths = (240, 240, 100, 150, 120)
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
-        super().__init__(session, parent)
-        self.model = RecordListModel(COLUMNS, self._fetch, self)
-        self.dialog: CustomerDialog | None = None
-        self.search = QLineEdit(objectName="customerSearch")
-        self.search.setClearButtonEnabled(True)
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.add_button = QPushButton(objectName="addCustomer")
-        self.add_button.clicked.connect(lambda: self.open_dialog(None))
-        self.edit_button = QPushButton(objectName="editCustomer")
-        self.edit_button.clicked.connect(self.edit_current)
-        self.error_label = QLabel(objectName="customerListError")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.hide()
-        self.model.failed.connect(self._failed)
-        self.table = QTableView(objectName="customerTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((240, 240, 100, 150, 120)):
-            self.table.setColumnWidth(column, width)
-        self.table.doubleClicked.connect(self._activated)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.add_button)
-        bar.addWidget(self.edit_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.table, 1)
-        self.retranslate()
+        super().__init__(session, COLUMNS, parent)
 
     @classmethod
     def title(cls) -> str:
         return tr("Navigation", "Customers")
 
-    def retranslate(self) -> None:
-        self.search.setPlaceholderText(tr("Customers", "Search by name or VAT number"))
-        self.add_button.setText(tr("Customers", "Add customer"))
-        self.edit_button.setText(tr("Customers", "Edit"))
-        self.model.retranslate()
+    def texts(self) -> tuple[str, str, str]:
+        return (tr("Customers", "Search by name or VAT number"), tr("Customers", "Add customer"),
+                tr("Customers", "Edit"))
 
-    def _fetch(self, search: str, offset: int, limit: int) -> list[Customer]:
-        with self.session.uow(write=False) as uow:
-            return service.list_customers(uow, search=search, limit=limit, offset=offset)
+    def fetch(self, uow: UnitOfWork, search: str, offset: int, limit: int) -> list[Customer]:
+        return service.list_customers(uow, search=search, limit=limit, offset=offset)
 
-    def refresh(self) -> None:
-        self._timer.stop()
-        self.error_label.hide()
-        self.model.reload(self.search.text().strip())
-
-    def _failed(self, exc: object) -> None:
-        message, fix = user_message(exc if isinstance(exc, BaseException) else RuntimeError())
-        self.error_label.setText(f"{message} {fix}".strip())
-        self.error_label.show()
-
-    def _activated(self, index: QModelIndex) -> None:
-        customer = self.model.record_at(index.row())
-        if customer is not None:
-            self.open_dialog(customer)
-
-    def edit_current(self) -> None:
-        self._activated(self.table.currentIndex())
-
-    def open_dialog(self, customer: Customer | None) -> CustomerDialog:
-        self.dialog = CustomerDialog(self.session, customer, self)
-        self.dialog.open()
-        return self.dialog
+    def make_dialog(self, record: Customer | None) -> CustomerDialog:
+        return CustomerDialog(self.session, record, self)
