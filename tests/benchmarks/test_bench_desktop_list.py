@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.config import load_settings
-from core.invoicing import repository as repo
-from core.invoicing import service
-from core.invoicing.demo import create_demo, demo_drafts
-from core.invoicing.totals import compute_totals
+from core.invoicing.demo import create_demo
 from core.uow import Context
 from desktop.jobs import ThreadPool
 from desktop.models.invoice_list import column_of
 from desktop.session import AppSession
 from desktop.views.invoices import InvoicesView
 from tests.benchmarks.test_bench_audit import bench_env, open_bench
+from tests.support.bulk import add_drafts
 
 pytestmark = pytest.mark.benchmark
 N = 100_000
@@ -36,20 +33,7 @@ RSS_TARGET_MB = 300
 
 def fill(ctx: Context, n: int) -> None:
     create_demo(ctx, drafts=0)
-    with ctx.uow(write=False) as uow:
-        customers = service.list_customers(uow, limit=1000)
-        products = service.list_products(uow, limit=1000)
-    by_name = {c.name: c.id for c in customers}
-    with ctx.uow() as uow:
-        batch = repo.InvoiceBatch()
-        for i, draft in enumerate(demo_drafts(customers, products, n, ctx)):
-            draft = replace(draft, number=f"INV-{i + 1:06d}",
-                            customer_id=by_name.get(draft.buyer.name) if draft.buyer else None)
-            batch.add(draft, compute_totals(draft), device_id=ctx.device_id, now=uow.now())
-            if len(batch.invoices) >= 5000:
-                batch.write(uow.session)
-        batch.write(uow.session)
-        uow.commit()
+    add_drafts(ctx, n)
 
 
 def rss_mb() -> float:

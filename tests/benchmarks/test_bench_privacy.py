@@ -13,21 +13,18 @@ import base64
 import os
 import sqlite3
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from core.audit.chain import checkpoint_message, entry_digest, make_body
 from core.audit.service import verify_store
-from core.invoicing import repository as repo
 from core.invoicing import service
-from core.invoicing.demo import demo_drafts
-from core.invoicing.totals import compute_totals
 from core.privacy import erasure
 from core.privacy.export import export_subject
 from core.uow import Context
 from tests.benchmarks.test_bench_audit import open_bench
+from tests.support.bulk import add_drafts
 from tests.support.privacy import EMAIL, add_person, encodings
 
 pytestmark = pytest.mark.benchmark
@@ -38,19 +35,8 @@ TARGET_S = 2.0
 
 def add_invoices(ctx: Context, n: int) -> None:
     with ctx.uow(write=False) as uow:
-        customers = [c for c in service.list_customers(uow, limit=1000) if c.name != "Zubayda Qasimova"]
-        products = service.list_products(uow, limit=1000)
-    by_name = {c.name: c.id for c in customers}
-    with ctx.uow() as uow:
-        batch = repo.InvoiceBatch()
-        for i, draft in enumerate(demo_drafts(customers, products, n, ctx)):
-            draft = replace(draft, number=f"BENCH-{i + 1:06d}",
-                            customer_id=by_name.get(draft.buyer.name) if draft.buyer else None)
-            batch.add(draft, compute_totals(draft), device_id=ctx.device_id, now=uow.now())
-            if len(batch.invoices) >= 5000:
-                batch.write(uow.session)
-        batch.write(uow.session)
-        uow.commit()
+        others = [c for c in service.list_customers(uow, limit=1000) if c.name != "Zubayda Qasimova"]
+    add_drafts(ctx, n, prefix="BENCH", customers=others)
 
 
 def add_entries(ctx: Context, n: int, every: int = 1000) -> None:
