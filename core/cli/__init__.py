@@ -22,6 +22,7 @@ from core.cli import (
     gdpr_cmds,
     invoice_cmds,
     party_cmds,
+    report_cmds,
     secrets_cmds,
     zatca_cmds,
 )
@@ -47,7 +48,7 @@ def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_f
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (company_cmds, party_cmds, audit_cmds, config_cmds, gdpr_cmds, secrets_cmds):
+for module in (company_cmds, party_cmds, audit_cmds, config_cmds, gdpr_cmds, secrets_cmds, report_cmds):
     module.register(cli)
 zatca_cmds.register(cli, invoice_cmds.register(cli))
 

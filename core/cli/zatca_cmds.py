@@ -1,4 +1,4 @@
-"""`qayd zatca onboard|status|submit|renew`, and issuing: `qayd invoice issue|export|qr`."""
+"""`qayd zatca onboard|status|submit|renew`, and issuing: `qayd invoice issue|export|print|qr`."""
 
 from __future__ import annotations
 
@@ -154,20 +154,73 @@ def register(cli: click.Group, invoice: click.Group) -> None:
 
     @invoice.command("export")
     @click.argument("ref")
-    @click.option("--xml", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+    @click.option("--xml", "out", type=click.Path(path_type=Path, dir_okay=False),
                   help="Where to write the XML to share (the cleared copy for a cleared standard invoice).")
+    @click.option("--pdf", "pdf_out", type=click.Path(path_type=Path),
+                  help="Where to write the printed copy: a PDF/A-3 with the same XML embedded. A folder takes "
+                       "ZATCA's file name (VAT_YYYYMMDDTHHMMSS_IRN.pdf).")
     @click.option("--uncleared", is_flag=True, help="Also write a standard invoice that is not cleared yet "
-                  "(for inspection only: it may not be given to the buyer).")
-    def invoice_export(ref: str, out: Path, uncleared: bool) -> None:
-        """Write an issued document's XML."""
+                  "(for inspection only: it may not be given to the buyer; the PDF says so).")
+    def invoice_export(ref: str, out: Path | None, pdf_out: Path | None, uncleared: bool) -> None:
+        """Write an issued document's XML (--xml) and/or its bilingual PDF (--pdf)."""
+        if out is None and pdf_out is None:
+            raise click.UsageError("Give --xml FILE, --pdf FILE (or folder), or both.")
         with state().company().uow(write=False) as uow:
             data, which, shareable = issued_xml(uow, ref)
-        if not shareable and not uncleared:
-            raise click.ClickException(f"{ref} is a standard invoice that is not cleared yet; ZATCA must clear it "
-                                       "before it is shared. Run `qayd zatca submit`, or pass --uncleared to "
-                                       "inspect it.")
-        out.write_bytes(data)
-        click.echo(f"Wrote the {which} XML of {ref} to {out}.")
+            if not shareable and not uncleared:
+                raise click.ClickException(f"{ref} is a standard invoice that is not cleared yet; ZATCA must clear "
+                                           "it before it is shared. Run `qayd zatca submit`, or pass --uncleared to "
+                                           "inspect it.")
+            built = None
+            if pdf_out is not None:
+                from core.reports.invoice_pdf import invoice_pdf
+
+                built = invoice_pdf(uow, ref, now=state().company().clock(), uncleared=uncleared)
+        if out is not None:
+            out.write_bytes(data)
+            click.echo(f"Wrote the {which} XML of {ref} to {out}.")
+        if built is not None and pdf_out is not None:
+            target = pdf_out / built.filename if pdf_out.is_dir() else pdf_out
+            target.write_bytes(built.pdf)
+            click.echo(f"Wrote the printed copy of {ref} ({built.pages} page(s), PDF/A-3 with the {which} XML "
+                       f"attached) to {target}.")
+
+    @invoice.command("print")
+    @click.argument("refs", nargs=-1)
+    @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First issue date (Riyadh), YYYY-MM-DD.")
+    @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last issue date (Riyadh), YYYY-MM-DD.")
+    @click.option("--dir", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+                  help="Folder for the PDFs (created), named as ZATCA's convention gives.")
+    @json_option
+    def invoice_print(refs: tuple[str, ...], start: object, end: object, out_dir: Path, as_json: bool) -> None:
+        """Print many issued documents to PDF/A-3 files: the REFS given, or all issued from --from to --to.
+
+        Each file is written whole, so Ctrl+C leaves only complete PDFs; standard invoices waiting for clearance
+        are skipped and listed."""
+        from datetime import datetime
+
+        from core.reports.invoice_pdf import export_pdfs, issued_in
+
+        ctx = state().company()
+        wanted = list(refs)
+        if not wanted:
+            if start is None or end is None:
+                raise click.UsageError("Give document numbers, or --from and --to.")
+            assert isinstance(start, datetime) and isinstance(end, datetime)
+            with ctx.uow(write=False) as uow:
+                wanted = issued_in(uow, start.date(), end.date())
+        printer = progress_printer("Printing")
+        try:
+            result = export_pdfs(ctx, wanted, out_dir, progress=printer)
+        finally:
+            end_progress(printer)
+        if as_json:
+            print_json({"written": [str(p) for p in result.written],
+                        "skipped": [{"number": n, "why": why} for n, why in result.skipped]})
+            return
+        click.echo(f"Wrote {len(result.written)} PDF(s) to {out_dir}.")
+        for number, why in result.skipped:
+            click.echo(f"Skipped {number}: {why}.")
 
     @invoice.command("qr")
     @click.argument("ref")

@@ -1,0 +1,49 @@
+"""A finished printable document and what every document builder shares: the company's identity and the
+PDF/A-3 packaging."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.invoicing.service import get_company
+from core.reports.layout import Identity, ReportWriter
+from core.reports.pdfa import Attachment, to_pdfa3
+from core.reports.typeset import has_rtl
+from core.uow import UnitOfWork
+
+LANGS = ("en", "ar")
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A finished PDF: its bytes, the file name to save it under, its title and page count."""
+
+    pdf: bytes
+    filename: str
+    title: str
+    pages: int
+
+
+def identity(uow: UnitOfWork) -> Identity:
+    """The company's identity as printed on every page, from its profile."""
+    company = get_company(uow)
+    a = company.address
+    en = ", ".join(x for x in (f"{a.building_number} {a.street}".strip(), a.district, a.city, a.postal_code,
+                               a.country) if x)
+    # An address held in Latin letters is printed as it is on the Arabic side too (an Arabic comma would drag the
+    # building number to the far end of a right-to-left line).
+    ar = "، ".join(x for x in (f"{a.building_number} {a.street}".strip(), a.district, a.city, a.postal_code) if x)
+    if not has_rtl(ar):
+        ar = en
+    return Identity(company.legal_name_en, company.legal_name_ar, company.vat_number,
+                    company.commercial_registration, en, ar)
+
+
+def finish(writer: ReportWriter, *, filename: str, title: str, created: datetime,
+           attachments: Sequence[Attachment] = (), keywords: str = "") -> Built:
+    """Close `writer` and package its pages as PDF/A-3b (with `attachments` embedded)."""
+    raw = writer.finish()
+    pdf = to_pdfa3(raw, title=title, lang=writer.lang, created=created, attachments=attachments, keywords=keywords)
+    return Built(pdf, filename, title, writer.page)

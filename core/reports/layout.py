@@ -1,0 +1,397 @@
+"""A4 report pages with the company's identity: headings, label/value grids, tables that run over pages, QR codes.
+
+`ReportWriter` writes top to bottom on a reportlab canvas and mirrors everything for Arabic (lang "ar"): the start
+side is the right, columns run right to left, numbers keep their own order (the typesetter's bidi). Bilingual
+documents (lang "both", the invoices) put English at the left and Arabic at the right of the same line.
+Every page gets the identity header and a footer with the page number, "of N" and the generation time.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from core.reports import typeset
+from core.reports.labels import Label, text_of
+
+PAGE_W, PAGE_H = A4
+MARGIN = 40.0
+INK = HexColor("#1d2329")
+MUTED = HexColor("#5b6670")
+RULE = HexColor("#c9d1d8")
+ACCENT = HexColor("#0b5d4b")
+SHADE = HexColor("#eef3f1")
+ALERT = HexColor("#a4262c")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who the document is from, printed on every page."""
+
+    name_en: str
+    name_ar: str
+    vat_number: str
+    crn: str
+    address_en: str
+    address_ar: str
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its title, share of the width and alignment ("start", "end" or "center")."""
+
+    title: Label
+    weight: float
+    align: str = "start"
+
+
+@dataclass
+class Progress:
+    """Long documents report progress and honour cancellation between rows."""
+
+    report: Callable[[float, str], None] | None = None
+    cancelled: Callable[[], bool] | None = None
+    _tick: int = field(default=0)
+
+    def step(self, fraction: float, message: str) -> None:
+        self._tick += 1
+        if self.cancelled is not None and self._tick % 50 == 0 and self.cancelled():
+            from core.reports.errors import ReportCancelled
+
+            raise ReportCancelled()
+        if self.report is not None and self._tick % 200 == 0:
+            self.report(fraction, message)
+
+
+def money(value: Decimal | None, currency: str = "") -> str:
+    """Money as printed: grouped thousands, two decimals (more when the amount carries them), optional currency."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    text = f"{value:,.{places}f}"
+    return f"{text} {currency}".strip()
+
+
+class ReportWriter:
+    """Writes one PDF document. Use `finish()` to get its bytes (not yet PDF/A; see `core.reports.pdfa`)."""
+
+    def __init__(self, *, lang: str, title: Label, identity: Identity, generated_at: datetime,
+                 subtitle: Label | str = "", document_title: str = "") -> None:
+        if lang not in ("en", "ar", "both"):
+            raise ValueError(f"lang must be en, ar or both, not {lang!r}")
+        typeset.register_fonts()
+        self.lang = lang
+        self.rtl = lang == "ar"
+        self.identity = identity
+        self.title = title
+        self.subtitle = subtitle
+        self.generated_at = generated_at
+        self.buffer = io.BytesIO()
+        self.canvas = Canvas(self.buffer, pagesize=A4, initialFontName=typeset.LATIN, invariant=1,
+                             pageCompression=1)
+        self.canvas.setTitle(document_title or self.t(title))
+        self.canvas.setAuthor(identity.name_en)
+        self.canvas.setCreator("Qayd")
+        self.canvas.setSubject(self.t(title))
+        self.page = 0
+        self.y = 0.0
+        self.width = PAGE_W - 2 * MARGIN
+        self._new_page()
+
+    # -- text helpers -------------------------------------------------------------------------------------------
+    def t(self, label: Label | str) -> str:
+        """A label in this document's language ("both": English · Arabic)."""
+        return text_of(label, self.lang)
+
+    def sx(self, offset: float) -> float:
+        """The page x of a distance from the start margin (left in English, right in Arabic)."""
+        return PAGE_W - MARGIN - offset if self.rtl else MARGIN + offset
+
+    def align(self, align: str) -> str:
+        """"start"/"end" to the drawing alignment of this direction."""
+        if align == "center":
+            return "center"
+        if align == "start":
+            return "right" if self.rtl else "left"
+        return "left" if self.rtl else "right"
+
+    def text(self, value: str, offset: float, y: float, size: float = 9, bold: bool = False, align: str = "start",
+             color: Color = INK) -> float:
+        self.canvas.setFillColor(color)
+        return typeset.draw(self.canvas, value, self.sx(offset), y, size, bold, self.align(align),
+                            base="rtl" if self.rtl else None)
+
+    # -- pages ---------------------------------------------------------------------------------------------------
+    def _new_page(self) -> None:
+        if self.page:
+            self._footer()
+            self.canvas.showPage()
+        self.page += 1
+        c = self.canvas
+        ident = self.identity
+        top = PAGE_H - MARGIN
+        c.setFillColor(ACCENT)
+        c.rect(0, PAGE_H - 8, PAGE_W, 8, stroke=0, fill=1)
+        # Company identity: English at the left, Arabic at the right, on every page.
+        c.setFillColor(INK)
+        typeset.draw(c, ident.name_en, MARGIN, top - 4, 11, True, "left")
+        typeset.draw(c, ident.name_ar, PAGE_W - MARGIN, top - 4, 11, True, "right", base="rtl")
+        c.setFillColor(MUTED)
+        vat_en = f"VAT {ident.vat_number} · CR {ident.crn}"
+        vat_ar = f"الرقم الضريبي {ident.vat_number} · السجل التجاري {ident.crn}"
+        typeset.draw(c, vat_en, MARGIN, top - 17, 7.5, False, "left")
+        typeset.draw(c, vat_ar, PAGE_W - MARGIN, top - 17, 7.5, False, "right", base="rtl")
+        typeset.draw(c, ident.address_en, MARGIN, top - 27, 7.5, False, "left")
+        typeset.draw(c, ident.address_ar, PAGE_W - MARGIN, top - 27, 7.5, False, "right", base="rtl")
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.6)
+        c.line(MARGIN, top - 34, PAGE_W - MARGIN, top - 34)
+        self.y = top - 52
+        if self.lang == "both":
+            c.setFillColor(ACCENT)
+            typeset.draw(c, text_of(self.title, "en"), MARGIN, self.y, 15, True, "left")
+            typeset.draw(c, text_of(self.title, "ar"), PAGE_W - MARGIN, self.y, 15, True, "right", base="rtl")
+        else:
+            self.text(self.t(self.title), 0, self.y, 15, True, color=ACCENT)
+        self.y -= 14
+        if self.subtitle and self.lang == "both" and isinstance(self.subtitle, tuple):
+            c.setFillColor(MUTED)
+            typeset.draw(c, self.subtitle[0], MARGIN, self.y, 9, False, "left")
+            typeset.draw(c, self.subtitle[1], PAGE_W - MARGIN, self.y, 9, False, "right", base="rtl")
+            self.y -= 14
+        elif self.subtitle:
+            self.text(self.t(self.subtitle), 0, self.y, 9, color=MUTED)
+            self.y -= 14
+        self.y -= 4
+
+    def _footer(self) -> None:
+        """Page number and "of N" (N drawn by a form filled in at the end), and when and by what it was made."""
+        c = self.canvas
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.6)
+        c.line(MARGIN, MARGIN - 6, PAGE_W - MARGIN, MARGIN - 6)
+        stamp = self.generated_at.isoformat(timespec="seconds")
+        c.setFillColor(MUTED)
+        y = MARGIN - 18
+        if self.rtl:  # Arabic: the page number at the left end, read right to left: "صفحة 2 من" then the total
+            typeset.draw(c, f"صفحة {self.page} من", MARGIN + 24, y, 7.5, False, "left", base="rtl")
+            typeset.draw(c, f"أنشئ في {stamp} بواسطة قيد", PAGE_W - MARGIN, y, 7.5, False, "right", base="rtl")
+        else:
+            page = f"Page {self.page} of" if self.lang == "en" else f"صفحة {self.page} من · Page {self.page} of"
+            typeset.draw(c, page, PAGE_W - MARGIN - 24, y, 7.5, False, "right", base="ltr")
+            generated = f"Generated {stamp} by Qayd"
+            typeset.draw(c, generated, MARGIN, y, 7.5, False, "left")
+        c.doForm("qayd-page-total")
+
+    def ensure(self, height: float) -> None:
+        """Start a new page unless `height` points are left above the footer."""
+        if self.y - height < MARGIN + 10:
+            self._new_page()
+
+    def space(self, height: float) -> None:
+        self.y -= height
+
+    # -- blocks --------------------------------------------------------------------------------------------------
+    def heading(self, label: Label | str, size: float = 11.5) -> None:
+        self.ensure(size + 30)
+        self.y -= 6
+        if self.lang == "both" and isinstance(label, tuple):
+            self.canvas.setFillColor(ACCENT)
+            typeset.draw(self.canvas, label[0], MARGIN, self.y, size, True, "left")
+            typeset.draw(self.canvas, label[1], PAGE_W - MARGIN, self.y, size, True, "right", base="rtl")
+        else:
+            self.text(self.t(label), 0, self.y, size, True, color=ACCENT)
+        self.y -= 5
+        self.canvas.setStrokeColor(ACCENT)
+        self.canvas.setLineWidth(0.8)
+        self.canvas.line(MARGIN, self.y, PAGE_W - MARGIN, self.y)
+        self.y -= 12
+
+    def paragraph(self, value: Label | str, size: float = 9, color: Color = INK, bold: bool = False) -> None:
+        for line in typeset.wrap(self.t(value), self.width, size, bold):
+            self.ensure(size + 4)
+            self.text(line, 0, self.y, size, bold, color=color)
+            self.y -= size + 4
+
+    def bilingual(self, en: str, ar: str, size: float = 8, color: Color = MUTED, bold: bool = False) -> None:
+        """A note in both languages: English lines from the left, then Arabic lines from the right ("both"), or the
+        one language of the document."""
+        if self.lang != "both":
+            self.paragraph(ar if self.rtl else en, size, color, bold)
+            return
+        for line in typeset.wrap(en, self.width, size, bold):
+            self.ensure(size + 4)
+            self.canvas.setFillColor(color)
+            typeset.draw(self.canvas, line, MARGIN, self.y, size, bold, "left", base="ltr")
+            self.y -= size + 4
+        for line in typeset.wrap(ar, self.width, size, bold):
+            self.ensure(size + 4)
+            self.canvas.setFillColor(color)
+            typeset.draw(self.canvas, line, PAGE_W - MARGIN, self.y, size, bold, "right", base="rtl")
+            self.y -= size + 4
+
+    def fields(self, items: Sequence[tuple[Label, str]], columns: int = 2, label_share: float = 0.45) -> None:
+        """Label/value pairs in a grid; bilingual documents print "English  value  Arabic" on each row."""
+        if self.lang == "both":
+            self._fields_bilingual(items, columns)
+            return
+        col_w = self.width / columns
+        rows = [items[i:i + columns] for i in range(0, len(items), columns)]
+        for row in rows:
+            heights = [len(typeset.wrap(value, col_w * (1 - label_share) - 6, 9)) for _label, value in row]
+            height = max(heights) * 12 + 4
+            self.ensure(height)
+            for index, (label, value) in enumerate(row):
+                left = index * col_w
+                self.text(self.t(label), left, self.y, 8, color=MUTED)
+                lines = typeset.wrap(value, col_w * (1 - label_share) - 6, 9)
+                for n, line in enumerate(lines):
+                    self.text(line, left + col_w * label_share, self.y - n * 12, 9, bold=True)
+            self.y -= height
+
+    def _fields_bilingual(self, items: Sequence[tuple[Label, str]], columns: int) -> None:
+        col_w = self.width / columns
+        rows = [items[i:i + columns] for i in range(0, len(items), columns)]
+        for row in rows:
+            wrapped = [typeset.wrap(value, col_w - 12, 9) for _label, value in row]
+            height = 11 + max(len(w) for w in wrapped) * 11 + 6
+            self.ensure(height)
+            for index, (label, _value) in enumerate(row):
+                left = MARGIN + index * col_w
+                right = left + col_w - 10
+                en, ar = (label, label) if isinstance(label, str) else label
+                self.canvas.setFillColor(MUTED)
+                typeset.draw(self.canvas, en, left, self.y, 7.5, False, "left")
+                typeset.draw(self.canvas, ar, right, self.y, 7.5, False, "right", base="rtl")
+                self.canvas.setFillColor(INK)
+                for n, line in enumerate(wrapped[index]):
+                    rtl_value = typeset.has_rtl(line)
+                    typeset.draw(self.canvas, line, right if rtl_value else left, self.y - 11 - n * 11, 9, True,
+                                 "right" if rtl_value else "left")
+            self.y -= height
+
+    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]], *, size: float = 8,
+              total_rows: int | None = None, progress: Progress | None = None, emphasis_last: bool = False,
+              empty: Label | str = ("No documents.", "لا توجد مستندات.")) -> int:
+        """Draw rows under a header row that repeats on each page; cells wrap. Returns the number of rows drawn."""
+        weights = sum(c.weight for c in columns)
+        widths = [self.width * c.weight / weights for c in columns]
+        starts = [sum(widths[:i]) for i in range(len(columns))]
+        pad = 3.0
+
+        def header() -> None:
+            titles = [self.t(c.title) if self.lang != "both" else c.title for c in columns]
+            lines = [self._header_lines(title, widths[i] - 2 * pad, size) for i, title in enumerate(titles)]
+            height = max(len(x) for x in lines) * (size + 2) + 6
+            self.canvas.setFillColor(SHADE)
+            self.canvas.rect(MARGIN, self.y - height + size + 2, self.width, height, stroke=0, fill=1)
+            for i, column in enumerate(columns):
+                for n, line in enumerate(lines[i]):
+                    self._cell(line, starts[i], widths[i], column.align, self.y - n * (size + 2), size, True, pad)
+            self.y -= height + 2
+
+        self.ensure(4 * (size + 4))
+        header()
+        count = 0
+        for row in rows:
+            wrapped = [typeset.wrap(str(value), widths[i] - 2 * pad, size) for i, value in enumerate(row)]
+            height = max(len(w) for w in wrapped) * (size + 3) + 3
+            if self.y - height < MARGIN + 10:
+                self._new_page()
+                header()
+            for i, column in enumerate(columns):
+                for n, line in enumerate(wrapped[i]):
+                    self._cell(line, starts[i], widths[i], column.align, self.y - n * (size + 3), size, False, pad)
+            self.canvas.setStrokeColor(RULE)
+            self.canvas.setLineWidth(0.3)
+            self.canvas.line(MARGIN, self.y - height + size + 1, PAGE_W - MARGIN, self.y - height + size + 1)
+            self.y -= height
+            count += 1
+            if progress is not None:
+                progress.step(count / total_rows if total_rows else 0.0, "")
+        if count == 0:
+            self.text(self.t(empty), 0, self.y, size, color=MUTED)
+            self.y -= size + 4
+        self.y -= 6
+        return count
+
+    def _header_lines(self, title: Label | str, max_width: float, size: float) -> list[str]:
+        if isinstance(title, tuple):  # bilingual header: English over Arabic
+            return typeset.wrap(title[0], max_width, size, True) + typeset.wrap(title[1], max_width, size, True)
+        return typeset.wrap(title, max_width, size, True)
+
+    def _cell(self, value: str, start: float, width: float, align: str, y: float, size: float, bold: bool,
+              pad: float) -> None:
+        self.canvas.setFillColor(INK)
+        if self.lang == "both":  # bilingual tables run left to right; Arabic-only cell text sits at the right
+            left = MARGIN + start
+            if align == "end" or (align == "start" and typeset.has_rtl(value) and not _has_latin(value)):
+                typeset.draw(self.canvas, value, left + width - pad, y, size, bold, "right")
+            elif align == "center":
+                typeset.draw(self.canvas, value, left + width / 2, y, size, bold, "center")
+            else:
+                typeset.draw(self.canvas, value, left + pad, y, size, bold, "left")
+            return
+        if align == "start":
+            self.text(value, start + pad, y, size, bold, "start")
+        elif align == "end":
+            self.text(value, start + width - pad, y, size, bold, "end")
+        else:
+            self.text(value, start + width / 2, y, size, bold, "center")
+
+    def summary(self, items: Sequence[tuple[Label, str]], *, strong_last: bool = True, share: float = 0.5) -> None:
+        """A right-hand (left in Arabic) box of totals: label and amount per row."""
+        box_w = self.width * share
+        row_h = 14.0
+        self.ensure(row_h * len(items) + 8)
+        start = self.width - box_w
+        for index, (label, value) in enumerate(items):
+            strong = strong_last and index == len(items) - 1
+            if strong:
+                self.canvas.setFillColor(SHADE)
+                self.canvas.rect(MARGIN + (0 if self.rtl else start), self.y - 4, box_w, row_h, stroke=0, fill=1)
+            if self.lang == "both" and isinstance(label, tuple):
+                left = MARGIN + start + 4
+                self.canvas.setFillColor(MUTED if not strong else INK)
+                typeset.draw(self.canvas, f"{label[0]} · {label[1]}", left, self.y, 8, strong, "left")
+                self.canvas.setFillColor(INK)
+                typeset.draw(self.canvas, value, PAGE_W - MARGIN - 4, self.y, 9, True, "right")
+            else:
+                self.text(self.t(label), start + 4, self.y, 8.5, strong, color=INK if strong else MUTED)
+                self.text(value, self.width - 4, self.y, 9, True, "end")
+            self.y -= row_h
+        self.y -= 6
+
+    def qr(self, value: str, size: float, x: float, y: float) -> None:
+        """Draw `value` as a QR code, `size` points wide, lower-left corner at (x, y) in page points."""
+        from core.reports.qr_draw import draw_qr
+
+        draw_qr(self.canvas, value, x, y, size)
+
+    def finish(self, attachments: Sequence[Any] = ()) -> bytes:
+        """Close the last page, write the page total into every footer and return the PDF bytes."""
+        self._footer()
+        self.canvas.showPage()
+        c = self.canvas
+        c.beginForm("qayd-page-total")
+        c.setFillColor(MUTED)
+        if self.rtl:
+            typeset.draw(c, str(self.page), MARGIN + 21, MARGIN - 18, 7.5, False, "right")
+        else:
+            typeset.draw(c, str(self.page), PAGE_W - MARGIN - 21, MARGIN - 18, 7.5, False, "left")
+        c.endForm()
+        c.save()
+        return self.buffer.getvalue()
+
+
+def _has_latin(value: str) -> bool:
+    return any("A" <= ch <= "z" for ch in value)
