@@ -3,12 +3,12 @@
 reportlab writes the pages with every font embedded (TrueType subsets with ToUnicode maps); this step adds what
 PDF/A-3 (ISO 19005-3) asks of the document itself, and attaches files as "associated files" (/AF, with an
 /AFRelationship), which is how an e-invoice's XML travels inside its PDF (ZATCA accepts PDF/A-3 with the XML
-embedded for sharing). The output is deterministic: the same input gives the same bytes.
+embedded for sharing). The output is deterministic: the same input gives the same bytes, and the file identifier (which PDF/A
+requires) is a digest of the content (qpdf's deterministic ID).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,12 +87,9 @@ def to_pdfa3(pdf: bytes, *, title: str, lang: str, created: datetime, attachment
             specs.append(spec.obj)
         if specs:
             doc.Root.AF = Array(specs)
-        # A stable file identifier (PDF/A requires one): the digest of the content, so re-rendering is repeatable.
-        digest = hashlib.md5(pdf, usedforsecurity=False).digest()
-        doc.trailer.ID = Array([pikepdf.String(digest), pikepdf.String(digest)])
         out = io.BytesIO()
         # reportlab compressed the page streams already: keep them as they are (no decode and re-deflate).
-        doc.save(out, min_version="1.7", fix_metadata_version=True, static_id=True,
+        doc.save(out, min_version="1.7", fix_metadata_version=True, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none, recompress_flate=False)
         return out.getvalue()

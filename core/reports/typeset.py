@@ -175,6 +175,8 @@ def draw(canvas: Any, text: str | Shaped, x: float, y: float, size: float = 9, b
 def wrap(text: str, max_width: float, size: float, bold: bool = False) -> list[str]:
     """Split `text` into lines no wider than `max_width` at spaces (in logical order, so each line is laid out by
     the bidi algorithm on its own); a word wider than the line is cut by characters."""
+    if "\n" not in text and width(text, size, bold) <= max_width:
+        return [text]  # the common case: a cell or a label that fits
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         words = paragraph.split(" ")

@@ -127,6 +127,19 @@ def test_cli_journey(app_dir: Path, env: dict[str, str], demo: Path, tmp_path: P
     assert "[QAYD-XSD]" in run(app_dir, env, "qayd", "invoice", "validate", str(bad), expect=1)
     assert "Seller name" in run(app_dir, env, "qayd", "invoice", "qr", drafts[0])
 
+    # The printed copy: bundled fonts, reportlab, zxing-cpp and pikepdf all work frozen; the XML rides inside.
+    pdf_dir = tmp_path / "pdf"
+    pdf_dir.mkdir()
+    run(app_dir, env, "qayd", "invoice", "export", drafts[0], "--pdf", str(pdf_dir), "--uncleared")
+    (printed,) = pdf_dir.glob("*.pdf")
+    import pikepdf
+
+    with pikepdf.open(printed) as doc:
+        (embedded,) = doc.attachments.values()
+        assert embedded.get_file().read_bytes() == xml.read_bytes()
+        assert {str(f.BaseFont).split("+")[1] for f in doc.pages[0].Resources.Font.values()} >= {
+            "NotoSans-Regular", "NotoSansArabic-Regular"}
+
     # The audit chain verifies, and the evidence bundle carries the bundled VERIFY.txt.
     assert "is intact" in run(app_dir, env, "qayd", "audit", "verify")
     bundle = tmp_path / "bundle"
