@@ -245,16 +245,18 @@ class ReportWriter:
             self._fields_bilingual(items, columns)
             return
         col_w = self.width / columns
+        label_w, value_w = col_w * label_share - 6, col_w * (1 - label_share) - 6
         rows = [items[i:i + columns] for i in range(0, len(items), columns)]
         for row in rows:
-            heights = [len(typeset.wrap(value, col_w * (1 - label_share) - 6, 9)) for _label, value in row]
-            height = max(heights) * 12 + 4
+            labels = [typeset.wrap(self.t(label), label_w, 8) for label, _value in row]
+            values = [typeset.wrap(value, value_w, 9) for _label, value in row]
+            height = max(max(len(x) * 10 for x in labels), max(len(x) * 12 for x in values)) + 4
             self.ensure(height)
-            for index, (label, value) in enumerate(row):
+            for index in range(len(row)):
                 left = index * col_w
-                self.text(self.t(label), left, self.y, 8, color=MUTED)
-                lines = typeset.wrap(value, col_w * (1 - label_share) - 6, 9)
-                for n, line in enumerate(lines):
+                for n, line in enumerate(labels[index]):
+                    self.text(line, left, self.y - n * 10, 8, color=MUTED)
+                for n, line in enumerate(values[index]):
                     self.text(line, left + col_w * label_share, self.y - n * 12, 9, bold=True)
             self.y -= height
 

@@ -3,8 +3,8 @@
 reportlab writes the pages with every font embedded (TrueType subsets with ToUnicode maps); this step adds what
 PDF/A-3 (ISO 19005-3) asks of the document itself, and attaches files as "associated files" (/AF, with an
 /AFRelationship), which is how an e-invoice's XML travels inside its PDF (ZATCA accepts PDF/A-3 with the XML
-embedded for sharing). The output is deterministic: the same input gives the same bytes, and the file identifier (which PDF/A
-requires) is a digest of the content (qpdf's deterministic ID).
+embedded for sharing). The output is deterministic: the same input gives the same bytes, and the file identifier
+(which PDF/A requires) is a digest of the content (qpdf's deterministic ID).
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import Any
 
 import arabic_reshaper
-from bidi import get_base_level, get_display
+from bidi import get_base_level
+from bidi.algorithm import get_display
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -79,9 +80,18 @@ def _font_for(ch: str, bold: bool) -> str:
     return LATIN_BOLD if bold else LATIN
 
 
+# A number with separators inside (a date, a time, an amount, a reference): one left-to-right unit. Without this,
+# digits after Arabic letters are Arabic numbers (UBA W2) and "-" or ":" only separators, so "2026-11-25" would
+# show as 25-11-2026. An embedding (LRE ... PDF) keeps it whole; the marks are dropped before drawing.
+_LTR_ATOM = re.compile(r"[0-9A-Za-z][0-9A-Za-z:+\-./,]*[-:/][0-9A-Za-z:+\-./,]*[0-9A-Za-z]")
+_FORMATTING = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
 def _visual_order(text: str, base_level: int) -> str:
-    """The display order of `text` by the Unicode bidirectional algorithm (mirrored brackets included)."""
-    return str(get_display(text, base_dir=("L", "R")[base_level]))
+    """The display order of `text` by the Unicode bidirectional algorithm, brackets mirrored (python-bidi's
+    algorithm module; its compiled `get_display` does not mirror)."""
+    marked = _LTR_ATOM.sub(lambda match: f"\u202a{match.group(0)}\u202c", text)
+    return str(get_display(marked, base_dir=("L", "R")[base_level])).translate(_FORMATTING)
 
 
 def base_level_for(text: str, base: str | None) -> int:
