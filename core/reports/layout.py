@@ -112,6 +112,11 @@ class ReportWriter:
         """A label in this document's language ("both": English · Arabic)."""
         return text_of(label, self.lang)
 
+    def fill(self, color: Color) -> None:
+        """Set the fill colour unless the canvas already has it (reportlab writes the operator every time)."""
+        if self.canvas._fillColorObj is not color:
+            self.canvas.setFillColor(color)
+
     def sx(self, offset: float) -> float:
         """The page x of a distance from the start margin (left in English, right in Arabic)."""
         return PAGE_W - MARGIN - offset if self.rtl else MARGIN + offset
@@ -126,7 +131,7 @@ class ReportWriter:
 
     def text(self, value: str, offset: float, y: float, size: float = 9, bold: bool = False, align: str = "start",
              color: Color = INK) -> float:
-        self.canvas.setFillColor(color)
+        self.fill(color)
         return typeset.draw(self.canvas, value, self.sx(offset), y, size, bold, self.align(align),
                             base="rtl" if self.rtl else None)
 
@@ -139,13 +144,13 @@ class ReportWriter:
         c = self.canvas
         ident = self.identity
         top = PAGE_H - MARGIN
-        c.setFillColor(ACCENT)
+        self.fill(ACCENT)
         c.rect(0, PAGE_H - 8, PAGE_W, 8, stroke=0, fill=1)
         # Company identity: English at the left, Arabic at the right, on every page.
-        c.setFillColor(INK)
+        self.fill(INK)
         typeset.draw(c, ident.name_en, MARGIN, top - 4, 11, True, "left")
         typeset.draw(c, ident.name_ar, PAGE_W - MARGIN, top - 4, 11, True, "right", base="rtl")
-        c.setFillColor(MUTED)
+        self.fill(MUTED)
         vat_en = f"VAT {ident.vat_number} · CR {ident.crn}"
         vat_ar = f"الرقم الضريبي {ident.vat_number} · السجل التجاري {ident.crn}"
         typeset.draw(c, vat_en, MARGIN, top - 17, 7.5, False, "left")
@@ -157,14 +162,14 @@ class ReportWriter:
         c.line(MARGIN, top - 34, PAGE_W - MARGIN, top - 34)
         self.y = top - 52
         if self.lang == "both":
-            c.setFillColor(ACCENT)
+            self.fill(ACCENT)
             typeset.draw(c, text_of(self.title, "en"), MARGIN, self.y, 15, True, "left")
             typeset.draw(c, text_of(self.title, "ar"), PAGE_W - MARGIN, self.y, 15, True, "right", base="rtl")
         else:
             self.text(self.t(self.title), 0, self.y, 15, True, color=ACCENT)
         self.y -= 14
         if self.subtitle and self.lang == "both" and isinstance(self.subtitle, tuple):
-            c.setFillColor(MUTED)
+            self.fill(MUTED)
             typeset.draw(c, self.subtitle[0], MARGIN, self.y, 9, False, "left")
             typeset.draw(c, self.subtitle[1], PAGE_W - MARGIN, self.y, 9, False, "right", base="rtl")
             self.y -= 14
@@ -180,7 +185,7 @@ class ReportWriter:
         c.setLineWidth(0.6)
         c.line(MARGIN, MARGIN - 6, PAGE_W - MARGIN, MARGIN - 6)
         stamp = self.generated_at.isoformat(timespec="seconds")
-        c.setFillColor(MUTED)
+        self.fill(MUTED)
         y = MARGIN - 18
         if self.rtl:  # Arabic: the page number at the left end, read right to left: "صفحة 2 من" then the total
             typeset.draw(c, f"صفحة {self.page} من", MARGIN + 24, y, 7.5, False, "left", base="rtl")
@@ -205,7 +210,7 @@ class ReportWriter:
         self.ensure(size + 30)
         self.y -= 6
         if self.lang == "both" and isinstance(label, tuple):
-            self.canvas.setFillColor(ACCENT)
+            self.fill(ACCENT)
             typeset.draw(self.canvas, label[0], MARGIN, self.y, size, True, "left")
             typeset.draw(self.canvas, label[1], PAGE_W - MARGIN, self.y, size, True, "right", base="rtl")
         else:
@@ -230,12 +235,12 @@ class ReportWriter:
             return
         for line in typeset.wrap(en, self.width, size, bold):
             self.ensure(size + 4)
-            self.canvas.setFillColor(color)
+            self.fill(color)
             typeset.draw(self.canvas, line, MARGIN, self.y, size, bold, "left", base="ltr")
             self.y -= size + 4
         for line in typeset.wrap(ar, self.width, size, bold):
             self.ensure(size + 4)
-            self.canvas.setFillColor(color)
+            self.fill(color)
             typeset.draw(self.canvas, line, PAGE_W - MARGIN, self.y, size, bold, "right", base="rtl")
             self.y -= size + 4
 
@@ -271,10 +276,10 @@ class ReportWriter:
                 left = MARGIN + index * col_w
                 right = left + col_w - 10
                 en, ar = (label, label) if isinstance(label, str) else label
-                self.canvas.setFillColor(MUTED)
+                self.fill(MUTED)
                 typeset.draw(self.canvas, en, left, self.y, 7.5, False, "left")
                 typeset.draw(self.canvas, ar, right, self.y, 7.5, False, "right", base="rtl")
-                self.canvas.setFillColor(INK)
+                self.fill(INK)
                 for n, line in enumerate(wrapped[index]):
                     rtl_value = typeset.has_rtl(line)
                     typeset.draw(self.canvas, line, right if rtl_value else left, self.y - 11 - n * 11, 9, True,
@@ -294,7 +299,7 @@ class ReportWriter:
             titles = [self.t(c.title) if self.lang != "both" else c.title for c in columns]
             lines = [self._header_lines(title, widths[i] - 2 * pad, size) for i, title in enumerate(titles)]
             height = max(len(x) for x in lines) * (size + 2) + 6
-            self.canvas.setFillColor(SHADE)
+            self.fill(SHADE)
             self.canvas.rect(MARGIN, self.y - height + size + 2, self.width, height, stroke=0, fill=1)
             for i, column in enumerate(columns):
                 for n, line in enumerate(lines[i]):
@@ -333,7 +338,7 @@ class ReportWriter:
 
     def _cell(self, value: str, start: float, width: float, align: str, y: float, size: float, bold: bool,
               pad: float) -> None:
-        self.canvas.setFillColor(INK)
+        self.fill(INK)
         if self.lang == "both":  # bilingual tables run left to right; Arabic-only cell text sits at the right
             left = MARGIN + start
             if align == "end" or (align == "start" and typeset.has_rtl(value) and not _has_latin(value)):
@@ -359,13 +364,13 @@ class ReportWriter:
         for index, (label, value) in enumerate(items):
             strong = strong_last and index == len(items) - 1
             if strong:
-                self.canvas.setFillColor(SHADE)
+                self.fill(SHADE)
                 self.canvas.rect(MARGIN + (0 if self.rtl else start), self.y - 4, box_w, row_h, stroke=0, fill=1)
             if self.lang == "both" and isinstance(label, tuple):
                 left = MARGIN + start + 4
-                self.canvas.setFillColor(MUTED if not strong else INK)
+                self.fill(MUTED if not strong else INK)
                 typeset.draw(self.canvas, f"{label[0]} · {label[1]}", left, self.y, 8, strong, "left")
-                self.canvas.setFillColor(INK)
+                self.fill(INK)
                 typeset.draw(self.canvas, value, PAGE_W - MARGIN - 4, self.y, 9, True, "right")
             else:
                 self.text(self.t(label), start + 4, self.y, 8.5, strong, color=INK if strong else MUTED)
@@ -385,7 +390,7 @@ class ReportWriter:
         self.canvas.showPage()
         c = self.canvas
         c.beginForm("qayd-page-total")
-        c.setFillColor(MUTED)
+        c.setFillColor(MUTED)  # a form starts from the default graphics state, whatever the canvas believes
         if self.rtl:
             typeset.draw(c, str(self.page), MARGIN + 21, MARGIN - 18, 7.5, False, "right")
         else:

@@ -8,17 +8,25 @@ imaging library. Tests decode the printed page with a different reader (zbar).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import zxingcpp
 
+_DARK_RUN = re.compile(b"\x00+")
 
-def matrix(value: str) -> list[list[bool]]:
-    """The module matrix of `value` (error correction M), without the quiet zone; True is a dark module."""
+
+def _modules(value: str) -> tuple[bytes, int, int]:
+    """The module bytes of `value` (error correction M), row by row without the quiet zone: 0 is a dark module."""
     code = zxingcpp.create_barcode(value, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]
     rows, cols = image.shape or (0, 0)
-    data = image.tobytes()
+    return image.tobytes(), rows, cols
+
+
+def matrix(value: str) -> list[list[bool]]:
+    """The module matrix of `value`; True is a dark module."""
+    data, rows, cols = _modules(value)
     return [[data[r * cols + c] == 0 for c in range(cols)] for r in range(rows)]
 
 
@@ -26,21 +34,12 @@ def draw_qr(canvas: Any, value: str, x: float, y: float, size: float) -> None:
     """Draw the QR code of `value` with its lower-left corner at (x, y), `size` points square including a four-module
     quiet zone. The modules are written in module units under one scaling matrix, each dark run of a row one
     rectangle, all filled as one path: a few hundred bytes of operators, no per-rectangle float formatting."""
-    rows = matrix(value)
-    count = len(rows) + 8
-    module = size / count
+    data, rows, cols = _modules(value)
+    module = size / (rows + 8)
     ops = [f"q 1 g {x:.3f} {y:.3f} {size:.3f} {size:.3f} re f 0 g {module:.5f} 0 0 {module:.5f} {x:.3f} {y:.3f} cm"]
-    height = len(rows)
-    for r, row in enumerate(rows):
-        bottom = height - r + 3  # row 0 is the top; four quiet modules below the last row
-        c, n = 0, len(row)
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                ops.append(f"{start + 4} {bottom} {c - start} 1 re")
-            else:
-                c += 1
+    for r in range(rows):
+        bottom = rows - r + 3  # row 0 is the top; four quiet modules below the last row
+        for run in _DARK_RUN.finditer(data, r * cols, (r + 1) * cols):
+            ops.append(f"{run.start() - r * cols + 4} {bottom} {run.end() - run.start()} 1 re")
     ops.append("f Q")
     canvas.addLiteral("\n".join(ops))
