@@ -99,7 +99,7 @@ def export_subject(ctx: Context, subject: str, out_dir: Path, *, purpose: str = 
         generated = uow.now()
         folder = _new_folder(out_dir, f"{kind}-{ident.hex[:8]}-{generated:%Y%m%dT%H%M%SZ}")
         try:
-            collected = _Collector(uow, subject, kind, ident)
+            collected = SubjectRecords(uow, subject, kind, ident)
             collected.tables()
             step(progress, cancelled, 0.3, "Reading the audit trail")
             collected.audit()
@@ -115,7 +115,7 @@ def export_subject(ctx: Context, subject: str, out_dir: Path, *, purpose: str = 
     return result
 
 
-class _Collector:
+class SubjectRecords:
     """Reads one subject's rows, documents and audit entries in one read transaction (indexed lookups only)."""
 
     def __init__(self, uow: UnitOfWork, subject: str, kind: str, ident: uuid.UUID) -> None:
@@ -340,7 +340,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _write(folder: Path, c: _Collector, generated: datetime, purpose: str, ctx: Context) -> ExportResult:
+def _write(folder: Path, c: SubjectRecords, generated: datetime, purpose: str, ctx: Context) -> ExportResult:
     doc = {
         "format": FORMAT,
         "generated_at": generated.isoformat(),

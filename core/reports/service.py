@@ -27,7 +27,8 @@ class Kind:
     title_en: str
     title_ar: str
     target: str
-    params: tuple[str, ...]  # the parameters the builder takes besides ctx, lang, progress and cancelled
+    params: tuple[str, ...]  # the parameters the builder needs besides ctx, lang, progress and cancelled
+    optional: tuple[str, ...] = ()  # parameters it takes when given
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in (
@@ -39,7 +40,7 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("audit", "Audit evidence report", "تقرير أدلة التدقيق", "core.reports.audit_report:build_audit_report",
          ("start", "end")),
     Kind("gdpr-access", "Access request report", "تقرير طلب الاطلاع",
-         "core.reports.privacy_reports:build_access_report", ("request",)),
+         "core.reports.privacy_reports:build_access_report", ("request",), ("export_dir",)),
     Kind("gdpr-erasure", "Erasure certificate", "شهادة المحو", "core.reports.privacy_reports:build_erasure_certificate",
          ("request",)),
 )}
@@ -60,8 +61,10 @@ def build(ctx: Context, kind: str, params: Mapping[str, Any], lang: str, *, prog
     """Build one document of `kind` in `lang` ("en" or "ar"; invoices are always bilingual)."""
     if lang not in ("en", "ar"):
         raise ReportError(f"The language {lang!r} is not available.", fix="Use en or ar.")
-    wanted = KINDS[kind].params if kind in KINDS else ()
-    missing = [p for p in wanted if p not in params]
+    make = builder(kind)
+    spec = KINDS[kind]
+    missing = [p for p in spec.params if p not in params]
     if missing:
         raise ReportError(f"The {kind} report needs {', '.join(missing)}.", fix="Give every parameter it lists.")
-    return builder(kind)(ctx, lang=lang, progress=progress, cancelled=cancelled, **{p: params[p] for p in wanted})
+    given = {p: params[p] for p in (*spec.params, *spec.optional) if p in params}
+    return make(ctx, lang=lang, progress=progress, cancelled=cancelled, **given)
