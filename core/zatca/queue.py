@@ -102,7 +102,9 @@ def _due_head(uow: UnitOfWork, now: datetime) -> ZatcaSubmission | None:
     so a postponed document holds back the ones issued after it (the portal checks ICV and PIH order)."""
     rows = uow.session.execute(select(ZatcaSubmission).join(IssuedDocument, IssuedDocument.invoice_id ==
                                                            ZatcaSubmission.invoice_id)
-                               .where(ZatcaSubmission.state.in_(("pending", "sending")))
+                               .where(ZatcaSubmission.state.in_(("pending", "sending")),
+                                      # another install's queue arrives by sync; only its own device submits it
+                                      ZatcaSubmission.device_id == uow.ctx.device_id)
                                .order_by(IssuedDocument.egs_unit_id, IssuedDocument.icv)).scalars()
     seen: set[uuid.UUID] = set()
     for sub in rows:

@@ -468,13 +468,15 @@ class InvoiceEditorDialog(QDialog):
         self.credit_button.clicked.connect(lambda: self.make_note(DocumentType.CREDIT_NOTE))
         self.debit_button = QPushButton(objectName="debitNoteButton")
         self.debit_button.clicked.connect(lambda: self.make_note(DocumentType.DEBIT_NOTE))
+        self.pdf_button = QPushButton(objectName="pdfButton")
+        self.pdf_button.clicked.connect(self.open_pdf)
         self.close_button = QPushButton(objectName="closeButton")
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.progress)
-        for button in (self.cancel_button, self.credit_button, self.debit_button, self.issue_button,
-                       self.close_button):
+        for button in (self.cancel_button, self.pdf_button, self.credit_button, self.debit_button,
+                       self.issue_button, self.close_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
 
@@ -575,6 +577,7 @@ class InvoiceEditorDialog(QDialog):
         can_correct = read_only and self._base.type is DocumentType.INVOICE
         self.credit_button.setVisible(can_correct)
         self.debit_button.setVisible(can_correct)
+        self.pdf_button.setVisible(read_only)
         self.tabs.setTabEnabled(1, read_only)
         if read_only:
             self._fill_preview()
@@ -949,6 +952,12 @@ class InvoiceEditorDialog(QDialog):
         editor.reason.setFocus()
         return editor
 
+    def open_pdf(self) -> object:
+        """The printed copy (PDF) of this issued document, built in a Job, in a preview window (Print, Save as)."""
+        from desktop.pdf_preview import open_document
+
+        return open_document(self, self.session, "invoice", {"ref": str(self.document_id)})
+
     # --- language ----------------------------------------------------------------------------------------------
 
     def _language_changed(self, language: str) -> None:
@@ -1001,6 +1010,7 @@ class InvoiceEditorDialog(QDialog):
         self.cancel_button.setText(tr("InvoiceEditor", "Cancel"))
         self.credit_button.setText(tr("InvoiceEditor", "Credit note"))
         self.debit_button.setText(tr("InvoiceEditor", "Debit note"))
+        self.pdf_button.setText(tr("PdfPreview", "PDF…"))
         self.close_button.setText(tr("InvoiceEditor", "Close"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
         self._update_title()

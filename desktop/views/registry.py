@@ -12,8 +12,9 @@ def view_classes() -> list[type[View]]:
     from desktop.views.invoices import InvoicesView
     from desktop.views.privacy import PrivacyView
     from desktop.views.products import ProductsView
+    from desktop.views.reports import ReportsView
     from desktop.views.settings import SettingsView
     from desktop.views.zatca_queue import ZatcaQueueView
 
     return [DashboardView, InvoicesView, CustomersView, ProductsView, ZatcaQueueView, AuditView, PrivacyView,
-            SettingsView]
+            ReportsView, SettingsView]

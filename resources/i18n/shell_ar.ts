@@ -32,6 +32,10 @@
       <translation>الخصوصية</translation>
     </message>
     <message>
+      <source>Reports</source>
+      <translation>التقارير</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>الإعدادات</translation>
     </message>

@@ -27,9 +27,9 @@ from desktop.shell import MainWindow
 from desktop.views.registry import view_classes
 from tests.conftest import StepClock
 
-NAV_EN = ["Dashboard", "Invoices", "Customers", "Products", "ZATCA queue", "Audit", "Privacy", "Settings"]
+NAV_EN = ["Dashboard", "Invoices", "Customers", "Products", "ZATCA queue", "Audit", "Privacy", "Reports", "Settings"]
 NAV_AR = ["لوحة المعلومات", "الفواتير", "العملاء", "المنتجات", "طابور هيئة الزكاة", "التدقيق", "الخصوصية",
-          "الإعدادات"]
+          "التقارير", "الإعدادات"]
 
 
 @pytest.fixture(autouse=True)
