@@ -24,6 +24,7 @@ from core.cli import (
     party_cmds,
     report_cmds,
     secrets_cmds,
+    sync_cmds,
     zatca_cmds,
 )
 from core.cli.common import CliState
@@ -48,7 +49,8 @@ def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_f
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (company_cmds, party_cmds, audit_cmds, config_cmds, gdpr_cmds, secrets_cmds, report_cmds):
+for module in (company_cmds, party_cmds, audit_cmds, config_cmds, gdpr_cmds, secrets_cmds, report_cmds,
+               sync_cmds):
     module.register(cli)
 zatca_cmds.register(cli, invoice_cmds.register(cli))
 

@@ -37,10 +37,29 @@ def register(cli: click.Group) -> None:
     @audit.command("verify")
     @click.option("--bundle", type=click.Path(path_type=Path, file_okay=False, exists=True),
                   help="Verify an exported evidence bundle instead of the company's database.")
+    @click.option("--central", "in_central", is_flag=True,
+                  help="Verify every device's chain as the central database holds it (compliance or admin login).")
     @json_option
-    def audit_verify(bundle: Path | None, as_json: bool) -> None:
+    def audit_verify(bundle: Path | None, in_central: bool, as_json: bool) -> None:
         """Verify every entry and checkpoint; exit 0 only when the chain is intact."""
         printer = progress_printer("Verifying")
+        if in_central:
+            from core.sync.audit_central import verify_central
+            from core.sync.connection import dsn_for
+
+            ctx = state().company()
+            reports = verify_central(dsn_for(ctx, state().settings), progress=printer)
+            end_progress(printer)
+            if as_json:
+                print_json([{"device": r.device_id, "name": r.name, "fingerprint": r.fingerprint, "ok": r.report.ok,
+                             "report": r.report} for r in reports])
+            else:
+                for r in reports:
+                    _print_report(r.report, f"the central copy of device {r.name} ({r.device_id[:8]}, key "
+                                            f"{r.fingerprint})")
+            if not reports or not all(r.report.ok for r in reports):
+                raise click.exceptions.Exit(EXIT_BROKEN)
+            return
         if bundle is not None:
             report, where = verify_bundle(bundle, progress=printer), f"the bundle {bundle}"
             neighbours = []

@@ -1,0 +1,210 @@
+"""`qayd central init|user|connect|status` and `qayd sync [status|conflicts|resolve|watch]`."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from core.cli.common import end_progress, json_option, print_json, print_table, progress_printer, state
+
+
+def _secret_input(prompt: str) -> str:
+    """A password from standard input (piped) or typed without echo; never from the command line."""
+    if not sys.stdin.isatty():
+        value = sys.stdin.readline().rstrip("\r\n")
+    else:
+        value = click.prompt(prompt, hide_input=True, confirmation_prompt=False)
+    if not value:
+        raise click.UsageError("No password was given on standard input.")
+    return value
+
+
+def register(cli: click.Group) -> None:
+    @cli.group("central")
+    def central_group() -> None:
+        """The company's central PostgreSQL: schema, logins, this install's connection."""
+
+    @central_group.command("init")
+    @click.argument("url")
+    @click.option("--company-name", help="The company's name centrally (default: its English legal name).")
+    def central_init(url: str, company_name: str | None) -> None:
+        """Create or upgrade the central schema at URL (an owner's login; password from PGPASSWORD or ~/.pgpass)
+        and register this company."""
+        from core.central.admin import add_company, init_schema
+        from core.invoicing.service import get_company
+
+        ctx = state().company()
+        with ctx.uow(write=False) as uow:
+            company = get_company(uow)
+        revision = init_schema(url)
+        add_company(url, company.id, company_name or company.legal_name_en)
+        click.echo(f"The central schema is at revision {revision}; company {company.legal_name_en} ({company.id}) "
+                   "is registered.")
+
+    @central_group.command("user")
+    @click.argument("url")
+    @click.argument("login")
+    @click.option("--level", type=click.Choice(["staff", "compliance", "admin"]), default="staff", show_default=True)
+    @click.option("--name", "display_name", default="", help="The person's name as others see it.")
+    def central_user(url: str, login: str, level: str, display_name: str) -> None:
+        """Create or update LOGIN, a person's own central login in this company (password on standard input)."""
+        from core.central.admin import add_member
+        from core.invoicing.service import get_company
+
+        ctx = state().company()
+        with ctx.uow(write=False) as uow:
+            company = get_company(uow)
+        add_member(url, login, _secret_input("Password for the new login"), level, company.id, display_name)
+        click.echo(f"{login} can log in centrally with the {level} level.")
+
+    @central_group.command("connect")
+    @click.argument("url")
+    @click.option("--user", "login", required=True, help="Your central login.")
+    def central_connect(url: str, login: str) -> None:
+        """Connect this install to its central database (URL without password; the password on standard input is
+        kept in the secret store). Checks the login and registers this device."""
+        from core.sync.connection import dsn_for, save_connection
+        from core.sync.engine import central, register_device
+
+        ctx = state().company()
+        save_connection(ctx, url, login, _secret_input("Central password"))
+        with central(dsn_for(ctx, state().settings)) as conn:
+            company = register_device(ctx, conn)
+        click.echo(f"Connected as {login}; this device is registered with company {company}.")
+
+    @central_group.command("status")
+    @json_option
+    def central_status(as_json: bool) -> None:
+        """The connection (TLS or not), the company's devices and who is online."""
+        from core.sync.connection import dsn_for, masked
+        from core.sync.engine import central
+        from core.sync.live import online
+
+        ctx = state().company()
+        dsn = dsn_for(ctx, state().settings)
+        with central(dsn) as conn:
+            ssl = conn.pgconn.ssl_in_use
+            version = conn.info.server_version
+            devices = conn.execute("SELECT id::text, name, last_seen FROM qayd.device ORDER BY registered_at"
+                                   ).fetchall()
+            people = online(conn)
+        info = {"url": masked(dsn), "tls": ssl, "server_version": version,
+                "devices": [{"id": d, "name": n, "last_seen": s} for d, n, s in devices],
+                "online": [{"login": p.login, "name": p.display_name, "viewing": p.viewing} for p in people]}
+        if as_json:
+            print_json(info)
+            return
+        click.echo(f"{masked(dsn)}  TLS: {'yes' if ssl else 'NO'}  PostgreSQL {version // 10000}")
+        print_table(["device", "name", "last seen"], [(d[:8], n, s or "-") for d, n, s in devices])
+        click.echo("Online: " + (", ".join(p.display_name or p.login for p in people) or "nobody"))
+
+    @cli.group("sync", invoke_without_command=True)
+    @json_option
+    @click.pass_context
+    def sync_group(click_ctx: click.Context, as_json: bool) -> None:
+        """Push this install's changes and audit chain to central and pull everyone else's (resumes where it
+        stopped; safe to run any time)."""
+        if click_ctx.invoked_subcommand is not None:
+            return
+        from core.sync.connection import dsn_for
+        from core.sync.engine import sync_once
+
+        ctx = state().company()
+        printer = progress_printer("Syncing")
+        try:
+            result = sync_once(ctx, dsn_for(ctx, state().settings), progress=printer)
+        finally:
+            end_progress(printer)
+        if as_json:
+            print_json(result)
+            return
+        click.echo(f"Pushed {result.pushed} change(s) and {result.audit_pushed} audit entr(ies); pulled "
+                   f"{result.pulled}, applied {result.applied} (central sequence {result.last_seq}) in "
+                   f"{result.seconds:.1f} s.")
+        conflicts = result.conflicts + result.push_conflicts + result.refused
+        if conflicts:
+            click.echo(f"{conflicts} conflict(s) need a decision: `qayd sync conflicts`.")
+
+    @sync_group.command("status")
+    @json_option
+    def sync_status(as_json: bool) -> None:
+        """Last sync, pending changes, open conflicts (no network needed)."""
+        from core.sync.engine import status
+
+        st = status(state().company())
+        if as_json:
+            print_json(st)
+            return
+        if not st.configured:
+            click.echo("Not connected to a central database (`qayd central connect`).")
+            return
+        click.echo(f"Central: {st.url} as {st.user}")
+        click.echo(f"Last sync: {st.last_sync_at.isoformat(timespec='seconds') if st.last_sync_at else 'never'}"
+                   + (f"  (last attempt failed: {st.last_error})" if st.last_error else ""))
+        click.echo(f"Pending changes: {st.pending}  Open conflicts: {st.conflicts}  "
+                   f"Pulled up to: {st.last_pulled_seq}  Audit sent up to: {st.audit_pushed_to}")
+
+    @sync_group.command("conflicts")
+    @json_option
+    def sync_conflicts(as_json: bool) -> None:
+        """Open conflicts, field by field: this install's value and the other's."""
+        from core.sync.conflicts import list_conflicts
+
+        with state().company().uow(write=False) as uow:
+            found = list_conflicts(uow)
+        if as_json:
+            print_json([{"id": c.id, "entity": c.entity, "row_id": c.row_id, "kind": c.kind, "detail": c.detail,
+                         "fields": [{"name": d.name, "local": d.local, "remote": d.remote} for d in c.differences]}
+                        for c in found])
+            return
+        if not found:
+            click.echo("No open conflicts.")
+        for c in found:
+            click.echo(f"#{c.id} {c.entity} {c.row_id} ({c.kind}: {c.detail})")
+            for d in c.differences:
+                click.echo(f"    {d.name:24} here: {d.local!r:30} other: {d.remote!r}")
+
+    @sync_group.command("resolve")
+    @click.argument("ident", type=int)
+    @click.option("--take", type=click.Choice(["local", "remote"]), default="local", show_default=True,
+                  help="Where the fields not named with --field come from.")
+    @click.option("--field", "fields", multiple=True, metavar="NAME=local|remote", help="Keep one field's value "
+                  "from one side (repeatable).")
+    def sync_resolve(ident: int, take: str, fields: tuple[str, ...]) -> None:
+        """Resolve a conflict; the merged version is sent with the next sync, and the choice is audited."""
+        from core.sync.conflicts import resolve
+
+        choices = {}
+        for item in fields:
+            name, _, side = item.partition("=")
+            if not side:
+                raise click.UsageError(f"--field {item!r}: write NAME=local or NAME=remote.")
+            choices[name] = side
+        resolve(state().company(), ident, choices, take=take)
+        click.echo(f"Conflict {ident} resolved; `qayd sync` sends the resolution.")
+
+    @sync_group.command("watch")
+    @click.option("--interval", default=30.0, show_default=True, help="Seconds between syncs when nothing happens.")
+    @click.option("--for", "duration", type=float, default=None, help="Stop after this many seconds.")
+    def sync_watch(interval: float, duration: float | None) -> None:
+        """Stay connected: sync at once when another install pushes (LISTEN/NOTIFY), else every --interval."""
+        from core.sync.connection import dsn_for
+        from core.sync.engine import SyncError, sync_once
+        from core.sync.live import Listener
+
+        ctx = state().company()
+        dsn = dsn_for(ctx, state().settings)
+        stop = time.monotonic() + duration if duration else None
+        while stop is None or time.monotonic() < stop:
+            try:
+                result = sync_once(ctx, dsn)
+                click.echo(f"{time.strftime('%H:%M:%S')} pushed {result.pushed}, pulled {result.pulled}")
+                with Listener(dsn) as listener:
+                    for event in listener.events(timeout=interval):
+                        if event.kind == "change" and event.data.get("device") != str(ctx.device_id):
+                            break
+            except SyncError as exc:
+                click.echo(f"{time.strftime('%H:%M:%S')} {exc}", err=True)
+                time.sleep(min(interval, 5.0))

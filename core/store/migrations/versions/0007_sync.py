@@ -1,0 +1,65 @@
+"""Sync with the central PostgreSQL: the outbox, the sync cursors, conflicts kept for people to resolve.
+
+* `sync_outbox`: one pending entry per changed row of a synchronised table (core.sync.tables), written by triggers
+  in the same transaction as the change; `gen` grows with each further change so that an acknowledgement for an
+  older state never drops a newer one.
+* `sync_apply`: one row; while a pull applies remote rows it is 1 and the triggers stay quiet (a remote change is
+  not sent back).
+* `sync_state`: the install's cursors and connection details (no secrets: the password is in the secret store).
+* `sync_conflict`: both versions of a row edited here and elsewhere, until a person resolves it.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-26
+"""
+
+from alembic import op
+
+from core.sync.tables import TABLES, trigger_sql
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("""CREATE TABLE sync_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        entity VARCHAR(40) NOT NULL,
+        row_id VARCHAR(64) NOT NULL,
+        op VARCHAR(10) NOT NULL,
+        base_version INTEGER,
+        gen INTEGER NOT NULL DEFAULT 0,
+        resolves INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (entity, row_id))""")
+    op.execute("CREATE TABLE sync_apply (active INTEGER NOT NULL)")
+    op.execute("INSERT INTO sync_apply (active) VALUES (0)")
+    op.execute("""CREATE TABLE sync_state (
+        key VARCHAR(80) PRIMARY KEY,
+        value TEXT NOT NULL)""")
+    op.execute("""CREATE TABLE sync_conflict (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        entity VARCHAR(40) NOT NULL,
+        row_id VARCHAR(64) NOT NULL,
+        kind VARCHAR(20) NOT NULL,
+        local_json TEXT,
+        remote_json TEXT,
+        remote_version INTEGER,
+        remote_device VARCHAR(36),
+        detail TEXT NOT NULL DEFAULT '',
+        detected_at VARCHAR(40) NOT NULL,
+        resolved_at VARCHAR(40),
+        resolution TEXT)""")
+    op.execute("CREATE UNIQUE INDEX sync_conflict_open ON sync_conflict (entity, row_id) WHERE resolved_at IS NULL")
+    for spec in TABLES.values():
+        for statement in trigger_sql(spec):
+            op.execute(statement)
+    # Everything already in the store is pending: a store that existed before sync sends all of it once.
+    for spec in TABLES.values():
+        op.execute(f"INSERT INTO sync_outbox (entity, row_id, op, base_version) "
+                   f"SELECT '{spec.name}', {spec.key}, 'upsert', NULL FROM {spec.name}")
+
+
+def downgrade() -> None:
+    raise NotImplementedError("Qayd does not downgrade a store; restore the backup taken before the upgrade.")

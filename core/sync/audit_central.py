@@ -1,0 +1,64 @@
+"""`qayd audit verify --central`: every device's chain as the central database holds it, verified with that
+device's registered public key and its signed checkpoints (the same verifier as the local store and bundles)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from core.audit.chain import Checkpoint
+from core.audit.service import fingerprint
+from core.audit.verify import Row, VerifyReport, verify_chain
+from core.sync.engine import SyncError, central
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceReport:
+    device_id: str
+    name: str
+    fingerprint: str
+    report: VerifyReport
+
+
+def verify_central(dsn: str, *, progress: Callable[[float, str], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> list[DeviceReport]:
+    """Verify each device's central chain; reading the audit tables needs the compliance or admin level."""
+    out = []
+    with central(dsn) as conn:
+        try:
+            devices = conn.execute("SELECT id::text, name, public_key FROM qayd.device ORDER BY registered_at"
+                                   ).fetchall()
+            for index, (device, name, key) in enumerate(devices):
+                rows: list[Row] = [
+                    (int(s), b.encode("utf-8"), bytes(p), bytes(h)) for s, b, p, h in conn.execute(
+                        "SELECT seq, body, prev_hash, hash FROM qayd.audit_entry WHERE device_id = %s ORDER BY seq",
+                        (device,))]
+                marks = [Checkpoint(int(s), h, a, device, bytes(sig)) for s, h, a, sig in conn.execute(
+                    "SELECT seq, hash, at, signature FROM qayd.audit_checkpoint WHERE device_id = %s ORDER BY seq",
+                    (device,))]
+                conn.commit()
+
+                def window(position: int, count: int, rows: list[Row] = rows) -> list[Row]:
+                    return rows[position - 1:position - 1 + count]
+
+                report = verify_chain(((r[1], r[3]) for r in rows), window, marks, bytes(key), total=len(rows),
+                                      progress=_device_progress(progress, index, len(devices)), cancelled=cancelled)
+                out.append(DeviceReport(device, name, fingerprint(bytes(key)), report))
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise SyncError("Your central login may not read the audit chains.",
+                            fix="Verifying the central chains needs the compliance or admin level.") from exc
+    return out
+
+
+def _device_progress(progress: Callable[[float, str], None] | None, index: int,
+                     count: int) -> Callable[[float, str], None] | None:
+    if progress is None:
+        return None
+
+    def report(fraction: float, message: str, progress: Any = progress) -> None:
+        progress((index + fraction) / max(count, 1), message)
+
+    return report

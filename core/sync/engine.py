@@ -1,0 +1,273 @@
+"""`qayd sync`: register this device, push the outbox and the audit chain, pull what others pushed, in batches.
+
+Every step is safe to cut at any point and to repeat:
+
+* a push batch is one central transaction; its changes carry ids (device, outbox entry, generation), so a batch
+  sent again after a dropped connection is applied once and answered with the first outcome;
+* the outbox entries are dropped only after central answered, in one local transaction with an audit entry;
+* a pull batch is applied in one local transaction together with the new cursor, so a crash either applies the
+  batch and moves the cursor, or neither.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from core.errors import QaydError
+from core.privacy.cancel import Cancelled
+from core.store import models as m
+from core.sync import outbox
+from core.uow import Context, UnitOfWork
+
+Progress = Callable[[float, str], None]
+CancelCheck = Callable[[], bool]
+PUSH_BATCH = 2000
+PULL_BATCH = 5000
+AUDIT_BATCH = 5000
+
+
+class SyncError(QaydError):
+    """The central database could not be reached or refused the sync; nothing local was lost."""
+
+    exit_code = 4
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    push_conflicts: int = 0
+    audit_pushed: int = 0
+    pulled: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    refused: int = 0
+    last_seq: int = 0
+    seconds: float = 0.0
+    announced: list[str] = field(default_factory=list)
+
+
+def raw(uow: UnitOfWork) -> sqlite3.Connection:
+    """The unit of work's sqlite3 connection, inside its transaction."""
+    dbapi = uow.session.connection().connection.dbapi_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    return dbapi
+
+
+@contextmanager
+def central(dsn: str, *, connect_timeout: int = 10) -> Iterator[psycopg.Connection[Any]]:
+    try:
+        conn = psycopg.connect(dsn, connect_timeout=connect_timeout, application_name="qayd")
+    except psycopg.OperationalError as exc:
+        raise SyncError("The central database cannot be reached.",
+                        fix="Check the network; work goes on offline and `qayd sync` catches up later.") from exc
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _check(cancelled: CancelCheck | None) -> None:
+    if cancelled is not None and cancelled():
+        raise Cancelled("sync")
+
+
+def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
+    """Register this install's device (its id and audit-signing public key) with its company; returns the company."""
+    with ctx.uow(write=False) as uow:
+        device = uow.session.get(m.Device, ctx.device_id)
+        assert device is not None
+        name, key = device.name, device.public_key
+    row = conn.execute("SELECT qayd.register_device(%s, %s, %s)", (ctx.device_id, name, key)).fetchone()
+    conn.commit()
+    assert row is not None
+    return uuid.UUID(str(row[0]))
+
+
+def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = PUSH_BATCH,
+                 progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
+    device = str(ctx.device_id)
+    with ctx.uow(write=False) as uow:
+        total = max(outbox.count_pending(raw(uow)), 1)
+    while True:
+        _check(cancelled)
+        with ctx.uow(write=False) as uow:
+            items = outbox.pending(raw(uow), batch)
+        if not items:
+            return
+        answer = conn.execute("SELECT qayd.push(%s, %s)",
+                              (ctx.device_id, Jsonb([i.as_json(device) for i in items]))).fetchone()
+        conn.commit()
+        assert answer is not None
+        outcomes = {o["change_id"]: o for o in answer[0]}
+        conflicted = [i for i in items if outcomes[i.change_id(device)]["conflict"]]
+        with ctx.uow() as uow:
+            db = raw(uow)
+            outbox.acknowledge(db, items)
+            now = ctx.clock().isoformat()
+            for item in conflicted:  # central kept another install's version: keep both here until resolved
+                outbox._record_conflict(db, outbox.Remote(0, "", item.entity, item.row_id, item.op, None, None),
+                                        "edit", "central holds a newer version from another install", now)
+            uow.audit.append("sync.pushed", f"device:{device}",
+                             {"changes": len(items), "conflicts": len(conflicted),
+                              "first_seq": min(o["seq"] or 0 for o in answer[0]),
+                              "last_seq": max(o["seq"] or 0 for o in answer[0])})
+            uow.commit()
+        result.pushed += len(items)
+        result.push_conflicts += len(conflicted)
+        if progress is not None:
+            progress(min(result.pushed / total, 1.0), f"pushed {result.pushed}")
+
+
+def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = AUDIT_BATCH,
+               cancelled: CancelCheck | None = None) -> None:
+    """Send the device's audit entries and checkpoints that central does not hold yet."""
+    while True:
+        _check(cancelled)
+        with ctx.uow(write=False) as uow:
+            db = raw(uow)
+            after = int(outbox.get_state(db, "last_pushed_audit_seq", "0"))
+            entries = db.execute("SELECT seq, body, prev_hash, hash FROM audit_entry WHERE seq > ? ORDER BY seq "
+                                 "LIMIT ?", (after, batch)).fetchall()
+            if not entries:
+                return
+            last = entries[-1][0]
+            checkpoints = db.execute("SELECT seq, hash, at, signature FROM audit_checkpoint WHERE seq > ? AND "
+                                     "seq <= ? ORDER BY seq", (after, last)).fetchall()
+        body = [{"seq": s, "body": b.decode() if isinstance(b, bytes) else b, "prev_hash": bytes(p).hex(),
+                 "hash": bytes(h).hex()} for s, b, p, h in entries]
+        marks = [{"seq": s, "hash": h, "at": a, "signature": bytes(sig).hex()} for s, h, a, sig in checkpoints]
+        conn.execute("SELECT qayd.push_audit(%s, %s, %s)", (ctx.device_id, Jsonb(body), Jsonb(marks)))
+        conn.commit()
+        with ctx.uow() as uow:
+            outbox.set_state(raw(uow), "last_pushed_audit_seq", str(last))
+            uow.commit()
+        result.audit_pushed += len(entries)
+
+
+def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = PULL_BATCH,
+         progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
+    """Apply, batch by batch, every change other installs pushed after this install's cursor."""
+    with ctx.uow(write=False) as uow:
+        after = int(outbox.get_state(raw(uow), "last_pulled_seq", "0"))
+    newest = conn.execute("SELECT coalesce(max(seq), 0) FROM qayd.change WHERE company_id = qayd.my_company()"
+                          ).fetchone()
+    conn.commit()
+    top = int(newest[0]) if newest else 0
+    while True:
+        _check(cancelled)
+        rows = conn.execute(
+            "SELECT seq, device_id::text, entity, row_id, op, version, payload FROM qayd.change "
+            "WHERE company_id = qayd.my_company() AND seq > %s AND device_id <> %s AND NOT conflict "
+            "ORDER BY seq LIMIT %s", (after, ctx.device_id, batch)).fetchall()
+        conn.commit()
+        if not rows:
+            result.last_seq = max(result.last_seq, after)
+            return
+        changes = [outbox.Remote(int(s), d, e, r, o, v, p) for s, d, e, r, o, v, p in rows]
+        last = changes[-1].seq
+        with ctx.uow() as uow:
+            db = raw(uow)
+            done = outbox.apply_remote(db, changes, ctx.clock().isoformat())
+            outbox.set_state(db, "last_pulled_seq", str(last))
+            uow.audit.append("sync.pulled", f"device:{ctx.device_id}",
+                             {"changes": len(changes), "applied": done.applied, "conflicts": done.conflicts,
+                              "refused": done.refused, "first_seq": changes[0].seq, "last_seq": last})
+            uow.commit()
+        after = last
+        result.pulled += len(changes)
+        result.applied += done.applied
+        result.conflicts += done.conflicts
+        result.refused += done.refused
+        result.last_seq = last
+        if progress is not None and top:
+            progress(min(last / top, 1.0), f"pulled {result.pulled}")
+
+
+def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cancelled: CancelCheck | None = None,
+              connect_timeout: int = 10) -> SyncResult:
+    """Register, push (changes, then the audit chain), pull. Safe to cut and repeat at any point."""
+    started = time.perf_counter()
+    result = SyncResult()
+    try:
+        with central(dsn, connect_timeout=connect_timeout) as conn:
+            register_device(ctx, conn)
+            push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
+            pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
+            push_audit(ctx, conn, result, cancelled=cancelled)
+            from core.sync.live import announce_new_events
+
+            result.announced = announce_new_events(ctx, conn)
+    except psycopg.Error as exc:
+        _remember(ctx, error=_describe(exc))
+        raise SyncError(f"The sync stopped: {_describe(exc)}",
+                        fix="Nothing local was lost; run `qayd sync` again (it resumes where it stopped).") from exc
+    except SyncError as exc:
+        _remember(ctx, error=exc.message)
+        raise
+    result.seconds = time.perf_counter() - started
+    _remember(ctx, error="")
+    if progress is not None:
+        progress(1.0, "synced")
+    return result
+
+
+def _describe(exc: psycopg.Error) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return first.removeprefix("qayd: ")
+
+
+def _part(progress: Progress | None, low: float, high: float) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda fraction, message: progress(low + (high - low) * fraction, message)
+
+
+def _remember(ctx: Context, *, error: str) -> None:
+    with ctx.uow() as uow:
+        db = raw(uow)
+        if not error:
+            outbox.set_state(db, "last_sync_at", ctx.clock().isoformat())
+        outbox.set_state(db, "last_error", error)
+        uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What the status bar and `qayd sync status` show."""
+
+    configured: bool
+    url: str
+    user: str
+    last_sync_at: datetime | None
+    last_error: str
+    pending: int
+    conflicts: int
+    last_pulled_seq: int
+    audit_pushed_to: int
+
+
+def status(ctx: Context) -> SyncStatus:
+    with ctx.uow(write=False) as uow:
+        db = raw(uow)
+        last = outbox.get_state(db, "last_sync_at")
+        conflicts = db.execute("SELECT count(*) FROM sync_conflict WHERE resolved_at IS NULL").fetchone()[0]
+        url = outbox.get_state(db, "central.url")
+        return SyncStatus(bool(url), url, outbox.get_state(db, "central.user"),
+                          datetime.fromisoformat(last) if last else None, outbox.get_state(db, "last_error"),
+                          outbox.count_pending(db), int(conflicts), int(outbox.get_state(db, "last_pulled_seq", "0")),
+                          int(outbox.get_state(db, "last_pushed_audit_seq", "0")))
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

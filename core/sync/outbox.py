@@ -1,0 +1,232 @@
+"""The device side of a sync: reading the outbox with each row's current state, acknowledging what central took,
+and applying what other installs pushed.
+
+Rows travel as the raw values SQLite holds (text, integers, reals; blobs as base64), keyed by column name, so every
+install of the same schema reads them back exactly; the central database keeps them as opaque JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.sync.tables import TABLES, Synced
+
+STATE_KEYS = ("central.url", "central.user", "last_pulled_seq", "last_pushed_audit_seq", "last_sync_at",
+              "last_error", "announced")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One outbox entry with the row's state now (None once deleted)."""
+
+    seq: int
+    entity: str
+    row_id: str
+    op: str
+    base_version: int | None
+    gen: int
+    resolves: bool
+    version: int | None
+    payload: dict[str, Any] | None
+
+    def change_id(self, device_id: str) -> str:
+        return f"{device_id}:{self.seq}:{self.gen}"
+
+    def as_json(self, device_id: str) -> dict[str, Any]:
+        return {"change_id": self.change_id(device_id), "entity": self.entity, "row_id": self.row_id,
+                "op": self.op, "base_version": self.base_version, "version": self.version, "payload": self.payload,
+                "resolves": self.resolves}
+
+
+def encode_row(spec: Synced, row: sqlite3.Row | Sequence[Any], columns: Sequence[str]) -> dict[str, Any]:
+    values = dict(zip(columns, row, strict=True))
+    for name in spec.blobs:
+        if values.get(name) is not None:
+            values[name] = base64.b64encode(bytes(values[name])).decode("ascii")
+    return values
+
+
+def decode_row(spec: Synced, payload: dict[str, Any]) -> dict[str, Any]:
+    values = {name: payload.get(name) for name in spec.columns}
+    for name in spec.blobs:
+        encoded = values.get(name)
+        if encoded is not None:
+            values[name] = base64.b64decode(str(encoded))
+    return values
+
+
+def read_rows(conn: sqlite3.Connection, spec: Synced, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The current rows of `spec` with these keys, encoded."""
+    found: dict[str, dict[str, Any]] = {}
+    columns = ", ".join(spec.columns)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT {columns} FROM {spec.name} WHERE {spec.key} IN ({marks})", chunk):
+            values = encode_row(spec, row, spec.columns)
+            found[str(values[spec.key])] = values
+    return found
+
+
+def pending(conn: sqlite3.Connection, limit: int) -> list[Pending]:
+    """The oldest `limit` outbox entries with their rows' current state, in outbox order."""
+    entries = conn.execute("SELECT seq, entity, row_id, op, base_version, gen, resolves FROM sync_outbox "
+                           "ORDER BY seq LIMIT ?", (limit,)).fetchall()
+    by_entity: dict[str, list[str]] = {}
+    for _seq, entity, row_id, op, *_rest in entries:
+        if op == "upsert":
+            by_entity.setdefault(entity, []).append(row_id)
+    rows = {entity: read_rows(conn, TABLES[entity], keys) for entity, keys in by_entity.items()}
+    out = []
+    for seq, entity, row_id, op, base, gen, resolves in entries:
+        payload = rows.get(entity, {}).get(row_id) if op == "upsert" else None
+        if op == "upsert" and payload is None:  # deleted since; the delete trigger changed op already
+            op = "delete"
+        version = payload.get("version") if payload is not None and TABLES[entity].versioned else None
+        out.append(Pending(seq, entity, row_id, op, base, gen, bool(resolves), version, payload))
+    return out
+
+
+def count_pending(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0])
+
+
+def acknowledge(conn: sqlite3.Connection, sent: Iterable[Pending]) -> None:
+    """Central holds these: drop their outbox entries, unless the row changed again meanwhile (a newer generation),
+    in which case the entry stays with the version central now has as its base."""
+    for item in sent:
+        deleted = conn.execute("DELETE FROM sync_outbox WHERE seq = ? AND gen = ?", (item.seq, item.gen)).rowcount
+        if not deleted:
+            conn.execute("UPDATE sync_outbox SET base_version = ?, resolves = 0 WHERE seq = ?",
+                         (item.version, item.seq))
+
+
+def get_state(conn: sqlite3.Connection, key: str, default: str = "") -> str:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else default
+
+
+def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                 "SET value = excluded.value", (key, value))
+
+
+@dataclass(frozen=True, slots=True)
+class Remote:
+    """A change another install pushed, as pulled from central."""
+
+    seq: int
+    device_id: str
+    entity: str
+    row_id: str
+    op: str
+    version: int | None
+    payload: dict[str, Any] | None
+
+
+@dataclass
+class Applied:
+    applied: int = 0
+    conflicts: int = 0
+    refused: int = 0
+
+
+def _upsert_sql(spec: Synced) -> str:
+    columns = ", ".join(spec.columns)
+    marks = ", ".join("?" * len(spec.columns))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
+    return (f"INSERT INTO {spec.name} ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT ({spec.key}) DO UPDATE SET {updates}")
+
+
+def _local_row(conn: sqlite3.Connection, spec: Synced, row_id: str) -> dict[str, Any] | None:
+    return read_rows(conn, spec, [row_id]).get(row_id)
+
+
+def _record_conflict(conn: sqlite3.Connection, change: Remote, kind: str, detail: str, now: str) -> None:
+    spec = TABLES[change.entity]
+    local = _local_row(conn, spec, change.row_id)
+    conn.execute(
+        "INSERT INTO sync_conflict (entity, row_id, kind, local_json, remote_json, remote_version, remote_device, "
+        "detail, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (entity, row_id) WHERE resolved_at IS NULL DO UPDATE SET remote_json = excluded.remote_json, "
+        "remote_version = excluded.remote_version, remote_device = excluded.remote_device, "
+        "local_json = excluded.local_json, detail = excluded.detail",
+        (change.entity, change.row_id, kind, json.dumps(local) if local else None,
+         json.dumps(change.payload) if change.payload is not None else None, change.version, change.device_id,
+         detail, now))
+
+
+def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str) -> Applied:
+    """Apply pulled changes in order inside the caller's transaction (triggers quiet, foreign keys checked at
+    commit). A row with unsent local edits or an open conflict is not overwritten: both versions are kept as a
+    conflict. A change the store refuses (a duplicate invoice number, an immutable document) is kept as a conflict
+    too, with the reason; nothing is dropped."""
+    result = Applied()
+    busy = {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_outbox")}
+    busy |= {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_conflict WHERE resolved_at IS NULL")}
+    conn.execute("UPDATE sync_apply SET active = 1")
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    try:
+        batch: list[Remote] = []
+        for change in changes:
+            if change.entity not in TABLES:
+                continue
+            if (change.entity, change.row_id) in busy:
+                _flush(conn, batch, result, now)
+                batch = []
+                _record_conflict(conn, change, "edit", "changed here and on another install", now)
+                result.conflicts += 1
+                continue
+            if batch and (batch[-1].entity != change.entity or batch[-1].op != change.op):
+                _flush(conn, batch, result, now)
+                batch = []
+            batch.append(change)
+        _flush(conn, batch, result, now)
+    finally:
+        conn.execute("UPDATE sync_apply SET active = 0")
+    return result
+
+
+def _params(change: Remote) -> list[Any]:
+    spec = TABLES[change.entity]
+    values = decode_row(spec, change.payload or {})
+    if change.entity == "device":
+        values["is_local"] = 0  # another install's device is never this one
+    return [values[c] for c in spec.columns]
+
+
+def _flush(conn: sqlite3.Connection, batch: list[Remote], result: Applied, now: str) -> None:
+    """Apply a run of same-entity, same-kind changes at once; if the store refuses any, one by one."""
+    if not batch:
+        return
+    spec = TABLES[batch[0].entity]
+    if batch[0].op == "delete":
+        statement, rows = f"DELETE FROM {spec.name} WHERE {spec.key} = ?", [[c.row_id] for c in batch]
+    else:
+        statement, rows = _upsert_sql(spec), [_params(c) for c in batch]
+    conn.execute("SAVEPOINT sync_batch")
+    try:
+        conn.executemany(statement, rows)
+        conn.execute("RELEASE sync_batch")
+        result.applied += len(batch)
+        return
+    except sqlite3.DatabaseError:
+        conn.execute("ROLLBACK TO sync_batch")
+        conn.execute("RELEASE sync_batch")
+    for change, row in zip(batch, rows, strict=True):
+        conn.execute("SAVEPOINT sync_one")
+        try:
+            conn.execute(statement, row)
+            conn.execute("RELEASE sync_one")
+            result.applied += 1
+        except sqlite3.DatabaseError as exc:
+            conn.execute("ROLLBACK TO sync_one")
+            conn.execute("RELEASE sync_one")
+            _record_conflict(conn, change, "refused", f"the store refused it: {exc}", now)
+            result.refused += 1

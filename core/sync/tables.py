@@ -1,0 +1,66 @@
+"""Which local tables travel to the central database, and the triggers that note their changes in the outbox.
+
+A change is noted, not copied: the outbox holds one pending entry per changed row (entity, row id, the version the
+row had before its first unsent change, and a generation that grows with each further change). The row's state is
+read when it is pushed, so ten edits offline travel as one. Triggers see every write path (the ORM, the bulk
+writers on the raw driver) in the same transaction as the write itself.
+
+Not synchronised, on purpose: the company profile, staff users and settings (each install has its own; people are
+central logins), secrets and key material, subject keys, retention holds and erasure certificates (they stay on
+the install that did the erasure), the audit chain (it travels on its own, entry by entry, see `core.sync.audit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import LargeBinary
+
+from core.store.models import Base
+
+
+@dataclass(frozen=True, slots=True)
+class Synced:
+    """A synchronised table: its primary key, whether rows carry a `version`, and its columns (blobs marked)."""
+
+    name: str
+    key: str
+    versioned: bool
+    columns: tuple[str, ...]
+    blobs: frozenset[str]
+
+
+# Parents before children: a fresh install applies changes in this order when it must.
+NAMES = ("device", "customer", "product", "egs_unit", "invoice", "invoice_line", "invoice_allowance_charge",
+         "issued_document", "zatca_submission", "gdpr_request")
+
+
+def _spec(name: str) -> Synced:
+    table = Base.metadata.tables[name]
+    key = next(iter(table.primary_key.columns)).name
+    columns = tuple(c.name for c in table.columns if not c.computed)
+    blobs = frozenset(c.name for c in table.columns if isinstance(c.type, LargeBinary))
+    return Synced(name, key, "version" in table.columns, columns, blobs)
+
+
+TABLES: dict[str, Synced] = {name: _spec(name) for name in NAMES}
+
+
+def trigger_sql(spec: Synced) -> list[str]:
+    """The three triggers that note inserts, updates and deletes of `spec`'s rows (unless a pull is applying)."""
+    base_new = "NULL"
+    base_old = "OLD.version" if spec.versioned else "NULL"
+    quiet = "(SELECT active FROM sync_apply) = 0"
+    note = ("INSERT INTO sync_outbox (entity, row_id, op, base_version, gen) VALUES ('{entity}', {row}, '{op}', "
+            "{base}, 0) ON CONFLICT (entity, row_id) DO UPDATE SET gen = gen + 1, op = excluded.op")
+    statements = []
+    for event, row, op, base in (("INSERT", "NEW", "upsert", base_new), ("UPDATE", "NEW", "upsert", base_old),
+                                 ("DELETE", "OLD", "delete", base_old)):
+        body = note.format(entity=spec.name, row=f"{row}.{spec.key}", op=op, base=base)
+        statements.append(f"CREATE TRIGGER sync_{spec.name}_{event.lower()} AFTER {event} ON {spec.name} "
+                          f"WHEN {quiet} BEGIN {body}; END")
+    return statements
+
+
+def drop_sql(spec: Synced) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS sync_{spec.name}_{event}" for event in ("insert", "update", "delete")]
