@@ -32,7 +32,7 @@ from core.uow import Context, UnitOfWork
 
 Progress = Callable[[float, str], None]
 CancelCheck = Callable[[], bool]
-PUSH_BATCH = 2000
+PUSH_BATCH = 5000
 PULL_BATCH = 5000
 AUDIT_BATCH = 5000
 

@@ -45,10 +45,11 @@ CREATE TABLE qayd.device (
     registered_at timestamptz NOT NULL DEFAULT now(),
     last_seen timestamptz
 );
+-- No foreign keys here: push() checks the device and company once per batch, not once per row.
 CREATE TABLE qayd.change (
     seq bigserial PRIMARY KEY,
-    company_id uuid NOT NULL REFERENCES qayd.company,
-    device_id uuid NOT NULL REFERENCES qayd.device,
+    company_id uuid NOT NULL,
+    device_id uuid NOT NULL,
     change_id text NOT NULL UNIQUE,
     entity text NOT NULL,
     row_id text NOT NULL,
@@ -197,24 +198,25 @@ BEGIN
         payload jsonb, resolves boolean, fresh boolean, conflict boolean, seq bigint
     ) ON COMMIT DROP;
     TRUNCATE push_in;
-    INSERT INTO push_in (ord, change_id, entity, row_id, op, base_version, version, payload, resolves)
-    SELECT c.ord, c.v->>'change_id', c.v->>'entity', c.v->>'row_id', c.v->>'op', (c.v->>'base_version')::integer,
-           (c.v->>'version')::integer, c.v->'payload', coalesce((c.v->>'resolves')::boolean, false)
-    FROM jsonb_array_elements(p_changes) WITH ORDINALITY AS c(v, ord);
-    -- Seen before: report the first outcome, change nothing.
-    UPDATE push_in p SET fresh = false, seq = c.seq, conflict = c.conflict FROM qayd.change c
-    WHERE c.change_id = p.change_id;
-    UPDATE push_in SET fresh = true WHERE fresh IS NULL;
-    -- A conflict: the row is open in conflict for this device (and this change does not resolve it), or the
-    -- central row moved on from the version this device started from.
-    UPDATE push_in p SET conflict = (
-        (EXISTS (SELECT 1 FROM qayd.conflict k WHERE k.company_id = company AND k.entity = p.entity
-                 AND k.row_id = p.row_id AND k.device_id = p_device AND k.resolved_at IS NULL) AND NOT p.resolves)
-        OR (p.version IS NOT NULL AND EXISTS (
-            SELECT 1 FROM qayd.entity_state s WHERE s.company_id = company AND s.entity = p.entity
-            AND s.row_id = p.row_id AND s.device_id <> p_device
-            AND s.version IS DISTINCT FROM p.base_version)))
-    WHERE p.fresh;
+    -- One pass: each change with whether it was seen before (then its first outcome) or conflicts now: the row is
+    -- open in conflict for this device (and this change does not resolve it), or central's row moved on from the
+    -- version this device started from (another device wrote it since).
+    INSERT INTO push_in (ord, change_id, entity, row_id, op, base_version, version, payload, resolves, fresh,
+                         conflict, seq)
+    SELECT x.ord, x.change_id, x.entity, x.row_id, x.op, x.base_version, x.version, x.payload,
+           coalesce(x.resolves, false), c.seq IS NULL,
+           CASE WHEN c.seq IS NOT NULL THEN c.conflict
+                ELSE (k.id IS NOT NULL AND NOT coalesce(x.resolves, false))
+                     OR (x.version IS NOT NULL AND s.device_id IS NOT NULL AND s.device_id <> p_device
+                         AND s.version IS DISTINCT FROM x.base_version) END,
+           c.seq
+    FROM ROWS FROM (jsonb_to_recordset(p_changes) AS (change_id text, entity text, row_id text, op text,
+                    base_version integer, version integer, payload jsonb, resolves boolean))
+         WITH ORDINALITY AS x(change_id, entity, row_id, op, base_version, version, payload, resolves, ord)
+    LEFT JOIN qayd.change c ON c.change_id = x.change_id
+    LEFT JOIN qayd.entity_state s ON s.company_id = company AND s.entity = x.entity AND s.row_id = x.row_id
+    LEFT JOIN qayd.conflict k ON k.company_id = company AND k.entity = x.entity AND k.row_id = x.row_id
+                             AND k.device_id = p_device AND k.resolved_at IS NULL;
     WITH inserted AS (
         INSERT INTO qayd.change (company_id, device_id, change_id, entity, row_id, op, base_version, version,
                                  payload, conflict)
