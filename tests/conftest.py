@@ -19,6 +19,9 @@ from core.config import Settings, load_settings
 from core.secrets import MemoryKeyring
 from core.uow import Context
 
+# A real PostgreSQL for the central-sync tests (started on first use), and the multi-install world on it.
+pytest_plugins = ["tests.support.pg_fixtures", "tests.support.sync_world"]
+
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:

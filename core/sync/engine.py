@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+import sqlalchemy.exc
 from psycopg.types.json import Jsonb
 
 from core.errors import QaydError
@@ -176,14 +177,7 @@ def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, bat
             return
         changes = [outbox.Remote(int(s), d, e, r, o, v, p) for s, d, e, r, o, v, p in rows]
         last = changes[-1].seq
-        with ctx.uow() as uow:
-            db = raw(uow)
-            done = outbox.apply_remote(db, changes, ctx.clock().isoformat())
-            outbox.set_state(db, "last_pulled_seq", str(last))
-            uow.audit.append("sync.pulled", f"device:{ctx.device_id}",
-                             {"changes": len(changes), "applied": done.applied, "conflicts": done.conflicts,
-                              "refused": done.refused, "first_seq": changes[0].seq, "last_seq": last})
-            uow.commit()
+        done = _apply_batch(ctx, changes)
         after = last
         result.pulled += len(changes)
         result.applied += done.applied
@@ -192,6 +186,27 @@ def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, bat
         result.last_seq = last
         if progress is not None and top:
             progress(min(last / top, 1.0), f"pulled {result.pulled}")
+
+
+def _apply_batch(ctx: Context, changes: list[outbox.Remote]) -> outbox.Applied:
+    """One pulled batch and the cursor after it, in one local transaction. Foreign keys are checked at commit; if a
+    row's parent is missing (the store refused it), the batch is applied again with such rows kept as conflicts."""
+    last = changes[-1].seq
+    for check in (False, True):
+        try:
+            with ctx.uow() as uow:
+                db = raw(uow)
+                done = outbox.apply_remote(db, changes, ctx.clock().isoformat(), check_foreign_keys=check)
+                outbox.set_state(db, "last_pulled_seq", str(last))
+                uow.audit.append("sync.pulled", f"device:{ctx.device_id}",
+                                 {"changes": len(changes), "applied": done.applied, "conflicts": done.conflicts,
+                                  "refused": done.refused, "first_seq": changes[0].seq, "last_seq": last})
+                uow.commit()
+            return done
+        except sqlalchemy.exc.IntegrityError as exc:
+            if check or "FOREIGN KEY" not in str(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cancelled: CancelCheck | None = None,

@@ -162,7 +162,8 @@ def _record_conflict(conn: sqlite3.Connection, change: Remote, kind: str, detail
          detail, now))
 
 
-def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str) -> Applied:
+def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, *,
+                 check_foreign_keys: bool = False) -> Applied:
     """Apply pulled changes in order inside the caller's transaction (triggers quiet, foreign keys checked at
     commit). A row with unsent local edits or an open conflict is not overwritten: both versions are kept as a
     conflict. A change the store refuses (a duplicate invoice number, an immutable document) is kept as a conflict
@@ -188,9 +189,30 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str) 
                 batch = []
             batch.append(change)
         _flush(conn, batch, result, now)
+        if check_foreign_keys:
+            _orphans(conn, changes, result, now)
     finally:
         conn.execute("UPDATE sync_apply SET active = 0")
     return result
+
+
+def _orphans(conn: sqlite3.Connection, changes: Sequence[Remote], result: Applied, now: str) -> None:
+    """Rows of this batch whose parent is not in this store (say, an invoice it refused): taken out again and kept
+    as conflicts, so that the rest of the batch can commit. Run only when a commit failed on a foreign key."""
+    by_key = {(c.entity, c.row_id): c for c in changes}
+    for table in sorted({c.entity for c in changes}):
+        spec = TABLES[table]
+        for _table, rowid, parent, _fk in conn.execute(f"PRAGMA foreign_key_check({table})").fetchall():
+            key = conn.execute(f"SELECT {spec.key} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
+            if key is None:
+                continue
+            change = by_key.get((table, str(key[0])))
+            if change is None:
+                continue
+            _record_conflict(conn, change, "refused", f"it belongs to a {parent} row this store does not hold", now)
+            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+            result.applied -= 1
+            result.refused += 1
 
 
 def _params(change: Remote) -> list[Any]:
