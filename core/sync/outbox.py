@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.sync.tables import TABLES, Synced
+from core.sync.tables import FOREIGN_KEYS, TABLES, Synced
 
 STATE_KEYS = ("central.url", "central.user", "last_pulled_seq", "last_pushed_audit_seq", "last_sync_at",
               "last_error", "announced")
@@ -179,40 +179,30 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, 
             if change.entity not in TABLES:
                 continue
             if (change.entity, change.row_id) in busy:
-                _flush(conn, batch, result, now)
+                _flush(conn, batch, result, now, check_foreign_keys)
                 batch = []
                 _record_conflict(conn, change, "edit", "changed here and on another install", now)
                 result.conflicts += 1
                 continue
             if batch and (batch[-1].entity != change.entity or batch[-1].op != change.op):
-                _flush(conn, batch, result, now)
+                _flush(conn, batch, result, now, check_foreign_keys)
                 batch = []
             batch.append(change)
-        _flush(conn, batch, result, now)
-        if check_foreign_keys:
-            _orphans(conn, changes, result, now)
+        _flush(conn, batch, result, now, check_foreign_keys)
     finally:
         conn.execute("UPDATE sync_apply SET active = 0")
     return result
 
 
-def _orphans(conn: sqlite3.Connection, changes: Sequence[Remote], result: Applied, now: str) -> None:
-    """Rows of this batch whose parent is not in this store (say, an invoice it refused): taken out again and kept
-    as conflicts, so that the rest of the batch can commit. Run only when a commit failed on a foreign key."""
-    by_key = {(c.entity, c.row_id): c for c in changes}
-    for table in sorted({c.entity for c in changes}):
-        spec = TABLES[table]
-        for _table, rowid, parent, _fk in conn.execute(f"PRAGMA foreign_key_check({table})").fetchall():
-            key = conn.execute(f"SELECT {spec.key} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
-            if key is None:
-                continue
-            change = by_key.get((table, str(key[0])))
-            if change is None:
-                continue
-            _record_conflict(conn, change, "refused", f"it belongs to a {parent} row this store does not hold", now)
-            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
-            result.applied -= 1
-            result.refused += 1
+def _missing_parent(conn: sqlite3.Connection, change: Remote) -> str:
+    """The parent table a pulled row points to but this store does not hold ("" when every parent is here)."""
+    if change.op != "upsert" or change.payload is None:
+        return ""
+    for column, (parent, key) in FOREIGN_KEYS.get(change.entity, {}).items():
+        value = change.payload.get(column)
+        if value is not None and conn.execute(f"SELECT 1 FROM {parent} WHERE {key} = ?", (value,)).fetchone() is None:
+            return parent
+    return ""
 
 
 def _params(change: Remote) -> list[Any]:
@@ -223,8 +213,10 @@ def _params(change: Remote) -> list[Any]:
     return [values[c] for c in spec.columns]
 
 
-def _flush(conn: sqlite3.Connection, batch: list[Remote], result: Applied, now: str) -> None:
-    """Apply a run of same-entity, same-kind changes at once; if the store refuses any, one by one."""
+def _flush(conn: sqlite3.Connection, batch: list[Remote], result: Applied, now: str, one_by_one: bool = False) -> None:
+    """Apply a run of same-entity, same-kind changes at once; if the store refuses any, one by one. One by one from
+    the start when a commit failed on a foreign key: then a row whose parent this store does not hold (say, an
+    invoice it refused) is kept as a conflict instead of applied."""
     if not batch:
         return
     spec = TABLES[batch[0].entity]
@@ -232,16 +224,21 @@ def _flush(conn: sqlite3.Connection, batch: list[Remote], result: Applied, now: 
         statement, rows = f"DELETE FROM {spec.name} WHERE {spec.key} = ?", [[c.row_id] for c in batch]
     else:
         statement, rows = _upsert_sql(spec), [_params(c) for c in batch]
-    conn.execute("SAVEPOINT sync_batch")
-    try:
-        conn.executemany(statement, rows)
-        conn.execute("RELEASE sync_batch")
-        result.applied += len(batch)
-        return
-    except sqlite3.DatabaseError:
-        conn.execute("ROLLBACK TO sync_batch")
-        conn.execute("RELEASE sync_batch")
+    if not one_by_one:
+        conn.execute("SAVEPOINT sync_batch")
+        try:
+            conn.executemany(statement, rows)
+            conn.execute("RELEASE sync_batch")
+            result.applied += len(batch)
+            return
+        except sqlite3.DatabaseError:
+            conn.execute("ROLLBACK TO sync_batch")
+            conn.execute("RELEASE sync_batch")
     for change, row in zip(batch, rows, strict=True):
+        if one_by_one and (parent := _missing_parent(conn, change)):
+            _record_conflict(conn, change, "refused", f"it belongs to a {parent} row this store does not hold", now)
+            result.refused += 1
+            continue
         conn.execute("SAVEPOINT sync_one")
         try:
             conn.execute(statement, row)

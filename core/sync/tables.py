@@ -46,6 +46,15 @@ def _spec(name: str) -> Synced:
 TABLES: dict[str, Synced] = {name: _spec(name) for name in NAMES}
 
 
+def _foreign_keys(name: str) -> dict[str, tuple[str, str]]:
+    return {fk.parent.name: (fk.column.table.name, fk.column.name)
+            for fk in Base.metadata.tables[name].foreign_keys}
+
+
+# Each synchronised table's foreign keys: column -> (parent table, parent key).
+FOREIGN_KEYS: dict[str, dict[str, tuple[str, str]]] = {name: _foreign_keys(name) for name in NAMES}
+
+
 def trigger_sql(spec: Synced) -> list[str]:
     """The three triggers that note inserts, updates and deletes of `spec`'s rows (unless a pull is applying)."""
     base_new = "NULL"
