@@ -11,8 +11,11 @@ Every step is safe to cut at any point and to repeat:
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -95,39 +98,73 @@ def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
     return uuid.UUID(str(row[0]))
 
 
-def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = PUSH_BATCH,
+def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
                  progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
+    """Send the outbox in batches. The next batch is read and encoded on a helper thread while central applies the
+    current one, so the two overlap; acknowledgements stay in batch order on this thread."""
+    size = batch or PUSH_BATCH
     device = str(ctx.device_id)
     with ctx.uow(write=False) as uow:
         total = max(outbox.count_pending(raw(uow)), 1)
-    while True:
-        _check(cancelled)
-        with ctx.uow(write=False) as uow:
-            items = outbox.pending(raw(uow), batch)
-        if not items:
-            return
-        answer = conn.execute("SELECT qayd.push(%s, %s)",
-                              (ctx.device_id, Jsonb([i.as_json(device) for i in items]))).fetchone()
-        conn.commit()
-        assert answer is not None
-        outcomes = {o["change_id"]: o for o in answer[0]}
-        conflicted = [i for i in items if outcomes[i.change_id(device)]["conflict"]]
-        with ctx.uow() as uow:
-            db = raw(uow)
-            outbox.acknowledge(db, items)
-            now = ctx.clock().isoformat()
-            for item in conflicted:  # central kept another install's version: keep both here until resolved
-                outbox._record_conflict(db, outbox.Remote(0, "", item.entity, item.row_id, item.op, None, None),
-                                        "edit", "central holds a newer version from another install", now)
-            uow.audit.append("sync.pushed", f"device:{device}",
-                             {"changes": len(items), "conflicts": len(conflicted),
-                              "first_seq": min(o["seq"] or 0 for o in answer[0]),
-                              "last_seq": max(o["seq"] or 0 for o in answer[0])})
-            uow.commit()
-        result.pushed += len(items)
-        result.push_conflicts += len(conflicted)
-        if progress is not None:
-            progress(min(result.pushed / total, 1.0), f"pushed {result.pushed}")
+    ready: queue.Queue[tuple[list[outbox.Pending], str] | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        after = 0
+        try:
+            while not stop.is_set():
+                with ctx.uow(write=False) as uow:
+                    items = outbox.pending(raw(uow), size, after=after)
+                if not items:
+                    ready.put(None)
+                    return
+                after = items[-1].seq
+                ready.put((items, json.dumps([i.as_json(device) for i in items], separators=(",", ":"))))
+        except BaseException as exc:  # handed to the sending thread
+            ready.put(exc)
+
+    reader = threading.Thread(target=produce, name="qayd-sync-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            _check(cancelled)
+            got = ready.get()
+            if got is None:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            items, body = got
+            answer = conn.execute("SELECT qayd.push(%s, %s::json)", (ctx.device_id, body)).fetchone()
+            conn.commit()
+            assert answer is not None
+            _acknowledge(ctx, device, items, answer[0], result)
+            if progress is not None:
+                progress(min(result.pushed / total, 1.0), f"pushed {result.pushed}")
+    finally:
+        stop.set()
+        while reader.is_alive():  # let a producer blocked on a full queue finish
+            with contextlib.suppress(queue.Empty):
+                ready.get_nowait()
+            reader.join(0.05)
+
+
+def _acknowledge(ctx: Context, device: str, items: list[outbox.Pending], outcomes_list: list[dict[str, Any]],
+                 result: SyncResult) -> None:
+    outcomes = {o["change_id"]: o for o in outcomes_list}
+    conflicted = [i for i in items if outcomes[i.change_id(device)]["conflict"]]
+    with ctx.uow() as uow:
+        db = raw(uow)
+        outbox.acknowledge(db, items)
+        now = ctx.clock().isoformat()
+        for item in conflicted:  # central kept another install's version: keep both here until resolved
+            outbox._record_conflict(db, outbox.Remote(0, "", item.entity, item.row_id, item.op, None, None),
+                                    "edit", "central holds a newer version from another install", now)
+        seqs = [o["seq"] or 0 for o in outcomes_list]
+        uow.audit.append("sync.pushed", f"device:{device}", {"changes": len(items), "conflicts": len(conflicted),
+                                                             "first_seq": min(seqs), "last_seq": max(seqs)})
+        uow.commit()
+    result.pushed += len(items)
+    result.push_conflicts += len(conflicted)
 
 
 def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = AUDIT_BATCH,

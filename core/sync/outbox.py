@@ -73,10 +73,10 @@ def read_rows(conn: sqlite3.Connection, spec: Synced, keys: Sequence[str]) -> di
     return found
 
 
-def pending(conn: sqlite3.Connection, limit: int) -> list[Pending]:
-    """The oldest `limit` outbox entries with their rows' current state, in outbox order."""
+def pending(conn: sqlite3.Connection, limit: int, *, after: int = 0) -> list[Pending]:
+    """The oldest `limit` outbox entries after entry `after`, with their rows' current state, in outbox order."""
     entries = conn.execute("SELECT seq, entity, row_id, op, base_version, gen, resolves FROM sync_outbox "
-                           "ORDER BY seq LIMIT ?", (limit,)).fetchall()
+                           "WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)).fetchall()
     by_entity: dict[str, list[str]] = {}
     for _seq, entity, row_id, op, *_rest in entries:
         if op == "upsert":
