@@ -8,6 +8,8 @@ crosses threads). After a write, call `session.notify(topic)` so that every view
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from core.bootstrap import open_company
@@ -33,6 +35,9 @@ class AppSession(QObject):
         self.pool: Pool = pool if pool is not None else ThreadPool()
         self._ctx = self._desktop(ctx) if ctx is not None else None
         self.language: str = settings.language
+        # The central-sync controller (desktop.sync_controller), set by the main window when this install has a
+        # central database; None offline-only.
+        self.sync: Any = None
 
     @staticmethod
     def _desktop(ctx: Context) -> Context:

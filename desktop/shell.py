@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.retention_timer.stop()
+        self.sync_status.stop()
         super().closeEvent(event)
 
     def purge_expired_holds(self) -> None:
@@ -236,8 +237,8 @@ class MainWindow(QMainWindow):
         for row, key in enumerate(self.views):
             action = QAction(self)
             action.setObjectName(f"go_{key}")
-            if row < 9:
-                action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            if row < 10:  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth view (as a keyboard's digit row runs)
+                action.setShortcut(QKeySequence(f"Ctrl+{(row + 1) % 10}"))
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
             self.go_menu.addAction(action)
             self.go_actions.append(action)
@@ -334,6 +335,10 @@ class MainWindow(QMainWindow):
         self.chain_label.setObjectName("statusChain")
         for label in (self.company_label, self.egs_label, self.queue_label, self.chain_label):
             bar.addPermanentWidget(label)
+        from desktop.notifications import SyncStatusBar  # sync state, presence, bell; sets session.sync
+
+        self.sync_status = SyncStatusBar(self.session, self)
+        bar.addPermanentWidget(self.sync_status)
 
     def _on_changed(self, topic: str) -> None:
         if topic in STATUS_TOPICS:

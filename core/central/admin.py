@@ -62,8 +62,7 @@ def add_company(dsn: str, company_id: uuid.UUID, name: str) -> None:
 
 def add_member(dsn: str, login: str, password: str, level: str, company_id: uuid.UUID, display_name: str = "") -> None:
     """Create (or update) the login of one person, in their company, with one level: staff, compliance or admin.
-    The password reaches the server inside ALTER ROLE … PASSWORD (PostgreSQL keeps only its SCRAM hash); Qayd never
-    logs it."""
+    Only the password's SCRAM verifier is sent to the server; Qayd never logs the password."""
     if not _LOGIN.match(login):
         raise CentralSetupError(f"The login {login!r} is not a valid name.",
                           fix="Use lower-case letters, digits and _ (at most 63), starting with a letter.")
@@ -77,8 +76,11 @@ def add_member(dsn: str, login: str, password: str, level: str, company_id: uuid
         if exists is None:
             conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(ident))
         # NOINHERIT would hide the group's grants; members inherit their one group.
+        # Hashed here (SCRAM-SHA-256, as psql's \password does): the clear password never reaches the server,
+        # so no statement log can hold it.
+        verifier = conn.pgconn.encrypt_password(password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256")
         conn.execute(sql.SQL("ALTER ROLE {} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS "
-                             "PASSWORD {}").format(ident, sql.Literal(password)))
+                             "PASSWORD {}").format(ident, sql.Literal(verifier.decode("ascii"))))
         for group in LEVELS.values():
             conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group), ident))
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(LEVELS[level]), ident))

@@ -73,6 +73,9 @@ def central(dsn: str, *, connect_timeout: int = 10) -> Iterator[psycopg.Connecti
     try:
         conn = psycopg.connect(dsn, connect_timeout=connect_timeout, application_name="qayd")
     except psycopg.OperationalError as exc:
+        if "authentication failed" in str(exc):
+            raise SyncError("The central database refused the login.",
+                            fix="Check the login and its password: `qayd central connect URL --user LOGIN`.") from exc
         raise SyncError("The central database cannot be reached.",
                         fix="Check the network; work goes on offline and `qayd sync` catches up later.") from exc
     try:

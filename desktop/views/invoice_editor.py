@@ -320,6 +320,10 @@ class InvoiceEditorDialog(QDialog):
             self._new()
         else:
             self._load(ref)
+        from desktop.notifications import PresenceBanner  # tells central sync what is open; shows who else has it
+
+        self.presence_banner = PresenceBanner(session, f"invoice:{self.document_id}", self)
+        self.presence_layout.insertWidget(0, self.presence_banner)
         self.retranslate()
         session.language_changed.connect(self._language_changed)
 
@@ -481,6 +485,7 @@ class InvoiceEditorDialog(QDialog):
             buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
+        self.presence_layout = layout  # the "Also open by" banner goes on top once the document is known
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 

@@ -14,7 +14,8 @@ def view_classes() -> list[type[View]]:
     from desktop.views.products import ProductsView
     from desktop.views.reports import ReportsView
     from desktop.views.settings import SettingsView
+    from desktop.views.sync_view import SyncView
     from desktop.views.zatca_queue import ZatcaQueueView
 
     return [DashboardView, InvoicesView, CustomersView, ProductsView, ZatcaQueueView, AuditView, PrivacyView,
-            ReportsView, SettingsView]
+            ReportsView, SyncView, SettingsView]

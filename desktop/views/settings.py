@@ -27,6 +27,7 @@ from desktop.errors import present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
 from desktop.session import COMPANY, SETTINGS, ZATCA, AppSession
 from desktop.views.base import View
+from desktop.views.central_panel import CentralPanel
 from desktop.views.secrets_panel import SecretsPanel
 
 
@@ -119,8 +120,10 @@ class SettingsView(View):
             store_form.addRow(label, value)
 
         self.secrets_panel = SecretsPanel(session)  # retranslates itself on LanguageChange
+        self.central_panel = CentralPanel(session)  # likewise
 
-        for box in (self.language_box, self.company_box, self.egs_box, self.secrets_panel, self.store_box):
+        for box in (self.language_box, self.company_box, self.egs_box, self.secrets_panel, self.central_panel,
+                    self.store_box):
             column.addWidget(box)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -145,6 +148,7 @@ class SettingsView(View):
                 profile = None
             self.units = list_egs(uow)
         self.secrets_panel.refresh()
+        self.central_panel.refresh()
         if profile is not None:
             self.form.set_profile(profile)
         self._fill_units()

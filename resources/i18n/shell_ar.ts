@@ -36,6 +36,10 @@
       <translation>التقارير</translation>
     </message>
     <message>
+      <source>Sync</source>
+      <translation>المزامنة</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>الإعدادات</translation>
     </message>

@@ -19,7 +19,7 @@ from core.invoicing.model import DocumentKind
 from core.reports.document import identity
 from core.reports.invoice_pdf import export_pdfs, invoice_pdf
 from core.zatca import issuing
-from tests.benchmarks.test_bench_issue import drafts, fresh
+from tests.benchmarks.test_bench_issue import fresh
 
 pytestmark = pytest.mark.benchmark
 N = 1_000

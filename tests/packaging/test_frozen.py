@@ -140,6 +140,14 @@ def test_cli_journey(app_dir: Path, env: dict[str, str], demo: Path, tmp_path: P
         assert {str(f.BaseFont).split("+")[1] for f in doc.pages[0].Resources.Font.values()} >= {
             "NotoSans-Regular", "NotoSansArabic-Regular"}
 
+    # Sync's modules (psycopg and its compiled part) load frozen; no central is configured here.
+    assert "Not connected" in run(app_dir, env, "qayd", "sync", "status")
+    from core.central.admin import MIGRATIONS
+
+    central = app_dir / "_internal" / "core" / "central" / "migrations"
+    assert sorted(p.name for p in (central / "versions").glob("c*.py")) == sorted(
+        p.name for p in (MIGRATIONS / "versions").glob("c*.py"))
+
     # The audit chain verifies, and the evidence bundle carries the bundled VERIFY.txt.
     assert "is intact" in run(app_dir, env, "qayd", "audit", "verify")
     bundle = tmp_path / "bundle"

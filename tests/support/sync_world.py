@@ -40,7 +40,10 @@ def libpq(url: str) -> str:
 
 def central_template(server: PgServer) -> str:
     """A database with the central schema, built once per server run and copied per test."""
-    return server.template(TEMPLATE, lambda url: init_schema(libpq(url)) and None)
+    def prepare(url: str) -> None:
+        init_schema(libpq(url))
+
+    return server.template(TEMPLATE, prepare)
 
 
 @pytest.fixture

@@ -185,15 +185,19 @@ BEGIN
     RETURN me.company_id;
 END $$;
 
--- Push a batch of changes (a JSON array, as json: 30% cheaper than jsonb to take apart and store, of {change_id, entity, row_id, op, base_version, version, payload,
--- resolves}); at most one change per row per batch. Applied idempotently: a change_id seen before is skipped and
--- reported with its first outcome. Returns [{change_id, seq, conflict}] in input order.
+-- Push a batch of changes: a JSON array (json, 30% cheaper than jsonb to take apart and store) of {change_id,
+-- entity, row_id, op, base_version, version, payload, resolves}; at most one change per row per batch. Applied
+-- idempotently: a change_id seen before is skipped and reported with its first outcome. Returns
+-- [{change_id, seq, conflict}] in input order.
 CREATE FUNCTION qayd.push(p_device uuid, p_changes json) RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = qayd, pg_temp AS $$
 DECLARE company uuid := qayd.own_device(p_device); result jsonb; newest bigint;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(company::text, 0));
-    CREATE TEMP TABLE IF NOT EXISTS push_in (
+    -- Logins cannot create temporary tables (TEMPORARY is revoked below), so push_in is always this function's
+    -- own; it is dropped first all the same, so that nothing a caller made can run as the owner.
+    DROP TABLE IF EXISTS pg_temp.push_in;
+    CREATE TEMP TABLE push_in (
         ord integer, change_id text, entity text, row_id text, op text, base_version integer, version integer,
         payload json, resolves boolean, fresh boolean, conflict boolean, seq bigint
     ) ON COMMIT DROP;
@@ -213,10 +217,15 @@ BEGIN
     FROM ROWS FROM (json_to_recordset(p_changes) AS (change_id text, entity text, row_id text, op text,
                     base_version integer, version integer, payload json, resolves boolean))
          WITH ORDINALITY AS x(change_id, entity, row_id, op, base_version, version, payload, resolves, ord)
-    LEFT JOIN qayd.change c ON c.change_id = x.change_id
+    LEFT JOIN qayd.change c ON c.change_id = x.change_id AND c.device_id = p_device
     LEFT JOIN qayd.entity_state s ON s.company_id = company AND s.entity = x.entity AND s.row_id = x.row_id
     LEFT JOIN qayd.conflict k ON k.company_id = company AND k.entity = x.entity AND k.row_id = x.row_id
                              AND k.device_id = p_device AND k.resolved_at IS NULL;
+    -- A change id names its device: another company cannot take (and so swallow) this device's next change.
+    IF EXISTS (SELECT 1 FROM push_in WHERE NOT starts_with(change_id, p_device::text || ':')) THEN
+        RAISE EXCEPTION 'qayd: change ids must start with the pushing device id'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     WITH inserted AS (
         INSERT INTO qayd.change (company_id, device_id, change_id, entity, row_id, op, base_version, version,
                                  payload, conflict)
@@ -285,9 +294,10 @@ BEGIN
     VALUES (p_device, company, session_user, p_display_name, p_viewing, p_online, now())
     ON CONFLICT (device_id) DO UPDATE SET login = excluded.login, display_name = excluded.display_name,
         viewing = excluded.viewing, online = excluded.online, seen_at = excluded.seen_at;
+    -- LISTEN is open to every login in PostgreSQL: a notification is a wake-up hint with ids only; who is
+    -- online and what they have open is read from qayd.presence, which row-level security guards.
     PERFORM pg_notify(qayd.channel(company), json_build_object(
-        'kind', 'presence', 'device', p_device, 'login', session_user, 'viewing', p_viewing,
-        'online', p_online)::text);
+        'kind', 'presence', 'device', p_device, 'online', p_online)::text);
 END $$;
 
 CREATE FUNCTION qayd.announce(p_device uuid, p_kind text, p_subject text, p_en text, p_ar text) RETURNS bigint
@@ -321,6 +331,10 @@ def upgrade() -> None:
         column = "id" if table == "company" else "company_id"
         op.execute(f"ALTER TABLE qayd.{table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"CREATE POLICY same_company ON qayd.{table} FOR SELECT USING ({column} = qayd.my_company())")
+    # No temporary tables for anyone but the owner: a caller's temp table (or a trigger on it) must never be
+    # picked up by a SECURITY DEFINER function.
+    op.execute("DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); "
+               "END $$")
     op.execute("REVOKE ALL ON SCHEMA qayd FROM PUBLIC")
     op.execute("REVOKE ALL ON ALL TABLES IN SCHEMA qayd FROM PUBLIC")
     op.execute("REVOKE ALL ON ALL FUNCTIONS IN SCHEMA qayd FROM PUBLIC")

@@ -1,0 +1,481 @@
+"""What central sync shows outside its own view: the status bar (sync state, who is online, the notification bell
+with its unread badge and popup list), toasts for new notifications, and the "Also open by" banner of an editor.
+
+This module loads with the main window, so it imports nothing of the network stack: the controller
+(`desktop.sync_controller`, which loads psycopg) is imported only once this install turns out to have a central
+connection, after the window is up.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QEasingCurve,
+    QEvent,
+    QObject,
+    QPoint,
+    QPropertyAnimation,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFrame,
+    QGraphicsOpacityEffect,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import QaydError
+from desktop.errors import log_text
+from desktop.i18n import format_date, format_int, tr
+from desktop.session import SETTINGS, AppSession
+
+if TYPE_CHECKING:
+    from desktop.sync_controller import NoticeItem, SyncController, SyncState
+
+log = logging.getLogger("qayd.desktop.sync")
+
+TOAST_MS = 5000
+FADE_MS = 400
+ERROR_COLOR = "#b3261e"
+
+
+# --- texts ------------------------------------------------------------------------------------------------------
+
+
+def state_text(state: SyncState | None, language: str) -> str:
+    """One line for the status bar: not connected, offline with the changes waiting, or the last sync."""
+    if state is None:
+        return tr("Sync", "Not connected")
+    if state.online is False:
+        return tr("Sync", "Offline — {n} changes waiting").format(n=format_int(state.pending))
+    if state.syncing and state.online is None:
+        return tr("Sync", "Syncing…")
+    parts = [tr("Sync", "Last sync {time}").format(time=format_date(state.last_sync_at.astimezone(), language))
+             if state.last_sync_at else tr("Sync", "Never synced")]
+    parts.append(tr("Sync", "{n} pending").format(n=format_int(state.pending)))
+    parts.append(tr("Sync", "{n} conflicts").format(n=format_int(state.conflicts)))
+    return " · ".join(parts)
+
+
+def state_tooltip(state: SyncState | None) -> str:
+    if state is None:
+        return tr("Sync", "This install works on its own. Connect it to the company's central database in Settings.")
+    if state.online is False:
+        text = tr("Sync", "The central database cannot be reached; work goes on here and is sent when it can be. "
+                          "Next attempt in {s} s.").format(s=format_int(round(state.retry_in)))
+        return f"{text}\n{state.last_error}" if state.last_error else text
+    return tr("Sync", "Synced with the central database automatically.")
+
+
+def person_name(person: Any) -> str:
+    return str(person.display_name or person.login)
+
+
+def presence_text(people: list[Any]) -> str:
+    names = list(dict.fromkeys(person_name(p) for p in people))
+    if not names:
+        return tr("Sync", "No one else online")
+    return tr("Sync", "Online: {names}").format(names=tr("Sync", ", ").join(names))
+
+
+def notice_message(item: NoticeItem, language: str) -> str:
+    notice = item.notice
+    return str(notice.message_ar or notice.message_en) if language == "ar" else str(notice.message_en)
+
+
+def notice_detail(item: NoticeItem, language: str) -> str:
+    notice = item.notice
+    when = notice.created_at
+    when_text = format_date(when.astimezone(), language) if isinstance(when, datetime) else str(when)
+    return tr("Notifications", "{who}, {when}").format(who=notice.login, when=when_text)
+
+
+# --- the bell ---------------------------------------------------------------------------------------------------
+
+
+def bell_icon(size: int = 18, colour: str = "#444") -> QIcon:
+    """A small bell drawn with a path (no icon font or emoji needed)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    s = size / 18
+    path = QPainterPath()
+    path.moveTo(9 * s, 2 * s)
+    path.cubicTo(5 * s, 2 * s, 4 * s, 5 * s, 4 * s, 8 * s)
+    path.lineTo(4 * s, 12 * s)
+    path.lineTo(2 * s, 14 * s)
+    path.lineTo(16 * s, 14 * s)
+    path.lineTo(14 * s, 12 * s)
+    path.lineTo(14 * s, 8 * s)
+    path.cubicTo(14 * s, 5 * s, 13 * s, 2 * s, 9 * s, 2 * s)
+    painter.drawPath(path)
+    painter.drawEllipse(QRectF(7 * s, 14.5 * s, 4 * s, 3 * s))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class NotificationBell(QToolButton):
+    """The bell with the unread count; a click opens the list (and marks everything read)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notificationBell")
+        self.setIcon(bell_icon())
+        self.setIconSize(QSize(18, 18))
+        self.setAutoRaise(True)
+        self.setFixedSize(34, 26)
+        self.badge = QLabel(self)
+        self.badge.setObjectName("notificationBadge")
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setStyleSheet(f"background: {ERROR_COLOR}; color: white; border-radius: 7px; font-size: 9px; "
+                                 "font-weight: bold; padding: 0 3px;")
+        self.badge.setFixedHeight(14)
+        self.badge.hide()
+        self.count = 0
+
+    def set_count(self, count: int) -> None:
+        self.count = count
+        self.badge.setText(format_int(count) if count < 100 else "99+")
+        self.badge.adjustSize()
+        self.badge.setFixedWidth(max(14, self.badge.sizeHint().width()))
+        self.badge.setVisible(count > 0)
+        self._place_badge()
+
+    def _place_badge(self) -> None:
+        x = 0 if self.layoutDirection() == Qt.LayoutDirection.RightToLeft else self.width() - self.badge.width()
+        self.badge.move(max(x, 0), 0)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._place_badge()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._place_badge()
+        super().changeEvent(event)
+
+
+def fill_notices(widget: QListWidget, items: list[NoticeItem], language: str, *, last_read: int,
+                 own_device: str) -> None:
+    """Newest first: the message in the UI language, who and when; unread ones in bold."""
+    widget.clear()
+    for item in reversed(items):
+        row = QListWidgetItem(f"{notice_message(item, language)}\n{notice_detail(item, language)}")
+        row.setData(Qt.ItemDataRole.UserRole, item.notice.id)
+        row.setToolTip(notice_message(item, language))
+        if item.notice.id > last_read and item.device_id != own_device:
+            font = QFont(row.font())
+            font.setBold(True)
+            row.setFont(font)
+        widget.addItem(row)
+
+
+class NotificationPopup(QFrame):
+    """The list under the bell."""
+
+    def __init__(self, controller: SyncController, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setObjectName("notificationPopup")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.controller = controller
+        self.title = QLabel(tr("Notifications", "Notifications"))
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.list = QListWidget()
+        self.list.setObjectName("noticeList")
+        self.list.setWordWrap(True)
+        self.empty = QLabel(tr("Notifications", "No notifications yet."))
+        self.empty.setObjectName("noNotices")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty)
+        fill_notices(self.list, controller.notices, language, last_read=controller.last_read,
+                     own_device=controller.device)
+        self.list.setVisible(bool(controller.notices))
+        self.empty.setVisible(not controller.notices)
+        self.resize(420, 320)
+
+
+# --- toasts -----------------------------------------------------------------------------------------------------
+
+
+class Toast(QFrame):
+    """A small frameless note over the window's corner that fades after ~5 s (a click closes it)."""
+
+    def __init__(self, message: str, detail: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("toast")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("QFrame#toast { background: #2b2b2b; border-radius: 6px; } "
+                           "QLabel { color: white; }")
+        self.message = QLabel(message)
+        self.message.setObjectName("toastMessage")
+        self.message.setWordWrap(True)
+        self.detail = QLabel(detail)
+        self.detail.setObjectName("toastDetail")
+        self.detail.setStyleSheet("color: #cfcfcf; font-size: 11px;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.message)
+        layout.addWidget(self.detail)
+        self.setFixedWidth(340)
+        self.opacity = QGraphicsOpacityEffect(self)
+        self.opacity.setOpacity(1.0)
+        self.setGraphicsEffect(self.opacity)
+        self.fade = QPropertyAnimation(self.opacity, b"opacity", self)
+        self.fade.setDuration(FADE_MS)
+        self.fade.setStartValue(1.0)
+        self.fade.setEndValue(0.0)
+        self.fade.setEasingCurve(QEasingCurve.Type.InQuad)
+        self.fade.finished.connect(self.close)
+        self.timer = QTimer(self, singleShot=True, interval=TOAST_MS)
+        self.timer.timeout.connect(self.fade.start)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+
+    def start(self) -> None:
+        self.adjustSize()
+        self.show()
+        self.raise_()
+        self.timer.start()
+
+    def mousePressEvent(self, event: Any) -> None:
+        self.close()
+
+
+class ToastStack(QObject):
+    """Stacks toasts over the bottom-right corner of `host` (bottom-left in Arabic), above its status bar."""
+
+    def __init__(self, host: QWidget) -> None:
+        super().__init__(host)
+        self.host = host
+        self.toasts: list[Toast] = []
+        host.installEventFilter(self)
+
+    def show_toast(self, message: str, detail: str) -> Toast:
+        toast = Toast(message, detail, self.host)
+        toast.destroyed.connect(lambda _o=None, t=toast: self._gone(t))
+        self.toasts.append(toast)
+        toast.start()
+        self.place()
+        return toast
+
+    def _gone(self, toast: Toast) -> None:
+        if toast in self.toasts:
+            self.toasts.remove(toast)
+            with suppress(RuntimeError):  # the window is being deleted with its toasts
+                self.place()
+
+    def place(self) -> None:
+        rect = self.host.rect()
+        bottom = rect.bottom() - 12
+        bar = getattr(self.host, "statusBar", None)
+        status = bar() if callable(bar) else None
+        if status is not None and status.isVisible():
+            bottom -= status.height()
+        rtl = self.host.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        for toast in reversed(self.toasts):
+            try:
+                height = toast.sizeHint().height()
+                x = rect.left() + 12 if rtl else rect.right() - toast.width() - 12
+                toast.move(QPoint(x, bottom - height))
+                toast.resize(toast.width(), height)
+                bottom -= height + 8
+            except RuntimeError:  # deleted meanwhile
+                continue
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.host and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutDirectionChange):
+            self.place()
+        return False
+
+
+# --- the status bar ---------------------------------------------------------------------------------------------
+
+
+def store_has_central(session: AppSession) -> bool:
+    """A cheap check (no network stack loaded) whether this install has a central connection."""
+    if session.settings.central.database_url:
+        return True
+    from core.sync import outbox
+
+    with session.uow(write=False) as uow:
+        dbapi = uow.session.connection().connection.dbapi_connection
+        return bool(outbox.get_state(dbapi, "central.url"))  # type: ignore[arg-type]
+
+
+class SyncStatusBar(QWidget):
+    """For the main window's status bar: sync state, who else is online, the bell; toasts over `window`.
+
+    Makes the controller (`session.sync`) once the window is up when the store has a central connection, and
+    re-binds whenever Settings change the connection."""
+
+    def __init__(self, session: AppSession, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("syncStatus")
+        self.session = session
+        self.window_ = window
+        self.controller: SyncController | None = None
+        self.popup: NotificationPopup | None = None
+        self.state_label = QLabel()
+        self.state_label.setObjectName("syncState")
+        self.presence_label = QLabel()
+        self.presence_label.setObjectName("syncPresence")
+        self.bell = NotificationBell()
+        self.bell.clicked.connect(self.show_notifications)
+        self.toasts = ToastStack(window)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.presence_label)
+        layout.addWidget(self.bell)
+        session.changed.connect(self._on_changed)
+        self.render()
+        try:
+            wanted = session.is_open and store_has_central(session)
+        except QaydError as exc:
+            log.warning("sync: %s", log_text(exc))
+            wanted = False
+        if wanted:
+            QTimer.singleShot(0, self.attach)
+
+    def attach(self) -> None:
+        """Make and start the controller (this loads the network stack)."""
+        existing = getattr(self.session, "sync", None)
+        if existing is not None:
+            self.bind(existing)
+            return
+        from desktop.sync_controller import ensure_controller
+
+        try:
+            controller = ensure_controller(self.session)
+        except QaydError as exc:
+            log.warning("sync: %s", log_text(exc))
+            return
+        self.bind(controller)
+
+    def bind(self, controller: SyncController | None) -> None:
+        if controller is self.controller:
+            return
+        self.controller = controller
+        if controller is not None:
+            controller.state_changed.connect(self.render)
+            controller.presence_changed.connect(self.render)
+            controller.notices_changed.connect(self.render)
+            controller.notice_arrived.connect(self.toast)
+        self.render()
+
+    def _on_changed(self, topic: str) -> None:
+        if topic == SETTINGS:
+            self.bind(getattr(self.session, "sync", None))
+
+    def render(self, *_args: object) -> None:
+        controller = self.controller
+        state = controller.state if controller is not None else None
+        self.state_label.setText(state_text(state, self.session.language))
+        self.state_label.setToolTip(state_tooltip(state))
+        offline = state is not None and state.online is False
+        self.state_label.setStyleSheet(f"color: {ERROR_COLOR};" if offline or (state and state.conflicts) else "")
+        self.presence_label.setVisible(controller is not None)
+        self.bell.setVisible(controller is not None)
+        if controller is None:
+            return
+        others = controller.others()
+        self.presence_label.setText(presence_text(others))
+        self.presence_label.setToolTip("\n".join(person_name(p) for p in others))
+        self.bell.set_count(controller.unread)
+        self.bell.setToolTip(tr("Notifications", "Notifications: {n} unread").format(n=format_int(controller.unread)))
+
+    def toast(self, item: NoticeItem) -> Toast:
+        language = self.session.language
+        return self.toasts.show_toast(notice_message(item, language), notice_detail(item, language))
+
+    def show_notifications(self) -> NotificationPopup | None:
+        controller = self.controller
+        if controller is None:
+            return None
+        if self.popup is not None:
+            self.popup.close()
+            self.popup.deleteLater()
+        self.popup = NotificationPopup(controller, self.session.language, self.window_)
+        self.popup.setLayoutDirection(QApplication.layoutDirection())
+        anchor = self.bell.mapToGlobal(QPoint(0, 0))
+        x = anchor.x() if QApplication.isRightToLeft() else anchor.x() + self.bell.width() - self.popup.width()
+        self.popup.move(QPoint(max(x, 0), max(anchor.y() - self.popup.height() - 4, 0)))
+        self.popup.show()
+        controller.mark_read()
+        return self.popup
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.render()
+        super().changeEvent(event)
+
+
+# --- the editor's banner ----------------------------------------------------------------------------------------
+
+
+class PresenceBanner(QLabel):
+    """"Also open by NAME" over an editor; tells the controller what is open (and "" once the editor closes)."""
+
+    def __init__(self, session: AppSession, subject: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("presenceBanner")
+        self.setWordWrap(True)
+        self.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px 8px; border-radius: 4px;")
+        self.session, self.subject = session, subject
+        self.controller: SyncController | None = getattr(session, "sync", None)
+        self.hide()
+        if self.controller is None:
+            return
+        self.controller.set_viewing(subject)
+        self.controller.presence_changed.connect(self.render)
+        if isinstance(parent, QDialog):
+            parent.finished.connect(self.closed)
+        self.render()
+
+    def names(self) -> list[str]:
+        if self.controller is None:
+            return []
+        return list(dict.fromkeys(person_name(p) for p in self.controller.viewers(self.subject)))
+
+    def render(self, *_args: object) -> None:
+        names = self.names()
+        self.setText(tr("Sync", "Also open by {names}").format(names=tr("Sync", ", ").join(names)) if names else "")
+        self.setVisible(bool(names))
+
+    def closed(self, *_args: object) -> None:
+        controller, self.controller = self.controller, None
+        if controller is not None:
+            with suppress(RuntimeError, TypeError):
+                controller.presence_changed.disconnect(self.render)
+            if controller.viewing == self.subject:
+                controller.set_viewing("")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.render()
+        super().changeEvent(event)
