@@ -6,52 +6,17 @@ behind), then prints where it wrote it and how many pages it has; `--json` print
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
+from core.cli.report_cmds import required_period, write_pdf
 from core.reports.document import Built
 
 LANGS = click.Choice(["en", "ar"])
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-10-01.",
-                                 param_hint=option) from None
-
-
-def resolve_period(start: str | None, end: str | None, period: str | None) -> tuple[date, date]:
-    """The first and last day from --from/--to or --period (exactly one of the two ways)."""
-    from core.reports.vat_return import parse_period
-
-    if period is not None:
-        if start is not None or end is not None:
-            raise click.UsageError("Give either --period or --from/--to, not both.")
-        return parse_period(period)
-    first, last = _day(start, "--from"), _day(end, "--to")
-    if first is None or last is None:
-        raise click.UsageError("Give the period: --from YYYY-MM-DD --to YYYY-MM-DD, or --period 2026-Q4|2026-11.")
-    return first, last
-
-
-def write_pdf(built: Built, out: Path | None) -> Path:
-    """Write the finished PDF through a temporary file, so a failed write leaves no half file."""
-    target = out if out is not None else Path.cwd() / built.filename
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(built.pdf)
-    os.replace(partial, target)
-    return target
 
 
 def _options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,7 +49,7 @@ def register(report: click.Group) -> None:
         """VAT return summary: boxes 1 to 6 of the KSA VAT return (sales) from the documents issued in the period."""
         from core.reports.vat_return import build_vat_return, vat_return
 
-        first, last = resolve_period(start, end, period)
+        first, last = required_period(start, end, period)
         ctx = state().company()
         printer = progress_printer("VAT return")
         if as_json:
@@ -104,7 +69,7 @@ def register(report: click.Group) -> None:
         """ZATCA submission report: cleared, reported, rejected, pending and unsubmitted documents of the period."""
         from core.reports.zatca_report import build_zatca_report, zatca_summary
 
-        first, last = resolve_period(start, end, period)
+        first, last = required_period(start, end, period)
         ctx = state().company()
         if as_json:
             with ctx.uow(write=False, channel="cli") as uow:

@@ -14,13 +14,13 @@ import pytest
 
 from core.bootstrap import open_company
 from core.cli import main
-from core.cli.report_audit_cmds import parse_period
 from core.config import Settings
 from core.invoicing.demo import create_demo
 from core.privacy import erasure
 from core.privacy import requests as dsr
 from core.privacy.export import export_subject
 from core.reports.errors import ReportError
+from core.reports.vat_return import parse_period
 from core.uow import Context
 from tests.support.pdf_text import pdf_text, words
 from tests.support.privacy import Person, add_person

@@ -102,7 +102,7 @@ def test_zatca_pdf_and_json(company: list[str], tmp_path: Path, monkeypatch: pyt
     ([], "Give the period"),
     (["--from", "2026-10-01"], "Give the period"),
     (["--period", "2026-Q5"], "is not a period"),
-    (["--from", "2026-12-31", "--to", "2026-10-01"], "ends (2026-10-01) before it starts"),
+    (["--from", "2026-12-31", "--to", "2026-10-01"], "starts (2026-12-31) after it ends (2026-10-01)"),
     (["--from", "1 Oct", "--to", "2026-10-31"], "is not a date"),
     (["--period", "2026-Q4", "--lang", "fr"], "fr"),
 ])
