@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 from core.findings import Finding
 from core.invoicing.model import Address, CompanyProfile
 from core.invoicing.rules import validate_company
+from desktop.errors import finding_fix, finding_message
 from desktop.i18n import tr
 
 # Field paths as the core's findings name them, in the order of the form.
@@ -66,9 +67,8 @@ def field_hints() -> dict[str, str]:
 
 def finding_text(finding: Finding, language: str) -> str:
     """One finding for a person: "[RULE] message" and its fix on the next line, in `language`."""
-    message = finding.message_ar if language == "ar" and finding.message_ar else finding.message
-    fix = finding.fix_ar if language == "ar" and finding.fix_ar else finding.fix
-    text = f"[{finding.rule}] {message}"
+    fix = finding_fix(finding, language)
+    text = f"[{finding.rule}] {finding_message(finding, language)}"
     if fix:
         text = f"{text}\n{tr('CompanyForm', 'Fix: {fix}').format(fix=fix)}"
     # In Arabic, each line starts with a right-to-left mark, so that a line opening with the Latin rule id is

@@ -7,6 +7,7 @@ import logging
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.errors import QaydError, ValidationError
+from core.findings import Finding
 from desktop.i18n import tr
 
 log = logging.getLogger("qayd.desktop")
@@ -18,6 +19,16 @@ def user_message(exc: BaseException) -> tuple[str, str]:
         return exc.message, exc.fix
     return (tr("Errors", "Something went wrong inside Qayd; nothing was changed."),
             tr("Errors", "Try again. If it happens again, send the log file to support."))
+
+
+def finding_message(finding: Finding, language: str) -> str:
+    """A finding's message in `language` (English when it has no Arabic)."""
+    return finding.message_ar if language == "ar" and finding.message_ar else finding.message
+
+
+def finding_fix(finding: Finding, language: str) -> str:
+    """A finding's fix in `language` (English when it has no Arabic)."""
+    return finding.fix_ar if language == "ar" and finding.fix_ar else finding.fix
 
 
 def log_text(exc: BaseException) -> str:

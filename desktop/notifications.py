@@ -43,6 +43,7 @@ from core.errors import QaydError
 from desktop.errors import log_text
 from desktop.i18n import format_date, format_int, tr
 from desktop.session import SETTINGS, AppSession
+from desktop.views.central_panel import saved_connection
 
 if TYPE_CHECKING:
     from desktop.sync_controller import NoticeItem, SyncController, SyncState
@@ -313,14 +314,9 @@ class ToastStack(QObject):
 
 
 def store_has_central(session: AppSession) -> bool:
-    """A cheap check (no network stack loaded) whether this install has a central connection."""
-    if session.settings.central.database_url:
-        return True
-    from core.sync import outbox
-
-    with session.uow(write=False) as uow:
-        dbapi = uow.session.connection().connection.dbapi_connection
-        return bool(outbox.get_state(dbapi, "central.url"))  # type: ignore[arg-type]
+    """A cheap check (no network stack loaded) whether this install has a central connection: the settings' URL or
+    one saved with the store."""
+    return bool(session.settings.central.database_url) or bool(saved_connection(session.ctx)[0])
 
 
 class SyncStatusBar(QWidget):
@@ -360,7 +356,7 @@ class SyncStatusBar(QWidget):
 
     def attach(self) -> None:
         """Make and start the controller (this loads the network stack)."""
-        existing = getattr(self.session, "sync", None)
+        existing = self.session.sync
         if existing is not None:
             self.bind(existing)
             return
@@ -386,7 +382,7 @@ class SyncStatusBar(QWidget):
 
     def _on_changed(self, topic: str) -> None:
         if topic == SETTINGS:
-            self.bind(getattr(self.session, "sync", None))
+            self.bind(self.session.sync)
 
     def render(self, *_args: object) -> None:
         controller = self.controller
@@ -447,7 +443,7 @@ class PresenceBanner(QLabel):
         self.setWordWrap(True)
         self.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 4px 8px; border-radius: 4px;")
         self.session, self.subject = session, subject
-        self.controller: SyncController | None = getattr(session, "sync", None)
+        self.controller: SyncController | None = session.sync
         self.hide()
         if self.controller is None:
             return

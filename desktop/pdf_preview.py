@@ -738,20 +738,10 @@ def document_job(ctx: Context, kind: str, params: Mapping[str, Any], lang: str, 
     """A Job building one document (`core.reports.service.build`, or `build`); a cancelled build reports
     `cancelled` and never a document."""
     make = build or _service_build
-    unavailable = ReportError(tr("PdfPreview", "This document cannot be made by this version of Qayd yet."),
-                              fix=tr("PdfPreview", "Update Qayd, or choose another document."))
 
     def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Built:
         from core.privacy.cancel import Cancelled  # ReportCancelled and the privacy exports' own
 
-        if build is None:
-            from core.reports import service
-
-            try:
-                service.builder(kind)
-            except (ImportError, AttributeError):  # the builder is not part of this build
-                log.debug("no builder for %s", kind, exc_info=True)
-                raise unavailable from None
         try:
             built = make(ctx, kind, dict(params), lang, progress=progress, cancelled=cancelled)
         except Cancelled:

@@ -8,7 +8,7 @@ crosses threads). After a write, call `session.notify(topic)` so that every view
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -18,6 +18,9 @@ from core.config import Settings
 from core.uow import Context, UnitOfWork
 from desktop.i18n import install_language
 from desktop.jobs import Pool, ThreadPool
+
+if TYPE_CHECKING:  # the controller loads the network stack: only once this install turns out to have central
+    from desktop.sync_controller import SyncController
 
 # Topics of `changed`: what kind of data a write touched.
 INVOICES, CUSTOMERS, PRODUCTS, ZATCA, AUDIT, COMPANY, SETTINGS, PRIVACY = (
@@ -35,9 +38,9 @@ class AppSession(QObject):
         self.pool: Pool = pool if pool is not None else ThreadPool()
         self._ctx = self._desktop(ctx) if ctx is not None else None
         self.language: str = settings.language
-        # The central-sync controller (desktop.sync_controller), set by the main window when this install has a
+        # The central-sync controller, set by `desktop.sync_controller.ensure_controller` when this install has a
         # central database; None offline-only.
-        self.sync: Any = None
+        self.sync: SyncController | None = None
 
     @staticmethod
     def _desktop(ctx: Context) -> Context:

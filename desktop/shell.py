@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
@@ -37,6 +36,7 @@ from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
 from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import AUDIT, COMPANY, INVOICES, PRIVACY, ZATCA, AppSession
 from desktop.views.base import View
+from desktop.views.invoices import InvoicesView
 from desktop.views.registry import view_classes
 
 STATUS_TOPICS = (COMPANY, ZATCA, INVOICES, AUDIT)
@@ -60,7 +60,7 @@ class ShellStatus:
 def read_status(ctx: Context) -> ShellStatus:
     """The status bar's figures (a Job runs this: it opens its own unit of work)."""
     from core.zatca.egs import list_egs  # the ZATCA stack loads off the startup path
-    from core.zatca.queue import list_queue
+    from core.zatca.queue import queue_summary
 
     with ctx.uow(write=False) as uow:
         try:
@@ -69,14 +69,14 @@ def read_status(ctx: Context) -> ShellStatus:
         except NotFoundError:
             names = "", ""
         units = [u for u in list_egs(uow) if u.status in ("active", "demo")]
-        states = [item.state for item in list_queue(uow)]
+        queue = queue_summary(uow, nearest=0)  # counts by state (an SQL aggregate), not the items themselves
     head = read_head_file(ctx.head_file)
     unit = units[0] if units else None
     return ShellStatus(
         company_en=names[0], company_ar=names[1],
         egs_name=unit.name if unit else "", egs_environment=unit.environment if unit else "",
-        pending=sum(state in ("pending", "sending") for state in states),
-        rejected=sum(state == "rejected" for state in states),
+        pending=queue.open,
+        rejected=queue.by_state.get("rejected", 0),
         entries=entry_count(ctx),
         checkpoint_seq=head.seq if head else None,
         checkpoint_at=datetime.fromisoformat(head.at) if head else None,
@@ -223,7 +223,6 @@ class MainWindow(QMainWindow):
         # Ctrl+N (a QKeySequence needs the QApplication); dropped if the invoices view binds it itself.
         self.new_invoice_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         self.new_invoice_action.triggered.connect(self.new_invoice)
-        self.new_invoice_action.setEnabled("invoices" in self.views)
         self.file_menu.addAction(self.new_invoice_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
@@ -282,21 +281,10 @@ class MainWindow(QMainWindow):
         return any(k.matches(keys) == QKeySequence.SequenceMatch.ExactMatch for k in bound)
 
     def new_invoice(self) -> None:
-        """Ctrl+N: the invoices view's `new_invoice()`, or the invoice editor for a new draft."""
-        if "invoices" not in self.views:
-            return
-        view: Any = self.show_view("invoices")
-        handler = getattr(view, "new_invoice", None)
-        if callable(handler):
-            handler()
-            return
-        try:
-            from desktop.views.invoice_editor import InvoiceEditorDialog
-        except ImportError:
-            return
-        dialog = InvoiceEditorDialog(self.session, None, parent=self)
-        self.dialogs.append(dialog)
-        dialog.open()
+        """Ctrl+N: the invoices view, with the editor on a new draft."""
+        view = self.show_view("invoices")
+        assert isinstance(view, InvoicesView)
+        view.new_invoice()
 
     def show_about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, tr("Shell", "About Qayd"),
@@ -364,11 +352,8 @@ class MainWindow(QMainWindow):
             self.status = status
             self._render_status()
 
-    def _status_failed(self, generation: int, exc: object) -> None:
-        import logging
-
-        logging.getLogger("qayd.desktop").warning("status bar: %s", log_text(exc)
-                                                  if isinstance(exc, BaseException) else exc)
+    def _status_failed(self, generation: int, exc: BaseException) -> None:
+        logging.getLogger("qayd.desktop").warning("status bar: %s", log_text(exc))
         if generation == self._status_generation:
             self.chain_label.setText(tr("Shell", "Status unavailable"))
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -38,6 +37,7 @@ from core.sync.live import LiveEvent, Notice, Presence
 from core.uow import Context
 from desktop.errors import log_text
 from desktop.jobs import Cancelled, Job, JobCancelled, Progress
+from desktop.notifications import store_has_central
 from desktop.session import (
     CUSTOMERS,
     INVOICES,
@@ -97,48 +97,17 @@ class _Outcome:
     status: engine.SyncStatus | None = None
 
 
-def central_configured(session: AppSession) -> bool:
-    """Whether this install has a central database (the settings' URL or one saved with the store)."""
-    if session.settings.central.database_url:
-        return True
-    return engine.status(session.ctx).configured
-
-
 def fetch_notices(conn: psycopg.Connection[Any], *, after: int, limit: int) -> list[NoticeItem]:
-    """`live.notices` with the announcing device: the newest `limit` after id `after`, oldest first."""
-    rows = conn.execute("SELECT id, kind, subject, message_en, message_ar, login, created_at, device_id::text "
-                        "FROM qayd.notification WHERE id > %s ORDER BY id DESC LIMIT %s", (after, limit)).fetchall()
-    conn.commit()
-    return [NoticeItem(Notice(*row[:7]), row[7]) for row in reversed(rows)]
-
-
-def member_name(conn: psycopg.Connection[Any]) -> str:
-    """This login's name as the company's central members list gives it (the login itself when it has none)."""
-    row = conn.execute("SELECT coalesce(nullif(display_name, ''), login::text) FROM qayd.member "
-                       "WHERE login = session_user").fetchone()
-    conn.commit()
-    return str(row[0]) if row else ""
-
-
-def touched_entities(conn: psycopg.Connection[Any], device: uuid.UUID, after: int, upto: int) -> set[str]:
-    """Which tables the changes pulled in (after, upto] belong to (to refresh only the views showing them)."""
-    rows = conn.execute("SELECT DISTINCT entity FROM qayd.change WHERE company_id = qayd.my_company() AND seq > %s "
-                        "AND seq <= %s AND device_id <> %s", (after, upto, device)).fetchall()
-    conn.commit()
-    return {str(r[0]) for r in rows}
+    """The newest `limit` notices after id `after`, oldest first, with the device that announced each."""
+    return [NoticeItem(n, n.device_id) for n in live.notices(conn, after=after, limit=limit, newest=True)]
 
 
 def sync_work(ctx: Context, dsn: str) -> Callable[[Progress, Cancelled], _Outcome]:
     def work(progress: Progress, cancelled: Cancelled) -> _Outcome:
-        before = engine.status(ctx).last_pulled_seq
         try:
             result = engine.sync_once(ctx, dsn, progress=progress, cancelled=cancelled,
                                       connect_timeout=CONNECT_TIMEOUT)
-            entities: set[str] = set()
-            if result.pulled:
-                with engine.central(dsn, connect_timeout=CONNECT_TIMEOUT) as conn:
-                    entities = touched_entities(conn, ctx.device_id, before, result.last_seq)
-            outcome = _Outcome(result, None, entities)
+            outcome = _Outcome(result, None, result.entities)
         except CoreCancelled as exc:
             raise JobCancelled from exc
         except (QaydError, psycopg.Error) as exc:
@@ -225,7 +194,6 @@ class SyncController(QObject):
         self._retry = RETRY_FIRST
         self._running: dict[str, Job] = {}
         self._again: set[str] = set()
-        self._manual = False
         self.marks = marks if marks is not None else QSettings(
             str(session.settings.data_dir / "desktop-sync.ini"), QSettings.Format.IniFormat)
         self.last_read = int(str(self.marks.value(f"{self.device}/last_read_notice", 0) or 0))
@@ -332,7 +300,7 @@ class SyncController(QObject):
         self._running.pop(kind, None)
         if kind in self._again and not self._closed:
             self._again.discard(kind)
-            {"sync": lambda: self.request_sync(force=True), "heartbeat": self.heartbeat,
+            {"sync": lambda: self.request_sync(force=True), "local": self.refresh_local, "heartbeat": self.heartbeat,
              "presence": self.refresh_presence, "notices": self.refresh_notices}[kind]()
 
     # --- sync -------------------------------------------------------------------------------------------------
@@ -449,7 +417,7 @@ class SyncController(QObject):
 
         def work(progress: Progress, cancelled: Cancelled) -> tuple[str, list[Presence]]:
             with engine.central(dsn, connect_timeout=CONNECT_TIMEOUT) as conn:
-                shown = name or member_name(conn)
+                shown = name or live.member_name(conn)
                 live.heartbeat(conn, ctx, display_name=shown, viewing=viewing)
                 return shown, live.online(conn)
 
@@ -539,14 +507,14 @@ def _describe(exc: object) -> str:
 def ensure_controller(session: AppSession, *, start: bool = True) -> SyncController | None:
     """The session's controller (`session.sync`), made and started when this install has a central connection;
     after the connection changed, the running controller switches to it. None when not connected."""
-    current: SyncController | None = getattr(session, "sync", None)
-    if not central_configured(session):
+    current = session.sync
+    if not store_has_central(session):
         return current
     if current is not None:
         current.set_dsn(dsn_for(session.ctx, session.settings))
         return current
     controller = SyncController(session)
-    session.sync = controller  # type: ignore[attr-defined]
+    session.sync = controller
     if start:
         controller.start()
     return controller

@@ -20,12 +20,6 @@ LEVELS = {"staff": "qayd_staff", "compliance": "qayd_compliance", "admin": "qayd
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-class CentralError(QaydError):
-    """The central database refused or could not be reached."""
-
-    exit_code = 4
-
-
 class CentralSetupError(QaydError):
     """A central setting or login is not usable as given."""
 
@@ -65,7 +59,7 @@ def add_member(dsn: str, login: str, password: str, level: str, company_id: uuid
     Only the password's SCRAM verifier is sent to the server; Qayd never logs the password."""
     if not _LOGIN.match(login):
         raise CentralSetupError(f"The login {login!r} is not a valid name.",
-                          fix="Use lower-case letters, digits and _ (at most 63), starting with a letter.")
+                                fix="Use lower-case letters, digits and _ (at most 63), starting with a letter.")
     if level not in LEVELS:
         raise CentralSetupError(f"The level {level!r} is not known.", fix="Use staff, compliance or admin.")
     if len(password) < 12:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from core.cli.common import json_option, print_json, print_table, state
+from core.errors import NotFoundError
 from core.privacy import access_log
 from core.privacy.roles import ROLES, set_role
+from core.privacy.subjects import require_subject
 
 
 def register(gdpr: click.Group) -> None:
@@ -22,10 +24,13 @@ def register(gdpr: click.Group) -> None:
 
         SUBJECT is customer:<id> or user:<id> (a bare id is a customer's); without it, the latest reads of all.
         """
-        try:
-            wanted = access_log.check_subject(subject) if subject else None
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="SUBJECT") from None
+        wanted = None
+        if subject:
+            try:
+                kind, ident = require_subject(subject)
+            except NotFoundError as exc:
+                raise click.BadParameter(str(exc), param_hint="SUBJECT") from None
+            wanted = f"{kind}:{ident}"
         with state().company().uow(write=False, channel="cli") as uow:
             records = access_log.search(uow, wanted, limit=limit)
         if as_json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 import click
@@ -11,6 +12,7 @@ from core.errors import ValidationError
 from core.findings import Finding
 from core.privacy import requests as dsr
 from core.privacy.subjects import find_subjects, resolve_subject
+from core.uow import UnitOfWork
 
 CHANNEL = "cli"
 
@@ -70,6 +72,14 @@ def _show(info: dsr.RequestInfo) -> None:
     for label, value in rows:
         click.echo(f"{label:10} {value}")
     _warn_overdue([info])
+
+
+def _step(run: Callable[[UnitOfWork], dsr.RequestInfo]) -> dsr.RequestInfo:
+    """One step of a request, in a write unit of work of its own, committed."""
+    with state().company().uow(channel=CHANNEL) as uow:
+        info = run(uow)
+        uow.commit()
+    return info
 
 
 def register(gdpr: click.Group) -> None:
@@ -142,9 +152,7 @@ def register(gdpr: click.Group) -> None:
     @json_option
     def request_verify(ref: str, method: str, as_json: bool) -> None:
         """Record the identity check: how, when and by whom (you)."""
-        with state().company().uow(channel=CHANNEL) as uow:
-            info = dsr.verify_identity(uow, ref, method)
-            uow.commit()
+        info = _step(lambda uow: dsr.verify_identity(uow, ref, method))
         print_json(info) if as_json else click.echo(f"Identity verified for {info.reference}.")
 
     @request.command("start")
@@ -152,9 +160,7 @@ def register(gdpr: click.Group) -> None:
     @json_option
     def request_start(ref: str, as_json: bool) -> None:
         """Mark the request in progress."""
-        with state().company().uow(channel=CHANNEL) as uow:
-            info = dsr.start(uow, ref)
-            uow.commit()
+        info = _step(lambda uow: dsr.start(uow, ref))
         print_json(info) if as_json else click.echo(f"{info.reference} is in progress.")
 
     @request.command("extend")
@@ -163,9 +169,7 @@ def register(gdpr: click.Group) -> None:
     @json_option
     def request_extend(ref: str, reason: str, as_json: bool) -> None:
         """Extend the due date by two months (once, before it falls due; Art. 12(3))."""
-        with state().company().uow(channel=CHANNEL) as uow:
-            info = dsr.extend(uow, ref, reason)
-            uow.commit()
+        info = _step(lambda uow: dsr.extend(uow, ref, reason))
         if as_json:
             print_json(info)
             return
@@ -178,9 +182,7 @@ def register(gdpr: click.Group) -> None:
     @json_option
     def request_close(ref: str, outcome: str, status: str, as_json: bool) -> None:
         """Close the request: completed, refused or withdrawn."""
-        with state().company().uow(channel=CHANNEL) as uow:
-            info = dsr.close(uow, ref, outcome, status)
-            uow.commit()
+        info = _step(lambda uow: dsr.close(uow, ref, outcome, status))
         print_json(info) if as_json else click.echo(f"Closed {info.reference} as {info.status}.")
 
     @gdpr.command("subjects")

@@ -190,6 +190,8 @@ def register(cli: click.Group) -> None:
     @click.option("--for", "duration", type=float, default=None, help="Stop after this many seconds.")
     def sync_watch(interval: float, duration: float | None) -> None:
         """Stay connected: sync at once when another install pushes (LISTEN/NOTIFY), else every --interval."""
+        import psycopg
+
         from core.sync.connection import dsn_for
         from core.sync.engine import SyncError, sync_once
         from core.sync.live import Listener
@@ -205,6 +207,6 @@ def register(cli: click.Group) -> None:
                     for event in listener.events(timeout=interval):
                         if event.kind == "change" and event.data.get("device") != str(ctx.device_id):
                             break
-            except SyncError as exc:
+            except (SyncError, psycopg.Error) as exc:  # the listener's connection too: wait, then sync again
                 click.echo(f"{time.strftime('%H:%M:%S')} {exc}", err=True)
                 time.sleep(min(interval, 5.0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -165,7 +165,8 @@ def register(cli: click.Group, invoice: click.Group) -> None:
         """Write an issued document's XML (--xml) and/or its bilingual PDF (--pdf)."""
         if out is None and pdf_out is None:
             raise click.UsageError("Give --xml FILE, --pdf FILE (or folder), or both.")
-        with state().company().uow(write=False) as uow:
+        ctx = state().company()
+        with ctx.uow(write=False) as uow:
             data, which, shareable = issued_xml(uow, ref)
             if not shareable and not uncleared:
                 raise click.ClickException(f"{ref} is a standard invoice that is not cleared yet; ZATCA must clear "
@@ -175,13 +176,14 @@ def register(cli: click.Group, invoice: click.Group) -> None:
             if pdf_out is not None:
                 from core.reports.invoice_pdf import invoice_pdf
 
-                built = invoice_pdf(uow, ref, now=state().company().clock(), uncleared=uncleared)
+                built = invoice_pdf(uow, ref, now=ctx.clock(), uncleared=uncleared)
         if out is not None:
             out.write_bytes(data)
             click.echo(f"Wrote the {which} XML of {ref} to {out}.")
         if built is not None and pdf_out is not None:
-            target = pdf_out / built.filename if pdf_out.is_dir() else pdf_out
-            target.write_bytes(built.pdf)
+            from core.cli.report_cmds import write_pdf
+
+            target = write_pdf(built, pdf_out / built.filename if pdf_out.is_dir() else pdf_out)
             click.echo(f"Wrote the printed copy of {ref} ({built.pages} page(s), PDF/A-3 with the {which} XML "
                        f"attached) to {target}.")
 
@@ -192,13 +194,12 @@ def register(cli: click.Group, invoice: click.Group) -> None:
     @click.option("--dir", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
                   help="Folder for the PDFs (created), named as ZATCA's convention gives.")
     @json_option
-    def invoice_print(refs: tuple[str, ...], start: object, end: object, out_dir: Path, as_json: bool) -> None:
+    def invoice_print(refs: tuple[str, ...], start: datetime | None, end: datetime | None, out_dir: Path,
+                      as_json: bool) -> None:
         """Print many issued documents to PDF/A-3 files: the REFS given, or all issued from --from to --to.
 
         Each file is written whole, so Ctrl+C leaves only complete PDFs; standard invoices waiting for clearance
         are skipped and listed."""
-        from datetime import datetime
-
         from core.reports.invoice_pdf import export_pdfs, issued_in
 
         ctx = state().company()
@@ -206,7 +207,6 @@ def register(cli: click.Group, invoice: click.Group) -> None:
         if not wanted:
             if start is None or end is None:
                 raise click.UsageError("Give document numbers, or --from and --to.")
-            assert isinstance(start, datetime) and isinstance(end, datetime)
             with ctx.uow(write=False) as uow:
                 wanted = issued_in(uow, start.date(), end.date())
         printer = progress_printer("Printing")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 
+from core.clock import SAUDI_TIME as KSA
 from core.invoicing import service
 from core.invoicing.model import (
     Address,
@@ -23,7 +24,6 @@ from core.invoicing.model import (
 )
 from core.uow import Context
 
-KSA = timezone(timedelta(hours=3))
 DEMO_COMPANY = CompanyProfile(
     legal_name_ar="شركة قيد التجريبية للتجارة",
     legal_name_en="Qayd Demo Trading Co.",

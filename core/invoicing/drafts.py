@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select, update
 
+from core.clock import SAUDI_TIME as KSA
 from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, ValidationError
 from core.findings import Finding
 from core.invoicing import repository as repo
@@ -29,7 +30,6 @@ from core.privacy import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 
-KSA = timezone(timedelta(hours=3))
 PREFIXES = {DocumentType.INVOICE: "INV", DocumentType.CREDIT_NOTE: "CN", DocumentType.DEBIT_NOTE: "DN"}
 # Totals are stored as integer hundredths in a 64-bit column; anything near that is no real invoice.
 _MAX_TOTAL = Decimal("10") ** 15

@@ -8,20 +8,20 @@ Saudi time (UTC+3), the time ZATCA reports in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import String, and_, func, literal, select
 
+from core.clock import SAUDI_TIME as KSA
 from core.invoicing.model import DocumentType
 from core.store.models import Invoice, ZatcaSubmission
 
 if TYPE_CHECKING:
     from core.uow import Context, UnitOfWork
 
-KSA = timezone(timedelta(hours=3))
 CENT = Decimal("0.01")
 # Stored times keep their own UTC offset (at most ±14 h), so the text range is widened by that much to use the
 # index, and the exact instant is compared with julianday().

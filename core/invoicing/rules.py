@@ -7,8 +7,9 @@ Each finding names the official rule when there is one, with the official severi
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
+from core.clock import SAUDI_TIME as KSA_TIME
 from core.findings import Finding
 from core.invoicing import identifiers as ids
 from core.invoicing.model import (
@@ -37,7 +38,6 @@ from core.invoicing.totals import compute_totals
 
 __all__ = ["validate", "validate_address", "validate_company", "validate_customer", "validate_product"]
 
-KSA_TIME = timezone(timedelta(hours=3))  # ZATCA compares issue dates in Saudi time (no DST)
 CLOCK_SKEW = timedelta(minutes=5)  # a PC clock a little behind the server is not a future invoice
 REPORTING_WINDOW = timedelta(hours=24)  # BR-KSA-98
 FIRST_YEAR = 2000  # BR-KSA-F-01's date pattern starts with [2-9]

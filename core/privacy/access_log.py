@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +24,6 @@ if TYPE_CHECKING:  # the unit of work imports this module
     from core.uow import UnitOfWork
 
 ACTION = "personal_data.read"
-SUBJECT_KINDS = ("customer", "user")
 
 # One read: (subject, fields, purpose, channel, restricted record)
 Access = tuple[str, Sequence[str], str, str, bool]
@@ -89,21 +87,6 @@ def append_accesses(audit: AuditLog, accesses: Iterable[Access]) -> int:
         audit.append(ACTION, subject, data)
         n += 1
     return n
-
-
-def check_subject(text: str) -> str:
-    """A subject as the log names it (`customer:<uuid>`, `user:<uuid>`); a bare UUID is taken as a customer."""
-    value = text.strip()
-    kind, sep, ident = value.partition(":")
-    if not sep:
-        kind, ident = "customer", value
-    try:
-        parsed = uuid.UUID(ident)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a data subject; write it as customer:<id> or user:<id>.") from None
-    if kind not in SUBJECT_KINDS:
-        raise ValueError(f"{kind!r} is not a kind of data subject; use one of {', '.join(SUBJECT_KINDS)}.")
-    return f"{kind}:{parsed}"
 
 
 def search(uow: UnitOfWork, subject: str | None = None, *, limit: int = 500) -> list[AccessRecord]:

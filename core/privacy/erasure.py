@@ -35,8 +35,9 @@ from core.errors import AccessDeniedError, ImmutableError, NotFoundError
 from core.privacy.cancel import CancelCheck, Progress, step
 from core.privacy.catalogue import BASES, Erase, fields_of
 from core.privacy.retention import clear_wal, hold_end, invoice_record
-from core.privacy.roles import require_role
+from core.privacy.roles import require_privileged
 from core.privacy.sealing import BUYER, CLEARED, PREFIX, XML, seal_held, seal_held_text
+from core.privacy.subjects import require_subject
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 
@@ -47,7 +48,6 @@ SEALED_FORMAT = "QAYD-HELD:1 AES-256-GCM"
 ERASED_NAME = "[erased]"
 ERASED_REQUESTER = '{"erased":true}'
 REQUEST_FREE_TEXT = ("identity_method", "notes", "extension_reason")  # the outcome stays as evidence
-PRIVILEGED_ROLES = ("admin", "compliance")
 SEALED_FOR = "json_extract(body, '$.payload.personal.subject')"  # matches migration 0005's partial index
 
 
@@ -89,25 +89,6 @@ class CertificateInfo:
     valid: bool  # the signature verifies with the device's public key
 
 
-def parse_subject(subject: str) -> tuple[str, uuid.UUID]:
-    kind, sep, ident = subject.strip().partition(":")
-    if not sep:  # a bare id names a customer, as the access log reads it
-        kind, ident = "customer", kind
-    try:
-        if kind in ("customer", "user"):
-            return kind, uuid.UUID(ident)
-    except ValueError:
-        pass
-    raise NotFoundError(f"{subject!r} is not a data subject.",
-                        fix="Name a subject as customer:<id> or user:<id>; `qayd gdpr request list` and the "
-                            "Privacy view's subject search show them.")
-
-
-def require_privileged(uow: UnitOfWork, what: str) -> None:
-    """Erasure and access exports (which read restricted, held records) are for admin and compliance users."""
-    require_role(uow, *PRIVILEGED_ROLES, action=what)
-
-
 # --- what a subject has ------------------------------------------------------------------------------------------
 
 
@@ -142,7 +123,7 @@ def erased_buyer(kind: str) -> str:
 
 
 def _find(uow: UnitOfWork, subject: str) -> _Found:
-    kind, ident = parse_subject(subject)
+    kind, ident = require_subject(subject)
     subject = f"{kind}:{ident}"
     session = uow.session
     row: m.Customer | m.StaffUser | None = (session.get(m.Customer, ident) if kind == "customer"

@@ -36,11 +36,14 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from core.errors import NotFoundError
 from core.privacy.cancel import CancelCheck, Cancelled, Progress, step
 from core.privacy.catalogue import BASES, FIELDS
-from core.privacy.erasure import SEALED_FOR, parse_subject, require_privileged
+from core.privacy.erasure import SEALED_FOR
 from core.privacy.retention import XML_MARKER, invoice_record
+from core.privacy.roles import require_privileged
 from core.privacy.sealing import BUYER, CLEARED, XML, is_held, open_held
+from core.privacy.subjects import require_subject
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 
@@ -91,7 +94,7 @@ class ExportResult:
 def export_subject(ctx: Context, subject: str, out_dir: Path, *, purpose: str = "data subject access request",
                    progress: Progress | None = None, cancelled: CancelCheck | None = None) -> ExportResult:
     """Write everything held about `subject` into a new folder under `out_dir`; see the module text."""
-    kind, ident = parse_subject(subject)
+    kind, ident = require_subject(subject)
     subject = f"{kind}:{ident}"
     step(progress, cancelled, 0.0, "Reading the subject's data")
     with ctx.uow(write=False) as uow:
@@ -109,7 +112,8 @@ def export_subject(ctx: Context, subject: str, out_dir: Path, *, purpose: str = 
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        _record_access(uow, subject, collected.fields_read, purpose, collected.restricted)
+        # The export is a read of personal data (of restricted records too, when any were opened): log it.
+        uow.record_access(subject, list(collected.fields_read), purpose, "export", restricted=collected.restricted)
     if progress is not None:
         progress(1.0, f"{result.records:,} records exported")
     return result
@@ -274,9 +278,7 @@ def _new_folder(parent: Path, name: str) -> Path:
     raise FileExistsError(parent / name)
 
 
-def _not_found(subject: str) -> Exception:
-    from core.errors import NotFoundError
-
+def _not_found(subject: str) -> NotFoundError:
     return NotFoundError(f"There is no data subject {subject} in this company.",
                          fix="Find the subject with the Privacy view's search or `qayd customer list`.")
 
@@ -380,20 +382,6 @@ def _write(folder: Path, c: SubjectRecords, generated: datetime, purpose: str, c
     written.append(manifest_path)
     records = (sum(len(rows) for rows in c.data.values()) + len(c.entries) + len(c.access_log) + len(c.documents))
     return ExportResult(folder, written, records)
-
-
-def _record_access(uow: UnitOfWork, subject: str, fields: dict[str, None], purpose: str, restricted: bool) -> None:
-    """The export is a read of personal data: log it (the access log may not be in every build yet)."""
-    recorder = getattr(uow, "record_access", None)
-    if recorder is None:
-        return
-    if restricted:
-        try:
-            recorder(subject, list(fields), purpose, "export", restricted=True)
-            return
-        except TypeError:  # an access log without the restricted flag
-            pass
-    recorder(subject, list(fields), purpose, "export")
 
 
 __all__ = ["PURPOSES", "RECIPIENTS", "Cancelled", "ExportResult", "export_subject"]

@@ -121,11 +121,20 @@ def _refuse(what: str, findings: list[Finding]) -> None:
         raise ValidationError(what, findings)
 
 
-def _closed_finding(row: m.GdprRequest) -> Finding:
-    return _finding("QAYD-DSR-CLOSED", "status", f"Request {row.reference} is already closed ({row.status}).",
-                    "A closed request cannot change; record a new request if the subject asks again.",
-                    f"الطلب {row.reference} مغلق ({row.status}).",
-                    "لا يتغير طلب مغلق؛ سجّل طلباً جديداً إذا طلب صاحب البيانات مرة أخرى.")
+def _closed_findings(row: m.GdprRequest | RequestInfo) -> list[Finding]:
+    """A closed request refuses every step."""
+    if row.status not in CLOSED_STATUSES:
+        return []
+    return [_finding("QAYD-DSR-CLOSED", "status", f"Request {row.reference} is already closed ({row.status}).",
+                     "A closed request cannot change; record a new request if the subject asks again.",
+                     f"الطلب {row.reference} مغلق ({row.status}).",
+                     "لا يتغير طلب مغلق؛ سجّل طلباً جديداً إذا طلب صاحب البيانات مرة أخرى.")]
+
+
+def _identity_first_finding() -> Finding:
+    return _finding("QAYD-DSR-IDENTITY-FIRST", "identity_method", "The requester's identity has not been verified.",
+                    "Verify the identity first (Art. 12(6)), and record how.",
+                    "لم يُتحقق من هوية مقدّم الطلب.", "تحقق من الهوية أولاً (المادة 12(6)) وسجّل طريقة التحقق.")
 
 
 def _text_findings(field: str, value: str, label: tuple[str, str], *, required: bool = True) -> list[Finding]:
@@ -209,17 +218,9 @@ def action_findings(info: RequestInfo, action: str) -> list[Finding]:
             "Export answers access and portability requests; erasure answers erasure requests.",
             f"هذا الإجراء لا يجيب عن طلب من نوع {info.kind}.",
             "التصدير يجيب عن طلبات الاطلاع ونقل البيانات؛ والمسح يجيب عن طلبات المسح."))
-    if not info.is_open:
-        findings.append(_finding(
-            "QAYD-DSR-CLOSED", "status", f"Request {info.reference} is already closed ({info.status}).",
-            "A closed request cannot change; record a new request if the subject asks again.",
-            f"الطلب {info.reference} مغلق ({info.status}).",
-            "لا يتغير طلب مغلق؛ سجّل طلباً جديداً إذا طلب صاحب البيانات مرة أخرى."))
+    findings += _closed_findings(info)
     if not info.identity_verified:
-        findings.append(_finding(
-            "QAYD-DSR-IDENTITY-FIRST", "identity_method", "The requester's identity has not been verified.",
-            "Verify the identity first (Art. 12(6)), and record how.",
-            "لم يُتحقق من هوية مقدّم الطلب.", "تحقق من الهوية أولاً (المادة 12(6)) وسجّل طريقة التحقق."))
+        findings.append(_identity_first_finding())
     return findings
 
 
@@ -325,7 +326,7 @@ def _verify(uow: UnitOfWork, row: m.GdprRequest, method: str) -> None:
 def verify_identity(uow: UnitOfWork, ref: str, method: str) -> RequestInfo:
     """Record how the requester's identity was checked, when and by whom (the acting staff user)."""
     row = _row(uow, ref)
-    findings = [] if row.status not in CLOSED_STATUSES else [_closed_finding(row)]
+    findings = _closed_findings(row)
     findings += _text_findings("identity_method", method, ("identity check", "طريقة التحقق من الهوية"))
     _refuse(f"Verifying the identity for {row.reference}", findings)
     _verify(uow, row, method.strip())
@@ -335,13 +336,9 @@ def verify_identity(uow: UnitOfWork, ref: str, method: str) -> RequestInfo:
 def start(uow: UnitOfWork, ref: str, *, note: str = "") -> RequestInfo:
     """Mark the request in progress (work on the answer has begun); a no-op when it already is."""
     row = _row(uow, ref)
-    findings = [] if row.status not in CLOSED_STATUSES else [_closed_finding(row)]
+    findings = _closed_findings(row)
     if row.identity_checked_at is None:
-        findings.append(_finding("QAYD-DSR-IDENTITY-FIRST", "identity_method",
-                                 "The requester's identity has not been verified.",
-                                 "Verify the identity first (Art. 12(6)), and record how.",
-                                 "لم يُتحقق من هوية مقدّم الطلب.",
-                                 "تحقق من الهوية أولاً (المادة 12(6)) وسجّل طريقة التحقق."))
+        findings.append(_identity_first_finding())
     _refuse(f"Starting {row.reference}", findings)
     if row.status != "in_progress":
         row.status = "in_progress"
@@ -355,7 +352,7 @@ def extend(uow: UnitOfWork, ref: str, reason: str) -> RequestInfo:
     """Extend the due date to three months after receipt (once, before it falls due, with a reason)."""
     row = _row(uow, ref)
     now = uow.now()
-    findings = [] if row.status not in CLOSED_STATUSES else [_closed_finding(row)]
+    findings = _closed_findings(row)
     findings += _text_findings("reason", reason, ("reason for the extension", "سبب التمديد"))
     if row.extension_reason:
         findings.append(_finding("QAYD-DSR-EXTEND-TWICE", "due_at", f"Request {row.reference} was already extended.",
@@ -383,7 +380,7 @@ def extend(uow: UnitOfWork, ref: str, reason: str) -> RequestInfo:
 def close(uow: UnitOfWork, ref: str, outcome: str, status: str = "completed") -> RequestInfo:
     """Close the request: completed (answered; identity must have been verified), refused or withdrawn."""
     row = _row(uow, ref)
-    findings = [] if row.status not in CLOSED_STATUSES else [_closed_finding(row)]
+    findings = _closed_findings(row)
     if status not in CLOSED_STATUSES:
         findings.append(_finding("QAYD-DSR-STATUS", "status", f"{status!r} does not close a request.",
                                  f"Use one of: {', '.join(CLOSED_STATUSES)}.", f"{status!r} لا يغلق الطلب.",

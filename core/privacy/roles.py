@@ -24,15 +24,13 @@ if TYPE_CHECKING:
     from core.uow import UnitOfWork
 
 ROLES = ("admin", "compliance", "clerk")
-SEES_RESTRICTED = frozenset({"admin", "compliance"})
+PRIVILEGED_ROLES = ("admin", "compliance")  # see restricted and held records; export and erase subjects
 RESTRICTED = "(restricted)"  # what a clerk sees instead of a restricted record's personal fields
 CUSTOMER_COLUMNS = tuple(f.column for f in fields_of("customer"))
 
 
-
-
 def sees_restricted(role: str) -> bool:
-    return role in SEES_RESTRICTED
+    return role in PRIVILEGED_ROLES
 
 
 def screen(uow: UnitOfWork, subject: str, *, personal: bool, restricted: bool, fields: Sequence[str],
@@ -94,6 +92,12 @@ def require_role(uow: UnitOfWork, *roles: str, action: str) -> None:
     if uow.ctx.actor_role not in roles:
         raise AccessDeniedError(f"Only {' or '.join(roles)} users may {action}; you are signed in as a "
                                 f"{uow.ctx.actor_role}.", fix="Ask an administrator to do it, or to change your role.")
+
+
+def require_privileged(uow: UnitOfWork, action: str) -> None:
+    """Refuse `action` to clerks: reading restricted or held records (opening a sealed one, an access export, an
+    erasure) is for the admin and compliance roles."""
+    require_role(uow, *PRIVILEGED_ROLES, action=action)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ subject is `hold:<subject>` (the same wrapping as the audit keys of `core.audit.
 the hold key outlives them until the purge). When the subject's last hold ends, `purge_expired` replaces the
 sealed values with the purge markers and destroys the hold key (`wrapped_key = NULL`).
 
-Opening a sealed value is a read of a restricted record: admin and compliance users only (`roles.require_role`),
+Opening a sealed value is a read of a restricted record: admin and compliance users only (`roles.require_privileged`),
 and always written to the access log (`restricted=True`). The one exception is the submission of a queued
 document to ZATCA, a legal duty that runs whatever the role of the signed-in user (`legal_duty=True`, logged
 with its purpose all the same).
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 
 from core.errors import NotFoundError, SecretStoreError
-from core.privacy.roles import require_role
+from core.privacy.roles import require_privileged
 from core.secrets.crypto import new_key, seal, unseal
 from core.store import models as m
 
@@ -45,7 +45,6 @@ PREFIX = "QAYD-HELD:"
 VERSION = "1"
 HEAD = f"{PREFIX}{VERSION}:"
 KEY_PREFIX = "hold:"
-ALLOWED_ROLES = ("admin", "compliance")
 RESTRICTED_SUFFIX = " (restricted record)"  # as `roles.screen` names reads of restricted records
 
 # The columns that hold a held invoice's personal data, as "table.column".
@@ -155,7 +154,7 @@ def open_held(uow: UnitOfWork, value: str | bytes | bytearray | memoryview, *, r
     """
     subject, body = _parse(value)
     if not legal_duty:
-        require_role(uow, *ALLOWED_ROLES, action="open a record kept for tax retention after an erasure")
+        require_privileged(uow, "open a record kept for tax retention after an erasure")
     if logged:
         uow.record_access(subject, list(fields or (column,)), purpose + RESTRICTED_SUFFIX, channel, restricted=True)
     key = _hold_key(uow, subject, create=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
 
-from core.errors import ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.findings import Finding
 from core.privacy import roles
 from core.store import models as m
@@ -35,15 +35,30 @@ class SubjectMatch:
     erased: bool
 
 
-def parse_subject(text: str) -> tuple[str, uuid.UUID] | None:
-    """("customer"|"user", id) for a subject reference, None for anything else."""
-    found = SUBJECT_PATTERN.match(text.strip())
+def parse_subject(text: str, *, bare_is_customer: bool = False) -> tuple[str, uuid.UUID] | None:
+    """("customer"|"user", id) for a subject reference, None for anything else. With `bare_is_customer`, a bare
+    id names a customer, as the access log reads it."""
+    value = text.strip()
+    if bare_is_customer and ":" not in value:
+        value = f"customer:{value}"
+    found = SUBJECT_PATTERN.match(value)
     if found is None:
         return None
     try:
         return found.group(1), uuid.UUID(found.group(2))
     except ValueError:
         return None
+
+
+def require_subject(text: str) -> tuple[str, uuid.UUID]:
+    """As `parse_subject` (a bare id is a customer's), for the commands that act on a subject: NotFoundError for
+    anything that is not a subject reference."""
+    parsed = parse_subject(text, bare_is_customer=True)
+    if parsed is None:
+        raise NotFoundError(f"{text!r} is not a data subject.",
+                            fix="Name a subject as customer:<id> or user:<id>; `qayd gdpr subjects TEXT` and the "
+                                "Privacy view's subject search find them.")
+    return parsed
 
 
 def subject_exists(uow: UnitOfWork, subject: str) -> bool:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -30,16 +30,13 @@ from core.audit.service import (
 )
 from core.audit.signing import signature_ok
 from core.audit.verify import Break, BreakKind, VerifyReport
-from core.reports.document import Built, finish, identity
+from core.clock import SAUDI_TIME as RIYADH
+from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled, ReportError
 from core.reports.labels import Label
 from core.reports.layout import ACCENT, ALERT, MUTED, Column, Progress, ReportWriter
 from core.store.models import AuditEntry, Device
 from core.uow import Context
-
-RIYADH = timezone(timedelta(hours=3), "Asia/Riyadh")  # Saudi Arabia keeps +03:00 all year (no daylight saving)
-ProgressFn = Callable[[float, str], None]
-CancelFn = Callable[[], bool]
 
 TITLE: Label = ("Audit evidence report", "تقرير أدلة التدقيق")
 RIYADH_NOTE: Label = ("Times are Riyadh time (UTC+03:00).", "الأوقات بتوقيت الرياض، UTC+03:00.")
@@ -70,11 +67,6 @@ class Steps:
                 progress(start + (end - start) * fraction, message)
 
         return Progress(report, self.cancelled)
-
-
-def check_lang(lang: str) -> None:
-    if lang not in ("en", "ar"):
-        raise ReportError(f"The language {lang!r} is not available for this document.", fix="Use en or ar.")
 
 
 def riyadh(moment: datetime | str | None) -> str:

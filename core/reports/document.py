@@ -3,17 +3,26 @@ PDF/A-3 packaging."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.invoicing.service import get_company
+from core.reports.errors import ReportError
 from core.reports.layout import Identity, ReportWriter
 from core.reports.pdfa import Attachment, to_pdfa3
 from core.reports.typeset import has_rtl
 from core.uow import UnitOfWork
 
 LANGS = ("en", "ar")
+ProgressFn = Callable[[float, str], None]
+CancelFn = Callable[[], bool]
+
+
+def check_lang(lang: str) -> None:
+    """Refuse a language the one-language documents are not written in."""
+    if lang not in LANGS:
+        raise ReportError(f"The language {lang!r} is not available for this document.", fix="Use en or ar.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,24 +13,24 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 from sqlalchemy import select
 
 from core.errors import NotFoundError, QaydError
+from core.invoicing.service import find_invoice_row
 from core.reports.document import Built, finish, identity
 from core.reports.errors import ReportCancelled
-from core.reports.layout import ALERT, MARGIN, MUTED, PAGE_W, Column, ReportWriter, money
+from core.reports.layout import ALERT, MARGIN, MUTED, PAGE_W, Column, Identity, ReportWriter, money
 from core.reports.pdfa import Attachment
+from core.reports.vat_return import period_bounds
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 from core.zatca.issuing import issued_xml
 
-RIYADH = ZoneInfo("Asia/Riyadh")
 NS = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
       "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
@@ -251,19 +251,19 @@ def zatca_file_stem(vat_number: str, issue_date: str, issue_time: str, number: s
 
 
 def _quantity(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def _rate(value: Decimal) -> str:
     return f"{format(value.normalize(), 'f')}%"
 
 
-def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bool, ctx_identity: object,
+def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bool, company: Identity,
                    generated_at: datetime, status_note: tuple[str, str]) -> Built:
-    """Lay out `inv` on A4 pages with its QR code and attach `xml` (PDF/A-3)."""
-    writer = ReportWriter(lang="both", title=inv.title, identity=ctx_identity,  # type: ignore[arg-type]
-                          generated_at=generated_at, document_title=f"{inv.title[0]} {inv.number}")
+    """Lay out `inv` on A4 pages under `company` (its identity on every page), with its QR code, and attach `xml`
+    (PDF/A-3)."""
+    writer = ReportWriter(lang="both", title=inv.title, identity=company, generated_at=generated_at,
+                          document_title=f"{inv.title[0]} {inv.number}")
     qr_size = 112.0
     top = writer.y + 8
     writer.qr(inv.qr, qr_size, PAGE_W - MARGIN - qr_size, top - qr_size)
@@ -360,12 +360,11 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
                      f"{status_note[1]} ملف XML {which_ar} لهذا المستند مرفق بهذا الملف باسم {stem}.xml")
     attachment = Attachment(f"{stem}.xml", xml, "application/xml", "Source",
                             f"{which.capitalize()} UBL 2.1 XML of {inv.number}")
-    created = generated_at
-    return finish(writer, filename=f"{stem}.pdf", title=f"{inv.title[0]} {inv.number}", created=created,
+    return finish(writer, filename=f"{stem}.pdf", title=f"{inv.title[0]} {inv.number}", created=generated_at,
                   attachments=[attachment], keywords=f"ZATCA e-invoice; {inv.number}; {inv.uuid}")
 
 
-def _status_note(uow: UnitOfWork, invoice_id: uuid.UUID, which: str) -> tuple[str, str]:
+def _status_note(uow: UnitOfWork, invoice_id: uuid.UUID) -> tuple[str, str]:
     sub = uow.session.scalars(select(m.ZatcaSubmission).where(m.ZatcaSubmission.invoice_id == invoice_id)).first()
     if sub is None:
         return ("Issued; not submitted to ZATCA.", "صدرت ولم ترسل إلى الهيئة.")
@@ -393,7 +392,7 @@ def build_invoice_pdf(ctx: Context, *, ref: str, lang: str = "both", progress: C
 
 
 def invoice_pdf(uow: UnitOfWork, ref: str, *, now: datetime, uncleared: bool = False,
-                ident: object | None = None) -> Built:
+                ident: Identity | None = None) -> Built:
     """The printed copy of `ref` within an open unit of work (the batch export shares one)."""
     row = _find(uow, ref)
     xml, which, shareable = issued_xml(uow, ref)
@@ -402,13 +401,11 @@ def invoice_pdf(uow: UnitOfWork, ref: str, *, now: datetime, uncleared: bool = F
                                 fix="Submit it (`qayd zatca submit`), then print the cleared copy; or print it "
                                     "marked \"not cleared\" for inspection with --uncleared.")
     inv = parse_invoice(xml)
-    return render_invoice(inv, xml=xml, which=which, shareable=shareable, ctx_identity=ident or identity(uow),
-                          generated_at=now, status_note=_status_note(uow, row.id, which))
+    return render_invoice(inv, xml=xml, which=which, shareable=shareable, company=ident or identity(uow),
+                          generated_at=now, status_note=_status_note(uow, row.id))
 
 
 def _find(uow: UnitOfWork, ref: str) -> m.Invoice:
-    from core.invoicing.service import find_invoice_row
-
     row = find_invoice_row(uow, ref)
     if row.status == "draft":
         raise NotFoundError(f"{row.number} is a draft; only issued documents are printed.",
@@ -424,8 +421,7 @@ class BatchResult:
 
 def issued_in(uow: UnitOfWork, start: date, end: date) -> list[str]:
     """Numbers of the documents issued from `start` to `end` inclusive (Riyadh dates), in issue order."""
-    low = datetime.combine(start, time(0), RIYADH)
-    high = datetime.combine(end + timedelta(days=1), time(0), RIYADH)
+    low, high = period_bounds(start, end)
     rows = uow.session.execute(
         select(m.Invoice.number).join(m.IssuedDocument, m.IssuedDocument.invoice_id == m.Invoice.id)
         .where(m.IssuedDocument.issued_at >= low, m.IssuedDocument.issued_at < high,

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
@@ -287,7 +286,7 @@ class ReportWriter:
             self.y -= height
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]], *, size: float = 8,
-              total_rows: int | None = None, progress: Progress | None = None, emphasis_last: bool = False,
+              total_rows: int | None = None, progress: Progress | None = None,
               empty: Label | str = ("No documents.", "لا توجد مستندات.")) -> int:
         """Draw rows under a header row that repeats on each page; cells wrap. Returns the number of rows drawn."""
         weights = sum(c.weight for c in columns)
@@ -384,7 +383,7 @@ class ReportWriter:
 
         draw_qr(self.canvas, value, x, y, size)
 
-    def finish(self, attachments: Sequence[Any] = ()) -> bytes:
+    def finish(self) -> bytes:
         """Close the last page, write the page total into every footer and return the PDF bytes."""
         self._footer()
         self.canvas.showPage()
@@ -401,4 +400,5 @@ class ReportWriter:
 
 
 def _has_latin(value: str) -> bool:
-    return any("A" <= ch <= "z" for ch in value)
+    """Whether `value` holds a Latin letter (then a bilingual cell keeps it at the start, the left)."""
+    return any(ch.isascii() and ch.isalpha() for ch in value)

@@ -31,24 +31,22 @@ from sqlalchemy import select
 
 from core.audit.service import fingerprint
 from core.audit.signing import public_pem, signature_ok
+from core.clock import SAUDI_TIME as RIYADH
 from core.errors import NotFoundError
-from core.privacy import erasure
+from core.privacy import erasure, subjects
 from core.privacy.catalogue import BASES, FIELDS, Category, Erase
 from core.privacy.export import PURPOSES, RECIPIENTS, SubjectRecords
 from core.privacy.requests import EXPORT_KINDS, RequestInfo, list_requests
+from core.privacy.roles import require_privileged
 from core.reports.audit_report import (
-    RIYADH,
     RIYADH_NOTE,
-    CancelFn,
-    ProgressFn,
     Steps,
-    check_lang,
     grouped,
     riyadh,
     safe_name,
     verdict,
 )
-from core.reports.document import Built, finish, identity
+from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportError
 from core.reports.labels import Label
 from core.reports.layout import MARGIN, MUTED, PAGE_W, Column, ReportWriter
@@ -340,9 +338,9 @@ def build_access_report(ctx: Context, *, request: str, lang: str, export_dir: Pa
     steps = Steps(progress, cancelled)
     steps(0.0, "Reading the request")
     with ctx.uow(write=False) as uow:
-        erasure.require_privileged(uow, "print a data subject's access report")
+        require_privileged(uow, "print a data subject's access report")
         info = _access_request(uow, request)
-        kind, ident = erasure.parse_subject(info.subject)
+        kind, ident = subjects.require_subject(info.subject)
         subject = f"{kind}:{ident}"
         steps(0.1, "Reading the subject's data")
         collected = SubjectRecords(uow, subject, kind, ident)

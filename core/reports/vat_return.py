@@ -24,20 +24,21 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, exists, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
+from core.clock import SAUDI_TIME as RIYADH
+from core.invoicing import browse
 from core.invoicing import repository as repo
 from core.invoicing.model import DocumentType, InvoiceDraft, Totals, VatCategory
 from core.invoicing.totals import compute_totals
 from core.invoicing.totals import money as round_money
-from core.privacy import roles
-from core.reports.document import Built, finish, identity
+from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled, ReportError
 from core.reports.labels import Label
 from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, money
@@ -45,21 +46,6 @@ from core.reports.pdfa import Attachment
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 
-ProgressFn = Callable[[float, str], None]
-CancelFn = Callable[[], bool]
-
-
-def _riyadh() -> tzinfo:
-    """Asia/Riyadh (UTC+3 all year, no daylight saving): the tz database's zone when installed, else the offset."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Asia/Riyadh")
-    except Exception:  # no tz database on this machine (Windows without tzdata): the same offset
-        return timezone(timedelta(hours=3), "AST")
-
-
-RIYADH = _riyadh()
 CHUNK = 500  # documents per read
 
 HEALTH_EDUCATION = frozenset({"VATEX-SA-HEA", "VATEX-SA-EDU"})
@@ -313,7 +299,6 @@ class _Counts:
 _inv = m.Invoice.__table__
 _line = m.InvoiceLine.__table__
 _ac = m.InvoiceAllowanceCharge.__table__
-_cust = m.Customer.__table__
 _sub = m.ZatcaSubmission.__table__
 
 
@@ -419,7 +404,6 @@ def _vat_number(uow: UnitOfWork) -> str:
 
 # -- the documents behind a box --------------------------------------------------------------------------------
 
-_NAME_FIELDS = ("customer.name", "customer.name_ar")
 PURPOSE = "VAT return"
 
 
@@ -446,21 +430,9 @@ def vat_return_documents(uow: UnitOfWork, start: date, end: date, box: str, *,
 
 
 def _buyers(uow: UnitOfWork, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
-    query = (select(_inv.c.id, type_coerce(_inv.c.customer_id, String).label("customer_key"), _cust.c.name,
-                    _cust.c.name_ar, _cust.c.kind, _cust.c.restricted_at.is_not(None).label("restricted"))
-             .select_from(_inv.join(_cust, _cust.c.id == _inv.c.customer_id)).where(_inv.c.id.in_(keys)))
-    found: dict[uuid.UUID, tuple[str, str]] = {}
-    for r in uow.session.execute(query):
-        name, name_ar = r.name or "", r.name_ar or ""
-        if (name or name_ar) and (r.kind == "individual" or r.restricted):
-            k = r.customer_key
-            subject = f"customer:{k[:8]}-{k[8:12]}-{k[12:16]}-{k[16:20]}-{k[20:]}"
-            fields = [f for f, value in zip(_NAME_FIELDS, (name, name_ar), strict=True) if value]
-            if not roles.screen(uow, subject, personal=r.kind == "individual", restricted=bool(r.restricted),
-                                fields=fields, purpose=PURPOSE):
-                name, name_ar = roles.RESTRICTED, roles.RESTRICTED
-        found[r.id] = (name, name_ar)
-    return found
+    """The buyers' names of these documents through the invoice list's privacy gate (`browse.rows`)."""
+    return {row.id: (row.customer_name, row.customer_name_ar)
+            for row in browse.rows(uow, [key.hex for key in keys], purpose=PURPOSE)}
 
 
 # -- the printed summary ---------------------------------------------------------------------------------------
@@ -486,8 +458,7 @@ def build_vat_return(ctx: Context, *, start: date, end: date, lang: str, progres
                      cancelled: CancelFn | None = None) -> Built:
     """The VAT return summary of `start` … `end` as a PDF/A-3 in `lang` ("en" or "ar"), the figures attached as
     JSON. Cancelling raises `ReportCancelled` (nothing is written: the caller saves the bytes)."""
-    if lang not in ("en", "ar"):
-        raise ReportError(f"The language {lang!r} is not available.", fix="Use en or ar.")
+    check_lang(lang)
     now = ctx.clock().astimezone(RIYADH)
     with ctx.uow(write=False) as uow:
         share = Stages(progress)

@@ -22,16 +22,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
+from core.clock import SAUDI_TIME as RIYADH
 from core.invoicing.totals import money as round_money
-from core.reports.document import Built, finish, identity
-from core.reports.errors import ReportCancelled, ReportError
+from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
+from core.reports.errors import ReportCancelled
 from core.reports.labels import Label
 from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, money
 from core.reports.pdfa import Attachment
 from core.reports.vat_return import (
-    RIYADH,
-    CancelFn,
-    ProgressFn,
     Stages,
     in_period,
     jsonable,
@@ -273,8 +271,7 @@ def build_zatca_report(ctx: Context, *, start: date, end: date, lang: str, progr
                        cancelled: CancelFn | None = None) -> Built:
     """The submission report of `start` … `end` as a PDF/A-3 in `lang` ("en" or "ar"), the figures attached as JSON.
     Cancelling raises `ReportCancelled` (nothing is written: the caller saves the bytes)."""
-    if lang not in ("en", "ar"):
-        raise ReportError(f"The language {lang!r} is not available.", fix="Use en or ar.")
+    check_lang(lang)
     now = ctx.clock().astimezone(RIYADH)
     stages = Stages(progress)
     with ctx.uow(write=False) as uow:

@@ -192,8 +192,9 @@ class SecretStore:
         leaves, after the caller's rollback, every secret and key exactly as they were.
         """
         session = self._session
-        olds = sorted({v.version for v in self.versions() if v.active})
-        new_version = max(v.version for v in self.versions()) + 1
+        versions = self.versions()
+        olds = sorted(v.version for v in versions if v.active)
+        new_version = max(v.version for v in versions) + 1
         new = new_key()
         session.add(SecretKey(version=new_version, wrapped_key=seal(self._master, new, _key_aad(new_version)),
                               created_at=now, device_id=self._device_id))

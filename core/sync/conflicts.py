@@ -11,7 +11,7 @@ from typing import Any
 from core.errors import NotFoundError, ValidationError
 from core.findings import Finding
 from core.sync import outbox
-from core.sync.engine import raw
+from core.sync.outbox import raw
 from core.sync.tables import TABLES
 from core.uow import Context, UnitOfWork
 
@@ -99,19 +99,12 @@ def resolve(ctx: Context, ident: int, choices: dict[str, str] | None = None, *, 
             base["version"] = max(versions, default=0) + 1
         if "updated_at" in base:
             base["updated_at"] = ctx.clock().isoformat(sep=" ")
-        db.execute("UPDATE sync_apply SET active = 1")
-        try:
+        with outbox.applying(db):  # noted below as a resolution, not by the triggers
             if deleted:
-                db.execute(f"DELETE FROM {spec.name} WHERE {spec.key} = ?", (conflict.row_id,))
+                db.execute(outbox.delete_sql(spec), (conflict.row_id,))
             else:
                 values = outbox.decode_row(spec, base)
-                columns = ", ".join(spec.columns)
-                marks = ", ".join("?" * len(spec.columns))
-                updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
-                db.execute(f"INSERT INTO {spec.name} ({columns}) VALUES ({marks}) ON CONFLICT ({spec.key}) "
-                           f"DO UPDATE SET {updates}", [values[c] for c in spec.columns])
-        finally:
-            db.execute("UPDATE sync_apply SET active = 0")
+                db.execute(outbox.upsert_sql(spec), [values[c] for c in spec.columns])
         # The resolution supersedes central's version: its base is the version central holds.
         db.execute("INSERT INTO sync_outbox (entity, row_id, op, base_version, gen, resolves) "
                    "VALUES (?, ?, ?, ?, 0, 1) ON CONFLICT (entity, row_id) DO UPDATE SET op = excluded.op, "

@@ -10,7 +10,7 @@ from core.central.admin import CentralSetupError
 from core.config import Settings
 from core.errors import NotFoundError
 from core.sync import outbox
-from core.sync.engine import raw
+from core.sync.outbox import raw
 from core.uow import Context
 
 PASSWORD_SECRET = "central.password"
@@ -20,10 +20,10 @@ def _check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
         raise CentralSetupError(f"{url!r} is not a PostgreSQL address.",
-                          fix="Give it as postgresql://HOST[:PORT]/DATABASE[?sslmode=verify-full&sslrootcert=CA.pem].")
+                                fix="Give it as postgresql://HOST[:PORT]/DATABASE[?sslmode=verify-full&sslrootcert=CA.pem].")
     if parts.password or any(k.lower() == "password" for k, _ in parse_qsl(parts.query)):
         raise CentralSetupError("The central address must not hold a password.",
-                          fix="Give the password on standard input; Qayd keeps it in the secret store.")
+                                fix="Give the password on standard input; Qayd keeps it in the secret store.")
 
 
 def save_connection(ctx: Context, url: str, user: str, password: str) -> None:
@@ -45,17 +45,15 @@ def dsn_for(ctx: Context, settings: Settings | None = None) -> str:
         db = raw(uow)
         url = outbox.get_state(db, "central.url")
         user = outbox.get_state(db, "central.user")
-    if settings is not None and settings.central.database_url:
-        url = settings.central.database_url.replace("postgresql+psycopg://", "postgresql://")
-    if not url:
-        raise CentralSetupError("This install has no central database.",
-                          fix="Connect it with `qayd central connect URL --user LOGIN` (password on stdin).")
-    with ctx.uow() as uow:  # reading a secret is audited (without the value)
-        try:
+        if settings is not None and settings.central.database_url:
+            url = settings.central.database_url.replace("postgresql+psycopg://", "postgresql://")
+        if not url:
+            raise CentralSetupError("This install has no central database.",
+                                    fix="Connect it with `qayd central connect URL --user LOGIN` (password on stdin).")
+        try:  # the read is audited (without the value) in a write transaction of its own
             password = uow.secrets.get(PASSWORD_SECRET).decode("utf-8")
         except NotFoundError:
             password = ""
-        uow.commit()
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
     if settings is not None and "sslmode" not in query:

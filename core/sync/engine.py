@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import queue
-import sqlite3
 import threading
 import time
 import uuid
@@ -32,7 +31,9 @@ from core.errors import QaydError
 from core.privacy.cancel import Cancelled
 from core.store import models as m
 from core.sync import outbox
-from core.uow import Context, UnitOfWork
+from core.sync.live import announce_new_events
+from core.sync.outbox import raw
+from core.uow import Context
 
 Progress = Callable[[float, str], None]
 CancelCheck = Callable[[], bool]
@@ -59,13 +60,7 @@ class SyncResult:
     last_seq: int = 0
     seconds: float = 0.0
     announced: list[str] = field(default_factory=list)
-
-
-def raw(uow: UnitOfWork) -> sqlite3.Connection:
-    """The unit of work's sqlite3 connection, inside its transaction."""
-    dbapi = uow.session.connection().connection.dbapi_connection
-    assert isinstance(dbapi, sqlite3.Connection)
-    return dbapi
+    entities: set[str] = field(default_factory=set)  # the tables pulled changes touched (views showing them refresh)
 
 
 @contextmanager
@@ -160,8 +155,7 @@ def _acknowledge(ctx: Context, device: str, items: list[outbox.Pending], outcome
         outbox.acknowledge(db, items)
         now = ctx.clock().isoformat()
         for item in conflicted:  # central kept another install's version: keep both here until resolved
-            outbox._record_conflict(db, outbox.Remote(0, "", item.entity, item.row_id, item.op, None, None),
-                                    "edit", "central holds a newer version from another install", now)
+            outbox.record_push_conflict(db, item, now)
         seqs = [o["seq"] or 0 for o in outcomes_list]
         uow.audit.append("sync.pushed", f"device:{device}", {"changes": len(items), "conflicts": len(conflicted),
                                                              "first_seq": min(seqs), "last_seq": max(seqs)})
@@ -220,6 +214,7 @@ def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, bat
         done = _apply_batch(ctx, changes)
         after = last
         result.pulled += len(changes)
+        result.entities.update(c.entity for c in changes)
         result.applied += done.applied
         result.conflicts += done.conflicts
         result.refused += done.refused
@@ -260,8 +255,6 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
             push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
             pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
             push_audit(ctx, conn, result, cancelled=cancelled)
-            from core.sync.live import announce_new_events
-
             result.announced = announce_new_events(ctx, conn)
     except psycopg.Error as exc:
         _remember(ctx, error=_describe(exc))
@@ -322,7 +315,3 @@ def status(ctx: Context) -> SyncStatus:
                           datetime.fromisoformat(last) if last else None, outbox.get_state(db, "last_error"),
                           outbox.count_pending(db), int(conflicts), int(outbox.get_state(db, "last_pulled_seq", "0")),
                           int(outbox.get_state(db, "last_pushed_audit_seq", "0")))
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -101,6 +101,7 @@ class Notice:
     message_ar: str
     login: str
     created_at: datetime
+    device_id: str = ""  # the install that announced it (to tell this desk's notices from others')
 
 
 def announce(conn: psycopg.Connection[Any], ctx: Context, kind: str, subject: str, en: str, ar: str) -> int:
@@ -110,12 +111,23 @@ def announce(conn: psycopg.Connection[Any], ctx: Context, kind: str, subject: st
     return int(row[0])
 
 
-def notices(conn: psycopg.Connection[Any], *, after: int = 0, limit: int = 100) -> list[Notice]:
-    """The company's notifications after id `after`, oldest first."""
-    rows = conn.execute("SELECT id, kind, subject, message_en, message_ar, login, created_at FROM qayd.notification "
-                        "WHERE id > %s ORDER BY id LIMIT %s", (after, limit)).fetchall()
+def notices(conn: psycopg.Connection[Any], *, after: int = 0, limit: int = 100, newest: bool = False) -> list[Notice]:
+    """The company's notifications after id `after`, oldest first: the oldest `limit` of them, or with `newest` the
+    newest `limit` (a desk coming back after a long time shows the latest, not the first)."""
+    order = "DESC" if newest else "ASC"
+    rows = conn.execute("SELECT id, kind, subject, message_en, message_ar, login, created_at, device_id::text "
+                        f"FROM qayd.notification WHERE id > %s ORDER BY id {order} LIMIT %s", (after, limit)).fetchall()
     conn.commit()
-    return [Notice(*row) for row in rows]
+    found = [Notice(*row) for row in rows]
+    return found[::-1] if newest else found
+
+
+def member_name(conn: psycopg.Connection[Any]) -> str:
+    """This login's name in its company's members list (the login itself when it has none)."""
+    row = conn.execute("SELECT coalesce(nullif(display_name, ''), login::text) FROM qayd.member "
+                       "WHERE login = session_user").fetchone()
+    conn.commit()
+    return str(row[0]) if row else ""
 
 
 def announce_new_events(ctx: Context, conn: psycopg.Connection[Any]) -> list[str]:
@@ -123,7 +135,7 @@ def announce_new_events(ctx: Context, conn: psycopg.Connection[Any]) -> list[str
     rejected, privacy requests past their due date, sync conflicts. Each event is announced once."""
     now = ctx.clock()
     with ctx.uow(write=False) as uow:
-        db = outbox_raw(uow)
+        db = outbox.raw(uow)
         done = set(json.loads(outbox.get_state(db, "announced", "[]")))
         events: list[tuple[str, str, str, str]] = []
         rejected = uow.session.execute(
@@ -156,12 +168,6 @@ def announce_new_events(ctx: Context, conn: psycopg.Connection[Any]) -> list[str
         sent.append(key)
     if sent:
         with ctx.uow() as uow:
-            outbox.set_state(outbox_raw(uow), "announced", json.dumps(sorted(done)))
+            outbox.set_state(outbox.raw(uow), "announced", json.dumps(sorted(done)))
             uow.commit()
     return sent
-
-
-def outbox_raw(uow: Any) -> Any:
-    from core.sync.engine import raw
-
-    return raw(uow)

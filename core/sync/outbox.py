@@ -10,14 +10,22 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.sync.tables import FOREIGN_KEYS, TABLES, Synced
 
-STATE_KEYS = ("central.url", "central.user", "last_pulled_seq", "last_pushed_audit_seq", "last_sync_at",
-              "last_error", "announced")
+if TYPE_CHECKING:
+    from core.uow import UnitOfWork
+
+
+def raw(uow: UnitOfWork) -> sqlite3.Connection:
+    """The unit of work's sqlite3 connection, inside its transaction."""
+    dbapi = uow.session.connection().connection.dbapi_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    return dbapi
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +144,8 @@ class Applied:
     refused: int = 0
 
 
-def _upsert_sql(spec: Synced) -> str:
+def upsert_sql(spec: Synced) -> str:
+    """Insert or overwrite one row of `spec`, its values in `spec.columns` order."""
     columns = ", ".join(spec.columns)
     marks = ", ".join("?" * len(spec.columns))
     updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
@@ -144,22 +153,47 @@ def _upsert_sql(spec: Synced) -> str:
             f"ON CONFLICT ({spec.key}) DO UPDATE SET {updates}")
 
 
-def _local_row(conn: sqlite3.Connection, spec: Synced, row_id: str) -> dict[str, Any] | None:
-    return read_rows(conn, spec, [row_id]).get(row_id)
+def delete_sql(spec: Synced) -> str:
+    return f"DELETE FROM {spec.name} WHERE {spec.key} = ?"
 
 
-def _record_conflict(conn: sqlite3.Connection, change: Remote, kind: str, detail: str, now: str) -> None:
-    spec = TABLES[change.entity]
-    local = _local_row(conn, spec, change.row_id)
+@contextmanager
+def applying(conn: sqlite3.Connection) -> Iterator[None]:
+    """Writes inside are not noted in the outbox (the triggers stay quiet): a pulled change is not sent back, and
+    a resolution notes itself."""
+    conn.execute("UPDATE sync_apply SET active = 1")
+    try:
+        yield
+    finally:
+        conn.execute("UPDATE sync_apply SET active = 0")
+
+
+_CONFLICT = ("INSERT INTO sync_conflict (entity, row_id, kind, local_json, remote_json, remote_version, "
+             "remote_device, detail, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+             "ON CONFLICT (entity, row_id) WHERE resolved_at IS NULL DO UPDATE SET local_json = excluded.local_json")
+
+
+def _local_json(conn: sqlite3.Connection, entity: str, row_id: str) -> str | None:
+    local = read_rows(conn, TABLES[entity], [row_id]).get(row_id)
+    return json.dumps(local) if local else None
+
+
+def record_conflict(conn: sqlite3.Connection, change: Remote, kind: str, detail: str, now: str) -> None:
+    """Keep `change` and this store's row as both sides of the row's open conflict (opened if none is)."""
     conn.execute(
-        "INSERT INTO sync_conflict (entity, row_id, kind, local_json, remote_json, remote_version, remote_device, "
-        "detail, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (entity, row_id) WHERE resolved_at IS NULL DO UPDATE SET remote_json = excluded.remote_json, "
-        "remote_version = excluded.remote_version, remote_device = excluded.remote_device, "
-        "local_json = excluded.local_json, detail = excluded.detail",
-        (change.entity, change.row_id, kind, json.dumps(local) if local else None,
+        _CONFLICT + ", remote_json = excluded.remote_json, remote_version = excluded.remote_version, "
+        "remote_device = excluded.remote_device, detail = excluded.detail",
+        (change.entity, change.row_id, kind, _local_json(conn, change.entity, change.row_id),
          json.dumps(change.payload) if change.payload is not None else None, change.version, change.device_id,
          detail, now))
+
+
+def record_push_conflict(conn: sqlite3.Connection, item: Pending, now: str) -> None:
+    """Central kept another install's version of `item`'s row: open a conflict with this store's row, the other
+    side to come with the pull. A conflict already open keeps the other side it knows (a row edited again before
+    its conflict was resolved conflicts again on push; central's version has been pulled already)."""
+    conn.execute(_CONFLICT, (item.entity, item.row_id, "edit", _local_json(conn, item.entity, item.row_id), None,
+                             None, None, "central holds a newer version from another install", now))
 
 
 def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, *,
@@ -171,9 +205,8 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, 
     result = Applied()
     busy = {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_outbox")}
     busy |= {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_conflict WHERE resolved_at IS NULL")}
-    conn.execute("UPDATE sync_apply SET active = 1")
     conn.execute("PRAGMA defer_foreign_keys = ON")
-    try:
+    with applying(conn):
         batch: list[Remote] = []
         for change in changes:
             if change.entity not in TABLES:
@@ -181,7 +214,7 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, 
             if (change.entity, change.row_id) in busy:
                 _flush(conn, batch, result, now, check_foreign_keys)
                 batch = []
-                _record_conflict(conn, change, "edit", "changed here and on another install", now)
+                record_conflict(conn, change, "edit", "changed here and on another install", now)
                 result.conflicts += 1
                 continue
             if batch and (batch[-1].entity != change.entity or batch[-1].op != change.op):
@@ -189,8 +222,6 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, 
                 batch = []
             batch.append(change)
         _flush(conn, batch, result, now, check_foreign_keys)
-    finally:
-        conn.execute("UPDATE sync_apply SET active = 0")
     return result
 
 
@@ -221,9 +252,9 @@ def _flush(conn: sqlite3.Connection, batch: list[Remote], result: Applied, now: 
         return
     spec = TABLES[batch[0].entity]
     if batch[0].op == "delete":
-        statement, rows = f"DELETE FROM {spec.name} WHERE {spec.key} = ?", [[c.row_id] for c in batch]
+        statement, rows = delete_sql(spec), [[c.row_id] for c in batch]
     else:
-        statement, rows = _upsert_sql(spec), [_params(c) for c in batch]
+        statement, rows = upsert_sql(spec), [_params(c) for c in batch]
     if not one_by_one:
         conn.execute("SAVEPOINT sync_batch")
         try:
@@ -236,7 +267,7 @@ def _flush(conn: sqlite3.Connection, batch: list[Remote], result: Applied, now: 
             conn.execute("RELEASE sync_batch")
     for change, row in zip(batch, rows, strict=True):
         if one_by_one and (parent := _missing_parent(conn, change)):
-            _record_conflict(conn, change, "refused", f"it belongs to a {parent} row this store does not hold", now)
+            record_conflict(conn, change, "refused", f"it belongs to a {parent} row this store does not hold", now)
             result.refused += 1
             continue
         conn.execute("SAVEPOINT sync_one")
@@ -247,5 +278,5 @@ def _flush(conn: sqlite3.Connection, batch: list[Remote], result: Applied, now: 
         except sqlite3.DatabaseError as exc:
             conn.execute("ROLLBACK TO sync_one")
             conn.execute("RELEASE sync_one")
-            _record_conflict(conn, change, "refused", f"the store refused it: {exc}", now)
+            record_conflict(conn, change, "refused", f"the store refused it: {exc}", now)
             result.refused += 1

@@ -7,7 +7,8 @@ writers on the raw driver) in the same transaction as the write itself.
 
 Not synchronised, on purpose: the company profile, staff users and settings (each install has its own; people are
 central logins), secrets and key material, subject keys, retention holds and erasure certificates (they stay on
-the install that did the erasure), the audit chain (it travels on its own, entry by entry, see `core.sync.audit`).
+the install that did the erasure), the audit chain (it travels on its own, entry by entry: see
+`core.sync.engine.push_audit`).
 """
 
 from __future__ import annotations
@@ -55,21 +56,18 @@ def _foreign_keys(name: str) -> dict[str, tuple[str, str]]:
 FOREIGN_KEYS: dict[str, dict[str, tuple[str, str]]] = {name: _foreign_keys(name) for name in NAMES}
 
 
-def trigger_sql(spec: Synced) -> list[str]:
-    """The three triggers that note inserts, updates and deletes of `spec`'s rows (unless a pull is applying)."""
+def trigger_sql(name: str, key: str, versioned: bool) -> list[str]:
+    """The three triggers that note inserts, updates and deletes of table `name`'s rows (unless a pull is
+    applying). Plain values, not a `Synced`: a migration passes the table list as it stood at that revision."""
     base_new = "NULL"
-    base_old = "OLD.version" if spec.versioned else "NULL"
+    base_old = "OLD.version" if versioned else "NULL"
     quiet = "(SELECT active FROM sync_apply) = 0"
     note = ("INSERT INTO sync_outbox (entity, row_id, op, base_version, gen) VALUES ('{entity}', {row}, '{op}', "
             "{base}, 0) ON CONFLICT (entity, row_id) DO UPDATE SET gen = gen + 1, op = excluded.op")
     statements = []
     for event, row, op, base in (("INSERT", "NEW", "upsert", base_new), ("UPDATE", "NEW", "upsert", base_old),
                                  ("DELETE", "OLD", "delete", base_old)):
-        body = note.format(entity=spec.name, row=f"{row}.{spec.key}", op=op, base=base)
-        statements.append(f"CREATE TRIGGER sync_{spec.name}_{event.lower()} AFTER {event} ON {spec.name} "
+        body = note.format(entity=name, row=f"{row}.{key}", op=op, base=base)
+        statements.append(f"CREATE TRIGGER sync_{name}_{event.lower()} AFTER {event} ON {name} "
                           f"WHEN {quiet} BEGIN {body}; END")
     return statements
-
-
-def drop_sql(spec: Synced) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS sync_{spec.name}_{event}" for event in ("insert", "update", "delete")]

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
+from core.clock import SAUDI_TIME
 from core.zatca.xml_rules import (
     Doc,
     Element,
@@ -59,7 +60,6 @@ def _plain_text(objects: list[Element]) -> bool:
     return any(nsp(o.get("mimeCode")) == "text/plain" for o in objects)
 
 
-SAUDI_TIME = timezone(timedelta(hours=3), "AST")  # Arabia Standard Time, no daylight saving
 
 
 @check

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from core.findings import Finding
 from core.invoicing.interchange_extras import default_rate
 from core.invoicing.model import InvoiceLine, LineTotals, Product, VatCategory
+from desktop.errors import finding_fix, finding_message
 from desktop.i18n import tr
 
 NAME, QUANTITY, PRICE, DISCOUNT, CATEGORY, RATE, EXEMPTION, REASON, NET, VAT, TOTAL = range(11)
@@ -206,16 +207,11 @@ class InvoiceLinesModel(QAbstractTableModel):
         if found and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(ERROR_BACKGROUND if any(f.is_error for f in found) else WARNING_BACKGROUND)
         if found and role == Qt.ItemDataRole.ToolTipRole:
-            return "\n\n".join(f"{self._message(f)}\n{f.rule} — {self._fix(f)}" for f in found)
+            return "\n\n".join(f"{finding_message(f, self.language)}\n{f.rule} — {finding_fix(f, self.language)}"
+                                 for f in found)
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME and row.product_id is not None:
             return tr("InvoiceLines", "From the product list")
         return None
-
-    def _message(self, finding: Finding) -> str:
-        return finding.message_ar if self.language == "ar" and finding.message_ar else finding.message
-
-    def _fix(self, finding: Finding) -> str:
-        return finding.fix_ar if self.language == "ar" and finding.fix_ar else finding.fix
 
     def _text(self, row: LineRow, column: int, editing: bool) -> str:
         typed = {NAME: row.name, QUANTITY: row.quantity, PRICE: row.unit_price, DISCOUNT: row.discount,

@@ -33,8 +33,8 @@ def saved_connection(ctx: Context) -> tuple[str, str]:
     from core.sync import outbox
 
     with ctx.uow(write=False) as uow:
-        dbapi: Any = uow.session.connection().connection.dbapi_connection
-        return outbox.get_state(dbapi, "central.url"), outbox.get_state(dbapi, "central.user")
+        db = outbox.raw(uow)
+        return outbox.get_state(db, "central.url"), outbox.get_state(db, "central.user")
 
 
 def check_connection(ctx: Context, settings: Any) -> dict[str, Any]:

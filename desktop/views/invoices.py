@@ -111,8 +111,8 @@ class InvoicesView(View):
         self.clear_button = QPushButton(objectName="clearFilters")
         self.clear_button.clicked.connect(self.clear_filters)
         self.new_button = QPushButton(objectName="newInvoice")
-        self.new_button.clicked.connect(lambda: self.open_editor(None))
-        QShortcut(QKeySequence.StandardKey.New, self, activated=lambda: self.open_editor(None),
+        self.new_button.clicked.connect(self.new_invoice)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_invoice,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.count_label = QLabel(objectName="invoiceCount")
@@ -321,6 +321,10 @@ class InvoicesView(View):
         index = self.table.currentIndex()
         if index.isValid():
             self._activated(index)
+
+    def new_invoice(self) -> QDialog | None:
+        """The editor on a new draft (the New button, Ctrl+N here and the main window's File > New invoice)."""
+        return self.open_editor(None)
 
     def open_editor(self, ref: str | None) -> QDialog | None:
         """The invoice editor for `ref` (a number), or for a new draft."""

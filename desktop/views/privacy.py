@@ -6,9 +6,11 @@ request "Export…" runs `core.privacy.export.export_subject` in a Job into a ch
 "Erase…" shows `core.privacy.erasure.preview` (what is erased, what is kept, under which basis and until when) and
 runs `core.privacy.erasure.erase` in a Job only after an explicit confirmation. Which action is possible for a
 request is the core's decision (`requests.action_findings`). Subjects (`core.privacy.subjects.find_subjects`):
-the chosen subject's requests and its access log (`core.privacy.access_log.search`).
+the chosen subject's requests and its access log (`core.privacy.access_log.search`). The subject searches and
+the subject's requests and access log are read in Jobs (`PrivacyView.read`); the request queue, a small table,
+on the UI thread.
 
-Export, erasure and the access log are imported when first used (`service(...)`), off the start-up path.
+Export and erasure are imported when first used (`service(...)`), off the start-up path.
 Reads here are made through the "desktop" channel of the access log.
 """
 
@@ -48,10 +50,11 @@ from PySide6.QtWidgets import (
 
 from core.errors import ValidationError
 from core.findings import Finding
+from core.privacy import access_log
 from core.privacy import requests as dsr
 from core.privacy.subjects import SubjectMatch, find_subjects
 from core.uow import UnitOfWork
-from desktop.errors import present_error
+from desktop.errors import finding_fix, finding_message, present_error
 from desktop.i18n import format_date, format_int, hijri_text, tr
 from desktop.jobs import Job, JobCancelled
 from desktop.session import AUDIT, CUSTOMERS, PRIVACY, AppSession
@@ -62,6 +65,7 @@ OVERDUE = QColor("#c62828")
 SOON = QColor("#e65100")
 DONE = QColor("#2e7d32")
 SOON_DAYS = 7
+LOG_LIMIT = 500  # the subject's newest reads shown
 
 
 def service(name: str) -> ModuleType:
@@ -103,12 +107,7 @@ def short_subject(subject: str) -> str:
 
 
 def findings_text(findings: Sequence[Finding], language: str) -> str:
-    lines = []
-    for f in findings:
-        message = f.message_ar if language == "ar" and f.message_ar else f.message
-        fix = f.fix_ar if language == "ar" and f.fix_ar else f.fix
-        lines.append(f"• {message} {fix}".strip())
-    return "\n".join(lines)
+    return "\n".join(f"• {finding_message(f, language)} {finding_fix(f, language)}".strip() for f in findings)
 
 
 def _table(columns: int, name: str) -> QTableWidget:
@@ -245,16 +244,17 @@ class NewRequestDialog(QDialog):
         self.subject_search.setPlaceholderText(tr("PrivacyRequests", "Name, e-mail, phone, id or VAT number"))
         self.identity.setPlaceholderText(tr("PrivacyRequests", "e.g. national id card seen at the counter"))
 
-    def find_subject(self) -> list[SubjectMatch]:
+    def find_subject(self) -> Job | None:
+        """Search in a Job; the matches fill the subject list."""
         text = self.subject_search.text().strip()
         if not text:
-            return []
-        with self.view.session.ctx.uow(write=False, channel=CHANNEL) as uow:
-            found = find_subjects(uow, text, limit=20)
+            return None
+        return self.view.read("intake search", lambda uow: find_subjects(uow, text, limit=20), self._found)
+
+    def _found(self, found: list[SubjectMatch]) -> None:
         self.subject.clear()
         for match in found:
             self.subject.addItem(match.display, match.subject)
-        return found
 
     def received_at(self) -> datetime:
         day = self.received.date().toPython()
@@ -341,7 +341,7 @@ class ErasureDialog(QDialog):
         text = tr("PrivacyRequests", "Request {ref}: erasing {subject}. Erasure cannot be undone; a signed "
                                      "certificate records what was erased and kept.").format(
             ref=self.info.reference, subject=short_subject(self.info.subject))
-        erased_at = getattr(self.plan, "erased_at", None)
+        erased_at = self.plan.erased_at
         if erased_at is not None:
             text += "\n" + tr("PrivacyRequests", "This subject was already erased on {date}.").format(
                 date=format_date(erased_at.astimezone(dsr.KSA).date(), self.view.session.language))
@@ -372,8 +372,9 @@ class PrivacyView(View):
         self.matches: list[SubjectMatch] = []
         self.subject: SubjectMatch | None = None
         self.subject_requests: list[dsr.RequestInfo] = []
-        self.accesses: list[Any] = []
-        self.job: Job | None = None
+        self.accesses: list[access_log.AccessRecord] = []
+        self.job: Job | None = None  # the export or erasure running
+        self.reads: dict[str, Job] = {}  # the newest read of each kind (`read`)
         self.dialog: QDialog | None = None
         self.last_export: Any = None
         self.last_erasure: Any = None
@@ -470,15 +471,34 @@ class PrivacyView(View):
     def refresh(self) -> None:
         with self.session.ctx.uow(write=False, channel=CHANNEL) as uow:
             self.requests = dsr.list_requests(uow, open_only=self.open_only.isChecked())
-            if self.subject is not None:
-                self._read_subject(uow)
         self._fill_requests()
-        self._fill_subject()
+        if self.subject is not None:
+            self._read_subject(self.subject.subject)
 
-    def _read_subject(self, uow: UnitOfWork) -> None:
-        assert self.subject is not None
-        self.subject_requests = dsr.list_requests(uow, subject=self.subject.subject)
-        self.accesses = service("access_log").search(uow, self.subject.subject, limit=500)
+    def read(self, name: str, fn: Callable[[UnitOfWork], Any], show: Callable[[Any], None]) -> Job:
+        """Run `fn` in a Job with a read-only unit of work of its own, then `show` its result on the UI thread,
+        unless a newer read of the same `name` was started (or `forget` was called) meanwhile."""
+        ctx = self.session.ctx
+
+        def work(_progress: Callable[[float, str], None], _cancelled: Callable[[], bool]) -> Any:
+            with ctx.uow(write=False, channel=CHANNEL) as uow:
+                return fn(uow)
+
+        job = Job(work, f"privacy {name}")
+        self.reads[name] = job
+        job.signals.succeeded.connect(lambda result: show(result) if self.reads.get(name) is job else None)
+        job.signals.failed.connect(lambda exc: present_error(self, exc))
+        self.session.pool.start(job)
+        return job
+
+    def _read_subject(self, subject: str) -> Job:
+        return self.read("subject", lambda uow: (dsr.list_requests(uow, subject=subject),
+                                                 access_log.search(uow, subject, limit=LOG_LIMIT)),
+                         self._subject_read)
+
+    def _subject_read(self, result: tuple[list[dsr.RequestInfo], list[access_log.AccessRecord]]) -> None:
+        self.subject_requests, self.accesses = result
+        self._fill_subject()
 
     def selected(self) -> dsr.RequestInfo | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -529,13 +549,10 @@ class PrivacyView(View):
         self.verify_button.setEnabled(is_open)
         self.extend_button.setEnabled(is_open and info is not None and not info.extended and not info.overdue)
         self.close_button.setEnabled(is_open)
-        self.export_button.setEnabled(info is not None and not busy and info.kind in dsr.EXPORT_KINDS
-                                      and not dsr.action_findings(info, "export"))
-        self.erase_button.setEnabled(info is not None and not busy and info.kind in dsr.ERASE_KINDS
-                                     and not dsr.action_findings(info, "erase"))
         self.new_button.setEnabled(not busy)
         for button, action in ((self.export_button, "export"), (self.erase_button, "erase")):
-            findings = dsr.action_findings(info, action) if info is not None else []
+            findings = dsr.action_findings(info, action) if info is not None else []  # kind, open, identity
+            button.setEnabled(info is not None and not busy and not findings)
             button.setToolTip(findings_text(findings, self.session.language))
 
     # -- request steps ------------------------------------------------------------------------------------------
@@ -728,10 +745,17 @@ class PrivacyView(View):
 
     # -- subjects and the access log ----------------------------------------------------------------------------
 
-    def search_subjects(self) -> list[SubjectMatch]:
+    def search_subjects(self) -> Job | None:
+        """Search in a Job; the matches fill the subject table."""
         text = self.search.text().strip()
-        with self.session.ctx.uow(write=False, channel=CHANNEL) as uow:
-            self.matches = find_subjects(uow, text) if text else []
+        if text:
+            return self.read("search", lambda uow: find_subjects(uow, text), self._show_matches)
+        self.reads.pop("search", None)  # an earlier search still running is not shown
+        self._show_matches([])
+        return None
+
+    def _show_matches(self, matches: list[SubjectMatch]) -> None:
+        self.matches = matches
         self.subject_table.setRowCount(len(self.matches))
         for row, match in enumerate(self.matches):
             state = (tr("Privacy", "erased") if match.erased else tr("Privacy", "restricted") if match.restricted
@@ -741,7 +765,6 @@ class PrivacyView(View):
                 self.subject_table.setItem(row, col, cell)
         if not self.matches:
             self.choose_subject(None)
-        return self.matches
 
     def _subject_chosen(self) -> None:
         rows = self.subject_table.selectionModel().selectedRows()
@@ -751,11 +774,11 @@ class PrivacyView(View):
     def choose_subject(self, match: SubjectMatch | None) -> None:
         self.subject = match
         self.subject_requests, self.accesses = [], []
-        if match is not None:
-            with self.session.ctx.uow(write=False, channel=CHANNEL) as uow:
-                self._read_subject(uow)
+        self.reads.pop("subject", None)  # the previous subject's read, if still running, is not shown
         self.new_for_subject.setEnabled(match is not None)
         self._fill_subject()
+        if match is not None:
+            self._read_subject(match.subject)
 
     def _fill_subject(self) -> None:
         language = self.session.language

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ValidationError
 from core.findings import Finding
-from desktop.errors import present_error
+from desktop.errors import finding_fix, finding_message, present_error
 from desktop.i18n import tr
 from desktop.session import AppSession
 
@@ -40,14 +40,8 @@ class Field:
     choices: Sequence[tuple[str, Callable[[], str]]] = ()  # a combo box of (value, text); else a line edit
 
 
-def finding_text(finding: Finding, language: str) -> str:
-    message = finding.message_ar if language == "ar" and finding.message_ar else finding.message
-    return message
-
-
 def finding_tip(finding: Finding, language: str) -> str:
-    fix = finding.fix_ar if language == "ar" and finding.fix_ar else finding.fix
-    return f"{finding.rule}: {finding_text(finding, language)}\n{fix}"
+    return f"{finding.rule}: {finding_message(finding, language)}\n{finding_fix(finding, language)}"
 
 
 class RecordDialog(QDialog):
@@ -156,7 +150,7 @@ class RecordDialog(QDialog):
             note.setToolTip("")
             return
         error = any(f.is_error for f in found)
-        note.setText("\n".join(f"{'✖' if f.is_error else '⚠'} {finding_text(f, lang)} [{f.rule}]" for f in found))
+        note.setText("\n".join(f"{'✖' if f.is_error else '⚠'} {finding_message(f, lang)} [{f.rule}]" for f in found))
         note.setToolTip("\n\n".join(finding_tip(f, lang) for f in found))
         note.setStyleSheet("color: #b00020;" if error else "color: #8a5a00;")
         note.setProperty("severity", "error" if error else "warning")

@@ -49,30 +49,27 @@ RIYADH = timezone(timedelta(hours=3))  # Saudi time, no daylight saving: "today"
 PERIOD_KINDS = ("vat", "zatca", "audit")
 REQUEST_KINDS = {"gdpr-access": ("access",), "gdpr-erasure": ("erasure",)}
 PRESETS = ("this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year", "all", "custom")
-CHANNEL = "desktop"
-
-
-def _month_end(year: int, month: int) -> date:
-    return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
 
 
 def preset_period(preset: str, today: date) -> tuple[date | None, date | None]:
-    """The first and last day of a named period around `today` (whole calendar periods); "all": no bounds."""
+    """The first and last day of a named period around `today` (whole calendar periods, as the CLI's --period
+    reads them); "all": no bounds."""
+    from core.reports.vat_return import parse_period  # loaded with the view's report service anyway
+
     if preset == "all":
         return None, None
-    year, month = today.year, today.month
+    year, month, quarter = today.year, today.month, (today.month - 1) // 3 + 1
     if preset == "last_month":
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    if preset in ("this_month", "last_month"):
-        return date(year, month, 1), _month_end(year, month)
-    quarter = (today.month - 1) // 3
-    if preset == "last_quarter":
-        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
-    if preset in ("this_quarter", "last_quarter"):
-        return date(year, quarter * 3 + 1, 1), _month_end(year, quarter * 3 + 3)
-    if preset == "last_year":
+    elif preset == "last_quarter":
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    elif preset == "last_year":
         year -= 1
-    return date(year, 1, 1), date(year, 12, 31)
+    if preset in ("this_month", "last_month"):
+        return parse_period(f"{year}-{month:02d}")
+    if preset in ("this_quarter", "last_quarter"):
+        return parse_period(f"{year}-Q{quarter}")
+    return parse_period(f"{year}")
 
 
 def _qdate(day: date) -> QDate:
@@ -327,7 +324,7 @@ class ReportsView(View):
     # -- data -----------------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        with self.session.ctx.uow(write=False, channel=CHANNEL) as uow:
+        with self.session.uow(write=False) as uow:  # the session's Context reads on the "desktop" channel
             self.requests = dsr.list_requests(uow)
         self._fill_requests()
         self._preset_changed()  # "this month" moves on at midnight

@@ -3,7 +3,7 @@ notifications, and the open conflicts, resolved field by field.
 
 A conflict keeps both versions of a row changed here and on another install (`core.sync.conflicts`). The view shows
 the fields that differ, this install's value beside the other's, with a choice per field; Resolve writes the merged
-row in a Job (`resolve`), and a sync sends it. Reads here are small local ones; the network is the controller's.
+row in a Job (`resolve`), and a sync sends it. Conflicts are read in a Job too; the network is the controller's.
 """
 
 from __future__ import annotations
@@ -35,18 +35,15 @@ from desktop.errors import present_error
 from desktop.i18n import format_int, tr
 from desktop.jobs import Cancelled, Job, Progress
 from desktop.notifications import fill_notices, person_name, state_text, state_tooltip
-from desktop.session import CUSTOMERS, INVOICES, PRIVACY, PRODUCTS, SETTINGS, ZATCA, AppSession
+from desktop.session import CUSTOMERS, INVOICES, PRODUCTS, SETTINGS, AppSession
 from desktop.views.base import View
 
 if TYPE_CHECKING:  # core.sync loads the network stack: imported when first used, off the start-up path
     from core.sync.conflicts import Conflict
+    from desktop.sync_controller import SyncController
 
 LOCAL, REMOTE = "local", "remote"
 VALUE_CHARS = 80
-ENTITY_TOPICS = {"customer": (CUSTOMERS, INVOICES), "product": (PRODUCTS,), "invoice": (INVOICES,),
-                 "invoice_line": (INVOICES,), "invoice_allowance_charge": (INVOICES,),
-                 "issued_document": (INVOICES, ZATCA), "zatca_submission": (ZATCA,), "egs_unit": (ZATCA,),
-                 "gdpr_request": (PRIVACY,)}
 
 
 def entity_name(entity: str) -> str:
@@ -111,12 +108,13 @@ class SyncView(View):
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.controller: Any = None
+        self.controller: SyncController | None = None
         self.conflicts: list[Conflict] = []
         self.current: Conflict | None = None
         self.groups: dict[str, QButtonGroup] = {}
         self.job: Job | None = None
         self.error_box: QWidget | None = None
+        self._loads = 0  # conflict reads started: an older one finishing late is not shown
 
         self.state_box = QGroupBox()
         state_layout = QHBoxLayout(self.state_box)
@@ -207,7 +205,7 @@ class SyncView(View):
     # --- the controller ---------------------------------------------------------------------------------------
 
     def bind(self) -> None:
-        controller = getattr(self.session, "sync", None)
+        controller = self.session.sync
         if controller is self.controller:
             return
         self.controller = controller
@@ -218,7 +216,7 @@ class SyncView(View):
             controller.synced.connect(self._after_sync)
 
     def showEvent(self, event: QShowEvent) -> None:
-        if getattr(self.session, "sync", None) is not self.controller:  # connected since this view was built
+        if self.session.sync is not self.controller:  # connected since this view was built
             self.bind()
             self._render_state()
             self._render_presence()
@@ -286,12 +284,28 @@ class SyncView(View):
 
     # --- conflicts --------------------------------------------------------------------------------------------
 
-    def load_conflicts(self) -> None:
-        from core.sync.conflicts import list_conflicts
+    def load_conflicts(self) -> Job:
+        """Re-read the open conflicts in a Job (each holds both versions of its row); the list follows. Only the
+        newest read is shown when several overlap."""
+        ctx = self.session.ctx
+        self._loads += 1
+        token = self._loads
 
+        def work(progress: Progress, cancelled: Cancelled) -> list[Conflict]:
+            from core.sync.conflicts import list_conflicts
+
+            with ctx.uow(write=False) as uow:
+                return list_conflicts(uow)
+
+        job = Job(work, "list-conflicts")
+        job.signals.succeeded.connect(lambda found: self._show_conflicts(found) if token == self._loads else None)
+        job.signals.failed.connect(lambda exc: present_error(self, exc))
+        self.session.pool.start(job)
+        return job
+
+    def _show_conflicts(self, conflicts: list[Conflict]) -> None:
         keep = self.current.id if self.current is not None else None
-        with self.session.uow(write=False) as uow:
-            self.conflicts = list_conflicts(uow)
+        self.conflicts = conflicts
         self.conflict_list.blockSignals(True)
         self.conflict_list.clear()
         for conflict in self.conflicts:
@@ -390,9 +404,11 @@ class SyncView(View):
         return job
 
     def _resolved(self, conflict: Conflict) -> None:
+        from desktop.sync_controller import TOPICS  # loaded already: core.sync.conflicts loads the network stack
+
         self.current = None
         self.load_conflicts()
-        for topic in ENTITY_TOPICS.get(conflict.entity, ()):
+        for topic in TOPICS.get(conflict.entity, ()):
             self.session.notify(topic)
         if self.controller is not None:
             self.controller.refresh_local()

@@ -4,14 +4,6 @@
   <context>
     <name>PdfPreview</name>
     <message>
-      <source>This document cannot be made by this version of Qayd yet.</source>
-      <translation>لا يستطيع هذا الإصدار من قيد إعداد هذا المستند بعد.</translation>
-    </message>
-    <message>
-      <source>Update Qayd, or choose another document.</source>
-      <translation>حدّث قيد، أو اختر مستندًا آخر.</translation>
-    </message>
-    <message>
       <source>Print</source>
       <translation>طباعة</translation>
     </message>

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+import zxingcpp
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThreadPool
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -222,6 +223,7 @@ def test_journey_draft_with_an_error_fix_issue_preview_and_find_it_in_the_list(
     assert dialog.tabs.currentIndex() == 1
     pixmap = dialog.qr_label.pixmap()
     assert not pixmap.isNull() and pixmap.width() >= 100
+    assert [code.text for code in zxingcpp.read_barcodes(pixmap.toImage())] == [dialog._qr]  # it scans back
     fields = {dialog.qr_fields.itemAt(i, dialog.qr_fields.ItemRole.LabelRole).widget().text():
               dialog.qr_fields.itemAt(i, dialog.qr_fields.ItemRole.FieldRole).widget().text()
               for i in range(dialog.qr_fields.rowCount())}

@@ -22,7 +22,7 @@ from core.invoicing import service
 from core.invoicing.model import Customer, CustomerKind, IdScheme
 from core.privacy import requests as dsr
 from core.uow import Context
-from desktop.jobs import SyncPool
+from desktop.jobs import Job, SyncPool
 from desktop.session import AppSession
 from desktop.views.privacy import OVERDUE, ErasureDialog, NewRequestDialog, PrivacyView, StepDialog
 from tests.conftest import StepClock
@@ -130,7 +130,8 @@ def test_add_verify_erase_with_preview_and_confirmation_then_close(
     assert isinstance(dialog, NewRequestDialog) and dialog.isVisible()
     dialog.kind.setCurrentIndex(dialog.kind.findData("erasure"))
     dialog.subject_search.setText("0551234567")
-    assert [m.subject for m in dialog.find_subject()] == [SUBJECT]
+    assert dialog.find_subject() is not None  # read in a job
+    assert [dialog.subject.itemData(i) for i in range(dialog.subject.count())] == [SUBJECT]
     dialog.contact.setText("fatima@example.sa")
     dialog.accept()  # no requester name: refused, shown in the dialog's language, the dialog stays
     assert dialog.isVisible() and words["missing"] in dialog.problems.text()
@@ -226,10 +227,13 @@ def test_subject_search_shows_its_requests_and_access_log(view: PrivacyView, ses
     view.tabs.setCurrentIndex(1)
     view.search.setText("fatima@example")
     view.search_button.click()
+    assert isinstance(session.pool, SyncPool)
+    assert [job.name for job in session.pool.started][-1:] == ["privacy search"]  # off the UI thread
     assert view.subject_table.rowCount() == 1
     assert view.subject_table.item(0, 0).text() == "Fatima Al-Harbi — فاطمة الحربي"
     view.subject_table.setCurrentCell(0, 0)
     assert view.subject is not None and view.subject.subject == SUBJECT
+    assert session.pool.started[-1].name == "privacy subject"  # its requests and access log, in a job
     assert view.subject_requests_table.rowCount() == 1
     assert view.log_table.rowCount() >= 1  # the search itself read the name, and was logged
     assert "desktop" in {view.log_table.item(r, 4).text() for r in range(view.log_table.rowCount())}
@@ -279,4 +283,35 @@ def test_with_the_real_export_and_erasure(settings: Settings, clock: StepClock, 
         assert {dsr.get_request(uow, r.reference).status for r in (access, erasure)} == {"in_progress"}
     view.tabs.setCurrentIndex(1)
     view.search.setText(SUBJECT)
-    assert [m.erased for m in view.search_subjects()] == [True]
+    view.search_subjects()
+    assert [m.erased for m in view.matches] == [True]
+
+
+class HeldPool:
+    """A pool that only holds the jobs it is given: the test runs them, in the order it wants."""
+
+    def __init__(self) -> None:
+        self.started: list[Job] = []
+
+    def start(self, job: Job) -> None:
+        self.started.append(job)
+
+
+def test_an_older_read_finishing_last_is_not_shown(view: PrivacyView, session: AppSession) -> None:
+    session.pool = HeldPool()
+    view.search.setText("fatima")
+    first = view.search_subjects()
+    view.search.setText("nobody by this name")
+    second = view.search_subjects()
+    assert first is not None and second is not None and view.matches == []
+    second.run()
+    first.run()  # the stale search ends last: its match is not shown
+    assert view.matches == [] and view.subject_table.rowCount() == 0
+    view.search.setText("fatima")
+    view.search_subjects().run()  # type: ignore[union-attr]
+    assert [m.subject for m in view.matches] == [SUBJECT]
+    view.subject_table.setCurrentCell(0, 0)
+    subject_read = session.pool.started[-1]  # type: ignore[attr-defined]
+    view.choose_subject(None)  # chosen away before its read ended
+    subject_read.run()
+    assert view.subject is None and view.log_table.rowCount() == 0

@@ -40,7 +40,8 @@ WORDS = {
 
 
 class FakeBuilder:
-    """core.reports.service.build as the view calls it: records the call, reports progress, makes a real PDF."""
+    """core.reports.service.build as the view calls it: refuses parameters the service would, records the call,
+    reports progress, makes a real PDF."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any], str]] = []
@@ -50,6 +51,9 @@ class FakeBuilder:
 
     def __call__(self, ctx: Context, kind: str, params: dict[str, Any], lang: str, *,
                  progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Built:
+        spec = KINDS[kind]  # the parameters the real service takes, and nothing else
+        assert set(spec.params) <= set(params) <= {*spec.params, *spec.optional}, params
+        assert lang in ("en", "ar")
         self.calls.append((kind, params, lang))
         progress(0.25, "reading")
         if self.during is not None:

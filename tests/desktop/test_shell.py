@@ -24,6 +24,8 @@ from desktop.i18n import install_language
 from desktop.jobs import SyncPool
 from desktop.session import COMPANY, AppSession
 from desktop.shell import MainWindow
+from desktop.views.invoice_editor import InvoiceEditorDialog
+from desktop.views.invoices import InvoicesView
 from desktop.views.registry import view_classes
 from tests.conftest import StepClock
 
@@ -158,13 +160,16 @@ def test_switching_to_arabic_at_runtime_mirrors_and_translates(qtbot: QtBot, win
     qtbot.waitUntil(lambda: not nav_is_right(window))
 
 
-def test_ctrl_n_asks_the_invoices_view_for_a_new_invoice(qtbot: QtBot, window: MainWindow) -> None:
-    calls: list[str] = []
-    window.views["invoices"].new_invoice = lambda: calls.append("new")  # type: ignore[attr-defined]
+def test_ctrl_n_opens_the_editor_on_a_new_draft_from_any_view(qtbot: QtBot, window: MainWindow) -> None:
     window.show_view("settings")
     window.new_invoice_action.trigger()
-    assert calls == ["new"]
-    assert window.current_view().key == "invoices"
+    view = window.current_view()
+    assert isinstance(view, InvoicesView)
+    editor = view._editor
+    assert isinstance(editor, InvoiceEditorDialog)
+    qtbot.addWidget(editor)
+    assert editor.isVisible() and editor.status_name == "draft" and not editor.read_only
+    assert editor.windowTitle() == "New document"
     assert window.new_invoice_action.text() == "&New invoice"
 
 

@@ -29,7 +29,7 @@ from core.sync.engine import central, sync_once
 from core.uow import Context
 from desktop import sync_controller
 from desktop.i18n import install_language
-from desktop.jobs import SyncPool, ThreadPool
+from desktop.jobs import Job, SyncPool, ThreadPool
 from desktop.notifications import SyncStatusBar
 from desktop.session import CUSTOMERS, AppSession
 from desktop.shell import MainWindow
@@ -142,7 +142,7 @@ def second(tmp_path: Path, central_url: str) -> Iterator[Callable[..., Install]]
 
 def controller_for(install: Install, made: list[SyncController], *, listen: bool = False) -> SyncController:
     controller = SyncController(install.session, listen=listen)
-    install.session.sync = controller  # type: ignore[attr-defined]
+    install.session.sync = controller
     made.append(controller)
     controller.start()
     return controller
@@ -178,7 +178,7 @@ def test_without_central_there_is_no_controller_and_the_status_says_not_connecte
     window = MainWindow(session)
     qtbot.addWidget(window)
     qtbot.wait(10)  # the deferred attach would run here
-    assert getattr(session, "sync", None) is None
+    assert session.sync is None
     assert window.sync_status.state_label.text() == WORDS[lang]["not_connected"]
     assert not window.sync_status.bell.isVisible() and window.sync_status.presence_label.isHidden()
     view = window.show_view("sync")
@@ -246,8 +246,9 @@ def test_the_main_window_starts_sync_when_connected_and_says_goodbye_on_close(
         qtbot: QtBot, install_a: Install, controllers: list[SyncController]) -> None:
     window = MainWindow(install_a.session)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: getattr(install_a.session, "sync", None) is not None, timeout=3000)  # once it is up
-    controller = install_a.session.sync  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: install_a.session.sync is not None, timeout=3000)  # once it is up
+    controller = install_a.session.sync
+    assert controller is not None
     controllers.append(controller)
     assert controller.running and controller.state.online is True
     assert window.sync_status.state_label.text().startswith("Last sync")
@@ -259,6 +260,38 @@ def test_the_main_window_starts_sync_when_connected_and_says_goodbye_on_close(
     assert controller._listener is not None and not controller._listener.is_alive()  # joined within 2 s
     with central(dsn_for(install_a.ctx)) as conn:
         assert live.online(conn) == []  # the farewell heartbeat said this device left
+
+
+class LaterPool:
+    """Holds jobs until the test runs them (a job still running when another is asked for)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def start(self, job: Job) -> None:
+        self.jobs.append(job)
+
+    def run_next(self) -> None:
+        self.jobs.pop(0).run()
+
+
+def test_a_re_read_asked_for_while_one_runs_follows_it(settings: Settings, clock: StepClock, ctx: Context) -> None:
+    save_connection(ctx, "postgresql://localhost:1/qayd?sslmode=disable", "alice", "alice-password-1")
+    pool = LaterPool()
+    session = AppSession(settings, clock=clock, pool=pool, ctx=ctx)
+    controller = SyncController(session, listen=False)  # not started: no network
+    try:
+        controller.refresh_local()
+        controller.refresh_local()  # while the first runs: once more afterwards, not twice at once
+        assert len(pool.jobs) == 1
+        pool.run_next()
+        assert len(pool.jobs) == 1
+        before = controller.state.pending
+        create_demo(ctx, drafts=1)  # local writes noted in the outbox meanwhile
+        pool.run_next()
+        assert controller.state.pending > before and not pool.jobs
+    finally:
+        controller.stop()
 
 
 # --- live ------------------------------------------------------------------------------------------------------------
@@ -310,7 +343,7 @@ def test_the_central_panel_saves_tests_and_starts_sync(qtbot: QtBot, settings: S
     panel.password.setText("alice-password-1")
     assert panel.save.isEnabled()
     assert panel.save_connection()
-    controller = getattr(session, "sync", None)
+    controller = session.sync
     assert isinstance(controller, SyncController)
     controllers.append(controller)
     assert panel.password.text() == "" and panel.test.isEnabled()

@@ -36,7 +36,8 @@ from core.invoicing.service import add_customer as add_customer_row
 from core.sync import engine, live, outbox
 from core.sync.audit_central import verify_central
 from core.sync.connection import PASSWORD_SECRET, dsn_for, save_connection
-from core.sync.engine import SyncError, central, raw, status
+from core.sync.engine import SyncError, central, status
+from core.sync.outbox import raw
 from tests.support.pg import PgDatabase, PgServer
 from tests.support.sync_world import Install, World, libpq
 from tests.support.tcp_proxy import TcpProxy

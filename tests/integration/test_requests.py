@@ -5,6 +5,7 @@ finding subjects."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from core.invoicing import service
 from core.invoicing.model import Customer, CustomerKind, IdScheme
 from core.privacy import access_log, roles
 from core.privacy import requests as dsr
-from core.privacy.subjects import SEARCH_PURPOSE, find_subjects, resolve_subject
+from core.privacy.subjects import SEARCH_PURPOSE, find_subjects, parse_subject, require_subject, resolve_subject
 from core.store import models as m
 from core.uow import Context
 from tests.conftest import StepClock
@@ -300,3 +301,15 @@ def test_restricted_customers_are_named_only_to_compliance(ctx: Context, fatima:
         assert find_subjects(uow, "fatima") == []  # a clerk's search does not reveal who is restricted
         by_reference = find_subjects(uow, fatima)
     assert by_reference[0].restricted and by_reference[0].display == roles.RESTRICTED
+
+
+def test_subject_references_are_parsed_in_one_place() -> None:
+    ident = "3f2c1a4e-0b6d-4c1e-9a57-1d2e3f405162"
+    assert parse_subject(f" user:{ident} ") == ("user", uuid.UUID(ident))
+    assert parse_subject(ident) is None  # a bare id is a search text here (customer or user)
+    assert parse_subject(ident, bare_is_customer=True) == ("customer", uuid.UUID(ident))
+    assert require_subject(ident) == ("customer", uuid.UUID(ident))  # as the access log reads it
+    for text in ("someone", f"admin:{ident}", "customer:not-an-id", ""):
+        assert parse_subject(text, bare_is_customer=True) is None
+        with pytest.raises(NotFoundError, match="customer:<id>"):
+            require_subject(text)

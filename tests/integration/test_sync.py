@@ -87,12 +87,20 @@ def test_a_conflict_keeps_both_versions_until_resolved_field_by_field(world: Wor
     edit(b, "UPDATE customer SET phone = '+966500000002', email = 'b@example.sa', version = version + 1 "
             "WHERE id = :i", i=customer)
     a.sync()
-    result = b.sync()
-    assert result.push_conflicts == 1 or result.conflicts == 1
+    result = b.sync()  # b's push conflicts with a's newer version; the pull then brings a's version
+    assert (result.push_conflicts, result.conflicts) == (1, 1)
+    assert [key.split("|")[0] for key in result.announced] == ["sync.conflict"]
     with b.ctx.uow(write=False) as uow:
         (conflict,) = list_conflicts(uow)
     fields = {d.name: (d.local, d.remote) for d in conflict.differences}
     assert fields == {"phone": ("+966500000002", "+966500000001"), "email": ("b@example.sa", "a@example.sa")}
+    # Edited again before it is resolved: the push conflicts again, and the conflict keeps a's version.
+    edit(b, "UPDATE customer SET email = 'b2@example.sa', version = version + 1 WHERE id = :i", i=customer)
+    assert b.sync().push_conflicts == 1
+    with b.ctx.uow(write=False) as uow:
+        (conflict,) = list_conflicts(uow)
+    fields = {d.name: (d.local, d.remote) for d in conflict.differences}
+    assert fields == {"phone": ("+966500000002", "+966500000001"), "email": ("b2@example.sa", "a@example.sa")}
     # Until resolved, each install keeps its own edit; nothing is overwritten.
     assert b.db().execute("SELECT phone FROM customer WHERE id = ?", (customer,)).fetchone()[0] == "+966500000002"
     resolve(b.ctx, conflict.id, {"phone": "remote"}, take="local")
@@ -100,7 +108,7 @@ def test_a_conflict_keeps_both_versions_until_resolved_field_by_field(world: Wor
     a.sync()
     for install in (a, b):
         row = install.db().execute("SELECT phone, email FROM customer WHERE id = ?", (customer,)).fetchone()
-        assert row == ("+966500000001", "b@example.sa")
+        assert row == ("+966500000001", "b2@example.sa")
     assert world.snapshot(a)["customer"] == world.snapshot(b)["customer"]
     with b.db() as db:
         audit = [json.loads(body) for (body,) in db.execute(

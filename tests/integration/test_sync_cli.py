@@ -64,7 +64,8 @@ def test_central_commands_end_to_end(pg_server: PgServer, pg_db: PgDatabase, tmp
     code, out = b("sync", "--json")
     assert code == 0
     result = json.loads(out)
-    assert result["applied"] > 0 and result["refused"] > 0  # both demo companies number DEMO-…: kept as conflicts
+    # Both demo companies number DEMO-…: the clashing drafts are kept as conflicts.
+    assert result["applied"] > 0 and result["refused"] > 0 and "invoice" in result["entities"]
     code, out = b("sync", "conflicts", "--json")
     conflicts = json.loads(out)
     assert code == 0 and conflicts and all(c["kind"] == "refused" for c in conflicts)
@@ -77,3 +78,5 @@ def test_central_commands_end_to_end(pg_server: PgServer, pg_db: PgDatabase, tmp
     assert code == 0
     code, out = a("sync", "resolve", "999")
     assert code == 5 and "no open conflict" in out
+    code, out = a("sync", "watch", "--for", "1", "--interval", "0.3")  # syncs, listens, stops when its time is up
+    assert code == 0 and " pushed 0, pulled " in out, out

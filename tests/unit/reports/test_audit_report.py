@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from core.audit.service import fingerprint
+from core.clock import SAUDI_TIME as RIYADH
 from core.invoicing.demo import create_demo
 from core.reports import service
 from core.reports.audit_report import (
-    RIYADH,
     _ActionCounts,
     audit_evidence,
     build_audit_report,

@@ -1,0 +1,21 @@
+"""The sync triggers: migration 0007's frozen table list matches the synchronised tables of today's models, and the
+triggers of every synchronised table exist in a new store."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+
+from core.sync.tables import TABLES
+from core.uow import Context
+
+
+def test_migration_0007_lists_todays_synchronised_tables() -> None:
+    migration = importlib.import_module("core.store.migrations.versions.0007_sync")
+    assert list(migration.SYNCED) == [(s.name, s.key, s.versioned) for s in TABLES.values()]
+
+
+def test_a_new_store_notes_changes_of_every_synchronised_table(ctx: Context) -> None:
+    with sqlite3.connect(ctx.db.path) as conn:
+        triggers = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {f"sync_{t}_{e}" for t in TABLES for e in ("insert", "update", "delete")} <= triggers
