@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTime, QTimer
 from PySide6.QtGui import QCloseEvent, QColor, QFontDatabase, QImage, QKeyEvent, QPainter, QPixmap
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import SAUDI_TIME as KSA
 from core.errors import QaydError, ValidationError
 from core.findings import Finding, Severity
 from core.invoicing import drafts, service
@@ -78,7 +79,6 @@ from desktop.models.invoice_lines import (
 )
 from desktop.session import INVOICES, ZATCA, AppSession
 
-KSA = timezone(timedelta(hours=3))
 VALIDATE_DELAY_MS = 150
 SAVE_DELAY_MS = 1200
 ERROR_COLOR, WARNING_COLOR = "#c62828", "#b26a00"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import SAUDI_TIME as KSA
 from core.errors import QaydError
 from core.invoicing import browse, service
 from core.invoicing.browse import BrowseFilter
@@ -43,7 +44,6 @@ from desktop.models.invoice_list import (
 from desktop.session import INVOICES, ZATCA, AppSession
 from desktop.views.base import View
 
-KSA = timezone(timedelta(hours=3))  # the period's dates are Saudi calendar days (no daylight saving)
 SEARCH_DELAY_MS = 250
 
 Option = tuple[str | None, Callable[[], str]]

@@ -10,7 +10,7 @@ built, never at start-up.
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import SAUDI_TIME as RIYADH
 from core.privacy import requests as dsr
 from desktop.errors import present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
     from core.reports.document import Built
     from desktop.pdf_preview import BuildFn, PdfPreview
 
-RIYADH = timezone(timedelta(hours=3))  # Saudi time, no daylight saving: "today" for the period presets
 PERIOD_KINDS = ("vat", "zatca", "audit")
 REQUEST_KINDS = {"gdpr-access": ("access",), "gdpr-erasure": ("erasure",)}
 PRESETS = ("this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year", "all", "custom")
