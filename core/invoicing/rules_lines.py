@@ -10,7 +10,6 @@ from core.findings import Finding
 from core.invoicing.codelists import VATEX_CODES
 from core.invoicing.model import InvoiceLine, VatCategory
 from core.invoicing.rule_finding import (
-    ERROR,
     WARNING,
     Label,
     decimal_places,
@@ -27,21 +26,23 @@ STANDARD_RATES = (Decimal("5"), Decimal("15"))
 
 _DIGITS_ONLY = re.compile(r"[0-9]+")
 
-# Which rule forbids a non-zero rate, per category and kind of item (line, allowance, charge),
-# with its official severity: the SDK makes the O rules for allowances and charges warnings only.
-_ZERO_RATE_RULES: dict[tuple[VatCategory, str], tuple[str, bool]] = {
-    (VatCategory.ZERO, "line"): ("BR-Z-05", False),
-    (VatCategory.ZERO, "allowance"): ("BR-Z-06", False),
-    (VatCategory.ZERO, "charge"): ("BR-Z-07", False),
-    (VatCategory.EXEMPT, "line"): ("BR-E-05", False),
-    (VatCategory.EXEMPT, "allowance"): ("BR-E-06", False),
-    (VatCategory.EXEMPT, "charge"): ("BR-E-07", False),
-    (VatCategory.OUT_OF_SCOPE, "line"): ("BR-KSA-11", False),
-    (VatCategory.OUT_OF_SCOPE, "allowance"): ("BR-KSA-12", True),
-    (VatCategory.OUT_OF_SCOPE, "charge"): ("BR-KSA-13", True),
-    (VatCategory.ZERO, "prepayment"): ("BR-KSA-76", True),
-    (VatCategory.EXEMPT, "prepayment"): ("BR-KSA-77", True),
-    (VatCategory.OUT_OF_SCOPE, "prepayment"): ("BR-KSA-78", True),
+# Which rule forbids a non-zero rate, per category and kind of item (line, allowance, charge, prepayment).
+# All are refused, although the SDK only warns for O allowances and charges (BR-KSA-12/13) and for prepayments
+# (BR-KSA-76..78): VAT charged on a supply the law zero-rates, exempts or leaves out of scope is VAT the
+# buyer must not pay (docs/DECISIONS.md, "Draft rules versus the official rules").
+_ZERO_RATE_RULES: dict[tuple[VatCategory, str], str] = {
+    (VatCategory.ZERO, "line"): "BR-Z-05",
+    (VatCategory.ZERO, "allowance"): "BR-Z-06",
+    (VatCategory.ZERO, "charge"): "BR-Z-07",
+    (VatCategory.EXEMPT, "line"): "BR-E-05",
+    (VatCategory.EXEMPT, "allowance"): "BR-E-06",
+    (VatCategory.EXEMPT, "charge"): "BR-E-07",
+    (VatCategory.OUT_OF_SCOPE, "line"): "BR-KSA-11",
+    (VatCategory.OUT_OF_SCOPE, "allowance"): "BR-KSA-12",
+    (VatCategory.OUT_OF_SCOPE, "charge"): "BR-KSA-13",
+    (VatCategory.ZERO, "prepayment"): "BR-KSA-76",
+    (VatCategory.EXEMPT, "prepayment"): "BR-KSA-77",
+    (VatCategory.OUT_OF_SCOPE, "prepayment"): "BR-KSA-78",
 }
 
 
@@ -55,14 +56,16 @@ class ExemptionRules:
     text_length: str
 
 
-# Lines, allowances and charges (their VAT breakdown); all warnings in the SDK.
+# Lines, allowances and charges (their VAT breakdown). The SDK only warns about all of these; Qayd refuses a
+# missing or wrong code (the code is the legal reason no VAT is charged, and decides the VAT-return box) and
+# keeps the warning for a missing reason text.
 ITEM_EXEMPTION_RULES = ExemptionRules(
     {VatCategory.ZERO: "BR-KSA-69", VatCategory.EXEMPT: "BR-KSA-23", VatCategory.OUT_OF_SCOPE: "BR-KSA-24"},
     "BR-KSA-CL-04",
     "BR-KSA-83",
     "BR-KSA-F-06-C16",
 )
-# Prepayment lines (KSA-41, KSA-42); all warnings in the SDK.
+# Prepayment lines (KSA-41, KSA-42), with the same severities as the items.
 PREPAYMENT_EXEMPTION_RULES = ExemptionRules(
     {VatCategory.ZERO: "BR-KSA-93", VatCategory.EXEMPT: "BR-KSA-94", VatCategory.OUT_OF_SCOPE: "BR-KSA-95"},
     "BR-KSA-CL-07",
@@ -121,7 +124,7 @@ def rate_findings(category: VatCategory, rate: Decimal, prefix: str, kind: str) 
         return [] if rate in STANDARD_RATES else [_standard_rate(field, rate)]
     if rate == 0:
         return []
-    rule, warn = _ZERO_RATE_RULES[(category, kind)]
+    rule = _ZERO_RATE_RULES[(category, kind)]
     name = _CATEGORY_NAMES[category]
     return [
         make(
@@ -131,7 +134,6 @@ def rate_findings(category: VatCategory, rate: Decimal, prefix: str, kind: str) 
             "Set the rate to 0, or choose the standard category S if VAT applies.",
             f"البنود {name[1]} يجب أن تكون نسبة ضريبتها 0 وليس {rate}.",
             "اجعل النسبة 0، أو اختر الفئة الأساسية S إن كانت الضريبة مستحقة.",
-            WARNING if warn else ERROR,
         )
     ]
 
@@ -160,11 +162,12 @@ def _missing_code(category: VatCategory, field: str, rule: str) -> Finding:
     return make(
         rule,
         field,
-        f"An item that is {name[0]} needs a VAT exemption reason code.",
+        f"An item that is {name[0]} needs a VAT exemption reason code: it is the legal reason no VAT is "
+        "charged, and it decides the box of the VAT return.",
         f"Choose one of: {codes}.",
-        f"البنود {name[1]} تحتاج إلى رمز سبب الإعفاء من الضريبة.",
+        f"البنود {name[1]} تحتاج إلى رمز سبب الإعفاء من الضريبة، فهو السبب النظامي لعدم احتساب الضريبة، "
+        "وبه يتحدد بند الإقرار الضريبي.",
         f"اختر أحد الرموز: {codes}.",
-        WARNING,
     )
 
 
@@ -174,11 +177,11 @@ def _wrong_code(category: VatCategory, code: str, field: str, rule: str) -> Find
     return make(
         rule,
         field,
-        f"The exemption reason code {code!r} does not belong to items that are {name[0]}.",
+        f"The exemption reason code {code!r} does not belong to items that are {name[0]}, so the supply "
+        "would be reported in the wrong box of the VAT return.",
         f"Use one of: {codes} (or change the VAT category to the one this code explains).",
-        f"رمز سبب الإعفاء {code!r} لا يخص البنود {name[1]}.",
+        f"رمز سبب الإعفاء {code!r} لا يخص البنود {name[1]}، فيُدرَج التوريد في غير بنده من الإقرار الضريبي.",
         f"استخدم أحد الرموز: {codes} (أو غيّر فئة الضريبة إلى الفئة التي يشرحها هذا الرمز).",
-        WARNING,
     )
 
 

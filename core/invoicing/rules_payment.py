@@ -18,7 +18,11 @@ from core.invoicing.rule_finding import (
 
 
 def _billing_reference(draft: InvoiceDraft) -> list[Finding]:
-    """A note names the invoice it corrects (BT-25, BR-KSA-56), within 5000 characters (BR-KSA-F-06-C22)."""
+    """A note names the invoice it corrects (BT-25, BR-KSA-56), within 5000 characters (BR-KSA-F-06-C22).
+
+    Refused, although the SDK only warns: the VAT Implementing Regulations (Art. 40) require a note to
+    refer to the original tax invoice.
+    """
     label = ("billing reference", "مرجع الفاتورة الأصلية")
     found = text_findings(draft.billing_reference, "billing_reference", label, "BR-KSA-F-06-C22", 5000, ERROR)
     if draft.billing_reference.strip():
@@ -27,11 +31,12 @@ def _billing_reference(draft: InvoiceDraft) -> list[Finding]:
         make(
             "BR-KSA-56",
             "billing_reference",
-            "A credit or debit note must name the invoice it corrects.",
+            "A credit or debit note must name the invoice it corrects; without it the buyer and ZATCA "
+            "cannot tell which supply it adjusts.",
             "Enter the number of the original invoice.",
-            "يجب أن يذكر الإشعار الدائن أو المدين الفاتورة التي يعدّلها.",
+            "يجب أن يذكر الإشعار الدائن أو المدين الفاتورة التي يعدّلها، وإلا فلا يعرف المشتري ولا الهيئة "
+            "أي توريد يعدّله.",
             "أدخل رقم الفاتورة الأصلية.",
-            WARNING,
         ),
         *found,
     ]

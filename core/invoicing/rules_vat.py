@@ -1,4 +1,8 @@
-"""Document-level VAT rules: allowances and charges, the VAT breakdown, and how categories may combine."""
+"""Document-level VAT rules: allowances and charges, the VAT breakdown, and how categories may combine.
+
+Out-of-scope (O) items may stand beside S, Z and E items: EN 16931's BR-O-11 … BR-O-14 forbid that, but ZATCA's
+schematron leaves them out and one SDK sample ("Out of Scope Standard Tax Invoice") does exactly this.
+"""
 
 from __future__ import annotations
 
@@ -146,35 +150,6 @@ def _items(draft: InvoiceDraft) -> list[tuple[str, _Item]]:
     return lines + [(f"allowances[{i}]", item) for i, item in enumerate(draft.allowances)]
 
 
-def _out_of_scope_rule(item: _Item) -> str:
-    """BR-O-12 for lines, BR-O-13 for allowances, BR-O-14 for charges."""
-    if isinstance(item, InvoiceLine):
-        return "BR-O-12"
-    return "BR-O-14" if item.is_charge else "BR-O-13"
-
-
-def _out_of_scope_mix(draft: InvoiceDraft) -> list[Finding]:
-    """Out-of-scope (O) supplies are invoiced alone: no other category beside them (EN 16931 BR-O-11..14)."""
-    items = _items(draft)
-    if not any(item.vat_category is VatCategory.OUT_OF_SCOPE for _, item in items):
-        return []
-    others = [(path, item) for path, item in items if item.vat_category is not VatCategory.OUT_OF_SCOPE]
-    return [
-        make(
-            _out_of_scope_rule(item),
-            join(path, "vat_category"),
-            f"This item is {item.vat_category.value}, but the document also has out-of-scope (O) items; "
-            "an invoice with O items may contain nothing else.",
-            "Put the out-of-scope items on their own invoice.",
-            f"هذا البند من الفئة {item.vat_category.value}، لكن المستند يحتوي أيضاً على بنود خارج "
-            "نطاق الضريبة (O)، "
-            "والفاتورة التي فيها بنود O لا تحتوي على غيرها.",
-            "أصدر البنود الخارجة عن نطاق الضريبة في فاتورة مستقلة.",
-        )
-        for path, item in others
-    ]
-
-
 def _mixed_codes(draft: InvoiceDraft) -> list[Finding]:
     """A category has one VAT breakdown, so its items should share one exemption reason code.
 
@@ -287,7 +262,6 @@ def document_vat_findings(draft: InvoiceDraft, totals: Totals) -> list[Finding]:
         found += allowance_findings(item, f"allowances[{i}]", line_explains=item.vat_category in explained)
     return [
         *found,
-        *_out_of_scope_mix(draft),
         *_mixed_codes(draft),
         *_negative_breakdown(draft, totals),
         *_citizen_only(draft),

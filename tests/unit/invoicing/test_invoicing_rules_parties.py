@@ -294,7 +294,7 @@ PRODUCT_CASES = [
         {"vat_category": VatCategory.EXEMPT, "vat_rate": D("0")},
         "BR-KSA-23",
         "exemption_reason_code",
-        W,
+        E,
     ),
     ("long SKU", {"sku": "s" * 128}, "BR-KSA-F-06-C31", "sku", W),
 ]

@@ -118,14 +118,14 @@ CASES: list[tuple[str, Mutation, str, str, Severity]] = [
                    exemption_reason="Export"),
         "BR-KSA-76",
         "prepayments[0].vat_rate",
-        W,
+        E,
     ),
     (
         "zero-rated prepayment without code",
         prepayment(vat_category=Z, vat_rate=D("0"), tax_amount=D("0"), exemption_reason="Export"),
         "BR-KSA-93",
         "prepayments[0].exemption_reason_code",
-        W,
+        E,
     ),
     (
         "zero-rated prepayment with an exempt code",
@@ -133,7 +133,7 @@ CASES: list[tuple[str, Mutation, str, str, Severity]] = [
                    exemption_reason="Financial services"),
         "BR-KSA-CL-07",
         "prepayments[0].exemption_reason_code",
-        W,
+        E,
     ),
     (
         "zero-rated prepayment without reason text",
