@@ -50,16 +50,18 @@ def register(cli: click.Group) -> click.Group:
     @json_option
     def invoice_import(file: Path, issue: bool, as_json: bool) -> None:
         """Import drafts from a JSON file (one document or a list); all or nothing."""
-        drafts, findings = parse_documents(load_json_file(file))
+        ctx = state().company()
+        with ctx.uow(write=False) as uow:
+            seller = service.get_company(uow)
+        # Every rule runs here, once, with the file's own field paths; the import and the issue rely on it.
+        drafts, findings = parse_documents(load_json_file(file), seller=seller)
         if errors_in(findings):
             _report_findings(findings, as_json, {"imported": 0})
             click.echo(f"Nothing was imported: {len(errors_in(findings))} error(s) in {file.name}.", err=True)
             raise click.exceptions.Exit(EXIT_REFUSED)
-        ctx = state().company()
         try:
             with ctx.uow() as uow:
-                # Issuing relies on the import's check, which then includes the rules that need the seller.
-                result = service.import_drafts(uow, drafts, rules_checked=not issue)
+                result = service.import_drafts(uow, drafts, rules_checked=True)
                 issued = issue_imported(uow, result.drafts) if issue else []
                 uow.commit()
         except ValidationError as exc:

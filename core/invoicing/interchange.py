@@ -19,6 +19,7 @@ from core.invoicing.interchange_reader import JsonReader
 from core.invoicing.model import (
     Address,
     AllowanceCharge,
+    CompanyProfile,
     CustomerKind,
     DocumentKind,
     DocumentType,
@@ -54,6 +55,7 @@ ALLOWANCE_FIELDS = (
 
 _TEXT_DEFAULTS = {"country": "SA", "unit_code": "PCE", "currency": "SAR"}
 _ALLOWANCE_PATH = re.compile(r"allowances\[(\d+)\]")
+_SELLER_PATH = re.compile(r"^(?:\[\d+\]\.)?(seller\..*)$")
 
 
 def _text(reader: JsonReader, data: Mapping[str, object], key: str, field: str) -> str:
@@ -185,18 +187,20 @@ def _json_field(field: str, draft: InvoiceDraft) -> str:
 
 
 def parse_document(
-    obj: object, *, index: int | None = None, now: datetime | None = None
+    obj: object, *, index: int | None = None, now: datetime | None = None, seller: CompanyProfile | None = None
 ) -> tuple[InvoiceDraft | None, list[Finding]]:
     """One JSON document into a draft, with every structural problem and then every rule finding.
 
-    Field paths start with "[index]." when `index` is given. Never raises, whatever JSON value it gets.
+    Field paths start with "[index]." when `index` is given. With `seller`, the rules that need the seller's
+    profile run too. Never raises, whatever JSON value it gets.
     """
     reader = JsonReader(f"[{index}]" if index is not None else "")
     data = reader.obj(obj, "", DOCUMENT_FIELDS)
     draft = _draft(reader, data) if data is not None else None
     if draft is None:
         return None, reader.findings
-    rules = [replace(f, field=reader.path(_json_field(f.field, draft))) for f in validate(draft, now=now)]
+    found = validate(draft, seller=seller, now=now)
+    rules = [replace(f, field=reader.path(_json_field(f.field, draft))) for f in found]
     return draft, reader.findings + rules
 
 
@@ -220,11 +224,31 @@ def _duplicates(drafts: list[tuple[int, InvoiceDraft]]) -> list[Finding]:
     return found
 
 
-def parse_documents(data: object, *, now: datetime | None = None) -> tuple[list[InvoiceDraft], list[Finding]]:
-    """One document or a list of them; returns the drafts that could be built and all findings."""
+def _seller_once(findings: list[Finding]) -> list[Finding]:
+    """A problem in the seller's profile is the file's, not each document's: reported once, as "seller.…"."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for f in findings:
+        match = _SELLER_PATH.match(f.field)
+        if match is None:
+            kept.append(f)
+        elif (f.rule, match.group(1)) not in seen:
+            seen.add((f.rule, match.group(1)))
+            kept.append(replace(f, field=match.group(1)))
+    return kept
+
+
+def parse_documents(
+    data: object, *, now: datetime | None = None, seller: CompanyProfile | None = None
+) -> tuple[list[InvoiceDraft], list[Finding]]:
+    """One document or a list of them; returns the drafts that could be built and all findings.
+
+    With `seller`, every rule runs, those on the seller too, so `import_drafts(..., rules_checked=True)` may
+    store the drafts without checking them again (and without reporting any finding twice).
+    """
     if isinstance(data, dict):
-        single, single_findings = parse_document(data, now=now)
-        return ([single] if single is not None else []), single_findings
+        single, single_findings = parse_document(data, now=now, seller=seller)
+        return ([single] if single is not None else []), _seller_once(single_findings)
     if not isinstance(data, list) or not data:
         problem = "is an empty list" if isinstance(data, list) else "is neither a document object nor a list"
         return [], [
@@ -240,11 +264,11 @@ def parse_documents(data: object, *, now: datetime | None = None) -> tuple[list[
     drafts: list[tuple[int, InvoiceDraft]] = []
     findings: list[Finding] = []
     for i, obj in enumerate(data):
-        draft, found = parse_document(obj, index=i, now=now)
+        draft, found = parse_document(obj, index=i, now=now, seller=seller)
         findings += found
         if draft is not None:
             drafts.append((i, draft))
-    return [d for _, d in drafts], findings + _duplicates(drafts)
+    return [d for _, d in drafts], _seller_once(findings) + _duplicates(drafts)
 
 
 def _file_error(path: Path, rule: str, texts: tuple[str, str, str, str]) -> ValidationError:

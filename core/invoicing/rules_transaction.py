@@ -82,7 +82,7 @@ def _summary(draft: InvoiceDraft) -> list[Finding]:
         found.append(
             make(
                 "BR-KSA-71",
-                "buyer.name",
+                "buyer.name" if draft.buyer is not None else "buyer",
                 "A simplified summary invoice must name the buyer.",
                 "Enter the buyer's name.",
                 "يجب أن تذكر الفاتورة الإجمالية المبسطة اسم المشتري.",

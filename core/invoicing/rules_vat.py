@@ -230,7 +230,7 @@ def _citizen_only(draft: InvoiceDraft) -> list[Finding]:
         found.append(
             make(
                 "BR-KSA-49",
-                "buyer.id_value",
+                "buyer.id_value" if buyer is not None else "buyer",
                 f"{', '.join(sorted(codes))} applies only to citizens, so the buyer's national id "
                 "is required.",
                 "Enter the buyer's national id with scheme NAT.",
@@ -242,7 +242,7 @@ def _citizen_only(draft: InvoiceDraft) -> list[Finding]:
         found.append(
             make(
                 "BR-KSA-25",
-                "buyer.name",
+                "buyer.name" if buyer is not None else "buyer",
                 "Zero-rated private education or healthcare needs the buyer's name, even on a "
                 "simplified invoice.",
                 "Enter the name of the citizen who received the service.",

@@ -250,7 +250,7 @@ CASES: list[tuple[str, Mutation, str, str, Severity]] = [
         "simplified EDU without name",
         both(doc(kind=DocumentKind.SIMPLIFIED, buyer=None), line(1, exemption_reason_code="VATEX-SA-HEA")),
         "BR-KSA-25",
-        "buyer.name",
+        "buyer",
         W,
     ),
     # allowances and charges

@@ -74,7 +74,7 @@ CASES: list[tuple[str, Mutation, str, str, Severity]] = [
         "supply_end_date",
         E,
     ),
-    ("simplified summary without buyer", doc(summary=True, **SIMPLE), "BR-KSA-71", "buyer.name", W),
+    ("simplified summary without buyer", doc(summary=True, **SIMPLE), "BR-KSA-71", "buyer", W),
     ("standard summary without end", doc(summary=True), "QAYD-SUMMARY-PERIOD", "supply_end_date", W),
     # prepayments (KSA-26 … KSA-42)
     ("prepayment on a note", doc(prepayments=(ADVANCE,), **CREDIT), "QAYD-PREPAYMENT-TYPE", "prepayments", E),
