@@ -155,12 +155,14 @@ def rounding_findings(draft: InvoiceDraft, totals: Totals) -> list[Finding]:
                  f"تقريب المستحق {value} يبلغ 1 {draft.currency} أو أكثر، والتقريب يزيل الكسور فقط.",
                  "أدخل الهللات القليلة التي تقرّب المبلغ المستحق، مثل -0.01.")  # fmt: skip
         found.append(make("QAYD-ROUNDING-LARGE", field, *texts, WARNING))
-    if is_finite(totals.payable) and totals.payable < 0:
+    # ZATCA's BR-KSA-F-04 does not test PayableAmount; a negative amount due is a refund, which is a credit
+    # note's job (docs/DECISIONS.md). A prepaid amount above the total is reported by QAYD-PREPAID-EXCEEDS.
+    if not value.is_zero() and is_finite(totals.payable) and totals.payable < 0:
         texts = (f"With this rounding the amount due is negative ({totals.payable}).",
                  "Correct the rounding; the amount due cannot be below zero.",
                  f"بهذا التقريب يصبح المبلغ المستحق سالباً ({totals.payable}).",
                  "صحح التقريب؛ فالمبلغ المستحق لا يكون أقل من صفر.")  # fmt: skip
-        found.append(make("BR-KSA-F-04", field, *texts))
+        found.append(make("QAYD-PAYABLE-NEGATIVE", field, *texts))
     return found
 
 

@@ -79,6 +79,7 @@ def _zero(field: str) -> Finding:
         "Enter the amount (without VAT) that was paid in advance, or remove the prepayment.",
         "المبلغ الخاضع للدفعة المقدمة صفر، فتعدّ هيئة الزكاة بندها غير متسق (BR-KSA-80).",
         "أدخل المبلغ المدفوع مقدماً (دون الضريبة)، أو احذف الدفعة.",
+        WARNING,  # ZATCA only warns (BR-KSA-80), and no law forbids it: not refused
     )
 
 
