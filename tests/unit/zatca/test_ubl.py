@@ -135,6 +135,13 @@ DOCUMENTS: dict[str, InvoiceDraft] = {
         lines=(line("Medical insurance", price="2000"), line("Life insurance", price="1000", **EXEMPT_INSURANCE)),
     ),
     "out of scope": doc(lines=(line("Exit and re-entry visa fees paid to MOI", price="500", **OUT_OF_SCOPE),)),
+    # As the SDK sample "Out of Scope Standard Tax Invoice": O beside S (and here Z and E), with an O charge.
+    "out of scope beside other categories": simplified(
+        lines=(line("Disbursement of visa fees", price="500", **OUT_OF_SCOPE), line("Service fee", price="43.48"),
+               line("Medicine", price="50", **ZERO_MEDICINE), line("Life insurance", price="10", **EXEMPT_INSURANCE)),
+        allowances=(replace(FREIGHT, reason="Courier", vat_rate=D("0"), **{
+            k: v for k, v in OUT_OF_SCOPE.items() if k != "vat_rate"}),),
+    ),
     "allowances and charges in several categories": doc(
         lines=(line(price="2000", discount=D("10")), line("Medicine", price="500", **ZERO_MEDICINE)),
         allowances=(DISCOUNT, FREIGHT, AllowanceCharge(D("20"), Z, D("0"), reason="Early payment", reason_code="95"),
