@@ -34,6 +34,18 @@ VATEX_CODES: dict[VatCategory, frozenset[str]] = {
 
 # BR-KSA-49: zero-rated private education and healthcare go to citizens, identified by national id.
 CITIZEN_ONLY_VATEX: frozenset[str] = frozenset({"VATEX-SA-EDU", "VATEX-SA-HEA"})
+# Exports of goods and services: box 4 of the VAT return.
+EXPORT_VATEX: frozenset[str] = frozenset({"VATEX-SA-32", "VATEX-SA-33"})
+OUT_OF_SCOPE_BOX = "O"  # not a box: out-of-scope supplies are shown apart from the return
+
+
+def vat_return_box(category: VatCategory, code: str) -> str:
+    """The box of the KSA VAT return a supply goes to, by its category and exemption code: "1" … "5" or "O"."""
+    if category is VatCategory.STANDARD:
+        return "1"
+    if category is VatCategory.ZERO:
+        return "2" if code in CITIZEN_ONLY_VATEX else "4" if code in EXPORT_VATEX else "3"
+    return "5" if category is VatCategory.EXEMPT else OUT_OF_SCOPE_BOX
 
 # BR-KSA-16: the UNTDID 4461 subset ZATCA accepts (note: no 69, 71-73, 79-90).
 PAYMENT_MEANS_CODES: frozenset[str] = frozenset(

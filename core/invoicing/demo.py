@@ -101,7 +101,7 @@ def demo_drafts(customers: list[Customer], products: list[Product], count: int, 
         issued = now - timedelta(days=rng.randint(0, 89), minutes=rng.randint(1, 600))
         picks = rng.sample([p for p in products if p.vat_category is VatCategory.STANDARD or kind is
                             DocumentKind.STANDARD], rng.randint(1, 4))
-        lines = tuple(_line(p, rng) for p in picks)
+        lines = _one_code_per_category(tuple(_line(p, rng) for p in picks))
         draft = InvoiceDraft(kind=kind, type=DocumentType.INVOICE, number=f"DEMO-{issued:%Y}-{n:05d}",
                              issue_datetime=issued, supply_date=issued.date(), lines=lines,
                              buyer=customer.as_party() if kind is DocumentKind.STANDARD or rng.random() < 0.5
@@ -116,6 +116,15 @@ def demo_drafts(customers: list[Customer], products: list[Product], count: int, 
                             allowances=(), billing_reference=original.number, reason="Goods returned")
         drafts.append(draft)
     return drafts
+
+
+def _one_code_per_category(lines: tuple[InvoiceLine, ...]) -> tuple[InvoiceLine, ...]:
+    """Drop lines whose exemption code differs from the first of their category: the rules refuse such a mix
+    when the codes belong to different VAT-return boxes (exports beside medicines). Dropped after drawing,
+    so the random sequence, and with it every other demo document, stays the same."""
+    first: dict[VatCategory, str] = {}
+    return tuple(ln for ln in lines if first.setdefault(ln.vat_category, ln.exemption_reason_code)
+                 == ln.exemption_reason_code)
 
 
 def _line(p: Product, rng: random.Random) -> InvoiceLine:

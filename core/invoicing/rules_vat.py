@@ -9,7 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.findings import Finding
-from core.invoicing.codelists import ALLOWANCE_REASON_CODES, CHARGE_REASON_CODES, CITIZEN_ONLY_VATEX
+from core.invoicing.codelists import (
+    ALLOWANCE_REASON_CODES,
+    CHARGE_REASON_CODES,
+    CITIZEN_ONLY_VATEX,
+    vat_return_box,
+)
 from core.invoicing.model import (
     AllowanceCharge,
     DocumentKind,
@@ -20,6 +25,7 @@ from core.invoicing.model import (
     VatCategory,
 )
 from core.invoicing.rule_finding import (
+    ERROR,
     WARNING,
     Label,
     decimals_findings,
@@ -153,7 +159,9 @@ def _items(draft: InvoiceDraft) -> list[tuple[str, _Item]]:
 def _mixed_codes(draft: InvoiceDraft) -> list[Finding]:
     """A category has one VAT breakdown, so its items should share one exemption reason code.
 
-    A warning, not an error: ZATCA only warns (BR-Z-08/BR-E-08) when a category is split by reason.
+    A warning while the codes go to the same box of the VAT return (ZATCA only warns, BR-Z-08/BR-E-08, when a
+    category is split by reason). Refused when they go to different boxes: the one subtotal, with the first
+    code, would report the other items in the wrong box (docs/DECISIONS.md).
     """
     first: dict[VatCategory, str] = {}
     found = []
@@ -163,21 +171,26 @@ def _mixed_codes(draft: InvoiceDraft) -> list[Finding]:
             continue
         seen = first.setdefault(item.vat_category, code)
         if seen != code:
-            found.append(
-                make(
-                    "QAYD-VATEX-MIXED",
-                    join(path, "exemption_reason_code"),
-                    f"Items of category {item.vat_category.value} use both {seen} and {code}; the VAT "
-                    "breakdown has one subtotal per category (BR-Z-08, BR-E-08), "
-                    f"which will show {seen} only.",
-                    "Issue the items with a different exemption reason on a separate invoice.",
-                    f"بنود الفئة {item.vat_category.value} تستخدم الرمزين {seen} و{code}، وتفصيل الضريبة "
-                    f"فيه مجموع واحد لكل فئة (BR-Z-08 وBR-E-08)، فلن يظهر فيه إلا الرمز {seen}.",
-                    "أصدر البنود ذات سبب الإعفاء المختلف في فاتورة مستقلة.",
-                    WARNING,
-                )
-            )
+            boxes = vat_return_box(item.vat_category, seen) != vat_return_box(item.vat_category, code)
+            found.append(_mixed_code(path, item.vat_category, (seen, code), boxes))
     return found
+
+
+def _mixed_code(path: str, category: VatCategory, codes: tuple[str, str], boxes: bool) -> Finding:
+    seen, code = codes
+    box = " in the box of the VAT return that belongs to the first" if boxes else ""
+    box_ar = " في بند الإقرار الضريبي الخاص بالرمز الأول" if boxes else ""
+    return make(
+        "QAYD-VATEX-MIXED",
+        join(path, "exemption_reason_code"),
+        f"Items of category {category.value} use both {seen} and {code}; the VAT breakdown has one subtotal "
+        f"per category (BR-Z-08, BR-E-08), which will show {seen} only and report them all{box}.",
+        "Issue the items with a different exemption reason on a separate invoice.",
+        f"بنود الفئة {category.value} تستخدم الرمزين {seen} و{code}، وتفصيل الضريبة فيه مجموع واحد لكل فئة "
+        f"(BR-Z-08 وBR-E-08)، فلن يظهر فيه إلا الرمز {seen} وستُدرج البنود كلها{box_ar}.",
+        "أصدر البنود ذات سبب الإعفاء المختلف في فاتورة مستقلة.",
+        ERROR if boxes else WARNING,
+    )
 
 
 def _first_allowance(draft: InvoiceDraft, category: VatCategory, rate: Decimal) -> int | None:

@@ -35,6 +35,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from core.clock import SAUDI_TIME as RIYADH
 from core.invoicing import browse
 from core.invoicing import repository as repo
+from core.invoicing.codelists import CITIZEN_ONLY_VATEX, EXPORT_VATEX, OUT_OF_SCOPE_BOX, vat_return_box
 from core.invoicing.model import DocumentType, InvoiceDraft, Totals, VatCategory
 from core.invoicing.totals import compute_totals
 from core.invoicing.totals import money as round_money
@@ -48,10 +49,10 @@ from core.uow import Context, UnitOfWork
 
 CHUNK = 500  # documents per read
 
-HEALTH_EDUCATION = frozenset({"VATEX-SA-HEA", "VATEX-SA-EDU"})
-EXPORTS = frozenset({"VATEX-SA-32", "VATEX-SA-33"})
+HEALTH_EDUCATION = CITIZEN_ONLY_VATEX
+EXPORTS = EXPORT_VATEX
 SALES_BOXES = ("1", "2", "3", "4", "5")
-OUT_OF_SCOPE = "O"
+OUT_OF_SCOPE = OUT_OF_SCOPE_BOX
 
 TITLE: Label = ("VAT return summary", "ملخص إقرار ضريبة القيمة المضافة")
 BOX_NAMES: dict[str, Label] = {
@@ -226,18 +227,8 @@ def jsonable(value: Any) -> Any:
 
 
 def box_of(category: str, exemption_code: str) -> str:
-    """The box of the return a VAT subtotal goes to."""
-    if category == VatCategory.STANDARD.value:
-        return "1"
-    if category == VatCategory.ZERO.value:
-        if exemption_code in HEALTH_EDUCATION:
-            return "2"
-        if exemption_code in EXPORTS:
-            return "4"
-        return "3"
-    if category == VatCategory.EXEMPT.value:
-        return "5"
-    return OUT_OF_SCOPE
+    """The box of the return a VAT subtotal goes to (the draft rules use the same mapping)."""
+    return vat_return_box(VatCategory(category), exemption_code)
 
 
 @dataclass(frozen=True, slots=True)

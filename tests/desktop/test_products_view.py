@@ -61,9 +61,11 @@ def test_add_a_product_checked_as_typed(view: ProductsView, qtbot: QtBot, sessio
     fill(dialog, unit_price="١٬٢٥٠٫٥٠", vat_category="Z", vat_rate="0")  # Arabic-Indic digits are read too
     assert dialog.field_findings("unit_price") == []
     reason = dialog.field_findings("exemption_reason_code")
-    assert [f.rule for f in reason] == ["BR-KSA-69"] and not reason[0].is_error  # ZATCA's warning: shown, not blocking
+    # ZATCA only warns (BR-KSA-69), but the code is the legal reason for no VAT and picks the VAT-return box: blocking
+    assert [f.rule for f in reason] == ["BR-KSA-69"] and reason[0].is_error
     note = dialog.finding_labels["exemption_reason_code"]
-    assert note.toolTip().startswith("BR-KSA-69") and note.property("severity") == "warning" and save_enabled(dialog)
+    assert note.toolTip().startswith("BR-KSA-69") and note.property("severity") == "error"
+    assert not save_enabled(dialog)
     fill(dialog, exemption_reason_code="VATEX-SA-32", exemption_reason="Export of goods")
     assert not note.isVisibleTo(dialog)
     assert [f for f in dialog.findings if f.is_error] == [] and save_enabled(dialog)

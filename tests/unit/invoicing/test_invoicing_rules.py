@@ -240,6 +240,13 @@ CASES: list[tuple[str, Mutation, str, str, Severity]] = [
         W,
     ),
     (
+        "Z codes of two VAT-return boxes",
+        copy_line(1, exemption_reason_code="VATEX-SA-35"),
+        "QAYD-VATEX-MIXED",
+        "lines[2].exemption_reason_code",
+        E,
+    ),
+    (
         "EDU without national id",
         line(1, exemption_reason_code="VATEX-SA-EDU"),
         "BR-KSA-49",

@@ -119,6 +119,9 @@ STRICTER = [
     ("foreign currency without an exchange rate", replace(BASE, currency="USD"), SELLER, "QAYD-EXCHANGE-RATE"),
     ("zero-rated line discounted below zero", replace(BASE, lines=(
         *BASE.lines, replace(BASE.lines[1], discount=D("1000.01")))), SELLER, "BR-KSA-F-04"),
+    ("zero-rated export and medicine in one subtotal", replace(BASE, lines=(
+        *BASE.lines, replace(BASE.lines[1], exemption_reason_code="VATEX-SA-35", exemption_reason="Medicines"))),
+     SELLER, "QAYD-VATEX-MIXED"),
     ("seller address abroad", BASE, replace(SELLER, address=replace(SELLER.address, country="AE")),
      "QAYD-SELLER-COUNTRY"),
     ("seller without an Arabic name", BASE, replace(SELLER, legal_name_ar=""), "QAYD-COMPANY-NAME-AR"),
