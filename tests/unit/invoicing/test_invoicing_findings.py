@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal as D
-from typing import Any
 
 import pytest
 
@@ -20,7 +20,7 @@ from tests.unit.invoicing import test_invoicing_transaction as transaction_rules
 from tests.unit.invoicing.conftest import NOW, SELLER, _base_draft
 
 _SEGMENT = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?$")
-Mutation = Any
+Mutation = Callable[[InvoiceDraft], InvoiceDraft]
 
 # Drafts that break rules the way people do: every case of the rule tests, plus the ones that once reported a
 # field the document does not have (a buyer's id on a document without a buyer).
