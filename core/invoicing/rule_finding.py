@@ -46,6 +46,12 @@ def join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
+def present(parent: object | None, prefix: str, name: str) -> str:
+    """The path of field `name` of `prefix`, or `prefix` itself when that part is absent: a finding names what
+    the document has ("buyer" when there is no buyer, never "buyer.name")."""
+    return join(prefix, name) if parent is not None else prefix
+
+
 def is_finite(value: Decimal) -> bool:
     return isinstance(value, Decimal) and value.is_finite()
 

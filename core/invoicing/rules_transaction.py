@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.findings import Finding
 from core.invoicing.model import DocumentKind, InvoiceDraft
-from core.invoicing.rule_finding import ERROR, WARNING, make
+from core.invoicing.rule_finding import ERROR, WARNING, make, present
 
 
 def _self_billed(draft: InvoiceDraft) -> list[Finding]:
@@ -82,7 +82,7 @@ def _summary(draft: InvoiceDraft) -> list[Finding]:
         found.append(
             make(
                 "BR-KSA-71",
-                "buyer.name" if draft.buyer is not None else "buyer",
+                present(draft.buyer, "buyer", "name"),
                 "A simplified summary invoice must name the buyer.",
                 "Enter the buyer's name.",
                 "يجب أن تذكر الفاتورة الإجمالية المبسطة اسم المشتري.",

@@ -33,6 +33,7 @@ from core.invoicing.rule_finding import (
     join,
     make,
     number_findings,
+    present,
     text_findings,
 )
 from core.invoicing.rules_lines import exemption_findings, rate_findings
@@ -243,7 +244,7 @@ def _citizen_only(draft: InvoiceDraft) -> list[Finding]:
         found.append(
             make(
                 "BR-KSA-49",
-                "buyer.id_value" if buyer is not None else "buyer",
+                present(buyer, "buyer", "id_value"),
                 f"{', '.join(sorted(codes))} applies only to citizens, so the buyer's national id "
                 "is required.",
                 "Enter the buyer's national id with scheme NAT.",
@@ -255,7 +256,7 @@ def _citizen_only(draft: InvoiceDraft) -> list[Finding]:
         found.append(
             make(
                 "BR-KSA-25",
-                "buyer.name" if buyer is not None else "buyer",
+                present(buyer, "buyer", "name"),
                 "Zero-rated private education or healthcare needs the buyer's name, even on a "
                 "simplified invoice.",
                 "Enter the name of the citizen who received the service.",
