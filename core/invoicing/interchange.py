@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core.errors import ValidationError
 from core.findings import Finding
+from core.invoicing.interchange_checks import duplicate_numbers, seller_once
 from core.invoicing.interchange_extras import EXTRA_FIELDS, default_rate, extras_json, read_extras
 from core.invoicing.interchange_reader import JsonReader
 from core.invoicing.model import (
@@ -55,7 +56,6 @@ ALLOWANCE_FIELDS = (
 
 _TEXT_DEFAULTS = {"country": "SA", "unit_code": "PCE", "currency": "SAR"}
 _ALLOWANCE_PATH = re.compile(r"allowances\[(\d+)\]")
-_SELLER_PATH = re.compile(r"^(?:\[\d+\]\.)?(seller\..*)$")
 
 
 def _text(reader: JsonReader, data: Mapping[str, object], key: str, field: str) -> str:
@@ -204,40 +204,6 @@ def parse_document(
     return draft, reader.findings + rules
 
 
-def _duplicates(drafts: list[tuple[int, InvoiceDraft]]) -> list[Finding]:
-    """The same number twice in one file would be refused at import; say so while the file is open."""
-    seen: dict[str, int] = {}
-    found = []
-    for i, draft in drafts:
-        first = seen.setdefault(draft.number, i)
-        if first != i and draft.number:
-            found.append(
-                make(
-                    "QAYD-JSON-DUPLICATE",
-                    f"[{i}].number",
-                    f"The number {draft.number!r} is also used by document [{first}].",
-                    "Give every document its own number.",
-                    f"الرقم {draft.number!r} مستخدم أيضاً في المستند [{first}].",
-                    "أعطِ كل مستند رقماً خاصاً به.",
-                )
-            )
-    return found
-
-
-def _seller_once(findings: list[Finding]) -> list[Finding]:
-    """A problem in the seller's profile is the file's, not each document's: reported once, as "seller.…"."""
-    seen: set[tuple[str, str]] = set()
-    kept = []
-    for f in findings:
-        match = _SELLER_PATH.match(f.field)
-        if match is None:
-            kept.append(f)
-        elif (f.rule, match.group(1)) not in seen:
-            seen.add((f.rule, match.group(1)))
-            kept.append(replace(f, field=match.group(1)))
-    return kept
-
-
 def parse_documents(
     data: object, *, now: datetime | None = None, seller: CompanyProfile | None = None
 ) -> tuple[list[InvoiceDraft], list[Finding]]:
@@ -248,7 +214,7 @@ def parse_documents(
     """
     if isinstance(data, dict):
         single, single_findings = parse_document(data, now=now, seller=seller)
-        return ([single] if single is not None else []), _seller_once(single_findings)
+        return ([single] if single is not None else []), seller_once(single_findings)
     if not isinstance(data, list) or not data:
         problem = "is an empty list" if isinstance(data, list) else "is neither a document object nor a list"
         return [], [
@@ -268,7 +234,7 @@ def parse_documents(
         findings += found
         if draft is not None:
             drafts.append((i, draft))
-    return [d for _, d in drafts], _seller_once(findings) + _duplicates(drafts)
+    return [d for _, d in drafts], seller_once(findings) + duplicate_numbers(drafts)
 
 
 def _file_error(path: Path, rule: str, texts: tuple[str, str, str, str]) -> ValidationError:
