@@ -33,7 +33,7 @@ BUYER = {"name": "شركة الأفق للتجارة", "vat_number": "3111111111
                      "city": "Riyadh", "postal_code": "12211"}}
 
 
-def _line(name: str, price: str, **vat: str) -> dict[str, Any]:
+def json_line(name: str, price: str, **vat: str) -> dict[str, Any]:
     return {"name": name, "quantity": "1", "unit_price": price, **vat}
 
 
@@ -41,24 +41,24 @@ STANDARD = {  # S, Z, E and O lines and an O charge on one tax invoice
     "kind": "standard", "type": "invoice", "number": "MIX-1", "issue_datetime": ISSUED, "supply_date": "2026-11-25",
     "buyer": BUYER, "payment_means": "10",
     "lines": [
-        {**_line("Consulting hours", "100.00", vat_category="S", vat_rate="15"), "quantity": "2"},
-        _line("Export freight", "300.00", vat_category="Z", exemption_reason_code="VATEX-SA-32",
+        {**json_line("Consulting hours", "100.00", vat_category="S", vat_rate="15"), "quantity": "2"},
+        json_line("Export freight", "300.00", vat_category="Z", exemption_reason_code="VATEX-SA-32",
               exemption_reason="Export of goods"),
-        _line("Life insurance premium", "200.00", vat_category="E", exemption_reason_code="VATEX-SA-29",
+        json_line("Life insurance premium", "200.00", vat_category="E", exemption_reason_code="VATEX-SA-29",
               exemption_reason="Financial services"),
-        _line("Exit and re-entry visa fees paid to MOI", "500.00", **OOS),
+        json_line("Exit and re-entry visa fees paid to MOI", "500.00", **OOS),
     ],
     "charges": [{"amount": "20.00", "reason": "Government fee handling", "reason_code": "AAA", **OOS}],
 }
 SIMPLIFIED = {  # the SDK sample "Out of Scope Standard Tax Invoice", as a simplified invoice
     "kind": "simplified", "type": "invoice", "number": "MIX-2", "issue_datetime": ISSUED, "payment_means": "10",
-    "lines": [_line("Disbursement of visa fees", "500.00", **OOS),
-              _line("Service fee", "43.48", vat_category="S", vat_rate="15")],
+    "lines": [json_line("Disbursement of visa fees", "500.00", **OOS),
+              json_line("Service fee", "43.48", vat_category="S", vat_rate="15")],
 }
 CREDIT = {  # returns part of the out-of-scope amount of MIX-2
     "kind": "simplified", "type": "credit_note", "number": "MIX-3", "issue_datetime": ISSUED, "payment_means": "10",
     "billing_reference": "MIX-2", "reason": "Visa application withdrawn",
-    "lines": [_line("Disbursement of visa fees", "100.00", **OOS)],
+    "lines": [json_line("Disbursement of visa fees", "100.00", **OOS)],
 }
 
 
