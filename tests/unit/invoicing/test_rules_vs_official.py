@@ -12,6 +12,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from core.invoicing.model import (
     AllowanceCharge,
@@ -25,8 +26,9 @@ from core.invoicing.model import (
 from core.invoicing.rules import validate
 from core.zatca.hashing import FIRST_PIH
 from core.zatca.ubl import DocumentIds, build_invoice, serialize
-from tests.support.schematron import run_schematron
+from tests.support.schematron import RULES, STYLESHEETS, SVRL, run_schematron
 from tests.unit.invoicing.conftest import NOW, SELLER, _base_draft
+from tests.unit.invoicing.test_invoicing_findings import BROKEN_SELLER, CORPUS
 
 Z, EX, OOS = VatCategory.ZERO, VatCategory.EXEMPT, VatCategory.OUT_OF_SCOPE
 IDS = DocumentIds(uuid=uuid.UUID(int=7), icv=1, pih=FIRST_PIH)
@@ -125,6 +127,7 @@ STRICTER = [
     ("seller address abroad", BASE, replace(SELLER, address=replace(SELLER.address, country="AE")),
      "QAYD-SELLER-COUNTRY"),
     ("seller without an Arabic name", BASE, replace(SELLER, legal_name_ar=""), "QAYD-COMPANY-NAME-AR"),
+    ("seller without any name", BASE, replace(SELLER, legal_name_ar="", legal_name_en=""), "QAYD-COMPANY-NAME"),
 ]
 # Departures the XML cannot show: the clock (a time later today), or values no XML can hold.
 NOT_IN_XML = {"QAYD-ISSUE-FUTURE", "QAYD-ISSUE-TIMEZONE", "QAYD-NUMBER", "QAYD-TEXT-CHARS"}
@@ -164,3 +167,23 @@ RELAXED = [
 def test_what_zatca_accepts_is_not_refused(draft: InvoiceDraft, rule: str) -> None:
     assert {flag for _rule, flag in official(draft)} <= {"warning"}
     assert refused(draft) == set()
+
+
+def _official_flags() -> dict[str, set[str]]:
+    """Every rule id of the two official schematrons with its flags, read from the XSLT itself."""
+    flags: dict[str, set[str]] = {}
+    for name in STYLESHEETS:
+        for node in etree.parse(str(RULES / name)).iter(f"{SVRL}failed-assert"):
+            flags.setdefault(node.get("id") or "", set()).add(node.get("flag") or "error")
+    return flags
+
+
+def test_every_refusal_beyond_the_official_rules_is_documented() -> None:
+    """Over the broken-draft corpus: each error that is not an official error is a row of the table."""
+    flags, documented = _official_flags(), _documented()
+    sellers = (SELLER, BROKEN_SELLER, replace(SELLER, legal_name_ar="", legal_name_en=""))
+    refusals = {f.rule for _name, mutate in CORPUS for seller in sellers
+                for f in validate(mutate(_base_draft()), seller=seller, now=NOW) if f.is_error}
+    beyond = {rule for rule in refusals if "error" not in flags.get(rule, set())}
+    assert len(refusals) > 40 and "QAYD-BUYER-REQUIRED" in beyond
+    assert beyond - documented == set()
