@@ -31,7 +31,7 @@ from tests.conftest import StepClock
 GOOD = {
     "legal_name_ar": "شركة الاختبار للتجارة",
     "legal_name_en": "Test Trading Co.",
-    "commercial_registration": "1010123456",
+    "id_value": "1010123456",
     "address.street": "Prince Sultan Road",
     "address.building_number": "7421",
     "address.district": "Al Rawdah",

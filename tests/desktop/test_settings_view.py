@@ -65,9 +65,9 @@ def test_shows_the_profile_and_the_egs_units(view: SettingsView) -> None:
 
 def test_edit_with_live_validation_then_save(qtbot: QtBot, view: SettingsView, ctx: Context) -> None:
     form = view.form
-    type_text(qtbot, form.edits["commercial_registration"], "12345")
-    assert "[BR-KSA-F-08]" in form.messages["commercial_registration"].text()  # a warning: may still be saved
-    type_text(qtbot, form.edits["commercial_registration"], DEMO_COMPANY.commercial_registration)
+    type_text(qtbot, form.edits["id_value"], "12345")
+    assert "[BR-KSA-F-08]" in form.messages["id_value"].text()  # a warning: may still be saved
+    type_text(qtbot, form.edits["id_value"], DEMO_COMPANY.id_value)
     type_text(qtbot, form.edits["vat_number"], "39999999990000")
     assert form.messages["vat_number"].isVisible() and "[BR-KSA-40]" in form.messages["vat_number"].text()
     assert not view.save.isEnabled()
