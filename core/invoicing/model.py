@@ -77,16 +77,17 @@ class IdScheme(StrEnum):
 SELLER_ID_SCHEMES: tuple[IdScheme, ...] = (IdScheme.CRN, IdScheme.MOM, IdScheme.MLS, IdScheme.N700, IdScheme.SAG,
                                            IdScheme.OTH)
 
-# Each scheme's name as printed and offered, (English, Arabic); the seller's wording follows BR-KSA-08's text.
+# Each scheme's short name as printed beside its number, (English, Arabic); BR-KSA-08's text names the seller's:
+# CRN commercial registration, MOM MOMRAH licence, MLS MHRSD licence, 700 number, SAG MISA licence, OTH other.
 ID_SCHEME_LABELS: dict[IdScheme, tuple[str, str]] = {
-    IdScheme.TIN: ("Tax identification number", "رقم التعريف الضريبي"),
-    IdScheme.CRN: ("Commercial registration", "السجل التجاري"),
-    IdScheme.MOM: ("MOMRAH licence", "ترخيص وزارة الشؤون البلدية والقروية والإسكان"),
-    IdScheme.MLS: ("MHRSD licence", "ترخيص وزارة الموارد البشرية والتنمية الاجتماعية"),
+    IdScheme.TIN: ("TIN", "رقم التعريف الضريبي"),
+    IdScheme.CRN: ("CR number", "السجل التجاري"),
+    IdScheme.MOM: ("MOMRAH licence", "ترخيص البلدية"),
+    IdScheme.MLS: ("MHRSD licence", "ترخيص الموارد البشرية"),
     IdScheme.N700: ("700 number", "الرقم الموحد 700"),
-    IdScheme.SAG: ("MISA licence", "ترخيص وزارة الاستثمار"),
+    IdScheme.SAG: ("MISA licence", "ترخيص الاستثمار"),
     IdScheme.NAT: ("National ID", "الهوية الوطنية"),
-    IdScheme.GCC: ("GCC ID", "هوية مواطني دول مجلس التعاون"),
+    IdScheme.GCC: ("GCC ID", "هوية خليجية"),
     IdScheme.IQA: ("Iqama", "الإقامة"),
     IdScheme.PAS: ("Passport", "جواز السفر"),
     IdScheme.OTH: ("Other ID", "معرّف آخر"),

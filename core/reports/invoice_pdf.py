@@ -260,11 +260,11 @@ def _rate(value: Decimal) -> str:
 
 
 def _id_label(who: str, who_ar: str, scheme: str) -> tuple[str, str]:
-    """"Seller ID: MISA licence (SAG)" and its Arabic, named by the scheme the XML gives (BT-29-1 or BT-46-1)."""
+    """"Seller MISA licence (SAG)" and its Arabic, named by the scheme the XML gives (BT-29-1 or BT-46-1)."""
     if not scheme:
         return f"{who} ID", f"معرّف {who_ar}"
     en, ar = scheme_label(scheme)
-    return f"{who} ID: {en} ({scheme})", f"معرّف {who_ar}: {ar} ({scheme})"
+    return f"{who} {en} ({scheme})", f"{ar} لل{who_ar.removeprefix('ال')}"
 
 
 def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bool, company: Identity,

@@ -18,6 +18,7 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from core.clock import saudi_time
 from core.invoicing.model import id_scheme_label as scheme_label
 from core.reports import typeset
 from core.reports.labels import Label, text_of
@@ -186,7 +187,7 @@ class ReportWriter:
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.line(MARGIN, MARGIN - 6, PAGE_W - MARGIN, MARGIN - 6)
-        stamp = self.generated_at.isoformat(timespec="seconds")
+        stamp = saudi_time(self.generated_at).isoformat(timespec="seconds")  # Riyadh time, as every date shown
         self.fill(MUTED)
         y = MARGIN - 18
         if self.rtl:  # Arabic: the page number at the left end, read right to left: "صفحة 2 من" then the total
