@@ -57,7 +57,7 @@ def _seller_id(given: dict[str, Any]) -> None:
         given.update(id_scheme="CRN", id_value=crn)
     if "id_scheme" in given:
         code = given["id_scheme"].strip().upper()
-        if code not in IdScheme.__members__.values():
+        if code not in {s.value for s in IdScheme}:
             raise ValidationError("The company profile", [unknown_seller_scheme(given["id_scheme"])])
         given["id_scheme"] = IdScheme(code)
 

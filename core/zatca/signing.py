@@ -314,8 +314,12 @@ def _serialize(root: etree._Element, pih: etree._Element, supplier: etree._Eleme
 
 
 def signing_moment(signing_time: datetime) -> str:
-    """xades:SigningTime: Saudi time, like IssueTime; §3: no zone, no fraction."""
-    return saudi_time(signing_time).strftime("%Y-%m-%dT%H:%M:%S")
+    """xades:SigningTime: an instant in Saudi time, like IssueTime; §3: no zone, no fraction.
+
+    A naive value is taken as the wall-clock text it already is (the SDK's test vectors are reproduced that way).
+    """
+    local = signing_time if signing_time.utcoffset() is None else saudi_time(signing_time)
+    return local.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _fill_extensions(identity: SigningIdentity, digest: str, signature: str, signing_time: datetime) -> etree._Element:

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from core.bootstrap import open_company
+from core.clock import saudi_midnight
+from core.config import Settings
+from core.invoicing import browse
+from core.invoicing.browse import BrowseFilter
+from core.invoicing.figures import PeriodKind, period_of, sales_figures
 from tests.integration.conftest import Result
 from tests.support.pdf_text import pdf_text
 from tests.support.schematron import official_xsd, run_schematron
@@ -128,3 +134,20 @@ def test_list_and_print_select_by_the_saudi_date(issued: Callable[..., Result], 
     printed = json.loads(issued("invoice", "print", "--from", "2026-03-31", "--to", "2026-03-31",
                                 "--dir", str(tmp_path / "march"), "--json").stdout)
     assert [Path(p).name.split("_")[1] for p in printed["written"]] == ["20260331T235959"]
+
+
+def test_the_desktop_list_and_the_dashboard_count_by_the_saudi_month(issued: Callable[..., Result],
+                                                                    settings: Settings) -> None:
+    ctx = open_company(settings)
+    try:
+        with ctx.uow(write=False) as uow:
+            april = BrowseFilter(issued_from=saudi_midnight(date(2026, 4, 1)),
+                                 issued_to=saudi_midnight(date(2026, 5, 1)))
+            listed = {r.number: r.issue_datetime for r in browse.rows(uow, browse.keys(uow, april))}
+            month = sales_figures(uow, period_of(PeriodKind.THIS_MONTH, datetime(2026, 4, 15, tzinfo=UTC)))
+            year = sales_figures(uow, period_of(PeriodKind.YEAR, datetime(2026, 6, 1, tzinfo=UTC)))
+    finally:
+        ctx.close()
+    assert set(listed) == APRIL and all(t.utcoffset() == timedelta(hours=3) for t in listed.values())
+    assert (month.issued, month.sales) == (3, Decimal(7))
+    assert (year.issued, year.sales) == (5, Decimal(31))  # T-YEAR, issued 31 December UTC, is a 2026 document
