@@ -28,6 +28,7 @@ from core.invoicing.model import (
     PrepaymentRef,
     VatCategory,
 )
+from core.invoicing.rules import validate
 from core.zatca.qr import document_fields
 from core.zatca.signing import signing_moment
 from core.zatca.ubl import DocumentIds, build_invoice
@@ -136,3 +137,16 @@ def test_every_conversion_goes_through_core_clock() -> None:
                 if _CONVERSION.search(line) or _SECOND_CONSTANT.search(line):
                     offenders.append(f"{relative}:{number}: {line.strip()}")
     assert offenders == [], "convert with core.clock.saudi_time / saudi_date instead:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize(("given_as", "rule"), [
+    ("2026-12-07T21:30:00Z", "BR-KSA-04"),  # tomorrow in Riyadh (00:30), although the same UTC day as now
+    ("2026-12-07T16:30:00-05:00", "BR-KSA-04"),  # the same instant, its own day the 7th
+    ("2026-12-07T20:30:00Z", "QAYD-ISSUE-FUTURE"),  # later today in Riyadh (23:30): not a future *date*
+    ("2026-12-07T22:59:00+03:00", None),  # a minute ago in Riyadh
+])
+def test_br_ksa_04_reads_the_date_in_riyadh(given_as: str, rule: str | None) -> None:
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)  # 23:00 on 7 December in Riyadh
+    found = {f.rule for f in validate(draft_at(datetime.fromisoformat(given_as)), seller=SELLER, now=now)
+             if f.field == "issue_datetime"}
+    assert found == ({rule} if rule else set())
