@@ -30,6 +30,7 @@ from core.invoicing.model import (
 )
 from core.invoicing.rules import validate
 from core.zatca.qr import document_fields
+from core.zatca.queue import submission_row
 from core.zatca.signing import signing_moment
 from core.zatca.ubl import DocumentIds, build_invoice
 
@@ -150,3 +151,11 @@ def test_br_ksa_04_reads_the_date_in_riyadh(given_as: str, rule: str | None) -> 
     found = {f.rule for f in validate(draft_at(datetime.fromisoformat(given_as)), seller=SELLER, now=now)
              if f.field == "issue_datetime"}
     assert found == ({rule} if rule else set())
+
+
+def test_the_reporting_deadline_is_24_hours_after_the_instant_issued() -> None:
+    draft = draft_at(datetime.fromisoformat("2026-03-31T18:30:00-05:00"))
+    row = submission_row(invoice_id=draft.id, egs_unit_id=uuid.uuid4(), kind="reporting",
+                         issued_at=draft.issue_datetime, now=datetime(2026, 4, 1, tzinfo=UTC), device_id=uuid.uuid4())
+    assert row["deadline"] == datetime(2026, 4, 1, 23, 30, tzinfo=UTC)  # the instant + 24 h, whatever the offset
+    assert row["deadline"].isoformat() == "2026-04-02T02:30:00+03:00"  # and kept, like the issue time, in Saudi time
