@@ -111,10 +111,10 @@ def _company_id(profile: CompanyProfile) -> list[Finding]:
             make(
                 "BR-KSA-08",
                 "id_value",
-                f"The company has no seller id (BT-29): its {label} number ({scheme.value}) is missing.",
+                f"The company has no seller id (BT-29): its {label} ({scheme.value}) is missing.",
                 "Enter the number, or choose the scheme you do have: without a commercial registration, a "
                 "MOMRAH (MOM), MHRSD (MLS) or MISA (SAG) licence, the 700 number, or another id (OTH).",
-                f"ليس للمنشأة معرّف بائع (BT-29): رقم {label_ar} ({scheme.value}) غير موجود.",
+                f"ليس للمنشأة معرّف بائع (BT-29): {label_ar} ({scheme.value}) غير موجود.",
                 "أدخل الرقم، أو اختر نوع المعرّف الذي لديك: إن لم يكن لديك سجل تجاري فترخيص وزارة الشؤون "
                 "البلدية (MOM) أو وزارة الموارد البشرية (MLS) أو وزارة الاستثمار (SAG)، أو الرقم الموحد 700، أو "
                 "معرّف آخر (OTH).",
