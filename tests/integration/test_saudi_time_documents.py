@@ -33,13 +33,14 @@ NS = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents
 # number: (issue_datetime as given, its Saudi date and time, unit price). Prices are powers of two, so a box's
 # amount names exactly which documents it holds.
 CASES = {
-    "T-UTC": ("2026-03-31T23:30:00Z", "2026-04-01T02:30:00", 1),  # month and quarter end
-    "T-PLUS4": ("2026-04-01T01:30:00+04:00", "2026-04-01T00:30:00", 2),  # its UTC day is 31 March
-    "T-MINUS5": ("2026-03-31T18:30:00-05:00", "2026-04-01T02:30:00", 4),  # its own day is 31 March
-    "T-YEAR": ("2025-12-31T21:00:00Z", "2026-01-01T00:00:00", 8),  # year end, Riyadh midnight exactly
-    "T-MARCH": ("2026-03-31T20:59:59Z", "2026-03-31T23:59:59", 16),  # one second earlier: still March
+    "T-UTC": ("2024-03-31T23:30:00Z", "2024-04-01T02:30:00", 1),  # month and quarter end
+    "T-PLUS4": ("2024-04-01T01:30:00+04:00", "2024-04-01T00:30:00", 2),  # its UTC day is 31 March
+    "T-MINUS5": ("2024-03-31T18:30:00-05:00", "2024-04-01T02:30:00", 4),  # its own day is 31 March
+    "T-YEAR": ("2023-12-31T21:00:00Z", "2024-01-01T00:00:00", 8),  # year end, Riyadh midnight exactly
+    "T-MARCH": ("2024-03-31T20:59:59Z", "2024-03-31T23:59:59", 16),  # one second earlier: still March
 }
 APRIL = {"T-UTC", "T-PLUS4", "T-MINUS5"}
+# The command line reads the system clock: the cases lie well in the past, so no machine sees them in the future.
 
 
 def document(number: str, issued: str, price: int) -> dict[str, object]:
@@ -105,12 +106,12 @@ def test_reports_file_each_document_in_its_saudi_period(issued: Callable[..., Re
         data = json.loads(issued("report", "vat", *period, "--json").stdout)
         return Decimal(next(b for b in data["boxes"] if b["box"] == "1")["amount"]), data["documents"]
 
-    assert box1("--period", "2026-04") == (Decimal(1 + 2 + 4), 3)
-    assert box1("--period", "2026-03") == (Decimal(16), 1)
-    assert box1("--period", "2026-Q1") == (Decimal(8 + 16), 2)
-    assert box1("--period", "2026-Q2") == (Decimal(1 + 2 + 4), 3)
-    assert box1("--period", "2025") == (Decimal(0), 0)
-    for period, taxable in (("2026-04", "7.00"), ("2026-03", "16.00"), ("2026-01", "8.00"), ("2025-12", "0.00")):
+    assert box1("--period", "2024-04") == (Decimal(1 + 2 + 4), 3)
+    assert box1("--period", "2024-03") == (Decimal(16), 1)
+    assert box1("--period", "2024-Q1") == (Decimal(8 + 16), 2)
+    assert box1("--period", "2024-Q2") == (Decimal(1 + 2 + 4), 3)
+    assert box1("--period", "2023") == (Decimal(0), 0)
+    for period, taxable in (("2024-04", "7.00"), ("2024-03", "16.00"), ("2024-01", "8.00"), ("2023-12", "0.00")):
         zatca = json.loads(issued("report", "zatca", "--period", period, "--json").stdout)
         assert zatca["total"]["taxable"] == taxable, period
 
@@ -120,20 +121,20 @@ def test_list_and_print_select_by_the_saudi_date(issued: Callable[..., Result], 
         rows = json.loads(issued("invoice", "list", *bounds, "--json").stdout)
         return {r["number"] for r in rows}
 
-    assert listed("--from", "2026-04-01", "--to", "2026-05-01") == APRIL
-    assert listed("--from", "2026-03-01", "--to", "2026-04-01") == {"T-MARCH"}
-    assert listed("--from", "2026-03-31T21:00:00Z", "--to", "2026-05-01") == APRIL  # Riyadh midnight, given in UTC
-    assert listed("--from", "2026-04-01T00:00:00+04:00", "--to", "2026-05-01") == APRIL | {"T-MARCH"}
+    assert listed("--from", "2024-04-01", "--to", "2024-05-01") == APRIL
+    assert listed("--from", "2024-03-01", "--to", "2024-04-01") == {"T-MARCH"}
+    assert listed("--from", "2024-03-31T21:00:00Z", "--to", "2024-05-01") == APRIL  # Riyadh midnight, given in UTC
+    assert listed("--from", "2024-04-01T00:00:00+04:00", "--to", "2024-05-01") == APRIL | {"T-MARCH"}
     rows = json.loads(issued("invoice", "list", "--json").stdout)
     shown = {r["number"]: r["issue_datetime"] for r in rows}
     for number, (_given, saudi, _price) in CASES.items():
         assert shown[number] == saudi + "+03:00"
-    printed = json.loads(issued("invoice", "print", "--from", "2026-04-01", "--to", "2026-04-01",
+    printed = json.loads(issued("invoice", "print", "--from", "2024-04-01", "--to", "2024-04-01",
                                 "--dir", str(tmp_path / "april"), "--json").stdout)
-    assert len(printed["written"]) == 3 and all("20260401T" in Path(p).name for p in printed["written"])
-    printed = json.loads(issued("invoice", "print", "--from", "2026-03-31", "--to", "2026-03-31",
+    assert len(printed["written"]) == 3 and all("20240401T" in Path(p).name for p in printed["written"])
+    printed = json.loads(issued("invoice", "print", "--from", "2024-03-31", "--to", "2024-03-31",
                                 "--dir", str(tmp_path / "march"), "--json").stdout)
-    assert [Path(p).name.split("_")[1] for p in printed["written"]] == ["20260331T235959"]
+    assert [Path(p).name.split("_")[1] for p in printed["written"]] == ["20240331T235959"]
 
 
 def test_the_desktop_list_and_the_dashboard_count_by_the_saudi_month(issued: Callable[..., Result],
@@ -141,13 +142,13 @@ def test_the_desktop_list_and_the_dashboard_count_by_the_saudi_month(issued: Cal
     ctx = open_company(settings)
     try:
         with ctx.uow(write=False) as uow:
-            april = BrowseFilter(issued_from=saudi_midnight(date(2026, 4, 1)),
-                                 issued_to=saudi_midnight(date(2026, 5, 1)))
+            april = BrowseFilter(issued_from=saudi_midnight(date(2024, 4, 1)),
+                                 issued_to=saudi_midnight(date(2024, 5, 1)))
             listed = {r.number: r.issue_datetime for r in browse.rows(uow, browse.keys(uow, april))}
-            month = sales_figures(uow, period_of(PeriodKind.THIS_MONTH, datetime(2026, 4, 15, tzinfo=UTC)))
-            year = sales_figures(uow, period_of(PeriodKind.YEAR, datetime(2026, 6, 1, tzinfo=UTC)))
+            month = sales_figures(uow, period_of(PeriodKind.THIS_MONTH, datetime(2024, 4, 15, tzinfo=UTC)))
+            year = sales_figures(uow, period_of(PeriodKind.YEAR, datetime(2024, 6, 1, tzinfo=UTC)))
     finally:
         ctx.close()
     assert set(listed) == APRIL and all(t.utcoffset() == timedelta(hours=3) for t in listed.values())
     assert (month.issued, month.sales) == (3, Decimal(7))
-    assert (year.issued, year.sales) == (5, Decimal(31))  # T-YEAR, issued 31 December UTC, is a 2026 document
+    assert (year.issued, year.sales) == (5, Decimal(31))  # T-YEAR, issued 31 December UTC, is a 2024 document
