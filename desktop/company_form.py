@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.findings import Finding
-from core.invoicing.model import Address, CompanyProfile
+from core.invoicing.model import SELLER_ID_SCHEMES, Address, CompanyProfile, IdScheme
 from core.invoicing.rules import validate_company
 from desktop.errors import finding_fix, finding_message
 from desktop.i18n import tr
@@ -24,7 +24,8 @@ FIELDS = (
     "legal_name_ar",
     "legal_name_en",
     "vat_number",
-    "commercial_registration",
+    "id_scheme",  # a combo box of the schemes BR-KSA-08 allows; every other field is a line edit
+    "id_value",
     "address.street",
     "address.building_number",
     "address.additional_number",
@@ -33,7 +34,7 @@ FIELDS = (
     "address.postal_code",
 )
 _ADDRESS = {f.removeprefix("address."): f for f in FIELDS if f.startswith("address.")}
-_MAX_LENGTH = {"vat_number": 15, "commercial_registration": 10, "address.building_number": 4,
+_MAX_LENGTH = {"vat_number": 15, "address.building_number": 4,
                "address.additional_number": 4, "address.postal_code": 5}
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -45,7 +46,8 @@ def field_labels() -> dict[str, str]:
         "legal_name_ar": tr("CompanyForm", "Legal name (Arabic)"),
         "legal_name_en": tr("CompanyForm", "Legal name (English)"),
         "vat_number": tr("CompanyForm", "VAT number"),
-        "commercial_registration": tr("CompanyForm", "Commercial registration"),
+        "id_scheme": tr("CompanyForm", "Seller identification"),
+        "id_value": tr("CompanyForm", "Identification number"),
         "address.street": tr("CompanyForm", "Street"),
         "address.building_number": tr("CompanyForm", "Building number"),
         "address.additional_number": tr("CompanyForm", "Additional number"),
@@ -58,11 +60,29 @@ def field_labels() -> dict[str, str]:
 def field_hints() -> dict[str, str]:
     return {
         "vat_number": tr("CompanyForm", "15 digits, starting and ending with 3"),
-        "commercial_registration": tr("CompanyForm", "10 digits"),
+        "id_value": tr("CompanyForm", "letters and digits"),
         "address.building_number": tr("CompanyForm", "4 digits"),
         "address.additional_number": tr("CompanyForm", "4 digits (optional)"),
         "address.postal_code": tr("CompanyForm", "5 digits"),
     }
+
+
+def scheme_names() -> dict[IdScheme, str]:
+    """The seller id schemes as offered (BR-KSA-08's order: a seller with several gives the first it has)."""
+    return {
+        IdScheme.CRN: tr("CompanyForm", "Commercial registration (CRN)"),
+        IdScheme.MOM: tr("CompanyForm", "MOMRAH licence (MOM)"),
+        IdScheme.MLS: tr("CompanyForm", "MHRSD licence (MLS)"),
+        IdScheme.N700: tr("CompanyForm", "700 number (700)"),
+        IdScheme.SAG: tr("CompanyForm", "MISA licence (SAG)"),
+        IdScheme.OTH: tr("CompanyForm", "Other ID (OTH)"),
+    }
+
+
+def value_hints() -> dict[IdScheme, str]:
+    """What the number looks like under each scheme (BR-KSA-F-08, BR-KSA-F-09; BR-KSA-08 for the others)."""
+    return {IdScheme.CRN: tr("CompanyForm", "10 digits"),
+            IdScheme.N700: tr("CompanyForm", "10 digits starting with 7")}
 
 
 def finding_text(finding: Finding, language: str) -> str:
@@ -96,12 +116,13 @@ class CompanyForm(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
+        self.scheme = QComboBox()
+        self.scheme.setObjectName("edit_id_scheme")
+        for scheme in SELLER_ID_SCHEMES:
+            self.scheme.addItem(scheme.value, scheme.value)
+        self.scheme.activated.connect(lambda _index: self._edited("id_scheme"))
         for name in FIELDS:
-            edit = QLineEdit()
-            edit.setObjectName(f"edit_{name}")
-            if name in _MAX_LENGTH:
-                edit.setMaxLength(_MAX_LENGTH[name] + 5)  # room to type a wrong value and see why it is wrong
-            edit.textEdited.connect(lambda _text, n=name: self._edited(n))
+            edit: QWidget = self.scheme if name == "id_scheme" else self._line_edit(name)
             message = QLabel()
             message.setObjectName(f"finding_{name}")
             message.setWordWrap(True)
@@ -115,7 +136,7 @@ class CompanyForm(QWidget):
             label = QLabel()
             label.setBuddy(edit)
             self.form.addRow(label, box)
-            self.edits[name], self.messages[name], self.labels[name] = edit, message, label
+            self.messages[name], self.labels[name] = message, label
         # Findings about fields the form does not show (the country of the address, ...).
         self.other = QLabel()
         self.other.setObjectName("finding_other")
@@ -125,20 +146,41 @@ class CompanyForm(QWidget):
         self.retranslate()
         self.validate()
 
+    def _line_edit(self, name: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(f"edit_{name}")
+        if name in _MAX_LENGTH:
+            edit.setMaxLength(_MAX_LENGTH[name] + 5)  # room to type a wrong value and see why it is wrong
+        edit.textEdited.connect(lambda _text, n=name: self._edited(n))
+        self.edits[name] = edit
+        return edit
+
     # --- data ---------------------------------------------------------------------------------------------------
+
+    def scheme_value(self) -> IdScheme:
+        return IdScheme(self.scheme.currentData() or IdScheme.CRN.value)
+
+    def set_scheme(self, scheme: IdScheme) -> None:
+        """Select `scheme` as a person would (a buyer-only scheme found in an old profile is added to be seen)."""
+        index = self.scheme.findData(scheme.value)
+        if index < 0:
+            self.scheme.addItem(scheme.value, scheme.value)
+            index = self.scheme.count() - 1
+        self.scheme.setCurrentIndex(index)
 
     def profile(self) -> CompanyProfile:
         values = {name: edit.text().strip() for name, edit in self.edits.items()}
         address = replace(self._base.address, **{key: values[name] for key, name in _ADDRESS.items()})
         return replace(self._base, address=address, legal_name_ar=values["legal_name_ar"],
                        legal_name_en=values["legal_name_en"], vat_number=values["vat_number"],
-                       commercial_registration=values["commercial_registration"])
+                       id_scheme=self.scheme_value(), id_value=values["id_value"])
 
     def set_profile(self, profile: CompanyProfile) -> None:
         self._base = profile
         values = {"legal_name_ar": profile.legal_name_ar, "legal_name_en": profile.legal_name_en,
-                  "vat_number": profile.vat_number, "commercial_registration": profile.commercial_registration,
+                  "vat_number": profile.vat_number, "id_value": profile.id_value,
                   **{name: getattr(profile.address, key) for key, name in _ADDRESS.items()}}
+        self.set_scheme(profile.id_scheme)
         for name, edit in self.edits.items():
             edit.setText(values[name])
         self._touched.clear()
@@ -165,6 +207,9 @@ class CompanyForm(QWidget):
         self._render()
 
     def _edited(self, name: str) -> None:
+        if name == "id_scheme":
+            self._touched.add("id_value")  # the number is now checked against the new scheme's rules
+            self.edits["id_value"].setPlaceholderText(self._hint("id_value"))
         self._touched.add(name)
         self._extra = []
         self.validate()
@@ -187,7 +232,7 @@ class CompanyForm(QWidget):
             label.setStyleSheet(ERROR_STYLE if any(f.is_error for f in shown) else WARNING_STYLE)
             tip = "\n".join(f.fix_ar if language == "ar" and f.fix_ar else f.fix for f in shown)
             label.setToolTip(tip)
-            self.edits[name].setToolTip(tip or field_hints().get(name, ""))
+            (self.scheme if name == "id_scheme" else self.edits[name]).setToolTip(tip or self._hint(name))
         others = by_field.get("", []) if self._reveal else []
         self.other.setVisible(bool(others))
         self.other.setText("\n".join(finding_text(f, language) for f in others))
@@ -195,11 +240,19 @@ class CompanyForm(QWidget):
 
     # --- language -----------------------------------------------------------------------------------------------
 
+    def _hint(self, name: str) -> str:
+        if name == "id_value":
+            return value_hints().get(self.scheme_value(), field_hints()["id_value"])
+        return field_hints().get(name, "")
+
     def retranslate(self) -> None:
-        labels, hints = field_labels(), field_hints()
+        labels = field_labels()
         for name, label in self.labels.items():
             label.setText(labels[name])
-            self.edits[name].setPlaceholderText(hints.get(name, ""))
+        for name, edit in self.edits.items():
+            edit.setPlaceholderText(self._hint(name))
+        for index, text in enumerate(scheme_names().values()):
+            self.scheme.setItemText(index, text)
         self._render()
 
     def changeEvent(self, event: QEvent) -> None:

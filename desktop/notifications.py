@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import saudi_time
 from core.errors import QaydError
 from desktop.errors import log_text
 from desktop.i18n import format_date, format_int, tr
@@ -66,7 +67,7 @@ def state_text(state: SyncState | None, language: str) -> str:
         return tr("Sync", "Offline — {n} changes waiting").format(n=format_int(state.pending))
     if state.syncing and state.online is None:
         return tr("Sync", "Syncing…")
-    parts = [tr("Sync", "Last sync {time}").format(time=format_date(state.last_sync_at.astimezone(), language))
+    parts = [tr("Sync", "Last sync {time}").format(time=format_date(saudi_time(state.last_sync_at), language))
              if state.last_sync_at else tr("Sync", "Never synced")]
     parts.append(tr("Sync", "{n} pending").format(n=format_int(state.pending)))
     parts.append(tr("Sync", "{n} conflicts").format(n=format_int(state.conflicts)))
@@ -102,7 +103,7 @@ def notice_message(item: NoticeItem, language: str) -> str:
 def notice_detail(item: NoticeItem, language: str) -> str:
     notice = item.notice
     when = notice.created_at
-    when_text = format_date(when.astimezone(), language) if isinstance(when, datetime) else str(when)
+    when_text = format_date(saudi_time(when), language) if isinstance(when, datetime) else str(when)
     return tr("Notifications", "{who}, {when}").format(who=notice.login, when=when_text)
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.audit.log import read_head_file
 from core.audit.service import entry_count
+from core.clock import saudi_time
 from core.errors import NotFoundError
 from core.invoicing import service
 from core.uow import Context
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
         def work(progress: Progress, cancelled: Cancelled) -> int:
             from core.privacy.retention import purge_expired
 
-            return purge_expired(ctx, today=ctx.clock().astimezone().date())
+            return purge_expired(ctx, today=saudi_time(ctx.clock()).date())
 
         job = Job(work, "retention")
         self.retention_job = job
@@ -386,7 +387,7 @@ class MainWindow(QMainWindow):
                 entries=entries, seq=format_int(status.checkpoint_seq)))
             self.chain_label.setToolTip(tr("Shell", "Last signed checkpoint: {date}. Verify the whole chain in "
                                                     "the Audit view.").format(
-                date=format_date(status.checkpoint_at.astimezone(), lang, hijri=True)))
+                date=format_date(saudi_time(status.checkpoint_at), lang, hijri=True)))
         else:
             self.chain_label.setText(tr("Shell", "Audit chain: {entries} entries, no checkpoint yet").format(
                 entries=entries))

@@ -14,15 +14,19 @@ from core.errors import ValidationError
 from core.findings import errors_in
 from core.invoicing import service
 from core.invoicing.demo import create_demo
-from core.invoicing.model import Address, CompanyProfile
+from core.invoicing.model import Address, CompanyProfile, IdScheme
 from core.invoicing.rules import validate_company
+from core.invoicing.rules_records import unknown_seller_scheme
 from core.zatca.demo import add_demo_egs
 
 COMPANY_OPTIONS = (
     ("name_ar", "--name-ar", "Legal name in Arabic."),
     ("name_en", "--name-en", "Legal name in English."),
     ("vat", "--vat", "VAT registration number (15 digits, starting and ending with 3)."),
-    ("crn", "--crn", "Commercial registration number (10 digits)."),
+    ("crn", "--crn", "Commercial registration number (10 digits): short for --id-scheme CRN --id-value NUMBER."),
+    ("id_scheme", "--id-scheme", "Seller id scheme without a commercial registration (BR-KSA-08): CRN, MOM (MOMRAH "
+                                 "licence), MLS (MHRSD licence), 700 (700 number), SAG (MISA licence) or OTH."),
+    ("id_value", "--id-value", "Seller id under --id-scheme (letters and digits)."),
     ("street", "--street", "Street of the national address."),
     ("building", "--building", "Building number (4 digits)."),
     ("district", "--district", "District."),
@@ -41,23 +45,43 @@ def company_options(func: Any) -> Any:
 ADDRESS_OPTIONS = {"street": "street", "building_number": "building", "district": "district", "city": "city",
                    "postal_code": "postal_code", "additional_number": "additional_number"}
 PROFILE_OPTIONS = {"legal_name_ar": "name_ar", "legal_name_en": "name_en", "vat_number": "vat",
-                   "commercial_registration": "crn"}
+                   "id_value": "id_value"}
+
+
+def _seller_id(given: dict[str, Any]) -> None:
+    """--crn N is --id-scheme CRN --id-value N; the scheme's code is read as ZATCA writes it (BR-KSA-08)."""
+    crn = given.pop("crn", None)
+    if crn is not None:
+        if given.get("id_scheme", "CRN").strip().upper() != "CRN" or "id_value" in given:
+            raise click.UsageError("Give either --crn, or --id-scheme with --id-value, not both.")
+        given.update(id_scheme="CRN", id_value=crn)
+    if "id_scheme" in given:
+        code = given["id_scheme"].strip().upper()
+        if code not in {s.value for s in IdScheme}:
+            raise ValidationError("The company profile", [unknown_seller_scheme(given["id_scheme"])])
+        given["id_scheme"] = IdScheme(code)
 
 
 def profile_from(values: dict[str, str | None], base: CompanyProfile | None = None) -> CompanyProfile:
     """`base` (or an empty profile) with the options that were given."""
     b = base or CompanyProfile("", "", "", "", Address("", "", "", "", ""))
     given: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
+    _seller_id(given)
     address = replace(b.address, **{f: given[o] for f, o in ADDRESS_OPTIONS.items() if o in given})
-    return replace(b, address=address, **{f: given[o] for f, o in PROFILE_OPTIONS.items() if o in given})
+    fields = {f: given[o] for f, o in PROFILE_OPTIONS.items() if o in given}
+    if "id_scheme" in given:
+        fields["id_scheme"] = given["id_scheme"]
+    return replace(b, address=address, **fields)
 
 
 def _prompt_missing(values: dict[str, str | None]) -> None:
     if not sys.stdin.isatty():
         return
+    skipped = {"additional_number", "crn"} | ({"id_scheme", "id_value"} if values.get("crn") is not None else set())
     for name, _flag, help_text in COMPANY_OPTIONS:
-        if values.get(name) is None and name != "additional_number":
-            values[name] = click.prompt(help_text.rstrip("."), default="", show_default=False)
+        if values.get(name) is None and name not in skipped:
+            default = "CRN" if name == "id_scheme" else ""
+            values[name] = click.prompt(help_text.rstrip("."), default=default, show_default=bool(default))
 
 
 def register(cli: click.Group) -> None:
@@ -103,7 +127,8 @@ def register(cli: click.Group) -> None:
             return
         a = profile.address
         for label, value in (("Legal name (ar)", profile.legal_name_ar), ("Legal name (en)", profile.legal_name_en),
-                             ("VAT number", profile.vat_number), ("CR number", profile.commercial_registration),
+                             ("VAT number", profile.vat_number),
+                             (f"Seller id ({profile.id_scheme.value})", profile.id_value),
                              ("Address", f"{a.building_number} {a.street}, {a.district}, {a.city} {a.postal_code}, "
                                          f"{a.country}")):
             click.echo(f"{label:16} {value}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from core.cli.common import end_progress, json_option, print_json, print_table, progress_printer, state
+from core.clock import saudi_date
 from core.errors import ValidationError
 from core.findings import Finding
 from core.privacy import erasure, retention
@@ -112,7 +113,7 @@ def register(gdpr: click.Group) -> None:
     def purge(today_text: str | None, as_json: bool) -> None:
         """Purge the personal data of held records whose retention period has ended."""
         ctx = state().company()
-        today = _today(today_text) or ctx.clock().date()
+        today = _today(today_text) or saudi_date(ctx.clock())  # the Saudi calendar day, as the desktop
         count = retention.purge_expired(ctx, today=today)
         if as_json:
             print_json({"purged": count, "today": today})

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 import click
 
 from core.cli.common import json_option, print_json, print_table, state
+from core.clock import saudi_time
 from core.errors import ValidationError
 from core.findings import Finding
 from core.privacy import requests as dsr
@@ -53,13 +54,13 @@ def _warn_overdue(infos: list[dsr.RequestInfo]) -> None:
 def _show(info: dsr.RequestInfo) -> None:
     rows = [("Reference", info.reference), ("Kind", f"{info.kind} ({dsr.ARTICLES.get(info.kind, '')})"),
             ("Subject", info.subject), ("Status", info.status),
-            ("Received", info.received_at.astimezone(dsr.KSA).strftime("%Y-%m-%d %H:%M")),
+            ("Received", saudi_time(info.received_at).strftime("%Y-%m-%d %H:%M")),
             ("Due", _due_text(info))]
     if info.requester is not None:
         rows += [("Requester", info.requester.name), ("Contact", info.requester.contact)]
     if info.identity_checked_at is not None:
         rows.append(("Identity", f"{info.identity_method} (checked "
-                                 f"{info.identity_checked_at.astimezone(dsr.KSA):%Y-%m-%d %H:%M} by "
+                                 f"{saudi_time(info.identity_checked_at):%Y-%m-%d %H:%M} by "
                                  f"{info.identity_checked_by})"))
     else:
         rows.append(("Identity", "not verified yet"))
@@ -68,7 +69,7 @@ def _show(info: dsr.RequestInfo) -> None:
     if info.notes:
         rows.append(("Notes", info.notes))
     if info.closed_at is not None:
-        rows += [("Closed", f"{info.closed_at.astimezone(dsr.KSA):%Y-%m-%d %H:%M}"), ("Outcome", info.outcome)]
+        rows += [("Closed", f"{saudi_time(info.closed_at):%Y-%m-%d %H:%M}"), ("Outcome", info.outcome)]
     for label, value in rows:
         click.echo(f"{label:10} {value}")
     _warn_overdue([info])
@@ -130,7 +131,7 @@ def register(gdpr: click.Group) -> None:
         else:
             print_table(("Reference", "Kind", "Subject", "Status", "Received", "Due"),
                         ((i.reference, i.kind, i.subject, i.status,
-                          i.received_at.astimezone(dsr.KSA).strftime("%Y-%m-%d"), _due_text(i)) for i in infos))
+                          saudi_time(i.received_at).strftime("%Y-%m-%d"), _due_text(i)) for i in infos))
         _warn_overdue(infos)
 
     @request.command("show")

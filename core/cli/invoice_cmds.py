@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from core.cli.common import json_option, print_findings, print_json, print_table, state
+from core.clock import SAUDI_TIME, saudi_time
 from core.errors import ValidationError
 from core.findings import Finding, errors_in
 from core.invoicing import service
@@ -36,7 +37,8 @@ def _when(text: str | None, name: str) -> datetime | None:
     except ValueError:
         raise click.BadParameter(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-01)",
                                  param_hint=name) from None
-    return value if value.tzinfo else value.astimezone()
+    # A date or time without an offset is Saudi time, as every list, report and document reads dates.
+    return saudi_time(value) if value.tzinfo else value.replace(tzinfo=SAUDI_TIME)
 
 
 def register(cli: click.Group) -> click.Group:
@@ -82,8 +84,8 @@ def register(cli: click.Group) -> click.Group:
     @click.option("--kind", type=click.Choice([k.value for k in DocumentKind]))
     @click.option("--type", "type_", type=click.Choice([t.value for t in DocumentType]))
     @click.option("--customer", help="Customer id, VAT number or exact name.")
-    @click.option("--from", "from_", help="Issued on or after (ISO date or date-time).")
-    @click.option("--to", help="Issued before (ISO date or date-time).")
+    @click.option("--from", "from_", help="Issued on or after (ISO date or date-time; Saudi time without an offset).")
+    @click.option("--to", help="Issued before (ISO date or date-time; Saudi time without an offset).")
     @click.option("--search", default="", help="Part of the number or the customer's name.")
     @click.option("--oldest-first", is_flag=True)
     @click.option("--limit", default=50, show_default=True)
@@ -121,7 +123,7 @@ def register(cli: click.Group) -> click.Group:
                         "totals": t})
             return
         click.echo(f"{d.type.value.replace('_', ' ').title()} {d.number} ({d.kind.value}, {stored.status})")
-        click.echo(f"Issued   {d.issue_datetime.isoformat()}")
+        click.echo(f"Issued   {saudi_time(d.issue_datetime).isoformat()}")
         if d.buyer:
             who = "business" if d.buyer.kind is CustomerKind.BUSINESS else "individual"
             click.echo(f"Buyer    {d.buyer.name} ({who}) {d.buyer.vat_number}")

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, type_coerce
 
+from core.clock import saudi_time
 from core.privacy import roles
 from core.store import models as m
 from core.uow import UnitOfWork
@@ -69,7 +70,7 @@ class InvoiceRow:
     key: str  # the document's id as stored (hex text): what `keys` returns and `rows` takes
     id: uuid.UUID
     number: str
-    issue_datetime: datetime
+    issue_datetime: datetime  # Saudi time
     customer_name: str
     customer_name_ar: str
     kind: str
@@ -91,7 +92,7 @@ _ZATCA = func.coalesce(_sub.c.state, literal("none"))
 def _aware(value: datetime, name: str) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
-    return value.isoformat()
+    return saudi_time(value).isoformat()
 
 
 def _where(query: Select[Any], f: BrowseFilter, uow: UnitOfWork | None = None) -> Select[Any]:
@@ -186,7 +187,7 @@ def _row(uow: UnitOfWork, r: Any, purpose: str) -> InvoiceRow:
         if not roles.screen(uow, subject, personal=r.customer_kind == "individual", restricted=bool(r.restricted),
                             fields=fields, purpose=purpose):
             name, name_ar = roles.RESTRICTED, roles.RESTRICTED
-    return InvoiceRow(key=r.key, id=r.id, number=r.number, issue_datetime=r.issue_datetime,
+    return InvoiceRow(key=r.key, id=r.id, number=r.number, issue_datetime=saudi_time(r.issue_datetime),
                       customer_name=name, customer_name_ar=name_ar, kind=r.kind, type=r.type,
                       status=r.status, zatca_state=r.zatca_state, currency=r.currency, payable=r.payable,
                       tax_total=r.tax_total)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from core.clock import SAUDI_TIME as KSA
+from core.clock import saudi_time
 from core.invoicing import service
 from core.invoicing.model import (
     Address,
@@ -28,7 +28,7 @@ DEMO_COMPANY = CompanyProfile(
     legal_name_ar="شركة قيد التجريبية للتجارة",
     legal_name_en="Qayd Demo Trading Co.",
     vat_number="399999999900003",
-    commercial_registration="1010010000",
+    id_value="1010010000",
     address=Address(street="King Abdulaziz Road", building_number="8228", district="Al Yasmin", city="Riyadh",
                     postal_code="13325", additional_number="2121"),
 )
@@ -93,7 +93,7 @@ def demo_products() -> list[Product]:
 
 def demo_drafts(customers: list[Customer], products: list[Product], count: int, ctx: Context) -> list[InvoiceDraft]:
     rng = random.Random(20261125)
-    now = ctx.clock().astimezone(KSA).replace(microsecond=0)
+    now = saudi_time(ctx.clock()).replace(microsecond=0)
     drafts: list[InvoiceDraft] = []
     for n in range(1, count + 1):
         customer = rng.choice(customers)

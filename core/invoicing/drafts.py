@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select, update
 
-from core.clock import SAUDI_TIME as KSA
+from core.clock import saudi_time
 from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, ValidationError
 from core.findings import Finding
 from core.invoicing import repository as repo
@@ -184,7 +184,7 @@ def _unknown_references(uow: UnitOfWork, draft: InvoiceDraft) -> list[Finding]:
 def suggest_number(uow: UnitOfWork, type: DocumentType = DocumentType.INVOICE, *,
                    now: datetime | None = None) -> str:
     """The next free number of this year's sequence for the type, e.g. INV-2026-0042, CN-2026-0003."""
-    year = (now or uow.now()).astimezone(KSA).year
+    year = saudi_time(now or uow.now()).year
     prefix = f"{PREFIXES[type]}-{year}-"
     number = m.Invoice.number
     candidates = uow.session.scalars(
@@ -226,7 +226,7 @@ def prepare_note(uow: UnitOfWork, ref: str, type: DocumentType, *, reason: str =
                              fix="Open the original invoice and make the note from it.")
     screen_buyer(uow, row, "credit or debit note")
     original = repo.draft_from_row(row)
-    issued = uow.now().astimezone(original.issue_datetime.tzinfo).replace(microsecond=0)
+    issued = saudi_time(uow.now()).replace(microsecond=0)
     suffix = "-CN" if type is DocumentType.CREDIT_NOTE else "-DN"
     note = replace(original, id=uuid.uuid4(), type=type, number=_free_suffix(uow, f"{row.number}{suffix}"),
                    issue_datetime=issued, billing_reference=row.number, reason=reason, prepayments=(),

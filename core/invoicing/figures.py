@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import String, and_, func, literal, select
 
-from core.clock import SAUDI_TIME as KSA
+from core.clock import SAUDI_TIME as KSA  # noqa: F401  (re-exported: desktop views read it from here)
+from core.clock import saudi_date, saudi_midnight
 from core.invoicing.model import DocumentType
 from core.store.models import Invoice, ZatcaSubmission
 
@@ -49,7 +50,7 @@ class Period:
 def period_of(kind: PeriodKind | str, now: datetime) -> Period:
     """The calendar period (this month, last month, this quarter, this year) containing `now`, in Saudi time."""
     kind = PeriodKind(kind)
-    today = now.astimezone(KSA).date()
+    today = saudi_date(now)
     if kind is PeriodKind.THIS_MONTH:
         first = today.replace(day=1)
         start, end = first, _add_months(first, 1)
@@ -61,8 +62,7 @@ def period_of(kind: PeriodKind | str, now: datetime) -> Period:
         end = _add_months(start, 3)
     else:
         start, end = date(today.year, 1, 1), date(today.year + 1, 1, 1)
-    return Period(kind, datetime.combine(start, datetime.min.time(), KSA),
-                  datetime.combine(end, datetime.min.time(), KSA))
+    return Period(kind, saudi_midnight(start), saudi_midnight(end))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from core.clock import saudi_time
+
 
 class DocumentKind(StrEnum):
     """Standard (B2B, cleared) or simplified (B2C, reported) — KSA-2 positions 1-2."""
@@ -46,8 +48,16 @@ class CustomerKind(StrEnum):
     INDIVIDUAL = "individual"
 
 
+def _in_saudi_time(moment: datetime) -> datetime:
+    """An aware issue time moved to Saudi time (same instant); a naive or absurd one is kept for the rules to refuse."""
+    try:
+        return saudi_time(moment)
+    except (ValueError, OverflowError):  # naive (QAYD-ISSUE-TIMEZONE) or within hours of year 1/9999 (BR-KSA-04)
+        return moment
+
+
 class IdScheme(StrEnum):
-    """Buyer identification schemes ZATCA accepts besides the VAT number (BR-KSA-14/81), in its order."""
+    """Identification schemes ZATCA accepts besides the VAT number: a buyer's (BR-KSA-14/81), a seller's (BR-KSA-08)."""
 
     TIN = "TIN"  # tax identification number
     CRN = "CRN"  # commercial registration number
@@ -60,6 +70,36 @@ class IdScheme(StrEnum):
     IQA = "IQA"  # Iqama
     PAS = "PAS"  # passport
     OTH = "OTH"  # other
+
+
+# The schemes a seller may identify itself by (BT-29-1), in BR-KSA-08's order of precedence: a seller holding several
+# gives the first it has. TIN, NAT, GCC, IQA and PAS identify buyers only.
+SELLER_ID_SCHEMES: tuple[IdScheme, ...] = (IdScheme.CRN, IdScheme.MOM, IdScheme.MLS, IdScheme.N700, IdScheme.SAG,
+                                           IdScheme.OTH)
+
+# Each scheme's short name as printed beside its number, (English, Arabic); BR-KSA-08's text names the seller's:
+# CRN commercial registration, MOM MOMRAH licence, MLS MHRSD licence, 700 number, SAG MISA licence, OTH other.
+ID_SCHEME_LABELS: dict[IdScheme, tuple[str, str]] = {
+    IdScheme.TIN: ("TIN", "رقم التعريف الضريبي"),
+    IdScheme.CRN: ("CR number", "السجل التجاري"),
+    IdScheme.MOM: ("MOMRAH licence", "ترخيص البلدية"),
+    IdScheme.MLS: ("MHRSD licence", "ترخيص الموارد البشرية"),
+    IdScheme.N700: ("700 number", "الرقم الموحد 700"),
+    IdScheme.SAG: ("MISA licence", "ترخيص الاستثمار"),
+    IdScheme.NAT: ("National ID", "الهوية الوطنية"),
+    IdScheme.GCC: ("GCC ID", "هوية خليجية"),
+    IdScheme.IQA: ("Iqama", "الإقامة"),
+    IdScheme.PAS: ("Passport", "جواز السفر"),
+    IdScheme.OTH: ("Other ID", "معرّف آخر"),
+}
+
+
+def id_scheme_label(code: str) -> tuple[str, str]:
+    """(English, Arabic) name of a scheme code as found in a document; an unknown code is shown as it is."""
+    try:
+        return ID_SCHEME_LABELS[IdScheme(code)]
+    except ValueError:
+        return code, code
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +123,9 @@ class CompanyProfile:
     legal_name_ar: str
     legal_name_en: str
     vat_number: str
-    commercial_registration: str
+    id_value: str  # the seller id (BT-29): the commercial registration number under scheme CRN
     address: Address
+    id_scheme: IdScheme = IdScheme.CRN  # BT-29-1, one of SELLER_ID_SCHEMES (BR-KSA-08)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
@@ -178,7 +219,7 @@ class PrepaymentRef:
     """
 
     number: str  # KSA-26: the prepayment invoice's number (its BT-1)
-    issue_datetime: datetime  # KSA-28/KSA-29, timezone-aware
+    issue_datetime: datetime  # KSA-28/KSA-29, timezone-aware; held in Saudi time
     taxable_amount: Decimal  # KSA-31
     tax_amount: Decimal  # KSA-32, taxable × rate / 100 (BR-KSA-79)
     vat_category: VatCategory = VatCategory.STANDARD  # KSA-33
@@ -188,6 +229,9 @@ class PrepaymentRef:
     exemption_reason_code: str = ""  # KSA-41, required for Z, E and O
     exemption_reason: str = ""  # KSA-42
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "issue_datetime", _in_saudi_time(self.issue_datetime))
+
 
 @dataclass(frozen=True, slots=True)
 class InvoiceDraft:
@@ -196,7 +240,7 @@ class InvoiceDraft:
     kind: DocumentKind
     type: DocumentType
     number: str
-    issue_datetime: datetime  # timezone-aware
+    issue_datetime: datetime  # timezone-aware; held in Saudi time (see __post_init__)
     lines: tuple[InvoiceLine, ...]
     currency: str = "SAR"  # ISO 4217
     exchange_rate: Decimal | None = None  # SAR per unit of `currency`; required when currency is not SAR
@@ -219,6 +263,11 @@ class InvoiceDraft:
     prepayments: tuple[PrepaymentRef, ...] = ()  # the prepayment invoices this final invoice settles
     payable_rounding: Decimal = Decimal("0")  # BT-114, added to the amount due (may be negative)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        # One rule for time: a document's time is its Saudi time, whatever offset it was given in. Held here,
+        # where every draft is made (import, editor, store, corrections), so nothing downstream can drift.
+        object.__setattr__(self, "issue_datetime", _in_saudi_time(self.issue_datetime))
 
 
 @dataclass(frozen=True, slots=True)

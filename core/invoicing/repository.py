@@ -44,7 +44,7 @@ ADDRESS_FIELDS = ("street", "building_number", "district", "city", "postal_code"
 def company_from_row(row: m.Company) -> CompanyProfile:
     return CompanyProfile(
         id=row.id, legal_name_ar=row.legal_name_ar, legal_name_en=row.legal_name_en, vat_number=row.vat_number,
-        commercial_registration=row.commercial_registration,
+        id_value=row.id_value, id_scheme=IdScheme(row.id_scheme),
         address=Address(**{f: getattr(row, f) for f in ADDRESS_FIELDS}),
     )
 
@@ -52,7 +52,7 @@ def company_from_row(row: m.Company) -> CompanyProfile:
 def company_values(profile: CompanyProfile) -> dict[str, Any]:
     values = {f: getattr(profile.address, f) for f in ADDRESS_FIELDS}
     values.update(legal_name_ar=profile.legal_name_ar, legal_name_en=profile.legal_name_en,
-                  vat_number=profile.vat_number, commercial_registration=profile.commercial_registration)
+                  vat_number=profile.vat_number, id_value=profile.id_value, id_scheme=profile.id_scheme.value)
     return values
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from core.clock import SAUDI_TIME as KSA_TIME
+from core.clock import saudi_date
 from core.findings import Finding
 from core.invoicing import identifiers as ids
 from core.invoicing.model import (
@@ -87,7 +87,7 @@ def _year(value: date, field: str) -> list[Finding]:
 
 def _ksa_date(moment: datetime) -> date | None:
     try:
-        return moment.astimezone(KSA_TIME).date()
+        return saudi_date(moment)
     except (OverflowError, ValueError):  # within hours of year 1 or 9999: reported by _year or absurd
         return None
 
@@ -125,7 +125,7 @@ def _issue_datetime(draft: InvoiceDraft, now: datetime) -> list[Finding]:
                 "اكتب الوقت مع فرق التوقيت عن UTC، مثل 2026-11-25T10:15:00+03:00.",
             )
         ]
-    found = _year(issued.date(), "issue_datetime") or _future(draft, now)
+    found = _year(_ksa_date(issued) or issued.date(), "issue_datetime") or _future(draft, now)
     if not found and draft.kind is DocumentKind.SIMPLIFIED and now - issued > REPORTING_WINDOW:
         found.append(
             make(

@@ -200,7 +200,7 @@ _ID_FORMATS: dict[IdScheme, tuple[Callable[[str], bool], str, str, str]] = {
 }
 
 
-def _id_format(scheme: IdScheme, value: str, field: str) -> list[Finding]:
+def id_format(scheme: IdScheme, value: str, field: str) -> list[Finding]:
     """Scheme-specific shape (BR-KSA-F-08..11) and, for NAT and IQA, the NIC check digit."""
     if scheme not in _ID_FORMATS:
         return []
@@ -251,7 +251,7 @@ def _party_id(party: Party, prefix: str) -> list[Finding]:
                 f"حدد نوع المعرّف ({schemes}) واكتب الرقم دون مسافات أو رموز.",
             )
         ]
-    return _id_format(scheme, value, field)
+    return id_format(scheme, value, field)
 
 
 def _party_vat(party: Party, prefix: str) -> list[Finding]:

@@ -8,10 +8,18 @@ from decimal import Decimal
 
 from core.findings import Finding
 from core.invoicing import identifiers as ids
-from core.invoicing.model import CompanyProfile, Customer, CustomerKind, InvoiceLine, Product
+from core.invoicing.model import (
+    ID_SCHEME_LABELS,
+    SELLER_ID_SCHEMES,
+    CompanyProfile,
+    Customer,
+    CustomerKind,
+    InvoiceLine,
+    Product,
+)
 from core.invoicing.rule_finding import ERROR, WARNING, join, make, text_findings
 from core.invoicing.rules_lines import line_findings
-from core.invoicing.rules_parties import party_findings, validate_address
+from core.invoicing.rules_parties import id_format, party_findings, validate_address
 
 _PHONE = re.compile(r"(?:0|\+)[0-9]{4,15}")  # BR-KSA-85
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -76,48 +84,70 @@ def _company_vat(vat_number: str) -> list[Finding]:
     ]
 
 
-def _company_crn(crn: str) -> list[Finding]:
-    """The seller id (BT-29) with scheme CRN (BR-KSA-08) is 10 digits (BR-KSA-F-08)."""
-    if not crn:
+_SELLER_SCHEMES = ", ".join(s.value for s in SELLER_ID_SCHEMES)
+
+
+def unknown_seller_scheme(scheme: str) -> Finding:
+    """BR-KSA-08: the seller id's scheme (BT-29-1) is one of CRN, MOM, MLS, 700, SAG, OTH."""
+    return make(
+        "BR-KSA-08",
+        "id_scheme",
+        f"{scheme!r} is not a scheme a seller can be identified by (BT-29-1); ZATCA accepts {_SELLER_SCHEMES}.",
+        "Choose CRN for a commercial registration, MOM, MLS, 700 or SAG for those licences and numbers, "
+        "otherwise OTH.",
+        f"{scheme!r} ليس من أنواع معرّف البائع (BT-29-1)؛ تقبل هيئة الزكاة {_SELLER_SCHEMES}.",
+        "اختر CRN للسجل التجاري، أو MOM أو MLS أو 700 أو SAG لتلك التراخيص والأرقام، وإلا فاختر OTH.",
+    )
+
+
+def _company_id(profile: CompanyProfile) -> list[Finding]:
+    """The seller id (BT-29): a scheme BR-KSA-08 allows, a value of letters and digits, its shape (F-08, F-09)."""
+    scheme, value = profile.id_scheme, profile.id_value
+    if scheme not in SELLER_ID_SCHEMES:
+        return [unknown_seller_scheme(scheme.value)]
+    label, label_ar = ID_SCHEME_LABELS[scheme]
+    if not value:
         return [
             make(
                 "BR-KSA-08",
-                "commercial_registration",
-                "The company has no commercial registration number, which identifies the seller (BT-29).",
-                "Enter the 10-digit commercial registration number.",
-                "ليس للمنشأة رقم سجل تجاري، وهو معرّف البائع (BT-29).",
-                "أدخل رقم السجل التجاري المكون من 10 أرقام.",
-                WARNING,
+                "id_value",
+                f"The company has no seller id (BT-29): its {label} ({scheme.value}) is missing.",
+                "Enter the number, or choose the scheme you do have: without a commercial registration, a "
+                "MOMRAH (MOM), MHRSD (MLS) or MISA (SAG) licence, the 700 number, or another id (OTH).",
+                f"ليس للمنشأة معرّف بائع (BT-29): {label_ar} ({scheme.value}) غير موجود.",
+                "أدخل الرقم، أو اختر نوع المعرّف الذي لديك: إن لم يكن لديك سجل تجاري فترخيص وزارة الشؤون "
+                "البلدية (MOM) أو وزارة الموارد البشرية (MLS) أو وزارة الاستثمار (SAG)، أو الرقم الموحد 700، أو "
+                "معرّف آخر (OTH).",
             )
         ]
-    if ids.is_crn(crn):
-        return []
-    return [
-        make(
-            "BR-KSA-F-08",
-            "commercial_registration",
-            f"The commercial registration number {crn!r} should be 10 digits.",
-            "Copy the number from the commercial registration certificate.",
-            f"رقم السجل التجاري {crn!r} يجب أن يتكون من 10 أرقام.",
-            "انسخ الرقم من شهادة السجل التجاري.",
-            WARNING,
-        )
-    ]
+    if not ids.is_alphanumeric(value):
+        return [
+            make(
+                "BR-KSA-08",
+                "id_value",
+                f"The seller id {value!r} ({scheme.value}) must hold only letters A-Z and digits 0-9.",
+                "Write it without spaces, dashes or other symbols, and with the digits 0-9.",
+                f"معرّف البائع {value!r} ({scheme.value}) يجب أن يتكون من حروف A-Z وأرقام 0-9 فقط.",
+                "اكتبه دون مسافات أو شرطات أو رموز أخرى، وبالأرقام 0-9.",
+            )
+        ]
+    return id_format(scheme, value, "id_value")  # CRN: 10 digits (F-08); 700: 10 digits from 7 (F-09)
 
 
 # A *missing* seller id or address field is only a warning in ZATCA's SDK (BR-KSA-08, BR-KSA-09, BR-09),
 # but it would be repeated on every document the company issues and the onboarding CSR needs the
 # address, so Qayd refuses an incomplete profile: same rule id, error severity. Badly formatted
-# values (BR-KSA-37, BR-KSA-66, BR-KSA-F-08) keep ZATCA's warning severity.
+# values (BR-KSA-37, BR-KSA-66, BR-KSA-F-08, BR-KSA-F-09) keep ZATCA's warning severity. A seller id outside
+# BR-KSA-08's schemes or with other than letters and digits is BR-KSA-08 too, so an error here.
 _COMPLETE_PROFILE_RULES = frozenset({"BR-KSA-08", "BR-KSA-09", "BR-09"})
 
 
 def validate_company(profile: CompanyProfile) -> list[Finding]:
-    """Every problem with the seller's profile: names, VAT number, CRN and Saudi national address."""
+    """Every problem with the seller's profile: names, VAT number, seller id and Saudi national address."""
     found = [
         *_company_names(profile),
         *_company_vat(profile.vat_number),
-        *_company_crn(profile.commercial_registration),
+        *_company_id(profile),
         *validate_address(profile.address, "address", saudi_required=True),
     ]
     return [replace(f, severity=ERROR) if f.rule in _COMPLETE_PROFILE_RULES else f for f in found]

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
+from core.clock import saudi_time
 from core.errors import AlreadyExistsError, NotFoundError, ValidationError
 from core.findings import Finding, errors_in
 from core.invoicing import repository as repo
@@ -274,7 +275,7 @@ class InvoiceSummary:
     status: str
     kind: str
     type: str
-    issue_datetime: datetime
+    issue_datetime: datetime  # Saudi time
     buyer_name: str
     currency: str
     tax_total: str
@@ -307,15 +308,17 @@ def list_invoices(uow: UnitOfWork, q: InvoiceQuery = InvoiceQuery(), *,
                           (inv.customer_id, q.customer_id)):
         if value is not None:
             query = query.where(column == value)
+    instant = func.julianday(inv.issue_datetime)  # instants, not texts: stored offsets may differ
     if q.issued_from is not None:
-        query = query.where(inv.issue_datetime >= q.issued_from)
+        query = query.where(instant >= func.julianday(saudi_time(q.issued_from).isoformat()))
     if q.issued_to is not None:
-        query = query.where(inv.issue_datetime < q.issued_to)
+        query = query.where(instant < func.julianday(saudi_time(q.issued_to).isoformat()))
     if q.search:
         query = query.where(or_(inv.number.like(f"%{q.search}%"), cust.name.like(f"%{q.search}%")))
-    order = inv.issue_datetime.desc() if q.newest_first else inv.issue_datetime
+    order = instant.desc() if q.newest_first else instant
     rows = uow.session.execute(query.order_by(order, inv.number).limit(q.limit).offset(q.offset))
-    return [InvoiceSummary(r[0], r[1], r[2], r[3], r[4], r[5], _buyer_name(uow, r[10], r[11], r[12], r[6], purpose),
+    return [InvoiceSummary(r[0], r[1], r[2], r[3], r[4], saudi_time(r[5]),
+                           _buyer_name(uow, r[10], r[11], r[12], r[6], purpose),
                            r[7], repo.decimal_text(r[8]), repo.decimal_text(r[9])) for r in rows]
 
 

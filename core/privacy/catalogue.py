@@ -114,6 +114,7 @@ PAYLOAD_FIELDS: dict[tuple[str, str], dict[str, Category]] = {
 NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("company", "legal_name_ar"): "the seller is a legal person",
     ("company", "legal_name_en"): "the seller is a legal person",
+    ("company", "id_value"): "the seller's registration or licence number (BT-29); the seller is a legal person",
     ("company", "street"): "the seller's business address",
     ("company", "building_number"): "the seller's business address",
     ("company", "district"): "the seller's business address",

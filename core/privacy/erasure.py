@@ -31,6 +31,7 @@ from sqlalchemy import case, func, select, text, update
 
 from core.audit.chain import canonical_json
 from core.audit.signing import signature_ok
+from core.clock import saudi_date
 from core.errors import AccessDeniedError, ImmutableError, NotFoundError
 from core.privacy.cancel import CancelCheck, Progress, step
 from core.privacy.catalogue import BASES, Erase, fields_of
@@ -151,9 +152,9 @@ def _find(uow: UnitOfWork, subject: str) -> _Found:
             if status == "draft":
                 found.drafts.append((ident_, number))
             elif hold is None:
-                found.held.append(_Held(ident_, number, issued.date(), bool(cleared), bool(sealed)))
+                found.held.append(_Held(ident_, number, saudi_date(issued), bool(cleared), bool(sealed)))
             elif hold.purged_at is None:
-                found.holding.append(_Held(ident_, number, issued.date(), bool(cleared), bool(sealed)))
+                found.holding.append(_Held(ident_, number, saudi_date(issued), bool(cleared), bool(sealed)))
     found.entries = int(session.execute(text(
         "SELECT (SELECT count(*) FROM audit_entry WHERE subject = :s AND action <> 'personal_data.read') + "
         f"(SELECT count(*) FROM audit_entry WHERE {SEALED_FOR} = :s AND subject <> :s)"), {"s": subject}).scalar_one())
@@ -216,7 +217,7 @@ def _plan(found: _Found, today: date) -> ErasurePlan:
                              f"بيانات المشتري ويُتلف المفتاح. {vat.law_ar}"))
     if found.entries:
         evidence = BASES["audit-evidence"]
-        until = hold_end(evidence.key, found.erased_at.date() if found.erased_at else today)
+        until = hold_end(evidence.key, saudi_date(found.erased_at) if found.erased_at else today)
         keep.append(PlanItem(f"audit:{found.subject}", ("audit_entry.action", "audit_entry.at", "audit_entry.subject"),
                              evidence.key, until,
                              f"{found.entries:,} audit entries stay in the chain, without readable personal data, "
@@ -231,7 +232,7 @@ def _plan(found: _Found, today: date) -> ErasurePlan:
 
 def preview(uow: UnitOfWork, subject: str) -> ErasurePlan:
     """What `erase` would erase and keep for `subject` (reads ids and counts only, no personal values)."""
-    return _plan(_find(uow, subject), uow.now().date())
+    return _plan(_find(uow, subject), saudi_date(uow.now()))
 
 
 # --- erasure -------------------------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def erase(ctx: Context, subject: str, *, request_ref: str | None = None, progres
             raise ImmutableError(f"{found.subject} was already erased on {found.erased_at:%Y-%m-%d}.",
                                  fix="`qayd gdpr certificate show` shows its certificate.")
         now = uow.now()
-        plan = _plan(found, now.date())
+        plan = _plan(found, saudi_date(now))
         request_id = _request_id(uow, request_ref, found.subject)
         step(progress, cancelled, 0.2, "Anonymising")
         _anonymise(uow, found, now)

@@ -23,17 +23,18 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
+from core.clock import SAUDI_TIME, saudi_time
 from core.errors import NotFoundError, ValidationError
 from core.findings import Finding
 from core.privacy.subjects import parse_subject, subject_exists
 from core.store import models as m
 from core.uow import UnitOfWork
 
-KSA = timezone(timedelta(hours=3))  # Saudi time: no daylight saving
+KSA = SAUDI_TIME  # one Saudi-time constant, core.clock's
 KINDS = ("access", "erasure", "rectification", "portability", "restriction", "objection")
 STATUSES = ("received", "identity_verified", "in_progress", "extended", "completed", "refused", "withdrawn")
 CLOSED_STATUSES = ("completed", "refused", "withdrawn")
@@ -102,7 +103,7 @@ def add_months(day: date, months: int) -> date:
 
 def due_date_for(received_at: datetime, *, extended: bool = False) -> date:
     """The last day to answer a request received at `received_at` (Saudi calendar day)."""
-    return add_months(received_at.astimezone(KSA).date(), EXTENDED_MONTHS if extended else DUE_MONTHS)
+    return add_months(saudi_time(received_at).date(), EXTENDED_MONTHS if extended else DUE_MONTHS)
 
 
 def end_of_day(day: date) -> datetime:
@@ -152,13 +153,13 @@ def _text_findings(field: str, value: str, label: tuple[str, str], *, required: 
 
 
 def _info(row: m.GdprRequest, now: datetime, requester: Requester | None = None) -> RequestInfo:
-    due_day = row.due_at.astimezone(KSA).date()
+    due_day = saudi_time(row.due_at).date()
     closed = row.status in CLOSED_STATUSES
     return RequestInfo(
         id=row.id, reference=row.reference, subject=row.subject, kind=row.kind, status=row.status,
         received_at=row.received_at, due_at=row.due_at, due_date=due_day,
         overdue=not closed and now > row.due_at,
-        days_left=None if closed else (due_day - now.astimezone(KSA).date()).days,
+        days_left=None if closed else (due_day - saudi_time(now).date()).days,
         extension_reason=row.extension_reason, identity_method=row.identity_method,
         identity_checked_at=row.identity_checked_at, identity_checked_by=row.identity_checked_by,
         closed_at=row.closed_at, outcome=row.outcome, notes=row.notes, requester=requester)
@@ -294,7 +295,7 @@ def add_request(uow: UnitOfWork, kind: str, *, subject: str, requester: Requeste
                                  "Give when the request actually arrived (today or earlier).",
                                  "وقت الاستلام في المستقبل.", "أدخل وقت وصول الطلب فعلاً (اليوم أو قبله)."))
     _refuse("The data-subject request", findings)
-    received = received_at.astimezone(KSA)
+    received = saudi_time(received_at)
     row = m.GdprRequest(
         id=uuid.uuid4(), reference=_next_reference(uow, received.year), subject=subject, kind=kind,
         status="received", received_at=received, due_at=end_of_day(due_date_for(received)), extension_reason="",

@@ -31,6 +31,7 @@ from core.audit.service import (
 from core.audit.signing import signature_ok
 from core.audit.verify import Break, BreakKind, VerifyReport
 from core.clock import SAUDI_TIME as RIYADH
+from core.clock import saudi_time
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled, ReportError
 from core.reports.labels import Label
@@ -80,11 +81,11 @@ def riyadh(moment: datetime | str | None) -> str:
             return str(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M:%S")
+    return saudi_time(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def riyadh_day(moment: datetime) -> date:
-    return moment.astimezone(RIYADH).date()
+    return saudi_time(moment).date()
 
 
 def grouped(hex_text: str, group: int = 8) -> str:
@@ -386,7 +387,7 @@ def audit_evidence(ctx: Context, *, start: date | None, end: date | None, lang: 
     today = riyadh_day(now)
     steps(0.8, "Writing the report")
 
-    writer = ReportWriter(lang=lang, title=TITLE, identity=who, generated_at=now.astimezone(RIYADH),
+    writer = ReportWriter(lang=lang, title=TITLE, identity=who, generated_at=saudi_time(now),
                           subtitle=_period_label(start, end, first[1] if first else None, today))
     t = writer.t
 

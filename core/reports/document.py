@@ -47,7 +47,7 @@ def identity(uow: UnitOfWork) -> Identity:
     if not has_rtl(ar):
         ar = en
     return Identity(company.legal_name_en, company.legal_name_ar, company.vat_number,
-                    company.commercial_registration, en, ar)
+                    company.id_value, en, ar, company.id_scheme.value)
 
 
 def finish(writer: ReportWriter, *, filename: str, title: str, created: datetime,

@@ -18,9 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.errors import NotFoundError, QaydError
+from core.invoicing.model import id_scheme_label as scheme_label
 from core.invoicing.service import find_invoice_row
 from core.reports.document import Built, finish, identity
 from core.reports.errors import ReportCancelled
@@ -258,6 +259,14 @@ def _rate(value: Decimal) -> str:
     return f"{format(value.normalize(), 'f')}%"
 
 
+def _id_label(who: str, who_ar: str, scheme: str) -> tuple[str, str]:
+    """"Seller MISA licence (SAG)" and its Arabic, named by the scheme the XML gives (BT-29-1 or BT-46-1)."""
+    if not scheme:
+        return f"{who} ID", f"معرّف {who_ar}"
+    en, ar = scheme_label(scheme)
+    return f"{who} {en} ({scheme})", f"{ar} لل{who_ar.removeprefix('ال')}"
+
+
 def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bool, company: Identity,
                    generated_at: datetime, status_note: tuple[str, str]) -> Built:
     """Lay out `inv` on A4 pages under `company` (its identity on every page), with its QR code, and attach `xml`
@@ -300,9 +309,8 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         (("Seller", "البائع"), seller.name), (("Buyer", "المشتري"), buyer.name or "—"),
         (("Seller VAT number", "الرقم الضريبي للبائع"), seller.vat_number),
         (("Buyer VAT number", "الرقم الضريبي للمشتري"), buyer.vat_number or "—"),
-        ((f"Seller ID ({seller.other_scheme or 'CRN'})", "رقم السجل التجاري للبائع"), seller.other_id or "—"),
-        ((f"Buyer ID ({buyer.other_scheme})" if buyer.other_scheme else "Buyer ID", "معرف المشتري"),
-         buyer.other_id or "—"),
+        (_id_label("Seller", "البائع", seller.other_scheme), seller.other_id or "—"),
+        (_id_label("Buyer", "المشتري", buyer.other_scheme), buyer.other_id or "—"),
         (("Seller address", "عنوان البائع"), seller.address),
         (("Buyer address", "عنوان المشتري"), buyer.address or "—"),
     ]
@@ -420,12 +428,17 @@ class BatchResult:
 
 
 def issued_in(uow: UnitOfWork, start: date, end: date) -> list[str]:
-    """Numbers of the documents issued from `start` to `end` inclusive (Riyadh dates), in issue order."""
+    """Numbers of the documents whose issue date (Saudi time) is from `start` to `end` inclusive, in issue order.
+
+    The issue date is the document's (IssueDate in its XML), as the list and the VAT return select by, not the
+    moment it was signed; instants are compared, whatever offset each was stored with.
+    """
     low, high = period_bounds(start, end)
+    instant = func.julianday(m.Invoice.issue_datetime)
     rows = uow.session.execute(
         select(m.Invoice.number).join(m.IssuedDocument, m.IssuedDocument.invoice_id == m.Invoice.id)
-        .where(m.IssuedDocument.issued_at >= low, m.IssuedDocument.issued_at < high,
-               m.Invoice.deleted_at.is_(None)).order_by(m.IssuedDocument.issued_at, m.Invoice.number))
+        .where(instant >= func.julianday(low.isoformat()), instant < func.julianday(high.isoformat()),
+               m.Invoice.deleted_at.is_(None)).order_by(instant, m.Invoice.number))
     return [r[0] for r in rows]
 
 

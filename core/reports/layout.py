@@ -18,6 +18,8 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from core.clock import saudi_time
+from core.invoicing.model import id_scheme_label as scheme_label
 from core.reports import typeset
 from core.reports.labels import Label, text_of
 
@@ -38,9 +40,10 @@ class Identity:
     name_en: str
     name_ar: str
     vat_number: str
-    crn: str
+    seller_id: str  # BT-29, under seller_id_scheme
     address_en: str
     address_ar: str
+    seller_id_scheme: str = "CRN"  # BR-KSA-08: CRN, MOM, MLS, 700, SAG or OTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +153,9 @@ class ReportWriter:
         typeset.draw(c, ident.name_en, MARGIN, top - 4, 11, True, "left")
         typeset.draw(c, ident.name_ar, PAGE_W - MARGIN, top - 4, 11, True, "right", base="rtl")
         self.fill(MUTED)
-        vat_en = f"VAT {ident.vat_number} · CR {ident.crn}"
-        vat_ar = f"الرقم الضريبي {ident.vat_number} · السجل التجاري {ident.crn}"
+        id_en, id_ar = scheme_label(ident.seller_id_scheme)
+        vat_en = f"VAT {ident.vat_number} · {id_en} {ident.seller_id}"
+        vat_ar = f"الرقم الضريبي {ident.vat_number} · {id_ar} {ident.seller_id}"
         typeset.draw(c, vat_en, MARGIN, top - 17, 7.5, False, "left")
         typeset.draw(c, vat_ar, PAGE_W - MARGIN, top - 17, 7.5, False, "right", base="rtl")
         typeset.draw(c, ident.address_en, MARGIN, top - 27, 7.5, False, "left")
@@ -183,7 +187,7 @@ class ReportWriter:
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.line(MARGIN, MARGIN - 6, PAGE_W - MARGIN, MARGIN - 6)
-        stamp = self.generated_at.isoformat(timespec="seconds")
+        stamp = saudi_time(self.generated_at).isoformat(timespec="seconds")  # Riyadh time, as every date shown
         self.fill(MUTED)
         y = MARGIN - 18
         if self.rtl:  # Arabic: the page number at the left end, read right to left: "صفحة 2 من" then the total

@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from core.audit.service import fingerprint
 from core.audit.signing import public_pem, signature_ok
-from core.clock import SAUDI_TIME as RIYADH
+from core.clock import saudi_time
 from core.errors import NotFoundError
 from core.privacy import erasure, subjects
 from core.privacy.catalogue import BASES, FIELDS, Category, Erase
@@ -357,7 +357,7 @@ def build_access_report(ctx: Context, *, request: str, lang: str, export_dir: Pa
     manifest = _manifest(export_dir, subject) if export_dir is not None else None
     steps(0.6, "Writing the report")
 
-    writer = ReportWriter(lang=lang, title=ACCESS_TITLE, identity=who, generated_at=now.astimezone(RIYADH),
+    writer = ReportWriter(lang=lang, title=ACCESS_TITLE, identity=who, generated_at=saudi_time(now),
                           subtitle=(f"Request {info.reference} · subject {subject}",
                                     f"الطلب {info.reference} · صاحب البيانات {subject}"))
     t = writer.t
@@ -655,7 +655,7 @@ def certificate_document(ctx: Context, *, request: str, lang: str, progress: Pro
     digest = hashlib.sha256(cert.text.encode("utf-8")).hexdigest()
     ar = lang == "ar"
 
-    writer = ReportWriter(lang=lang, title=ERASURE_TITLE, identity=who, generated_at=now.astimezone(RIYADH),
+    writer = ReportWriter(lang=lang, title=ERASURE_TITLE, identity=who, generated_at=saudi_time(now),
                           subtitle=(f"Certificate {cert.id}", f"الشهادة {cert.id}"))
     t = writer.t
     if signed.ok:

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from core.clock import SAUDI_TIME as RIYADH
+from core.clock import saudi_time
 from core.invoicing import browse
 from core.invoicing import repository as repo
 from core.invoicing.codelists import CITIZEN_ONLY_VATEX, EXPORT_VATEX, OUT_OF_SCOPE_BOX, vat_return_box
@@ -124,7 +125,7 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def riyadh_time(value: datetime) -> str:
     """An instant as people read it here: Riyadh date and time to the minute."""
-    return value.astimezone(RIYADH).strftime("%Y-%m-%d %H:%M")
+    return saudi_time(value).strftime("%Y-%m-%d %H:%M")
 
 
 def period_label(start: date, end: date) -> Label:
@@ -415,7 +416,7 @@ def vat_return_documents(uow: UnitOfWork, start: date, end: date, box: str, *,
             if not mine:
                 continue  # its items of this category had another exemption reason (the subtotal's decides)
             name, name_ar = buyers.get(draft.id, ("", ""))
-            yield VatDocument(draft.number, draft.issue_datetime.astimezone(RIYADH), draft.type.value, name, name_ar,
+            yield VatDocument(draft.number, saudi_time(draft.issue_datetime), draft.type.value, name, name_ar,
                               draft.currency, sum((s.taxable for s in mine), Decimal("0.00")),
                               sum((s.vat for s in mine), Decimal("0.00")))
 
@@ -450,7 +451,7 @@ def build_vat_return(ctx: Context, *, start: date, end: date, lang: str, progres
     """The VAT return summary of `start` … `end` as a PDF/A-3 in `lang` ("en" or "ar"), the figures attached as
     JSON. Cancelling raises `ReportCancelled` (nothing is written: the caller saves the bytes)."""
     check_lang(lang)
-    now = ctx.clock().astimezone(RIYADH)
+    now = saudi_time(ctx.clock())
     with ctx.uow(write=False) as uow:
         share = Stages(progress)
         data = vat_return(uow, start, end, progress=share.stage(0.0, 0.3, "Adding up the period"),

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
-from core.clock import SAUDI_TIME as RIYADH
+from core.clock import saudi_time
 from core.invoicing.totals import money as round_money
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled
@@ -209,7 +209,7 @@ def _row(r: Any) -> SubmissionRow:
     return SubmissionRow(
         number=r.number, type=r.type, egs=r.egs or "", icv=r.icv,
         uuid=str(document_uuid) if isinstance(document_uuid, uuid.UUID) else str(document_uuid or ""),
-        issue_datetime=r.issue_datetime.astimezone(RIYADH), state=_state_of(r), kind=kind, outcome=r.outcome or "",
+        issue_datetime=saudi_time(r.issue_datetime), state=_state_of(r), kind=kind, outcome=r.outcome or "",
         attempts=int(r.attempts or 0), last_status_code=r.last_status_code, last_error=r.last_error or "",
         messages=messages, phase=r.phase, environment=r.environment or "", taxable=sign * taxable,
         vat=sign * r.tax_total_sar)
@@ -272,7 +272,7 @@ def build_zatca_report(ctx: Context, *, start: date, end: date, lang: str, progr
     """The submission report of `start` … `end` as a PDF/A-3 in `lang` ("en" or "ar"), the figures attached as JSON.
     Cancelling raises `ReportCancelled` (nothing is written: the caller saves the bytes)."""
     check_lang(lang)
-    now = ctx.clock().astimezone(RIYADH)
+    now = saudi_time(ctx.clock())
     stages = Stages(progress)
     with ctx.uow(write=False) as uow:
         data = zatca_summary(uow, start, end, cancelled=cancelled)

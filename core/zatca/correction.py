@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 
+from core.clock import saudi_time
 from core.errors import ImmutableError
 from core.invoicing import repository as repo
 from core.invoicing import service
@@ -27,7 +28,7 @@ def prepare_correction(uow: UnitOfWork, ref: str, *, reason: str = "Correction o
     if row.type != DocumentType.INVOICE.value:
         raise ImmutableError(f"{row.number} is a note; correct the invoice it refers to instead.")
     original, now = repo.draft_from_row(row), uow.now()
-    issued = now.astimezone(original.issue_datetime.tzinfo)
+    issued = saudi_time(now)
     credit = replace(original, id=uuid.uuid4(), type=DocumentType.CREDIT_NOTE, number=_free(uow, f"{row.number}-CN"),
                      issue_datetime=issued, billing_reference=row.number, reason=reason)
     corrected = replace(original, id=uuid.uuid4(), number=_free(uow, f"{row.number}-R"), issue_datetime=issued,

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
+from core.clock import saudi_time
 from core.company_settings import get_setting
 from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, ValidationError
 from core.findings import errors_in
@@ -121,7 +122,7 @@ class _Batch:
     def _stamp(self, draft: InvoiceDraft, unsigned: UnsignedInvoice) -> Stamped:
         if self.identity is None:
             return stamp_phase1_text(unsigned)
-        signing_time = self.now.astimezone(draft.issue_datetime.tzinfo)  # the same clock as IssueTime
+        signing_time = saudi_time(self.now)  # Saudi time, the same clock as IssueTime
         return stamp_text(unsigned, self.identity, signing_time=signing_time)
 
     def _rows(self, draft: InvoiceDraft, version: int, ids: DocumentIds, stamped: Stamped, kind: str) -> None:

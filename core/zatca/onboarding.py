@@ -13,6 +13,7 @@ from decimal import Decimal
 from cryptography import x509
 from lxml import etree
 
+from core.clock import saudi_time
 from core.errors import ValidationError
 from core.findings import errors_in
 from core.invoicing.model import (
@@ -103,7 +104,7 @@ def onboard(ctx: Context, egs_id: uuid.UUID, otp: str, client: FatooraClient, *,
 def _check(client: FatooraClient, creds: Credentials, root: etree._Element, identity: SigningIdentity, label: str,
            ctx: Context) -> None:
     simplified = label.startswith("simplified")
-    stamped = stamp(root, identity, signing_time=ctx.clock(), simplified=simplified)
+    stamped = stamp(root, identity, signing_time=saudi_time(ctx.clock()), simplified=simplified)
     uuid_text = root.findtext("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}UUID") or ""
     result = client.check_compliance(creds, invoice_hash=stamped.invoice_hash, uuid=uuid_text, signed_xml=stamped.xml)
     if result.outcome is Outcome.REJECTED:
@@ -115,7 +116,7 @@ def _check(client: FatooraClient, creds: Credentials, root: etree._Element, iden
 
 def compliance_samples(company: CompanyProfile, invoice_types: str, ctx: Context) -> list[tuple[str, etree._Element]]:
     """One invoice, credit note and debit note for each kind the unit will issue, chained ICV 1, 2, 3…"""
-    now = ctx.clock().astimezone() - timedelta(minutes=1)
+    now = saudi_time(ctx.clock()) - timedelta(minutes=1)  # never the machine's zone: ZATCA reads Saudi time
     buyer = Party(name="Compliance Check Buyer Co.", kind=CustomerKind.BUSINESS, vat_number="300000000000003",
                   address=Address("Prince Sultan St", "2322", "Al Murabba", "Riyadh", "23333"))
     line = InvoiceLine(name="Compliance check item", quantity=Decimal("1"), unit_price=Decimal("100.00"),

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from lxml import etree
 
+from core.clock import saudi_time
 from core.zatca.hashing import ADDITIONAL_REFERENCE, NS, digest_of, has_id, parse_document, stamp_nodes
 from core.zatca.qr import document_fields, encode_tlv, is_simplified, phase1_tags, phase2_tags
 from core.zatca.ubl import UnsignedInvoice
@@ -312,9 +313,18 @@ def _serialize(root: etree._Element, pih: etree._Element, supplier: etree._Eleme
         root.text = text
 
 
+def signing_moment(signing_time: datetime) -> str:
+    """xades:SigningTime: an instant in Saudi time, like IssueTime; §3: no zone, no fraction.
+
+    A naive value is taken as the wall-clock text it already is (the SDK's test vectors are reproduced that way).
+    """
+    local = signing_time if signing_time.utcoffset() is None else saudi_time(signing_time)
+    return local.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def _fill_extensions(identity: SigningIdentity, digest: str, signature: str, signing_time: datetime) -> etree._Element:
     extensions = copy.deepcopy(_facts(identity.certificate_b64).extensions)
-    _slot(extensions, "signing_time").text = signing_time.strftime("%Y-%m-%dT%H:%M:%S")  # §3: no zone, no fraction
+    _slot(extensions, "signing_time").text = signing_moment(signing_time)
     _slot(extensions, "properties_digest").text = signed_properties_digest(_slot(extensions, "signed_properties"))
     _slot(extensions, "invoice_digest").text = digest
     _slot(extensions, "signature_value").text = signature
@@ -427,7 +437,7 @@ def stamp_text(unsigned: UnsignedInvoice, identity: SigningIdentity, *, signing_
                        certificate_signature=identity.certificate_signature if unsigned.simplified else None)
     qr = encode_tlv(tags)
     layout = _text_stamp(identity.certificate_b64)
-    moment = signing_time.strftime("%Y-%m-%dT%H:%M:%S")
+    moment = signing_moment(signing_time)
     values = {_MARKS["invoice_digest"]: digest, _MARKS["signature_value"]: signature, _MARKS["signing_time"]: moment,
               _MARKS["properties_digest"]: _b64_hex_sha256(moment.encode("ascii").join(layout.properties))}
     extensions = layout.extensions % tuple(values[field] for field in layout.extension_fields)

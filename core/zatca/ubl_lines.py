@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from core.clock import saudi_time
 from core.invoicing.model import InvoiceDraft, InvoiceLine, LineTotals, PrepaymentRef, Totals, VatCategory
 from core.invoicing.totals import ZERO
 from core.zatca.ubl_xml import (
@@ -25,8 +26,13 @@ _MARK = "\x00"  # never in a document (XML 1.0 forbids it), so it can stand for 
 
 
 def issue_date_time(moment: datetime) -> tuple[str, str]:
-    """(YYYY-MM-DD, hh:mm:ss) of a timezone-aware datetime, in its own local time (BR-KSA-70, BR-KSA-F-05)."""
-    return moment.date().isoformat(), moment.strftime("%H:%M:%S")
+    """(YYYY-MM-DD, hh:mm:ss) of a timezone-aware datetime in Saudi time (BR-KSA-70, BR-KSA-F-05).
+
+    The XML carries no offset, so the instant must be written on the clock ZATCA reads it in; the QR's
+    timestamp (tag 3) is taken from these two elements and agrees by construction.
+    """
+    local = saudi_time(moment)
+    return local.date().isoformat(), local.strftime("%H:%M:%S")
 
 
 def _line(w: Ubl, currency: str, *, discount: bool, code: bool, reason: bool) -> None:

@@ -47,11 +47,11 @@ def _legal_name(w: Ubl, name: str) -> None:
 
 
 def add_seller(w: Ubl, seller: CompanyProfile) -> None:
-    """CRN (BT-29, schemeID CRN), national address, VAT number (BT-31) and legal name (BT-27)."""
+    """Seller id (BT-29 with its scheme, BR-KSA-08), national address, VAT number (BT-31), legal name (BT-27)."""
     with w.cac("AccountingSupplierParty"), w.cac("Party"):
-        if seller.commercial_registration:
+        if seller.id_value:
             with w.cac("PartyIdentification"):
-                w.cbc("ID", seller.commercial_registration, attributes(schemeID="CRN"))
+                w.cbc("ID", seller.id_value, attributes(schemeID=seller.id_scheme.value))
         _address(w, seller.address)
         _tax_scheme(w, seller.vat_number)
         _legal_name(w, seller_name(seller))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from lxml import etree
@@ -160,7 +160,7 @@ def validate_rules(root: etree._Element, *, now: datetime | None = None) -> list
                 ("الملف ليس فاتورة UBL 2.1 (العنصر الجذر ليس Invoice).", "اختر ملف فاتورة بصيغة UBL."),
             )
         ]
-    doc = Doc(root, now or datetime.now().astimezone())
+    doc = Doc(root, now or datetime.now(UTC))
     hits: list[tuple[str, etree._Element]] = []
     with indexed(doc):
         for check in CHECKS:

@@ -36,7 +36,8 @@ from core.audit.bundle import export_bundle
 from core.audit.chain import Entry
 from core.audit.service import entries_around, verify_store
 from core.audit.verify import BreakKind, VerifyReport
-from core.invoicing.figures import KSA, ChainState, chain_state
+from core.clock import saudi_time
+from core.invoicing.figures import ChainState, chain_state
 from core.uow import Context
 from desktop.errors import present_error
 from desktop.i18n import format_int, tr
@@ -71,7 +72,7 @@ def break_explanation(kind: BreakKind) -> str:
 def entry_time(entry: Entry) -> str:
     """The entry's time in Saudi time, to the second; the raw text if it does not parse."""
     try:
-        return datetime.fromisoformat(entry.at).astimezone(KSA).strftime("%Y-%m-%d %H:%M:%S")
+        return saudi_time(datetime.fromisoformat(entry.at)).strftime("%Y-%m-%d %H:%M:%S")
     except (ValueError, KeyError):
         return entry.at if isinstance(entry.at, str) else ""
 
@@ -245,7 +246,7 @@ class AuditView(View):
         if st.checkpoints:
             at = st.last_checkpoint_at
             with contextlib.suppress(ValueError):
-                at = datetime.fromisoformat(at).astimezone(KSA).strftime("%Y-%m-%d %H:%M")
+                at = saudi_time(datetime.fromisoformat(at)).strftime("%Y-%m-%d %H:%M")
             self.checkpoint_value.setText(tr("Audit", "entry {seq}, signed {at} ({n} checkpoints)").format(
                 seq=format_int(st.last_checkpoint_seq), at=at, n=format_int(st.checkpoints)))
         else:
@@ -383,7 +384,7 @@ class AuditView(View):
             return
         now = self.session.clock()
         company = self.session.settings.company
-        out = parent / f"qayd-audit-{company}-{now.astimezone(KSA):%Y%m%d-%H%M%S}"
+        out = parent / f"qayd-audit-{company}-{saudi_time(now):%Y%m%d-%H%M%S}"
         ctx = self.session.ctx
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> VerifyReport:

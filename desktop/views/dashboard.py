@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.invoicing.figures import KSA, ChainState, PeriodKind, SalesFigures, chain_state, period_of, sales_figures
+from core.clock import saudi_time
+from core.invoicing.figures import ChainState, PeriodKind, SalesFigures, chain_state, period_of, sales_figures
 from core.zatca.queue import QueueSummary, queue_summary
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, format_money, tr
@@ -196,7 +197,7 @@ class DashboardView(View):
             now = self.session.clock()
             lines = [tr("Dashboard", "{number} ({kind}): due {deadline}, {left}").format(
                 number=d.number, kind=kind_label(d.kind),
-                deadline=format_date(d.deadline.astimezone(KSA), lang), left=countdown(d.time_left(now)))
+                deadline=format_date(saudi_time(d.deadline), lang), left=countdown(d.time_left(now)))
                 for d in q.nearest]
             text = "\n".join(lines)
         rejected = q.by_state.get("rejected", 0)

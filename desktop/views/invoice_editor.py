@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import SAUDI_TIME as KSA
+from core.clock import saudi_time
 from core.errors import QaydError, ValidationError
 from core.findings import Finding, Severity
 from core.invoicing import drafts, service
@@ -494,7 +495,7 @@ class InvoiceEditorDialog(QDialog):
     # --- loading -----------------------------------------------------------------------------------------------
 
     def _new(self) -> None:
-        now = self.session.clock().astimezone(KSA).replace(second=0, microsecond=0)
+        now = saudi_time(self.session.clock()).replace(second=0, microsecond=0)
         with self.session.uow(write=False) as uow:
             number = drafts.suggest_number(uow, DocumentType.INVOICE, now=now)
         self._suggested = number
@@ -523,7 +524,7 @@ class InvoiceEditorDialog(QDialog):
             self.kind.setCurrentIndex(self.kind.findData(draft.kind.value))
             self.type.setCurrentIndex(self.type.findData(draft.type.value))
             self.number.setText(draft.number)
-            issued = draft.issue_datetime.astimezone(KSA)
+            issued = saudi_time(draft.issue_datetime)
             self.issue_date.setDateTime(QDateTime(QDate(issued.year, issued.month, issued.day),
                                                   QTime(issued.hour, issued.minute, issued.second)))
             supply = draft.supply_date

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import saudi_time
 from core.errors import ValidationError
 from core.findings import Finding
 from core.privacy import access_log
@@ -204,7 +205,7 @@ class NewRequestDialog(QDialog):
         self.received = QDateEdit(objectName="requestReceived")
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("yyyy-MM-dd")
-        today = view.session.clock().astimezone(dsr.KSA).date()
+        today = saudi_time(view.session.clock()).date()
         self.received.setMaximumDate(QDate(today.year, today.month, today.day))
         self.received.setDate(QDate(today.year, today.month, today.day))
         self.identity = QLineEdit(objectName="requestIdentity")
@@ -259,7 +260,7 @@ class NewRequestDialog(QDialog):
     def received_at(self) -> datetime:
         day = self.received.date().toPython()
         now = self.view.session.clock()
-        if day == now.astimezone(dsr.KSA).date():
+        if day == saudi_time(now).date():
             return now
         return datetime.combine(day, time(0, 0), dsr.KSA)
 
@@ -344,7 +345,7 @@ class ErasureDialog(QDialog):
         erased_at = self.plan.erased_at
         if erased_at is not None:
             text += "\n" + tr("PrivacyRequests", "This subject was already erased on {date}.").format(
-                date=format_date(erased_at.astimezone(dsr.KSA).date(), self.view.session.language))
+                date=format_date(saudi_time(erased_at).date(), self.view.session.language))
         self.heading.setText(text)
         self.erase_label.setText(tr("PrivacyRequests", "Will be erased ({n})").format(
             n=format_int(len(self.plan.erase))))
@@ -526,7 +527,7 @@ class PrivacyView(View):
             cells = [_item(info.reference), _item(kind_text(info.kind), tip=dsr.ARTICLES.get(info.kind, "")),
                      _item(short_subject(info.subject), tip=info.subject),
                      _item(status_text(info.status), color=DONE if info.status == "completed" else None),
-                     _item(format_date(info.received_at.astimezone(dsr.KSA).date(), language)),
+                     _item(format_date(saudi_time(info.received_at).date(), language)),
                      _item(due_text(info, language), tip=hijri, color=color)]
             for col, cell in enumerate(cells):
                 if info.overdue:
@@ -790,7 +791,7 @@ class PrivacyView(View):
                 self.subject_requests_table.setItem(row, col, cell)
         self.log_table.setRowCount(len(self.accesses))
         for row, record in enumerate(self.accesses):
-            at = record.at.astimezone(dsr.KSA).strftime("%Y-%m-%d %H:%M:%S")
+            at = saudi_time(record.at).strftime("%Y-%m-%d %H:%M:%S")
             for col, cell in enumerate((_item(at), _item(short_subject(record.actor), tip=record.actor),
                                         _item(", ".join(record.fields)), _item(record.purpose),
                                         _item(record.channel))):

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.clock import SAUDI_TIME as RIYADH
+from core.clock import saudi_time
 from core.privacy import requests as dsr
 from desktop.errors import present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
@@ -258,7 +258,7 @@ class ReportsView(View):
         for edit in (self.start, self.end):
             edit.setEnabled(custom)
         if not custom:
-            start, end = preset_period(preset, self.session.clock().astimezone(RIYADH).date())
+            start, end = preset_period(preset, saudi_time(self.session.clock()).date())
             for edit, day in ((self.start, start), (self.end, end)):
                 edit.blockSignals(True)
                 if day is not None:
@@ -337,7 +337,7 @@ class ReportsView(View):
         self.request.clear()
         for info in self.requests:
             if info.kind in wanted:
-                received = format_date(info.received_at.astimezone(RIYADH).date(), language)
+                received = format_date(saudi_time(info.received_at).date(), language)
                 self.request.addItem(f"{info.reference} · {kind_text(info.kind)} · {status_text(info.status)} · "
                                      f"{received}", info.reference)
         index = self.request.findData(keep)
@@ -479,7 +479,7 @@ class ReportsView(View):
         """The VAT return summary of this month in the preview window (when the store can make one)."""
         from desktop.pdf_preview import PdfPreviewDialog, document_job
 
-        start, end = preset_period("this_month", self.session.clock().astimezone(RIYADH).date())
+        start, end = preset_period("this_month", saudi_time(self.session.clock()).date())
         done: list[Built] = []
         job = document_job(self.session.ctx, "vat", {"start": start, "end": end}, self.session.language,
                            build=self.build_fn)

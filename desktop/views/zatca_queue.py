@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.invoicing.figures import KSA
+from core.clock import saudi_time
 from core.zatca import egs as units
 from core.zatca.api import FatooraClient
 from core.zatca.correction import prepare_correction
@@ -126,7 +126,7 @@ class QueueModel(QAbstractTableModel):
         if column == "deadline":
             if item.deadline is None:
                 return tr("ZatcaQueue", "before sharing")
-            return format_date(item.deadline.astimezone(KSA), self._language())
+            return format_date(saudi_time(item.deadline), self._language())
         if column == "left":
             left = item.time_left(self._at)
             if item.state == "rejected":
@@ -269,7 +269,7 @@ class ZatcaQueueView(View):
         lang = self.session.language
         lines = []
         for a in self.alert_data:
-            day = format_date(a.expires_at.astimezone(KSA).date(), lang, hijri=True)
+            day = format_date(saudi_time(a.expires_at).date(), lang, hijri=True)
             if a.expired:
                 lines.append(tr("ZatcaQueue", "The certificate (CSID) of EGS unit {name} expired on {date}. It "
                                               "cannot issue until it is renewed.").format(name=a.name, date=day))
@@ -285,7 +285,7 @@ class ZatcaQueueView(View):
         table, lang = self.units_table, self.session.language
         table.setRowCount(len(self.units))
         for row, u in enumerate(self.units):
-            expires = format_date(u.certificate_expires_at.astimezone(KSA).date(), lang) if u.certificate_expires_at \
+            expires = format_date(saudi_time(u.certificate_expires_at).date(), lang) if u.certificate_expires_at \
                 else "—"
             for col, text in enumerate((u.name, environment_label(u.environment), unit_status_label(u.status),
                                         format_int(u.icv), expires)):

@@ -165,8 +165,44 @@
       <translation>الرقم الضريبي</translation>
     </message>
     <message>
-      <source>Commercial registration</source>
-      <translation>السجل التجاري</translation>
+      <source>Seller identification</source>
+      <translation>معرّف البائع</translation>
+    </message>
+    <message>
+      <source>Identification number</source>
+      <translation>رقم المعرّف</translation>
+    </message>
+    <message>
+      <source>letters and digits</source>
+      <translation>حروف وأرقام</translation>
+    </message>
+    <message>
+      <source>Commercial registration (CRN)</source>
+      <translation>السجل التجاري (CRN)</translation>
+    </message>
+    <message>
+      <source>MOMRAH licence (MOM)</source>
+      <translation>ترخيص وزارة الشؤون البلدية والقروية والإسكان (MOM)</translation>
+    </message>
+    <message>
+      <source>MHRSD licence (MLS)</source>
+      <translation>ترخيص وزارة الموارد البشرية والتنمية الاجتماعية (MLS)</translation>
+    </message>
+    <message>
+      <source>700 number (700)</source>
+      <translation>الرقم الموحد 700 (700)</translation>
+    </message>
+    <message>
+      <source>MISA licence (SAG)</source>
+      <translation>ترخيص وزارة الاستثمار (SAG)</translation>
+    </message>
+    <message>
+      <source>Other ID (OTH)</source>
+      <translation>معرّف آخر (OTH)</translation>
+    </message>
+    <message>
+      <source>10 digits starting with 7</source>
+      <translation>10 أرقام تبدأ بالرقم 7</translation>
     </message>
     <message>
       <source>Street</source>

@@ -31,7 +31,7 @@ from tests.conftest import StepClock
 GOOD = {
     "legal_name_ar": "شركة الاختبار للتجارة",
     "legal_name_en": "Test Trading Co.",
-    "commercial_registration": "1010123456",
+    "id_value": "1010123456",
     "address.street": "Prince Sultan Road",
     "address.building_number": "7421",
     "address.district": "Al Rawdah",
@@ -233,3 +233,50 @@ def test_qayd_desktop_without_a_company_runs_the_wizard_then_opens_the_main_wind
     assert seen["status"] == f"Company: {DEMO_COMPANY.legal_name_en}"
     assert company_paths(tmp_path / "data", "fresh").db.exists()
     assert (tmp_path / "data" / "logs" / "qayd-desktop.log").exists()
+
+
+def choose_scheme(qtbot: QtBot, wizard: FirstRunWizard, code: str) -> None:
+    """Pick a seller id scheme from the combo box with the keyboard, as a person would."""
+    combo = wizard.company.form.scheme
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    while combo.currentData() != code:
+        before = combo.currentIndex()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentIndex() != before, f"{code} is not offered"
+
+
+def test_a_seller_without_a_commercial_registration(qtbot: QtBot, wizard: FirstRunWizard) -> None:
+    wizard.next()
+    form = wizard.company.form
+    offered = [form.scheme.itemData(i) for i in range(form.scheme.count())]
+    assert offered == ["CRN", "MOM", "MLS", "700", "SAG", "OTH"]  # BR-KSA-08's schemes, nothing else
+    fill_good_fields(qtbot, wizard)
+    type_into(qtbot, wizard, "vat_number", "300000000000003")
+    choose_scheme(qtbot, wizard, "700")  # the CR number typed before is now checked as a 700 number
+    assert "[BR-KSA-F-09]" in form.messages["id_value"].text() and next_enabled(wizard)  # a warning
+    assert form.edits["id_value"].placeholderText() == "10 digits starting with 7"
+    type_into(qtbot, wizard, "id_value", "")
+    assert "[BR-KSA-08]" in form.messages["id_value"].text() and not next_enabled(wizard)
+    type_into(qtbot, wizard, "id_value", "7001234565")
+    assert not form.messages["id_value"].isVisible() and next_enabled(wizard)
+    wizard.next()
+    assert wizard.ctx is not None
+    with wizard.ctx.uow(write=False) as uow:
+        profile = service.get_company(uow)
+    assert (profile.id_scheme.value, profile.id_value) == ("700", "7001234565")
+    wizard.session.close()
+
+
+def test_the_schemes_in_arabic(qtbot: QtBot, wizard: FirstRunWizard) -> None:
+    wizard.choice.language.setCurrentIndex(wizard.choice.language.findData("ar"))
+    wizard.next()
+    form = wizard.company.form
+    names = [form.scheme.itemText(i) for i in range(form.scheme.count())]
+    assert names[0] == "السجل التجاري (CRN)" and names[4] == "ترخيص وزارة الاستثمار (SAG)"
+    assert form.labels["id_scheme"].text() == "معرّف البائع"
+    choose_scheme(qtbot, wizard, "MOM")
+    type_into(qtbot, wizard, "id_value", "")
+    text = form.messages["id_value"].text()
+    assert "[BR-KSA-08]" in text and "ترخيص البلدية (MOM)" in text and "الحل: " in text  # named in Arabic
+    wizard.session.close()

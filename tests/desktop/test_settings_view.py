@@ -65,9 +65,9 @@ def test_shows_the_profile_and_the_egs_units(view: SettingsView) -> None:
 
 def test_edit_with_live_validation_then_save(qtbot: QtBot, view: SettingsView, ctx: Context) -> None:
     form = view.form
-    type_text(qtbot, form.edits["commercial_registration"], "12345")
-    assert "[BR-KSA-F-08]" in form.messages["commercial_registration"].text()  # a warning: may still be saved
-    type_text(qtbot, form.edits["commercial_registration"], DEMO_COMPANY.commercial_registration)
+    type_text(qtbot, form.edits["id_value"], "12345")
+    assert "[BR-KSA-F-08]" in form.messages["id_value"].text()  # a warning: may still be saved
+    type_text(qtbot, form.edits["id_value"], DEMO_COMPANY.id_value)
     type_text(qtbot, form.edits["vat_number"], "39999999990000")
     assert form.messages["vat_number"].isVisible() and "[BR-KSA-40]" in form.messages["vat_number"].text()
     assert not view.save.isEnabled()
@@ -112,3 +112,21 @@ def test_language_choice_switches_the_whole_ui_to_arabic(qtbot: QtBot, view: Set
     assert "يجب أن يتكون من 15 رقماً" in view.form.messages["vat_number"].text()
     view.session.set_language("en")  # from elsewhere (the menu): the combo follows
     assert view.language.currentData() == "en" and view.company_box.title() == "Company profile"
+
+
+def test_the_seller_id_scheme_is_shown_changed_and_saved(qtbot: QtBot, view: SettingsView, ctx: Context) -> None:
+    form = view.form
+    assert form.scheme.currentData() == "CRN" and form.edits["id_value"].text() == DEMO_COMPANY.id_value
+    form.scheme.setFocus()
+    while form.scheme.currentData() != "SAG":
+        qtbot.keyClick(form.scheme, Qt.Key.Key_Down)
+    assert view.save.isEnabled()  # a change of scheme alone is a change
+    type_text(qtbot, form.edits["id_value"], "SAG-102030")
+    assert "[BR-KSA-08]" in form.messages["id_value"].text() and not view.save.isEnabled()  # letters and digits
+    type_text(qtbot, form.edits["id_value"], "102030405060")
+    qtbot.mouseClick(view.save, Qt.MouseButton.LeftButton)
+    with ctx.uow(write=False) as uow:
+        profile = service.get_company(uow)
+    assert (profile.id_scheme.value, profile.id_value) == ("SAG", "102030405060")
+    view.refresh()
+    assert form.scheme.currentData() == "SAG" and not view.save.isEnabled()

@@ -41,7 +41,7 @@ def test_demo_company_verifies(run, env) -> None:  # type: ignore[no-untyped-def
 def test_init_reports_every_missing_field_and_writes_nothing(run, env) -> None:  # type: ignore[no-untyped-def]
     result = run("init", "--name-en", "Half Co", "--vat", "12345")
     assert result.exit_code == 2
-    for field in ("vat_number", "legal_name_ar", "commercial_registration", "postal_code"):
+    for field in ("vat_number", "legal_name_ar", "id_value", "postal_code"):
         assert field in result.output
     assert not db_file(env).exists()
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
+from core.clock import SAUDI_TIME as KSA
 from core.invoicing import service
-from core.invoicing.demo import KSA, create_demo
+from core.invoicing.demo import create_demo
 from core.invoicing.identifiers import luhn_ok
 from core.invoicing.model import (
     Address,

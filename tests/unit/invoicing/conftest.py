@@ -78,7 +78,7 @@ SELLER = CompanyProfile(
     legal_name_ar="شركة قيد للبرمجيات",
     legal_name_en="Qayd Software Co.",
     vat_number="399999999900003",
-    commercial_registration="1010010000",
+    id_value="1010010000",
     address=Address("Prince Sultan Street", "2322", "Al Murabba", "Riyadh", "12345", "SA"),
 )
 

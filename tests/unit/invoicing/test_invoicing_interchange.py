@@ -543,11 +543,12 @@ _EXAMPLE: dict[str, Any] = json.loads(
 )
 
 
-def test_timezones_other_than_saudi_are_kept(example_json: dict[str, Any]) -> None:
+def test_other_timezones_are_read_as_the_same_instant_in_saudi_time(example_json: dict[str, Any]) -> None:
+    # Issue 12 point 3 (was: the offset was kept): the draft holds the instant in Saudi time, so every output agrees.
     example_json["issue_datetime"] = "2026-11-25T05:15:00-02:00"
     draft, _ = parse(example_json)
-    assert draft.issue_datetime.utcoffset() == timedelta(hours=-2)
-    assert draft_to_json(draft)["issue_datetime"] == "2026-11-25T05:15:00-02:00"
+    assert draft.issue_datetime.utcoffset() == timedelta(hours=3)
+    assert draft_to_json(draft)["issue_datetime"] == "2026-11-25T10:15:00+03:00"
     assert draft.issue_datetime.astimezone(UTC).hour == 7
 
 

@@ -163,8 +163,8 @@ def test_simplified_buyer_rules_are_lighter(draft: MakeDraft) -> None:
 SELLER_CASES = [
     ("no VAT number", {"vat_number": ""}, "BR-KSA-39", "vat_number", E),
     ("bad VAT number", {"vat_number": "399999999900004"}, "BR-KSA-40", "vat_number", E),
-    ("no CRN", {"commercial_registration": ""}, "BR-KSA-08", "commercial_registration", E),
-    ("short CRN", {"commercial_registration": "101001"}, "BR-KSA-F-08", "commercial_registration", W),
+    ("no seller id", {"id_value": ""}, "BR-KSA-08", "id_value", E),
+    ("short CRN", {"id_value": "101001"}, "BR-KSA-F-08", "id_value", W),
     ("no names", {"legal_name_ar": "", "legal_name_en": " "}, "QAYD-COMPANY-NAME", "legal_name_ar", E),
     ("no Arabic name", {"legal_name_ar": ""}, "QAYD-COMPANY-NAME-AR", "legal_name_ar", E),
     ("long name", {"legal_name_ar": "ق" * 1001}, "BR-KSA-F-06-C10", "legal_name_ar", W),

@@ -255,7 +255,7 @@ def xml_figures(ctx: Context, start: date, end: date) -> dict[str, list[Decimal]
             root = etree.fromstring(xml)
             issued = datetime.fromisoformat(f"{root.findtext('cbc:IssueDate', namespaces=NS)}T"
                                             f"{root.findtext('cbc:IssueTime', namespaces=NS)}")
-            issued = issued if issued.tzinfo else issued.replace(tzinfo=UTC)
+            issued = issued if issued.tzinfo else issued.replace(tzinfo=KSA)  # the XML holds Saudi time
             if not low <= issued < high:
                 continue
             code = root.findtext("cbc:InvoiceTypeCode", namespaces=NS)

@@ -270,9 +270,10 @@ def test_the_document_layout_follows_the_sdk_samples() -> None:
     assert _texts(root, "cbc:UUID", "cbc:IssueDate", "cbc:IssueTime") == (str(IDS.uuid), "2025-06-15", "14:05:09")
 
 
-def test_issue_time_is_the_local_time_of_the_datetime() -> None:
+def test_issue_time_is_written_in_saudi_time() -> None:
+    # Issue 12 point 3 (was: the datetime's own local time): 23:30 UTC is 02:30 the next day in Riyadh.
     root = _root(doc(issue_datetime=datetime(2025, 6, 14, 23, 30, tzinfo=UTC)))
-    assert _texts(root, "cbc:IssueDate", "cbc:IssueTime") == ("2025-06-14", "23:30:00")
+    assert _texts(root, "cbc:IssueDate", "cbc:IssueTime") == ("2025-06-15", "02:30:00")
 
 
 @pytest.mark.parametrize(
