@@ -33,6 +33,7 @@ from core.store import models as m
 from core.sync import outbox
 from core.sync.live import announce_new_events
 from core.sync.outbox import raw
+from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refusal
 from core.uow import Context
 
 Progress = Callable[[float, str], None]
@@ -90,7 +91,8 @@ def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
         device = uow.session.get(m.Device, ctx.device_id)
         assert device is not None
         name, key = device.name, device.public_key
-    row = conn.execute("SELECT qayd.register_device(%s, %s, %s)", (ctx.device_id, name, key)).fetchone()
+    with acting_as_device():
+        row = conn.execute("SELECT qayd.register_device(%s, %s, %s)", (ctx.device_id, name, key)).fetchone()
     conn.commit()
     assert row is not None
     return uuid.UUID(str(row[0]))
@@ -257,10 +259,13 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
             push_audit(ctx, conn, result, cancelled=cancelled)
             result.announced = announce_new_events(ctx, conn)
     except psycopg.Error as exc:
-        _remember(ctx, error=_describe(exc))
+        refused = device_refusal(exc)  # another login's device: running again cannot help, so not a SyncError
+        _remember(ctx, error=refused.message if refused else _describe(exc))
+        if refused is not None:
+            raise refused from exc
         raise SyncError(f"The sync stopped: {_describe(exc)}",
                         fix="Nothing local was lost; run `qayd sync` again (it resumes where it stopped).") from exc
-    except SyncError as exc:
+    except (SyncError, DeviceOwnerError) as exc:
         _remember(ctx, error=exc.message)
         raise
     result.seconds = time.perf_counter() - started
