@@ -31,6 +31,7 @@ from core.errors import QaydError
 from core.privacy.cancel import Cancelled
 from core.store import models as m
 from core.sync import outbox
+from core.sync.audit_gaps import attest_heads
 from core.sync.live import announce_new_events
 from core.sync.outbox import raw
 from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refusal
@@ -256,6 +257,7 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
             register_device(ctx, conn)
             push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
             pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
+            attest_heads(ctx, conn)  # before push_audit: the record travels with this sync
             push_audit(ctx, conn, result, cancelled=cancelled)
             result.announced = announce_new_events(ctx, conn)
     except psycopg.Error as exc:
