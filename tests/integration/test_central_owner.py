@@ -1,4 +1,4 @@
-"""`qayd central init` and `qayd central user` as the owner README describes: a login with CREATEROLE (and CREATEDB)
+"""`qayd central init` and `qayd central user` as the owner README describes: a login with CREATEROLE
 that owns the database but is not a superuser; and `central user` never takes over a role Qayd did not create.
 Against the real PostgreSQL (issue 12, point 8)."""
 
@@ -51,9 +51,9 @@ def runner(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch, capsys: p
 @pytest.fixture
 def owned(pg_server: PgServer, pg_db: PgDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
           capsys: pytest.CaptureFixture[str]) -> Iterator[Owned]:
-    """A fresh database owned by a CREATEROLE, CREATEDB, non-superuser login, with the central schema made by it."""
+    """A fresh database owned by a CREATEROLE, non-superuser login, with the central schema made by it."""
     owner, password = f"owner_{uuid.uuid4().hex[:6]}", f"owner-password-{uuid.uuid4().hex}"
-    pg_server.psql(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE CREATEDB PASSWORD {}").format(
+    pg_server.psql(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
         sql.Identifier(owner), sql.Literal(password)), dbname="postgres")
     pg_server.psql(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(pg_db.name), sql.Identifier(owner)),
                    dbname="postgres")
