@@ -65,13 +65,15 @@ def register(cli: click.Group) -> None:
     def central_connect(url: str, login: str) -> None:
         """Connect this install to its central database (URL without password; the password on standard input is
         kept in the secret store). Checks the login and registers this device."""
-        from core.sync.connection import dsn_for, save_connection
+        from core.sync.connection import new_dsn, save_connection
         from core.sync.engine import central, register_device
 
         ctx = state().company()
-        save_connection(ctx, url, login, _secret_input("Central password"))
-        with central(dsn_for(ctx, state().settings)) as conn:
+        password = _secret_input("Central password")
+        # Checked before it is saved: a refused login (or another login's device) leaves the saved one as it was.
+        with central(new_dsn(url, login, password, state().settings)) as conn:
             company = register_device(ctx, conn)
+        save_connection(ctx, url, login, password)
         click.echo(f"Connected as {login}; this device is registered with company {company}.")
 
     @central_group.command("status")

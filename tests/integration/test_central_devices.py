@@ -125,6 +125,8 @@ def test_the_client_reports_another_logins_device_as_a_clear_error(world: World,
     monkeypatch.setenv("QAYD_COMPANY", "acme")
     config = ["--config", str(world.folder / "alice.toml")]
     for args, stdin in ((["sync"], ""), (["central", "connect", world.url(), "--user", bob.login], bob.password)):
+        if args[0] == "central":  # alice's own connection saved again: a refused connect must leave it as it was
+            save_connection(alice.ctx, world.url(), alice.login, alice.password)
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin + "\n"))
         capsys.readouterr()
         code = main([*config, *args])
@@ -132,3 +134,5 @@ def test_the_client_reports_another_logins_device_as_a_clear_error(world: World,
         assert code == 11, (args, out, err)
         assert "another login registered it" in out + err and "Traceback" not in out + err
         assert bob.password not in out + err
+    assert status(alice.ctx).user == alice.login
+    assert alice.sync().audit_pushed > 0  # and it still works
