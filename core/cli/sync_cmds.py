@@ -125,6 +125,9 @@ def register(cli: click.Group) -> None:
         click.echo(f"Pushed {result.pushed} change(s) and {result.audit_pushed} audit entr(ies); pulled "
                    f"{result.pulled}, applied {result.applied} (central sequence {result.last_seq}) in "
                    f"{result.seconds:.1f} s.")
+        if result.audit_lost:
+            click.echo(f"WARNING The central database had lost {result.audit_lost} of this desk's audit entries; they "
+                       "were sent again, and the loss is recorded in this desk's audit chain.", err=True)
         conflicts = result.conflicts + result.push_conflicts + result.refused
         if conflicts:
             click.echo(f"{conflicts} conflict(s) need a decision: `qayd sync conflicts`.")

@@ -58,7 +58,7 @@ def verify_central(dsn: str, *, ctx: Context | None = None, progress: Callable[[
 
                 report = verify_chain(((r[1], r[3]) for r in rows), window, marks, bytes(key), total=len(rows),
                                       progress=_device_progress(progress, index, len(devices)), cancelled=cancelled)
-                found, unsigned = recorded_heads(((r[0], r[1]) for r in rows), name, keys)
+                found, unsigned = recorded_heads(((r[0], r[1]) for r in rows), device, name, keys)
                 evidence += found
                 gaps += unsigned
                 held_to[device] = rows[-1][0] if rows else 0

@@ -30,8 +30,11 @@ from core.sync.outbox import raw
 from core.uow import Context
 
 HEADS_ACTION = "sync.heads_seen"
+LOST_ACTION = "sync.audit_lost_centrally"
 HEADS_PREFIX = b'{"action":"' + HEADS_ACTION.encode() + b'"'  # bodies are canonical JSON with sorted keys
+LOST_PREFIX = b'{"action":"' + LOST_ACTION.encode() + b'"'
 SEEN_STATE = "audit_heads_seen"
+SENT_STATE = "last_pushed_audit_seq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,37 @@ def attest_heads(ctx: Context, conn: psycopg.Connection[Any]) -> int:
         outbox.set_state(db, SEEN_STATE, json.dumps(seen, sort_keys=True))
         uow.commit()
     return len(fresh)
+
+
+def check_own_copy(ctx: Context, conn: psycopg.Connection[Any]) -> int:
+    """Whether central still holds every entry of this device's chain that was sent; if the database owner deleted
+    some, record the loss in this chain (it travels with this sync) and send the whole chain again. Returns how many
+    entries central had lost."""
+    row = conn.execute("SELECT entries, newest FROM qayd.audit_held(%s)", (ctx.device_id,)).fetchone()
+    conn.commit()
+    assert row is not None
+    held, newest = int(row[0]), int(row[1])
+    with ctx.uow() as uow:
+        db = raw(uow)
+        sent = int(outbox.get_state(db, SENT_STATE, "0"))
+        if held >= sent:
+            return 0
+        uow.audit.append(LOST_ACTION, f"device:{ctx.device_id}", {"held": held, "newest": newest, "sent": sent})
+        outbox.set_state(db, SENT_STATE, "0")  # push_audit sends from the start; what central holds is skipped
+        uow.commit()
+    return sent - held
+
+
+def send_all_to_new_central(ctx: Context) -> None:
+    """This device was unknown to central until now (another central database): its whole chain is sent, and
+    that is recorded, so the next check does not take the empty copy for a loss."""
+    with ctx.uow() as uow:
+        db = raw(uow)
+        sent = int(outbox.get_state(db, SENT_STATE, "0"))
+        if sent:
+            uow.audit.append("sync.central_new", f"device:{ctx.device_id}", {"sent_before": sent})
+            outbox.set_state(db, SENT_STATE, "0")
+            uow.commit()
 
 
 def heads_in(body: bytes, where: str, keys: dict[str, bytes]) -> tuple[list[Evidence], list[Gap]]:
@@ -120,17 +154,29 @@ def local_evidence(ctx: Context, keys: dict[str, bytes]) -> tuple[list[Evidence]
     return found, gaps
 
 
-def recorded_heads(rows: Iterable[tuple[int, bytes]], name: str,
+def recorded_heads(rows: Iterable[tuple[int, bytes]], device: str, name: str,
                    keys: dict[str, bytes]) -> tuple[list[Evidence], list[Gap]]:
-    """The heads recorded in one device's central chain, given as (seq, body) rows."""
+    """The heads recorded in one device's central chain, given as (seq, body) rows, and the losses it recorded."""
     found: list[Evidence] = []
     gaps: list[Gap] = []
     for seq, body in rows:
-        if body.startswith(HEADS_PREFIX):
+        if body.startswith(LOST_PREFIX):
+            gaps += _recorded_loss(body, device, f"its chain (entry {seq})")
+        elif body.startswith(HEADS_PREFIX):
             more, unsigned = heads_in(body, f"the chain of device {name} (entry {seq})", keys)
             found += more
             gaps += unsigned
     return found, gaps
+
+
+def _recorded_loss(body: bytes, device: str, where: str) -> list[Gap]:
+    try:
+        data = json.loads(body)["payload"]["data"]
+        held, sent = int(data["held"]), int(data["sent"])
+    except (ValueError, KeyError, TypeError):
+        return []
+    return [Gap(device, "lost", held + 1, sent, f"{where} records that central had lost {sent - held} of the "
+                f"{sent} entries it had sent; they were sent again")]
 
 
 def compare_all(conn: psycopg.Connection[Any], held_to: dict[str, int], evidence: list[Evidence]) -> list[Gap]:

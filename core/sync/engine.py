@@ -31,7 +31,7 @@ from core.errors import QaydError
 from core.privacy.cancel import Cancelled
 from core.store import models as m
 from core.sync import outbox
-from core.sync.audit_gaps import attest_heads
+from core.sync.audit_gaps import attest_heads, check_own_copy, send_all_to_new_central
 from core.sync.live import announce_new_events
 from core.sync.outbox import raw
 from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refusal
@@ -59,6 +59,7 @@ class SyncResult:
     applied: int = 0
     conflicts: int = 0
     refused: int = 0
+    audit_lost: int = 0  # entries of this chain central had lost (deleted by its owner): recorded, sent again
     last_seq: int = 0
     seconds: float = 0.0
     announced: list[str] = field(default_factory=list)
@@ -92,10 +93,13 @@ def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
         device = uow.session.get(m.Device, ctx.device_id)
         assert device is not None
         name, key = device.name, device.public_key
+    known = conn.execute("SELECT EXISTS (SELECT 1 FROM qayd.device WHERE id = %s)", (ctx.device_id,)).fetchone()
     with acting_as_device():
         row = conn.execute("SELECT qayd.register_device(%s, %s, %s)", (ctx.device_id, name, key)).fetchone()
     conn.commit()
-    assert row is not None
+    assert row is not None and known is not None
+    if not known[0]:
+        send_all_to_new_central(ctx)
     return uuid.UUID(str(row[0]))
 
 
@@ -257,7 +261,8 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
             register_device(ctx, conn)
             push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
             pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
-            attest_heads(ctx, conn)  # before push_audit: the record travels with this sync
+            attest_heads(ctx, conn)  # before push_audit: the records travel with this sync
+            result.audit_lost = check_own_copy(ctx, conn)
             push_audit(ctx, conn, result, cancelled=cancelled)
             result.announced = announce_new_events(ctx, conn)
     except psycopg.Error as exc:

@@ -17,7 +17,7 @@ import pytest
 
 from core.audit.chain import entry_digest
 from core.audit.verify import BreakKind
-from core.central.admin import add_member
+from core.central.admin import CentralSetupError, add_member
 from core.cli import main
 from core.invoicing.model import Customer, CustomerKind
 from core.invoicing.service import add_customer
@@ -224,3 +224,48 @@ def add_officer(world: World, install: Install) -> tuple[str, str]:
     assert world.company_id is not None
     add_member(libpq(world.central.url), login, password, "compliance", world.company_id)
     return login, world.central.dsn_for(user=login, password=password, sslmode="verify-full")
+
+
+def test_the_desk_finds_its_cut_chain_at_the_next_sync_records_the_loss_and_sends_it_again(
+        world: World, desks: tuple[Install, Install], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = desks
+    top, marks = held(world, a)
+    keep = max(m for m in marks if m < top - 2)
+    cut(world, a, keep + 1, checkpoints=True)
+    code, out = cli(world, a, monkeypatch, capsys)("sync")
+    assert code == 0 and f"had lost {top - keep} of this desk's audit entries" in out, out
+    now_top = held(world, a)[0]
+    assert now_top > top  # the cut entries are back, and the record of their loss after them
+    mine = reports(b)[str(a.ctx.device_id)]
+    assert mine.report.ok and mine.report.entries == now_top
+    assert [(g.kind, g.first, g.last) for g in mine.gaps] == [("lost", keep + 1, top)]
+    assert f"records that central had lost {top - keep} of the {top} entries it had sent" in mine.gaps[0].text
+    code, out = cli(world, b, monkeypatch, capsys)("audit", "verify", "--central")
+    assert code == 1 and "had lost" in out, out  # the incident stays on record: it does not clear itself
+    assert a.sync().audit_lost == 0  # and is recorded once
+
+
+def test_a_device_moving_to_another_central_database_sends_its_whole_chain_without_a_false_loss(
+        world: World, pg_server: PgServer, tmp_path: Path) -> None:
+    from core.central.admin import add_company
+    from core.sync.connection import save_connection
+    from tests.support.sync_world import central_template
+
+    a = world.install("a", demo=1, level="admin")
+    a.sync()
+    assert held(world, a)[0] > 0
+    with pg_server.database(template=central_template(pg_server)) as other:
+        assert world.company_id is not None
+        add_company(libpq(other.url), world.company_id, "Acme")
+        # roles are the cluster's, marks the database's: a login is made per central database
+        with pytest.raises(CentralSetupError, match="already exists and was not created by Qayd"):
+            add_member(libpq(other.url), a.login, a.password, "admin", world.company_id)
+        login = f"a2_{uuid.uuid4().hex[:6]}"
+        add_member(libpq(other.url), login, a.password, "admin", world.company_id)
+        url = world.url().replace(f"/{world.central.name}?", f"/{other.name}?")
+        save_connection(a.ctx, url, login, a.password)
+        result = a.sync()
+        assert result.audit_lost == 0
+        (report,) = verify_central(a.dsn, ctx=a.ctx)
+        assert report.ok and report.gaps == () and report.report.entries > held(world, a)[0]

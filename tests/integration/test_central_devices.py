@@ -48,7 +48,8 @@ def attempts(device: uuid.UUID) -> list[tuple[str, tuple[Any, ...]]]:
     return [("SELECT qayd.push(%s, %s)", (device, body)),
             ("SELECT qayd.push_audit(%s, %s, %s)", (device, entry, "[]")),
             ("SELECT qayd.heartbeat(%s, %s, %s, %s)", (device, "Alice", "invoice:1", True)),
-            ("SELECT qayd.announce(%s, %s, %s, %s, %s)", (device, "zatca.rejected", "invoice:1", "fake", "fake"))]
+            ("SELECT qayd.announce(%s, %s, %s, %s, %s)", (device, "zatca.rejected", "invoice:1", "fake", "fake")),
+            ("SELECT * FROM qayd.audit_held(%s)", (device,))]
 
 
 def test_bob_cannot_push_audit_heartbeat_announce_or_register_as_alices_device(world: World) -> None:
@@ -81,7 +82,7 @@ def test_bob_cannot_push_audit_heartbeat_announce_or_register_as_alices_device(w
                     } & {(bob.login, "Alice", "invoice:1")}
         assert set(presence) <= set(owner.execute("SELECT login, display_name, viewing FROM qayd.presence"))
     with connect(alice.dsn) as conn:  # alice still acts as her device
-        for statement, params in attempts(theirs)[2:]:
+        for statement, params in attempts(theirs)[2:]:  # heartbeat, announce, audit_held
             conn.execute(statement, params)
 
 

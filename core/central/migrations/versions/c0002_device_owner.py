@@ -10,6 +10,7 @@
 * `audit_heads()`: each device's latest signed checkpoint, for every member of the company (a checkpoint holds a
   sequence number, a hash, a time and a signature: nothing personal). Installs record the heads they see in their
   own chains, so the database owner cannot cut a device's chain centrally without leaving evidence elsewhere.
+* `audit_held(device)`: how many entries of its own chain central holds, and the last, for the device's own login.
 * On PostgreSQL 16 and later, granting a group needs ADMIN OPTION on it: the owner gets it here when it can.
 
 Revision ID: c0002
@@ -76,6 +77,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = qayd, pg_temp AS $$
 $$;
 REVOKE ALL ON FUNCTION qayd.audit_heads() FROM PUBLIC;
 
+-- How much of its own chain central holds for a device (its own login only): a desk that finds entries it sent
+-- missing records the loss in its chain and sends them again.
+CREATE FUNCTION qayd.audit_held(p_device uuid) RETURNS TABLE (entries bigint, newest bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = qayd, pg_temp AS $$
+BEGIN
+    PERFORM qayd.own_device(p_device);
+    RETURN QUERY SELECT count(*), coalesce(max(e.seq), 0) FROM qayd.audit_entry e WHERE e.device_id = p_device;
+END $$;
+REVOKE ALL ON FUNCTION qayd.audit_held(uuid) FROM PUBLIC;
+
 ALTER TABLE qayd.member ADD COLUMN role_oid oid;
 UPDATE qayd.member m SET role_oid = r.oid FROM pg_roles r WHERE r.rolname = m.login;
 """
@@ -106,7 +117,7 @@ END $$
 def upgrade() -> None:
     op.execute(FUNCTIONS)
     for role in ROLES:
-        op.execute(f"GRANT EXECUTE ON FUNCTION qayd.audit_heads() TO {role}")
+        op.execute(f"GRANT EXECUTE ON FUNCTION qayd.audit_heads(), qayd.audit_held(uuid) TO {role}")
     op.execute(ADMIN_OPTION)
 
 
