@@ -44,14 +44,7 @@ def verify_central(dsn: str, *, ctx: Context | None = None, progress: Callable[[
             evidence, gaps = local_evidence(ctx, keys) if ctx is not None else ([], [])
             held_to: dict[str, int] = {}
             for index, (device, name, key) in enumerate(devices):
-                rows: list[Row] = [
-                    (int(s), b.encode("utf-8"), bytes(p), bytes(h)) for s, b, p, h in conn.execute(
-                        "SELECT seq, body, prev_hash, hash FROM qayd.audit_entry WHERE device_id = %s ORDER BY seq",
-                        (device,))]
-                marks = [Checkpoint(int(s), h, a, device, bytes(sig)) for s, h, a, sig in conn.execute(
-                    "SELECT seq, hash, at, signature FROM qayd.audit_checkpoint WHERE device_id = %s ORDER BY seq",
-                    (device,))]
-                conn.commit()
+                rows, marks = _read_chain(conn, device)
 
                 def window(position: int, count: int, rows: list[Row] = rows) -> list[Row]:
                     return rows[position - 1:position - 1 + count]
@@ -68,6 +61,16 @@ def verify_central(dsn: str, *, ctx: Context | None = None, progress: Callable[[
             raise SyncError("Your central login may not read the audit chains.",
                             fix="Verifying the central chains needs the compliance or admin level.") from exc
     return [replace(r, gaps=tuple(g for g in gaps if g.device_id == r.device_id)) for r in out]
+
+
+def _read_chain(conn: psycopg.Connection[Any], device: str) -> tuple[list[Row], list[Checkpoint]]:
+    """One device's central chain and checkpoints, in sequence order."""
+    rows: list[Row] = [(int(s), b.encode("utf-8"), bytes(p), bytes(h)) for s, b, p, h in conn.execute(
+        "SELECT seq, body, prev_hash, hash FROM qayd.audit_entry WHERE device_id = %s ORDER BY seq", (device,))]
+    marks = [Checkpoint(int(s), h, a, device, bytes(sig)) for s, h, a, sig in conn.execute(
+        "SELECT seq, hash, at, signature FROM qayd.audit_checkpoint WHERE device_id = %s ORDER BY seq", (device,))]
+    conn.commit()
+    return rows, marks
 
 
 def _device_progress(progress: Callable[[float, str], None] | None, index: int,
