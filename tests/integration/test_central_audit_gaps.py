@@ -16,14 +16,16 @@ from typing import Any
 import pytest
 
 from core.audit.chain import entry_digest
+from core.audit.signing import DeviceKey
 from core.audit.verify import BreakKind
-from core.central.admin import CentralSetupError, add_member
+from core.central.admin import CentralSetupError, add_company, add_member
 from core.cli import main
 from core.invoicing.model import Customer, CustomerKind
 from core.invoicing.service import add_customer
 from core.sync.audit_central import DeviceReport, verify_central
+from core.sync.connection import save_connection
 from tests.support.pg import PgDatabase, PgServer
-from tests.support.sync_world import Install, World, libpq
+from tests.support.sync_world import Install, World, central_template, libpq
 
 TRIGGERS = {"audit_entry": "audit_entry_append_only", "audit_checkpoint": "audit_checkpoint_append_only"}
 
@@ -248,10 +250,6 @@ def test_the_desk_finds_its_cut_chain_at_the_next_sync_records_the_loss_and_send
 
 def test_a_device_moving_to_another_central_database_sends_its_whole_chain_without_a_false_loss(
         world: World, pg_server: PgServer, tmp_path: Path) -> None:
-    from core.central.admin import add_company
-    from core.sync.connection import save_connection
-    from tests.support.sync_world import central_template
-
     a = world.install("a", demo=1, level="admin")
     a.sync()
     assert held(world, a)[0] > 0
@@ -269,3 +267,17 @@ def test_a_device_moving_to_another_central_database_sends_its_whole_chain_witho
         assert result.audit_lost == 0
         (report,) = verify_central(a.dsn, ctx=a.ctx)
         assert report.ok and report.gaps == () and report.report.entries > held(world, a)[0]
+
+
+def test_a_registered_key_replaced_by_the_owner_shows_in_the_records_and_on_the_desk(
+        world: World, desks: tuple[Install, Install]) -> None:
+    a, b = desks
+    device = str(a.ctx.device_id)
+    as_owner(world, ("UPDATE qayd.device SET public_key = %s WHERE id = %s",
+                     (DeviceKey.generate().public_bytes(), device)))
+    mine = reports(b)[device]
+    assert mine.report.broken is not None and mine.report.broken.kind is BreakKind.FORGED_CHECKPOINT
+    unsigned = [g for g in mine.gaps if g.kind == "unsigned"]
+    assert unsigned and all("registered key does not verify" in g.text for g in unsigned)
+    on_a = reports(a, local=True)[device]
+    assert "its registered public key is not the key in its own store" in {g.text for g in on_a.gaps}
