@@ -1,6 +1,7 @@
 """A central login acts only as its own devices (issue 12, point 8), proved against the real PostgreSQL: another
 login of the same company calling push, push_audit, heartbeat, announce or register_device with a device id it did
-not register is refused over plain SQL, changes nothing, and the Qayd client reports it as a clear error."""
+not register is refused over plain SQL, changes nothing, and the Qayd client reports it as a clear error; a
+database at c0001 upgrades keeping who registered each device."""
 
 from __future__ import annotations
 
@@ -13,15 +14,20 @@ from typing import Any
 
 import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
 from psycopg.errors import InsufficientPrivilege
+from sqlalchemy import create_engine, text
 
+from core.central.admin import MIGRATIONS, add_member, init_schema
 from core.cli import main
 from core.sync import live
 from core.sync.connection import save_connection
 from core.sync.engine import central, register_device, status
 from core.sync.ownership import DeviceOwnerError
 from tests.support.pg import PgDatabase, PgServer
-from tests.support.sync_world import World
+from tests.support.sync_world import World, libpq
 
 REFUSED = "belongs to another login: a login acts only as the devices it registered"
 COUNTS = ("SELECT (SELECT count(*) FROM qayd.change), (SELECT count(*) FROM qayd.audit_entry), "
@@ -137,3 +143,40 @@ def test_the_client_reports_another_logins_device_as_a_clear_error(world: World,
         assert bob.password not in out + err
     assert status(alice.ctx).user == alice.login
     assert alice.sync().audit_pushed > 0  # and it still works
+
+
+def test_a_central_database_at_c0001_upgrades_keeping_its_logins_and_device_owners(pg_db: PgDatabase) -> None:
+    """Installs already ran c0001: their members get Qayd's mark, their devices stay with the login that registered
+    them first, and `central user` still updates those logins."""
+    owner_dsn = libpq(pg_db.url)
+    engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(owner_dsn))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE SCHEMA IF NOT EXISTS qayd"))
+            cfg = Config()
+            cfg.set_main_option("script_location", str(MIGRATIONS))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "c0001")
+    finally:
+        engine.dispose()
+    company, device = uuid.uuid4(), uuid.uuid4()
+    logins = {name: f"{name}_{uuid.uuid4().hex[:6]}" for name in ("alice", "bob")}
+    pg_db.psql("INSERT INTO qayd.company (id, name) VALUES (%s, 'Acme')", (company,))
+    for login in logins.values():  # as c0001's `central user` made them
+        pg_db.psql(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'old-password-1234'; GRANT qayd_staff TO {}").format(
+            sql.Identifier(login), sql.Identifier(login)))
+        pg_db.psql("INSERT INTO qayd.member (login, company_id, level) VALUES (%s, %s, 'staff')", (login, company))
+    dsn = {name: pg_db.dsn_for(user=login, password="old-password-1234") for name, login in logins.items()}
+    with connect(dsn["alice"]) as conn:
+        conn.execute("SELECT qayd.register_device(%s, 'desk', 'key')", (device,))
+    with connect(dsn["bob"]) as conn:  # c0001 let bob act as alice's device
+        conn.execute("SELECT qayd.heartbeat(%s, 'Bob', '', true)", (device,))
+    assert init_schema(owner_dsn) == "c0002"
+    assert pg_db.psql("SELECT count(*) FROM qayd.member m JOIN pg_roles r ON r.rolname = m.login "
+                      "WHERE m.role_oid = r.oid") == [(2,)]
+    with connect(dsn["bob"]) as conn, pytest.raises(InsufficientPrivilege, match=REFUSED):
+        conn.execute("SELECT qayd.heartbeat(%s, 'Bob', '', true)", (device,))
+    with connect(dsn["alice"]) as conn:
+        conn.execute("SELECT qayd.heartbeat(%s, 'Alice', '', true)", (device,))
+    add_member(owner_dsn, logins["bob"], "new-password-5678", "compliance", company)  # still Qayd's to change
+    assert pg_db.psql("SELECT level FROM qayd.member WHERE login = %s", (logins["bob"],)) == [("compliance",)]
