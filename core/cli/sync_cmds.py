@@ -89,17 +89,17 @@ def register(cli: click.Group) -> None:
         with central(dsn) as conn:
             ssl = conn.pgconn.ssl_in_use
             version = conn.info.server_version
-            devices = conn.execute("SELECT id::text, name, last_seen FROM qayd.device ORDER BY registered_at"
-                                   ).fetchall()
+            devices = conn.execute("SELECT id::text, name, last_seen, registered_by::text FROM qayd.device "
+                                   "ORDER BY registered_at").fetchall()
             people = online(conn)
         info = {"url": masked(dsn), "tls": ssl, "server_version": version,
-                "devices": [{"id": d, "name": n, "last_seen": s} for d, n, s in devices],
+                "devices": [{"id": d, "name": n, "last_seen": s, "login": who} for d, n, s, who in devices],
                 "online": [{"login": p.login, "name": p.display_name, "viewing": p.viewing} for p in people]}
         if as_json:
             print_json(info)
             return
         click.echo(f"{masked(dsn)}  TLS: {'yes' if ssl else 'NO'}  PostgreSQL {version // 10000}")
-        print_table(["device", "name", "last seen"], [(d[:8], n, s or "-") for d, n, s in devices])
+        print_table(["device", "name", "login", "last seen"], [(d[:8], n, who, s or "-") for d, n, s, who in devices])
         click.echo("Online: " + (", ".join(p.display_name or p.login for p in people) or "nobody"))
 
     @cli.group("sync", invoke_without_command=True)

@@ -114,6 +114,7 @@ def test_the_client_reports_another_logins_device_as_a_clear_error(world: World,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     alice, bob = world.install("alice", demo=1), world.install("bob")
     alice.sync()
+    bob.sync()
     # alice's install is pointed at bob's login (a shared desk, a copied config): central refuses, nothing is sent
     save_connection(alice.ctx, world.url(), bob.login, bob.password)
     with pytest.raises(DeviceOwnerError) as caught:
@@ -143,6 +144,12 @@ def test_the_client_reports_another_logins_device_as_a_clear_error(world: World,
         assert bob.password not in out + err
     assert status(alice.ctx).user == alice.login
     assert alice.sync().audit_pushed > 0  # and it still works
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    capsys.readouterr()
+    assert main([*config, "central", "status", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert {d["id"]: d["login"] for d in shown["devices"]} == {str(alice.ctx.device_id): alice.login,
+                                                               str(bob.ctx.device_id): bob.login}
 
 
 def test_a_central_database_at_c0001_upgrades_keeping_its_logins_and_device_owners(pg_db: PgDatabase) -> None:
