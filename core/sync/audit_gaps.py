@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -34,6 +35,8 @@ LOST_ACTION = "sync.audit_lost_centrally"
 HEADS_PREFIX = b'{"action":"' + HEADS_ACTION.encode() + b'"'  # bodies are canonical JSON with sorted keys
 LOST_PREFIX = b'{"action":"' + LOST_ACTION.encode() + b'"'
 SEEN_STATE = "audit_heads_seen"
+SEEN_AT_STATE = "audit_heads_seen_at"
+HEADS_EVERY = timedelta(hours=1)  # how often a desk with nothing to sync still records the others' heads
 SENT_STATE = "last_pushed_audit_seq"
 
 
@@ -56,9 +59,15 @@ class Gap:
     text: str
 
 
-def attest_heads(ctx: Context, conn: psycopg.Connection[Any]) -> int:
+def attest_heads(ctx: Context, conn: psycopg.Connection[Any], *, moved: bool = True) -> int:
     """Record in this install's chain the other devices' signed heads that moved on since it last recorded them;
-    returns how many. Heads whose signature the device's registered key does not verify are not recorded."""
+    returns how many. Heads whose signature the device's registered key does not verify are not recorded.
+
+    Only in a sync that `moved` data (pushed or pulled changes), or once HEADS_EVERY otherwise: each record moves
+    this chain's own head, so two idle desks recording each other at every sync would write an entry per sync
+    forever."""
+    if not moved and not _due(ctx):
+        return 0
     rows = conn.execute("SELECT h.device_id::text, h.seq, h.hash, h.at, h.signature, d.public_key "
                         "FROM qayd.audit_heads() h JOIN qayd.device d ON d.id = h.device_id").fetchall()
     conn.commit()
@@ -75,8 +84,15 @@ def attest_heads(ctx: Context, conn: psycopg.Connection[Any]) -> int:
         uow.audit.append(HEADS_ACTION, "central", {"heads": fresh})
         seen.update({device: head["seq"] for device, head in fresh.items()})
         outbox.set_state(db, SEEN_STATE, json.dumps(seen, sort_keys=True))
+        outbox.set_state(db, SEEN_AT_STATE, ctx.clock().isoformat())
         uow.commit()
     return len(fresh)
+
+
+def _due(ctx: Context) -> bool:
+    with ctx.uow(write=False) as uow:
+        last = outbox.get_state(raw(uow), SEEN_AT_STATE)
+    return not last or ctx.clock() - datetime.fromisoformat(last) >= HEADS_EVERY
 
 
 def check_own_copy(ctx: Context, conn: psycopg.Connection[Any]) -> int:

@@ -261,7 +261,8 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
             register_device(ctx, conn)
             push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
             pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
-            attest_heads(ctx, conn)  # before push_audit: the records travel with this sync
+            # before push_audit: the records travel with this sync
+            attest_heads(ctx, conn, moved=bool(result.pushed or result.pulled))
             result.audit_lost = check_own_copy(ctx, conn)
             push_audit(ctx, conn, result, cancelled=cancelled)
             result.announced = announce_new_events(ctx, conn)

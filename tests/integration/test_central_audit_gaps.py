@@ -10,6 +10,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +282,19 @@ def test_a_registered_key_replaced_by_the_owner_shows_in_the_records_and_on_the_
     assert unsigned and all("registered key does not verify" in g.text for g in unsigned)
     on_a = reports(a, local=True)[device]
     assert "its registered public key is not the key in its own store" in {g.text for g in on_a.gaps}
+
+
+def test_idle_desks_do_not_record_each_other_at_every_sync(world: World, desks: tuple[Install, Install],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each record moves the recorder's own head: two idle desks recording each other at every sync would each add an
+    entry per sync forever. With nothing to sync they record at most once an hour."""
+    a, b = desks
+    count = "SELECT count(*) FROM audit_entry WHERE action <> 'secret.used'"  # each sync reads the password
+    before = [install.db().execute(count).fetchone() for install in (a, b)]
+    for _ in range(3):
+        a.sync()
+        b.sync()
+    assert [install.db().execute(count).fetchone() for install in (a, b)] == before
+    monkeypatch.setattr("core.sync.audit_gaps.HEADS_EVERY", timedelta(0))  # an hour later
+    a.sync()
+    assert heads_recorded(a, b)[-1] == held(world, b)[0]  # a idle, yet it recorded b's latest head
