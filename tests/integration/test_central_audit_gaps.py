@@ -87,12 +87,16 @@ def cut(world: World, install: Install, first: int, last: int | None = None, *, 
     as_owner(world, *statements)
 
 
-def label(world: World, install: Install) -> str:
-    """How the report names an install's device: its central name and the start of its id."""
+def device_name(world: World, install: Install) -> str:
     with world.superuser() as owner:
         row = owner.execute("SELECT name FROM qayd.device WHERE id = %s", (install.ctx.device_id,)).fetchone()
     assert row is not None
-    return f"device {row[0]} ({str(install.ctx.device_id)[:8]}"
+    return str(row[0])
+
+
+def label(world: World, install: Install) -> str:
+    """How the report names an install's device: its central name and the start of its id."""
+    return f"device {device_name(world, install)} ({str(install.ctx.device_id)[:8]}"
 
 
 def heads_recorded(install: Install, of: Install) -> list[int]:
@@ -168,7 +172,7 @@ def test_a_tail_cut_with_its_checkpoints_is_shown_by_the_other_desks_and_the_dev
     seen_from_b = reports(b)[device]
     assert seen_from_b.report.ok and seen_from_b.report.entries == keep  # the chain alone looks whole
     assert [(g.kind, g.first, g.last) for g in seen_from_b.gaps] == [("missing", keep + 1, top)]
-    assert f"entries {keep + 1}–{top} missing centrally; the chain of {label(world, b)[:-10]}" \
+    assert f"entries {keep + 1}–{top} missing centrally; the chain of device {device_name(world, b)}" \
         in seen_from_b.gaps[0].text
     assert f"holds its signed head at entry {top}" in seen_from_b.gaps[0].text
     # On the device itself: its own store has them.
@@ -202,7 +206,7 @@ def test_a_chain_rewritten_after_its_checkpoints_were_deleted_differs_from_the_h
     first_seen = heads_recorded(b, a)[0]  # the first head of a that b recorded: a's chain differs there already
     assert first_seen > 3
     assert [(g.kind, g.first) for g in mine.gaps] == [("differs", first_seen)]
-    assert f"the chain of {label(world, b)[:-10]}" in mine.gaps[0].text and "rewritten" in mine.gaps[0].text
+    assert f"the chain of device {device_name(world, b)}" in mine.gaps[0].text and "rewritten" in mine.gaps[0].text
 
 
 def test_every_chain_cut_back_at_once_is_shown_by_either_desks_own_store(
