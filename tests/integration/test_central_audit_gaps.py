@@ -181,6 +181,10 @@ def test_a_tail_cut_with_its_checkpoints_is_shown_by_the_other_desks_and_the_dev
     assert f"{label(world, a)}): entries {keep + 1}–{top} missing centrally; its own store has them." in out
     assert f"The central copy of {label(world, a)}) is NOT whole" in out
     assert [(g.kind, g.first, g.last) for g in reports(a, local=True)[device].gaps] == [("missing", keep + 1, top)]
+    code, out = cli(world, a, monkeypatch, capsys)("audit", "verify", "--central", "--json")
+    shown = {r["device"]: r for r in json.loads(out)}
+    assert code == 1 and shown[device]["ok"] is False and shown[str(b.ctx.device_id)]["ok"] is True
+    assert [(g["kind"], g["first"], g["last"]) for g in shown[device]["gaps"]] == [("missing", keep + 1, top)]
 
 
 def test_a_chain_rewritten_after_its_checkpoints_were_deleted_differs_from_the_head_b_recorded(
