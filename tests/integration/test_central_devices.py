@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,3 +188,31 @@ def test_a_central_database_at_c0001_upgrades_keeping_its_logins_and_device_owne
         conn.execute("SELECT qayd.heartbeat(%s, 'Alice', '', true)", (device,))
     add_member(owner_dsn, logins["bob"], "new-password-5678", "compliance", company)  # still Qayd's to change
     assert pg_db.psql("SELECT level FROM qayd.member WHERE login = %s", (logins["bob"],)) == [("compliance",)]
+
+
+def test_two_logins_registering_one_new_device_id_at_once_leave_exactly_one_owner(world: World) -> None:
+    alice, bob = world.install("alice"), world.install("bob")
+    for _ in range(5):
+        fresh = uuid.uuid4()
+        start = threading.Barrier(2)
+        outcomes: dict[str, str] = {}
+
+        def claim(install: Any, fresh: uuid.UUID = fresh, start: threading.Barrier = start,
+                  outcomes: dict[str, str] = outcomes) -> None:
+            with connect(install.dsn) as conn:
+                start.wait()
+                try:
+                    conn.execute("SELECT qayd.register_device(%s, 'desk', 'same-key')", (fresh,))
+                    outcomes[install.login] = "owner"
+                except InsufficientPrivilege as exc:
+                    outcomes[install.login] = "refused" if REFUSED in str(exc) else str(exc)
+
+        threads = [threading.Thread(target=claim, args=(i,)) for i in (alice, bob)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        assert sorted(outcomes.values()) == ["owner", "refused"], outcomes
+        with world.superuser() as owner:
+            registered = owner.execute("SELECT registered_by FROM qayd.device WHERE id = %s", (fresh,)).fetchall()
+        assert registered == [(next(login for login, o in outcomes.items() if o == "owner"),)]
