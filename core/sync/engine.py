@@ -253,7 +253,8 @@ def _apply_batch(ctx: Context, changes: list[outbox.Remote]) -> outbox.Applied:
 
 def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cancelled: CancelCheck | None = None,
               connect_timeout: int = 10) -> SyncResult:
-    """Register, push (changes, then the audit chain), pull. Safe to cut and repeat at any point."""
+    """Register, push changes, pull, record the other devices' signed heads, check central's copy of this chain and
+    push the chain (core.sync.audit_gaps), announce. Safe to cut and repeat at any point."""
     started = time.perf_counter()
     result = SyncResult()
     try:
