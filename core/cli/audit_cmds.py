@@ -48,16 +48,20 @@ def register(cli: click.Group) -> None:
             from core.sync.connection import dsn_for
 
             ctx = state().company()
-            reports = verify_central(dsn_for(ctx, state().settings), progress=printer)
+            reports = verify_central(dsn_for(ctx, state().settings), ctx=ctx, progress=printer)
             end_progress(printer)
             if as_json:
-                print_json([{"device": r.device_id, "name": r.name, "fingerprint": r.fingerprint, "ok": r.report.ok,
-                             "report": r.report} for r in reports])
+                print_json([{"device": r.device_id, "name": r.name, "fingerprint": r.fingerprint, "ok": r.ok,
+                             "report": r.report, "gaps": r.gaps} for r in reports])
             else:
                 for r in reports:
-                    _print_report(r.report, f"the central copy of device {r.name} ({r.device_id[:8]}, key "
-                                            f"{r.fingerprint})")
-            if not reports or not all(r.report.ok for r in reports):
+                    where = f"device {r.name} ({r.device_id[:8]}"
+                    _print_report(r.report, f"the central copy of {where}, key {r.fingerprint})")
+                    if r.gaps:  # the chain verifies by itself, yet evidence kept elsewhere shows more
+                        click.echo(f"The central copy of {where}) is NOT whole:")
+                    for gap in r.gaps:
+                        click.echo(f"  {where}): {gap.text}.")
+            if not reports or not all(r.ok for r in reports):
                 raise click.exceptions.Exit(EXIT_BROKEN)
             return
         if bundle is not None:

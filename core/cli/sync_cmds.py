@@ -65,13 +65,15 @@ def register(cli: click.Group) -> None:
     def central_connect(url: str, login: str) -> None:
         """Connect this install to its central database (URL without password; the password on standard input is
         kept in the secret store). Checks the login and registers this device."""
-        from core.sync.connection import dsn_for, save_connection
+        from core.sync.connection import new_dsn, save_connection
         from core.sync.engine import central, register_device
 
         ctx = state().company()
-        save_connection(ctx, url, login, _secret_input("Central password"))
-        with central(dsn_for(ctx, state().settings)) as conn:
+        password = _secret_input("Central password")
+        # Checked before it is saved: a refused login (or another login's device) leaves the saved one as it was.
+        with central(new_dsn(url, login, password, state().settings)) as conn:
             company = register_device(ctx, conn)
+        save_connection(ctx, url, login, password)
         click.echo(f"Connected as {login}; this device is registered with company {company}.")
 
     @central_group.command("status")
@@ -87,17 +89,17 @@ def register(cli: click.Group) -> None:
         with central(dsn) as conn:
             ssl = conn.pgconn.ssl_in_use
             version = conn.info.server_version
-            devices = conn.execute("SELECT id::text, name, last_seen FROM qayd.device ORDER BY registered_at"
-                                   ).fetchall()
+            devices = conn.execute("SELECT id::text, name, last_seen, registered_by::text FROM qayd.device "
+                                   "ORDER BY registered_at").fetchall()
             people = online(conn)
         info = {"url": masked(dsn), "tls": ssl, "server_version": version,
-                "devices": [{"id": d, "name": n, "last_seen": s} for d, n, s in devices],
+                "devices": [{"id": d, "name": n, "last_seen": s, "login": who} for d, n, s, who in devices],
                 "online": [{"login": p.login, "name": p.display_name, "viewing": p.viewing} for p in people]}
         if as_json:
             print_json(info)
             return
         click.echo(f"{masked(dsn)}  TLS: {'yes' if ssl else 'NO'}  PostgreSQL {version // 10000}")
-        print_table(["device", "name", "last seen"], [(d[:8], n, s or "-") for d, n, s in devices])
+        print_table(["device", "name", "login", "last seen"], [(d[:8], n, who, s or "-") for d, n, s, who in devices])
         click.echo("Online: " + (", ".join(p.display_name or p.login for p in people) or "nobody"))
 
     @cli.group("sync", invoke_without_command=True)
@@ -123,6 +125,9 @@ def register(cli: click.Group) -> None:
         click.echo(f"Pushed {result.pushed} change(s) and {result.audit_pushed} audit entr(ies); pulled "
                    f"{result.pulled}, applied {result.applied} (central sequence {result.last_seq}) in "
                    f"{result.seconds:.1f} s.")
+        if result.audit_lost:
+            click.echo(f"WARNING The central database had lost {result.audit_lost} of this desk's audit entries; they "
+                       "were sent again, and the loss is recorded in this desk's audit chain.", err=True)
         conflicts = result.conflicts + result.push_conflicts + result.refused
         if conflicts:
             click.echo(f"{conflicts} conflict(s) need a decision: `qayd sync conflicts`.")

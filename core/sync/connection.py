@@ -54,6 +54,18 @@ def dsn_for(ctx: Context, settings: Settings | None = None) -> str:
             password = uow.secrets.get(PASSWORD_SECRET).decode("utf-8")
         except NotFoundError:
             password = ""
+    return compose_dsn(url, user, password, settings)
+
+
+def new_dsn(url: str, user: str, password: str, settings: Settings | None = None) -> str:
+    """The libpq URL of a connection not saved yet (`central connect` tries it first), the URL checked as saving
+    would check it."""
+    _check_url(url)
+    return compose_dsn(url, user, password, settings)
+
+
+def compose_dsn(url: str, user: str, password: str, settings: Settings | None = None) -> str:
+    """The libpq URL for `url` as `user` with `password` (TLS defaults applied)."""
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
     if settings is not None and "sslmode" not in query:

@@ -31,8 +31,10 @@ from core.errors import QaydError
 from core.privacy.cancel import Cancelled
 from core.store import models as m
 from core.sync import outbox
+from core.sync.audit_gaps import attest_heads, check_own_copy, send_all_to_new_central
 from core.sync.live import announce_new_events
 from core.sync.outbox import raw
+from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refusal
 from core.uow import Context
 
 Progress = Callable[[float, str], None]
@@ -57,6 +59,7 @@ class SyncResult:
     applied: int = 0
     conflicts: int = 0
     refused: int = 0
+    audit_lost: int = 0  # entries of this chain central had lost (deleted by its owner): recorded, sent again
     last_seq: int = 0
     seconds: float = 0.0
     announced: list[str] = field(default_factory=list)
@@ -90,9 +93,13 @@ def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
         device = uow.session.get(m.Device, ctx.device_id)
         assert device is not None
         name, key = device.name, device.public_key
-    row = conn.execute("SELECT qayd.register_device(%s, %s, %s)", (ctx.device_id, name, key)).fetchone()
+    known = conn.execute("SELECT EXISTS (SELECT 1 FROM qayd.device WHERE id = %s)", (ctx.device_id,)).fetchone()
+    with acting_as_device():
+        row = conn.execute("SELECT qayd.register_device(%s, %s, %s)", (ctx.device_id, name, key)).fetchone()
     conn.commit()
-    assert row is not None
+    assert row is not None and known is not None
+    if not known[0]:
+        send_all_to_new_central(ctx)
     return uuid.UUID(str(row[0]))
 
 
@@ -246,7 +253,8 @@ def _apply_batch(ctx: Context, changes: list[outbox.Remote]) -> outbox.Applied:
 
 def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cancelled: CancelCheck | None = None,
               connect_timeout: int = 10) -> SyncResult:
-    """Register, push (changes, then the audit chain), pull. Safe to cut and repeat at any point."""
+    """Register, push changes, pull, record the other devices' signed heads, check central's copy of this chain and
+    push the chain (core.sync.audit_gaps), announce. Safe to cut and repeat at any point."""
     started = time.perf_counter()
     result = SyncResult()
     try:
@@ -254,13 +262,19 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
             register_device(ctx, conn)
             push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
             pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
+            # before push_audit: the records travel with this sync
+            attest_heads(ctx, conn, moved=bool(result.pushed or result.pulled))
+            result.audit_lost = check_own_copy(ctx, conn)
             push_audit(ctx, conn, result, cancelled=cancelled)
             result.announced = announce_new_events(ctx, conn)
     except psycopg.Error as exc:
-        _remember(ctx, error=_describe(exc))
+        refused = device_refusal(exc)  # another login's device: running again cannot help, so not a SyncError
+        _remember(ctx, error=refused.message if refused else _describe(exc))
+        if refused is not None:
+            raise refused from exc
         raise SyncError(f"The sync stopped: {_describe(exc)}",
                         fix="Nothing local was lost; run `qayd sync` again (it resumes where it stopped).") from exc
-    except SyncError as exc:
+    except (SyncError, DeviceOwnerError) as exc:
         _remember(ctx, error=exc.message)
         raise
     result.seconds = time.perf_counter() - started

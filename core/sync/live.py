@@ -21,6 +21,7 @@ from sqlalchemy import select
 from core.privacy.requests import OPEN_STATUSES
 from core.store import models as m
 from core.sync import outbox
+from core.sync.ownership import acting_as_device
 from core.uow import Context
 
 ONLINE_FOR = timedelta(seconds=90)  # a heartbeat older than this means the person went away
@@ -65,7 +66,8 @@ class Listener:
 def heartbeat(conn: psycopg.Connection[Any], ctx: Context, *, display_name: str, viewing: str = "",
               online: bool = True) -> None:
     """Say this install is online (or leaving), who uses it and what they have open (e.g. "invoice:<id>")."""
-    conn.execute("SELECT qayd.heartbeat(%s, %s, %s, %s)", (ctx.device_id, display_name, viewing, online))
+    with acting_as_device():
+        conn.execute("SELECT qayd.heartbeat(%s, %s, %s, %s)", (ctx.device_id, display_name, viewing, online))
     conn.commit()
 
 
@@ -105,7 +107,9 @@ class Notice:
 
 
 def announce(conn: psycopg.Connection[Any], ctx: Context, kind: str, subject: str, en: str, ar: str) -> int:
-    row = conn.execute("SELECT qayd.announce(%s, %s, %s, %s, %s)", (ctx.device_id, kind, subject, en, ar)).fetchone()
+    with acting_as_device():
+        row = conn.execute("SELECT qayd.announce(%s, %s, %s, %s, %s)", (ctx.device_id, kind, subject, en, ar)
+                           ).fetchone()
     conn.commit()
     assert row is not None
     return int(row[0])

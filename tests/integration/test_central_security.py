@@ -49,7 +49,7 @@ COMPANY_COLUMN = {"company": "id", "member": "company_id", "device": "company_id
                   "entity_state": "company_id", "conflict": "company_id", "presence": "company_id",
                   "notification": "company_id"}
 GRANTED_FUNCTIONS = {"caller", "own_device", "channel", "register_device", "push", "push_audit", "heartbeat",
-                     "announce", "my_company"}
+                     "announce", "my_company", "audit_heads", "audit_held"}
 # What a NOTIFY payload may carry: ids, kinds, counts and flags; never names, logins, subjects or message text.
 PAYLOAD_KEYS = {"kind", "id", "device", "event", "seq", "count", "online"}
 SECRET_CUSTOMER = "Zulu Confidential Trading"  # company 2's; must never reach company 1

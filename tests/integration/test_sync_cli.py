@@ -42,7 +42,7 @@ def test_central_commands_end_to_end(pg_server: PgServer, pg_db: PgDatabase, tmp
             f"&sslrootcert={pg_server.ca_file}"
     monkeypatch.setenv("PGPASSWORD", pg_server.password)  # libpq's own variable: never on the command line
     code, out = a("central", "init", owner)
-    assert code == 0 and "revision c0001" in out, out
+    assert code == 0 and "revision c0002" in out, out
     assert a("central", "user", owner, "alice_cli", "--level", "admin", "--name", "Alice",
              stdin="alice-secret-password\n")[0] == 0
     assert a("central", "user", owner, "bob_cli", "--level", "compliance", stdin="bob-secret-password\n")[0] == 0
