@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -44,3 +45,55 @@ class Finding:
 
 def errors_in(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.is_error]
+
+
+# A check may find a problem on every line of a 100,000-line file; nobody reads past the first screens, so the
+# list shown (and kept in memory) stops at FINDINGS_CAP and the rest is summarised per rule.
+FINDINGS_CAP = 200
+
+
+@dataclass
+class Overflow:
+    """Findings left out once a list reached its cap, counted per rule: what `summaries` reports."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    first: dict[str, Finding] = field(default_factory=dict)
+
+    def add(self, finding: Finding) -> None:
+        self.counts[finding.rule] = self.counts.get(finding.rule, 0) + 1
+        known = self.first.get(finding.rule)
+        if known is None or (finding.is_error and not known.is_error):  # an error keeps the summary an error
+            self.first[finding.rule] = finding
+
+    @property
+    def has_error(self) -> bool:
+        return any(f.is_error for f in self.first.values())
+
+    def summaries(self) -> list[Finding]:
+        return [_summary(self.first[rule], n) for rule, n in self.counts.items()]
+
+
+def _summary(first: Finding, count: int) -> Finding:
+    return Finding(
+        rule=first.rule,
+        field=first.field,
+        message=f"… and {count:,} more finding(s) of rule {first.rule} not listed (the first at "
+        f"{first.field or 'the document'}): {first.message}",
+        fix=f"Fix the ones listed and check again; the same fix usually applies. {first.fix}",
+        severity=first.severity,
+        message_ar=f"… و{count:,} ملاحظة أخرى من القاعدة {first.rule} لم تُعرض (أولها في "
+        f"{first.field or 'المستند'}): {first.message_ar}",
+        fix_ar=f"صحح ما عُرض ثم أعد الفحص؛ فالإصلاح نفسه ينطبق غالباً. {first.fix_ar}",
+    )
+
+
+def cap_findings(findings: Iterable[Finding], limit: int = FINDINGS_CAP) -> list[Finding]:
+    """At most `limit` findings (errors before warnings once over the cap), then one summary per rule left out."""
+    items = findings if isinstance(findings, list) else list(findings)
+    if len(items) <= limit:
+        return items
+    ordered = sorted(items, key=lambda f: not f.is_error)  # stable: each severity keeps its order
+    overflow = Overflow()
+    for extra in ordered[limit:]:
+        overflow.add(extra)
+    return ordered[:limit] + overflow.summaries()

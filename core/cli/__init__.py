@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 a check ran and found problems (broken chain, invalid document); 2 bad input
 (usage, or a document refused with findings); 3 configuration; 4 store; 5 not found; 6 already exists
 or immutable; 7 secrets; 8 audit bundle; 9 ZATCA; 10 other Qayd error; 11 not allowed for your role;
-70 internal error (details in the log file, never on screen); 130 interrupted.
+12 store busy (another process is writing; try again); 70 internal error (details in the log file, never
+on screen); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from core.cli import (
 )
 from core.cli.common import CliState
 from core.errors import QaydError
+from core.store.busy import busy_error, is_busy
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
@@ -80,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return EXIT_INTERRUPTED
-    except Exception:
+    except Exception as exc:
+        if is_busy(exc):  # a lock met outside BEGIN IMMEDIATE (a reader's upgrade, a migration): busy, not a crash
+            busy = busy_error("the company database")
+            click.echo(f"Error: {busy}", err=True)
+            return busy.exit_code
         path = _log_file()
         handler = logging.FileHandler(path, encoding="utf-8")
         log.addHandler(handler)

@@ -9,7 +9,7 @@ import click
 
 from core.cli.common import json_option, print_findings, print_json, print_table, state
 from core.errors import ValidationError
-from core.findings import Finding, errors_in
+from core.findings import Finding, cap_findings, errors_in
 from core.invoicing import service
 from core.invoicing.interchange import draft_to_json, load_json_file, parse_documents
 from core.invoicing.model import CustomerKind, DocumentKind, DocumentType
@@ -23,7 +23,7 @@ EXIT_CHECK_FAILED = 1
 
 def _report_findings(findings: list[Finding], as_json: bool, extra: dict[str, object]) -> None:
     if as_json:
-        print_json({**extra, "findings": [f.as_dict() for f in findings]})
+        print_json({**extra, "findings": [f.as_dict() for f in cap_findings(findings)]})
     else:
         print_findings(findings)
 
