@@ -30,6 +30,7 @@ from core.cli import (
 )
 from core.cli.common import CliState
 from core.errors import QaydError
+from core.files import create_private, private_dir, private_umask
 from core.store.busy import busy_error, is_busy
 
 EXIT_INTERNAL = 70
@@ -58,13 +59,17 @@ zatca_cmds.register(cli, invoice_cmds.register(cli))
 
 
 def _log_file() -> Path:
-    folder = platformdirs.user_log_path("qayd")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "qayd.log"
+    folder = private_dir(platformdirs.user_log_path("qayd"))
+    return create_private(folder / "qayd.log")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; Qayd errors print their message (never a traceback) and map to exit codes."""
+    with private_umask():  # everything the command creates is its owner's only (issue 12 point 9)
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="qayd", standalone_mode=False)
         return code if isinstance(code, int) else 0  # click returns the code of an Exit raised by a command

@@ -9,6 +9,7 @@ import click
 
 from core.cli.common import end_progress, json_option, print_json, print_table, progress_printer, state
 from core.errors import NotFoundError, ValidationError
+from core.files import write_private
 from core.zatca import egs as units
 from core.zatca import onboarding
 from core.zatca.api import BASE_URLS, FatooraClient
@@ -178,7 +179,7 @@ def register(cli: click.Group, invoice: click.Group) -> None:
 
                 built = invoice_pdf(uow, ref, now=ctx.clock(), uncleared=uncleared)
         if out is not None:
-            out.write_bytes(data)
+            write_private(out, data)
             click.echo(f"Wrote the {which} XML of {ref} to {out}.")
         if built is not None and pdf_out is not None:
             from core.cli.report_cmds import write_pdf

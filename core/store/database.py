@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import StoreError
+from core.files import create_private, private_dir, private_file
 from core.store.busy import BusyPolicy, begin_immediate
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def backup(path: Path, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix}")
     src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+    dst = sqlite3.connect(create_private(target))  # a full copy of the books: owner-only (issue 12 point 9)
     try:
         src.backup(dst)
     finally:
@@ -159,7 +160,11 @@ def open_database(path: Path, *, create: bool = False, busy: BusyPolicy | None =
             f"There is no company database at {path}.",
             fix="Create one with `qayd init` (or `qayd init --demo`), or pick another with --company/--data-dir.",
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent, own=False)  # bootstrap narrows the data and companies folders it owns
+    # The store file exists 0600 before SQLite opens it; SQLite gives its -wal and -shm files the store's mode.
+    create_private(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_file(companion)
     engine = make_engine(path, busy)
     try:
         migrate(engine, path)
