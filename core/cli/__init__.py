@@ -9,7 +9,9 @@ on screen); 130 interrupted.
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -65,11 +67,35 @@ def _log_file() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; Qayd errors print their message (never a traceback) and map to exit codes."""
+    _printable_output()
     with private_umask():  # everything the command creates is its owner's only (issue 12 point 9)
         return _main(argv)
 
 
+def _printable_output() -> None:
+    """Echoing what a person typed never fails: a lone surrogate (an invalid byte on the command line) or a
+    character the terminal's encoding lacks is written as a backslash escape instead of raising mid-message."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _undecodable_argument(args: list[str]) -> str | None:
+    """Where the command line holds bytes that are not UTF-8 (Python keeps them as lone surrogates, which no
+    store, XML or terminal can take): every command refuses them here, before any of them reaches a field."""
+    for i, arg in enumerate(args):
+        if any("\ud800" <= ch <= "\udfff" for ch in arg):
+            shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            where = f"the value of {args[i - 1]}" if i and args[i - 1].startswith("-") else f"argument {i + 1}"
+            return f"Error: {where} ({shown}) is not valid UTF-8 text. Type it again, or set the terminal to UTF-8."
+    return None
+
+
 def _main(argv: list[str] | None) -> int:
+    problem = _undecodable_argument(list(sys.argv[1:] if argv is None else argv))
+    if problem is not None:
+        click.echo(problem, err=True)
+        return 2
     try:
         code = cli.main(args=argv, prog_name="qayd", standalone_mode=False)
         return code if isinstance(code, int) else 0  # click returns the code of an Exit raised by a command

@@ -1,4 +1,4 @@
-"""Issue 12 point 5: a write that waits on another process's lock says so, then fails with "busy" (exit 12), never 70."""
+"""Issue 12 point 5: a write waiting on another process's lock says so, then fails "busy" (exit 12), never 70."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def lock_held(store: Path, seconds: float = 60) -> Iterator[subprocess.Popen[str
     finally:
         holder.kill()
         holder.wait(timeout=10)
+        if holder.stdout is not None:
+            holder.stdout.close()
 
 
 def customers(store: Path) -> int:
