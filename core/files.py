@@ -9,6 +9,7 @@ tests) and for files that already existed with a wider mode. On Windows, modes m
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,6 +67,8 @@ def create_private(path: Path) -> Path:
 
 def write_private(path: Path, data: bytes) -> Path:
     """Write `data` to `path` whole or not at all (a temporary file, then rename), the file 0600 from the start."""
+    if not path.name or path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", str(path))
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), FILE_MODE)
     try:

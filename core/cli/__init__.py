@@ -36,6 +36,7 @@ from core.files import create_private, private_dir, private_umask
 from core.store.busy import busy_error, is_busy
 
 EXIT_INTERNAL = 70
+EXIT_BAD_PATH = 2  # a path given on the command line is unusable: bad input
 EXIT_INTERRUPTED = 130
 log = logging.getLogger("qayd")
 
@@ -114,14 +115,26 @@ def _main(argv: list[str] | None) -> int:
         click.echo("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except Exception as exc:
-        if is_busy(exc):  # a lock met outside BEGIN IMMEDIATE (a reader's upgrade, a migration): busy, not a crash
-            busy = busy_error("the company database")
-            click.echo(f"Error: {busy}", err=True)
-            return busy.exit_code
-        path = _log_file()
-        handler = logging.FileHandler(path, encoding="utf-8")
-        log.addHandler(handler)
-        log.exception("internal error in qayd %s", __version__)
-        handler.close()
-        click.echo(f"Qayd hit an internal error; the details are in {path}. Please report it.", err=True)
-        return EXIT_INTERNAL
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    """What no command caught: a busy store or a path the person gave are still theirs to fix; the rest is ours."""
+    if is_busy(exc):  # a lock met outside BEGIN IMMEDIATE (a reader's upgrade, a migration): busy, not a crash
+        busy = busy_error("the company database")
+        click.echo(f"Error: {busy}", err=True)
+        return busy.exit_code
+    if isinstance(exc, OSError) and exc.filename is not None and not isinstance(exc, ConnectionError | TimeoutError):
+        # a file or folder named on the command line that cannot be read or written (too long a name, a folder
+        # where a file was meant, no permission): input to correct, not a crash
+        click.echo(f"Error: {exc.filename}: {exc.strerror or exc}. Choose another path, or check its permissions.",
+                   err=True)
+        return EXIT_BAD_PATH
+    path = _log_file()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    log.addHandler(handler)
+    log.error("internal error in qayd %s", __version__, exc_info=exc)
+    handler.close()
+    log.removeHandler(handler)
+    click.echo(f"Qayd hit an internal error; the details are in {path}. Please report it.", err=True)
+    return EXIT_INTERNAL

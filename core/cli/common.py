@@ -22,6 +22,8 @@ from core.findings import Finding, cap_findings
 from core.uow import Context
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+# --limit and --offset: a bound SQLite can hold (an integer beyond 2^63 would fail in the driver, not as input).
+ROWS = click.IntRange(0, 10**9)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from core.cli.common import json_option, print_findings, print_json, print_table, state
+from core.cli.common import ROWS, json_option, print_findings, print_json, print_table, state
 from core.errors import ValidationError
 from core.findings import Finding, cap_findings, errors_in
 from core.invoicing import service
@@ -84,8 +84,8 @@ def register(cli: click.Group) -> click.Group:
     @click.option("--to", help="Issued before (ISO date or date-time).")
     @click.option("--search", default="", help="Part of the number or the customer's name.")
     @click.option("--oldest-first", is_flag=True)
-    @click.option("--limit", default=50, show_default=True)
-    @click.option("--offset", default=0)
+    @click.option("--limit", default=50, show_default=True, type=ROWS)
+    @click.option("--offset", default=0, type=ROWS)
     @json_option
     def invoice_list(status: str | None, kind: str | None, type_: str | None, customer: str | None,
                      from_: str | None, to: str | None, search: str, oldest_first: bool, limit: int, offset: int,

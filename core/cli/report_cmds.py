@@ -50,6 +50,8 @@ def required_period(start: str | None, end: str | None, period: str | None) -> t
 def write_pdf(built: Built, out: Path | None) -> Path:
     """Write the finished PDF through a temporary file, so a failed or cancelled write leaves no half file."""
     target = out if out is not None else Path.cwd() / built.filename
+    if not target.name or target.is_dir():  # --out "" or a folder: the report goes in it, under its own name
+        target = target / built.filename
     private_dir(target.parent, own=False)
     return write_private(target, built.pdf)
 

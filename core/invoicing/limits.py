@@ -9,7 +9,7 @@ below that with a margin: at most MAX_XML_BYTES of estimated XML, and at most MA
 from __future__ import annotations
 
 from core.findings import Finding
-from core.invoicing.model import InvoiceDraft
+from core.invoicing.model import CompanyProfile, InvoiceDraft
 from core.invoicing.rule_finding import make
 from core.invoicing.text import record_texts
 
@@ -29,8 +29,9 @@ def xml_text_bytes(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass")) + escapes
 
 
-def estimated_xml_bytes(draft: InvoiceDraft) -> int:
-    texts = sum(xml_text_bytes(text) for _, text in record_texts(draft))
+def estimated_xml_bytes(draft: InvoiceDraft, seller: CompanyProfile | None = None) -> int:
+    """An upper estimate of the signed XML's size; the seller's profile texts are in every document too."""
+    texts = sum(xml_text_bytes(text) for _, text in (*record_texts(draft), *record_texts(seller)))
     return DOCUMENT_OVERHEAD + LINE_OVERHEAD * (len(draft.lines) + len(draft.allowances)) + texts
 
 
@@ -48,11 +49,11 @@ def too_many_lines(count: int, field: str = "lines") -> Finding:
     )
 
 
-def document_size_findings(draft: InvoiceDraft) -> list[Finding]:
+def document_size_findings(draft: InvoiceDraft, seller: CompanyProfile | None = None) -> list[Finding]:
     """QAYD-DOCUMENT-SIZE when the draft has too many lines or would sign into more XML than the portal takes."""
     if len(draft.lines) > MAX_LINES:
         return [too_many_lines(len(draft.lines))]
-    size = estimated_xml_bytes(draft)
+    size = estimated_xml_bytes(draft, seller)
     if size <= MAX_XML_BYTES:
         return []
     mb, limit = size / 1e6, MAX_XML_BYTES / 1e6

@@ -357,7 +357,7 @@ def validate(
 
     A draft too big for ZATCA's portal gets that one finding only: checking each of its lines would flood.
     """
-    size = document_size_findings(draft)
+    size = document_size_findings(draft, seller)
     if len(draft.lines) > MAX_LINES:
         return size
     totals = compute_totals(draft)

@@ -181,3 +181,21 @@ def test_a_flood_is_capped_and_summarised(attack: Callable[..., Result], tmp_pat
     summary = next(f for f in findings if f["message"].startswith("…"))
     assert "9,800 more" in summary["message"] and summary["rule"] == "QAYD-JSON-ENUM"
     assert summary["message_ar"] and summary["severity"] == "error"
+
+
+def test_numbers_and_paths_on_the_command_line(attack: Callable[..., Result], store: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty --out means the current folder: keep it inside the test's own
+    for command in (("customer", "list"), ("product", "list"), ("invoice", "list"), ("gdpr", "subjects", "x")):
+        for option in ("--limit", "--offset"):
+            if option == "--offset" and command[0] in ("product", "gdpr"):
+                continue
+            result = attack(*command, option, "9" * 40)
+            assert result.exit_code == 2 and option in result.output, (command, option)
+    too_long = str(tmp_path / ("x" * 300))
+    for args in (("report", "audit", "--out", too_long + ".pdf"), ("audit", "export", "--out", too_long),
+                 ("invoice", "print", "--from", "2000-01-01", "--to", "2100-12-31", "--dir", too_long)):
+        result = attack(*args)
+        assert result.exit_code == 2 and "File name too long" in result.output, args
+    folder = attack("report", "audit", "--out", "")
+    assert folder.exit_code in (0, 1) and list(tmp_path.glob("audit-evidence_*.pdf"))  # into the folder, named
