@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from core.errors import StoreBusyError
 from tests.integration.conftest import Result
 
@@ -79,3 +81,27 @@ def test_a_bad_timeout_setting_is_a_configuration_error(run: Callable[..., Resul
     env["QAYD_STORE_BUSY_TIMEOUT"] = "0"
     result = run("company", "show")
     assert result.exit_code == 3 and "QAYD_STORE_BUSY_TIMEOUT" in result.output
+
+
+def test_the_core_api_takes_its_own_notice_and_timeout(tmp_path: Path) -> None:
+    """What the desktop or a script gets: the notice goes where they say, once; then StoreBusyError."""
+    from sqlalchemy import text
+
+    from core.store.busy import BusyPolicy
+    from core.store.database import open_database
+
+    store = tmp_path / "busy.sqlite"
+    notices: list[str] = []
+    db = open_database(store, create=True, busy=BusyPolicy(timeout=1.5, notice_after=0.5, notice=notices.append))
+    try:
+        with lock_held(store):
+            started = time.monotonic()
+            with pytest.raises(StoreBusyError) as busy, db.writer() as session, session.begin():
+                session.execute(text("SELECT 1"))
+            assert 1.4 <= time.monotonic() - started < 5
+        assert len(notices) == 1 and "busy.sqlite" in notices[0]
+        assert busy.value.exit_code == EXIT_BUSY and "Try again" in str(busy.value)
+        with db.writer() as session, session.begin():  # the lock is free again: the same engine writes
+            session.execute(text("CREATE TABLE after_busy (x)"))
+    finally:
+        db.dispose()
