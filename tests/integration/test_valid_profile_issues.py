@@ -6,6 +6,7 @@ with a valid stamp and a QR code whose fields decode back to the document's. Tex
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sqlite3
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from core.invoicing.model import (
     InvoiceDraft,
     InvoiceLine,
     Product,
+    VatCategory,
 )
 from core.invoicing.rules import validate, validate_company, validate_customer, validate_product
 from core.invoicing.service import create_company, get_company, import_drafts, update_company
@@ -35,7 +37,7 @@ from core.zatca.demo import add_demo_egs
 from core.zatca.issuing import issue_imported, issued_xml
 from core.zatca.qr import decode_tlv, document_fields
 from core.zatca.verify import verify_stamp
-from tests.support.schematron import official_xsd
+from tests.support.schematron import official_xsd, schematron_errors
 
 # Mostly what people type (Arabic, Latin, digits, XML's own characters, spaces and line breaks), now and then
 # anything at all: controls, C1, non-characters, astral characters. Surrogates cannot be drawn by hypothesis
@@ -137,6 +139,7 @@ def test_whatever_the_entry_rules_accept_issues_and_reads_back(
     xsd = official_xsd()
     assert xsd.validate(root), xsd.error_log
     assert verify_stamp(xml) == []
+    assert schematron_errors(xml) == set()  # ZATCA's own rules, the independent oracle
     tags = decode_tlv(info.qr)
     name, vat, timestamp, payable, vat_total = document_fields(root)
     assert tags[1].decode("utf-8") == name == (profile.legal_name_ar.strip() or profile.legal_name_en.strip())
@@ -156,3 +159,31 @@ def _has_profile(uow: UnitOfWork) -> bool:
 def _has_unit(ctx: Context) -> bool:
     with sqlite3.connect(ctx.db.path) as conn:
         return bool(conn.execute("SELECT count(*) FROM egs_unit").fetchone()[0])
+
+
+def test_a_document_at_every_limit_passes_the_official_rules(ctx: Context) -> None:
+    """The independent oracle: ZATCA's own XSD and schematrons on a simplified invoice at the limits the entry
+    rules allow: a 254-byte Arabic seller name (the QR's tag 1 nearly full, so the QR is at its longest),
+    1,000-character texts full of XML's special characters, tabs and line breaks, the largest amounts."""
+    name = "ش" * 127
+    profile = dataclasses.replace(SEED, legal_name_ar=name, address=dataclasses.replace(
+        SEED.address, street="<&>\t\n" * 200, city="م" * 127, district="'\"" * 63))
+    line = InvoiceLine(name="&<>\"' صنف\n" * 100, quantity=Decimal("9999"), unit_price=Decimal("99999999.99"),
+                       vat_category=VatCategory.STANDARD, vat_rate=Decimal("15"))
+    draft = InvoiceDraft(kind=DocumentKind.SIMPLIFIED, type=DocumentType.INVOICE, number="LIMIT-" + "9" * 121,
+                         issue_datetime=datetime(2026, 11, 25, 6, 0, tzinfo=UTC), lines=(line,),
+                         supply_date=datetime(2026, 11, 25).date(), note="\t&<\n" * 250)
+    assert errors_in(validate_company(profile)) == []
+    assert errors_in(validate(draft, seller=profile, now=datetime(2026, 11, 25, 7, 0, tzinfo=UTC))) == []
+    with ctx.uow() as uow:
+        create_company(uow, profile)
+        uow.commit()
+    add_demo_egs(ctx, issue=0)
+    with ctx.uow() as uow:
+        (info,) = issue_imported(uow, import_drafts(uow, [draft], rules_checked=True).drafts)
+        uow.commit()
+    with ctx.uow(write=False) as uow:
+        xml, _, _ = issued_xml(uow, draft.number)
+    assert decode_tlv(info.qr)[1].decode("utf-8") == name and 700 < len(info.qr) <= 1000  # BR-CL-KSA-14
+    assert official_xsd().validate(etree.fromstring(xml))
+    assert schematron_errors(xml) == set()
