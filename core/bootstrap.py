@@ -15,8 +15,10 @@ from core.audit.signing import DEVICE_KEY_SECRET, DeviceKey
 from core.clock import Clock, system_clock
 from core.config import Settings
 from core.errors import AlreadyExistsError, StoreError
+from core.files import private_dir
 from core.secrets.master import MasterKeySource
 from core.secrets.store import SecretStore
+from core.store.busy import BusyPolicy
 from core.store.database import open_database
 from core.store.models import Device, StaffUser
 from core.uow import Context
@@ -50,7 +52,8 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
     source = MasterKeySource(settings.secrets.master_key_source, settings.data_dir,
                              settings.secrets.master_key_file, environ)
     master = source.load(create=create)
-    db = open_database(paths.db, create=create)
+    private_dir(private_dir(settings.data_dir) / "companies")  # 0700 (issue 12 point 9), older installs narrowed
+    db = open_database(paths.db, create=create, busy=BusyPolicy(timeout=settings.store.busy_timeout))
     with db.reader() as session:
         device = session.scalars(select(Device).where(Device.is_local.is_(True))).one_or_none()
         key = DeviceKey.from_bytes(SecretStore(session, master, uuid.UUID(int=0)).get(DEVICE_KEY_SECRET)) \

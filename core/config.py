@@ -56,6 +56,7 @@ _FIELDS: dict[str, _Field] = {
     "secrets.master_key_source": _Field("QAYD_MASTER_KEY_SOURCE", _one_of(KeySource)),
     "secrets.master_key_file": _Field("QAYD_MASTER_KEY_FILE", "a file path"),
     "audit.checkpoint_every": _Field("QAYD_AUDIT_CHECKPOINT_EVERY", "a whole number >= 1"),
+    "store.busy_timeout": _Field("QAYD_STORE_BUSY_TIMEOUT", "a number of seconds from 1 to 3600"),
     "central.database_url": _Field("QAYD_CENTRAL_DATABASE_URL", "a postgresql[+psycopg]:// URL"),
     "central.sslmode": _Field("QAYD_CENTRAL_SSLMODE", _one_of(SslMode)),
     "zatca.environment": _Field("QAYD_ZATCA_ENVIRONMENT", _one_of(ZatcaEnvironment)),
@@ -96,6 +97,10 @@ class AuditSettings(_Section):
         if isinstance(value, bool):
             raise ValueError(f"must be {_FIELDS['audit.checkpoint_every'].valid}, not a boolean")
         return value
+
+
+class StoreSettings(_Section):
+    busy_timeout: float = Field(default=15.0, ge=1, le=3600)  # how long a write waits for another process's lock
 
 
 class CentralSettings(_Section):
@@ -142,6 +147,7 @@ class Settings(_Section):
     log_level: LogLevel = "WARNING"
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
     central: CentralSettings = Field(default_factory=CentralSettings)
     zatca: ZatcaSettings = Field(default_factory=ZatcaSettings)
     config_file: Path | None = None

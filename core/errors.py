@@ -4,6 +4,7 @@ QaydError
 ├── ConfigError            settings are invalid (exit 3); carries every problem found
 ├── StoreError             the local database cannot be opened, migrated or written (exit 4)
 │   └── ConcurrentEditError  a row changed under us since it was read (exit 4)
+├── StoreBusyError         another process held the store's write lock past the timeout; try again (exit 12)
 ├── NotFoundError          a company, customer, product or invoice does not exist (exit 5)
 ├── AlreadyExistsError     a unique name or number is taken (exit 6)
 ├── ValidationError        input breaks rules; carries the findings (exit 2)
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.findings import Finding
+from core.findings import Finding, cap_findings
 
 
 class QaydError(Exception):
@@ -59,6 +60,12 @@ class ConcurrentEditError(StoreError):
     pass
 
 
+class StoreBusyError(QaydError):
+    """Another Qayd process kept the company store's write lock longer than `store.busy_timeout`."""
+
+    exit_code = 12
+
+
 class NotFoundError(QaydError):
     exit_code = 5
 
@@ -75,7 +82,7 @@ class ValidationError(QaydError):
     exit_code = 2
 
     def __init__(self, what: str, findings: Sequence[Finding]) -> None:
-        self.findings = list(findings)
+        self.findings = cap_findings(list(findings))  # a flood of findings is summarised, never all kept
         errors = [f for f in self.findings if f.is_error]
         lines = "\n".join(f"  - {f}" for f in errors)
         super().__init__(f"{what} was refused: {len(errors)} error(s).\n{lines}")

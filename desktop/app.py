@@ -48,8 +48,13 @@ def setup_logging(settings: Settings) -> Path | None:
     """A rotating log file in the data folder; returns its path (None when the folder cannot be written)."""
     folder = settings.data_dir / "logs"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(folder / LOG_NAME, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        from core.files import create_private, private_dir, private_file
+
+        private_dir(folder)
+        for old in folder.glob(f"{LOG_NAME}*"):  # rotated files of older versions, which were world-readable
+            private_file(old)
+        handler = RotatingFileHandler(create_private(folder / LOG_NAME), maxBytes=1_000_000, backupCount=3,
+                                      encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -124,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from core.files import set_private_umask
+
+    set_private_umask()  # the store, its WAL, logs and exports the app writes: owner-only (issue 12 point 9)
     times: dict[str, float] = {}
     app = _application()
     times["qt"] = time.perf_counter() - STARTED

@@ -17,7 +17,6 @@ from __future__ import annotations
 import atexit
 import logging
 import math
-import os
 import threading
 import weakref
 from collections import OrderedDict
@@ -57,6 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.files import write_private
 from core.reports.errors import ReportError
 from desktop.errors import present_error
 from desktop.i18n import format_int, tr
@@ -141,13 +141,8 @@ def fit_rect(area: QRectF, width: float, height: float) -> QRectF:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (a partial file is never left under the chosen name)."""
-    partial = path.with_name(path.name + ".part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    """Write `data` to `path` whole or not at all (a partial file is never left under the chosen name), owner-only."""
+    write_private(path, data)
 
 
 class PageCanvas(QWidget):

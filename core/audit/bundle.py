@@ -17,6 +17,7 @@ from core.audit.service import fingerprint, iter_entry_rows, trusted_checkpoints
 from core.audit.signing import load_public_pem, public_pem
 from core.audit.verify import Progress, Row, VerifyReport, verify_chain
 from core.errors import AuditError
+from core.files import private_dir, private_tree
 
 if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
     from core.uow import Context
@@ -31,7 +32,7 @@ def export_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progr
     """Write the bundle into `out` (created; must be empty) and return the verification of what was written."""
     if out.exists() and any(out.iterdir()):
         raise AuditError(f"The folder {out} is not empty.", fix="Choose a new or empty folder for the bundle.")
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out, own=False)
     checkpoints, _ = trusted_checkpoints(ctx)
     public = ctx.device_key.public_bytes()
     with (out / "entries.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
@@ -51,6 +52,7 @@ def export_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progr
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
     (out / "VERIFY.txt").write_text(HOW_TO.read_text("utf-8"), "utf-8")
+    private_tree(out)  # the bundle holds the whole chain: owner-only files (issue 12 point 9)
     return report
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from core.audit.chain import GENESIS, Checkpoint, Entry, checkpoint_message, ent
 from core.audit.personal import SubjectKeys
 from core.audit.signing import DeviceKey
 from core.clock import Clock
+from core.files import write_private
 from core.store.models import AuditCheckpoint, AuditEntry, Base
 
 ENTRY_TABLE = Base.metadata.tables["audit_entry"]
@@ -99,9 +99,7 @@ def write_head_file(path: Path, checkpoint: Checkpoint) -> None:
     """Mirror the latest checkpoint beside the database, so cutting the tail of both table and chain shows."""
     doc = {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at, "device_id": checkpoint.device_id,
            "signature": base64.b64encode(checkpoint.signature).decode()}
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(doc), "utf-8")
-    os.replace(tmp, path)
+    write_private(path, json.dumps(doc).encode("utf-8"))  # owner-only (issue 12 point 9), whole or not at all
 
 
 def read_head_file(path: Path) -> Checkpoint | None:

@@ -18,10 +18,12 @@ import click
 
 from core.bootstrap import open_company
 from core.config import Settings, load_settings
-from core.findings import Finding
+from core.findings import Finding, cap_findings
 from core.uow import Context
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+# --limit and --offset: a bound SQLite can hold (an integer beyond 2^63 would fail in the driver, not as input).
+ROWS = click.IntRange(0, 10**9)
 
 
 @dataclass
@@ -89,7 +91,7 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Non
 
 
 def print_findings(findings: Sequence[Finding], *, arabic: bool = False) -> None:
-    for f in findings:
+    for f in cap_findings(list(findings)):
         message, fix = (f.message_ar or f.message, f.fix_ar or f.fix) if arabic else (f.message, f.fix)
         click.echo(f"{f.severity.value.upper():7} {f.field}: [{f.rule}] {message}")
         if fix:

@@ -16,7 +16,7 @@ def register(gdpr: click.Group) -> None:
 
     @gdpr.command("access-log")
     @click.argument("subject", required=False)
-    @click.option("--limit", default=500, show_default=True, type=click.IntRange(min=1),
+    @click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 10**9),
                   help="Show at most this many reads, newest first.")
     @json_option
     def access_log_cmd(subject: str | None, limit: int, as_json: bool) -> None:

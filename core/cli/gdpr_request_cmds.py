@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import click
 
-from core.cli.common import json_option, print_json, print_table, state
+from core.cli.common import ROWS, json_option, print_json, print_table, state
 from core.clock import saudi_time
 from core.errors import ValidationError
 from core.findings import Finding
@@ -188,7 +188,7 @@ def register(gdpr: click.Group) -> None:
 
     @gdpr.command("subjects")
     @click.argument("text")
-    @click.option("--limit", default=50, show_default=True)
+    @click.option("--limit", default=50, show_default=True, type=ROWS)
     @json_option
     def subjects(text: str, limit: int, as_json: bool) -> None:
         """Find data subjects by name, e-mail, phone, id or VAT number (the names shown are logged)."""

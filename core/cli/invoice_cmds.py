@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from core.cli.common import json_option, print_findings, print_json, print_table, state
+from core.cli.common import ROWS, json_option, print_findings, print_json, print_table, state
 from core.clock import SAUDI_TIME, saudi_time
 from core.errors import ValidationError
-from core.findings import Finding, errors_in
+from core.findings import Finding, cap_findings, errors_in
 from core.invoicing import service
 from core.invoicing.interchange import draft_to_json, load_json_file, parse_documents
 from core.invoicing.model import CustomerKind, DocumentKind, DocumentType
@@ -24,7 +24,7 @@ EXIT_CHECK_FAILED = 1
 
 def _report_findings(findings: list[Finding], as_json: bool, extra: dict[str, object]) -> None:
     if as_json:
-        print_json({**extra, "findings": [f.as_dict() for f in findings]})
+        print_json({**extra, "findings": [f.as_dict() for f in cap_findings(findings)]})
     else:
         print_findings(findings)
 
@@ -88,8 +88,8 @@ def register(cli: click.Group) -> click.Group:
     @click.option("--to", help="Issued before (ISO date or date-time; Saudi time without an offset).")
     @click.option("--search", default="", help="Part of the number or the customer's name.")
     @click.option("--oldest-first", is_flag=True)
-    @click.option("--limit", default=50, show_default=True)
-    @click.option("--offset", default=0)
+    @click.option("--limit", default=50, show_default=True, type=ROWS)
+    @click.option("--offset", default=0, type=ROWS)
     @json_option
     def invoice_list(status: str | None, kind: str | None, type_: str | None, customer: str | None,
                      from_: str | None, to: str | None, search: str, oldest_first: bool, limit: int, offset: int,

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
-from core.cli.common import json_option, print_json, print_table, state
+from core.cli.common import ROWS, json_option, print_json, print_table, state
 from core.errors import ValidationError
 from core.findings import Finding
 from core.invoicing import service
@@ -76,8 +76,8 @@ def register(cli: click.Group) -> None:
 
     @customer.command("list")
     @click.option("--search", default="", help="Part of the name or VAT number.")
-    @click.option("--limit", default=100, show_default=True)
-    @click.option("--offset", default=0)
+    @click.option("--limit", default=100, show_default=True, type=ROWS)
+    @click.option("--offset", default=0, type=ROWS)
     @json_option
     def customer_list(search: str, limit: int, offset: int, as_json: bool) -> None:
         """List customers."""
@@ -143,7 +143,7 @@ def register(cli: click.Group) -> None:
 
     @product.command("list")
     @click.option("--search", default="")
-    @click.option("--limit", default=100, show_default=True)
+    @click.option("--limit", default=100, show_default=True, type=ROWS)
     @json_option
     def product_list(search: str, limit: int, as_json: bool) -> None:
         """List products."""

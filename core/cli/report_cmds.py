@@ -3,12 +3,12 @@ the period options and writing the finished file whole."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import click
 
+from core.files import private_dir, write_private
 from core.reports.document import Built
 from core.reports.errors import ReportError
 
@@ -50,11 +50,10 @@ def required_period(start: str | None, end: str | None, period: str | None) -> t
 def write_pdf(built: Built, out: Path | None) -> Path:
     """Write the finished PDF through a temporary file, so a failed or cancelled write leaves no half file."""
     target = out if out is not None else Path.cwd() / built.filename
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(built.pdf)
-    os.replace(partial, target)
-    return target
+    if not target.name or target.is_dir():  # --out "" or a folder: the report goes in it, under its own name
+        target = target / built.filename
+    private_dir(target.parent, own=False)
+    return write_private(target, built.pdf)
 
 
 def register(cli: click.Group) -> click.Group:

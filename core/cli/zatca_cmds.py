@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from core.cli.common import end_progress, json_option, print_json, print_table, progress_printer, state
+from core.cli.common import ROWS, end_progress, json_option, print_json, print_table, progress_printer, state
 from core.errors import NotFoundError, ValidationError
+from core.files import write_private
 from core.zatca import egs as units
 from core.zatca import onboarding
 from core.zatca.api import BASE_URLS, FatooraClient
@@ -93,7 +94,7 @@ def register(cli: click.Group, invoice: click.Group) -> None:
                            f"(`qayd invoice correct {q.number}` prepares both drafts).")
 
     @zatca.command("submit")
-    @click.option("--limit", type=int, default=None, help="At most this many documents.")
+    @click.option("--limit", type=ROWS, default=None, help="At most this many documents.")
     @json_option
     def zatca_submit(limit: int | None, as_json: bool) -> None:
         """Clear or report every due document; exit 1 when some were rejected or the portal was unreachable."""
@@ -178,7 +179,7 @@ def register(cli: click.Group, invoice: click.Group) -> None:
 
                 built = invoice_pdf(uow, ref, now=ctx.clock(), uncleared=uncleared)
         if out is not None:
-            out.write_bytes(data)
+            write_private(out, data)
             click.echo(f"Wrote the {which} XML of {ref} to {out}.")
         if built is not None and pdf_out is not None:
             from core.cli.report_cmds import write_pdf

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import codecs
-import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
-from core.errors import ValidationError
-from core.findings import Finding
+from core.findings import Finding, cap_findings
 from core.invoicing.interchange_checks import duplicate_numbers, seller_once
 from core.invoicing.interchange_extras import EXTRA_FIELDS, default_rate, extras_json, read_extras
+from core.invoicing.interchange_file import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
+from core.invoicing.interchange_file import load_json_file as load_json_file  # re-exported
 from core.invoicing.interchange_reader import JsonReader
+from core.invoicing.limits import MAX_LINES, too_many_lines
 from core.invoicing.model import (
     Address,
     AllowanceCharge,
@@ -32,8 +30,6 @@ from core.invoicing.model import (
 )
 from core.invoicing.rule_finding import make
 from core.invoicing.rules import validate
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 DOCUMENT_FIELDS = (
     "kind", "type", "number", "issue_datetime", "supply_date", "supply_end_date", "currency",
@@ -133,7 +129,11 @@ def _allowance(reader: JsonReader, value: object, field: str, is_charge: bool) -
 def _collection(reader: JsonReader, data: Mapping[str, object], key: str) -> list[object]:
     """The parsed lines, allowances or charges of a document (those that failed were reported)."""
     parsed: list[object] = []
-    for i, value in enumerate(reader.items(data, key, key, required=key == "lines")):
+    items = reader.items(data, key, key, required=key == "lines")
+    if len(items) > MAX_LINES:  # refused before reading them: no finding per line of a huge document
+        reader.findings.append(replace(too_many_lines(len(items), key), field=reader.path(key)))
+        return [None]
+    for i, value in enumerate(items):
         field = f"{key}[{i}]"
         if key == "lines":
             parsed.append(_line(reader, value, field))
@@ -198,10 +198,10 @@ def parse_document(
     data = reader.obj(obj, "", DOCUMENT_FIELDS)
     draft = _draft(reader, data) if data is not None else None
     if draft is None:
-        return None, reader.findings
+        return None, cap_findings(reader.all_findings())
     found = validate(draft, seller=seller, now=now)
     rules = [replace(f, field=reader.path(_json_field(f.field, draft))) for f in found]
-    return draft, reader.findings + rules
+    return draft, cap_findings(reader.all_findings() + rules)
 
 
 def parse_documents(
@@ -231,82 +231,10 @@ def parse_documents(
     findings: list[Finding] = []
     for i, obj in enumerate(data):
         draft, found = parse_document(obj, index=i, now=now, seller=seller)
-        findings += found
+        findings = cap_findings(findings + found)  # a file of many bad documents stays a short list
         if draft is not None:
             drafts.append((i, draft))
-    return [d for _, d in drafts], seller_once(findings) + duplicate_numbers(drafts)
-
-
-def _file_error(path: Path, rule: str, texts: tuple[str, str, str, str]) -> ValidationError:
-    return ValidationError(f"The file {path.name}", [make(rule, "", *texts)])
-
-
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)  # never more: a huge (or endless) file is refused, not loaded
-    except OSError as exc:
-        raise _file_error(
-            path,
-            "QAYD-JSON-READ",
-            (
-                f"The file cannot be read: {exc.strerror or exc}.",
-                "Check the path and that you may read the file.",
-                f"تعذّرت قراءة الملف: {exc.strerror or exc}.",
-                "تحقق من المسار ومن صلاحية قراءة الملف.",
-            ),
-        ) from None
-    if len(raw) > max_bytes:
-        mb = max_bytes // (1024 * 1024)
-        raise _file_error(
-            path,
-            "QAYD-JSON-SIZE",
-            (
-                f"The file is larger than {mb} MB.",
-                "Split it into several files and import them one by one.",
-                f"حجم الملف أكبر من {mb} ميغابايت.",
-                "قسّمه إلى عدة ملفات واستوردها واحداً تلو الآخر.",
-            ),
-        )
-    return raw
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    """UTF-8 (a byte-order mark is tolerated); a bad byte is reported by line and column."""
-    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _file_error(
-            path,
-            "QAYD-JSON-UTF8",
-            (
-                f"Line {line}, column {column}: the file is not valid UTF-8 (byte 0x{body[exc.start]:02x}).",
-                'Save the file as UTF-8 (in Excel: "CSV UTF-8"; in editors: encoding UTF-8).',
-                f"السطر {line}، العمود {column}: الملف ليس بترميز UTF-8 صالح.",
-                "احفظ الملف بترميز UTF-8.",
-            ),
-        ) from None
-
-
-def load_json_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> object:
-    """The JSON value in a file, or ValidationError naming the line and column of what is wrong."""
-    file = Path(path)
-    text = _decode(file, _read_bytes(file, max_bytes))
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"Line {exc.lineno}, column {exc.colno}"
-        texts = (f"{where}: the file is not valid JSON ({exc.msg}).", "Correct the JSON at that place.",
-                 f"السطر {exc.lineno}، العمود {exc.colno}: الملف ليس JSON صالحاً ({exc.msg}).",
-                 "صحح صيغة JSON في هذا الموضع.")  # fmt: skip
-    except (RecursionError, ValueError) as exc:  # nesting too deep, or an integer of thousands of digits
-        texts = (f"The file cannot be read as JSON: {type(exc).__name__}.",
-                 "Check that the file is an invoice export.",
-                 "تعذّرت قراءة الملف بصيغة JSON.", "تحقق من أن الملف تصدير فواتير.")  # fmt: skip
-    raise _file_error(file, "QAYD-JSON-SYNTAX", texts)
+    return [d for _, d in drafts], cap_findings(seller_once(findings) + duplicate_numbers(drafts))
 
 
 def _amount(value: Decimal) -> str:

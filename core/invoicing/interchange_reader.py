@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
-from core.findings import Finding, Severity
+from core.findings import FINDINGS_CAP, Finding, Overflow, Severity
 from core.invoicing.rule_finding import ERROR, WARNING, make
 
 E = TypeVar("E", bound=StrEnum)
@@ -75,6 +75,7 @@ class JsonReader:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
         self.findings: list[Finding] = []
+        self.overflow = Overflow()  # past FINDINGS_CAP, findings are only counted: a flood stays small
 
     def path(self, field: str) -> str:
         if not self.prefix:
@@ -83,12 +84,20 @@ class JsonReader:
 
     @property
     def failed(self) -> bool:
-        return any(f.is_error for f in self.findings)
+        return self.overflow.has_error or any(f.is_error for f in self.findings)
+
+    def all_findings(self) -> list[Finding]:
+        """The findings kept, then one summary per rule of those counted past the cap."""
+        return self.findings + self.overflow.summaries()
 
     def report(
         self, rule: str, field: str, texts: tuple[str, str, str, str], severity: Severity = ERROR
     ) -> None:
-        self.findings.append(make(rule, self.path(field), *texts, severity))
+        finding = make(rule, self.path(field), *texts, severity)
+        if len(self.findings) < FINDINGS_CAP:
+            self.findings.append(finding)
+        else:
+            self.overflow.add(finding)
 
     def wrong_type(self, field: str, value: object, expected: str, hint: str = "") -> None:
         expected_ar = _EXPECTED_AR.get(expected, expected)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from core.findings import Finding, Severity
@@ -16,9 +15,6 @@ Label = tuple[str, str]
 # Far above any real invoice, low enough that every sum and product stays exact in Decimal.
 MAX_AMOUNT = Decimal("100000000000000")  # 10^14
 
-# Characters XML 1.0 cannot carry at all (C0 controls except TAB/LF/CR, lone surrogates, U+FFFE/F):
-# a name holding one would make the invoice XML unwritable, so it is refused before that.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def make(
@@ -138,19 +134,11 @@ def text_findings(
     maximum: int,
     severity: Severity = WARNING,
 ) -> list[Finding]:
-    """A text within ZATCA's character limit (the BR-KSA-F-06-C* rules) and writable as XML."""
+    """A text within ZATCA's character limit (the BR-KSA-F-06-C* rules).
+
+    Which characters a text may hold is checked once per record by `core.invoicing.text.record_text_findings`.
+    """
     found = []
-    if _NOT_XML.search(text):
-        found.append(
-            make(
-                "QAYD-TEXT-CHARS",
-                field,
-                f"The {label[0]} contains control or invalid characters that an XML invoice cannot hold.",
-                "Remove the invisible control characters (copying from other programs often brings them).",
-                f"يحتوي {label[1]} على رموز تحكم أو رموز غير صالحة لا يمكن وضعها في فاتورة XML.",
-                "احذف رموز التحكم غير المرئية (غالباً ما تأتي عند النسخ من برامج أخرى).",
-            )
-        )
     if len(text) > maximum:
         found.append(
             make(

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from core.clock import saudi_date
 from core.findings import Finding
 from core.invoicing import identifiers as ids
+from core.invoicing.limits import MAX_LINES, document_size_findings
 from core.invoicing.model import (
     CompanyProfile,
     CustomerKind,
@@ -34,6 +35,7 @@ from core.invoicing.rules_prepayment import prepayment_findings
 from core.invoicing.rules_records import validate_company, validate_customer, validate_product
 from core.invoicing.rules_transaction import transaction_findings
 from core.invoicing.rules_vat import document_vat_findings
+from core.invoicing.text import record_text_findings
 from core.invoicing.totals import compute_totals
 
 __all__ = ["validate", "validate_address", "validate_company", "validate_customer", "validate_product"]
@@ -351,9 +353,16 @@ def _seller(draft: InvoiceDraft, seller: CompanyProfile) -> list[Finding]:
 def validate(
     draft: InvoiceDraft, *, seller: CompanyProfile | None = None, now: datetime | None = None
 ) -> list[Finding]:
-    """Every finding on a draft at once, errors and warnings; `now` (default: the clock) dates the checks."""
+    """Every finding on a draft at once, errors and warnings; `now` (default: the clock) dates the checks.
+
+    A draft too big for ZATCA's portal gets that one finding only: checking each of its lines would flood.
+    """
+    size = document_size_findings(draft, seller)
+    if len(draft.lines) > MAX_LINES:
+        return size
     totals = compute_totals(draft)
     return [
+        *size,
         *_number(draft),
         *_issue_datetime(draft, _aware(now)),
         *_supply_dates(draft),
@@ -368,5 +377,6 @@ def validate(
         *rounding_findings(draft, totals),
         *transaction_findings(draft),
         *note_text_findings(draft),
+        *record_text_findings(draft),
         *(_seller(draft, seller) if seller is not None else []),
     ]

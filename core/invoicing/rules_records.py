@@ -20,6 +20,7 @@ from core.invoicing.model import (
 from core.invoicing.rule_finding import ERROR, WARNING, join, make, text_findings
 from core.invoicing.rules_lines import line_findings
 from core.invoicing.rules_parties import id_format, party_findings, validate_address
+from core.invoicing.text import qr_bytes_findings, record_text_findings
 
 _PHONE = re.compile(r"(?:0|\+)[0-9]{4,15}")  # BR-KSA-85
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -52,7 +53,11 @@ def _company_names(profile: CompanyProfile) -> list[Finding]:
         )
     label = ("seller name", "اسم البائع")
     found += text_findings(profile.legal_name_ar, "legal_name_ar", label, "BR-KSA-F-06-C10", 1000)
-    return found + text_findings(profile.legal_name_en, "legal_name_en", label, "BR-KSA-F-06-C10", 1000)
+    found += text_findings(profile.legal_name_en, "legal_name_en", label, "BR-KSA-F-06-C10", 1000)
+    # The invoice's RegistrationName (and QR tag 1) is the Arabic name, else the English one (ubl_parties).
+    qr_name, qr_field = ((profile.legal_name_ar, "legal_name_ar") if profile.legal_name_ar.strip()
+                         else (profile.legal_name_en, "legal_name_en"))
+    return found + qr_bytes_findings(qr_name.strip(), qr_field, label, 1)
 
 
 def _company_vat(vat_number: str) -> list[Finding]:
@@ -149,6 +154,7 @@ def validate_company(profile: CompanyProfile) -> list[Finding]:
         *_company_vat(profile.vat_number),
         *_company_id(profile),
         *validate_address(profile.address, "address", saudi_required=True),
+        *record_text_findings(profile),
     ]
     return [replace(f, severity=ERROR) if f.rule in _COMPLETE_PROFILE_RULES else f for f in found]
 
@@ -202,7 +208,7 @@ def validate_customer(customer: Customer) -> list[Finding]:
     found += text_findings(
         customer.name_ar, "name_ar", ("Arabic name", "الاسم العربي"), "BR-KSA-F-06-C32", 1000
     )
-    return found + _contact(customer)
+    return found + _contact(customer) + record_text_findings(customer)
 
 
 def validate_product(product: Product) -> list[Finding]:
@@ -232,4 +238,5 @@ def validate_product(product: Product) -> list[Finding]:
         )
     label = ("Arabic name", "الاسم العربي")
     found += text_findings(product.name_ar, join("", "name_ar"), label, "BR-KSA-F-06-C19", 1000)
-    return found + text_findings(product.sku, "sku", ("SKU", "رمز الصنف"), "BR-KSA-F-06-C31", 127)
+    found += text_findings(product.sku, "sku", ("SKU", "رمز الصنف"), "BR-KSA-F-06-C31", 127)
+    return found + record_text_findings(product)

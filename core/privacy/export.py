@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from core.errors import NotFoundError
+from core.files import DIR_MODE, private_dir, write_private
 from core.privacy.cancel import CancelCheck, Cancelled, Progress, step
 from core.privacy.catalogue import BASES, FIELDS
 from core.privacy.erasure import SEALED_FOR
@@ -267,11 +268,11 @@ class SubjectRecords:
 
 def _new_folder(parent: Path, name: str) -> Path:
     """A folder of its own for this export: never mixed with, or written over, an earlier one."""
-    parent.mkdir(parents=True, exist_ok=True)
+    private_dir(parent, own=False)
     for n in range(1, 1000):
         folder = parent / (name if n == 1 else f"{name}-{n}")
         try:
-            folder.mkdir()
+            folder.mkdir(mode=DIR_MODE)
         except FileExistsError:
             continue
         return folder
@@ -372,13 +373,14 @@ def _write(folder: Path, c: SubjectRecords, generated: datetime, purpose: str, c
     manifest = []
     for name, content in files.items():
         path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        private_dir(path.parent)
+        write_private(path, content)
         written.append(path)
         manifest.append({"path": name, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)})
     manifest_path = folder / "manifest.json"
-    manifest_path.write_text(json.dumps({"format": FORMAT, "subject": c.subject, "generated_at": generated.isoformat(),
-                                         "algorithm": "SHA-256", "files": manifest}, indent=2), "utf-8")
+    write_private(manifest_path, json.dumps({"format": FORMAT, "subject": c.subject,
+                                             "generated_at": generated.isoformat(), "algorithm": "SHA-256",
+                                             "files": manifest}, indent=2).encode("utf-8"))
     written.append(manifest_path)
     records = (sum(len(rows) for rows in c.data.values()) + len(c.entries) + len(c.access_log) + len(c.documents))
     return ExportResult(folder, written, records)

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from core.clock import SAUDI_TIME, saudi_time
 from core.errors import NotFoundError, ValidationError
 from core.findings import Finding
+from core.invoicing.text import char_findings
 from core.privacy.subjects import parse_subject, subject_exists
 from core.store import models as m
 from core.uow import UnitOfWork
@@ -146,7 +147,7 @@ def _text_findings(field: str, value: str, label: tuple[str, str], *, required: 
         return [_finding("QAYD-DSR-TOO-LONG", field, f"The {label[0]} is longer than {MAX_TEXT} characters.",
                          "Shorten it; keep documents outside Qayd and refer to them.",
                          f"{label[1]} أطول من {MAX_TEXT} حرف.", "اختصره، واحفظ المستندات خارج قيد مع الإشارة إليها.")]
-    return []
+    return char_findings(value, field, label)  # the same characters as every other field (issue 12)
 
 
 # --- reading -------------------------------------------------------------------------------------------------

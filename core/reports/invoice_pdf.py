@@ -21,6 +21,7 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from core.errors import NotFoundError, QaydError
+from core.files import private_dir, write_private
 from core.invoicing.model import id_scheme_label as scheme_label
 from core.invoicing.service import find_invoice_row
 from core.reports.document import Built, finish, identity
@@ -447,7 +448,7 @@ def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: C
     """Print every document in `refs` into `out_dir` under ZATCA's file names. Each file is written whole (a temporary
     name, then renamed), so a cancelled or failed batch leaves only complete PDFs. Standard invoices that wait for
     clearance are skipped and listed."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir, own=False)
     written: list[Path] = []
     skipped: list[tuple[str, str]] = []
     total = len(refs)
@@ -464,9 +465,7 @@ def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: C
                     skipped.append((ref, "waiting for clearance"))
                 else:
                     target = out_dir / built.filename
-                    temp = target.with_suffix(".pdf.part")
-                    temp.write_bytes(built.pdf)
-                    temp.replace(target)
+                    write_private(target, built.pdf)
                     written.append(target)
                 done += 1
                 if progress is not None:

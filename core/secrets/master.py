@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import SecretStoreError
+from core.files import private_dir, write_private
 from core.secrets.crypto import new_key
 
 SERVICE = "qayd"
@@ -30,9 +31,9 @@ def install_id(data_dir: Path) -> str:
     marker = data_dir / "install.json"
     if marker.exists():
         return str(json.loads(marker.read_text("utf-8"))["install_id"])
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     ident = str(uuid.uuid4())
-    marker.write_text(json.dumps({"install_id": ident}), "utf-8")
+    write_private(marker, json.dumps({"install_id": ident}).encode("utf-8"))
     return ident
 
 
@@ -88,7 +89,7 @@ class MasterKeySource:
         if not path.exists():
             if not create:
                 raise SecretStoreError(f"The master key file {path} does not exist.", fix=NO_KEYRING_FIX)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent, own=False)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(base64.b64encode(new_key()).decode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -15,6 +16,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import StoreError
+from core.files import create_private, private_dir, private_file
+from core.store.busy import BusyPolicy, begin_immediate
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -51,16 +54,23 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
-def _on_begin(conn: Any) -> None:
-    # Writers take the write lock up front (BEGIN IMMEDIATE): two writers never deadlock on a lock upgrade.
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+def _begin_listener(policy: BusyPolicy, name: str) -> Callable[[Any], None]:
+    def on_begin(conn: Any) -> None:
+        # Writers take the write lock up front (BEGIN IMMEDIATE): two writers never deadlock on a lock upgrade,
+        # and one that waits on another process says so, then gives up with StoreBusyError (busy.py).
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode == "IMMEDIATE":
+            begin_immediate(conn, policy, name)
+        else:
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return on_begin
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, busy: BusyPolicy | None = None) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "begin", _begin_listener(busy or BusyPolicy(), path.name))
     return engine
 
 
@@ -112,7 +122,7 @@ def backup(path: Path, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix}")
     src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+    dst = sqlite3.connect(create_private(target))  # a full copy of the books: owner-only (issue 12 point 9)
     try:
         src.backup(dst)
     finally:
@@ -143,15 +153,19 @@ def migrate(engine: Engine, path: Path) -> Path | None:
     return backup_path
 
 
-def open_database(path: Path, *, create: bool = False) -> Database:
-    """Open (or create) the store at `path`, migrating it to the current schema."""
+def open_database(path: Path, *, create: bool = False, busy: BusyPolicy | None = None) -> Database:
+    """Open (or create) the store at `path`, migrating it to the current schema; `busy`: how writers wait."""
     if not path.exists() and not create:
         raise StoreError(
             f"There is no company database at {path}.",
             fix="Create one with `qayd init` (or `qayd init --demo`), or pick another with --company/--data-dir.",
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
+    private_dir(path.parent, own=False)  # bootstrap narrows the data and companies folders it owns
+    # The store file exists 0600 before SQLite opens it; SQLite gives its -wal and -shm files the store's mode.
+    create_private(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_file(companion)
+    engine = make_engine(path, busy)
     try:
         migrate(engine, path)
     except sqlite3.DatabaseError as exc:

@@ -178,7 +178,8 @@ def test_describe_reports_every_setting_with_its_source(tmp_path: Path) -> None:
     assert rows["log_level"] == ('"ERROR"', "option")
     assert rows["central.database_url"] == ("(not set)", "default")
     assert rows["config_file"] == (str(config), "option")
-    assert len(rows) == 12  # 11 settings and the config file
+    assert len(rows) == 13  # 12 settings (store.busy_timeout added for issue 12) and the config file
+    assert rows["store.busy_timeout"] == ("15.0", "default")
 
 
 def test_unknown_keys_and_env_vars_get_a_suggestion(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def _both(first: Mutation, second: Mutation) -> Mutation:
 
 
 CORPUS = _corpus()
-BROKEN_SELLER = replace(SELLER, vat_number="", legal_name_ar="", commercial_registration="12",
+BROKEN_SELLER = replace(SELLER, vat_number="", legal_name_ar="", id_value="12",
                         address=replace(SELLER.address, district="", country="AE", postal_code="1"))
 
 
