@@ -9,7 +9,7 @@ import click
 from core.audit.bundle import export_bundle, verify_bundle
 from core.audit.heads import CentralProbe
 from core.audit.service import entries_around, verify_store
-from core.audit.verify import DocumentsCheck, VerifyReport
+from core.audit.verify import AnchorCheck, DocumentsCheck, VerifyReport
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
 from core.uow import Context
 
@@ -37,14 +37,17 @@ def _print_report(report: VerifyReport, where: str) -> None:
 
 def _print_anchors(report: VerifyReport) -> None:
     """Say plainly what the chain was checked against, and where each outside head was found."""
-    against = ", ".join(f"{'' if a.name == 'central' else 'the '}{a.name} ({'seq ' + format(a.seq, ',') if a.seq is not None else a.note.rstrip('.')})"
-                        for a in report.anchors)
+    against = ", ".join(f"{'' if a.name == 'central' else 'the '}{a.name} ({_seq_or_note(a)})" for a in report.anchors)
     click.echo(f"Checked {report.entries:,} entries against {report.checkpoints:,} signed checkpoints, {against}.")
     for a in report.anchors:
         if a.failed:
             click.echo(f"  FAILED the {a.name}: {a.note}")
         elif a.where:
             click.echo(f"  the {a.name} ({a.where}): {a.note}")
+
+
+def _seq_or_note(a: AnchorCheck) -> str:
+    return f"seq {a.seq:,}" if a.seq is not None else a.note.rstrip(".")
 
 
 def _print_documents(docs: DocumentsCheck) -> None:

@@ -23,11 +23,11 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from core.audit.verify import DocumentProblem, DocumentsCheck, Progress
-from core.errors import AccessDeniedError, NotFoundError
+from core.errors import AccessDeniedError, NotFoundError, TamperedDocumentError
 from core.privacy import sealing
 from core.privacy.retention import XML_MARKER as PURGE_MARKER
 from core.privacy.roles import sees_restricted
-from core.store.models import AuditEntry, Base, EgsUnit
+from core.store.models import AuditEntry, Base, EgsUnit, IssuedDocument
 from core.uow import Context, UnitOfWork
 from core.zatca.hashing import FIRST_PIH, NS, invoice_hash, parse_document, safe_parser
 from core.zatca.qr import decode_tlv, document_fields, phase1_tags
@@ -162,25 +162,55 @@ def _open(uow: UnitOfWork, run: _Run, row: Any) -> bytes | None:
 
 
 def _xml_problems(xml: bytes, row: Any, unit: _Unit, attested: str | None) -> list[str]:
+    problems, computed, cert = stamp_problems(xml, icv=row.icv, pih=row.pih, doc_uuid=str(row.uuid),
+                                              digest=row.invoice_hash, qr=row.qr, phase=row.phase)
+    if cert and unit.certificate and cert != unit.certificate and attested != computed:
+        problems.append(f"it is signed with a certificate that is not unit {unit.name}'s")
+    return problems
+
+
+def stamp_problems(xml: bytes, *, icv: int, pih: str, doc_uuid: str, digest: str, qr: str | None,
+                   phase: int) -> tuple[list[str], str, str]:
+    """What is wrong with a stored document against its row: (problems, the hash computed, the signing cert text).
+
+    `qr=None` skips comparing the QR with the row's (the cleared copy carries the one ZATCA stamped).
+    """
     try:
         root = parse_document(xml)
     except etree.XMLSyntaxError as exc:
-        return [f"its stored XML is not well-formed ({exc})"]
+        return [f"its stored XML is not well-formed ({exc})"], "", ""
     inside = {name: str(xpath(root)).strip() for name, xpath in _XML_FIELDS.items()}
     computed = invoice_hash(root)
-    problems = [] if computed == row.invoice_hash else [
-        f"the hash of its stored XML ({computed}) is not its stored hash ({row.invoice_hash}): the XML was changed"]
-    expected = {"ICV": str(row.icv), "PIH": row.pih, "UUID": str(row.uuid), "QR": row.qr}
+    problems = [] if computed == digest else [
+        f"the hash of its stored XML ({computed}) is not its stored hash ({digest}): the XML was changed"]
+    expected = {"ICV": str(icv), "PIH": pih, "UUID": doc_uuid} | ({} if qr is None else {"QR": qr})
     problems += [f"the XML's {name} ({inside[name][:60]}) is not the stored one ({value[:60]})"
                  for name, value in expected.items() if inside[name] != value]
-    if row.phase == 2:
+    if phase == 2:
         problems += [f"stamp: {p}" for p in verify_stamp(xml)]
-        cert = inside["certificate"]
-        if cert and unit.certificate and cert != unit.certificate and attested != computed:
-            problems.append(f"it is signed with a certificate that is not unit {unit.name}'s")
-    else:
-        problems += _phase1_qr(root, row.qr)
-    return problems
+    elif qr is not None:
+        problems += _phase1_qr(root, qr)
+    return problems, computed, inside["certificate"]
+
+
+def checked(number: str, doc: IssuedDocument, xml: bytes, *, cleared: bool = False) -> bytes:
+    """`xml` when the stored document verifies against its row; else refuse (nothing is written or shown).
+
+    The one choke point of export, print and QR read-back (`core.zatca.issuing.issued_xml`).
+    """
+    if xml.startswith(PURGE_MARKER):
+        return xml  # nothing left to share; the readers say so themselves
+    problems, _digest, _cert = stamp_problems(
+        xml, icv=doc.icv, pih=doc.pih, doc_uuid=str(doc.document_uuid), digest=doc.invoice_hash,
+        qr=None if cleared else doc.qr, phase=doc.phase)
+    if problems:
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        raise TamperedDocumentError(
+            f"{number} does not verify, so it is not exported, printed or read back: its stored "
+            f"{'cleared copy' if cleared else 'signed XML'} was changed after it was issued ({shown}).",
+            fix="Run `qayd audit verify` for the full report, and restore the company from a backup made before "
+                "the change.")
+    return xml
 
 
 def _marker_problems(marker: bytes, row: Any) -> list[str]:
@@ -240,3 +270,19 @@ def _result(run: _Run, done: int, started: float, *, cancelled: bool = False) ->
     return DocumentsCheck(documents=done, units=len(run.units), broken=tuple(run.broken), notes=tuple(notes),
                           seconds=round(time.perf_counter() - started, 3), cancelled=cancelled)
 
+
+
+def verified_qr(uow: UnitOfWork, doc: IssuedDocument, number: str) -> str:
+    """The row's QR, once the stored XML it was made from verifies (QR read-back refuses a changed document).
+
+    A sealed document is opened (and the read logged) for admin and compliance users; for a clerk, who may not open
+    it, the QR is given as stored: the XML cannot be checked by that role, and `qayd audit verify` says so.
+    """
+    raw = bytes(doc.xml)
+    if sealing.is_held(raw):
+        if not sees_restricted(uow.ctx.actor_role):
+            return doc.qr
+        raw = sealing.open_held(uow, raw, record=sealing.record_of(doc.invoice_id), column=sealing.XML,
+                                purpose="QR read-back")
+    checked(number, doc, raw)
+    return doc.qr
