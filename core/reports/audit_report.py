@@ -1,7 +1,8 @@
 """The audit evidence report: the audit chain verified for real, printed as evidence for an auditor or ZATCA.
 
 `build_audit_report` runs the same verification as `qayd audit verify` (every entry's hash, every signed checkpoint,
-the signed head file, the anchor beside the master key, every issued document's stamp and ICV/PIH chain) and prints the verdict, the store and the device that signs it, the chain's extent, what
+the signed head file, the anchor beside the master key, every issued document's stamp and ICV/PIH chain) and prints
+the verdict, the store and the device that signs it, the chain's extent, what
 happened in the period (entries per action), the checkpoints with their signatures checked, and, when the chain is
 broken, the break in detail with its neighbouring entries (their actions and times only: audit payloads, which may
 carry sealed personal data, are never printed). It closes with how to verify the chain without Qayd, from an
