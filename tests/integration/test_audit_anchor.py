@@ -38,7 +38,7 @@ def write_batches(ctx: Context, batches: int, size: int = 5) -> None:
 
 
 def cut_back(ctx: Context, keep: int, *, head_file: bytes | None = None) -> None:
-    """The attacker's cut: entries and checkpoints after `keep` deleted; the head file deleted or an old one put back."""
+    """The cut: entries and checkpoints after `keep` deleted; the head file deleted or an old one put back."""
     tamper(ctx, f"DELETE FROM audit_entry WHERE seq > {keep}", f"DELETE FROM audit_checkpoint WHERE seq > {keep}")
     ctx.head_file.unlink()
     if head_file is not None:
@@ -116,7 +116,7 @@ def test_an_anchor_of_another_device_or_unreadable_fails(ctx: Context, memory_ke
     other = Checkpoint(head.seq, head.hash, head.at, "00000000-0000-0000-0000-000000000000", head.signature)
     memory_keyring.delete_password(SERVICE, ctx.anchor.username)
     advance_anchor(ctx.anchor, other)
-    seq, failed, note = anchor(verify_store(ctx), "keyring anchor")
+    _seq, failed, note = anchor(verify_store(ctx), "keyring anchor")
     assert failed and "another device" in note
 
 
