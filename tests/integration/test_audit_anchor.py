@@ -19,12 +19,16 @@ from core.audit.heads import CentralHead
 from core.audit.service import stored_checkpoints, verify_store
 from core.audit.verify import BreakKind, VerifyReport
 from core.bootstrap import open_company
+from core.cli import main
 from core.config import load_settings
 from core.secrets import MemoryKeyring
 from core.secrets.master import SERVICE, FileSlot, KeyringSlot
+from core.sync.audit_central import central_head
 from core.uow import Context
 from tests.integration.conftest import Result
 from tests.integration.test_audit_tamper import last_seq, tamper
+from tests.support.pg import PgDatabase, PgServer
+from tests.support.sync_world import Install, World
 
 ROOT = Path(__file__).parents[2]
 
@@ -181,6 +185,7 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from core.bootstrap import open_company
+from core.cli import main
 from core.config import load_settings
 env = {"QAYD_DATA_DIR": sys.argv[1], "QAYD_COMPANY": "acme", "QAYD_MASTER_KEY_SOURCE": "file"}
 ctx = open_company(load_settings(environ=env, config_file=Path(sys.argv[2])), environ=env, username="writer")
@@ -250,3 +255,61 @@ def test_central_catches_a_cut_that_the_keyring_was_rolled_back_for(ctx: Context
 
     offline = verify_store(ctx, central=unreachable)
     assert offline.ok and "not reachable" in anchor(offline, "central")[2]
+
+
+@pytest.fixture
+def world(pg_server: PgServer, central_db: PgDatabase, tmp_path: Path) -> Iterator[World]:
+    made = World(pg_server, central_db, tmp_path)
+    yield made
+    made.close()
+
+
+def rolled_back_after_sync(install: Install, keyring: MemoryKeyring) -> int:
+    """Write, remember the anchor and head file, write and sync more, then cut back and restore both: returns the
+    number of entries central holds for the device."""
+    ctx = install.ctx
+    assert isinstance(ctx.anchor, KeyringSlot)
+    write_batches(ctx, 2)
+    old_anchor, old_head, keep = keyring.get_password(SERVICE, ctx.anchor.username), ctx.head_file.read_bytes(), \
+        last_seq(ctx)
+    write_batches(ctx, 3)
+    install.sync()
+    with install.world.superuser() as conn:
+        row = conn.execute("SELECT max(seq) FROM qayd.audit_entry WHERE device_id = %s", (ctx.device_id,)).fetchone()
+    assert row is not None and row[0] > keep
+    cut_back(ctx, keep, head_file=old_head)
+    assert old_anchor is not None
+    keyring.set_password(SERVICE, ctx.anchor.username, old_anchor)
+    assert verify_store(ctx).ok  # locally everything agrees with the rolled-back state
+    return int(row[0])
+
+
+def test_central_on_a_real_postgresql_catches_a_cut_with_a_rolled_back_keyring(
+        world: World, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]) -> None:
+    staff = world.install("a", demo=2)
+    held = rolled_back_after_sync(staff, memory_keyring)
+    head = central_head(staff.dsn, str(staff.ctx.device_id))
+    assert (head.seq, head.checkpoint) == (held, None)  # a staff login reads no checkpoint, but the entry number
+    assert "password" not in head.where and staff.login not in head.where
+    report = verify_store(staff.ctx, central=lambda: central_head(staff.dsn, str(staff.ctx.device_id)))
+    seq, failed, note = anchor(report, "central")
+    assert (seq, failed) == (held, True) and "cut back" in note and not report.ok
+    capsys.readouterr()
+    code = main(["--data-dir", str(world.folder / "a"), "--company", "acme", "audit", "verify"])
+    out = capsys.readouterr().out
+    assert code == 1 and f"central (seq {held:,})" in out and "FAILED the central" in out
+
+    officer = world.install("b", level="compliance")
+    held = rolled_back_after_sync(officer, memory_keyring)
+    head = central_head(officer.dsn, str(officer.ctx.device_id))
+    assert head.checkpoint is not None and head.checkpoint.seq == held  # signed by the device: checked as such
+    report = verify_store(officer.ctx, central=lambda: central_head(officer.dsn, str(officer.ctx.device_id)))
+    assert report.broken is not None and report.broken.kind is BreakKind.TRUNCATED
+    assert f"the central says {held:,}" in report.broken.detail
+
+
+def test_an_unreachable_central_is_said_plainly_and_is_not_a_failure(world: World) -> None:
+    install = world.install("a", demo=1)
+    dsn = install.dsn.replace(f":{world.server.port}/", ":1/")
+    report = verify_store(install.ctx, central=lambda: central_head(dsn, str(install.ctx.device_id)))
+    assert report.ok and "not reachable" in anchor(report, "central")[2]
