@@ -187,7 +187,7 @@ def stamp_problems(xml: bytes, *, icv: int, pih: str, doc_uuid: str, digest: str
     problems += [f"the XML's {name} ({inside[name][:60]}) is not the stored one ({value[:60]})"
                  for name, value in expected.items() if inside[name] != value]
     if phase == 2:
-        problems += [f"stamp: {p}" for p in verify_stamp(xml)]
+        problems += [f"stamp: {p}" for p in verify_stamp(root, computed_hash=computed)]
     elif qr is not None:
         problems += _phase1_qr(root, qr)
     return problems, computed, inside["certificate"]
