@@ -33,6 +33,11 @@ def _print_report(report: VerifyReport, where: str) -> None:
         _print_anchors(report)
     if report.documents is not None:
         _print_documents(report.documents)
+    if report.chain_ok and not report.ok:
+        heads = sum(a.failed for a in report.anchors)
+        docs = len(report.documents.broken) if report.documents is not None else 0
+        click.echo(f"NOT INTACT: the entries verify, but {heads} head(s) outside the chain and {docs} issued "
+                   "document(s) do not (above).")
 
 
 def _print_anchors(report: VerifyReport) -> None:

@@ -183,6 +183,7 @@ def issued_xml(uow: UnitOfWork, ref: str) -> tuple[bytes, str, bool]:
                                           purpose="issued document")
         return stored.checked(row.number, doc, (cleared or "").encode("utf-8"), cleared=True), "cleared", True
     needs_clearance = sub is not None and sub.kind == "clearance"
-    xml = sealing.maybe_open_bytes(uow, doc.xml, record=record, column=sealing.XML, purpose="issued document")
+    xml = sealing.maybe_open_bytes(uow, stored.as_bytes(doc.xml), record=record, column=sealing.XML,
+                                   purpose="issued document")
     return (stored.checked(row.number, doc, xml or b""), "signed",
             not needs_clearance or (sub is not None and sub.state == "done"))

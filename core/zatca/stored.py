@@ -17,17 +17,16 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from core.audit.verify import DocumentProblem, DocumentsCheck, Progress
 from core.errors import AccessDeniedError, NotFoundError, TamperedDocumentError
 from core.privacy import sealing
 from core.privacy.retention import XML_MARKER as PURGE_MARKER
 from core.privacy.roles import sees_restricted
-from core.store.models import AuditEntry, Base, EgsUnit, IssuedDocument
+from core.store.models import AuditEntry, Base, IssuedDocument
 from core.uow import Context, UnitOfWork
 from core.zatca.hashing import FIRST_PIH, NS, invoice_hash, parse_document, safe_parser
 from core.zatca.qr import decode_tlv, document_fields, phase1_tags
@@ -58,7 +57,7 @@ class _Unit:
 
 @dataclass
 class _Run:
-    units: dict[uuid.UUID, _Unit]
+    units: dict[str, _Unit]
     attested: dict[str, str]  # invoice id -> the hash the audit chain recorded at issue
     broken: list[DocumentProblem] = field(default_factory=list)
     sealed_unopened: list[str] = field(default_factory=list)
@@ -86,10 +85,9 @@ def verify_documents(ctx: Context, *, progress: Progress | None = None,
     return _result(run, done, started)
 
 
-def _units(uow: UnitOfWork) -> dict[uuid.UUID, _Unit]:
-    rows = uow.session.execute(select(EgsUnit.id, EgsUnit.name, EgsUnit.certificate_b64, EgsUnit.icv,
-                                      EgsUnit.last_hash))
-    return {i: _Unit(n, c or "", icv, h or "") for i, n, c, icv, h in rows}
+def _units(uow: UnitOfWork) -> dict[str, _Unit]:
+    rows = uow.session.execute(text("SELECT id, name, certificate_b64, icv, last_hash FROM egs_unit"))
+    return {_uuid(i): _Unit(_str(n), _str(c), _int(icv), _str(h)) for i, n, c, icv, h in rows}
 
 
 def _attested(uow: UnitOfWork) -> dict[str, str]:
@@ -102,19 +100,64 @@ def _attested(uow: UnitOfWork) -> dict[str, str]:
     return out
 
 
-def _rows(uow: UnitOfWork) -> Iterator[Any]:
-    query = (select(_DOC.c.invoice_id, _INV.c.number, _DOC.c.egs_unit_id, _DOC.c.icv, _DOC.c.uuid, _DOC.c.pih,
-                    _DOC.c.invoice_hash, _DOC.c.phase, _DOC.c.qr, _DOC.c.xml)
-             .join(_INV, _INV.c.id == _DOC.c.invoice_id).order_by(_DOC.c.egs_unit_id, _DOC.c.icv)
-             .execution_options(yield_per=200))
-    yield from uow.session.execute(query)
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """One stored document as the file holds it: raw values read without the ORM's types (an attacker's edit may
+    leave text where bytes belong, or a word where a number does), each made into what the checks compare."""
+
+    invoice_id: str
+    number: str
+    egs_unit_id: str
+    icv: int
+    uuid: str
+    pih: str
+    invoice_hash: str
+    phase: int
+    qr: str
+    xml: bytes
 
 
-def _check_row(uow: UnitOfWork, run: _Run, row: Any) -> None:
-    unit = run.units.get(row.egs_unit_id) or _Unit(f"unknown unit {str(row.egs_unit_id)[:8]}", "", 0, "")
+def _rows(uow: UnitOfWork) -> Iterator[_Doc]:
+    query = text("SELECT d.invoice_id, i.number, d.egs_unit_id, d.icv, d.uuid, d.pih, d.invoice_hash, d.phase, "
+                 "d.qr, d.xml FROM issued_document d JOIN invoice i ON i.id = d.invoice_id "
+                 "ORDER BY d.egs_unit_id, d.icv").execution_options(yield_per=200)
+    for i, number, unit, icv, doc_uuid, pih, digest, phase, qr, xml in uow.session.execute(query):
+        yield _Doc(_uuid(i), _str(number), _uuid(unit), _int(icv), _uuid(doc_uuid), _str(pih), _str(digest),
+                   _int(phase), _str(qr), as_bytes(xml))
+
+
+def as_bytes(value: object) -> bytes:
+    """A BLOB column's value as bytes, also when it was rewritten as text (SQLite's replace() returns text)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return b"" if value is None else str(value).encode("utf-8")
+
+
+def _str(value: object) -> str:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1  # not a number: it cannot stand in its place of the chain, and is reported there
+
+
+def _uuid(value: object) -> str:
+    try:
+        return str(uuid.UUID(_str(value)))
+    except ValueError:
+        return _str(value)
+
+
+def _check_row(uow: UnitOfWork, run: _Run, row: _Doc) -> None:
+    unit = run.units.setdefault(row.egs_unit_id, _Unit(f"unknown unit {row.egs_unit_id[:8]}", "", 0, ""))
     problems = _chain_problems(unit, row)
     unit.seen, unit.last_seen_hash = row.icv, row.invoice_hash
-    attested = run.attested.get(str(row.invoice_id))
+    attested = run.attested.get(row.invoice_id)
     if attested is None:
         problems.append("the audit chain has no 'invoice.issued' entry for it")
     elif attested != row.invoice_hash:
@@ -124,12 +167,12 @@ def _check_row(uow: UnitOfWork, run: _Run, row: Any) -> None:
     if xml is not None:
         problems += _xml_problems(xml, row, unit, attested)
     elif run.purged and run.purged[-1] == row.number:
-        problems += _marker_problems(bytes(row.xml), row)
+        problems += _marker_problems(row.xml, row)
     if problems:
         run.broken.append(DocumentProblem(row.number, unit.name, row.icv, tuple(problems)))
 
 
-def _chain_problems(unit: _Unit, row: Any) -> list[str]:
+def _chain_problems(unit: _Unit, row: _Doc) -> list[str]:
     problems = []
     if row.icv <= unit.seen:
         problems.append(f"its ICV {row.icv} follows ICV {unit.seen} of unit {unit.name}")
@@ -142,9 +185,9 @@ def _chain_problems(unit: _Unit, row: Any) -> list[str]:
     return problems
 
 
-def _open(uow: UnitOfWork, run: _Run, row: Any) -> bytes | None:
+def _open(uow: UnitOfWork, run: _Run, row: _Doc) -> bytes | None:
     """The stored XML; None when it is sealed and this user may not (or can no longer) open it."""
-    raw = bytes(row.xml)
+    raw = row.xml
     if raw.startswith(PURGE_MARKER):
         run.purged.append(row.number)
         return None
@@ -154,15 +197,15 @@ def _open(uow: UnitOfWork, run: _Run, row: Any) -> bytes | None:
         run.sealed_unopened.append(row.number)
         return None
     try:
-        return sealing.open_held(uow, raw, record=sealing.record_of(row.invoice_id), column=sealing.XML,
+        return sealing.open_held(uow, raw, record=f"invoice:{row.invoice_id}", column=sealing.XML,
                                  purpose="audit verification of issued documents")
     except (AccessDeniedError, NotFoundError):
         run.sealed_unopened.append(row.number)
         return None
 
 
-def _xml_problems(xml: bytes, row: Any, unit: _Unit, attested: str | None) -> list[str]:
-    problems, computed, cert = stamp_problems(xml, icv=row.icv, pih=row.pih, doc_uuid=str(row.uuid),
+def _xml_problems(xml: bytes, row: _Doc, unit: _Unit, attested: str | None) -> list[str]:
+    problems, computed, cert = stamp_problems(xml, icv=row.icv, pih=row.pih, doc_uuid=row.uuid,
                                               digest=row.invoice_hash, qr=row.qr, phase=row.phase)
     if cert and unit.certificate and cert != unit.certificate and attested != computed:
         problems.append(f"it is signed with a certificate that is not unit {unit.name}'s")
@@ -201,8 +244,8 @@ def checked(number: str, doc: IssuedDocument, xml: bytes, *, cleared: bool = Fal
     if xml.startswith(PURGE_MARKER):
         return xml  # nothing left to share; the readers say so themselves
     problems, _digest, _cert = stamp_problems(
-        xml, icv=doc.icv, pih=doc.pih, doc_uuid=str(doc.document_uuid), digest=doc.invoice_hash,
-        qr=None if cleared else doc.qr, phase=doc.phase)
+        xml, icv=_int(doc.icv), pih=_str(doc.pih), doc_uuid=str(doc.document_uuid), digest=_str(doc.invoice_hash),
+        qr=None if cleared else _str(doc.qr), phase=_int(doc.phase))
     if problems:
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
         raise TamperedDocumentError(
@@ -213,13 +256,13 @@ def checked(number: str, doc: IssuedDocument, xml: bytes, *, cleared: bool = Fal
     return xml
 
 
-def _marker_problems(marker: bytes, row: Any) -> list[str]:
+def _marker_problems(marker: bytes, row: _Doc) -> list[str]:
     """A purged document's marker keeps its invoice id and hash: they must still be the row's."""
     try:
         node = etree.fromstring(marker, parser=safe_parser())
     except etree.XMLSyntaxError:
         return ["its purge marker is not well-formed"]
-    if node.get("invoice") != str(row.invoice_id) or node.get("hash") != row.invoice_hash:
+    if node.get("invoice") != row.invoice_id or node.get("hash") != row.invoice_hash:
         return ["its purge marker names another document or hash than the row's"]
     return []
 
@@ -278,11 +321,11 @@ def verified_qr(uow: UnitOfWork, doc: IssuedDocument, number: str) -> str:
     A sealed document is opened (and the read logged) for admin and compliance users; for a clerk, who may not open
     it, the QR is given as stored: the XML cannot be checked by that role, and `qayd audit verify` says so.
     """
-    raw = bytes(doc.xml)
+    raw = as_bytes(doc.xml)
     if sealing.is_held(raw):
         if not sees_restricted(uow.ctx.actor_role):
-            return doc.qr
+            return _str(doc.qr)
         raw = sealing.open_held(uow, raw, record=sealing.record_of(doc.invoice_id), column=sealing.XML,
                                 purpose="QR read-back")
     checked(number, doc, raw)
-    return doc.qr
+    return _str(doc.qr)

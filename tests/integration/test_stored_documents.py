@@ -120,6 +120,22 @@ def test_one_character_in_an_amount_is_named_and_refused(books: Context, run: Ca
     refused_everywhere(run, number, tmp_path)
 
 
+def test_an_edit_with_sqls_replace_which_stores_text_is_named_not_a_crash(books: Context, run: Callable[..., Result],
+                                                                          tmp_path: Path) -> None:
+    """SQLite's replace() on a BLOB returns TEXT: the column then holds text where the XML's bytes were."""
+    number, icv, _xml, _h = documents(books)[4]
+    tamper(books, "UPDATE issued_document SET xml = replace(xml, CAST('<cbc:PayableAmount currencyID=\"SAR\">' AS "
+                  "BLOB), CAST('<cbc:PayableAmount currencyID=\"SAR\">1' AS BLOB)), icv = 'five' WHERE invoice_id = "
+                  f"(SELECT id FROM invoice WHERE number = '{number}')")
+    with sqlite3.connect(books.db.path) as conn:
+        assert conn.execute("SELECT count(*) FROM issued_document WHERE typeof(xml) = 'text'").fetchone()[0] == 1
+    assert "the XML was changed" in broken(books)[number]
+    result = run("audit", "verify")
+    assert result.exit_code == 1 and f"BROKEN {number}" in result.output and "NOT INTACT" in result.output
+    refused_everywhere(run, number, tmp_path)
+    assert icv == 5
+
+
 def forged(xml: bytes, company_now: datetime, books: Context) -> tuple[bytes, str, str]:
     """The document with a changed amount, re-signed by a forger's own key and certificate: self-consistent."""
     root = parse_document(xml)
