@@ -14,6 +14,13 @@ ANCHOR_NAMES: dict[str, Label] = {
     "anchor": ("Anchor", "المرساة"),
     "central": ("Central database", "قاعدة البيانات المركزية"),
 }
+NOTES_AR: tuple[tuple[str, str], ...] = (
+    ("were purged when their tax retention ended", "أُتلفت مستندات عند انتهاء مدة الاحتفاظ الضريبي فلم يبقَ ملف XML "
+     "الخاص بها، فتُحقق من موقعها في سلسلة العداد والتجزئة السابقة ومن علامة الإتلاف والتجزئة المسجلة في سلسلة "
+     "التدقيق فقط."),
+    ("are sealed for an erased buyer", "مستندات مختومة لمشترٍ مُحيت بياناته ولا يستطيع دورك فتحها، فتُحقق من موقعها في "
+     "سلسلة العداد والتجزئة السابقة ومن التجزئة المسجلة في سلسلة التدقيق فقط، لا من ملف XML."),
+)
 OK: Label = ("agrees", "مطابق")
 FAILED: Label = ("FAILS", "غير مطابق")
 ABSENT: Label = ("absent", "غير موجود")
@@ -73,7 +80,8 @@ def write_documents(writer: ReportWriter, report: VerifyReport) -> None:
         (("Time taken", "المدة"), f"{docs.seconds:.1f} s"),
     ])
     for note in docs.notes:
-        writer.paragraph(note, size=8.5, color=MUTED)
+        arabic = next((ar for key, ar in NOTES_AR if key in note), note)
+        writer.paragraph((note, arabic), size=8.5, color=MUTED)
     if docs.broken:
         writer.table([Column(("Document", "المستند"), 1.4), Column(("EGS unit", "الوحدة"), 1.2),
                       Column(("ICV", "العداد"), 0.6, "end"), Column(("What failed", "ما الذي فشل"), 5)],
