@@ -252,3 +252,18 @@ def test_a_changed_row_qr_is_refused_by_qr_read_back(books: Context, run: Callab
     assert "QR" in broken(books)[number]
     result = run("invoice", "qr", number)
     assert result.exit_code == 8 and "does not verify" in result.output
+
+
+def test_document_verification_reports_progress_and_can_be_cancelled(books: Context,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.zatca import stored
+
+    monkeypatch.setattr(stored, "PROGRESS_EVERY", 2)
+    seen: list[float] = []
+    done = stored.verify_documents(books, progress=lambda f, _m: seen.append(f))
+    assert done.ok and seen == sorted(seen) and 0 < seen[0] < 1 and len(seen) == ISSUED // 2
+    stopped = stored.verify_documents(books, cancelled=lambda: True)
+    assert stopped.cancelled and not stopped.ok and stopped.documents == 2
+    calls = iter([False, True])
+    report = verify_store(books, cancelled=lambda: next(calls, True))
+    assert not report.ok
