@@ -95,7 +95,8 @@ def register(cli: click.Group) -> None:
                   help="Verify every device's chain as the central database holds it (compliance or admin login).")
     @json_option
     def audit_verify(bundle: Path | None, in_central: bool, as_json: bool) -> None:
-        """Verify every entry and checkpoint; exit 0 only when the chain is intact."""
+        """Verify every entry and checkpoint, the heads kept outside the chain, and every issued document's stamp
+        and ICV/PIH chain; exit 0 only when all of it is intact."""
         printer = progress_printer("Verifying")
         if in_central:
             from core.sync.audit_central import verify_central
