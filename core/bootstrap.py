@@ -60,7 +60,7 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
             if device is not None else DeviceKey.generate()
         device_id = device.id if device is not None else uuid.uuid4()
     ctx = Context(db=db, device_id=device_id, clock=clock, master_key=master, device_key=key, head_file=paths.head,
-                  checkpoint_every=settings.audit.checkpoint_every)
+                  checkpoint_every=settings.audit.checkpoint_every, anchor=source.head_anchor(settings.company))
     if device is None:
         _register_device(ctx, key)
     ctx.actor, ctx.actor_role = _actor(ctx, username or _os_user())

@@ -11,6 +11,7 @@ QaydError
 ├── ImmutableError         an issued invoice or the audit log cannot be changed (exit 6)
 ├── SecretStoreError       the master key or a secret is unavailable (exit 7)
 └── AuditError             the audit chain or an evidence bundle is unusable (exit 8)
+    └── TamperedDocumentError  an issued document's stored stamp does not verify: not shared (exit 8)
 
 Exit code 1 is reserved for checks that ran and found something wrong (a broken audit
 chain, an invalid invoice file): the command worked, the data did not pass.
@@ -97,6 +98,10 @@ class SecretStoreError(QaydError):
 
 class AuditError(QaydError):
     exit_code = 8
+
+
+class TamperedDocumentError(AuditError):
+    """An issued document whose stored XML no longer verifies against its stamp: export, print and QR refuse it."""
 
 
 class AccessDeniedError(QaydError):

@@ -12,6 +12,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session
 
+from core.audit.anchor import AnchorSlot, advance_quietly
 from core.audit.log import AuditLog, write_head_file
 from core.audit.personal import SubjectKeys
 from core.audit.signing import DeviceKey
@@ -42,6 +43,8 @@ class Context:
     # logs each person once, not once per page). Reads of restricted records are always written. 0: every read.
     access_log_window: float = 60.0
     recent_reads: RecentReads = field(default_factory=RecentReads, repr=False)
+    # The audit head anchor beside the master key (core.audit.anchor); None only for contexts built by hand.
+    anchor: AnchorSlot | None = None
 
     def uow(self, *, write: bool = True, channel: str | None = None) -> UnitOfWork:
         return UnitOfWork(self, write=write, channel=channel)
@@ -107,6 +110,8 @@ class UnitOfWork:
         self._committed = True
         if checkpoint is not None:
             write_head_file(self.ctx.head_file, checkpoint)
+            if self.ctx.anchor is not None:
+                advance_quietly(self.ctx.anchor, checkpoint)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

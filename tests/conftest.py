@@ -23,6 +23,18 @@ from core.uow import Context
 pytest_plugins = ["tests.support.pg_fixtures", "tests.support.sync_world"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's state folder (where the env key source keeps its audit head anchors) in a temporary folder."""
+    previous, folder = os.environ.get("XDG_STATE_HOME"), tmp_path_factory.mktemp("state")
+    os.environ["XDG_STATE_HOME"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = previous
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     previous: KeyringBackend = keyring.get_keyring()

@@ -3,12 +3,23 @@
 from core.audit.bundle import export_bundle, verify_bundle
 from core.audit.chain import Checkpoint, Entry
 from core.audit.service import entries_around, entry_count, verify_store
-from core.audit.verify import Break, BreakKind, VerifyReport, verify_chain
+from core.audit.verify import (
+    AnchorCheck,
+    Break,
+    BreakKind,
+    DocumentProblem,
+    DocumentsCheck,
+    VerifyReport,
+    verify_chain,
+)
 
 __all__ = [
+    "AnchorCheck",
     "Break",
     "BreakKind",
     "Checkpoint",
+    "DocumentProblem",
+    "DocumentsCheck",
     "Entry",
     "VerifyReport",
     "entries_around",

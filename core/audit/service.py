@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from core.audit.chain import Checkpoint, Entry
-from core.audit.log import read_head_file
+from core.audit.heads import CentralProbe, judge, read_outside, signed_heads
 from core.audit.verify import Progress, Row, VerifyReport, Window, verify_chain
 from core.store.models import AuditCheckpoint, Device
 
@@ -29,14 +29,13 @@ def stored_checkpoints(ctx: Context) -> list[Checkpoint]:
 
 
 def trusted_checkpoints(ctx: Context) -> tuple[list[Checkpoint], list[str]]:
-    """The table's checkpoints plus the head file beside the database (which survives a cut table)."""
+    """The table's checkpoints plus the signed heads kept outside it (head file, anchor beside the master key)."""
+    outside = read_outside(ctx.head_file, ctx.anchor, None)
     checkpoints, warnings = stored_checkpoints(ctx), []
-    head = read_head_file(ctx.head_file)
-    if head is None:
-        warnings.append(f"The signed head file {ctx.head_file.name} is missing; a cut-off tail whose checkpoints "
-                        "were deleted too could not be detected.")
-    elif all(cp.seq != head.seq for cp in checkpoints):
-        checkpoints.append(head)
+    if outside.head is None:
+        warnings.append(f"The signed head file {ctx.head_file.name} is missing.")
+    seqs = {cp.seq for cp in checkpoints}
+    checkpoints += [cp for cp in signed_heads(outside, str(ctx.device_id)) if cp.seq not in seqs]
     return checkpoints, warnings
 
 
@@ -66,18 +65,50 @@ def entry_count(ctx: Context) -> int:
         return int(raw.execute("SELECT coalesce(max(seq), 0) FROM audit_entry").fetchone()[0])
 
 
-def verify_store(ctx: Context, *, progress: Progress | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> VerifyReport:
-    """Verify this device's chain against its signed checkpoints and head file."""
-    checkpoints, warnings = trusted_checkpoints(ctx)
+def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                 central: CentralProbe | None = None, documents: bool = True) -> VerifyReport:
+    """Verify this device's chain against its signed checkpoints, the head file, the anchor beside the master key
+    and (when `central` is given and reachable) central's copy; then every issued document's stamp and chain."""
+    outside = read_outside(ctx.head_file, ctx.anchor, central)  # before the snapshot: see core.audit.heads
     public = ctx.device_key.public_bytes()
-    warnings += _device_key_warnings(ctx, public)
+    warnings = _device_key_warnings(ctx, public)
+    chain_progress, docs_progress = _split(progress, documents)
     with closing(_reader(ctx)) as conn:
+        conn.execute("BEGIN")  # one read transaction: the whole stream sees one WAL snapshot of a live store
+        checkpoints = _snapshot_checkpoints(conn)
+        seqs = {cp.seq for cp in checkpoints}
+        checkpoints += [cp for cp in signed_heads(outside, str(ctx.device_id)) if cp.seq not in seqs]
+        total = int(conn.execute("SELECT coalesce(max(seq), 0) FROM audit_entry").fetchone()[0])
         # The cursor itself is the stream of (body, hash): no generator between SQLite and the loop.
         pairs = conn.execute("SELECT body, hash FROM audit_entry ORDER BY seq")
-        report = verify_chain(pairs, entry_window(ctx), checkpoints, public, total=entry_count(ctx),
-                              progress=progress, cancelled=cancelled)
-    return replace(report, warnings=tuple(warnings) + report.warnings)
+        report = verify_chain(pairs, _snapshot_window(conn), checkpoints, public, total=total,
+                              progress=chain_progress, cancelled=cancelled)
+        conn.rollback()
+    report = judge(outside, replace(report, warnings=tuple(warnings) + report.warnings), str(ctx.device_id))
+    if documents and not report.cancelled:
+        from core.zatca.stored import verify_documents  # above the audit layer: imported only when used
+
+        report = replace(report, documents=verify_documents(ctx, progress=docs_progress, cancelled=cancelled))
+    return report
+
+
+def _split(progress: Progress | None, documents: bool) -> tuple[Progress | None, Progress | None]:
+    """The chain takes the first half of the progress bar and the documents the second, when both run."""
+    if progress is None or not documents:
+        return progress, None
+    return (lambda f, m: progress(f / 2, m)), (lambda f, m: progress(0.5 + f / 2, m))
+
+
+def _snapshot_checkpoints(conn: sqlite3.Connection) -> list[Checkpoint]:
+    rows = conn.execute("SELECT seq, hash, at, device_id, signature FROM audit_checkpoint ORDER BY seq")
+    return [Checkpoint(int(s), h.decode(), a.decode(), d.decode(), bytes(sig)) for s, h, a, d, sig in rows]
+
+
+def _snapshot_window(conn: sqlite3.Connection) -> Window:
+    def window(position: int, count: int) -> list[Row]:
+        return list(conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq LIMIT ? OFFSET ?",
+                                 (count, position - 1)))
+    return window
 
 
 def _device_key_warnings(ctx: Context, public: bytes) -> list[str]:

@@ -47,6 +47,41 @@ class Break:
 
 
 @dataclass(frozen=True, slots=True)
+class AnchorCheck:
+    """One place outside the chain that says how far it reached: the head file, the keyring anchor, central."""
+
+    name: str  # head file | keyring anchor | anchor file | central
+    where: str
+    seq: int | None  # None: absent, or not connected
+    note: str  # what was found, in a sentence
+    failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentProblem:
+    number: str
+    egs: str
+    icv: int
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentsCheck:
+    """Every issued document's stamp and its place in its EGS unit's ICV/PIH chain, re-verified from the store."""
+
+    documents: int
+    units: int
+    broken: tuple[DocumentProblem, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken and not self.cancelled
+
+
+@dataclass(frozen=True, slots=True)
 class VerifyReport:
     entries: int
     head_hash: str
@@ -54,9 +89,17 @@ class VerifyReport:
     broken: Break | None = None
     warnings: tuple[str, ...] = ()
     cancelled: bool = False
+    anchors: tuple[AnchorCheck, ...] = ()
+    documents: DocumentsCheck | None = None
 
     @property
     def ok(self) -> bool:
+        return (self.broken is None and not self.cancelled and not any(a.failed for a in self.anchors)
+                and (self.documents is None or self.documents.ok))
+
+    @property
+    def chain_ok(self) -> bool:
+        """The chain alone (entries and checkpoints), without the anchors and documents."""
         return self.broken is None and not self.cancelled
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from core.audit.bundle import export_bundle, verify_bundle
+from core.audit.heads import CentralProbe
 from core.audit.service import entries_around, verify_store
-from core.audit.verify import VerifyReport
+from core.audit.verify import AnchorCheck, DocumentsCheck, VerifyReport
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
+from core.uow import Context
 
 EXIT_BROKEN = 1
 
@@ -27,6 +29,58 @@ def _print_report(report: VerifyReport, where: str) -> None:
         click.echo(f"The audit chain of {where} is BROKEN at entry {b.seq}: {b.kind.value}.")
         click.echo(f"  {b.detail}")
         click.echo(f"  Entries 1 to {report.entries:,} before it verify.")
+    if report.anchors:
+        _print_anchors(report)
+    if report.documents is not None:
+        _print_documents(report.documents)
+    if report.chain_ok and not report.ok:
+        heads = sum(a.failed for a in report.anchors)
+        docs = len(report.documents.broken) if report.documents is not None else 0
+        click.echo(f"NOT INTACT: the entries verify, but {heads} head(s) outside the chain and {docs} issued "
+                   "document(s) do not (above).")
+
+
+def _print_anchors(report: VerifyReport) -> None:
+    """Say plainly what the chain was checked against, and where each outside head was found."""
+    against = ", ".join(f"{'' if a.name == 'central' else 'the '}{a.name} ({_seq_or_note(a)})" for a in report.anchors)
+    click.echo(f"Checked {report.entries:,} entries against {report.checkpoints:,} signed checkpoints, {against}.")
+    for a in report.anchors:
+        if a.failed:
+            click.echo(f"  FAILED the {a.name}: {a.note}")
+        elif a.where:
+            click.echo(f"  the {a.name} ({a.where}): {a.note}")
+
+
+def _seq_or_note(a: AnchorCheck) -> str:
+    return f"seq {a.seq:,}" if a.seq is not None else a.note.rstrip(".")
+
+
+def _print_documents(docs: DocumentsCheck) -> None:
+    if docs.cancelled:
+        click.echo(f"Verification of the issued documents was cancelled after {docs.documents:,}.")
+        return
+    verdict = "all intact" if docs.ok else f"{len(docs.broken):,} BROKEN"
+    click.echo(f"Issued documents: {docs.documents:,} in {docs.units:,} EGS unit(s) re-verified from the store "
+               f"(hash, signature, QR, ICV/PIH chain) in {docs.seconds:.1f} s: {verdict}.")
+    for d in docs.broken:
+        click.echo(f"  BROKEN {d.number} (unit {d.egs}, ICV {d.icv}):" if d.egs else f"  BROKEN {d.number}:")
+        for problem in d.problems:
+            click.echo(f"    - {problem}")
+    for note in docs.notes:
+        click.echo(f"  NOTE {note}")
+
+
+def _central_probe(ctx: Context) -> CentralProbe | None:
+    """Central's head for this device when a connection is configured; None (not connected) otherwise."""
+    from core.central.admin import CentralSetupError
+    from core.sync.audit_central import central_head
+    from core.sync.connection import dsn_for
+
+    try:
+        dsn = dsn_for(ctx, state().settings)
+    except CentralSetupError:
+        return None
+    return lambda: central_head(dsn, str(ctx.device_id))
 
 
 def register(cli: click.Group) -> None:
@@ -41,7 +95,8 @@ def register(cli: click.Group) -> None:
                   help="Verify every device's chain as the central database holds it (compliance or admin login).")
     @json_option
     def audit_verify(bundle: Path | None, in_central: bool, as_json: bool) -> None:
-        """Verify every entry and checkpoint; exit 0 only when the chain is intact."""
+        """Verify every entry and checkpoint, the heads kept outside the chain, and every issued document's stamp
+        and ICV/PIH chain; exit 0 only when all of it is intact."""
         printer = progress_printer("Verifying")
         if in_central:
             from core.sync.audit_central import verify_central
@@ -69,7 +124,8 @@ def register(cli: click.Group) -> None:
             neighbours = []
         else:
             ctx = state().company()
-            report, where = verify_store(ctx, progress=printer), f"company '{state().settings.company}'"
+            report = verify_store(ctx, progress=printer, central=_central_probe(ctx))
+            where = f"company '{state().settings.company}'"
             neighbours = entries_around(ctx, report.broken.seq) if report.broken else []
         end_progress(printer)
         if as_json:

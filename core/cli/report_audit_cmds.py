@@ -58,6 +58,11 @@ def register(report: click.Group) -> None:
                 click.echo(f"The audit chain is BROKEN at entry {broken.seq} ({broken.kind.value}); "
                            "the report describes the break.", err=True)
             raise click.exceptions.Exit(EXIT_BROKEN)
+        if not evidence.report.ok:  # the entries verify, but an outside head or an issued document does not
+            if not as_json:
+                click.echo("The audit chain's entries verify, but a head outside it or an issued document does not; "
+                           "the report names them.", err=True)
+            raise click.exceptions.Exit(EXIT_BROKEN)
 
     @report.group("gdpr")
     def gdpr() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from core.cli.common import ROWS, end_progress, json_option, print_json, print_table, progress_printer, state
-from core.errors import NotFoundError, ValidationError
+from core.errors import NotFoundError, TamperedDocumentError, ValidationError
 from core.files import write_private
 from core.zatca import egs as units
 from core.zatca import onboarding
@@ -222,6 +222,11 @@ def register(cli: click.Group, invoice: click.Group) -> None:
         click.echo(f"Wrote {len(result.written)} PDF(s) to {out_dir}.")
         for number, why in result.skipped:
             click.echo(f"Skipped {number}: {why}.")
+        for number, why in result.refused:
+            click.echo(f"REFUSED {number}: {why}", err=True)
+        if result.refused:  # the others were printed; the refused ones are evidence of tampering
+            raise TamperedDocumentError(f"{len(result.refused)} document(s) were not printed: their stored XML "
+                                        "does not verify.", fix="Run `qayd audit verify` for the full report.")
 
     @invoice.command("qr")
     @click.argument("ref")
@@ -255,11 +260,13 @@ def _qr_value(ref: str) -> str:
     with state().company().uow(write=False) as uow:
         from core.invoicing.service import find_invoice_row
         from core.store.models import IssuedDocument
+        from core.zatca.stored import verified_qr
 
-        doc = uow.session.get(IssuedDocument, find_invoice_row(uow, ref).id)
-    if doc is None:
-        raise click.ClickException(f"{ref} is a draft; it has no QR code until it is issued.")
-    return doc.qr
+        row = find_invoice_row(uow, ref)
+        doc = uow.session.get(IssuedDocument, row.id)
+        if doc is None:
+            raise click.ClickException(f"{ref} is a draft; it has no QR code until it is issued.")
+        return verified_qr(uow, doc, row.number)
 
 
 def _left(delta: timedelta | None) -> str:

@@ -1,7 +1,8 @@
 """The audit evidence report: the audit chain verified for real, printed as evidence for an auditor or ZATCA.
 
 `build_audit_report` runs the same verification as `qayd audit verify` (every entry's hash, every signed checkpoint,
-the signed head file) and prints the verdict, the store and the device that signs it, the chain's extent, what
+the signed head file, the anchor beside the master key, every issued document's stamp and ICV/PIH chain) and prints
+the verdict, the store and the device that signs it, the chain's extent, what
 happened in the period (entries per action), the checkpoints with their signatures checked, and, when the chain is
 broken, the break in detail with its neighbouring entries (their actions and times only: audit payloads, which may
 carry sealed personal data, are never printed). It closes with how to verify the chain without Qayd, from an
@@ -32,6 +33,7 @@ from core.audit.signing import signature_ok
 from core.audit.verify import Break, BreakKind, VerifyReport
 from core.clock import SAUDI_TIME as RIYADH
 from core.clock import saudi_time
+from core.reports.audit_stamps import verdict_texts, write_anchors, write_documents
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled, ReportError
 from core.reports.labels import Label
@@ -392,7 +394,9 @@ def audit_evidence(ctx: Context, *, start: date | None, end: date | None, lang: 
     t = writer.t
 
     # The verdict
-    if report.broken is None:
+    if report.broken is None and not report.ok:  # the entries verify; an outside head or a document does not
+        verdict(writer, False, *verdict_texts(report))
+    elif report.broken is None:
         verdict(writer, True, ("Verdict: INTACT — the audit chain verifies",
                                "النتيجة: سلسلة التدقيق سليمة ومتحقَّق منها"),
                 (f"All {report.entries:,} entries and {report.checkpoints:,} signed checkpoints verified on "
@@ -499,6 +503,9 @@ def audit_evidence(ctx: Context, *, start: date | None, end: date | None, lang: 
                       Column(("Action", "الإجراء"), 2.2), Column(("Stored hash", "التجزئة المخزنة"), 2),
                       Column(("Chain check", "فحص السلسلة"), 1.6)], rows,
                      empty=("No neighbouring entries are stored.", "لا توجد قيود مجاورة مخزنة."))
+
+    write_anchors(writer, report)
+    write_documents(writer, report)
 
     # How to verify without Qayd
     writer.heading(("How to verify independently", "كيفية التحقق المستقل"))

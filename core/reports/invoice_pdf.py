@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy import func, select
 
-from core.errors import NotFoundError, QaydError
+from core.errors import NotFoundError, QaydError, TamperedDocumentError
 from core.files import private_dir, write_private
 from core.invoicing.model import id_scheme_label as scheme_label
 from core.invoicing.service import find_invoice_row
@@ -426,6 +426,7 @@ def _find(uow: UnitOfWork, ref: str) -> m.Invoice:
 class BatchResult:
     written: list[Path]
     skipped: list[tuple[str, str]]  # (number, why)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (number, why): stamp does not verify
 
 
 def issued_in(uow: UnitOfWork, start: date, end: date) -> list[str]:
@@ -451,6 +452,7 @@ def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: C
     private_dir(out_dir, own=False)
     written: list[Path] = []
     skipped: list[tuple[str, str]] = []
+    refused: list[tuple[str, str]] = []
     total = len(refs)
     done = 0
     for batch in _chunks(refs, chunk):
@@ -463,6 +465,8 @@ def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: C
                     built = invoice_pdf(uow, ref, now=ctx.clock(), ident=ident)
                 except NotShareableError:
                     skipped.append((ref, "waiting for clearance"))
+                except TamperedDocumentError as exc:  # never printed; the rest of the batch goes on
+                    refused.append((ref, exc.message))
                 else:
                     target = out_dir / built.filename
                     write_private(target, built.pdf)
@@ -470,7 +474,7 @@ def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: C
                 done += 1
                 if progress is not None:
                     progress(done / total, f"{done}/{total} {ref}")
-    return BatchResult(written, skipped)
+    return BatchResult(written, skipped, refused)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

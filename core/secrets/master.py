@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs
+
 from core.errors import SecretStoreError
 from core.files import private_dir, write_private
 from core.secrets.crypto import new_key
@@ -98,6 +100,83 @@ class MasterKeySource:
                 f"The master key file {path} can be read by other users.", fix=f"Run `chmod 600 {path}`."
             )
         return _decode(path.read_text("ascii").strip(), f"the key file {path}")
+
+
+    def head_anchor(self, company: str) -> AnchorSlot:
+        """Where this install keeps the audit head anchor of `company`: beside the master key, outside the store.
+
+        keyring: an entry of the same service as the master key; file: a file beside the key file; env: a file in
+        the user's state folder (the key itself has no home on disk to stand beside).
+        """
+        name = f"audit-head:{install_id(self.data_dir)}:{company}"
+        if self.kind == "keyring":
+            return KeyringSlot(name)
+        folder = (self.key_file or self.data_dir / "master.key").parent if self.kind == "file" \
+            else self._state_dir() / "audit-anchors"
+        inside = folder.resolve().is_relative_to(self.data_dir.resolve())
+        return FileSlot(folder / f"{name.replace(':', '-')}.json", inside_data_dir=inside)
+
+    def _state_dir(self) -> Path:
+        """The user's state folder; XDG_STATE_HOME is read from the environment this source was given."""
+        env = self.environ if self.environ is not None else os.environ
+        return Path(env["XDG_STATE_HOME"]) / "qayd" if env.get("XDG_STATE_HOME") else platformdirs.user_state_path(
+            "qayd")
+
+
+@dataclass(frozen=True)
+class KeyringSlot:
+    """One keyring entry beside the master key (service 'qayd')."""
+
+    username: str
+    inside_data_dir: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"the OS keyring entry '{SERVICE}/{self.username}'"
+
+    def read(self) -> str | None:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            return keyring.get_password(SERVICE, self.username)
+        except KeyringError as exc:
+            raise SecretStoreError(f"The OS keyring refused to read {self.where} ({type(exc).__name__}).",
+                                   fix=NO_KEYRING_FIX) from None
+
+    def write(self, text: str) -> None:
+        import keyring
+
+        keyring.set_password(SERVICE, self.username, text)
+
+
+@dataclass(frozen=True)
+class FileSlot:
+    """A small file (mode 0600) beside the master key file, replaced whole on each write."""
+
+    path: Path
+    inside_data_dir: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"the file {self.path}"
+
+    def read(self) -> str | None:
+        try:
+            return self.path.read_text("utf-8")
+        except FileNotFoundError:
+            return None
+
+    def write(self, text: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, self.path)
+
+
+AnchorSlot = KeyringSlot | FileSlot
 
 
 def _decode(value: str, where: str) -> bytes:

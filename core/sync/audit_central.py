@@ -82,3 +82,30 @@ def _device_progress(progress: Callable[[float, str], None] | None, index: int,
         progress((index + fraction) / max(count, 1), message)
 
     return report
+
+
+# Added at the end (not in the import block above) to keep this file's merges apart.
+from core.audit.heads import CentralHead  # noqa: E402
+
+
+def central_head(dsn: str, device_id: str) -> CentralHead:
+    """Central's latest word on this device's chain, for `qayd audit verify` when a connection is configured.
+
+    The signed checkpoint is read where the login may read the audit tables (compliance, admin); any login gets
+    the newest entry number from `push_audit` called with nothing to add (it returns what central holds).
+    """
+    from urllib.parse import urlsplit
+
+    checkpoint = None
+    with central(dsn, connect_timeout=5) as conn:
+        try:
+            row = conn.execute("SELECT seq, hash, at, signature FROM qayd.audit_checkpoint WHERE device_id = %s "
+                               "ORDER BY seq DESC LIMIT 1", (device_id,)).fetchone()
+            checkpoint = Checkpoint(int(row[0]), row[1], row[2], device_id, bytes(row[3])) if row else None
+        except psycopg.errors.InsufficientPrivilege:
+            pass
+        conn.rollback()
+        found = conn.execute("SELECT qayd.push_audit(%s, '[]'::jsonb, '[]'::jsonb)", (device_id,)).fetchone()
+        conn.commit()
+    parts = urlsplit(dsn)  # host and database only: no login or password in the report
+    return CentralHead(int(found[0]) if found else 0, checkpoint, where=f"{parts.hostname}{parts.path}")

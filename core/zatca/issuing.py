@@ -21,6 +21,7 @@ from core.privacy import sealing
 from core.store.models import Base, EgsUnit, IssuedDocument, ZatcaSubmission
 from core.uow import UnitOfWork
 from core.zatca import egs as egs_units
+from core.zatca import stored
 from core.zatca.hashing import FIRST_PIH
 from core.zatca.queue import submission_row
 from core.zatca.signing import Stamped, stamp_phase1_text, stamp_text
@@ -177,10 +178,13 @@ def issued_xml(uow: UnitOfWork, ref: str) -> tuple[bytes, str, bool]:
     sub = uow.session.scalars(select(ZatcaSubmission).where(ZatcaSubmission.invoice_id == row.id)).first()
     # An erased buyer's invoice kept for tax retention is sealed: opened for admin/compliance, each read logged.
     record = sealing.record_of(row.id)
+    # Stored documents are checked, not trusted: a copy that no longer verifies is refused (core.zatca.stored).
     if sub is not None and sub.cleared_xml:
         cleared = sealing.maybe_open_text(uow, sub.cleared_xml, record=record, column=sealing.CLEARED,
                                           purpose="issued document")
-        return (cleared or "").encode("utf-8"), "cleared", True
+        return stored.checked(row.number, doc, (cleared or "").encode("utf-8"), cleared=True), "cleared", True
     needs_clearance = sub is not None and sub.kind == "clearance"
-    xml = sealing.maybe_open_bytes(uow, doc.xml, record=record, column=sealing.XML, purpose="issued document")
-    return xml or b"", "signed", not needs_clearance or (sub is not None and sub.state == "done")
+    xml = sealing.maybe_open_bytes(uow, stored.as_bytes(doc.xml), record=record, column=sealing.XML,
+                                   purpose="issued document")
+    return (stored.checked(row.number, doc, xml or b""), "signed",
+            not needs_clearance or (sub is not None and sub.state == "done"))

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from core.privacy import sealing
 from core.store.models import EgsUnit, Invoice, IssuedDocument, ZatcaSubmission
 from core.uow import Context, UnitOfWork
+from core.zatca import stored
 
 REPORTING_WINDOW = timedelta(hours=24)
 DEADLINE_WARNING = timedelta(hours=6)
@@ -140,6 +141,8 @@ def claim_next(ctx: Context, *, now: datetime, lease: timedelta) -> Claimed | No
             # This is the one such exception; the read is in the access log with its purpose.
             xml = sealing.open_held(uow, xml, record=sealing.record_of(sub.invoice_id), column=sealing.XML,
                                     purpose="ZATCA submission", legal_duty=True)
+        # A stored document whose stamp no longer verifies is not sent (nothing is committed: it stays pending).
+        xml = stored.checked(invoice.number, doc, stored.as_bytes(xml))
         claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment, sub.attempts,
                           str(doc.document_uuid), doc.invoice_hash, xml)
         uow.commit()

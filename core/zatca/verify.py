@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
+import coincurve
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -39,12 +42,19 @@ _QR = etree.XPath(
 )
 
 
-def verify_stamp(xml: bytes) -> list[str]:
-    """Every problem found in the stamp of a signed invoice; an empty list when hash, signature and QR all agree."""
-    try:
-        root = parse_document(xml)
-    except etree.XMLSyntaxError as exc:
-        return [f"The document is not well-formed XML ({exc})."]
+def verify_stamp(xml: bytes | etree._Element, *, computed_hash: str | None = None) -> list[str]:
+    """Every problem found in the stamp of a signed invoice; an empty list when hash, signature and QR all agree.
+
+    A caller that already parsed the document (and computed its hash) passes the tree and the hash: verifying a
+    store of stored documents parses and canonicalises each one once.
+    """
+    if isinstance(xml, bytes):
+        try:
+            root = parse_document(xml)
+        except etree.XMLSyntaxError as exc:
+            return [f"The document is not well-formed XML ({exc})."]
+    else:
+        root = xml
     found = _SIGNATURE(root)
     if not found:
         return ["The document carries no XAdES signature (ext:UBLExtensions/…/ds:Signature is missing)."]
@@ -53,20 +63,42 @@ def verify_stamp(xml: bytes) -> list[str]:
     missing = [f"The signature has no {label}." for label, value in parts.items() if not value]
     if missing:
         return missing
-    problems = _check_hash(root, parts["invoice DigestValue"])
+    problems = _check_hash(root, parts["invoice DigestValue"], computed_hash)
     problems += _check_properties(signature, parts["SignedProperties DigestValue"])
     try:
-        certificate = x509.load_der_x509_certificate(base64.b64decode(parts["X509Certificate"]))
+        facts = _certificate(parts["X509Certificate"])
     except ValueError as exc:
         return [*problems, f"The embedded X509Certificate cannot be read ({exc})."]
-    problems += _check_certificate(certificate, parts)
-    problems += _check_signature(certificate, parts["invoice DigestValue"], parts["SignatureValue"])
-    problems += _check_qr(root, certificate, parts["invoice DigestValue"], parts["SignatureValue"])
+    problems += _check_certificate(facts, parts)
+    problems += _check_signature(facts, parts["invoice DigestValue"], parts["SignatureValue"])
+    problems += _check_qr(root, facts, parts["invoice DigestValue"], parts["SignatureValue"])
     return problems
 
 
-def _check_hash(root: etree._Element, digest_value: str) -> list[str]:
-    computed = invoice_hash(root)
+@dataclass(frozen=True)
+class _Cert:
+    """What the checks need of a certificate, read once per certificate (a store's documents share a few)."""
+
+    certificate: x509.Certificate
+    issuer: str
+    spki: bytes
+    point: coincurve.PublicKey | None  # secp256k1 (every ZATCA stamp key): verified by libsecp256k1, 10x faster
+
+
+@lru_cache(maxsize=64)
+def _certificate(b64: str) -> _Cert:
+    certificate = x509.load_der_x509_certificate(base64.b64decode(b64))
+    key = certificate.public_key()
+    spki = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    point = None
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256K1):
+        point = coincurve.PublicKey(key.public_bytes(serialization.Encoding.X962,
+                                                     serialization.PublicFormat.CompressedPoint))
+    return _Cert(certificate, issuer_string(certificate), spki, point)
+
+
+def _check_hash(root: etree._Element, digest_value: str, computed: str | None) -> list[str]:
+    computed = computed or invoice_hash(root)
     if computed == digest_value:
         return []
     return [f"The invoice hash computed from the document ({computed}) does not match the signed DigestValue "
@@ -88,8 +120,9 @@ def _same_name(a: str, b: str) -> bool:
     return re.sub(r"\s*,\s*", ",", a) == re.sub(r"\s*,\s*", ",", b)
 
 
-def _check_certificate(certificate: x509.Certificate, parts: dict[str, str]) -> list[str]:
+def _check_certificate(facts: _Cert, parts: dict[str, str]) -> list[str]:
     problems = []
+    certificate = facts.certificate
     computed = cert_digest(parts["X509Certificate"])
     if computed != parts["CertDigest DigestValue"]:
         problems.append(f"The CertDigest ({parts['CertDigest DigestValue']}) is not the digest of the embedded "
@@ -97,27 +130,37 @@ def _check_certificate(certificate: x509.Certificate, parts: dict[str, str]) -> 
     if parts["X509SerialNumber"] != str(certificate.serial_number):
         problems.append(f"The X509SerialNumber ({parts['X509SerialNumber']}) is not the certificate's serial number "
                         f"({certificate.serial_number}).")
-    if not _same_name(parts["X509IssuerName"], issuer_string(certificate)):
+    if not _same_name(parts["X509IssuerName"], facts.issuer):
         problems.append(f"The X509IssuerName ({parts['X509IssuerName']}) is not the certificate's issuer "
-                        f"({issuer_string(certificate)}).")
+                        f"({facts.issuer}).")
     return problems
 
 
-def _check_signature(certificate: x509.Certificate, digest_value: str, signature_value: str) -> list[str]:
+def _check_signature(facts: _Cert, digest_value: str, signature_value: str) -> list[str]:
     """§3: the signed message is the 32 raw bytes of the invoice hash (ECDSA-SHA256 over them), not SignedInfo."""
-    public_key = certificate.public_key()
+    public_key = facts.certificate.public_key()
     if not isinstance(public_key, ec.EllipticCurvePublicKey):
         return ["The embedded certificate does not hold an EC public key."]
     try:
-        public_key.verify(base64.b64decode(signature_value, validate=True),
-                          base64.b64decode(digest_value, validate=True), ec.ECDSA(hashes.SHA256()))
+        signature = base64.b64decode(signature_value, validate=True)
+        message = base64.b64decode(digest_value, validate=True)
+        # libsecp256k1 accepts only low-S signatures: a yes is final, a no is asked again of OpenSSL (ECDSA allows both)
+        if facts.point is not None and _fast_ok(facts.point, signature, message):
+            return []
+        public_key.verify(signature, message, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError):  # ValueError covers bad base64 and malformed DER
         return ["The SignatureValue is not a valid signature of the invoice hash by the embedded certificate's key."]
     return []
 
 
-def _check_qr(root: etree._Element, certificate: x509.Certificate, digest_value: str,
-              signature_value: str) -> list[str]:
+def _fast_ok(point: coincurve.PublicKey, signature: bytes, message: bytes) -> bool:
+    try:
+        return bool(point.verify(signature, message))
+    except ValueError:  # a DER spelling libsecp256k1 will not parse: OpenSSL decides
+        return False
+
+
+def _check_qr(root: etree._Element, facts: _Cert, digest_value: str, signature_value: str) -> list[str]:
     text = str(_QR(root))
     if not text:
         return ["The document has no QR code (AdditionalDocumentReference 'QR')."]
@@ -128,10 +171,8 @@ def _check_qr(root: etree._Element, certificate: x509.Certificate, digest_value:
         return [f"The QR code cannot be checked: {exc}."]
     simplified = is_simplified(root)
     with_tag9 = simplified or (simplified is None and 9 in tags)
-    spki = certificate.public_key().public_bytes(serialization.Encoding.DER,
-                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
-    expected = phase2_tags(*fields, invoice_hash=digest_value, signature=signature_value, public_key=spki,
-                           certificate_signature=certificate.signature if with_tag9 else None)
+    expected = phase2_tags(*fields, invoice_hash=digest_value, signature=signature_value, public_key=facts.spki,
+                           certificate_signature=facts.certificate.signature if with_tag9 else None)
     return [problem for tag in sorted(expected.keys() | tags.keys()) if (problem := _tag_problem(tag, tags, expected))]
 
 

@@ -332,7 +332,16 @@ class AuditView(View):
             self.break_table.setVisible(False)
             return
         broken = report.broken
-        if broken is None:
+        if broken is None and not report.ok:  # the entries verify; a head outside the chain or a document does not
+            failed = [a.note for a in report.anchors if a.failed]
+            docs = report.documents.broken if report.documents is not None else ()
+            text = tr("Audit", "Not intact: the {n} entries verify, but {h} head(s) outside the chain and {d} issued "
+                               "document(s) do not.").format(n=format_int(report.entries), h=format_int(len(failed)),
+                                                             d=format_int(len(docs)))
+            text += "".join(f"\n• {note}" for note in failed)
+            text += "".join(f"\n• {d.number}: {'; '.join(d.problems)}" for d in docs[:20])
+            color = BROKEN
+        elif broken is None:
             text = tr("Audit", "Intact: {n} entries and {c} signed checkpoints verify.").format(
                 n=format_int(report.entries), c=format_int(report.checkpoints))
             color = INTACT

@@ -522,6 +522,10 @@
         <translation>السلسلة التي تحويها مكسورة؛ الحزمة توثّق الكسر.</translation>
     </message>
     <message>
+        <source>Not intact: the {n} entries verify, but {h} head(s) outside the chain and {d} issued document(s) do not.</source>
+        <translation>غير سليمة: تتحقق القيود وعددها {n}، لكن لا يتحقق {h} من الرؤوس خارج السلسلة و{d} من المستندات الصادرة.</translation>
+    </message>
+    <message>
         <source>Intact: {n} entries and {c} signed checkpoints verify.</source>
         <translation>سليمة: تحققت {n} قيد و{c} نقطة تحقق موقعة.</translation>
     </message>

@@ -81,6 +81,25 @@ def test_a_changed_entry_is_shown_with_its_neighbours(view: AuditView, session: 
     assert flagged == [20]
 
 
+def test_a_changed_issued_document_is_not_shown_as_intact(view: AuditView, session: AppSession, ctx: Context) -> None:
+    from core.zatca.demo import add_demo_egs
+    from tests.integration.test_stored_documents import documents, one_character_changed, set_xml
+    from tests.integration.test_stored_documents import tamper as tamper_documents
+
+    add_demo_egs(ctx, issue=3)
+    number, _icv, xml, _digest = documents(ctx)[1]
+    tamper_documents(ctx, set_xml(number, one_character_changed(xml)))
+    view.verify_button.click()
+    assert view.report is not None and view.report.chain_ok and not view.report.ok
+    text = view.result.text()
+    assert {"en": "Not intact", "ar": "غير سليمة"}[session.language] in text and number in text
+    assert words_absent(text, WORDS[session.language]["intact"] + ":")
+
+
+def words_absent(text: str, words: str) -> bool:
+    return not text.startswith(words)
+
+
 def add_entries(ctx: Context, n: int) -> None:
     """Append n valid entries straight into SQLite (fast), as the benchmark does, with a closing checkpoint."""
     device = str(ctx.device_id)

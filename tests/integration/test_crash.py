@@ -26,8 +26,10 @@ DRAFTS = 1500
 
 
 def env_for(data: Path) -> dict[str, str]:
+    # Each copy of the pristine folder is a copy of one install: its own state folder keeps each copy's audit head
+    # anchor apart (sharing one would rightly show the copies' chains as cut back against each other).
     return {"QAYD_DATA_DIR": str(data), "QAYD_COMPANY": "crash", "QAYD_MASTER_KEY_SOURCE": "env",
-            "QAYD_MASTER_KEY": base64.b64encode(b"c" * 32).decode()}
+            "QAYD_MASTER_KEY": base64.b64encode(b"c" * 32).decode(), "XDG_STATE_HOME": f"{data}-state"}
 
 
 def open_ctx(data: Path, tmp: Path, create: bool = False):  # type: ignore[no-untyped-def]
@@ -81,16 +83,22 @@ def bulk_state(db: Path) -> tuple[int, int, int]:
     return invoices, orphans, audited
 
 
+def copy_install(pristine: Path, to: Path) -> None:
+    """The data folder and the state folder with its audit head anchor: the install as it stood."""
+    shutil.copytree(pristine, to)
+    shutil.copytree(f"{pristine}-state", f"{to}-state")
+
+
 def test_kill_during_import_leaves_all_or_nothing(prepared: tuple[Path, Path], tmp_path: Path) -> None:
     pristine, big = prepared
     full = tmp_path / "full"
-    shutil.copytree(pristine, full)
+    copy_install(pristine, full)
     duration = run_import(full, big, None)
     assert bulk_state(full / "companies" / "crash.sqlite") == (DRAFTS, 0, DRAFTS)
     outcomes = set()
     for fraction in (0.5, 0.8, 0.9, 0.95, 0.98):
         data = tmp_path / f"killed-{fraction}"
-        shutil.copytree(pristine, data)
+        copy_install(pristine, data)
         run_import(data, big, duration * fraction)
         invoices, orphans, audited = bulk_state(data / "companies" / "crash.sqlite")
         assert invoices in (0, DRAFTS) and orphans == 0 and audited == invoices, (fraction, invoices, audited)

@@ -171,3 +171,18 @@ def test_an_expired_certificate_refuses_issuing(company: Context) -> None:
         issue(company, "simplified", 1)
     with company.uow(write=False) as uow:
         assert units.get_egs(uow, "branch-1-till-1").icv == 0  # nothing was issued, the counter did not move
+
+
+def test_a_queued_document_changed_in_the_store_is_not_sent(company: Context, fake: FakeFatoora) -> None:
+    from core.errors import TamperedDocumentError
+    from tests.integration.test_stored_documents import one_character_changed, set_xml, tamper
+
+    first, second = issue(company, "simplified", 2)
+    with sqlite3.connect(company.db.path) as conn:
+        (xml,) = conn.execute("SELECT d.xml FROM issued_document d JOIN invoice i ON i.id = d.invoice_id "
+                              "WHERE i.number = ?", (first,)).fetchone()
+    tamper(company, set_xml(first, one_character_changed(bytes(xml))))
+    with pytest.raises(TamperedDocumentError, match=first):
+        submit_pending(company, lambda _env: client_for(fake))
+    assert fake.portal.accepted == {}  # nothing reached the portal
+    assert states(company) == {first: "pending:", second: "pending:"}

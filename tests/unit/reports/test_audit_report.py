@@ -194,3 +194,22 @@ def test_progress_runs_to_the_end_and_a_cancelled_report_raises(chain: Context) 
     assert through_service.filename == "audit-evidence_399999999900003_2026-11-01_2026-11-30_ar.pdf"
     counting = _ActionCounts(chain, None, None)  # abandoned when the verification is cancelled: no hang, no error
     counting.stop()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_changed_issued_document_and_a_cut_anchor_make_the_report_not_intact(chain: Context, lang: str) -> None:
+    from tests.integration.test_stored_documents import documents, one_character_changed, set_xml
+    from tests.integration.test_stored_documents import tamper as tamper_documents
+
+    intact = audit_evidence(chain, start=None, end=None, lang=lang)
+    assert intact.report.ok and intact.report.documents is not None and intact.report.documents.documents == 3
+    number, _icv, xml, _digest = documents(chain)[1]
+    tamper_documents(chain, set_xml(number, one_character_changed(xml)))
+    evidence = audit_evidence(chain, start=None, end=None, lang=lang)
+    assert evidence.report.chain_ok and not evidence.report.ok
+    text = words(pdf_text(evidence.built.pdf))
+    assert number in text
+    if lang == "en":
+        assert "NOT INTACT" in text and "Issued documents" in text and "Keyring anchor" in text
+    else:
+        assert "غير سليمة" in text and "مرساة سلسلة المفاتيح" in text
