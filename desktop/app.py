@@ -59,7 +59,9 @@ def setup_logging(settings: Settings) -> Path | None:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("qayd")
-    root.handlers = [h for h in root.handlers if getattr(h, "qayd_desktop", False) is False]
+    for old_handler in [h for h in root.handlers if getattr(h, "qayd_desktop", False)]:
+        root.removeHandler(old_handler)  # a second window in one process: the earlier file is closed, not leaked
+        old_handler.close()
     handler.qayd_desktop = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(settings.log_level)

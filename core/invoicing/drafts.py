@@ -34,7 +34,8 @@ PREFIXES = {DocumentType.INVOICE: "INV", DocumentType.CREDIT_NOTE: "CN", Documen
 # Totals are stored as integer hundredths in a 64-bit column; anything near that is no real invoice.
 _MAX_TOTAL = Decimal("10") ** 15
 # Findings of `validate` that name values the store cannot hold at all.
-_UNSTORABLE_RULES = frozenset({"QAYD-NUMBER", "QAYD-ISSUE-TIMEZONE"})
+# QAYD-TEXT-CHARS: a lone surrogate cannot even be written to SQLite, and no control character belongs in a draft.
+_UNSTORABLE_RULES = frozenset({"QAYD-NUMBER", "QAYD-ISSUE-TIMEZONE", "QAYD-TEXT-CHARS"})
 
 
 @dataclass(frozen=True, slots=True)

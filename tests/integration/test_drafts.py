@@ -132,6 +132,20 @@ def test_what_the_store_cannot_hold_is_refused_with_findings(company: Context) -
         assert expected in found, (expected, refused.value.findings)
 
 
+@pytest.mark.parametrize("bad", ["Office \ud800chair", "Office\x01chair", "Office\x85chair", "Office\ufffe"],
+                         ids=["lone surrogate", "C0 control", "C1 control", "non-character"])
+def test_text_an_invoice_cannot_carry_is_refused_at_save_and_nothing_is_written(company: Context, bad: str) -> None:
+    """The desktop saves drafts as they are typed: a pasted invisible character is refused there, not at issue."""
+    before = entry_count(company)
+    line = replace(a_draft().lines[0], name=bad)
+    with company.uow() as uow, pytest.raises(ValidationError) as refused:
+        save_draft(uow, replace(a_draft("INV-2026-0009"), lines=(line,)))
+    assert [(f.rule, f.field) for f in refused.value.findings if f.is_error] == [("QAYD-TEXT-CHARS", "lines[0].name")]
+    assert entry_count(company) == before
+    with company.uow(write=False) as uow:
+        assert service.list_invoices(uow, service.InvoiceQuery(search="INV-2026-0009")) == []
+
+
 def test_the_suggested_number_is_the_next_free_one_of_the_year(company: Context) -> None:
     with company.uow(write=False) as uow:
         assert suggest_number(uow) == "INV-2026-0001"
