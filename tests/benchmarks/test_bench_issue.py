@@ -1,4 +1,4 @@
-"""Issuing 1 000 invoices of 20 lines: build, validate, hash, sign, QR value and store, each step timed."""
+"""Issuing 1 000 invoices of 20 lines: build, validate, gate, hash, sign, QR value and store, each step timed."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from core.invoicing.rules import validate
 from core.invoicing.totals import _compute
 from core.zatca.demo import add_demo_egs
 from core.zatca.egs import get_egs, signing_identity
+from core.zatca.gate import gate
 from core.zatca.hashing import FIRST_PIH, invoice_hash
 from core.zatca.issuing import find_invoice_ids
 from core.zatca.signing import stamp, stamp_text
@@ -105,6 +106,10 @@ def test_issue_1000_invoices_of_20_lines(tmp_path: Path) -> None:
           "validated, stored as drafts, issued, audited; best of 3)")
     for name, seconds in steps.items():
         print(f"  {name:36} {seconds * 1e3:7.3f} ms")
+    per_doc = total / N
+    for name in GATE_STEPS:
+        print(f"{name}: {steps[name] * 1e3:.3f} ms = {steps[name] / per_doc:.0%} of issuing one document "
+              f"({per_doc * 1e3:.2f} ms, the issuing run above, which includes the gate)")
     ctx.close()
     assert N / total >= 500, "target: at least 500 invoices/s on one core"
 
@@ -121,7 +126,12 @@ def step_costs(ctx, draft: InvoiceDraft, rounds: int = 200) -> dict[str, float]:
         stored = find_invoice_ids(uow, [f"BENCH-{i:05d}" for i in range(500)])
         per_500 = _time({"load": lambda: repo.load_drafts(uow.session, stored)}, 5)["load"]
         costs = {"load (per draft, read 500 at a time)": per_500 / len(stored)}
+    gate_now = ctx.clock()
+    texts = iter([build_invoice_text(d, seller, DocumentIds(uuid=d.id, icv=k + 1, pih=FIRST_PIH)).text.encode()
+                  for k, d in enumerate(distinct_drafts(draft, rounds + 1))])
     timed = {
+        GATE_STEPS[0]: lambda: gate(unsigned.text.encode("utf-8"), now=gate_now, number=draft.number),
+        GATE_STEPS[1]: lambda: gate(next(texts), now=gate_now, number=draft.number),
         "validate (Python rules)": lambda: validate(draft, seller=seller),
         "totals (compute_totals, uncached)": lambda: _compute(draft),
         "build UBL text (issuing path)": lambda: build_invoice_text(draft, seller, ids),
@@ -135,6 +145,19 @@ def step_costs(ctx, draft: InvoiceDraft, rounds: int = 200) -> dict[str, float]:
         "tree path: serialize": lambda: serialize(root),
     }
     return costs | _time(timed, rounds)
+
+
+GATE_STEPS = ("gate (XSD + XML rules, this document)", "gate, every line of every document distinct")
+
+
+def distinct_drafts(draft: InvoiceDraft, count: int) -> list[InvoiceDraft]:
+    """Drafts whose line names, quantities and prices differ from each other and from every other draft's."""
+    def line(k: int, i: int, base: InvoiceLine) -> InvoiceLine:
+        return replace(base, name=f"Item {k}-{i}", quantity=Decimal(f"{k + 1}.{i:02d}"),
+                       unit_price=Decimal(f"{k * 31 + i * 7 + 10}.{(k + i) % 100:02d}"))
+
+    return [replace(draft, id=__import__("uuid").uuid4(), lines=tuple(line(k, i, b) for i, b in enumerate(draft.lines)))
+            for k in range(count)]
 
 
 def _time(timed: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
