@@ -107,10 +107,11 @@ def drafts(draw: st.DrawFn, number: str, now: datetime) -> InvoiceDraft:
     kind = draw(st.sampled_from(DocumentKind))
     type_ = draw(st.sampled_from([DocumentType.INVOICE, DocumentType.INVOICE, DocumentType.CREDIT_NOTE,
                                   DocumentType.DEBIT_NOTE]))
-    offset = timezone(timedelta(minutes=15 * draw(st.integers(-12 * 4, 14 * 4))))
-    # No later than `now`, and no earlier than its day in the zone furthest west, so no zone dates it in the future.
+    offset = timezone(timedelta(minutes=15 * draw(st.just(12) | st.integers(-12 * 4, 14 * 4))))  # often Saudi time
+    # Up to six hours before `now` (the test clock reads 07:00 UTC), so that no UTC offset dates it after today.
     at = (now - timedelta(minutes=draw(st.integers(1, 6 * 60)))).astimezone(offset)
-    pool = [VatCategory.STANDARD, VatCategory.STANDARD, VatCategory.ZERO, VatCategory.EXEMPT, VatCategory.OUT_OF_SCOPE]
+    s, z, e, o = VatCategory.STANDARD, VatCategory.ZERO, VatCategory.EXEMPT, VatCategory.OUT_OF_SCOPE
+    pool = [s, z, e, s, o, z, s, e, s]  # O rarer (mixed with others it is refused today) and not at an end
     categories = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4))
     codes = {c: draw(st.sampled_from(EXEMPTION[c])) for c in set(categories) if c in EXEMPTION}
     items = draw(lines(categories, codes))
@@ -120,7 +121,8 @@ def drafts(draw: st.DrawFn, number: str, now: datetime) -> InvoiceDraft:
     note = type_.is_note
     prepay = None
     if not note and VatCategory.STANDARD in categories and draw(st.booleans()) and draw(st.booleans()):
-        taxable = (items[categories.index(VatCategory.STANDARD)].quantity * Decimal("0.01")).quantize(Decimal("0.01"))
+        quantity = items[categories.index(VatCategory.STANDARD)].quantity
+        taxable = max(Decimal("0.01"), (quantity / 100).quantize(Decimal("0.01")))
         prepay = PrepaymentRef(f"PRE-{number}", at - timedelta(days=3), taxable, (taxable * Decimal("0.15")).quantize(
             Decimal("0.01")))
     return InvoiceDraft(
@@ -190,11 +192,11 @@ def issue_and_check(ctx: Context, draft: InvoiceDraft, tally: Tally, check_offic
         assert official_errors(xml) == [], draft
 
 
-def run_property(ctx: Context, examples: int, official_every: int) -> Tally:
+def run_property(ctx: Context, examples: int, official_every: int, *, derandomize: bool = True) -> Tally:
     ready_to_issue(ctx)
     numbers, tally = itertools.count(1), Tally()
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=derandomize,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.data_too_large])
     @given(st.data())
@@ -218,8 +220,8 @@ def test_what_qayd_issues_the_official_rules_accept(ctx: Context) -> None:
 
 @pytest.mark.slow
 def test_what_qayd_issues_the_official_rules_accept_many(ctx: Context) -> None:
-    tally = run_property(ctx, examples=400, official_every=1)
+    tally = run_property(ctx, examples=400, official_every=1, derandomize=False)  # new drafts on every run
     print(f"\nissued {tally.issued}, refused {sum(tally.refused.values())}: {dict(tally.refused)}")
     print("issued documents with:", dict(sorted(tally.features.items())))
-    assert tally.issued >= 250, tally
+    assert tally.issued >= 200, tally  # most are issued; the rest are mostly O mixes (refused by today's rules)
     assert {"category O", "prepayment", "export", "USD", "EUR", "AED"} <= set(tally.features)
