@@ -75,9 +75,8 @@ def xpath(path: str) -> etree.XPath:
     return etree.XPath(path, namespaces=NS)
 
 
-# While a document is validated, its children are indexed by (parent, tag) (see Doc), so that a relative path costs a
-# dictionary read per step instead of an XPath evaluation; the index is per thread. Lists returned are shared: read
-# only. The rules call these helpers thousands of times per document, so they are written for the common case.
+# While a document is validated, its children are indexed by (parent, tag) (see Doc), per thread: a relative path costs
+# a dictionary read per step, not an XPath evaluation (thousands per document). Lists returned are shared: read only.
 _current = threading.local()
 ChildIndex = dict[tuple[Element, str], list[Element]]
 _NONE: list[Element] = []  # shared empty answer (read only, like every list returned)
@@ -92,14 +91,12 @@ def indexed(doc: Doc) -> Iterator[None]:
         _current.children = None
 
 
-@lru_cache(maxsize=1024)
+_STEPS: dict[str, tuple[str, ...] | None] = {}  # path -> its Clark tags, or None when it needs XPath; read hot
+
+
 def _steps(path: str) -> tuple[str, ...] | None:
     """The Clark tags of a plain child path, or None when the path needs XPath (predicates, attributes, '..')."""
-    clark = q(path)
-    return None if any(c in path for c in "[@.(*") else tuple(clark.split("/"))
-
-
-_STEPS: dict[str, tuple[str, ...] | None] = {}  # _steps without the lru_cache call: a plain read in the hot path
+    return None if any(c in path for c in "[@.(*") else tuple(q(path).split("/"))
 
 
 def kids(ctx: Element | None, path: str) -> list[Element]:
@@ -116,9 +113,8 @@ def kids(ctx: Element | None, path: str) -> list[Element]:
         return found
     if len(steps) == 1:
         return index.get((ctx, steps[0]), _NONE)
-    # A longer path is walked once per node and kept in the same index under the prefixed path itself, which cannot
-    # collide with a tag (a Clark name starts with "{", and no XML name holds "/"): a dozen rules read each line's
-    # cac:Item/cac:ClassifiedTaxCategory/cbc:ID.
+    # A longer path is walked once per node and kept in the index under the prefixed path itself (a Clark tag starts
+    # with "{" and no XML name holds "/", so keys never collide): a dozen rules read each line's tax category.
     key = (ctx, path)
     nodes = index.get(key)
     if nodes is None:
@@ -137,12 +133,7 @@ def kid(ctx: Element | None, path: str) -> Element | None:
 def txt(ctx: Element | None, path: str) -> str | None:
     """The string value of the first node at `path`, or None when there is none."""
     found = kids(ctx, path)
-    if not found:
-        return None
-    node = found[0]
-    if len(node) == 0:  # sv(), inlined: no child nodes, so .text is the whole value
-        return node.text or ""
-    return "".join(node.itertext())
+    return sv(found[0]) if found else None
 
 
 def any_ne_empty(nodes: Sequence[Element]) -> bool:
@@ -369,12 +360,7 @@ class Doc:
             by_tag[tag].append(el)
             parent = el.getparent()
             if parent is not None:
-                key = (parent, tag)
-                same = children.get(key)
-                if same is None:
-                    children[key] = [el]
-                else:
-                    same.append(el)
+                children.setdefault((parent, tag), []).append(el)
 
     def all(self, prefixed: str) -> list[Element]:
         """`//prefix:name`: every element of that name, in document order."""
