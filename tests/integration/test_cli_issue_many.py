@@ -5,10 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
+
+from core.clock import Clock, system_clock
 from core.invoicing.model import DocumentType
 from core.uow import Context
 from tests.integration.conftest import Result
 from tests.support.issuing_world import a_draft, ready_to_issue, save, spent
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The command line reads the system clock, so the company is prepared on it too (certificate, issue times)."""
+    return system_clock
 
 
 def test_refused_at_c_reports_issued_refused_and_not_attempted(run: Callable[..., Result], ctx: Context) -> None:
