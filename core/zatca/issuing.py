@@ -139,7 +139,7 @@ class _Batch:
         unsigned = build_invoice_text(draft, self.seller, ids)
         # The last gate: the exact text whose hash is signed, through the XSD and every XML rule. It raises before
         # the counter, the chain, the audit log or the queue is touched.
-        gate(unsigned.text.encode("utf-8"), now=self.now, number=draft.number)
+        gate(unsigned.text, now=self.now, number=draft.number)
         stamped = self._stamp(draft, unsigned)
         self.icv, self.pih = ids.icv, stamped.invoice_hash
         kind = ("reporting" if draft.kind is DocumentKind.SIMPLIFIED else "clearance") if self.submits else ""

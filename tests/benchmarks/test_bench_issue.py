@@ -142,10 +142,10 @@ def step_costs(ctx, draft: InvoiceDraft, rounds: int = 200) -> dict[str, float]:
         per_500 = _time({"load": lambda: repo.load_drafts(uow.session, stored)}, 5)["load"]
         costs = {"load (per draft, read 500 at a time)": per_500 / len(stored)}
     gate_now = ctx.clock()
-    texts = iter([build_invoice_text(d, seller, DocumentIds(uuid=d.id, icv=k + 1, pih=FIRST_PIH)).text.encode()
+    texts = iter([build_invoice_text(d, seller, DocumentIds(uuid=d.id, icv=k + 1, pih=FIRST_PIH)).text
                   for k, d in enumerate(distinct_drafts(draft, rounds + 1))])
     timed = {
-        GATE_STEPS[0]: lambda: gate(unsigned.text.encode("utf-8"), now=gate_now, number=draft.number),
+        GATE_STEPS[0]: lambda: gate(unsigned.text, now=gate_now, number=draft.number),
         GATE_STEPS[1]: lambda: gate(next(texts), now=gate_now, number=draft.number),
         "validate (Python rules)": lambda: validate(draft, seller=seller),
         "totals (compute_totals, uncached)": lambda: _compute(draft),

@@ -125,3 +125,12 @@ def test_the_gate_uses_the_issuing_clock(company: Context, no_draft_rules: None)
     at = company.clock()
     save(company, a_draft("INV-F", at + timedelta(days=3)))
     assert "BR-KSA-04" in rules_of(refused(company, "INV-F"))
+
+
+@pytest.mark.parametrize("text", ["\ufffe", "\uffff"])
+def test_text_that_xml_cannot_carry_is_refused_not_crashed(company: Context, no_draft_rules: None,
+                                                                   text: str) -> None:
+    draft = a_draft("INV-U", company.clock())
+    save(company, replace(draft, lines=(replace(draft.lines[0], name=f"Item {text}"),)))
+    [finding] = refused(company, "INV-U").findings
+    assert finding.rule == "QAYD-XML-SYNTAX" and finding.field.startswith("cbc:Name (line "), finding
