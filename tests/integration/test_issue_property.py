@@ -110,8 +110,9 @@ def drafts(draw: st.DrawFn, number: str, now: datetime) -> InvoiceDraft:
     offset = timezone(timedelta(minutes=15 * draw(st.just(12) | st.integers(-12 * 4, 14 * 4))))  # often Saudi time
     # Up to six hours before `now` (the test clock reads 07:00 UTC), so that no UTC offset dates it after today.
     at = (now - timedelta(minutes=draw(st.integers(1, 6 * 60)))).astimezone(offset)
+    DRAWN_OFFSET[number] = offset.utcoffset(None)  # the draft itself holds the same instant in Saudi time
     s, z, e, o = VatCategory.STANDARD, VatCategory.ZERO, VatCategory.EXEMPT, VatCategory.OUT_OF_SCOPE
-    pool = [s, z, e, s, o, z, s, e, s]  # O rarer (mixed with others it is refused today) and not at an end
+    pool = [s, z, e, s, o, z, s, e, s]  # O rarer and not at an end
     categories = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4))
     codes = {c: draw(st.sampled_from(EXEMPTION[c])) for c in set(categories) if c in EXEMPTION}
     items = draw(lines(categories, codes))
@@ -139,6 +140,9 @@ def drafts(draw: st.DrawFn, number: str, now: datetime) -> InvoiceDraft:
         prepayments=(prepay,) if prepay else ())
 
 
+DRAWN_OFFSET: dict[str, timedelta | None] = {}  # number -> the UTC offset its issue time was written with
+
+
 @dataclass
 class Tally:
     issued: int = 0
@@ -149,7 +153,7 @@ class Tally:
 
 def features(draft: InvoiceDraft) -> set[str]:
     flags = ("third_party", "nominal", "export", "summary", "self_billed")
-    offset = draft.issue_datetime.utcoffset()
+    offset = DRAWN_OFFSET.get(draft.number, draft.issue_datetime.utcoffset())
     found = {draft.kind.value, draft.type.value, draft.currency,
              "Saudi time" if offset == timedelta(hours=3) else "another UTC offset"}
     found |= {f"category {line.vat_category.value}" for line in draft.lines}
@@ -215,6 +219,7 @@ def test_what_qayd_issues_the_official_rules_accept(ctx: Context) -> None:
     assert tally.checked >= 8, tally
     wanted = {"standard", "simplified", "credit_note", "debit_note", "category S", "category Z", "category E",
               "mixed categories", "charge", "allowance", "self_billed", "summary", "another UTC offset"}
+    assert not {rule for rule in tally.refused if rule.startswith("BR-O-")}, tally  # O beside others is issued
     assert wanted <= set(tally.features), wanted - set(tally.features)
 
 
@@ -223,5 +228,5 @@ def test_what_qayd_issues_the_official_rules_accept_many(ctx: Context) -> None:
     tally = run_property(ctx, examples=400, official_every=1, derandomize=False)  # new drafts on every run
     print(f"\nissued {tally.issued}, refused {sum(tally.refused.values())}: {dict(tally.refused)}")
     print("issued documents with:", dict(sorted(tally.features.items())))
-    assert tally.issued >= 200, tally  # most are issued; the rest are mostly O mixes (refused by today's rules)
+    assert tally.issued >= 300, tally  # nearly all are issued
     assert {"category O", "prepayment", "export", "USD", "EUR", "AED"} <= set(tally.features)
