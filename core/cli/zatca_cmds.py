@@ -14,12 +14,28 @@ from core.zatca import egs as units
 from core.zatca import onboarding
 from core.zatca.api import BASE_URLS, FatooraClient
 from core.zatca.correction import prepare_correction
-from core.zatca.issuing import issue_invoice, issued_xml
+from core.zatca.issuing import IssueRun, issue_in_order, issued_xml
 from core.zatca.qr import decode_tlv, describe
 from core.zatca.queue import list_queue
 from core.zatca.submission import submit_pending
 
 ENVIRONMENTS = ["sandbox", "simulation", "production"]
+
+
+def _refusal(run: IssueRun) -> dict[str, object] | None:
+    if run.error is None:
+        return None
+    findings = [f.as_dict() for f in getattr(run.error, "findings", [])]
+    return {"ref": run.refused, "message": str(run.error), "exit_code": run.error.exit_code, "findings": findings}
+
+
+def _issue_summary(run: IssueRun) -> str:
+    """One line a clerk can act on: what was issued, what was refused, what was not attempted."""
+    parts = [f"issued {', '.join(i.number for i in run.issued)}" if run.issued else "nothing was issued",
+             f"refused {run.refused}"]
+    if run.not_attempted:
+        parts.append(f"not attempted {', '.join(run.not_attempted)}")
+    return "Summary: " + "; ".join(parts) + "."
 
 
 def client_for(environment: str) -> FatooraClient:
@@ -127,19 +143,22 @@ def register(cli: click.Group, invoice: click.Group) -> None:
     @click.option("--egs", "egs_name", default=None, help="Issue with this EGS unit.")
     @json_option
     def invoice_issue(refs: tuple[str, ...], egs_name: str | None, as_json: bool) -> None:
-        """Issue drafts: counter, hash chain, signature, QR; queued for clearance or reporting."""
-        ctx = state().company()
-        issued = []
-        for ref in refs:  # one transaction each: a refused draft leaves the ones before it issued
-            with ctx.uow() as uow:
-                issued.append(issue_invoice(uow, ref, egs_ref=egs_name))
-                uow.commit()
+        """Issue drafts in order (counter, hash chain, signature, QR; queued for clearance or reporting).
+
+        Each is committed as it is issued; the first one refused stops the run and the rest are not attempted.
+        """
+        run = issue_in_order(state().company(), refs, egs_ref=egs_name)
         if as_json:
-            print_json(issued)
-            return
-        for info in issued:
-            click.echo(f"Issued {info.number}: ICV {info.icv} on {info.egs}, hash {info.invoice_hash}"
-                       + (f", queued for {info.submission}" if info.submission else ""))
+            print_json({"issued": run.issued, "refused": _refusal(run), "not_attempted": run.not_attempted})
+        else:
+            for info in run.issued:
+                click.echo(f"Issued {info.number}: ICV {info.icv} on {info.egs}, hash {info.invoice_hash}"
+                           + (f", queued for {info.submission}" if info.submission else ""))
+        if run.error is not None:
+            if not as_json:
+                click.echo(f"Error: {run.error}", err=True)
+                click.echo(_issue_summary(run), err=True)
+            raise click.exceptions.Exit(run.error.exit_code)
 
     @invoice.command("correct")
     @click.argument("ref")

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from core.clock import saudi_time
 from core.company_settings import get_setting
-from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, ValidationError
+from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, QaydError, ValidationError
 from core.findings import errors_in
 from core.invoicing import repository as repo
 from core.invoicing.model import DocumentKind, InvoiceDraft
@@ -19,9 +19,10 @@ from core.invoicing.rules import validate
 from core.invoicing.service import find_invoice_row, get_company
 from core.privacy import sealing
 from core.store.models import Base, EgsUnit, IssuedDocument, ZatcaSubmission
-from core.uow import UnitOfWork
+from core.uow import Context, UnitOfWork
 from core.zatca import egs as egs_units
 from core.zatca import stored
+from core.zatca.gate import gate
 from core.zatca.hashing import FIRST_PIH
 from core.zatca.queue import submission_row
 from core.zatca.signing import Stamped, stamp_phase1_text, stamp_text
@@ -82,6 +83,33 @@ def issue_imported(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, egs_ref: 
 CHUNK = 500
 
 
+@dataclass(frozen=True, slots=True)
+class IssueRun:
+    """What `issue_in_order` did: the drafts issued (each committed and queued), the one refused, the rest."""
+
+    issued: list[IssuedInfo]
+    refused: str = ""  # the reference of the refused draft, "" when none was
+    error: QaydError | None = None  # why it was refused (findings on a ValidationError)
+    not_attempted: tuple[str, ...] = ()
+
+
+def issue_in_order(ctx: Context, refs: Sequence[str], *, egs_ref: str | None = None) -> IssueRun:
+    """Issue drafts in the order given, one transaction each, and stop at the first one refused.
+
+    Those before it stay issued and queued; it and those after it stay drafts. Stopping rather than skipping keeps
+    the clerk's order: a corrected invoice is not issued when the credit note before it was refused.
+    """
+    issued: list[IssuedInfo] = []
+    for at, ref in enumerate(refs):
+        try:
+            with ctx.uow() as uow:
+                issued.append(issue_invoice(uow, ref, egs_ref=egs_ref))
+                uow.commit()
+        except QaydError as exc:  # the transaction rolled back: nothing of this draft was written
+            return IssueRun(issued, ref, exc, tuple(refs[at + 1 :]))
+    return IssueRun(issued)
+
+
 class _Batch:
     """The documents of one issuing run: stamped one by one, written together."""
 
@@ -110,7 +138,11 @@ class _Batch:
         if errors_in(findings):
             raise ValidationError(f"Invoice {draft.number}", findings)
         ids = DocumentIds(uuid=draft.id, icv=self.icv + 1, pih=self.pih)
-        stamped = self._stamp(draft, build_invoice_text(draft, self.seller, ids))
+        unsigned = build_invoice_text(draft, self.seller, ids)
+        # The last gate: the exact text whose hash is signed, through the XSD and every XML rule. It raises before
+        # the counter, the chain, the audit log or the queue is touched.
+        gate(unsigned.text, now=self.now, number=draft.number)
+        stamped = self._stamp(draft, unsigned)
         self.icv, self.pih = ids.icv, stamped.invoice_hash
         kind = ("reporting" if draft.kind is DocumentKind.SIMPLIFIED else "clearance") if self.submits else ""
         self._rows(draft, version, ids, stamped, kind)

@@ -75,10 +75,11 @@ def xpath(path: str) -> etree.XPath:
     return etree.XPath(path, namespaces=NS)
 
 
-# While a document is validated, its children are indexed by parent and tag (see Doc), so that a relative path costs a
-# few dictionary reads instead of an XPath evaluation; the index is per thread. Lists returned are shared: read only.
+# While a document is validated, its children are indexed by (parent, tag) (see Doc), per thread: a relative path costs
+# a dictionary read per step, not an XPath evaluation (thousands per document). Lists returned are shared: read only.
 _current = threading.local()
-ChildIndex = dict[Element, dict[str, list[Element]]]
+ChildIndex = dict[tuple[Element, str], list[Element]]
+_NONE: list[Element] = []  # shared empty answer (read only, like every list returned)
 
 
 @contextmanager
@@ -90,25 +91,37 @@ def indexed(doc: Doc) -> Iterator[None]:
         _current.children = None
 
 
-@lru_cache(maxsize=1024)
+_STEPS: dict[str, tuple[str, ...] | None] = {}  # path -> its Clark tags, or None when it needs XPath; read hot
+
+
 def _steps(path: str) -> tuple[str, ...] | None:
     """The Clark tags of a plain child path, or None when the path needs XPath (predicates, attributes, '..')."""
-    clark = q(path)
-    return None if any(c in path for c in "[@.(*") else tuple(clark.split("/"))
+    return None if any(c in path for c in "[@.(*") else tuple(q(path).split("/"))
 
 
 def kids(ctx: Element | None, path: str) -> list[Element]:
     """The nodes at a prefixed relative path ("cac:Item/cbc:Name"), in document order."""
     if ctx is None:
-        return []
+        return _NONE
     index: ChildIndex | None = getattr(_current, "children", None)
-    steps = _steps(path)
+    try:
+        steps = _STEPS[path]
+    except KeyError:
+        steps = _STEPS[path] = _steps(path)
     if index is None or steps is None:
         found: list[Element] = xpath(path)(ctx)
         return found
-    nodes = index.get(ctx, {}).get(steps[0], [])
-    for tag in steps[1:]:
-        nodes = [c for n in nodes for c in index.get(n, {}).get(tag, ())]
+    if len(steps) == 1:
+        return index.get((ctx, steps[0]), _NONE)
+    # A longer path is walked once per node and kept in the index under the prefixed path itself (a Clark tag starts
+    # with "{" and no XML name holds "/", so keys never collide): a dozen rules read each line's tax category.
+    key = (ctx, path)
+    nodes = index.get(key)
+    if nodes is None:
+        nodes = index.get((ctx, steps[0]), _NONE)
+        for tag in steps[1:]:
+            nodes = [c for n in nodes for c in index.get((n, tag), _NONE)]
+        index[key] = nodes
     return nodes
 
 
@@ -119,8 +132,8 @@ def kid(ctx: Element | None, path: str) -> Element | None:
 
 def txt(ctx: Element | None, path: str) -> str | None:
     """The string value of the first node at `path`, or None when there is none."""
-    node = kid(ctx, path)
-    return None if node is None else sv(node)
+    found = kids(ctx, path)
+    return sv(found[0]) if found else None
 
 
 def any_ne_empty(nodes: Sequence[Element]) -> bool:
@@ -131,6 +144,7 @@ def any_ne_empty(nodes: Sequence[Element]) -> bool:
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
+@lru_cache(maxsize=4096)  # pure functions of a string, asked again and again for the same values (the casts too)
 def nsp(s: str | None) -> str:
     """XPath normalize-space(): only the four XML whitespace characters count, unlike str.split()."""
     return "" if s is None else _XML_SPACE.sub(" ", s).strip(" ")
@@ -167,6 +181,7 @@ _DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?
 CENT = Decimal("0.01")
 
 
+@lru_cache(maxsize=4096)
 def dec(s: str | None) -> Decimal | None:
     """xs:decimal(s); None for an empty sequence or a value the cast would reject."""
     if s is None:
@@ -180,6 +195,7 @@ def dec(s: str | None) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def dbl(s: str | None) -> float | None:
     """xs:double(s), the cast XPath applies to raw node values in arithmetic and comparisons with numbers."""
     if s is None:
@@ -336,27 +352,28 @@ class Doc:
         self.now = now
         self.index: defaultdict[str, list[Element]] = defaultdict(list)
         self.child_index: ChildIndex = {}
-        self.names: list[str] = []
+        self._under: dict[str, list[Element]] = {}
+        self.names: list[str] = [str(n) for n in root.xpath("//@name")]
+        by_tag, children = self.index, self.child_index
         for el in root.iter(tag=etree.Element):
-            self.index[el.tag].append(el)
+            tag = el.tag
+            by_tag[tag].append(el)
             parent = el.getparent()
             if parent is not None:
-                self.child_index.setdefault(parent, {}).setdefault(el.tag, []).append(el)
-            name = el.get("name")
-            if name is not None:
-                self.names.append(name)
+                children.setdefault((parent, tag), []).append(el)
 
     def all(self, prefixed: str) -> list[Element]:
         """`//prefix:name`: every element of that name, in document order."""
         return self.index.get(q(prefixed), [])
 
     def under(self, prefixed_path: str) -> list[Element]:
-        """`//a/b/c`: elements at the end of a path that may start anywhere."""
-        first, _, rest = prefixed_path.partition("/")
-        found: list[Element] = []
-        for start in self.all(first):
-            found.extend(kids(start, rest) if rest else [start])
-        return found
+        """`//a/b/c`: elements at the end of a path that may start anywhere (a new list: callers may extend it)."""
+        found = self._under.get(prefixed_path)
+        if found is None:  # several rules ask for the same path; the tree does not change while it is validated
+            first, _, rest = prefixed_path.partition("/")
+            found = self._under[prefixed_path] = [n for start in self.all(first)
+                                                  for n in (kids(start, rest) if rest else [start])]
+        return list(found)
 
     def child(self, path: str) -> Element | None:
         return kid(self.root, path)

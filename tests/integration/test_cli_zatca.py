@@ -18,7 +18,7 @@ def test_demo_issue_export_qr_and_validate(run: Callable[..., Result], tmp_path:
     number = drafts[-1]["number"]
     issued = run("invoice", "issue", number, "--json")
     assert issued.exit_code == 0, issued.output
-    info = json.loads(issued.stdout)[0]
+    info = json.loads(issued.stdout)["issued"][0]
     assert info["icv"] == 21 and info["submission"] == ""  # 20 issued by the demo, none submitted from a demo unit
     again = run("invoice", "issue", number)
     assert again.exit_code == 6 and "already issued" in again.output
@@ -57,7 +57,7 @@ def test_onboard_issue_submit_with_the_portal(run: Callable[..., Result], env: d
         numbers = [d["number"] for d in drafts[:3]]
         issue = run("invoice", "issue", *numbers, "--egs", "till-7", "--json")
         assert issue.exit_code == 0, issue.output
-        issued = json.loads(issue.stdout)
+        issued = json.loads(issue.stdout)["issued"]
         assert [i["icv"] for i in issued] == [1, 2, 3] and all(i["submission"] for i in issued)
         submitted = run("zatca", "submit", "--json")
         assert submitted.exit_code == 0, submitted.output
