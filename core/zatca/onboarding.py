@@ -34,9 +34,10 @@ from core.zatca import egs as units
 from core.zatca.api import Credentials, FatooraClient, Outcome
 from core.zatca.csr import CsrConfig, build_csr, generate_private_key, validate_csr_config
 from core.zatca.errors import ZatcaError
+from core.zatca.gate import gate
 from core.zatca.hashing import FIRST_PIH, invoice_hash
 from core.zatca.signing import SigningIdentity, stamp
-from core.zatca.ubl import DocumentIds, build_invoice
+from core.zatca.ubl import DocumentIds, build_invoice, serialize
 
 Progress = Callable[[float, str], None]
 
@@ -104,6 +105,9 @@ def onboard(ctx: Context, egs_id: uuid.UUID, otp: str, client: FatooraClient, *,
 def _check(client: FatooraClient, creds: Credentials, root: etree._Element, identity: SigningIdentity, label: str,
            ctx: Context) -> None:
     simplified = label.startswith("simplified")
+    # The same last gate as issuing: a sample the profile makes invalid is refused here with its rule ids, not sent
+    # to ZATCA to come back as an opaque compliance failure.
+    gate(serialize(root).decode("utf-8"), now=ctx.clock(), number=f"The compliance sample ({label})")
     stamped = stamp(root, identity, signing_time=saudi_time(ctx.clock()), simplified=simplified)
     uuid_text = root.findtext("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}UUID") or ""
     result = client.check_compliance(creds, invoice_hash=stamped.invoice_hash, uuid=uuid_text, signed_xml=stamped.xml)

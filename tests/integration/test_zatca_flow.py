@@ -186,3 +186,30 @@ def test_a_queued_document_changed_in_the_store_is_not_sent(company: Context, fa
         submit_pending(company, lambda _env: client_for(fake))
     assert fake.portal.accepted == {}  # nothing reached the portal
     assert states(company) == {first: "pending:", second: "pending:"}
+
+
+def test_a_compliance_sample_the_validator_refuses_never_reaches_the_portal(ctx: Context, fake: FakeFatoora,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Onboarding signs its samples through the same last gate as issuing: findings here, not a portal failure."""
+    from core.errors import ValidationError
+    from core.zatca import onboarding
+
+    real = onboarding.build_invoice
+
+    def without_issue_date(*args, **kwargs):  # type: ignore[no-untyped-def]  # a builder bug, made on purpose
+        root = real(*args, **kwargs)
+        node = root.find("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}IssueDate")
+        root.remove(node)
+        return root
+
+    create_demo(ctx, drafts=0)
+    with ctx.uow() as uow:
+        unit = units.create_egs(uow, name="till-2", serial_number="1-Qayd|2-Desk|3-43", environment="simulation",
+                                location="Riyadh", industry="Trading")
+        uow.commit()
+    monkeypatch.setattr(onboarding, "build_invoice", without_issue_date)
+    with client_for(fake) as client, pytest.raises(ValidationError) as refused:
+        onboard(ctx, unit.id, OTP, client)
+    assert "compliance sample" in str(refused.value)
+    assert {f.rule for f in refused.value.findings if f.is_error} & {"BR-03", "QAYD-XSD"}
+    assert fake.requests_to("/compliance/invoices") == []
