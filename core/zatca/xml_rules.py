@@ -76,10 +76,16 @@ def xpath(path: str) -> etree.XPath:
 
 
 # While a document is validated, its children are indexed by (parent, tag) (see Doc), per thread: a relative path costs
-# a dictionary read per step, not an XPath evaluation (thousands per document). Lists returned are shared: read only.
-_current = threading.local()
+# a dictionary read, not an XPath evaluation (thousands per document). Lists returned are shared: read only.
 ChildIndex = dict[tuple[Element, str], list[Element]]
 _NONE: list[Element] = []  # shared empty answer (read only, like every list returned)
+
+
+class _Current(threading.local):
+    children: ChildIndex | None = None  # the index of the document this thread validates, if any
+
+
+_current = _Current()
 
 
 @contextmanager
@@ -91,37 +97,43 @@ def indexed(doc: Doc) -> Iterator[None]:
         _current.children = None
 
 
-_STEPS: dict[str, tuple[str, ...] | None] = {}  # path -> its Clark tags, or None when it needs XPath; read hot
+_XPATH_NEEDED = ("XPath",)  # marks, in _STEPS, a path that is not a plain child path
+_STEPS: dict[str, tuple[str, ...]] = {}  # path -> its Clark tags, or _XPATH_NEEDED
 
 
-def _steps(path: str) -> tuple[str, ...] | None:
-    """The Clark tags of a plain child path, or None when the path needs XPath (predicates, attributes, '..')."""
-    return None if any(c in path for c in "[@.(*") else tuple(q(path).split("/"))
+def _steps(path: str) -> tuple[str, ...]:
+    """The Clark tags of a plain child path, or _XPATH_NEEDED when the path needs XPath (predicates, attributes)."""
+    steps = _STEPS.get(path)
+    if steps is None:
+        steps = _STEPS[path] = _XPATH_NEEDED if any(c in path for c in "[@.(*") else tuple(q(path).split("/"))
+    return steps
 
 
 def kids(ctx: Element | None, path: str) -> list[Element]:
     """The nodes at a prefixed relative path ("cac:Item/cbc:Name"), in document order."""
     if ctx is None:
         return _NONE
-    index: ChildIndex | None = getattr(_current, "children", None)
-    try:
-        steps = _STEPS[path]
-    except KeyError:
-        steps = _STEPS[path] = _steps(path)
-    if index is None or steps is None:
+    index = _current.children
+    if index is None:
         found: list[Element] = xpath(path)(ctx)
         return found
-    if len(steps) == 1:
-        return index.get((ctx, steps[0]), _NONE)
-    # A longer path is walked once per node and kept in the index under the prefixed path itself (a Clark tag starts
-    # with "{" and no XML name holds "/", so keys never collide): a dozen rules read each line's tax category.
-    key = (ctx, path)
-    nodes = index.get(key)
+    # Every answer is kept under (node, prefixed path) - a Clark tag starts with "{" and no prefixed path does, so keys
+    # never collide with the child index - and the tree does not change while it is validated: dozens of rules read
+    # each line's few values, and each read after the first costs one dictionary lookup.
+    nodes = index.get((ctx, path))
     if nodes is None:
-        nodes = index.get((ctx, steps[0]), _NONE)
-        for tag in steps[1:]:
-            nodes = [c for n in nodes for c in index.get((n, tag), _NONE)]
-        index[key] = nodes
+        nodes = index[ctx, path] = _walk(index, ctx, path)
+    return nodes
+
+
+def _walk(index: ChildIndex, ctx: Element, path: str) -> list[Element]:
+    steps = _steps(path)
+    if steps is _XPATH_NEEDED:
+        found: list[Element] = xpath(path)(ctx)
+        return found
+    nodes = index.get((ctx, steps[0]), _NONE)
+    for tag in steps[1:]:
+        nodes = [c for n in nodes for c in index.get((n, tag), _NONE)]
     return nodes
 
 
