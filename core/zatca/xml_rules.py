@@ -16,7 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from typing import TypeAlias
@@ -150,7 +150,10 @@ def txt(ctx: Element | None, path: str) -> str | None:
 
 def any_ne_empty(nodes: Sequence[Element]) -> bool:
     """XPath `(nodes) != ''`: some node has a non-empty string value."""
-    return any(sv(n) != "" for n in nodes)
+    for n in nodes:  # noqa: SIM110 - a loop costs less than any(generator), and this runs thousands of times a document
+        if sv(n) != "":
+            return True
+    return False
 
 
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
@@ -179,7 +182,10 @@ def in_code_list(value: str | None, codes: str) -> bool:
 
 def is_vat_scheme(tax_category: Element) -> bool:
     """XPath `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` on a tax category."""
-    return any(nsp(txt(s, "cbc:ID")).upper() == "VAT" for s in kids(tax_category, "cac:TaxScheme"))
+    for scheme in kids(tax_category, "cac:TaxScheme"):  # noqa: SIM110 - a loop is cheaper than any(generator)
+        if nsp(txt(scheme, "cbc:ID")).upper() == "VAT":
+            return True
+    return False
 
 
 def cat_id(tax_category: Element | None) -> str:
@@ -246,9 +252,12 @@ def dbl_sum(nodes: Iterable[Element]) -> float:
     return 0.0 if total is None else total
 
 
+_HALF = Decimal("0.5")
+
+
 def round_dec(x: Decimal) -> Decimal:
     """XPath round() on a decimal: halves go towards positive infinity."""
-    return (x + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
+    return (x + _HALF).to_integral_value(rounding=ROUND_FLOOR)
 
 
 def round_cents(x: Decimal) -> Decimal:
@@ -282,13 +291,18 @@ def f32(x: float) -> float:
 
 def xbool(s: str | None) -> bool | None:
     """The xs:boolean cast XPath applies when a node is compared with true() or false()."""
-    v = None if s is None else s.strip(" \t\r\n")
-    return {"true": True, "1": True, "false": False, "0": False}.get(v or "")
+    return None if s is None else _XBOOL.get(s.strip(" \t\r\n"))
+
+
+_XBOOL = {"true": True, "1": True, "false": False, "0": False}
 
 
 def has_indicator(ac: Element, value: bool) -> bool:
     """`cac:AllowanceCharge[cbc:ChargeIndicator = true()/false()]`."""
-    return any(xbool(sv(n)) is value for n in kids(ac, "cbc:ChargeIndicator"))
+    for n in kids(ac, "cbc:ChargeIndicator"):  # noqa: SIM110 - a loop is cheaper than any(generator)
+        if xbool(sv(n)) is value:
+            return True
+    return False
 
 
 _INTEGER_ZERO = re.compile(r"[+-]?0+")
@@ -315,42 +329,6 @@ def num_cmp(nodes: Iterable[Element], op: str, value: float) -> bool:
     """XPath general comparison `(nodes) op value`: true when some node's value compares so (NaN never does)."""
     compare = _COMPARE[op]
     return any((key := untyped(sv(n))) is not None and compare(key, (value, 0)) for n in nodes)
-
-
-# --- dates and times ---------------------------------------------------------------------------------------------
-
-_XS_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?")
-_XS_TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
-
-
-def xs_date(s: str | None) -> date | None:
-    """The date when `s` is castable as xs:date (the time zone, if any, is ignored)."""
-    m = _XS_DATE.fullmatch((s or "").strip(" \t\r\n"))
-    if m is None:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def xs_time(s: str | None) -> tuple[time, tzinfo | None] | None:
-    """(time, its zone or None) when `s` is castable as xs:time; 24:00:00 reads as midnight."""
-    m = _XS_TIME.fullmatch((s or "").strip(" \t\r\n"))
-    if m is None:
-        return None
-    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if (hour, minute, second) == (24, 0, 0) and not (m.group(4) or "").strip(".0"):
-        hour = 0
-    if hour > 23 or minute > 59 or second > 59:
-        return None
-    zone = m.group(5)
-    if zone is None:
-        return time(hour, minute, second), None
-    if zone == "Z":
-        return time(hour, minute, second), UTC
-    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    return time(hour, minute, second), timezone(-offset if zone[0] == "-" else offset)
 
 
 # --- the document ------------------------------------------------------------------------------------------------

@@ -137,6 +137,7 @@ def _category_bases(d: Doc) -> dict[str, Decimal | ArithmeticError]:
     for ac in d.children("cac:AllowanceCharge"):
         codes = {cat_id(tc) for tc in kids(ac, "cac:TaxCategory")}
         if codes:
+            signed: Decimal | ArithmeticError
             try:
                 amount = dec_sum(kids(ac, "cbc:Amount"))
                 signed = amount if has_indicator(ac, True) else -amount if has_indicator(ac, False) else Decimal(0)

@@ -24,9 +24,8 @@ from core.zatca.xml_rules import (
     slen,
     sv,
     txt,
-    xs_date,
-    xs_time,
 )
+from core.zatca.xml_rules_dates import xs_date, xs_time
 
 # BR-KSA-CL-06 tests contains(list, code): a substring test over this exact text, typo ("CAPCAQ") included.
 CHARGE_REASONS_7161 = (

@@ -32,8 +32,8 @@ from core.zatca.xml_rules import (
     sv,
     txt,
     xbool,
-    xs_time,
 )
+from core.zatca.xml_rules_dates import xs_time
 
 MIME_CODES = (
     " text/csv text/plain application/pdf image/png image/jpeg image/tiff application/acad application/dwg drawing/dwg"
