@@ -83,6 +83,7 @@ _NONE: list[Element] = []  # shared empty answer (read only, like every list ret
 
 class _Current(threading.local):
     children: ChildIndex | None = None  # the index of the document this thread validates, if any
+    categories: dict[Element, tuple[str, bool]] | None = None  # a tax category's (cat_id, is_vat_scheme), once read
 
 
 _current = _Current()
@@ -90,11 +91,11 @@ _current = _Current()
 
 @contextmanager
 def indexed(doc: Doc) -> Iterator[None]:
-    _current.children = doc.child_index
+    _current.children, _current.categories = doc.child_index, {}
     try:
         yield
     finally:
-        _current.children = None
+        _current.children = _current.categories = None
 
 
 _XPATH_NEEDED = ("XPath",)  # marks, in _STEPS, a path that is not a plain child path
@@ -182,14 +183,27 @@ def in_code_list(value: str | None, codes: str) -> bool:
 
 def is_vat_scheme(tax_category: Element) -> bool:
     """XPath `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` on a tax category."""
-    for scheme in kids(tax_category, "cac:TaxScheme"):  # noqa: SIM110 - a loop is cheaper than any(generator)
-        if nsp(txt(scheme, "cbc:ID")).upper() == "VAT":
-            return True
-    return False
+    return _category(tax_category)[1]
 
 
 def cat_id(tax_category: Element | None) -> str:
-    return nsp(txt(tax_category, "cbc:ID"))
+    return "" if tax_category is None else _category(tax_category)[0]
+
+
+def _category(tc: Element) -> tuple[str, bool]:
+    """(normalized cbc:ID, VAT scheme?) of a tax category: a dozen rules ask both of each category of each line."""
+    known = _current.categories
+    found = known.get(tc) if known is not None else None
+    if found is None:
+        vat = False
+        for scheme in kids(tc, "cac:TaxScheme"):
+            if nsp(txt(scheme, "cbc:ID")).upper() == "VAT":
+                vat = True
+                break
+        found = (nsp(txt(tc, "cbc:ID")), vat)
+        if known is not None:
+            known[tc] = found
+    return found
 
 
 # --- numbers -----------------------------------------------------------------------------------------------------
@@ -307,13 +321,8 @@ def has_indicator(ac: Element, value: bool) -> bool:
 
 _INTEGER_ZERO = re.compile(r"[+-]?0+")
 _COMPARE: dict[str, Callable[[tuple[float, int], tuple[float, int]], bool]] = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "<": operator.lt,
-    "<=": operator.le,
-}
+    "=": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+}  # fmt: skip
 
 
 def untyped(s: str | None) -> tuple[float, int] | None:
