@@ -211,6 +211,7 @@ def _category(tc: Element) -> tuple[str, bool]:
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
 CENT = Decimal("0.01")
+_HALF = Decimal("0.5")
 
 
 @lru_cache(maxsize=4096)
@@ -264,9 +265,6 @@ def dbl_sum(nodes: Iterable[Element]) -> float:
         value = math.nan if value is None else value
         total = value if total is None else total + value
     return 0.0 if total is None else total
-
-
-_HALF = Decimal("0.5")
 
 
 def round_dec(x: Decimal) -> Decimal:
