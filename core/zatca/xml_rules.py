@@ -99,14 +99,14 @@ def indexed(doc: Doc) -> Iterator[None]:
 
 
 _XPATH_NEEDED = ("XPath",)  # marks, in _STEPS, a path that is not a plain child path
-_STEPS: dict[str, tuple[str, ...]] = {}  # path -> its Clark tags, or _XPATH_NEEDED
+_STEPS: dict[str, tuple[str, ...]] = {}  # path -> its steps, or _XPATH_NEEDED
 
 
 def _steps(path: str) -> tuple[str, ...]:
-    """The Clark tags of a plain child path, or _XPATH_NEEDED when the path needs XPath (predicates, attributes)."""
+    """The prefixed steps of a plain child path, or _XPATH_NEEDED when it needs XPath (predicates, attributes)."""
     steps = _STEPS.get(path)
     if steps is None:
-        steps = _STEPS[path] = _XPATH_NEEDED if any(c in path for c in "[@.(*") else tuple(q(path).split("/"))
+        steps = _STEPS[path] = _XPATH_NEEDED if any(c in path for c in "[@.(*") else tuple(path.split("/"))
     return steps
 
 
@@ -118,9 +118,9 @@ def kids(ctx: Element | None, path: str) -> list[Element]:
     if index is None:
         found: list[Element] = xpath(path)(ctx)
         return found
-    # Every answer is kept under (node, prefixed path) - a Clark tag starts with "{" and no prefixed path does, so keys
-    # never collide with the child index - and the tree does not change while it is validated: dozens of rules read
-    # each line's few values, and each read after the first costs one dictionary lookup.
+    # The index holds each node's children under (node, prefixed name); a longer path's answer is added under (node,
+    # path) when first asked - the tree does not change while it is validated, and dozens of rules read each line's few
+    # values, so each read after the first costs one dictionary lookup.
     nodes = index.get((ctx, path))
     if nodes is None:
         nodes = index[ctx, path] = _walk(index, ctx, path)
@@ -132,6 +132,8 @@ def _walk(index: ChildIndex, ctx: Element, path: str) -> list[Element]:
     if steps is _XPATH_NEEDED:
         found: list[Element] = xpath(path)(ctx)
         return found
+    if len(steps) == 1:  # a child name not in the index: the node has no such child
+        return _NONE
     nodes = index.get((ctx, steps[0]), _NONE)
     for tag in steps[1:]:
         nodes = [c for n in nodes for c in index.get((n, tag), _NONE)]
@@ -338,6 +340,16 @@ def num_cmp(nodes: Iterable[Element], op: str, value: float) -> bool:
     return any((key := untyped(sv(n))) is not None and compare(key, (value, 0)) for n in nodes)
 
 
+def _prefixed(tag: str) -> str:
+    """"cbc:ID" for a Clark tag in a known namespace; other tags as they are (a Clark tag never looks prefixed)."""
+    uri, _, local = tag[1:].partition("}")
+    prefix = _PREFIXES.get(uri) if tag.startswith("{") else None
+    return f"{prefix}:{local}" if prefix else tag
+
+
+_PREFIXES = {uri: prefix for prefix, uri in NS.items()}
+
+
 # --- the document ------------------------------------------------------------------------------------------------
 
 
@@ -351,17 +363,21 @@ class Doc:
         self.child_index: ChildIndex = {}
         self._under: dict[str, list[Element]] = {}
         self.names: list[str] = [str(n) for n in root.xpath("//@name")]
-        by_tag, children = self.index, self.child_index
+        by_name, children = self.index, self.child_index
+        names: dict[str, str] = {}  # Clark tag -> prefixed name, for this document's few dozen names
         for el in root.iter(tag=etree.Element):
             tag = el.tag
-            by_tag[tag].append(el)
+            name = names.get(tag)
+            if name is None:
+                name = names[tag] = _prefixed(tag)
+            by_name[name].append(el)
             parent = el.getparent()
             if parent is not None:
-                children.setdefault((parent, tag), []).append(el)
+                children.setdefault((parent, name), []).append(el)
 
     def all(self, prefixed: str) -> list[Element]:
         """`//prefix:name`: every element of that name, in document order."""
-        return self.index.get(q(prefixed), [])
+        return self.index.get(prefixed, [])
 
     def under(self, prefixed_path: str) -> list[Element]:
         """`//a/b/c`: elements at the end of a path that may start anywhere (a new list: callers may extend it)."""
