@@ -17,21 +17,23 @@ from core.zatca.xml_rules import (
     any_ne_empty,
     cat_id,
     check,
-    dbl_sum,
-    dec,
-    dec_of,
-    dec_sum,
     decimals,
-    has_indicator,
     is_vat_scheme,
     kid,
     kids,
     nsp,
-    num_cmp,
-    round_cents,
     slen,
     sv,
     txt,
+)
+from core.zatca.xml_rules_numbers import (
+    dbl_sum,
+    dec,
+    dec_of,
+    dec_sum,
+    has_indicator,
+    num_cmp,
+    round_cents,
 )
 
 SELLER = "cac:AccountingSupplierParty/cac:Party"

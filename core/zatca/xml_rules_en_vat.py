@@ -14,24 +14,26 @@ from core.zatca.xml_rules import (
     Hit,
     cat_id,
     check,
+    decimals,
+    is_vat_scheme,
+    kid,
+    kids,
+    nsp,
+    sv,
+    txt,
+)
+from core.zatca.xml_rules_numbers import (
     dbl,
     dbl_of,
     dec,
     dec_of,
     dec_sum,
-    decimals,
     f32,
     fmt2,
     has_indicator,
-    is_vat_scheme,
-    kid,
-    kids,
-    nsp,
     num_cmp,
     round_cents,
     round_dbl,
-    sv,
-    txt,
 )
 
 # UNTDID 1001 subsets of BR-CL-01, and the other code lists exactly as the CEN schematron spells them.

@@ -14,25 +14,27 @@ from core.zatca.xml_rules import (
     Hit,
     any_ne_empty,
     check,
+    decimals,
+    kid,
+    kids,
+    nsp,
+    slen,
+    sv,
+    txt,
+)
+from core.zatca.xml_rules_dates import xs_time
+from core.zatca.xml_rules_numbers import (
     dbl,
     dbl_of,
     dec,
     dec_of,
-    decimals,
     fmt2,
     has_indicator,
-    kid,
-    kids,
-    nsp,
     round_cents,
     round_dbl,
-    slen,
-    sv,
-    txt,
     untyped,
     xbool,
 )
-from core.zatca.xml_rules_dates import xs_time
 
 MIME_CODES = (
     " text/csv text/plain application/pdf image/png image/jpeg image/tiff application/acad application/dwg drawing/dwg"
