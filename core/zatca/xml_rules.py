@@ -132,8 +132,9 @@ def _walk(index: ChildIndex, ctx: Element, path: str) -> list[Element]:
     if len(steps) == 1:  # a child name not in the index: the node has no such child
         return _NONE
     nodes = index.get((ctx, steps[0]), _NONE)
-    for tag in steps[1:]:
-        nodes = [c for n in nodes for c in index.get((n, tag), _NONE)]
+    for tag in steps[1:]:  # one node (one cac:Item, one cac:Price) is the common case: its list is the answer
+        nodes = index.get((nodes[0], tag), _NONE) if len(nodes) == 1 else [
+            c for n in nodes for c in index.get((n, tag), _NONE)]
     return nodes
 
 
