@@ -48,6 +48,7 @@ AMOUNT_NAMES = code_set(
     "Amount BaseAmount PriceAmount TaxAmount TaxableAmount LineExtensionAmount TaxExclusiveAmount TaxInclusiveAmount"
     " AllowanceTotalAmount ChargeTotalAmount PrepaidAmount PayableRoundingAmount PayableAmount"
 )
+_AMOUNT_NAMES_SORTED = sorted(AMOUNT_NAMES)
 
 
 def in_set(value: str | None, codes: frozenset[str]) -> bool:
@@ -260,7 +261,7 @@ def code_lists(d: Doc) -> Iterator[Hit]:
     for code in d.all("cbc:CreditNoteTypeCode"):
         if not in_set(sv(code), CREDIT_NOTE_TYPES):
             yield "BR-CL-01", code
-    for name in sorted(AMOUNT_NAMES):
+    for name in _AMOUNT_NAMES_SORTED:
         for node in d.all(f"cbc:{name}"):
             currency = node.get("currencyID")
             if currency and not in_set(currency, CURRENCY_CODES):
