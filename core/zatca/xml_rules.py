@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import TypeAlias
 
@@ -81,6 +82,11 @@ _NONE: list[Element] = []  # shared empty answer (read only, like every list ret
 class _Current(threading.local):
     children: ChildIndex | None = None  # the index of the document this thread validates, if any
     categories: dict[Element, tuple[str, bool]] | None = None  # a tax category's (cat_id, is_vat_scheme), once read
+    # The casts of this document's strings (a value is read by several rules); kept per document, not across
+    # documents: a company's next invoice holds other values, so a cache across documents would only flatter benchmarks.
+    spaces: dict[str, str] | None = None
+    decimals: dict[str, Decimal | None] | None = None
+    doubles: dict[str, float | None] | None = None
 
 
 _current = _Current()
@@ -89,10 +95,12 @@ _current = _Current()
 @contextmanager
 def indexed(doc: Doc) -> Iterator[None]:
     _current.children, _current.categories = doc.child_index, {}
+    _current.spaces, _current.decimals, _current.doubles = {}, {}, {}
     try:
         yield
     finally:
         _current.children = _current.categories = None
+        _current.spaces = _current.decimals = _current.doubles = None
 
 
 _XPATH_NEEDED = ("XPath",)  # marks, in _STEPS, a path that is not a plain child path
@@ -166,10 +174,18 @@ def any_ne_empty(nodes: Sequence[Element]) -> bool:
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
-@lru_cache(maxsize=4096)  # pure functions of a string, asked again and again for the same values (the casts too)
 def nsp(s: str | None) -> str:
     """XPath normalize-space(): only the four XML whitespace characters count, unlike str.split()."""
-    return "" if s is None else _XML_SPACE.sub(" ", s).strip(" ")
+    if s is None:
+        return ""
+    memo = _current.spaces
+    if memo is None:
+        return _XML_SPACE.sub(" ", s).strip(" ")
+    try:
+        return memo[s]
+    except KeyError:
+        found = memo[s] = _XML_SPACE.sub(" ", s).strip(" ")
+        return found
 
 
 def slen(s: str | None) -> int:

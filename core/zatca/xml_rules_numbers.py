@@ -12,9 +12,8 @@ import re
 import struct
 from collections.abc import Callable, Iterable
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import lru_cache
 
-from core.zatca.xml_rules import Element, kids, sv, txt
+from core.zatca.xml_rules import Element, _current, kids, sv, txt
 
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
@@ -22,11 +21,21 @@ CENT = Decimal("0.01")
 _HALF = Decimal("0.5")
 
 
-@lru_cache(maxsize=4096)
 def dec(s: str | None) -> Decimal | None:
     """xs:decimal(s); None for an empty sequence or a value the cast would reject."""
     if s is None:
         return None
+    memo = _current.decimals  # this document's casts (see xml_rules._Current)
+    if memo is None:
+        return _dec(s)
+    try:
+        return memo[s]
+    except KeyError:
+        found = memo[s] = _dec(s)
+        return found
+
+
+def _dec(s: str) -> Decimal | None:
     s = s.strip(" \t\r\n")
     if not _DECIMAL.fullmatch(s):
         return None
@@ -36,11 +45,21 @@ def dec(s: str | None) -> Decimal | None:
         return None
 
 
-@lru_cache(maxsize=4096)
 def dbl(s: str | None) -> float | None:
     """xs:double(s), the cast XPath applies to raw node values in arithmetic and comparisons with numbers."""
     if s is None:
         return None
+    memo = _current.doubles
+    if memo is None:
+        return _dbl(s)
+    try:
+        return memo[s]
+    except KeyError:
+        found = memo[s] = _dbl(s)
+        return found
+
+
+def _dbl(s: str) -> float | None:
     s = s.strip(" \t\r\n")
     if not _DOUBLE.fullmatch(s):
         return None
