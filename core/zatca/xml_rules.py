@@ -127,22 +127,19 @@ def kids(ctx: Element | None, path: str) -> list[Element]:
     # path) when first asked - the tree does not change while it is validated, and dozens of rules read each line's few
     # values, so each read after the first costs one dictionary lookup.
     nodes = index.get((ctx, path))
-    if nodes is None:
-        nodes = index[ctx, path] = _walk(index, ctx, path)
-    return nodes
-
-
-def _walk(index: ChildIndex, ctx: Element, path: str) -> list[Element]:
-    steps = _steps(path)
+    if nodes is not None:
+        return nodes
+    steps = _STEPS.get(path) or _steps(path)  # the walk is inlined: hundreds of first reads a document
     if steps is _XPATH_NEEDED:
-        found: list[Element] = xpath(path)(ctx)
-        return found
-    if len(steps) == 1:  # a child name not in the index: the node has no such child
-        return _NONE
-    nodes = index.get((ctx, steps[0]), _NONE)
-    for tag in steps[1:]:  # one node (one cac:Item, one cac:Price) is the common case: its list is the answer
-        nodes = index.get((nodes[0], tag), _NONE) if len(nodes) == 1 else [
-            c for n in nodes for c in index.get((n, tag), _NONE)]
+        nodes = xpath(path)(ctx)
+    elif len(steps) == 1:  # a child name not in the index: the node has no such child
+        nodes = _NONE
+    else:
+        nodes = index.get((ctx, steps[0]), _NONE)
+        for tag in steps[1:]:  # one node (one cac:Item, one cac:Price) is the common case: its list is the answer
+            nodes = index.get((nodes[0], tag), _NONE) if len(nodes) == 1 else [
+                c for n in nodes for c in index.get((n, tag), _NONE)]
+    index[ctx, path] = nodes
     return nodes
 
 
