@@ -3,21 +3,19 @@
 The official rules are XSLT 2.0 schematrons. Re-implementing them rule for rule means copying XPath 2.0's quirks,
 not only its intent: `sum()` over raw nodes adds doubles while `xs:decimal()` values add exactly, `round()` sends
 halves up, `format-number()` rounds half to even, and a comparison with an empty sequence is simply false. The
-helpers here reproduce those semantics so that each rule module can read like the XPath it mirrors.
+helpers here and in xml_rules_numbers.py and xml_rules_dates.py reproduce those semantics so that each rule
+module can read like the XPath it mirrors.
 """
 
 from __future__ import annotations
 
-import math
-import operator
 import re
-import struct
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import TypeAlias
 
@@ -76,52 +74,72 @@ def xpath(path: str) -> etree.XPath:
 
 
 # While a document is validated, its children are indexed by (parent, tag) (see Doc), per thread: a relative path costs
-# a dictionary read per step, not an XPath evaluation (thousands per document). Lists returned are shared: read only.
-_current = threading.local()
+# a dictionary read, not an XPath evaluation (thousands per document). Lists returned are shared: read only.
 ChildIndex = dict[tuple[Element, str], list[Element]]
 _NONE: list[Element] = []  # shared empty answer (read only, like every list returned)
 
 
+class _Current(threading.local):
+    children: ChildIndex | None = None  # the index of the document this thread validates, if any
+    categories: dict[Element, tuple[str, bool]] | None = None  # a tax category's (cat_id, is_vat_scheme), once read
+    # The casts of this document's strings (a value is read by several rules); kept per document, not across
+    # documents: a company's next invoice holds other values, so a cache across documents would only flatter benchmarks.
+    spaces: dict[str, str] | None = None
+    decimals: dict[str, Decimal | None] | None = None
+    doubles: dict[str, float | None] | None = None
+
+
+_current = _Current()
+
+
 @contextmanager
 def indexed(doc: Doc) -> Iterator[None]:
-    _current.children = doc.child_index
+    _current.children, _current.categories = doc.child_index, {}
+    _current.spaces, _current.decimals, _current.doubles = {}, {}, {}
     try:
         yield
     finally:
-        _current.children = None
+        _current.children = _current.categories = None
+        _current.spaces = _current.decimals = _current.doubles = None
 
 
-_STEPS: dict[str, tuple[str, ...] | None] = {}  # path -> its Clark tags, or None when it needs XPath; read hot
+_XPATH_NEEDED = ("XPath",)  # marks, in _STEPS, a path that is not a plain child path
+_STEPS: dict[str, tuple[str, ...]] = {}  # path -> its steps, or _XPATH_NEEDED
 
 
-def _steps(path: str) -> tuple[str, ...] | None:
-    """The Clark tags of a plain child path, or None when the path needs XPath (predicates, attributes, '..')."""
-    return None if any(c in path for c in "[@.(*") else tuple(q(path).split("/"))
+def _steps(path: str) -> tuple[str, ...]:
+    """The prefixed steps of a plain child path, or _XPATH_NEEDED when it needs XPath (predicates, attributes)."""
+    steps = _STEPS.get(path)
+    if steps is None:
+        steps = _STEPS[path] = _XPATH_NEEDED if any(c in path for c in "[@.(*") else tuple(path.split("/"))
+    return steps
 
 
 def kids(ctx: Element | None, path: str) -> list[Element]:
     """The nodes at a prefixed relative path ("cac:Item/cbc:Name"), in document order."""
     if ctx is None:
         return _NONE
-    index: ChildIndex | None = getattr(_current, "children", None)
-    try:
-        steps = _STEPS[path]
-    except KeyError:
-        steps = _STEPS[path] = _steps(path)
-    if index is None or steps is None:
+    index = _current.children
+    if index is None:
         found: list[Element] = xpath(path)(ctx)
         return found
-    if len(steps) == 1:
-        return index.get((ctx, steps[0]), _NONE)
-    # A longer path is walked once per node and kept in the index under the prefixed path itself (a Clark tag starts
-    # with "{" and no XML name holds "/", so keys never collide): a dozen rules read each line's tax category.
-    key = (ctx, path)
-    nodes = index.get(key)
-    if nodes is None:
+    # The index holds each node's children under (node, prefixed name); a longer path's answer is added under (node,
+    # path) when first asked - the tree does not change while it is validated, and dozens of rules read each line's few
+    # values, so each read after the first costs one dictionary lookup.
+    nodes = index.get((ctx, path))
+    if nodes is not None:
+        return nodes
+    steps = _STEPS.get(path) or _steps(path)  # the walk is inlined: hundreds of first reads a document
+    if steps is _XPATH_NEEDED:
+        nodes = xpath(path)(ctx)
+    elif len(steps) == 1:  # a child name not in the index: the node has no such child
+        nodes = _NONE
+    else:
         nodes = index.get((ctx, steps[0]), _NONE)
-        for tag in steps[1:]:
-            nodes = [c for n in nodes for c in index.get((n, tag), _NONE)]
-        index[key] = nodes
+        for tag in steps[1:]:  # one node (one cac:Item, one cac:Price) is the common case: its list is the answer
+            nodes = index.get((nodes[0], tag), _NONE) if len(nodes) == 1 else [
+                c for n in nodes for c in index.get((n, tag), _NONE)]
+    index[ctx, path] = nodes
     return nodes
 
 
@@ -132,22 +150,39 @@ def kid(ctx: Element | None, path: str) -> Element | None:
 
 def txt(ctx: Element | None, path: str) -> str | None:
     """The string value of the first node at `path`, or None when there is none."""
-    found = kids(ctx, path)
-    return sv(found[0]) if found else None
+    index = _current.children  # kids() and sv() inlined for an answer already known: hundreds of reads a document
+    found = index.get((ctx, path)) if index is not None and ctx is not None else None
+    if found is None:
+        found = kids(ctx, path)
+    if not found:
+        return None
+    node = found[0]
+    return (node.text or "") if len(node) == 0 else sv(node)
 
 
 def any_ne_empty(nodes: Sequence[Element]) -> bool:
     """XPath `(nodes) != ''`: some node has a non-empty string value."""
-    return any(sv(n) != "" for n in nodes)
+    for n in nodes:  # noqa: SIM110 - a loop costs less than any(generator), and this runs thousands of times a document
+        if sv(n) != "":
+            return True
+    return False
 
 
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
-@lru_cache(maxsize=4096)  # pure functions of a string, asked again and again for the same values (the casts too)
 def nsp(s: str | None) -> str:
     """XPath normalize-space(): only the four XML whitespace characters count, unlike str.split()."""
-    return "" if s is None else _XML_SPACE.sub(" ", s).strip(" ")
+    if s is None:
+        return ""
+    memo = _current.spaces
+    if memo is None:
+        return _XML_SPACE.sub(" ", s).strip(" ")
+    try:
+        return memo[s]
+    except KeyError:
+        found = memo[s] = _XML_SPACE.sub(" ", s).strip(" ")
+        return found
 
 
 def slen(s: str | None) -> int:
@@ -167,178 +202,37 @@ def in_code_list(value: str | None, codes: str) -> bool:
 
 def is_vat_scheme(tax_category: Element) -> bool:
     """XPath `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` on a tax category."""
-    return any(nsp(txt(s, "cbc:ID")).upper() == "VAT" for s in kids(tax_category, "cac:TaxScheme"))
+    return _category(tax_category)[1]
 
 
 def cat_id(tax_category: Element | None) -> str:
-    return nsp(txt(tax_category, "cbc:ID"))
+    return "" if tax_category is None else _category(tax_category)[0]
 
 
-# --- numbers -----------------------------------------------------------------------------------------------------
-
-_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
-_DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
-CENT = Decimal("0.01")
-
-
-@lru_cache(maxsize=4096)
-def dec(s: str | None) -> Decimal | None:
-    """xs:decimal(s); None for an empty sequence or a value the cast would reject."""
-    if s is None:
-        return None
-    s = s.strip(" \t\r\n")
-    if not _DECIMAL.fullmatch(s):
-        return None
-    try:
-        return Decimal(s)
-    except InvalidOperation:  # pragma: no cover - the pattern already excludes it
-        return None
+def _category(tc: Element) -> tuple[str, bool]:
+    """(normalized cbc:ID, VAT scheme?) of a tax category: a dozen rules ask both of each category of each line."""
+    known = _current.categories
+    found = known.get(tc) if known is not None else None
+    if found is None:
+        vat = False
+        for scheme in kids(tc, "cac:TaxScheme"):
+            if nsp(txt(scheme, "cbc:ID")).upper() == "VAT":
+                vat = True
+                break
+        found = (nsp(txt(tc, "cbc:ID")), vat)
+        if known is not None:
+            known[tc] = found
+    return found
 
 
-@lru_cache(maxsize=4096)
-def dbl(s: str | None) -> float | None:
-    """xs:double(s), the cast XPath applies to raw node values in arithmetic and comparisons with numbers."""
-    if s is None:
-        return None
-    s = s.strip(" \t\r\n")
-    if not _DOUBLE.fullmatch(s):
-        return None
-    return float(s.replace("INF", "inf"))
+def _prefixed(tag: str) -> str:
+    """"cbc:ID" for a Clark tag in a known namespace; other tags as they are (a Clark tag never looks prefixed)."""
+    uri, _, local = tag[1:].partition("}")
+    prefix = _PREFIXES.get(uri) if tag.startswith("{") else None
+    return f"{prefix}:{local}" if prefix else tag
 
 
-def dec_of(ctx: Element | None, path: str) -> Decimal | None:
-    return dec(txt(ctx, path))
-
-
-def dbl_of(ctx: Element | None, path: str) -> float | None:
-    return dbl(txt(ctx, path))
-
-
-def dec_sum(nodes: Iterable[Element]) -> Decimal:
-    """sum(nodes/xs:decimal(.)): exact; nodes whose value is not a decimal are left out."""
-    total = Decimal(0)
-    for n in nodes:
-        value = dec(sv(n))
-        if value is not None:
-            total += value
-    return total
-
-
-def dbl_sum(nodes: Iterable[Element]) -> float:
-    """sum(nodes): raw node values are cast to xs:double and added in document order (one -0.0 stays -0.0)."""
-    total: float | None = None
-    for n in nodes:
-        value = dbl(sv(n))
-        value = math.nan if value is None else value
-        total = value if total is None else total + value
-    return 0.0 if total is None else total
-
-
-def round_dec(x: Decimal) -> Decimal:
-    """XPath round() on a decimal: halves go towards positive infinity."""
-    return (x + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
-
-
-def round_cents(x: Decimal) -> Decimal:
-    """The schematrons' `round(x * 10 * 10) div 100`, also XPath round(x, 2), on a decimal."""
-    return round_dec(x * 100) / 100
-
-
-def round_dbl(x: float) -> float:
-    """XPath round() on a double; from -0.5 up to 0 it gives negative zero."""
-    if math.isnan(x) or math.isinf(x):
-        return x
-    if -0.5 <= x < 0:
-        return -0.0
-    return float(math.floor(x + 0.5))
-
-
-def fmt2(x: Decimal | float | None) -> str:
-    """format-number(x, '#.00'): half-to-even on the shortest decimal form of a double; 'NaN' for nothing."""
-    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
-        return "NaN"
-    value = x if isinstance(x, Decimal) else Decimal(repr(x))
-    if isinstance(x, Decimal) and x == 0:
-        value = Decimal(0)  # xs:decimal has no negative zero; xs:double does, and prints it as "-.00"
-    return str(value.quantize(CENT, rounding=ROUND_HALF_EVEN))
-
-
-def f32(x: float) -> float:
-    """A value stored in an `as="xs:float"` variable, read back as a double."""
-    return float(struct.unpack("f", struct.pack("f", x))[0])
-
-
-def xbool(s: str | None) -> bool | None:
-    """The xs:boolean cast XPath applies when a node is compared with true() or false()."""
-    v = None if s is None else s.strip(" \t\r\n")
-    return {"true": True, "1": True, "false": False, "0": False}.get(v or "")
-
-
-def has_indicator(ac: Element, value: bool) -> bool:
-    """`cac:AllowanceCharge[cbc:ChargeIndicator = true()/false()]`."""
-    return any(xbool(sv(n)) is value for n in kids(ac, "cbc:ChargeIndicator"))
-
-
-_INTEGER_ZERO = re.compile(r"[+-]?0+")
-_COMPARE: dict[str, Callable[[tuple[float, int], tuple[float, int]], bool]] = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "<": operator.lt,
-    "<=": operator.le,
-}
-
-
-def untyped(s: str | None) -> tuple[float, int] | None:
-    """A raw node value as Saxon compares it with a number: a double, where "-0.0" (unlike "-0") sorts below 0."""
-    value = dbl(s)
-    if value is None or s is None:
-        return None
-    negative_zero = value == 0 and math.copysign(1.0, value) < 0 and not _INTEGER_ZERO.fullmatch(s.strip(" \t\r\n"))
-    return value, -1 if negative_zero else 0
-
-
-def num_cmp(nodes: Iterable[Element], op: str, value: float) -> bool:
-    """XPath general comparison `(nodes) op value`: true when some node's value compares so (NaN never does)."""
-    compare = _COMPARE[op]
-    return any((key := untyped(sv(n))) is not None and compare(key, (value, 0)) for n in nodes)
-
-
-# --- dates and times ---------------------------------------------------------------------------------------------
-
-_XS_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?")
-_XS_TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
-
-
-def xs_date(s: str | None) -> date | None:
-    """The date when `s` is castable as xs:date (the time zone, if any, is ignored)."""
-    m = _XS_DATE.fullmatch((s or "").strip(" \t\r\n"))
-    if m is None:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def xs_time(s: str | None) -> tuple[time, tzinfo | None] | None:
-    """(time, its zone or None) when `s` is castable as xs:time; 24:00:00 reads as midnight."""
-    m = _XS_TIME.fullmatch((s or "").strip(" \t\r\n"))
-    if m is None:
-        return None
-    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if (hour, minute, second) == (24, 0, 0) and not (m.group(4) or "").strip(".0"):
-        hour = 0
-    if hour > 23 or minute > 59 or second > 59:
-        return None
-    zone = m.group(5)
-    if zone is None:
-        return time(hour, minute, second), None
-    if zone == "Z":
-        return time(hour, minute, second), UTC
-    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    return time(hour, minute, second), timezone(-offset if zone[0] == "-" else offset)
+_PREFIXES = {uri: prefix for prefix, uri in NS.items()}
 
 
 # --- the document ------------------------------------------------------------------------------------------------
@@ -354,17 +248,21 @@ class Doc:
         self.child_index: ChildIndex = {}
         self._under: dict[str, list[Element]] = {}
         self.names: list[str] = [str(n) for n in root.xpath("//@name")]
-        by_tag, children = self.index, self.child_index
+        by_name, children = self.index, self.child_index
+        names: dict[str, str] = {}  # Clark tag -> prefixed name, for this document's few dozen names
         for el in root.iter(tag=etree.Element):
             tag = el.tag
-            by_tag[tag].append(el)
+            name = names.get(tag)
+            if name is None:
+                name = names[tag] = _prefixed(tag)
+            by_name[name].append(el)
             parent = el.getparent()
             if parent is not None:
-                children.setdefault((parent, tag), []).append(el)
+                children.setdefault((parent, name), []).append(el)
 
     def all(self, prefixed: str) -> list[Element]:
         """`//prefix:name`: every element of that name, in document order."""
-        return self.index.get(q(prefixed), [])
+        return self.index.get(prefixed, [])
 
     def under(self, prefixed_path: str) -> list[Element]:
         """`//a/b/c`: elements at the end of a path that may start anywhere (a new list: callers may extend it)."""

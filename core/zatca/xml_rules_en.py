@@ -17,21 +17,23 @@ from core.zatca.xml_rules import (
     any_ne_empty,
     cat_id,
     check,
-    dbl_sum,
-    dec,
-    dec_of,
-    dec_sum,
     decimals,
-    has_indicator,
     is_vat_scheme,
     kid,
     kids,
     nsp,
-    num_cmp,
-    round_cents,
     slen,
     sv,
     txt,
+)
+from core.zatca.xml_rules_numbers import (
+    dbl_sum,
+    dec,
+    dec_of,
+    dec_sum,
+    has_indicator,
+    num_cmp,
+    round_cents,
 )
 
 SELLER = "cac:AccountingSupplierParty/cac:Party"
@@ -301,31 +303,36 @@ def line_identifiers(d: Doc) -> Iterator[Hit]:
 @check
 def invoice_lines(d: Doc) -> Iterator[Hit]:
     for line in d.lines + d.all("cac:CreditNoteLine"):
-        quantity = kid(line, "cbc:InvoicedQuantity")
-        if quantity is not None and slen(quantity.get("unitCode")) > 127:
+        quantities, names = kids(line, "cbc:InvoicedQuantity"), kids(line, "cac:Item/cbc:Name")
+        if quantities and slen(quantities[0].get("unitCode")) > 127:
             yield "BR-KSA-F-06-C18", line
-        name = kid(line, "cac:Item/cbc:Name")
-        if name is not None and not 3 <= slen(sv(name)) <= 1000:
+        name = sv(names[0]) if names else None
+        if name is not None and not 3 <= len(name) <= 1000:
             yield "BR-KSA-F-06-C19", line
-        if name is not None and _ALL_DIGITS.fullmatch(sv(name)):
+        if name is not None and _ALL_DIGITS.fullmatch(name):
             yield "BR-KSA-F-C-01", line
         if not any_ne_empty(kids(line, "cbc:ID")):
             yield "BR-21", line
-        if quantity is None or any(qn.text == "0" for qn in kids(line, "cbc:InvoicedQuantity")):
+        if not quantities or any(qn.text == "0" for qn in quantities):
             yield "BR-22", line
-        if kid(line, "cbc:LineExtensionAmount") is None:
+        amounts = kids(line, "cbc:LineExtensionAmount")
+        if not amounts:
             yield "BR-24", line
-        if not any_ne_empty(kids(line, "cac:Item/cbc:Name")):
+        if not any_ne_empty(names):
             yield "BR-25", line
         if kid(line, "cac:Price/cbc:PriceAmount") is None:
             yield "BR-26", line
-        if not any(
-            is_vat_scheme(tc) and kid(tc, "cbc:ID") is not None
-            for tc in kids(line, "cac:Item/cac:ClassifiedTaxCategory")
-        ):
+        if not _vat_category_with_id(line):
             yield "BR-CO-04", line
-        if decimals(txt(line, "cbc:LineExtensionAmount")) > 2:
+        if amounts and decimals(sv(amounts[0])) > 2:
             yield "BR-DEC-23", line
+
+
+def _vat_category_with_id(line: Element) -> bool:
+    for tc in kids(line, "cac:Item/cac:ClassifiedTaxCategory"):
+        if is_vat_scheme(tc) and kid(tc, "cbc:ID") is not None:
+            return True
+    return False
 
 
 @check

@@ -14,23 +14,26 @@ from core.zatca.xml_rules import (
     Hit,
     cat_id,
     check,
-    dbl,
-    dbl_of,
-    dec_of,
-    dec_sum,
     decimals,
-    f32,
-    fmt2,
-    has_indicator,
     is_vat_scheme,
     kid,
     kids,
     nsp,
+    sv,
+    txt,
+)
+from core.zatca.xml_rules_numbers import (
+    dbl,
+    dbl_of,
+    dec,
+    dec_of,
+    dec_sum,
+    f32,
+    fmt2,
+    has_indicator,
     num_cmp,
     round_cents,
     round_dbl,
-    sv,
-    txt,
 )
 
 # UNTDID 1001 subsets of BR-CL-01, and the other code lists exactly as the CEN schematron spells them.
@@ -45,6 +48,7 @@ AMOUNT_NAMES = code_set(
     "Amount BaseAmount PriceAmount TaxAmount TaxableAmount LineExtensionAmount TaxExclusiveAmount TaxInclusiveAmount"
     " AllowanceTotalAmount ChargeTotalAmount PrepaidAmount PayableRoundingAmount PayableAmount"
 )
+_AMOUNT_NAMES_SORTED = sorted(AMOUNT_NAMES)
 
 
 def in_set(value: str | None, codes: frozenset[str]) -> bool:
@@ -119,43 +123,68 @@ def _breakdown_categories(d: Doc, code: str) -> list[Element]:
     ]
 
 
-def _category_base(d: Doc, code: str) -> Decimal:
-    """Σ line net amounts - Σ document allowances + Σ document charges in one category, exactly (BR-x-08)."""
-    base = dec_sum(
-        n
-        for ln in d.children("cac:InvoiceLine")
-        if any(cat_id(tc) == code for tc in kids(ln, "cac:Item/cac:ClassifiedTaxCategory"))
-        for n in kids(ln, "cbc:LineExtensionAmount")
-    )
+def _category_bases(d: Doc) -> dict[str, Decimal | ArithmeticError]:
+    """Per category: Σ line net amounts - Σ document allowances + Σ document charges, exactly (BR-x-08).
+
+    One pass for every category; each category's sum adds the same values in the same order as a pass per category
+    would. An absurd value that overflows is kept as the error, raised when (and only if) that category is asked for.
+    """
+    bases: dict[str, Decimal | ArithmeticError] = {}
+    for ln in d.children("cac:InvoiceLine"):
+        codes = {cat_id(tc) for tc in kids(ln, "cac:Item/cac:ClassifiedTaxCategory")}
+        if codes:
+            values = [v for v in (dec(sv(n)) for n in kids(ln, "cbc:LineExtensionAmount")) if v is not None]
+            for code in codes:
+                for value in values:
+                    _add(bases, code, value)
     for ac in d.children("cac:AllowanceCharge"):
-        if any(cat_id(tc) == code for tc in kids(ac, "cac:TaxCategory")):
-            amount = dec_sum(kids(ac, "cbc:Amount"))
-            base += amount if has_indicator(ac, True) else -amount if has_indicator(ac, False) else 0
-    return base
+        codes = {cat_id(tc) for tc in kids(ac, "cac:TaxCategory")}
+        if codes:
+            signed: Decimal | ArithmeticError
+            try:
+                amount = dec_sum(kids(ac, "cbc:Amount"))
+                signed = amount if has_indicator(ac, True) else -amount if has_indicator(ac, False) else Decimal(0)
+            except ArithmeticError as exc:
+                signed = exc
+            for code in codes:
+                _add(bases, code, signed)
+    return bases
 
 
-def _category_used(d: Doc, code: str) -> bool:
-    """A document allowance/charge or a line uses the VAT category `code`."""
-    on_allowances = any(
-        any(nsp(sv(i)) == code for i in kids(tc, "cbc:ID"))
-        for tc in d.children("cac:AllowanceCharge/cac:TaxCategory")
-        if is_vat_scheme(tc)
+def _add(bases: dict[str, Decimal | ArithmeticError], code: str, value: Decimal | ArithmeticError) -> None:
+    current = bases.get(code, Decimal(0))
+    if isinstance(current, ArithmeticError):
+        return
+    try:
+        bases[code] = value if isinstance(value, ArithmeticError) else current + value
+    except ArithmeticError as exc:
+        bases[code] = exc
+
+
+def _base(bases: dict[str, Decimal | ArithmeticError], code: str) -> Decimal:
+    value = bases.get(code, Decimal(0))
+    if isinstance(value, ArithmeticError):
+        raise value
+    return value
+
+
+def _categories_used(d: Doc) -> set[str]:
+    """The VAT categories a document allowance/charge or a line uses."""
+    categories = d.children("cac:AllowanceCharge/cac:TaxCategory") + d.children(
+        "cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory"
     )
-    return on_allowances or any(
-        any(nsp(sv(i)) == code for i in kids(tc, "cbc:ID"))
-        for tc in d.children("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory")
-        if is_vat_scheme(tc)
-    )
+    return {nsp(sv(i)) for tc in categories if is_vat_scheme(tc) for i in kids(tc, "cbc:ID")}
 
 
 @check
 def breakdown_by_category(d: Doc) -> Iterator[Hit]:
     """BR-E/O/Z-08 (taxable base) and -09 (zero VAT) per breakdown entry, BR-S-08/09/10 for standard rate."""
+    used, bases = _categories_used(d), _category_bases(d)
     for code in ("E", "O", "Z"):
         for tc in _breakdown_categories(d, code):
             subtotal = tc.getparent()
             taxable = dec_of(subtotal, "cbc:TaxableAmount")
-            if not _category_used(d, code) or taxable is None or taxable != _category_base(d, code):
+            if code not in used or taxable is None or taxable != _base(bases, code):
                 yield f"BR-{code}-08", tc
             if dec_of(subtotal, "cbc:TaxAmount") != 0:
                 yield f"BR-{code}-09", tc
@@ -170,7 +199,7 @@ def breakdown_by_category(d: Doc) -> Iterator[Hit]:
             if cat_id(kid(st, "cac:TaxCategory")) == "S"
             for n in kids(st, "cbc:TaxableAmount")
         )
-        if not _category_used(d, "S") or s_taxable != _category_base(d, "S"):
+        if "S" not in used or s_taxable != _base(bases, "S"):
             yield "BR-S-08", tc
         if nsp(txt(tc, "cbc:Percent")) == "" or not subtotal_vat_ok(subtotal, tol):
             yield "BR-S-09", tc
@@ -232,7 +261,7 @@ def code_lists(d: Doc) -> Iterator[Hit]:
     for code in d.all("cbc:CreditNoteTypeCode"):
         if not in_set(sv(code), CREDIT_NOTE_TYPES):
             yield "BR-CL-01", code
-    for name in sorted(AMOUNT_NAMES):
+    for name in _AMOUNT_NAMES_SORTED:
         for node in d.all(f"cbc:{name}"):
             currency = node.get("currencyID")
             if currency and not in_set(currency, CURRENCY_CODES):

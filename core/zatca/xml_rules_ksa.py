@@ -17,15 +17,16 @@ from core.zatca.xml_rules import (
     Hit,
     any_ne_empty,
     check,
-    has_indicator,
     kid,
     kids,
     nsp,
     slen,
     sv,
     txt,
-    xs_date,
-    xs_time,
+)
+from core.zatca.xml_rules_dates import xs_date, xs_time
+from core.zatca.xml_rules_numbers import (
+    has_indicator,
 )
 
 # BR-KSA-CL-06 tests contains(list, code): a substring test over this exact text, typo ("CAPCAQ") included.

@@ -14,25 +14,26 @@ from core.zatca.xml_rules import (
     Hit,
     any_ne_empty,
     check,
+    decimals,
+    kid,
+    kids,
+    nsp,
+    slen,
+    sv,
+    txt,
+)
+from core.zatca.xml_rules_dates import xs_time
+from core.zatca.xml_rules_numbers import (
     dbl,
     dbl_of,
     dec,
     dec_of,
-    dec_sum,
-    decimals,
     fmt2,
     has_indicator,
-    kid,
-    kids,
-    nsp,
-    num_cmp,
     round_cents,
     round_dbl,
-    slen,
-    sv,
-    txt,
+    untyped,
     xbool,
-    xs_time,
 )
 
 MIME_CODES = (
@@ -97,9 +98,16 @@ def currencies(d: Doc) -> Iterator[Hit]:
             yield "BR-KSA-CL-01", node
     codes = d.all("cbc:DocumentCurrencyCode")
     document = nsp(sv(codes[0])) if codes else ""
+    found: dict[str, bool] = {}  # currency -> matches(document, currency); a document repeats one currency
     for node in _currency_checked_amounts(d):
         currency = node.get("currencyID")
-        if not (currency and _regex_finds(document, currency)):
+        if not currency:
+            yield "BR-KSA-CL-02", node
+            continue
+        matches = found.get(currency)
+        if matches is None:
+            matches = found[currency] = _regex_finds(document, currency)
+        if not matches:
             yield "BR-KSA-CL-02", node
 
 
@@ -132,7 +140,9 @@ def attachments_and_formats(d: Doc) -> Iterator[Hit]:
         if xbool(sv(node)) is None:
             yield "BR-KSA-F-02", node
     for node in _non_negative_nodes(d):
-        if sv(node) and not num_cmp([node], ">=", 0.0):
+        value = sv(node)
+        key = untyped(value) if value else None  # num_cmp([node], ">=", 0.0) without its per-call overhead
+        if value and not (key is not None and key >= (0.0, 0)):
             yield "BR-KSA-F-04", node
 
 
@@ -186,39 +196,51 @@ def _reason_length(ac: Element, rule: str) -> Iterator[Hit]:
 @check
 def line_amounts(d: Doc) -> Iterator[Hit]:
     for line in d.lines:
+        totals = kids(line, "cac:TaxTotal")
         if decimals(txt(line, "cac:TaxTotal/cbc:TaxAmount")) > 2:
             yield "BR-KSA-DEC-03", line
         if decimals(txt(line, "cac:TaxTotal/cbc:RoundingAmount")) > 2:
             yield "BR-KSA-DEC-04", line
         if not _line_net_ok(line):
             yield "BR-KSA-EN16931-11", line
-        base_quantity = kid(line, "cac:Price/cbc:BaseQuantity")
-        if base_quantity is not None and slen(base_quantity.get("unitCode")) > 127:
+        base_quantities = kids(line, "cac:Price/cbc:BaseQuantity")
+        if base_quantities and slen(base_quantities[0].get("unitCode")) > 127:
             yield "BR-KSA-F-06-C21", line
-        for total in kids(line, "cac:TaxTotal"):
-            tax, net = dbl_of(total, "cbc:TaxAmount"), dbl_of(line, "cbc:LineExtensionAmount")
-            expected = None if tax is None or net is None else round_dbl((tax + net) * 100) / 100
-            if fmt2(dbl_of(total, "cbc:RoundingAmount")) != fmt2(expected):
-                yield "BR-KSA-51", total
+        if totals:
+            net = dbl_of(line, "cbc:LineExtensionAmount")
+            for total in totals:
+                tax = dbl_of(total, "cbc:TaxAmount")
+                expected = None if tax is None or net is None else round_dbl((tax + net) * 100) / 100
+                if fmt2(dbl_of(total, "cbc:RoundingAmount")) != fmt2(expected):
+                    yield "BR-KSA-51", total
         for price_ac in kids(line, "cac:Price/cac:AllowanceCharge"):
-            if any(xbool(sv(i)) is True for i in kids(price_ac, "cbc:ChargeIndicator")):
-                yield "BR-KSA-EN16931-06", price_ac
-            for base in kids(price_ac, "cbc:BaseAmount"):
-                price, gross = dec_of(line, "cac:Price/cbc:PriceAmount"), dec(sv(base))
-                discount = dec_of(price_ac, "cbc:Amount")
-                if price is None or gross is None or discount is None or price != gross - discount:
-                    yield "BR-KSA-EN16931-07", base
-        for quantity in kids(line, "cac:Price/cbc:BaseQuantity"):
+            yield from _price_allowance(line, price_ac)
+        for quantity in base_quantities:
             value = dbl(sv(quantity))
             if sv(quantity) and not (value is not None and value > 0):
                 yield "BR-KSA-EN16931-12", quantity
 
 
+def _price_allowance(line: Element, price_ac: Element) -> Iterator[Hit]:
+    if any(xbool(sv(i)) is True for i in kids(price_ac, "cbc:ChargeIndicator")):
+        yield "BR-KSA-EN16931-06", price_ac
+    for base in kids(price_ac, "cbc:BaseAmount"):
+        price, gross = dec_of(line, "cac:Price/cbc:PriceAmount"), dec(sv(base))
+        discount = dec_of(price_ac, "cbc:Amount")
+        if price is None or gross is None or discount is None or price != gross - discount:
+            yield "BR-KSA-EN16931-07", base
+
+
+_PLACES_18 = Decimal("1e-18")
+_NUDGE = Decimal("0.00000000001")
+_CENT = Decimal("0.01")
+
+
 def _line_net_ok(line: Element) -> bool:
     """BR-KSA-EN16931-11: net = quantity x price / base quantity (cut to 3 decimals) + charges - allowances, ±0.01."""
-    quantity, price, net = (
-        dec_of(line, p) for p in ("cbc:InvoicedQuantity", "cac:Price/cbc:PriceAmount", "cbc:LineExtensionAmount")
-    )
+    quantity = dec_of(line, "cbc:InvoicedQuantity")
+    price = dec_of(line, "cac:Price/cbc:PriceAmount")
+    net = dec_of(line, "cbc:LineExtensionAmount")
     if quantity is None or price is None or net is None:
         return False
     if kid(line, "cac:Price/cbc:BaseQuantity") is not None:
@@ -227,16 +249,26 @@ def _line_net_ok(line: Element) -> bool:
             return False
         with localcontext() as ctx:
             ctx.prec = 60
-            price = (price / base_quantity).quantize(Decimal("1e-18"))  # XPath decimal division keeps 18 places
-    product = ((quantity * price * 1000).to_integral_value(rounding=ROUND_FLOOR) / 10 + Decimal("0.00000000001")) / 100
-    charges = dec_sum(
-        n for ac in kids(line, "cac:AllowanceCharge") if has_indicator(ac, True) for n in kids(ac, "cbc:Amount")
-    )
-    allowances = dec_sum(
-        n for ac in kids(line, "cac:AllowanceCharge") if has_indicator(ac, False) for n in kids(ac, "cbc:Amount")
-    )
+            price = (price / base_quantity).quantize(_PLACES_18)  # XPath decimal division keeps 18 places
+    product = ((quantity * price * 1000).to_integral_value(rounding=ROUND_FLOOR) / 10 + _NUDGE) / 100
+    charges, allowances = _line_charges_and_allowances(line)
     expected = round_cents(product + charges - allowances)
-    return net in (expected, expected + Decimal("0.01"), expected - Decimal("0.01"))
+    return net in (expected, expected + _CENT, expected - _CENT)
+
+
+def _line_charges_and_allowances(line: Element) -> tuple[Decimal, Decimal]:
+    """Σ the line's charge amounts and Σ its allowance amounts (each added in document order, as dec_sum does)."""
+    charges = allowances = Decimal(0)
+    for ac in kids(line, "cac:AllowanceCharge"):
+        is_charge, is_allowance = has_indicator(ac, True), has_indicator(ac, False)
+        if is_charge or is_allowance:
+            for n in kids(ac, "cbc:Amount"):
+                value = dec(sv(n))
+                if value is not None and is_charge:
+                    charges += value
+                if value is not None and is_allowance:
+                    allowances += value
+    return charges, allowances
 
 
 @check

@@ -19,8 +19,8 @@ from core.zatca.xml_rules import (
     slen,
     sv,
     txt,
-    xs_date,
 )
+from core.zatca.xml_rules_dates import xs_date
 
 SELLER = "cac:AccountingSupplierParty/cac:Party"
 BUYER = "cac:AccountingCustomerParty/cac:Party"

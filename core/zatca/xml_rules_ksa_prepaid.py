@@ -15,21 +15,23 @@ from core.zatca.xml_rules import (
     Hit,
     cat_id,
     check,
-    dbl_of,
-    dbl_sum,
-    dec,
-    dec_of,
     decimals,
-    fmt2,
     is_vat_scheme,
     kid,
     kids,
     nsp,
+    sv,
+    txt,
+)
+from core.zatca.xml_rules_numbers import (
+    dbl_of,
+    dbl_sum,
+    dec,
+    dec_of,
+    fmt2,
     num_cmp,
     round_cents,
     round_dbl,
-    sv,
-    txt,
 )
 
 

@@ -11,19 +11,21 @@ from core.zatca.xml_rules import (
     Hit,
     cat_id,
     check,
-    dbl,
-    dec,
     decimals,
-    has_indicator,
     is_vat_scheme,
     kid,
     kids,
     nsp,
-    num_cmp,
     sv,
     txt,
 )
 from core.zatca.xml_rules_en_vat import category_ids
+from core.zatca.xml_rules_numbers import (
+    dbl,
+    dec,
+    has_indicator,
+    num_cmp,
+)
 
 # BR-KSA-CL-04 lists two Z codes (ROYALDECREE, 32(bis)) that the prepayment rule BR-KSA-CL-07 does not.
 _Z_CODES = (
