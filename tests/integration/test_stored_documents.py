@@ -267,3 +267,21 @@ def test_document_verification_reports_progress_and_can_be_cancelled(books: Cont
     calls = iter([False, True])
     report = verify_store(books, cancelled=lambda: next(calls, True))
     assert not report.ok
+
+
+def test_every_problem_found_has_its_arabic(books: Context) -> None:
+    """The Arabic audit report says what failed in Arabic: each kind of problem these attacks produce has its text."""
+    from core.reports.audit_stamps import OTHER_PROBLEM_AR, problem_ar
+
+    docs = documents(books)
+    xml2, digest, qr = forged(docs[2][2], datetime(2026, 11, 25, 10, tzinfo=UTC), books)
+    tamper(books, set_xml(docs[2][0], xml2, invoice_hash=digest, qr=qr),  # re-signed with another key
+           set_xml(docs[1][0], docs[5][2]), set_xml(docs[5][0], docs[1][2]),  # swapped
+           set_xml(docs[3][0], one_character_changed(docs[3][2])),  # an amount changed
+           f"DELETE FROM issued_document WHERE invoice_id = (SELECT id FROM invoice WHERE number = '{docs[-1][0]}')")
+    report = verify_store(books)
+    assert report.documents is not None
+    problems = [p for d in report.documents.broken for p in d.problems]
+    assert len(problems) >= 8
+    untranslated = [p for p in problems if problem_ar(p) == OTHER_PROBLEM_AR]
+    assert untranslated == []

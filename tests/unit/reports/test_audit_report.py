@@ -211,5 +211,9 @@ def test_a_changed_issued_document_and_a_cut_anchor_make_the_report_not_intact(c
     assert number in text
     if lang == "en":
         assert "NOT INTACT" in text and "Issued documents" in text and "Keyring anchor" in text
+        assert "the XML was changed" in text
     else:
         assert "غير سليمة" in text and "مرساة سلسلة المفاتيح" in text
+        # Arabic is the report's legal language: what failed is said in Arabic, not copied from the English report.
+        assert "عُدّل الملف" in text and "عُدّل بعد توقيعه" in text
+        assert not any(phrase in text for phrase in ("the XML was changed", "stamp:", "signed head at entry"))
