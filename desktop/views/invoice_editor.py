@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from core.clock import SAUDI_TIME as KSA
 from core.clock import saudi_time
-from core.errors import QaydError, ValidationError
+from core.errors import QaydError, StoreBusyError, ValidationError
 from core.findings import Finding, Severity
 from core.invoicing import drafts, service
 from core.invoicing.codelists import VATEX_CODES
@@ -788,6 +788,11 @@ class InvoiceEditorDialog(QDialog):
             self._save_findings, self._save_error = list(exc.findings), exc.message
             self._set_status(tr("InvoiceEditor", "Not saved: correct the marked fields."), error=True)
             self._show_findings()
+            return False
+        except StoreBusyError:  # another process is writing: the typing stays here and the save is tried again
+            self._set_status(tr("InvoiceEditor", "Not saved yet: another Qayd window or command is writing to the "
+                                "books; trying again."), error=True)
+            self._save_timer.start()
             return False
         except QaydError as exc:  # changed, issued or deleted elsewhere: say so once, stop saving
             self._save_error, self._save_blocked = exc.message, True

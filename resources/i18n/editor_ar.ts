@@ -244,6 +244,10 @@
         <translation>لم تُحفظ: صحّح الحقول المعلّمة.</translation>
     </message>
     <message>
+        <source>Not saved yet: another Qayd window or command is writing to the books; trying again.</source>
+        <translation>لم تُحفظ بعد: نافذة أو أمر آخر من قيد يكتب في الدفاتر الآن؛ ستُعاد المحاولة.</translation>
+    </message>
+    <message>
         <source>Not saved.</source>
         <translation>لم تُحفظ.</translation>
     </message>

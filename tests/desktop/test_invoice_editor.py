@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -361,3 +362,32 @@ def test_issuing_runs_as_a_background_job_with_progress(qtbot: QtBot, session: A
     assert dialog.progress.value() == 100 and not dialog.progress.isVisible()
     with session.uow(write=False) as uow:
         assert service.get_invoice(uow, "INV-2026-0001").status == "issued"
+
+
+def test_a_save_met_by_another_process_writing_keeps_the_typing_and_saves_once_it_is_done(
+        qtbot: QtBot, ctx: Context, env: dict[str, str], tmp_path: Path, clock: StepClock) -> None:
+    """Another Qayd window or command holds the write lock: the clerk's typing stays, says so, and is saved later."""
+    from core.bootstrap import open_company
+    from core.config import load_settings
+    from tests.integration.test_store_busy import lock_held
+
+    create_demo(ctx, drafts=0)
+    config = tmp_path / "busy.toml"
+    config.write_text("", "utf-8")
+    settings = load_settings(environ={**env, "QAYD_STORE_BUSY_TIMEOUT": "1"}, config_file=config)
+    busy_ctx = open_company(settings, clock=clock, username="tester")
+    session = AppSession(settings, clock=clock, pool=SyncPool(), ctx=busy_ctx)
+    try:
+        dialog = open_editor(qtbot, session)
+        dialog.note.setText("Deliver to gate 3")
+        dialog.note.textEdited.emit("Deliver to gate 3")
+        with lock_held(ctx.db.path):
+            assert not dialog.save_now()
+            assert dialog.status.text().startswith("Not saved yet: another Qayd window")
+            assert dialog.note.text() == "Deliver to gate 3" and dialog.isVisible()
+        qtbot.waitUntil(lambda: dialog.status.text() == "Draft saved.", timeout=5000)  # tried again by itself
+        with session.uow(write=False) as uow:
+            assert service.get_invoice(uow, dialog.number.text()).draft.note == "Deliver to gate 3"
+        dialog.close()
+    finally:
+        busy_ctx.close()
