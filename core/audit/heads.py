@@ -129,3 +129,12 @@ def _central_check(o: OutsideHeads, report: VerifyReport) -> AnchorCheck:
                            f"ends at {report.entries:,}: it was cut back.", failed=True)
     signed = f", signed head at {c.checkpoint.seq:,}" if c.checkpoint else ""
     return AnchorCheck("central", c.where, c.seq, f"holds entries up to {c.seq:,}{signed}.")
+
+
+def anchor_note_ar(a: AnchorCheck) -> str:
+    """The Arabic of what was found at one head (its details are in the English note)."""
+    if a.failed:
+        return "لا يطابق السلسلة أو تعذّرت قراءته؛ تفصيله في النسخة الإنجليزية."
+    if a.seq is None:
+        return "غير متاح."
+    return f"رأس موقّع عند القيد {a.seq:,}."

@@ -329,3 +329,49 @@ def verified_qr(uow: UnitOfWork, doc: IssuedDocument, number: str) -> str:
                                 purpose="QR read-back")
     checked(number, doc, raw)
     return _str(doc.qr)
+
+
+# The Arabic of each kind of problem the stored-document check reports, found by a phrase of its English text (the
+# English keeps the values: hashes, counters). Arabic is the report's legal language: no English on its Arabic side.
+PROBLEMS_AR: tuple[tuple[str, str], ...] = (
+    ("no 'invoice.issued' entry", "لا يوجد في سلسلة التدقيق قيد إصدار لهذا المستند"),
+    ("is not the one the audit chain recorded", "تجزئته المخزنة تخالف التجزئة التي سجلتها سلسلة التدقيق عند إصداره"),
+    ("follows ICV", "عداده لا يلي عداد المستند السابق في وحدة الفوترة"),
+    ("documents were deleted", "مستندات مفقودة قبله في وحدة الفوترة: حُذفت مستندات"),
+    ("is not the hash of the unit's previous document", "تجزئة المستند السابق المدوّنة فيه لا تطابق المستند السابق "
+     "في وحدة الفوترة"),
+    ("signed with a certificate that is not", "موقّع بشهادة ليست شهادة وحدة الفوترة"),
+    ("stored XML is not well-formed", "ملف XML المخزن تالف"),
+    ("the XML was changed", "تجزئة ملف XML المخزن لا تطابق تجزئته المخزنة: عُدّل الملف"),
+    ("is not the stored one", "قيمة داخل ملف XML (العداد أو التجزئة السابقة أو المعرّف أو الرمز) تخالف القيمة المخزنة"),
+    ("does not match the signed DigestValue", "التجزئة المحسوبة من المستند لا تطابق التجزئة الموقّعة: عُدّل بعد توقيعه"),
+    ("has no xades:SignedProperties", "التوقيع ناقص: لا يحتوي على الخصائص الموقّعة"),
+    ("SignedProperties digest", "تجزئة الخصائص الموقّعة لا تطابق ما في التوقيع"),
+    ("The CertDigest", "بصمة الشهادة في التوقيع لا تطابق الشهادة المضمّنة"),
+    ("The X509SerialNumber", "الرقم التسلسلي للشهادة في التوقيع لا يطابق الشهادة"),
+    ("The X509IssuerName", "مُصدر الشهادة في التوقيع لا يطابق الشهادة"),
+    ("does not hold an EC public key", "الشهادة المضمّنة لا تحمل مفتاحًا عامًا صالحًا"),
+    ("is not a valid signature", "قيمة التوقيع ليست توقيعًا صالحًا لتجزئة الفاتورة بمفتاح الشهادة المضمّنة"),
+    ("has no QR code", "لا يحتوي المستند على رمز الاستجابة السريعة"),
+    ("QR code cannot be", "تعذّرت قراءة رمز الاستجابة السريعة أو التحقق منه"),
+    ("is missing.", "حقل من حقول رمز الاستجابة السريعة مفقود"),
+    ("should not be there", "حقل زائد في رمز الاستجابة السريعة"),
+    ("but the document and its stamp give", "حقل في رمز الاستجابة السريعة يخالف المستند أو ختمه"),
+    ("purge marker", "علامة الإتلاف تشير إلى مستند أو تجزئة أخرى"),
+    ("(tags 1-5) does not match", "رمز الاستجابة السريعة لا يطابق بيانات البائع والوقت والإجماليات في ملف XML"),
+    ("counter stands at ICV", "عداد وحدة الفوترة لا يطابق عداد آخر مستند مخزن"),
+    ("last hash", "آخر تجزئة لوحدة الفوترة لا تطابق تجزئة آخر مستند مخزن"),
+    ("signed XML is gone", "المستند صادر لكن ملف XML الموقّع محذوف من قاعدة البيانات"),
+)
+OTHER_PROBLEM_AR = "خلل آخر في ختم المستند؛ تفصيله في النسخة الإنجليزية"
+
+
+def problem_ar(problem: str) -> str:
+    """The Arabic of one stored-document problem (its kind; the values are in the English report)."""
+    return next((ar for phrase, ar in PROBLEMS_AR if phrase in problem), OTHER_PROBLEM_AR)
+
+
+def problems_text(problems: tuple[str, ...], pick: int) -> str:
+    if pick == 0:
+        return "; ".join(problems)
+    return "؛ ".join(dict.fromkeys(problem_ar(p) for p in problems))  # each kind once, in the order found

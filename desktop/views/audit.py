@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 
 from core.audit.bundle import export_bundle
 from core.audit.chain import Entry
+from core.audit.heads import anchor_note_ar
 from core.audit.service import entries_around, verify_store
 from core.audit.verify import BreakKind, VerifyReport
 from core.clock import saudi_time
 from core.invoicing.figures import ChainState, chain_state
 from core.uow import Context
+from core.zatca.stored import problems_text
 from desktop.errors import present_error
 from desktop.i18n import format_int, tr
 from desktop.jobs import Job, JobCancelled
@@ -333,13 +335,14 @@ class AuditView(View):
             return
         broken = report.broken
         if broken is None and not report.ok:  # the entries verify; a head outside the chain or a document does not
-            failed = [a.note for a in report.anchors if a.failed]
+            pick = 0 if self.session.language == "en" else 1  # the core's notes are English; Arabic by their kind
+            failed = [a.note if pick == 0 else anchor_note_ar(a) for a in report.anchors if a.failed]
             docs = report.documents.broken if report.documents is not None else ()
             text = tr("Audit", "Not intact: the {n} entries verify, but {h} head(s) outside the chain and {d} issued "
                                "document(s) do not.").format(n=format_int(report.entries), h=format_int(len(failed)),
                                                              d=format_int(len(docs)))
             text += "".join(f"\n• {note}" for note in failed)
-            text += "".join(f"\n• {d.number}: {'; '.join(d.problems)}" for d in docs[:20])
+            text += "".join(f"\n• {d.number}: {problems_text(d.problems, pick)}" for d in docs[:20])
             color = BROKEN
         elif broken is None:
             text = tr("Audit", "Intact: {n} entries and {c} signed checkpoints verify.").format(

@@ -94,6 +94,10 @@ def test_a_changed_issued_document_is_not_shown_as_intact(view: AuditView, sessi
     text = view.result.text()
     assert {"en": "Not intact", "ar": "غير سليمة"}[session.language] in text and number in text
     assert words_absent(text, WORDS[session.language]["intact"] + ":")
+    what = {"en": "the XML was changed", "ar": "عُدّل الملف"}[session.language]  # what failed, in the UI's language
+    assert what in text
+    if session.language == "ar":
+        assert "the XML was changed" not in text and "stamp:" not in text
 
 
 def words_absent(text: str, words: str) -> bool:

@@ -271,7 +271,7 @@ def test_document_verification_reports_progress_and_can_be_cancelled(books: Cont
 
 def test_every_problem_found_has_its_arabic(books: Context) -> None:
     """The Arabic audit report says what failed in Arabic: each kind of problem these attacks produce has its text."""
-    from core.reports.audit_stamps import OTHER_PROBLEM_AR, problem_ar
+    from core.zatca.stored import OTHER_PROBLEM_AR, problem_ar
 
     docs = documents(books)
     xml2, digest, qr = forged(docs[2][2], datetime(2026, 11, 25, 10, tzinfo=UTC), books)
