@@ -18,10 +18,9 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from core.clock import saudi_time
 from core.invoicing.model import id_scheme_label as scheme_label
 from core.reports import typeset
-from core.reports.labels import Label, text_of
+from core.reports.labels import Label, stamped, text_of
 
 PAGE_W, PAGE_H = A4
 MARGIN = 40.0
@@ -31,6 +30,9 @@ RULE = HexColor("#c9d1d8")
 ACCENT = HexColor("#0b5d4b")
 SHADE = HexColor("#eef3f1")
 ALERT = HexColor("#a4262c")
+WHITE = HexColor("#ffffff")
+_PAGE_ANCHOR = 62.0  # where the page number's words end and the total begins, from the outer margin
+_TOTAL_EN, _TOTAL_AR = "qayd-page-total", "qayd-page-total-ar"  # the forms that hold the page total
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class ReportWriter:
     """Writes one PDF document. Use `finish()` to get its bytes (not yet PDF/A; see `core.reports.pdfa`)."""
 
     def __init__(self, *, lang: str, title: Label, identity: Identity, generated_at: datetime,
-                 subtitle: Label | str = "", document_title: str = "") -> None:
+                 subtitle: Label | str = "", document_title: str = "", watermark: Label | None = None) -> None:
         if lang not in ("en", "ar", "both"):
             raise ValueError(f"lang must be en, ar or both, not {lang!r}")
         typeset.register_fonts()
@@ -97,6 +99,7 @@ class ReportWriter:
         self.title = title
         self.subtitle = subtitle
         self.generated_at = generated_at
+        self.watermark = watermark
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, initialFontName=typeset.LATIN, invariant=1,
                              pageCompression=1)
@@ -180,25 +183,50 @@ class ReportWriter:
             self.text(self.t(self.subtitle), 0, self.y, 9, color=MUTED)
             self.y -= 14
         self.y -= 4
+        if self.watermark is not None:
+            self._banner(self.watermark)
+
+    def _banner(self, label: Label) -> None:
+        """A marking across the top of every page, in both languages, white on red: horizontal on purpose, so text
+        extraction reads it as one line (a rotated watermark's letters mix into every line a tool extracts)."""
+        c = self.canvas
+        c.setFillColor(ALERT)
+        c.rect(MARGIN, self.y - 6, self.width, 20, stroke=0, fill=1)
+        c.setFillColor(WHITE)
+        typeset.draw(c, label[0], MARGIN + 8, self.y, 11, True, "left")
+        typeset.draw(c, label[1], PAGE_W - MARGIN - 8, self.y, 11, True, "right", base="rtl")
+        self.fill(INK)
+        self.y -= 26
 
     def _footer(self) -> None:
-        """Page number and "of N" (N drawn by a form filled in at the end), and when and by what it was made."""
+        """Page number and "of N" in each language the document speaks, and when and by what it was made. N is a
+        form filled in at the end, drawn right after the words it completes (text extractors join it to them),
+        at a fixed anchor beside them."""
         c = self.canvas
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.line(MARGIN, MARGIN - 6, PAGE_W - MARGIN, MARGIN - 6)
-        stamp = saudi_time(self.generated_at).isoformat(timespec="seconds")  # Riyadh time, as every date shown
+        stamp_en, stamp_ar = stamped(self.generated_at)
         self.fill(MUTED)
-        y = MARGIN - 18
-        if self.rtl:  # Arabic: the page number at the left end, read right to left: "صفحة 2 من" then the total
-            typeset.draw(c, f"صفحة {self.page} من", MARGIN + 24, y, 7.5, False, "left", base="rtl")
-            typeset.draw(c, f"أنشئ في {stamp} بواسطة قيد", PAGE_W - MARGIN, y, 7.5, False, "right", base="rtl")
-        else:
-            page = f"Page {self.page} of" if self.lang == "en" else f"صفحة {self.page} من · Page {self.page} of"
-            typeset.draw(c, page, PAGE_W - MARGIN - 24, y, 7.5, False, "right", base="ltr")
-            generated = f"Generated {stamp} by Qayd"
-            typeset.draw(c, generated, MARGIN, y, 7.5, False, "left")
-        c.doForm("qayd-page-total")
+        y = MARGIN - 17
+        below = y - (10 if self.lang == "both" else 0)
+        if self.lang != "ar":  # English: "Page 2 of" ends at the anchor, the total starts after it
+            typeset.draw(c, f"Page {self.page} of", MARGIN + _PAGE_ANCHOR, y, 7.5, False, "right", base="ltr")
+            c.doForm(_TOTAL_EN)
+            generated = f"Generated {stamp_en} by Qayd"
+            if self.lang == "en":
+                typeset.draw(c, generated, PAGE_W - MARGIN, below, 7.5, False, "right")
+            else:
+                typeset.draw(c, generated, MARGIN, below, 7.5, False, "left")
+        if self.lang != "en":  # Arabic, read right to left: "صفحة 2 من" starts at the anchor, the total follows
+            typeset.draw(c, f"صفحة {self.page} من", PAGE_W - MARGIN - _PAGE_ANCHOR, y, 7.5, False, "left",
+                         base="rtl")
+            c.doForm(_TOTAL_AR)
+            generated = f"أنشئ في {stamp_ar} بواسطة قيد"
+            if self.lang == "ar":
+                typeset.draw(c, generated, MARGIN, below, 7.5, False, "left", base="rtl")
+            else:
+                typeset.draw(c, generated, PAGE_W - MARGIN, below, 7.5, False, "right", base="rtl")
 
     def ensure(self, height: float) -> None:
         """Start a new page unless `height` points are left above the footer."""
@@ -209,8 +237,10 @@ class ReportWriter:
         self.y -= height
 
     # -- blocks --------------------------------------------------------------------------------------------------
-    def heading(self, label: Label | str, size: float = 11.5) -> None:
-        self.ensure(size + 30)
+    def heading(self, label: Label | str, size: float = 11.5, keep: float = 48.0) -> None:
+        """A section heading, kept with the first `keep` points of what follows (a table's header and first rows,
+        a subtotal): a heading is never left alone at the foot of a page."""
+        self.ensure(size + 23 + keep)
         self.y -= 6
         if self.lang == "both" and isinstance(label, tuple):
             self.fill(ACCENT)
@@ -335,8 +365,10 @@ class ReportWriter:
         return count
 
     def _header_lines(self, title: Label | str, max_width: float, size: float) -> list[str]:
-        if isinstance(title, tuple):  # bilingual header: English over Arabic
+        if isinstance(title, tuple) and title[0] != title[1]:  # bilingual header: English over Arabic
             return typeset.wrap(title[0], max_width, size, True) + typeset.wrap(title[1], max_width, size, True)
+        if isinstance(title, tuple):  # the same in both ("#"): once
+            return typeset.wrap(title[0], max_width, size, True)
         return typeset.wrap(title, max_width, size, True)
 
     def _cell(self, value: str, start: float, width: float, align: str, y: float, size: float, bold: bool,
@@ -392,13 +424,16 @@ class ReportWriter:
         self._footer()
         self.canvas.showPage()
         c = self.canvas
-        c.beginForm("qayd-page-total")
-        c.setFillColor(MUTED)  # a form starts from the default graphics state, whatever the canvas believes
-        if self.rtl:
-            typeset.draw(c, str(self.page), MARGIN + 21, MARGIN - 18, 7.5, False, "right")
-        else:
-            typeset.draw(c, str(self.page), PAGE_W - MARGIN - 21, MARGIN - 18, 7.5, False, "left")
-        c.endForm()
+        y = MARGIN - 17
+        forms = ((_TOTAL_EN, MARGIN + _PAGE_ANCHOR + 3, "left", "ar"),
+                 (_TOTAL_AR, PAGE_W - MARGIN - _PAGE_ANCHOR - 3, "right", "en"))
+        for name, x, align, other in forms:
+            if self.lang == other:  # a one-language document uses only its own
+                continue
+            c.beginForm(name)
+            c.setFillColor(MUTED)  # a form starts from the default graphics state, whatever the canvas believes
+            typeset.draw(c, str(self.page), x, y, 7.5, False, align)
+            c.endForm()
         c.save()
         return self.buffer.getvalue()
 
