@@ -316,7 +316,7 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         fields.append((("Reason for the note", "سبب الإشعار"), inv.reason))
     if inv.payment_means:
         en, ar = PAYMENT_MEANS.get(inv.payment_means, (inv.payment_means, inv.payment_means))
-        fields.append((("Payment means", "طريقة الدفع"), f"{en} · {ar}"))
+        fields.append((("Payment means", "طريقة الدفع"), _named(en, ar)))
     fields.append((("Invoice counter (ICV)", "عداد الفاتورة"), inv.icv))
     fields.append((("Unique identifier (UUID)", "المعرف الفريد"), inv.uuid))
     writer.fields(fields, columns=2)

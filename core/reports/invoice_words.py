@@ -58,10 +58,10 @@ def unit_words(code: str) -> Label:
 
 
 def reason_words(code: str, text: str) -> Label:
-    """An exemption reason: the typed text (BT-120) in English, the official wording in Arabic, each with its code."""
+    """An exemption reason: the code and the typed text (BT-120) in English, ZATCA's wording in Arabic (the code
+    stays on the English line: a Latin code in brackets inside an Arabic line does not survive text extraction)."""
     english = " — ".join(x for x in (code, text) if x)
-    arabic = VATEX_AR.get(code, "")
-    return english, (f"{arabic} ({code})" if arabic else english)
+    return english, VATEX_AR.get(code, english)
 
 
 def saudi_address(building: str, street: str, extra: str, district: str, city: str, postal: str,

@@ -32,6 +32,7 @@ SHADE = HexColor("#eef3f1")
 ALERT = HexColor("#a4262c")
 WHITE = HexColor("#ffffff")
 _PAGE_ANCHOR = 62.0  # where the page number's words end and the total begins, from the outer margin
+_AMOUNT_W = 82.0  # room kept for an amount at the right of a bilingual totals box
 _TOTAL_EN, _TOTAL_AR = "qayd-page-total", "qayd-page-total-ar"  # the forms that hold the page total
 
 
@@ -100,6 +101,7 @@ class ReportWriter:
         self.subtitle = subtitle
         self.generated_at = generated_at
         self.watermark = watermark
+        self._pending: list[tuple[str, float, float, float, bool, Color]] = []
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, initialFontName=typeset.LATIN, invariant=1,
                              pageCompression=1)
@@ -143,6 +145,7 @@ class ReportWriter:
     # -- pages ---------------------------------------------------------------------------------------------------
     def _new_page(self) -> None:
         if self.page:
+            self._flush_arabic()
             self._footer()
             self.canvas.showPage()
         self.page += 1
@@ -151,33 +154,32 @@ class ReportWriter:
         top = PAGE_H - MARGIN
         self.fill(ACCENT)
         c.rect(0, PAGE_H - 8, PAGE_W, 8, stroke=0, fill=1)
-        # Company identity: English at the left, Arabic at the right, on every page.
+        # Company identity: English at the left, Arabic at the right, on every page. Every English line of the
+        # header is drawn before the Arabic ones (see `_arabic_later`).
+        id_en, id_ar = scheme_label(ident.seller_id_scheme)
+        self._arabic_later(ident.name_ar, top - 4, 11, True, INK)
+        self._arabic_later(f"الرقم الضريبي {ident.vat_number} · {id_ar} {ident.seller_id}", top - 17, 7.5, False, MUTED)
+        self._arabic_later(ident.address_ar, top - 27, 7.5, False, MUTED)
         self.fill(INK)
         typeset.draw(c, ident.name_en, MARGIN, top - 4, 11, True, "left")
-        typeset.draw(c, ident.name_ar, PAGE_W - MARGIN, top - 4, 11, True, "right", base="rtl")
         self.fill(MUTED)
-        id_en, id_ar = scheme_label(ident.seller_id_scheme)
-        vat_en = f"VAT {ident.vat_number} · {id_en} {ident.seller_id}"
-        vat_ar = f"الرقم الضريبي {ident.vat_number} · {id_ar} {ident.seller_id}"
-        typeset.draw(c, vat_en, MARGIN, top - 17, 7.5, False, "left")
-        typeset.draw(c, vat_ar, PAGE_W - MARGIN, top - 17, 7.5, False, "right", base="rtl")
+        typeset.draw(c, f"VAT {ident.vat_number} · {id_en} {ident.seller_id}", MARGIN, top - 17, 7.5, False, "left")
         typeset.draw(c, ident.address_en, MARGIN, top - 27, 7.5, False, "left")
-        typeset.draw(c, ident.address_ar, PAGE_W - MARGIN, top - 27, 7.5, False, "right", base="rtl")
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.line(MARGIN, top - 34, PAGE_W - MARGIN, top - 34)
         self.y = top - 52
         if self.lang == "both":
+            self._arabic_later(text_of(self.title, "ar"), self.y, 15, True, ACCENT)
             self.fill(ACCENT)
             typeset.draw(c, text_of(self.title, "en"), MARGIN, self.y, 15, True, "left")
-            typeset.draw(c, text_of(self.title, "ar"), PAGE_W - MARGIN, self.y, 15, True, "right", base="rtl")
         else:
             self.text(self.t(self.title), 0, self.y, 15, True, color=ACCENT)
         self.y -= 14
         if self.subtitle and self.lang == "both" and isinstance(self.subtitle, tuple):
+            self._arabic_later(self.subtitle[1], self.y, 9, False, MUTED)
             self.fill(MUTED)
             typeset.draw(c, self.subtitle[0], MARGIN, self.y, 9, False, "left")
-            typeset.draw(c, self.subtitle[1], PAGE_W - MARGIN, self.y, 9, False, "right", base="rtl")
             self.y -= 14
         elif self.subtitle:
             self.text(self.t(self.subtitle), 0, self.y, 9, color=MUTED)
@@ -185,6 +187,21 @@ class ReportWriter:
         self.y -= 4
         if self.watermark is not None:
             self._banner(self.watermark)
+        self._flush_arabic()
+
+    def _arabic_later(self, text: str, y: float, size: float, bold: bool, color: Color, x: float = 0.0) -> None:
+        """Queue a right-aligned Arabic line that shares its baseline with an English one, to be drawn by
+        `_flush_arabic` after other lines. PDFium joins two text objects drawn one after the other on the same
+        baseline into one line and then orders the whole line by a majority of its words' directions, which
+        reversed the Arabic half of "Seller and buyer  البائع والمشتري"; with a line at another height drawn
+        between them, each half is a line of its own, read in its own direction."""
+        self._pending.append((text, x or PAGE_W - MARGIN, y, size, bold, color))
+
+    def _flush_arabic(self) -> None:
+        for text, x, y, size, bold, color in self._pending:
+            self.fill(color)
+            typeset.draw(self.canvas, text, x, y, size, bold, "right", base="rtl")
+        self._pending.clear()
 
     def _banner(self, label: Label) -> None:
         """A marking across the top of every page, in both languages, white on red: horizontal on purpose, so text
@@ -194,8 +211,8 @@ class ReportWriter:
         c.rect(MARGIN, self.y - 6, self.width, 20, stroke=0, fill=1)
         c.setFillColor(WHITE)
         typeset.draw(c, label[0], MARGIN + 8, self.y, 11, True, "left")
-        typeset.draw(c, label[1], PAGE_W - MARGIN - 8, self.y, 11, True, "right", base="rtl")
         self.fill(INK)
+        self._arabic_later(label[1], self.y, 11, True, WHITE, PAGE_W - MARGIN - 8)
         self.y -= 26
 
     def _footer(self) -> None:
@@ -243,9 +260,10 @@ class ReportWriter:
         self.ensure(size + 23 + keep)
         self.y -= 6
         if self.lang == "both" and isinstance(label, tuple):
+            self._flush_arabic()
             self.fill(ACCENT)
             typeset.draw(self.canvas, label[0], MARGIN, self.y, size, True, "left")
-            typeset.draw(self.canvas, label[1], PAGE_W - MARGIN, self.y, size, True, "right", base="rtl")
+            self._arabic_later(label[1], self.y, size, True, ACCENT)  # drawn after the block under it
         else:
             self.text(self.t(label), 0, self.y, size, True, color=ACCENT)
         self.y -= 5
@@ -276,6 +294,7 @@ class ReportWriter:
             self.fill(color)
             typeset.draw(self.canvas, line, PAGE_W - MARGIN, self.y, size, bold, "right", base="rtl")
             self.y -= size + 4
+        self._flush_arabic()
 
     def fields(self, items: Sequence[tuple[Label, str]], columns: int = 2, label_share: float = 0.45) -> None:
         """Label/value pairs in a grid; bilingual documents print "English  value  Arabic" on each row."""
@@ -311,12 +330,13 @@ class ReportWriter:
                 en, ar = (label, label) if isinstance(label, str) else label
                 self.fill(MUTED)
                 typeset.draw(self.canvas, en, left, self.y, 7.5, False, "left")
-                typeset.draw(self.canvas, ar, right, self.y, 7.5, False, "right", base="rtl")
+                self._arabic_later(ar, self.y, 7.5, False, MUTED, right)
                 self.fill(INK)
                 for n, line in enumerate(wrapped[index]):
                     rtl_value = typeset.has_rtl(line)
                     typeset.draw(self.canvas, line, right if rtl_value else left, self.y - 11 - n * 11, 9, True,
                                  "right" if rtl_value else "left")
+            self._flush_arabic()  # the row's Arabic labels, after its values
             self.y -= height
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]], *, size: float = 8,
@@ -361,6 +381,7 @@ class ReportWriter:
         if count == 0:
             self.text(self.t(empty), 0, self.y, size, color=MUTED)
             self.y -= size + 4
+        self._flush_arabic()
         self.y -= 6
         return count
 
@@ -401,16 +422,19 @@ class ReportWriter:
             if strong:
                 self.fill(SHADE)
                 self.canvas.rect(MARGIN + (0 if self.rtl else start), self.y - 4, box_w, row_h, stroke=0, fill=1)
-            if self.lang == "both" and isinstance(label, tuple):
-                left = MARGIN + start + 4
+            if self.lang == "both" and isinstance(label, tuple):  # English at the left of the box, Arabic
+                left = MARGIN + start + 4  # beside the amount, drawn after every row's English (`_arabic_later`)
                 self.fill(MUTED if not strong else INK)
-                typeset.draw(self.canvas, f"{label[0]} · {label[1]}", left, self.y, 8, strong, "left")
+                typeset.draw(self.canvas, label[0], left, self.y, 8, strong, "left")
                 self.fill(INK)
                 typeset.draw(self.canvas, value, PAGE_W - MARGIN - 4, self.y, 9, True, "right")
+                self._arabic_later(label[1], self.y, 8, strong, MUTED if not strong else INK,
+                                   PAGE_W - MARGIN - 4 - _AMOUNT_W)
             else:
                 self.text(self.t(label), start + 4, self.y, 8.5, strong, color=INK if strong else MUTED)
                 self.text(value, self.width - 4, self.y, 9, True, "end")
             self.y -= row_h
+        self._flush_arabic()
         self.y -= 6
 
     def qr(self, value: str, size: float, x: float, y: float) -> None:
@@ -421,6 +445,7 @@ class ReportWriter:
 
     def finish(self) -> bytes:
         """Close the last page, write the page total into every footer and return the PDF bytes."""
+        self._flush_arabic()
         self._footer()
         self.canvas.showPage()
         c = self.canvas
