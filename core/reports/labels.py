@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from core.clock import saudi_time
 
@@ -21,8 +21,19 @@ def text_of(label: Label | str, lang: str) -> str:
     return en
 
 
-def timestamp(moment: datetime) -> str:
-    """The one way a report or invoice prints an instant: Riyadh time, to the second ("2026-12-07 22:07:57")."""
+def timestamp(moment: datetime | str | None) -> str:
+    """The one way every report and invoice prints an instant: Riyadh time, to the second ("2026-12-07 22:07:57").
+    Stored text (ISO 8601) is read first; a naive moment is taken as UTC, as the store keeps them; none is "—"."""
+    if moment is None or moment == "":
+        return "—"
+    if isinstance(moment, str):
+        text = moment
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return saudi_time(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -34,6 +45,17 @@ def stamped(moment: datetime) -> Label:
     return f"{day} {clock} Riyadh time", f"{day} الساعة {clock} بتوقيت الرياض"
 
 
-def period(start: date, end: date) -> Label:
-    """A period, inclusive, written the same way in both languages: the same dates, the same order."""
-    return f"from {start.isoformat()} to {end.isoformat()}", f"من {start.isoformat()} إلى {end.isoformat()}"
+def period(start: date | str, end: date | str, *, basis: Label = ("", "")) -> Label:
+    """A period, inclusive, written the same way in both languages: "Period: from A to B" and "الفترة: من A إلى B",
+    the same dates in the same order, then what the dates are (`basis`, e.g. issue dates in Riyadh time)."""
+    en, ar = span(start, end)
+    en, ar = f"Period: {en}", f"الفترة: {ar}"
+    # " · " rather than a comma: a mark right after a number in an Arabic line is read back before the number.
+    return (f"{en} · {basis[0]}" if basis[0] else en), (f"{ar} · {basis[1]}" if basis[1] else ar)
+
+
+def span(start: date | str, end: date | str) -> Label:
+    """Two dates as an inclusive range, the same way in both languages: "from A to B", "من A إلى B"."""
+    lo = start.isoformat() if isinstance(start, date) else start
+    hi = end.isoformat() if isinstance(end, date) else end
+    return f"from {lo} to {hi}", f"من {lo} إلى {hi}"

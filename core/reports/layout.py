@@ -102,6 +102,7 @@ class ReportWriter:
         self.generated_at = generated_at
         self.watermark = watermark
         self._pending: list[tuple[str, float, float, float, bool, Color]] = []
+        self._section: Label | str | None = None  # the last heading, repeated over what runs onto a new page
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, initialFontName=typeset.LATIN, invariant=1,
                              pageCompression=1)
@@ -258,6 +259,7 @@ class ReportWriter:
         """A section heading, kept with the first `keep` points of what follows (a table's header and first rows,
         a subtotal): a heading is never left alone at the foot of a page."""
         self.ensure(size + 23 + keep)
+        self._section = label if keep else self._section
         self.y -= 6
         if self.lang == "both" and isinstance(label, tuple):
             self._flush_arabic()
@@ -271,6 +273,14 @@ class ReportWriter:
         self.canvas.setLineWidth(0.8)
         self.canvas.line(MARGIN, self.y, PAGE_W - MARGIN, self.y)
         self.y -= 12
+
+    def _continued(self) -> None:
+        """The current section's heading again at the top of a new page, marked as continued."""
+        label = self._section
+        if isinstance(label, tuple):
+            self.heading((f"{label[0]} (continued)", f"تابع: {label[1]}"), keep=0)
+        elif label:
+            self.heading(f"{label} (continued)", keep=0)
 
     def paragraph(self, value: Label | str, size: float = 9, color: Color = INK, bold: bool = False) -> None:
         for line in typeset.wrap(self.t(value), self.width, size, bold):
@@ -367,6 +377,7 @@ class ReportWriter:
             height = max(len(w) for w in wrapped) * (size + 3) + 3
             if self.y - height < MARGIN + 10:
                 self._new_page()
+                self._continued()
                 header()
             for i, column in enumerate(columns):
                 for n, line in enumerate(wrapped[i]):
@@ -415,7 +426,9 @@ class ReportWriter:
         """A right-hand (left in Arabic) box of totals: label and amount per row."""
         box_w = self.width * share
         row_h = 14.0
-        self.ensure(row_h * len(items) + 8)
+        if self.y - (row_h * len(items) + 8) < MARGIN + 10:  # totals never stand on a page without their section
+            self._new_page()
+            self._continued()
         start = self.width - box_w
         for index, (label, value) in enumerate(items):
             strong = strong_last and index == len(items) - 1
