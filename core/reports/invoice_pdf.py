@@ -10,7 +10,6 @@ File names follow ZATCA's archival convention: <seller VAT>_<issue date YYYYMMDD
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from core.invoicing.repository import party_from_json
 from core.invoicing.service import find_invoice_row
 from core.reports.document import Built, finish, identity
 from core.reports.errors import ReportCancelled
+from core.reports.invoice_status import not_final, status_note
 from core.reports.invoice_words import NOT_FINAL, WHY_NOT_FINAL, reason_words, saudi_address, unit_words
 from core.reports.layout import ALERT, MARGIN, MUTED, PAGE_W, Column, Identity, ReportWriter, money
 from core.reports.pdfa import Attachment
@@ -399,21 +399,6 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
                   attachments=[attachment], keywords=f"ZATCA e-invoice; {inv.number}; {inv.uuid}")
 
 
-def _status_note(uow: UnitOfWork, invoice_id: uuid.UUID) -> tuple[str, str]:
-    sub = uow.session.scalars(select(m.ZatcaSubmission).where(m.ZatcaSubmission.invoice_id == invoice_id)).first()
-    if sub is None:
-        return ("Issued; not submitted to ZATCA.", "صدرت ولم ترسل إلى الهيئة.")
-    if sub.state == "done" and sub.kind == "clearance":
-        return ("Cleared by ZATCA.", "اعتمدت من هيئة الزكاة والضريبة والجمارك.")
-    if sub.state == "done":
-        return ("Reported to ZATCA.", "أبلغت إلى هيئة الزكاة والضريبة والجمارك.")
-    if sub.state == "rejected":
-        return ("Rejected by ZATCA: correct it with a credit note.", "رفضتها الهيئة: تصحح بإشعار دائن.")
-    if sub.kind == "clearance":
-        return ("Waiting for clearance by ZATCA.", "بانتظار الاعتماد من الهيئة.")
-    return ("Waiting to be reported to ZATCA (within 24 hours).", "بانتظار الإبلاغ إلى الهيئة (خلال 24 ساعة).")
-
-
 def build_invoice_pdf(ctx: Context, *, ref: str, lang: str = "both", progress: Callable[[float, str], None] | None
                       = None, cancelled: Callable[[], bool] | None = None, uncleared: bool = False) -> Built:
     """The printed copy of issued document `ref` (always bilingual: Arabic is required on a printed invoice).
@@ -437,7 +422,7 @@ def invoice_pdf(uow: UnitOfWork, ref: str, *, now: datetime, uncleared: bool = F
                                     "marked \"not cleared\" for inspection with --uncleared.")
     inv = with_arabic(parse_invoice(xml), row)
     return render_invoice(inv, xml=xml, which=which, shareable=shareable, company=ident or identity(uow),
-                          generated_at=now, status_note=_status_note(uow, row.id), not_final=not_final(uow, row))
+                          generated_at=now, status_note=status_note(uow, row.id), not_final=not_final(uow, row))
 
 
 def with_arabic(inv: PrintedInvoice, row: m.Invoice) -> PrintedInvoice:
@@ -448,22 +433,6 @@ def with_arabic(inv: PrintedInvoice, row: m.Invoice) -> PrintedInvoice:
     names = {str(line.position): line.name_ar for line in row.lines if line.name_ar}
     lines = tuple(replace(line, name_ar=names.get(line.number, "")) for line in inv.lines)
     return replace(inv, buyer=replace(inv.buyer, name_ar=name_ar), lines=lines)
-
-
-def not_final(uow: UnitOfWork, row: m.Invoice) -> tuple[str, ...]:
-    """Why the copy of `row` cannot pass for a final tax invoice (keys of WHY_NOT_FINAL); () when it can: cleared
-    or reported by ZATCA, and signed by a production EGS unit."""
-    reasons: list[str] = []
-    sub = uow.session.scalars(select(m.ZatcaSubmission).where(m.ZatcaSubmission.invoice_id == row.id)).first()
-    if sub is not None and sub.state == "rejected":
-        reasons.append("rejected")
-    elif sub is None or sub.state != "done":
-        reasons.append("uncleared" if row.kind == "standard" else "unreported")
-    doc = uow.session.get(m.IssuedDocument, row.id)
-    unit = uow.session.get(m.EgsUnit, doc.egs_unit_id) if doc is not None else None
-    if unit is None or unit.environment != "production":
-        reasons.append("demo")
-    return tuple(reasons)
 
 
 def _find(uow: UnitOfWork, ref: str) -> m.Invoice:
