@@ -334,8 +334,8 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         (("Buyer VAT number", "الرقم الضريبي للمشتري"), buyer.vat_number or "—"),
         (_id_label("Seller", "البائع", seller.other_scheme), seller.other_id or "—"),
         (_id_label("Buyer", "المشتري", buyer.other_scheme), buyer.other_id or "—"),
-        (("Seller address", "عنوان البائع"), _named(seller.address, seller.address_ar)),
-        (("Buyer address", "عنوان المشتري"), _named(buyer.address, buyer.address_ar) or "—"),
+        (("Seller address", "عنوان البائع"), seller.address_ar or seller.address),  # written in Arabic: the
+        (("Buyer address", "عنوان المشتري"), buyer.address_ar or buyer.address or "—"),  # national address order
     ]
     writer.fields(party_fields, columns=2)
     writer.heading(("Lines", "البنود"))
