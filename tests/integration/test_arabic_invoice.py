@@ -17,7 +17,7 @@ import pytest
 from core.invoicing.demo import create_demo
 from core.invoicing.drafts import prepare_note
 from core.invoicing.model import DocumentType
-from core.invoicing.service import InvoiceQuery, get_invoice, list_invoices
+from core.invoicing.service import InvoiceQuery, get_customer, get_invoice, list_invoices, list_products
 from core.reports.invoice_pdf import build_invoice_pdf
 from core.uow import Context
 from core.zatca import egs as units
@@ -192,3 +192,27 @@ def test_an_arabic_name_that_cannot_be_stored_is_refused_with_its_field(run: Cal
     result = run("invoice", "import", str(file))
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "lines[0].name_ar" in result.output and "QAYD-TEXT-CHARS" in result.output
+
+
+def test_a_new_buyer_from_the_json_becomes_a_customer_with_its_arabic_name(desk: Context, run: Callable[..., Result],
+                                                                          tmp_path: Path) -> None:
+    imported(run, tmp_path, document("AR-0005"))
+    with desk.uow(write=False) as uow:
+        customer = get_customer(uow, "311111111111113")
+    assert customer.name_ar == BUYER_AR  # the next document for them starts with it
+
+
+def test_a_line_from_a_product_takes_the_products_arabic_name(desk: Context, run: Callable[..., Result],
+                                                              tmp_path: Path) -> None:
+    with desk.uow(write=False) as uow:
+        (product,) = list_products(uow, search="Consulting hours")
+    doc = document("AR-0006")
+    lines = doc["lines"]
+    assert isinstance(lines, list)
+    lines[0] = {"name": "Consulting hours", "quantity": "2", "unit_price": "250.00", "vat_category": "S",
+                "product_id": str(product.id)}  # no name_ar: the product has one
+    lines[1]["name_ar"] = ""  # typed lines without one stay without
+    imported(run, tmp_path, doc)
+    with desk.uow(write=False) as uow:
+        stored = get_invoice(uow, "AR-0006").draft
+    assert [line.name_ar for line in stored.lines] == [ITEM_AR, ""]
