@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from core.cli.common import end_progress, json_option, print_json, print_table, progress_printer, state
+from core.cli.tables import Page, page_footer, page_json_option
 from core.secrets import manager
 
 EXIT_PROBLEMS = 1
@@ -152,13 +153,18 @@ def register(cli: click.Group) -> None:
     @click.argument("name", required=False)
     @click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
     @json_option
-    def secrets_log(name: str | None, limit: int, as_json: bool) -> None:
+    @page_json_option
+    def secrets_log(name: str | None, limit: int, as_json: bool, as_page: bool) -> None:
         """The secret audit log (uses and changes, never values), newest first; of NAME only if given."""
         ctx = state().company()
         with ctx.uow(write=False) as uow:
-            events = manager.secret_log(uow, name, limit=limit)
-        if as_json:
-            print_json(events)
+            events = manager.secret_log(uow, name, limit=limit + 1)  # one more tells whether older events exist
+        page = Page(min(len(events), limit), limit, 0, more=len(events) > limit,
+                    hint="raise --limit to see older ones")
+        events = events[:limit]
+        if as_json or as_page:
+            print_json(page.as_json(events) if as_page else events)
+            page_footer(page, as_json=True)
             return
         if not events:
             click.echo("No secret has been used or changed yet.")
@@ -166,3 +172,4 @@ def register(cli: click.Group) -> None:
         print_table(["#", "AT", "ACTOR", "ACTION", "SECRET", "DETAILS"],
                     [(e.seq, e.at[:19].replace("T", " "), e.actor, e.action, e.name or "(key versions)",
                       " ".join(f"{k}={v}" for k, v in sorted(e.data.items()))) for e in events])
+        page_footer(page, as_json=False)

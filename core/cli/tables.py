@@ -74,6 +74,7 @@ class Page:
     offset: int
     total: int | None = None
     more: bool = False
+    hint: str = "use --limit/--offset to see the others"  # a listing without --offset says "raise --limit"
 
     @property
     def partial(self) -> bool:
@@ -90,9 +91,9 @@ class Page:
             return f"0{of} shown: --offset {self.offset:,} is past the end; use a smaller --offset."
         rows = f"rows {self.offset + 1:,}-{self.offset + self.shown:,}"
         if self.total is not None:
-            return f"{self.shown:,} of {self.total:,} shown ({rows}); use --limit/--offset to see the others."
+            return f"{self.shown:,} of {self.total:,} shown ({rows}); {self.hint}."
         more = "; more exist" if self.more else ""
-        return f"{self.shown:,} shown ({rows}{more}); use --limit/--offset to see the others."
+        return f"{self.shown:,} shown ({rows}{more}); {self.hint}."
 
     def as_json(self, items: list[Any]) -> dict[str, Any]:
         return {"total": self.total, "limit": self.limit, "offset": self.offset, "shown": self.shown,

@@ -167,3 +167,18 @@ def test_config_check_calls_a_missing_keyring_a_problem(run: Callable[..., Resul
 def test_config_check_is_quiet_when_a_keyring_is_there(run: Callable[..., Result]) -> None:
     result = run("config", "check")  # the tests' in-memory keyring stands for a real one
     assert result.exit_code == 0 and "No problems." in result.output
+
+
+def test_logs_without_offset_say_there_is_more_and_to_raise_the_limit(company: Callable[..., Result]) -> None:
+    ok(company("customer", "list"))  # reads of the five individual customers' names: five access-log entries
+    reads = access_log_entries(company)
+    assert reads >= 5
+    one = ok(company("gdpr", "access-log", "--limit", "1"))
+    assert one.stderr.strip() == "1 shown (rows 1-1; more exist); raise --limit to see older ones."
+    assert ok(company("gdpr", "access-log", "--limit", str(reads))).stderr == ""  # exactly all: nothing more
+    paged = json.loads(ok(company("gdpr", "access-log", "--limit", "2", "--json-page")).stdout)
+    assert (paged["shown"], paged["more"], len(paged["items"])) == (2, True, 2)
+    events = len(json.loads(ok(company("secrets", "log", "--json")).stdout))
+    assert events >= 2  # the demo unit's key and certificate were stored
+    assert "more exist" in ok(company("secrets", "log", "--limit", str(events - 1))).stderr
+    assert ok(company("secrets", "log", "--limit", str(events))).stderr == ""
