@@ -12,6 +12,9 @@ from core.clock import saudi_midnight
 
 # Said in every --help that takes these options, so nobody has to guess whether --to is included or whose midnight.
 INCLUSIVE = "YYYY-MM-DD; inclusive, Saudi time"
+# The widest days a selection takes: the day after the last one and the UTC instant of the first must still be dates
+# (9999-12-31 has no next day), and no invoice is older than 1900 or younger than 9999.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 def saudi_day(ctx: click.Context | None, param: click.Parameter | None, value: object) -> date | None:
@@ -21,9 +24,14 @@ def saudi_day(ctx: click.Context | None, param: click.Parameter | None, value: o
         return value
     text = str(value).strip()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        pass
+        day = None
+    if day is not None:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise click.BadParameter(f"{text!r} is out of range: give a day from {FIRST_DAY} to {LAST_DAY} "
+                                     "(leave the option out for no bound).", ctx, param)
+        return day
     if _is_datetime(text):
         raise click.BadParameter(f"{text!r} is a date and time; give a calendar day ({INCLUSIVE}), e.g. "
                                  "2026-11-30. The whole day is included.", ctx, param)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from core.cli.dates import check_order, range_options
+from core.cli.dates import FIRST_DAY, LAST_DAY, check_order, range_options
 from core.files import private_dir, write_private
 from core.reports.document import Built
 
@@ -24,7 +24,14 @@ def resolve_period(start: date | None, end: date | None, period: str | None, *,
     if period is not None:
         if start is not None or end is not None:
             raise click.UsageError("Give either --period or --from/--to, not both.")
-        return parse_period(period)
+        try:
+            first, last = parse_period(period)
+        except (ValueError, OverflowError):  # "9999-12" ends on a day whose next month is year 10000
+            first = last = date.max
+        if first < FIRST_DAY or last > LAST_DAY:  # "9999" has no day after its end to bound it with
+            raise click.BadParameter(f"{period!r} is out of range: give a period from {FIRST_DAY.year} to "
+                                     f"{LAST_DAY.year}.", param_hint="--period")
+        return first, last
     if required and (start is None or end is None):
         raise click.UsageError("Give the period: --from YYYY-MM-DD --to YYYY-MM-DD (both days included), "
                                "or --period 2026-Q4|2026-11.")

@@ -109,6 +109,8 @@ def test_every_date_option_says_inclusive_saudi_time(run: Callable[..., Result],
     (("--from", "2026-01-31T23:30:00+03:00", "--to", "2026-02-28"), "is a date and time"),
     (("--from", "2026-01-01", "--to", "31.01.2026"), "is not a date"),
     (("--from", "2026-02-30", "--to", "2026-03-01"), "is not a date"),
+    (("--from", "2026-01-01", "--to", "9999-12-31"), "out of range"),  # no day after it: was an internal error
+    (("--from", "0001-01-01", "--to", "2026-01-01"), "out of range"),  # its UTC instant is before year 1
 ])
 def test_bad_days_are_refused_with_the_reason(issued: Callable[..., Result], tmp_path: Path,
                                               command: tuple[str, ...], bounds: tuple[str, ...], says: str) -> None:
@@ -117,3 +119,10 @@ def test_bad_days_are_refused_with_the_reason(issued: Callable[..., Result], tmp
     assert result.exit_code == 2 and says in result.stderr, result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()  # nothing printed for a refused selection
+
+
+@pytest.mark.parametrize("report", ["vat", "zatca", "audit"])
+@pytest.mark.parametrize("period", ["9999", "9999-12", "0001-Q1", "1899"])
+def test_a_period_beyond_the_calendar_is_bad_input(issued: Callable[..., Result], report: str, period: str) -> None:
+    result = issued("report", report, "--period", period, "--json")
+    assert result.exit_code == 2 and "out of range" in result.stderr, result.output
