@@ -6,6 +6,7 @@ import click
 
 from core.cli.common import json_option, print_json, print_table, state
 from core.cli.tables import Page, page_footer, page_json_option
+from core.clock import saudi_time
 from core.errors import NotFoundError
 from core.privacy import access_log
 from core.privacy.roles import ROLES, set_role
@@ -45,8 +46,8 @@ def register(gdpr: click.Group) -> None:
         if not records:
             click.echo(f"No reads of personal data recorded{' for ' + wanted if wanted else ''}.")
             return
-        print_table(("Seq", "At (UTC)", "Actor", "Subject", "Fields", "Purpose", "Channel"),
-                    ((r.seq, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.subject, ", ".join(r.fields),
+        print_table(("Seq", "At (Saudi time)", "Actor", "Subject", "Fields", "Purpose", "Channel"),
+                    ((r.seq, f"{saudi_time(r.at):%Y-%m-%d %H:%M:%S}", r.actor, r.subject, ", ".join(r.fields),
                       r.purpose, r.channel) for r in records))
         page_footer(page, as_json=False)
 

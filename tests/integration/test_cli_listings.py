@@ -182,3 +182,21 @@ def test_logs_without_offset_say_there_is_more_and_to_raise_the_limit(company: C
     assert events >= 2  # the demo unit's key and certificate were stored
     assert "more exist" in ok(company("secrets", "log", "--limit", str(events - 1))).stderr
     assert ok(company("secrets", "log", "--limit", str(events))).stderr == ""
+
+
+def test_log_listings_show_saudi_time(company: Callable[..., Result]) -> None:
+    """Stored stamps are UTC; the tables show them on Saudi time, and say so (JSON keeps the stored value)."""
+    from datetime import datetime, timedelta
+
+    ok(company("customer", "list"))
+    newest = json.loads(ok(company("gdpr", "access-log", "--limit", "1", "--json")).stdout)[0]
+    utc = datetime.fromisoformat(newest["at"])
+    assert utc.utcoffset() == timedelta(0)
+    table = ok(company("gdpr", "access-log", "--limit", "1")).stdout.splitlines()
+    assert "At (Saudi time)" in table[0]
+    assert f"{(utc + timedelta(hours=3)).replace(tzinfo=None):%Y-%m-%d %H:%M:%S}" in table[2]
+    event = json.loads(ok(company("secrets", "log", "--limit", "1", "--json")).stdout)[0]
+    shown = ok(company("secrets", "log", "--limit", "1")).stdout.splitlines()
+    stored = datetime.fromisoformat(event["at"])
+    assert "AT (SAUDI TIME)" in shown[0]
+    assert f"{(stored - stored.utcoffset() + timedelta(hours=3)).replace(tzinfo=None):%Y-%m-%d %H:%M}" in shown[2]
