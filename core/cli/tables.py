@@ -88,6 +88,8 @@ class Page:
             return None
         if self.shown == 0:
             of = f" of {self.total:,}" if self.total is not None else ""
+            if self.limit == 0:
+                return f"0{of} shown: --limit is 0; raise it to see them."
             return f"0{of} shown: --offset {self.offset:,} is past the end; use a smaller --offset."
         rows = f"rows {self.offset + 1:,}-{self.offset + self.shown:,}"
         if self.total is not None:

@@ -62,6 +62,7 @@ def test_counts_right_aligned_and_text_that_looks_numeric_is_left_alone() -> Non
     (Page(3, 50, 297, 300), "3 of 300 shown (rows 298-300); use --limit/--offset to see the others."),
     (Page(1200, 1200, 0, 1500), "1,200 of 1,500 shown (rows 1-1,200); use --limit/--offset to see the others."),
     (Page(0, 50, 400, 300), "0 of 300 shown: --offset 400 is past the end; use a smaller --offset."),
+    (Page(0, 0, 0, 300), "0 of 300 shown: --limit is 0; raise it to see them."),
     (Page(20, 20, 0, None, more=True), "20 shown (rows 1-20; more exist); use --limit/--offset to see the others."),
     (Page(300, 500, 0, 300), None),  # everything is shown: nothing to say
     (Page(0, 50, 0, 0), None),
