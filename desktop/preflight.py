@@ -1,0 +1,158 @@
+"""Before Qt starts: is there a display, and do Qt's system libraries load? If not, say what is missing and the fix.
+
+Without this check Qt prints "could not load the Qt platform plugin" and aborts (exit 134, a core dump); here the
+person gets the missing piece, the packages to install for their system, and exit code 3 (configuration).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+EXIT_CODE = 3  # the CLI's code for configuration problems: the machine, not the input, needs fixing
+
+# Qt's platform plugins that draw on a display, with the variable that names it. The others (offscreen, minimal,
+# vnc, eglfs, linuxfb) need none; wayland finds its default socket by itself, so only X11 is known to need one.
+NEEDS_DISPLAY = {"xcb": "DISPLAY"}
+
+# What Qt's libraries need from the system (the wheel ships Qt itself), per platform; README lists the same.
+PACKAGES = {
+    "debian": "sudo apt-get install libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 "
+              "libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
+              "libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libwayland-client0 libwayland-cursor0 "
+              "libwayland-egl1",
+    "fedora": "sudo dnf install mesa-libEGL mesa-libGL fontconfig dbus-libs glib2 libxkbcommon libxkbcommon-x11 "
+              "libX11-xcb xcb-util-cursor xcb-util-wm xcb-util-image xcb-util-keysyms xcb-util-renderutil "
+              "libwayland-client libwayland-cursor libwayland-egl",
+    # The PySide6 wheels carry Qt whole on macOS and Windows: a library missing there is a broken install.
+    "darwin": "pip install --force-reinstall PySide6-Essentials (macOS needs no other package)",
+    "win32": "install the Microsoft Visual C++ Redistributable (x64): winget install Microsoft.VCRedist.2015+.x64; "
+             "then pip install --force-reinstall PySide6-Essentials",
+}
+LINUX_NAMES = {"debian": "Debian/Ubuntu", "fedora": "Fedora/RHEL"}
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """What stops the window from opening, and what to do: in English and Arabic."""
+
+    what: str
+    fix: str
+    what_ar: str
+    fix_ar: str
+
+    def text(self) -> str:
+        return f"{self.english()}\nلا يمكن فتح نافذة qayd-desktop: {self.what_ar}\nالحل: {self.fix_ar}\n"
+
+    def english(self) -> str:
+        return f"qayd-desktop cannot open a window: {self.what}\nFix: {self.fix}\n"
+
+    def report(self, stream: TextIO) -> None:
+        """Both languages; English alone where the stream cannot encode Arabic (a redirected Windows console)."""
+        try:
+            stream.write(self.text())
+        except UnicodeEncodeError:
+            stream.write(self.english())
+        stream.flush()
+
+
+def platforms(env: Mapping[str, str]) -> list[str]:
+    """The Qt platform plugins Qt will try, in order (QT_QPA_PLATFORM, e.g. `wayland;xcb` or `xcb:option`)."""
+    chosen = env.get("QT_QPA_PLATFORM", "").strip()
+    if chosen:
+        return [name.split(":")[0].strip() for name in chosen.split(";") if name.strip()]
+    return ["wayland", "xcb"] if env.get("WAYLAND_DISPLAY") else ["xcb"]
+
+
+def display_problem(env: Mapping[str, str], platform: str = sys.platform) -> Missing | None:
+    """No display for any platform plugin Qt would use (Linux and other X11 systems; macOS/Windows always have one)."""
+    if platform in ("win32", "darwin", "cygwin"):
+        return None
+    if any(not NEEDS_DISPLAY.get(name) or env.get(NEEDS_DISPLAY[name]) for name in platforms(env)):
+        return None
+    return Missing(
+        what="there is no display (DISPLAY and WAYLAND_DISPLAY are not set).",
+        fix="run it inside a desktop session (X11 or Wayland), or over `ssh -X`. Without a display, "
+            "`qayd-desktop --screenshots DIR` renders every view to PNG files, QT_QPA_PLATFORM=offscreen runs "
+            "the app invisibly, and the `qayd` command line does everything the app does.",
+        what_ar="لا توجد شاشة (المتغيران DISPLAY وWAYLAND_DISPLAY غير معرّفين).",
+        fix_ar="شغّله داخل جلسة سطح مكتب (X11 أو Wayland) أو عبر `ssh -X`. ومن دون شاشة: الأمر "
+               "`qayd-desktop --screenshots DIR` يرسم كل الشاشات في ملفات PNG، والمتغير QT_QPA_PLATFORM=offscreen "
+               "يشغّل التطبيق دون عرض، وسطر الأوامر `qayd` يؤدي كل ما يؤديه التطبيق.",
+    )
+
+
+def install_hint(platform: str = sys.platform, os_release: Path = Path("/etc/os-release")) -> str:
+    """The install command(s) for this system; on an unknown Linux, every Linux family's."""
+    if platform in PACKAGES:
+        return PACKAGES[platform]
+    family = _linux_family(os_release)
+    if family:
+        return PACKAGES[family]
+    return "; ".join(f"{LINUX_NAMES[name]}: {PACKAGES[name]}" for name in LINUX_NAMES)
+
+
+def _linux_family(os_release: Path) -> str | None:
+    try:
+        fields = dict(line.split("=", 1) for line in os_release.read_text("utf-8").splitlines() if "=" in line)
+    except OSError:
+        return None
+    ids = " ".join(fields.get(key, "").strip('"') for key in ("ID", "ID_LIKE")).split()
+    return next((name for name in LINUX_NAMES if name in ids or (name == "fedora" and "rhel" in ids)), None)
+
+
+def library_problem(error: BaseException, platform: str = sys.platform) -> Missing:
+    """Qt (or one of its platform plugins) could not load a system library: name it and give the packages."""
+    detail = str(error).strip() or type(error).__name__
+    if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] in ("PySide6", "shiboken6"):
+        return Missing(what=f"Qt for Python is not installed ({detail}).",
+                       fix="pip install 'PySide6-Essentials>=6.6,<6.12' (or reinstall Qayd with pip).",
+                       what_ar=f"مكتبة Qt للغة Python غير مثبتة ({detail}).",
+                       fix_ar="ثبّتها بالأمر pip install 'PySide6-Essentials>=6.6,<6.12' (أو أعد تثبيت قيد).")
+    hint = install_hint(platform)
+    return Missing(
+        what=f"a system library Qt needs is missing or broken ({detail}).",
+        fix=f"{hint}. Then start qayd-desktop again.",
+        what_ar=f"مكتبة نظام يحتاجها Qt مفقودة أو تالفة ({detail}).",
+        fix_ar=f"ثبّت ما يلي ثم شغّل qayd-desktop مرة أخرى: {hint}.",
+    )
+
+
+def plugin_error(names: list[str], plugin_dir: Path) -> OSError | None:
+    """The loader's error when none of these platform plugins can load (a plugin not found is left to Qt)."""
+    first: OSError | None = None
+    for name in names:
+        path = plugin_dir / f"libq{name}.so"
+        if not path.is_file():
+            return None
+        try:
+            ctypes.CDLL(str(path))  # what Qt does next; failing here names the missing .so instead of aborting
+        except OSError as exc:
+            first = first or exc
+        else:
+            return None
+    return first
+
+
+def check(env: Mapping[str, str] | None = None, *, need_display: bool = True) -> Missing | None:
+    """Everything Qt needs to open a window here, or what is missing (imports Qt's modules as a side effect)."""
+    env = os.environ if env is None else env
+    problem = display_problem(env) if need_display else None
+    if problem is not None:
+        return problem
+    try:
+        import PySide6
+        import PySide6.QtGui
+        import PySide6.QtWidgets  # the import is the check: it loads libEGL, libfontconfig, …
+    except (ImportError, OSError) as exc:
+        return library_problem(exc)
+    if not sys.platform.startswith("linux"):
+        return None
+    names = platforms(env) if need_display else ["offscreen"]
+    error = plugin_error(names, Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms")
+    return library_problem(error) if error is not None else None
