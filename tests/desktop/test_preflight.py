@@ -1,0 +1,138 @@
+"""`qayd-desktop` without a display or without Qt's system libraries: what is missing and the fix, not Qt's abort."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop import preflight
+from desktop.preflight import PACKAGES, Missing, display_problem, install_hint, library_problem, plugin_error
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = Path(sys.executable).with_name("qayd-desktop")  # the console script pip installed
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY is an X11/Wayland matter")
+LIBEGL = "libEGL.so.1: cannot open shared object file: No such file or directory"
+
+
+def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM") and not k.startswith("QAYD_")}
+    env.update(QAYD_DATA_DIR=str(tmp_path / "data"), QAYD_MASTER_KEY_SOURCE="file", HOME=str(tmp_path), **extra)
+    return subprocess.run([str(PROGRAM), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, check=False)
+
+
+def _assert_explained(done: subprocess.CompletedProcess[str]) -> None:
+    assert done.returncode == preflight.EXIT_CODE == 3, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr and "Aborted" not in done.stderr
+    assert "qayd-desktop cannot open a window" in done.stderr and "Fix:" in done.stderr
+    assert "لا يمكن فتح نافذة qayd-desktop" in done.stderr and "الحل:" in done.stderr
+
+
+@linux_only
+def test_no_display_says_so_and_how_to_work_without_one(tmp_path: Path) -> None:
+    done = _run(tmp_path)
+    _assert_explained(done)
+    assert "no display" in done.stderr and "DISPLAY and WAYLAND_DISPLAY are not set" in done.stderr
+    assert "QT_QPA_PLATFORM=offscreen" in done.stderr and "--screenshots DIR" in done.stderr
+    assert not (tmp_path / "data").exists()  # nothing was created on the way out
+
+
+@linux_only
+def test_commands_that_need_no_display_still_run_without_one(tmp_path: Path) -> None:
+    assert _run(tmp_path, "--version").returncode == 0
+    shots = _run(tmp_path, "--screenshots", str(tmp_path / "shots"), "--language", "ar")
+    assert shots.returncode == 0, shots.stderr  # goes offscreen by itself
+
+
+@pytest.fixture
+def qt_without_libegl(tmp_path: Path) -> Path:
+    """A PySide6 whose QtGui fails to load as it does on a machine without libEGL (first on PYTHONPATH)."""
+    shim = tmp_path / "shim" / "PySide6"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text("", "utf-8")
+    for module in ("QtGui", "QtWidgets"):
+        (shim / f"{module}.py").write_text(f"raise ImportError({LIBEGL!r})\n", "utf-8")
+    return shim.parent
+
+
+@pytest.mark.parametrize("args", [(), ("--screenshots", "shots")], ids=["window", "screenshots"])
+def test_a_missing_system_library_is_named_with_the_packages_to_install(
+        tmp_path: Path, qt_without_libegl: Path, args: tuple[str, ...]) -> None:
+    done = _run(tmp_path, *args, PYTHONPATH=str(qt_without_libegl), QT_QPA_PLATFORM="offscreen")
+    _assert_explained(done)
+    assert LIBEGL in done.stderr
+    assert install_hint() in done.stderr
+    assert not (tmp_path / "shots").exists()
+
+
+def test_display_rules() -> None:
+    assert display_problem({}, "linux") is not None
+    assert display_problem({"QT_QPA_PLATFORM": "xcb"}, "linux") is not None  # X11 asked for, none there
+    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "xcb;offscreen"}, "linux") is None  # Qt falls back to offscreen
+    assert display_problem({}, "darwin") is None and display_problem({}, "win32") is None
+    assert preflight.platforms({"QT_QPA_PLATFORM": "wayland:scale=2;xcb"}) == ["wayland", "xcb"]
+
+
+@pytest.mark.parametrize(("release", "command"), [
+    ('ID=debian\nVERSION_ID="12"\n', "sudo apt-get install"),
+    ('ID=ubuntu\nID_LIKE=debian\n', "sudo apt-get install"),
+    ('ID=fedora\n', "sudo dnf install"),
+    ('ID="rocky"\nID_LIKE="rhel centos fedora"\n', "sudo dnf install"),
+])
+def test_the_install_command_fits_the_linux_family(tmp_path: Path, release: str, command: str) -> None:
+    (tmp_path / "os-release").write_text(release, "utf-8")
+    assert install_hint("linux", tmp_path / "os-release").startswith(command)
+
+
+def test_an_unknown_system_gets_every_family_and_mac_and_windows_their_own(tmp_path: Path) -> None:
+    hint = install_hint("linux", tmp_path / "no-os-release")
+    assert "Debian/Ubuntu: sudo apt-get install" in hint and "Fedora/RHEL: sudo dnf install" in hint
+    assert "PySide6-Essentials" in install_hint("darwin")
+    assert "Visual C++ Redistributable" in install_hint("win32")
+
+
+def test_qt_not_installed_at_all_says_to_install_it() -> None:
+    problem = library_problem(ModuleNotFoundError("No module named 'PySide6'", name="PySide6"))
+    assert "not installed" in problem.what and "pip install" in problem.fix and "PySide6-Essentials" in problem.fix_ar
+
+
+def test_a_platform_plugin_that_cannot_load_is_reported_with_the_loaders_words(tmp_path: Path) -> None:
+    (tmp_path / "libqxcb.so").write_bytes(b"not a shared object")
+    error = plugin_error(["xcb"], tmp_path)
+    assert isinstance(error, OSError) and "libqxcb.so" in str(error)
+    assert "libqxcb.so" in library_problem(error).what
+    assert plugin_error(["vnc"], tmp_path) is None  # a plugin Qayd cannot find is Qt's to judge
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the plugins are .so files on Linux")
+def test_the_offscreen_plugin_of_this_install_loads() -> None:
+    import PySide6
+
+    folder = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms"
+    assert plugin_error(["offscreen"], folder) is None
+
+
+def test_a_console_that_cannot_write_arabic_still_gets_the_english() -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii")
+    Missing("what", "fix", "ماذا", "الحل").report(stream)
+    assert raw.getvalue().decode("ascii") == "qayd-desktop cannot open a window: what\nFix: fix\n"
+
+
+def test_readme_lists_the_packages_the_message_gives() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for system in ("debian", "fedora"):
+        for package in PACKAGES[system].split("install ", 1)[1].split():
+            assert re.search(rf"(?<![\w-]){re.escape(package)}(?![\w-])", readme), (system, package)
+    for platform in ("Debian/Ubuntu", "Fedora", "macOS", "Windows"):
+        assert platform in readme
