@@ -34,6 +34,16 @@ PACKAGES = {
     "win32": "install the Microsoft Visual C++ Redistributable (x64): winget install Microsoft.VCRedist.2015+.x64; "
              "then pip install --force-reinstall PySide6-Essentials",
 }
+# xcb_connection_has_error's codes (xcb.h), in words.
+X_ERRORS = {
+    1: ("the connection failed or was refused", "فشل الاتصال أو رُفض"),
+    2: ("an X extension is missing", "امتداد X مفقود"),
+    3: ("out of memory", "نفدت الذاكرة"),
+    4: ("a request was too long", "طلب أطول من المسموح"),
+    5: ("the display name could not be parsed", "تعذّر فهم اسم الشاشة"),
+    6: ("no such screen", "لا توجد شاشة بهذا الرقم"),
+    7: ("passing a file descriptor failed", "فشل تمرير واصف ملف"),
+}
 LINUX_NAMES = {"debian": "Debian/Ubuntu", "fedora": "Fedora/RHEL"}
 
 
@@ -139,6 +149,37 @@ def plugin_error(names: list[str], plugin_dir: Path) -> OSError | None:
     return first
 
 
+def x_server_error(display: str) -> int | None:
+    """xcb's error code when no X server answers at `display` (Qt's xcb plugin would abort), None when one does."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")  # already loaded by the xcb plugin checked just before
+    except OSError:
+        return None  # the plugin check names a missing library
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)  # never NULL: an error connection at worst
+    try:
+        code = int(xcb.xcb_connection_has_error(connection))
+    finally:
+        xcb.xcb_disconnect(connection)
+    return code or None
+
+
+def no_x_server(display: str, code: int) -> Missing:
+    reason, reason_ar = X_ERRORS.get(code, (f"xcb error {code}", f"خطأ xcb رقم {code}"))
+    return Missing(
+        what=f"no X server answers at DISPLAY={display} ({reason}).",
+        fix="start the desktop session first, or correct DISPLAY and the X authority (`ssh -X` sets both). "
+            "Without a display, `qayd-desktop --screenshots DIR`, QT_QPA_PLATFORM=offscreen and the `qayd` "
+            "command line still work.",
+        what_ar=f"لا يستجيب خادم X على DISPLAY={display} ({reason_ar}).",
+        fix_ar="ابدأ جلسة سطح المكتب أولاً، أو صحّح DISPLAY وتصريح X (الأمر `ssh -X` يضبطهما). ومن دون شاشة يعمل "
+               "`qayd-desktop --screenshots DIR` والمتغير QT_QPA_PLATFORM=offscreen وسطر الأوامر `qayd`.",
+    )
+
+
 def check(env: Mapping[str, str] | None = None, *, need_display: bool = True) -> Missing | None:
     """Everything Qt needs to open a window here, or what is missing (imports Qt's modules as a side effect)."""
     env = os.environ if env is None else env
@@ -155,4 +196,9 @@ def check(env: Mapping[str, str] | None = None, *, need_display: bool = True) ->
         return None
     names = platforms(env) if need_display else ["offscreen"]
     error = plugin_error(names, Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms")
-    return library_problem(error) if error is not None else None
+    if error is not None:
+        return library_problem(error)
+    if names == ["xcb"]:  # X11 and nothing to fall back on: a dead DISPLAY would abort too
+        code = x_server_error(env.get("DISPLAY", ""))
+        return no_x_server(env.get("DISPLAY", ""), code) if code else None
+    return None

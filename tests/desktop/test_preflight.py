@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import os
 import re
@@ -12,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from desktop import preflight
-from desktop.preflight import PACKAGES, Missing, display_problem, install_hint, library_problem, plugin_error
+from desktop.preflight import (
+    PACKAGES,
+    Missing,
+    display_problem,
+    install_hint,
+    library_problem,
+    no_x_server,
+    plugin_error,
+    x_server_error,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = Path(sys.executable).with_name("qayd-desktop")  # the console script pip installed
@@ -136,3 +146,27 @@ def test_readme_lists_the_packages_the_message_gives() -> None:
             assert re.search(rf"(?<![\w-]){re.escape(package)}(?![\w-])", readme), (system, package)
     for platform in ("Debian/Ubuntu", "Fedora", "macOS", "Windows"):
         assert platform in readme
+
+
+def _has_libxcb() -> bool:
+    try:
+        ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return False
+    return True
+
+
+@linux_only
+def test_a_display_without_an_x_server_is_explained_not_aborted(tmp_path: Path) -> None:
+    done = _run(tmp_path, DISPLAY=":87")  # no X server there (and, on a bare machine, no xcb libraries either)
+    _assert_explained(done)
+    assert "DISPLAY=:87" in done.stderr or ".so" in done.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not _has_libxcb(), reason="needs libxcb (Linux)")
+def test_the_x_server_check_asks_xcb_itself() -> None:
+    assert x_server_error(":87") == 1  # XCB_CONN_ERROR: nothing listens there
+    assert x_server_error("not a display") == 5  # XCB_CONN_CLOSED_PARSE_ERR
+    problem = no_x_server(":87", 1)
+    assert "DISPLAY=:87" in problem.what and "refused" in problem.what and "ssh -X" in problem.fix
+    assert "DISPLAY=:87" in problem.what_ar and "رُفض" in problem.what_ar

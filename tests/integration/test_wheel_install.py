@@ -121,12 +121,23 @@ def test_the_installed_package_is_the_one_that_runs(install: Install) -> None:
     borrowed = {Path(p).resolve() for p in sysconfig.get_paths().values()}  # the dependencies, in the outer .venv
     from_repo = [entry for entry in map(Path, seen["path"]) if (install.work / entry).resolve().is_relative_to(REPO)]
     assert not [entry for entry in from_repo if entry.resolve() not in borrowed], "the repository is on sys.path"
-    shipped = {p.relative_to(install.site / "qayd_resources").as_posix()
-               for p in (install.site / "qayd_resources").rglob("*") if p.is_file()}
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+
+
+def test_every_file_the_program_may_read_is_installed(install: Install) -> None:
+    """The whole class, not a list: every data file beside the code (migrations, VERIFY.txt, …) and in resources/."""
+    for package in ("core", "desktop"):
+        missing = _files(REPO / package) - _files(install.site / package)
+        assert not missing, f"{package}/ files the wheel leaves out (add them to package-data): {sorted(missing)}"
+    shipped = _files(install.site / "qayd_resources")
+    expected = {name for name in _files(REPO / "resources") if not name.endswith(".ts")}  # .ts: sources, not read
+    assert expected - shipped == set(), "resources/ files the wheel leaves out"
     assert {"fonts/NotoSansArabic-Regular.ttf", "zatca/xsd/maindoc/UBL-Invoice-2.1.xsd", "i18n/shell_ar.qm"} <= shipped
-    assert not [name for name in shipped if name.endswith(".ts")]  # translation sources stay out
-    for data in ("core/store/migrations/env.py", "core/audit/VERIFY.txt", "core/central/migrations/env.py"):
-        assert (install.site / data).is_file(), data
+    assert not [name for name in shipped if name.endswith(".ts")]
 
 
 def test_the_installed_qayd_issues_validates_and_prints_an_arabic_invoice(install: Install) -> None:
