@@ -44,6 +44,12 @@ X_ERRORS = {
     6: ("no such screen", "لا توجد شاشة بهذا الرقم"),
     7: ("passing a file descriptor failed", "فشل تمرير واصف ملف"),
 }
+WITHOUT_DISPLAY = (
+    "Without a display, `qayd-desktop --screenshots DIR` renders every view to PNG files, QT_QPA_PLATFORM=offscreen "
+    "runs the app invisibly, and the `qayd` command line does everything the app does.",
+    "ومن دون شاشة: الأمر `qayd-desktop --screenshots DIR` يرسم كل الشاشات في ملفات PNG، والمتغير "
+    "QT_QPA_PLATFORM=offscreen يشغّل التطبيق دون عرض، وسطر الأوامر `qayd` يؤدي كل ما يؤديه التطبيق.",
+)
 LINUX_NAMES = {"debian": "Debian/Ubuntu", "fedora": "Fedora/RHEL"}
 
 
@@ -87,13 +93,9 @@ def display_problem(env: Mapping[str, str], platform: str = sys.platform) -> Mis
         return None
     return Missing(
         what="there is no display (DISPLAY and WAYLAND_DISPLAY are not set).",
-        fix="run it inside a desktop session (X11 or Wayland), or over `ssh -X`. Without a display, "
-            "`qayd-desktop --screenshots DIR` renders every view to PNG files, QT_QPA_PLATFORM=offscreen runs "
-            "the app invisibly, and the `qayd` command line does everything the app does.",
+        fix=f"run it inside a desktop session (X11 or Wayland), or over `ssh -X`. {WITHOUT_DISPLAY[0]}",
         what_ar="لا توجد شاشة (المتغيران DISPLAY وWAYLAND_DISPLAY غير معرّفين).",
-        fix_ar="شغّله داخل جلسة سطح مكتب (X11 أو Wayland) أو عبر `ssh -X`. ومن دون شاشة: الأمر "
-               "`qayd-desktop --screenshots DIR` يرسم كل الشاشات في ملفات PNG، والمتغير QT_QPA_PLATFORM=offscreen "
-               "يشغّل التطبيق دون عرض، وسطر الأوامر `qayd` يؤدي كل ما يؤديه التطبيق.",
+        fix_ar=f"شغّله داخل جلسة سطح مكتب (X11 أو Wayland) أو عبر `ssh -X`. {WITHOUT_DISPLAY[1]}",
     )
 
 
@@ -133,20 +135,31 @@ def library_problem(error: BaseException, platform: str = sys.platform) -> Missi
     )
 
 
-def plugin_error(names: list[str], plugin_dir: Path) -> OSError | None:
-    """The loader's error when none of these platform plugins can load (a plugin not found is left to Qt)."""
-    first: OSError | None = None
+def platform_problem(names: list[str], env: Mapping[str, str], plugin_dir: Path) -> Missing | None:
+    """None when Qt can start one of these platforms (it tries them in order); else what stops the first."""
+    first: Missing | None = None
     for name in names:
-        path = plugin_dir / f"libq{name}.so"
-        if not path.is_file():
+        problem = _platform(name, env, plugin_dir)
+        if problem is None:
             return None
-        try:
-            ctypes.CDLL(str(path))  # what Qt does next; failing here names the missing .so instead of aborting
-        except OSError as exc:
-            first = first or exc
-        else:
-            return None
+        first = first or problem
     return first
+
+
+def _platform(name: str, env: Mapping[str, str], plugin_dir: Path) -> Missing | None:
+    path = plugin_dir / f"libq{name}.so"
+    if not path.is_file():
+        return None  # a plugin Qayd cannot find is Qt's to judge
+    try:
+        ctypes.CDLL(str(path))  # what Qt does next; failing here names the missing .so instead of aborting
+    except OSError as exc:
+        return library_problem(exc)
+    if name == "xcb":
+        code = x_server_error(env.get("DISPLAY", ""))
+        return no_server(f"DISPLAY={env.get('DISPLAY', '')}", X_ERRORS.get(code)) if code else None
+    if name.startswith("wayland") and not wayland_answers(env.get("WAYLAND_DISPLAY")):
+        return no_server(f"WAYLAND_DISPLAY={env.get('WAYLAND_DISPLAY', 'wayland-0')}", None)
+    return None
 
 
 def x_server_error(display: str) -> int | None:
@@ -167,16 +180,32 @@ def x_server_error(display: str) -> int | None:
     return code or None
 
 
-def no_x_server(display: str, code: int) -> Missing:
-    reason, reason_ar = X_ERRORS.get(code, (f"xcb error {code}", f"خطأ xcb رقم {code}"))
+def wayland_answers(name: str | None) -> bool:
+    """Whether a Wayland compositor answers at `name` (None: libwayland's default, as Qt does)."""
+    try:
+        wayland = ctypes.CDLL("libwayland-client.so.0")
+    except OSError:
+        return True  # nothing to ask with: leave it to Qt
+    wayland.wl_display_connect.restype = ctypes.c_void_p
+    wayland.wl_display_connect.argtypes = [ctypes.c_char_p]
+    wayland.wl_display_disconnect.argtypes = [ctypes.c_void_p]
+    display = wayland.wl_display_connect(name.encode() if name else None)
+    if not display:
+        return False
+    wayland.wl_display_disconnect(display)
+    return True
+
+
+def no_server(where: str, reason: tuple[str, str] | None) -> Missing:
+    """No display server answers where the environment points (a stale DISPLAY, a session that has ended)."""
+    en, ar = (f" ({reason[0]})", f" ({reason[1]})") if reason else ("", "")
     return Missing(
-        what=f"no X server answers at DISPLAY={display} ({reason}).",
-        fix="start the desktop session first, or correct DISPLAY and the X authority (`ssh -X` sets both). "
-            "Without a display, `qayd-desktop --screenshots DIR`, QT_QPA_PLATFORM=offscreen and the `qayd` "
-            "command line still work.",
-        what_ar=f"لا يستجيب خادم X على DISPLAY={display} ({reason_ar}).",
-        fix_ar="ابدأ جلسة سطح المكتب أولاً، أو صحّح DISPLAY وتصريح X (الأمر `ssh -X` يضبطهما). ومن دون شاشة يعمل "
-               "`qayd-desktop --screenshots DIR` والمتغير QT_QPA_PLATFORM=offscreen وسطر الأوامر `qayd`.",
+        what=f"no display server answers at {where}{en}.",
+        fix=f"start the desktop session first, or correct {where.split('=')[0]} (`ssh -X` sets DISPLAY and the X "
+            f"authority). {WITHOUT_DISPLAY[0]}",
+        what_ar=f"لا يستجيب خادم عرض على {where}{ar}.",
+        fix_ar=f"ابدأ جلسة سطح المكتب أولاً، أو صحّح {where.split('=')[0]} (الأمر `ssh -X` يضبط DISPLAY وتصريح X). "
+               f"{WITHOUT_DISPLAY[1]}",
     )
 
 
@@ -195,10 +224,4 @@ def check(env: Mapping[str, str] | None = None, *, need_display: bool = True) ->
     if not sys.platform.startswith("linux"):
         return None
     names = platforms(env) if need_display else ["offscreen"]
-    error = plugin_error(names, Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms")
-    if error is not None:
-        return library_problem(error)
-    if names == ["xcb"]:  # X11 and nothing to fall back on: a dead DISPLAY would abort too
-        code = x_server_error(env.get("DISPLAY", ""))
-        return no_x_server(env.get("DISPLAY", ""), code) if code else None
-    return None
+    return platform_problem(names, env, Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms")

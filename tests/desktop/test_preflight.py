@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import io
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,8 +23,9 @@ from desktop.preflight import (
     display_problem,
     install_hint,
     library_problem,
-    no_x_server,
-    plugin_error,
+    no_server,
+    platform_problem,
+    wayland_answers,
     x_server_error,
 )
 
@@ -30,11 +35,30 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DI
 LIBEGL = "libEGL.so.1: cannot open shared object file: No such file or directory"
 
 
-def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+def _loads(library: str) -> bool:
+    try:
+        ctypes.CDLL(library)
+    except OSError:
+        return False
+    return True
+
+
+def _plugins() -> Path:
+    import PySide6
+
+    return Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms"
+
+
+def _xcb_plugin_loads() -> bool:
+    return sys.platform.startswith("linux") and _loads(str(_plugins() / "libqxcb.so"))
+
+
+def _run(tmp_path: Path, *args: str, program: Path = PROGRAM, **extra: str) -> subprocess.CompletedProcess[str]:
+    """The program with no display: DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM removed (unless given in extra)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM") and not k.startswith("QAYD_")}
     env.update(QAYD_DATA_DIR=str(tmp_path / "data"), QAYD_MASTER_KEY_SOURCE="file", HOME=str(tmp_path), **extra)
-    return subprocess.run([str(PROGRAM), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+    return subprocess.run([str(program), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
                           encoding="utf-8", timeout=120, check=False)
 
 
@@ -118,18 +142,15 @@ def test_qt_not_installed_at_all_says_to_install_it() -> None:
 
 def test_a_platform_plugin_that_cannot_load_is_reported_with_the_loaders_words(tmp_path: Path) -> None:
     (tmp_path / "libqxcb.so").write_bytes(b"not a shared object")
-    error = plugin_error(["xcb"], tmp_path)
-    assert isinstance(error, OSError) and "libqxcb.so" in str(error)
-    assert "libqxcb.so" in library_problem(error).what
-    assert plugin_error(["vnc"], tmp_path) is None  # a plugin Qayd cannot find is Qt's to judge
+    problem = platform_problem(["xcb"], {"DISPLAY": ":0"}, tmp_path)
+    assert problem is not None and "libqxcb.so" in problem.what and "libqxcb.so" in problem.what_ar
+    assert platform_problem(["vnc"], {}, tmp_path) is None  # a plugin Qayd cannot find is Qt's to judge
+    assert platform_problem(["xcb", "vnc"], {}, tmp_path) is None  # Qt falls back to the next one
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the plugins are .so files on Linux")
 def test_the_offscreen_plugin_of_this_install_loads() -> None:
-    import PySide6
-
-    folder = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms"
-    assert plugin_error(["offscreen"], folder) is None
+    assert platform_problem(["offscreen"], {}, _plugins()) is None
 
 
 def test_a_console_that_cannot_write_arabic_still_gets_the_english() -> None:
@@ -148,14 +169,6 @@ def test_readme_lists_the_packages_the_message_gives() -> None:
         assert platform in readme
 
 
-def _has_libxcb() -> bool:
-    try:
-        ctypes.CDLL("libxcb.so.1")
-    except OSError:
-        return False
-    return True
-
-
 @linux_only
 def test_a_display_without_an_x_server_is_explained_not_aborted(tmp_path: Path) -> None:
     done = _run(tmp_path, DISPLAY=":87")  # no X server there (and, on a bare machine, no xcb libraries either)
@@ -163,10 +176,56 @@ def test_a_display_without_an_x_server_is_explained_not_aborted(tmp_path: Path) 
     assert "DISPLAY=:87" in done.stderr or ".so" in done.stderr
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or not _has_libxcb(), reason="needs libxcb (Linux)")
+@linux_only
+def test_a_wayland_session_that_has_ended_is_explained_not_aborted(tmp_path: Path) -> None:
+    done = _run(tmp_path, WAYLAND_DISPLAY="wayland-87", QT_QPA_PLATFORM="wayland",
+                XDG_RUNTIME_DIR=str(tmp_path))  # no compositor's socket there
+    _assert_explained(done)
+    assert "WAYLAND_DISPLAY=wayland-87" in done.stderr or ".so" in done.stderr
+
+
+@pytest.mark.skipif(not _loads("libwayland-client.so.0"), reason="needs libwayland-client (Linux)")
+def test_the_wayland_check_asks_libwayland_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))  # where libwayland looks for the compositor's socket
+    assert not wayland_answers("wayland-87")
+    assert not wayland_answers(None)  # the default, wayland-0, is not there either
+    problem = platform_problem(["wayland"], {"WAYLAND_DISPLAY": "wayland-87"}, _plugins())
+    assert problem is not None and "WAYLAND_DISPLAY=wayland-87" in problem.what
+
+
+@pytest.mark.skipif(not _xcb_plugin_loads(), reason="needs Qt's xcb libraries (Linux)")
 def test_the_x_server_check_asks_xcb_itself() -> None:
     assert x_server_error(":87") == 1  # XCB_CONN_ERROR: nothing listens there
     assert x_server_error("not a display") == 5  # XCB_CONN_CLOSED_PARSE_ERR
-    problem = no_x_server(":87", 1)
+    problem = platform_problem(["xcb"], {"DISPLAY": ":87"}, _plugins())
+    assert problem == no_server("DISPLAY=:87", preflight.X_ERRORS[1])
     assert "DISPLAY=:87" in problem.what and "refused" in problem.what and "ssh -X" in problem.fix
-    assert "DISPLAY=:87" in problem.what_ar and "رُفض" in problem.what_ar
+    assert "DISPLAY=:87" in problem.what_ar and "رُفض" in problem.what_ar and "--screenshots" in problem.fix_ar
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None or not _xcb_plugin_loads(),
+                    reason="needs Xvfb and Qt's xcb libraries (apt-get install xvfb libxcb-icccm4 libxcb-keysyms1)")
+def test_a_real_x_display_passes_the_checks_and_the_window_paints(tmp_path: Path) -> None:
+    """The other side: the checks never stop a machine that has a display."""
+    display = f":{90 + os.getpid() % 400}"
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _until(lambda: x_server_error(display) is None), "Xvfb did not start"
+        init = _run(tmp_path, "init", "--demo", program=PROGRAM.with_name("qayd"))  # the window needs a company
+        assert init.returncode == 0, init.stderr
+        done = _run(tmp_path, "--startup-report", DISPLAY=display)
+        assert done.returncode == 0, done.stderr
+        assert "painted" in json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _until(ready: Callable[[], bool], seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if ready():
+            return True
+        time.sleep(0.1)
+    return False
