@@ -98,11 +98,11 @@ def _application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
-    app.setApplicationName("Qayd")
-    app.setOrganizationName("Qayd")
     from desktop.fonts import use_bundled_fonts
 
     use_bundled_fonts(app)  # Arabic is drawn with the bundled Noto fonts, whatever the system has
+    app.setApplicationName("Qayd")
+    app.setOrganizationName("Qayd")
     return app
 
 
