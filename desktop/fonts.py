@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from core.resources import resources_root
@@ -28,8 +29,10 @@ def register_bundled_fonts() -> tuple[str, ...]:
     return tuple(families)
 
 
-def use_bundled_fonts(app: QGuiApplication) -> None:
+def use_bundled_fonts(app: QCoreApplication | None) -> None:
     """Register the bundled fonts and make them the application's font (its size stays the system's)."""
+    if not isinstance(app, QGuiApplication):
+        return  # no fonts without a GUI application (a console QCoreApplication draws nothing)
     available = register_bundled_fonts()
     font = QFont(app.font())
     font.setFamilies([family for family in FAMILIES if family in available] or list(font.families()))

@@ -164,7 +164,7 @@ def run_screenshots(out_dir: Path, *, language: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from desktop.fonts import use_bundled_fonts
 
-    use_bundled_fonts(app)  # type: ignore[arg-type]  # the fonts the app uses, not the rendering machine's
+    use_bundled_fonts(app)  # the screenshots show the fonts the app uses, not the rendering machine's
     assert isinstance(app, QApplication)
     try:
         with screenshot_settings() as settings:
