@@ -10,7 +10,8 @@ from core.errors import QaydError
 
 # The repository's resources/ folder installs as this package (setup.py maps it), so `pip install .` carries it.
 PACKAGE = "qayd_resources"
-SOURCE_TREE = Path(__file__).resolve().parents[1] / "resources"
+# A checkout (editable install or PYTHONPATH): pyproject.toml and resources/ beside the folder of core/.
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 class ResourceMissingError(QaydError):
@@ -18,19 +19,23 @@ class ResourceMissingError(QaydError):
 
 
 def resources_root() -> Path:
-    """The bundled resources folder: the frozen bundle's, the installed package's, else the repository's."""
+    """The bundled resources folder: the frozen bundle's, a checkout's, else the installed package's."""
     if getattr(sys, "frozen", False):
         # PyInstaller unpacks (one-file) or places (one-folder) the bundled data under sys._MEIPASS.
         base = getattr(sys, "_MEIPASS", None)
         if base is not None:
             return Path(base) / "resources"
         return Path(sys.executable).resolve().parent / "resources"
+    if (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "resources").is_dir():
+        # The resources beside this very code, even where an editable install maps the package to another checkout.
+        return CHECKOUT / "resources"
     try:
         root = importlib.resources.files(PACKAGE)
     except ModuleNotFoundError:
-        # Run from a checkout that was never installed (PYTHONPATH=.), or an editable install made before the
-        # mapping existed: the folder beside core/.
-        return SOURCE_TREE
+        raise ResourceMissingError(
+            f"Qayd's resources (the package {PACKAGE}) are not installed beside its code ({CHECKOUT}).",
+            fix="Reinstall Qayd with pip; the installation is incomplete.",
+        ) from None
     if not isinstance(root, Path):
         # Fonts and XSDs are opened by path (reportlab, lxml's includes), so a zipped install cannot serve them.
         raise ResourceMissingError(
