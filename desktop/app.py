@@ -98,6 +98,9 @@ def _application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
+    from desktop.fonts import use_bundled_fonts
+
+    use_bundled_fonts(app)  # Arabic is drawn with the bundled Noto fonts, whatever the system has
     app.setApplicationName("Qayd")
     app.setOrganizationName("Qayd")
     return app
@@ -123,6 +126,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(VERSION_TEXT.format(version=__version__))
         return 0
+    from desktop.preflight import EXIT_CODE, check
+
+    missing = check(need_display=args.screenshots is None)  # instead of Qt's abort: what is missing, and the fix
+    if missing is not None:
+        missing.report(sys.stderr)
+        return EXIT_CODE
     if args.screenshots is not None:
         from desktop.screenshots import run_screenshots
 

@@ -162,6 +162,9 @@ def run_screenshots(out_dir: Path, *, language: str | None = None) -> int:
 
     _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from desktop.fonts import use_bundled_fonts
+
+    use_bundled_fonts(app)  # the screenshots show the fonts the app uses, not the rendering machine's
     assert isinstance(app, QApplication)
     try:
         with screenshot_settings() as settings:
