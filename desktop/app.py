@@ -100,6 +100,9 @@ def _application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Qayd")
     app.setOrganizationName("Qayd")
+    from desktop.style import apply_style
+
+    apply_style(app)  # one palette and style sheet for every window, the first-run wizard included
     return app
 
 

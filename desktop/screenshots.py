@@ -163,6 +163,9 @@ def run_screenshots(out_dir: Path, *, language: str | None = None) -> int:
     _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    from desktop.style import apply_style
+
+    apply_style(app)  # the screenshots show the app as a person sees it
     try:
         with screenshot_settings() as settings:
             languages = (language,) if language else LANGUAGES
