@@ -101,7 +101,11 @@ def palette() -> QPalette:
 
 def apply_style(app: QApplication) -> None:
     """Fusion, Qayd's palette and style sheet on the whole application (every window and dialog)."""
-    app.setStyle("Fusion")
+    # Replacing the style under live widgets can crash Qt, so only when it is not Fusion already; with a style
+    # sheet set, app.style() is the sheet's proxy (class QStyleSheetStyle, no name), which only Qayd's sheet sets.
+    style = app.style()
+    if style.name().lower() != "fusion" and style.metaObject().className() != "QStyleSheetStyle":
+        app.setStyle("Fusion")
     app.setPalette(palette())
     app.setStyleSheet(style_sheet())
 

@@ -7,9 +7,12 @@ company whose documents went through the local Fatoora portal (cleared, reported
 
 from __future__ import annotations
 
+import re
+import tomllib
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -48,11 +51,9 @@ from tests.fatoora.server import DEFAULT_OTP, FakeFatoora
 @pytest.fixture(autouse=True)
 def styled(qapp: QApplication) -> Iterator[QApplication]:
     """The app as `qayd-desktop` starts it (Fusion, palette, style sheet); Qt's defaults again afterwards."""
-    style = qapp.style().name()
     apply_style(qapp)
     yield qapp
     clear_style(qapp)
-    qapp.setStyle(style)
     install_language(qapp, "en")
 
 
@@ -360,3 +361,42 @@ def test_dashboard_cards_show_figures(window: MainWindow) -> None:
         assert image.pixelColor(card.width() // 2, card.height() - 4) == QColor(PALETTE["surface"])  # a card …
     backdrop = view.grab().toImage()
     assert backdrop.pixelColor(2, view.height() - 3) == QColor(PALETTE["window"])  # … on the window's colour
+
+
+# --- README: the desktop section matches the app --------------------------------------------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def desktop_section() -> str:
+    text = README.read_text("utf-8")
+    return text[text.index("## The desktop app"):text.index("## The command line")]
+
+
+def test_readme_lists_the_views_and_shortcuts_the_app_has(window: MainWindow) -> None:
+    section = desktop_section()
+    titles = [cls.title() for cls in view_classes()]
+    found = [section.index(title) for title in titles]
+    assert found == sorted(found), "README lists the views in another order than the navigation"
+    last = len(titles) % 10  # Ctrl+1 … Ctrl+9, then Ctrl+0
+    assert f"Ctrl+{last}" in section and window.go_actions[-1].shortcut().toString() == f"Ctrl+{last}"
+    shortcuts = {window.new_invoice_action.shortcut().toString() or "Ctrl+N",
+                 window.switch_language_action.shortcut().toString(), window.quit_action.shortcut().toString()}
+    assert all(keys in section for keys in shortcuts), shortcuts
+    for image in re.findall(r"\((docs/screenshots/[^)]+\.png)\)", section):
+        assert (README.parent / image).is_file(), image
+
+
+def test_readme_config_block_shows_the_defaults() -> None:
+    text = README.read_text("utf-8")
+    block = text[text.index("## Configuration"):]
+    block = block[block.index("```toml") + len("```toml"):]
+    shown = tomllib.loads(block[:block.index("```")])
+    defaults = Settings()
+    assert shown["company"] == defaults.company and shown["language"] == defaults.language
+    assert shown["log_level"] == defaults.log_level
+    assert shown["secrets"] == {"master_key_source": defaults.secrets.master_key_source}
+    assert shown["audit"]["checkpoint_every"] == defaults.audit.checkpoint_every
+    assert shown["store"]["busy_timeout"] == defaults.store.busy_timeout
+    assert shown["central"] == {"sslmode": defaults.central.sslmode}
+    assert shown["zatca"] == {"environment": defaults.zatca.environment}
