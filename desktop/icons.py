@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 from core.resources import resource_path
 from desktop.style import PALETTE
 
-ICON_SIZES = (16, 20, 24, 32, 48)
+ICON_SIZES = (16, 20, 24, 32)  # buttons, navigation, toolbar; 32 for high-DPI screens
 
 # The navigation item of each view (desktop.views.registry keys).
 NAV_ICONS = {
@@ -54,8 +54,7 @@ def _svg(name: str) -> str:
     return resource_path("icons", "lucide", f"{name}.svg").read_text("utf-8")
 
 
-def _pixmap(name: str, color: str, size: int) -> QPixmap:
-    renderer = QSvgRenderer(QByteArray(_svg(name).replace("currentColor", color).encode("utf-8")))
+def _pixmap(renderer: QSvgRenderer, size: int) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -69,9 +68,10 @@ def _pixmap(name: str, color: str, size: int) -> QPixmap:
 def icon(name: str, color: str = PALETTE["muted"], selected: str = PALETTE["accent_dark"]) -> QIcon:
     """A Lucide icon in `color`, and in `selected` on a selected item (Qt greys the disabled state itself)."""
     result = QIcon()
-    for size in ICON_SIZES:
-        result.addPixmap(_pixmap(name, color, size), QIcon.Mode.Normal)
-        result.addPixmap(_pixmap(name, selected, size), QIcon.Mode.Selected)
+    for mode, tint in ((QIcon.Mode.Normal, color), (QIcon.Mode.Selected, selected)):
+        renderer = QSvgRenderer(QByteArray(_svg(name).replace("currentColor", tint).encode("utf-8")))
+        for size in ICON_SIZES:
+            result.addPixmap(_pixmap(renderer, size), mode)
     return result
 
 
