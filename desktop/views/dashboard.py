@@ -30,11 +30,13 @@ from desktop.i18n import format_date, format_int, format_money, tr
 from desktop.icons import icon
 from desktop.jobs import Job
 from desktop.session import AUDIT, INVOICES, ZATCA, AppSession
-from desktop.style import PALETTE
+from desktop.style import BADGES, PALETTE
 from desktop.views.base import View
 from desktop.views.zatca_queue import countdown, kind_label
 
 Figures = tuple[SalesFigures, QueueSummary, ChainState]
+# The badge colour of each count of "Documents of the period" (credit notes are a kind, not a status).
+COUNT_BADGES = ("draft", "issued", None, "waiting", "sending", "cleared", "rejected")
 PERIODS = (PeriodKind.THIS_MONTH, PeriodKind.LAST_MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 
 
@@ -109,7 +111,12 @@ class DashboardView(View):
                                strict=True):
             label.setObjectName(name)
         status_form = QFormLayout(self.status_box)
-        for label, value in zip(self.status_labels, self.status_values, strict=True):
+        status_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # pills, not bars
+        for label, value, badge in zip(self.status_labels, self.status_values, COUNT_BADGES, strict=True):
+            if badge is not None:  # each count in its status's badge colour, as in the invoice list
+                value.setStyleSheet(f"QLabel {{ background: {BADGES[badge].background}; color: "
+                                    f"{BADGES[badge].foreground}; border-radius: 6px; padding: 1px 10px; "
+                                    "font-weight: 600; }")
             status_form.addRow(label, value)
 
         self.deadlines_box = QGroupBox()

@@ -51,7 +51,7 @@ from desktop.models.invoice_list import COLUMNS, column_of
 from desktop.session import AppSession
 from desktop.shell import MainWindow
 from desktop.style import BADGES, PALETTE, apply_style, clear_style, style_sheet
-from desktop.views.dashboard import PERIODS, DashboardView
+from desktop.views.dashboard import COUNT_BADGES, PERIODS, DashboardView
 from desktop.views.invoices import InvoicesView
 from desktop.views.registry import view_classes
 from desktop.views.zatca_queue import QueueModel, ZatcaQueueView
@@ -379,6 +379,9 @@ def test_dashboard_cards_show_figures(window: MainWindow) -> None:
         assert pixmap is not None and not pixmap.isNull()
         image = card.grab().toImage()
         assert image.pixelColor(card.width() // 2, card.height() - 4) == QColor(PALETTE["surface"])  # a card …
+    for value, badge in zip(view.status_values, COUNT_BADGES, strict=True):  # counts wear their status's colour
+        if badge is not None:
+            assert value.grab().toImage().pixelColor(3, value.height() // 2) == QColor(BADGES[badge].background)
     backdrop = view.grab().toImage()
     assert backdrop.pixelColor(2, view.height() - 3) == QColor(PALETTE["window"])  # … on the window's colour
 
