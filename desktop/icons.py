@@ -38,10 +38,11 @@ VIEW_ACTIONS: dict[str, dict[str, tuple[str, bool]]] = {
     "audit": {"verify_button": ("shield-check", True), "cancel_button": ("circle-x", False),
               "export_button": ("download", False)},
     "privacy": {"new_button": ("plus", True), "verify_button": ("user-round-check", False),
-                "export_button": ("download", False), "close_button": ("check", False),
+                "extend_button": ("calendar-plus", False), "export_button": ("download", False),
+                "close_button": ("check", False), "erase_button": ("eraser", False),
                 "search_button": ("search", False), "cancel_button": ("circle-x", False)},
     "reports": {"generate_button": ("file-chart-column", True), "cancel_button": ("circle-x", False)},
-    "sync": {"sync_button": ("refresh-cw", True)},
+    "sync": {"sync_button": ("refresh-cw", True), "mark_read_button": ("check-check", False)},
     "settings": {"save": ("save", True), "revert": ("rotate-ccw", False)},
 }
 
