@@ -103,6 +103,9 @@ def _application() -> QApplication:
     use_bundled_fonts(app)  # Arabic is drawn with the bundled Noto fonts, whatever the system has
     app.setApplicationName("Qayd")
     app.setOrganizationName("Qayd")
+    from desktop.style import apply_style
+
+    apply_style(app)  # one palette and style sheet for every window, the first-run wizard included
     return app
 
 

@@ -166,6 +166,9 @@ def run_screenshots(out_dir: Path, *, language: str | None = None) -> int:
 
     use_bundled_fonts(app)  # the screenshots show the fonts the app uses, not the rendering machine's
     assert isinstance(app, QApplication)
+    from desktop.style import apply_style
+
+    apply_style(app)  # the screenshots show the app as a person sees it
     try:
         with screenshot_settings() as settings:
             languages = (language,) if language else LANGUAGES
