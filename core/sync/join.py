@@ -90,7 +90,8 @@ def probe(conn: psycopg.Connection[Any]) -> tuple[uuid.UUID, set[str]]:
                         fix="On the desk that set up central, run `qayd sync` once (it sends the profile), "
                             "then connect this desk again.")
     taken = conn.execute("SELECT DISTINCT ON (row_id) payload->>'series' FROM qayd.change WHERE company_id = "
-                         "qayd.my_company() AND entity = 'device' AND NOT conflict ORDER BY row_id, seq DESC").fetchall()
+                         "qayd.my_company() AND entity = 'device' AND NOT conflict ORDER BY row_id, seq DESC"
+                         ).fetchall()
     conn.commit()
     return uuid.UUID(str(row[0])), {str(t) for (t,) in taken if t}
 
@@ -111,7 +112,7 @@ def has_company(settings: Settings) -> bool:
 
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         try:
-            return conn.execute("SELECT count(*) FROM company").fetchone()[0] > 0
+            return bool(conn.execute("SELECT count(*) FROM company").fetchone()[0])
         except sqlite3.DatabaseError:
             return True  # not a store we can read: let opening it say what is wrong
 
