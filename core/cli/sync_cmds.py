@@ -82,7 +82,8 @@ def register(cli: click.Group) -> None:
         here yet) it joins: the company, its customers, products and documents come from central."""
         from core.sync.connection import new_dsn, save_connection
         from core.sync.engine import central, register_device
-        from core.sync.join import has_company, set_series
+        from core.sync.join import set_series
+        from core.sync.local_company import has_company
 
         cli_state = state()
         password = _secret_input("Central password")

@@ -27,6 +27,7 @@ from core.findings import Finding
 from core.store import models as m
 from core.sync.connection import dsn_for, new_dsn, save_connection
 from core.sync.engine import Progress, SyncResult, central, sync_once
+from core.sync.local_company import has_company
 from core.uow import Context, UnitOfWork
 
 SERIES = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -101,20 +102,6 @@ def _taken(series: str) -> ValidationError:
         "QAYD-SERIES-TAKEN", "series", f"The number series {series} is used already by another device or invoice of "
         "this company.", "Choose another series with --series.", message_ar=f"سلسلة الترقيم {series} مستخدمة من قبل "
         "في جهاز آخر أو فاتورة أخرى لهذه الشركة.", fix_ar="اختر سلسلة أخرى بالخيار --series.")])
-
-
-def has_company(settings: Settings) -> bool:
-    """Whether the configured company exists here with its profile (a store a cut join left has none yet)."""
-    path = company_paths(settings.data_dir, settings.company).db
-    if not path.exists():
-        return False
-    import sqlite3
-
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        try:
-            return bool(conn.execute("SELECT count(*) FROM company").fetchone()[0])
-        except sqlite3.DatabaseError:
-            return True  # not a store we can read: let opening it say what is wrong
 
 
 def join_company(settings: Settings, url: str, login: str, password: str, *, series: str | None = None,
