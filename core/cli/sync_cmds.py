@@ -96,6 +96,9 @@ def register(cli: click.Group) -> None:
             company = register_device(ctx, conn)
         save_connection(ctx, url, login, password)
         click.echo(f"Connected as {login}; this device is registered with company {company}.")
+        if series is None and not _series_by_device(ctx).get(str(ctx.device_id)):
+            click.echo("This device draws invoice numbers from the company's main series; if another desk drafts "
+                       "too, give this one its own with `qayd central connect URL --user LOGIN --series CODE`.")
         if series is not None:
             with ctx.uow() as uow:
                 set_series(uow, series)
@@ -202,6 +205,10 @@ def register(cli: click.Group) -> None:
                    + (f"  (last attempt failed: {st.last_error})" if st.last_error else ""))
         click.echo(f"Pending changes: {st.pending}  Open conflicts: {st.conflicts}  "
                    f"Pulled up to: {st.last_pulled_seq}  Audit sent up to: {st.audit_pushed_to}")
+        if st.own_profile:
+            click.echo("This desk's company profile was typed here before it joined (another company id): it is "
+                       "neither sent nor replaced by central's. A desk set up with `qayd central connect` on a "
+                       "fresh install shares the company's.")
 
     @sync_group.command("conflicts")
     @json_option

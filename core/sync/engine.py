@@ -43,6 +43,7 @@ PUSH_BATCH = 5000
 PULL_BATCH = 5000
 AUDIT_BATCH = 5000
 RECEIVED_ACTION = "sync.documents_received"  # the hashes of issued documents pulled from other desks
+RECEIVED_PER_ENTRY = 500
 
 
 class SyncError(QaydError):
@@ -279,8 +280,10 @@ def _attest_received(uow: UnitOfWork, changes: list[outbox.Remote]) -> None:
                 continue  # this store kept another version (a conflict): not what was received
             received[str(uuid.UUID(str(invoice_id)))] = {"invoice_hash": str(digest),
                                                          "device": str(uuid.UUID(str(device)))}
-    if received:
-        uow.audit.append(RECEIVED_ACTION, f"device:{uow.ctx.device_id}", {"documents": received})
+    items = list(received.items())
+    for start in range(0, len(items), RECEIVED_PER_ENTRY):  # entries of a bounded size, whatever the batch
+        uow.audit.append(RECEIVED_ACTION, f"device:{uow.ctx.device_id}",
+                         {"documents": dict(items[start:start + RECEIVED_PER_ENTRY])})
 
 
 def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cancelled: CancelCheck | None = None,
@@ -349,6 +352,7 @@ class SyncStatus:
     conflicts: int
     last_pulled_seq: int
     audit_pushed_to: int
+    own_profile: bool = False  # this desk's profile was typed here (another company id): it does not synchronise
 
 
 def status(ctx: Context) -> SyncStatus:
@@ -357,7 +361,10 @@ def status(ctx: Context) -> SyncStatus:
         last = outbox.get_state(db, "last_sync_at")
         conflicts = db.execute("SELECT count(*) FROM sync_conflict WHERE resolved_at IS NULL").fetchone()[0]
         url = outbox.get_state(db, "central.url")
+        central_company = outbox.get_state(db, "central.company")
+        local = {str(r) for (r,) in db.execute("SELECT id FROM company")}
+        own = bool(central_company and local and uuid.UUID(central_company).hex not in local)
         return SyncStatus(bool(url), url, outbox.get_state(db, "central.user"),
                           datetime.fromisoformat(last) if last else None, outbox.get_state(db, "last_error"),
                           outbox.count_pending(db), int(conflicts), int(outbox.get_state(db, "last_pulled_seq", "0")),
-                          int(outbox.get_state(db, "last_pushed_audit_seq", "0")))
+                          int(outbox.get_state(db, "last_pushed_audit_seq", "0")), own)

@@ -270,3 +270,86 @@ def test_the_company_profile_conflicts_like_any_row(world: World, first: Install
         actions = [json.loads(body)["action"] for (body,) in conn.execute(
             "SELECT body FROM audit_entry WHERE action = 'company.updated'")]
     assert actions == ["company.updated"]
+
+
+def test_a_store_from_before_0009_sends_its_profile_and_keeps_its_device_rows(tmp_path: Path) -> None:
+    from alembic import command
+
+    from core.store import database
+
+    path = tmp_path / "old.sqlite"
+    engine = database.make_engine(path)
+    cfg = database._alembic_config()
+    with engine.begin() as conn:  # a store as release 0008 left it: a profile, a setting and a device
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+        conn.exec_driver_sql(
+            "INSERT INTO company (id, version, created_at, updated_at, device_id, legal_name_ar, legal_name_en, "
+            "vat_number, id_value, id_scheme, street, building_number, district, city, postal_code, country, "
+            "additional_number, province) VALUES ('00000000000000000000000000000001', 3, '2026-01-01T00:00:00+00:00', "
+            "'2026-01-01T00:00:00+00:00', 'd', 'ش', 'Co', '300000000000003', '1010101010', 'CRN', 'St', '1234', 'D', "
+            "'Riyadh', '12211', 'SA', '', '')")
+        conn.exec_driver_sql(
+            "INSERT INTO setting (id, version, created_at, updated_at, device_id, key, value_json) VALUES "
+            "('00000000000000000000000000000002', 1, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 'd', "
+            "'zatca.phase', '2')")
+        conn.exec_driver_sql("INSERT INTO device (id, is_local, name, public_key, created_at) VALUES "
+                             "('00000000000000000000000000000003', 1, 'desk', x'00', '2026-01-01T00:00:00+00:00')")
+        conn.exec_driver_sql("DELETE FROM sync_outbox")
+    engine.dispose()
+    db = database.open_database(path)
+    db.engine.dispose()
+    with sqlite3.connect(path) as conn:
+        outbox = conn.execute("SELECT entity, row_id, op, base_version FROM sync_outbox ORDER BY entity").fetchall()
+        device = conn.execute("SELECT name, series FROM device").fetchall()
+        conn.execute("UPDATE company SET city = 'Jeddah' WHERE true")  # and later edits are noted by the triggers
+        gen = conn.execute("SELECT gen FROM sync_outbox WHERE entity = 'company'").fetchone()
+    assert outbox == [("company", "00000000000000000000000000000001", "upsert", None),
+                      ("setting", "00000000000000000000000000000002", "upsert", None)]
+    assert device == [("desk", "")] and gen == (1,)
+
+
+def test_a_desk_that_typed_its_own_profile_before_joining_keeps_it(world: World, first: Install) -> None:
+    from core.bootstrap import open_company
+    from core.config import load_settings
+    from core.invoicing.demo import DEMO_COMPANY
+    from core.invoicing.service import create_company
+    from core.sync.connection import save_connection
+
+    cfg = world.folder / "old.toml"
+    cfg.write_text("", "utf-8")
+    settings = load_settings(environ={"QAYD_DATA_DIR": str(world.folder / "old"), "QAYD_COMPANY": "acme"},
+                             config_file=cfg)
+    ctx = open_company(settings, create=True, username="old-desk")
+    try:
+        with ctx.uow() as uow:  # typed again by hand, as before joining existed: another company id
+            create_company(uow, replace(DEMO_COMPANY, id=uuid.uuid4(), legal_name_en="Qayd Demo (typed again)"))
+            uow.commit()
+        login, password = login_for(world, "old")
+        save_connection(ctx, world.url(), login, password)
+        old = Install("old", ctx, login, password, world)
+        result = old.sync()
+        assert result.applied > 0 and result.conflicts == result.push_conflicts == result.refused == 0
+        with ctx.uow(write=False) as uow:
+            assert get_company(uow).legal_name_en == "Qayd Demo (typed again)"  # its own, untouched
+        assert old.count("company") == 1 and status(ctx).pending == 0 and status(ctx).conflicts == 0
+        assert status(ctx).own_profile and not status(first.ctx).own_profile
+        with world.superuser() as conn:  # and it never reached central
+            row = conn.execute("SELECT count(DISTINCT row_id) FROM qayd.change WHERE entity = 'company'").fetchone()
+        assert row == (1,)
+    finally:
+        ctx.close()
+
+
+def test_a_joined_desk_issues_only_with_a_unit_of_its_own(world: World, first: Install, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    login, password = login_for(world, "fay")
+    b = runner(tmp_path, "b", monkeypatch, capsys)
+    assert b("central", "connect", world.url(), "--user", login, stdin=password + "\n")[0] == 0
+    with sqlite3.connect(store(tmp_path, "b")) as conn:
+        (draft,) = conn.execute("SELECT number FROM invoice WHERE status = 'draft' ORDER BY number LIMIT 1").fetchone()
+    code, out = b("invoice", "issue", draft)
+    assert code != 0 and code != 70 and "Traceback" not in out and "onboard" in out, out
+    with sqlite3.connect(store(tmp_path, "b")) as conn:
+        assert conn.execute("SELECT status FROM invoice WHERE number = ?", (draft,)).fetchone() == ("draft",)
