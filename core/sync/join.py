@@ -77,9 +77,9 @@ def series_findings(series: str) -> list[Finding]:
                                "تبدأ بحرف.", fix_ar="اختر رمزاً قصيراً مثل RUH2 أو D7F3A.")]
 
 
-def probe(conn: psycopg.Connection[Any]) -> tuple[uuid.UUID, set[str]]:
+def probe(conn: psycopg.Connection[Any], series: str | None = None) -> tuple[uuid.UUID, set[str]]:
     """The login's company, once central holds its profile, and the number series its devices use; JoinError
-    otherwise."""
+    otherwise, and QAYD-SERIES-TAKEN when `series` is one of them or central's invoice numbers carry it."""
     row = conn.execute("SELECT qayd.my_company(), EXISTS (SELECT 1 FROM qayd.change WHERE company_id = "
                        "qayd.my_company() AND entity = 'company' AND NOT conflict)").fetchone()
     conn.commit()
@@ -90,11 +90,17 @@ def probe(conn: psycopg.Connection[Any]) -> tuple[uuid.UUID, set[str]]:
         raise JoinError("The central database holds no company profile yet, so there is nothing to join.",
                         fix="On the desk that set up central, run `qayd sync` once (it sends the profile), "
                             "then connect this desk again.")
-    taken = conn.execute("SELECT DISTINCT ON (row_id) payload->>'series' FROM qayd.change WHERE company_id = "
-                         "qayd.my_company() AND entity = 'device' AND NOT conflict ORDER BY row_id, seq DESC"
-                         ).fetchall()
+    rows = conn.execute("SELECT DISTINCT ON (row_id) payload->>'series' FROM qayd.change WHERE company_id = "
+                        "qayd.my_company() AND entity = 'device' AND NOT conflict ORDER BY row_id, seq DESC"
+                        ).fetchall()
+    taken = {str(t) for (t,) in rows if t}
+    if series is not None:  # once, at join time: a scan of the change log is affordable here
+        used = conn.execute("SELECT EXISTS (SELECT 1 FROM qayd.change WHERE company_id = qayd.my_company() AND "
+                            "entity = 'invoice' AND payload->>'number' LIKE %s)", (f"%-{series}-%",)).fetchone()
+        if series in taken or (used is not None and used[0]):
+            raise _taken(series)
     conn.commit()
-    return uuid.UUID(str(row[0])), {str(t) for (t,) in taken if t}
+    return uuid.UUID(str(row[0])), taken
 
 
 def _taken(series: str) -> ValidationError:
@@ -117,20 +123,20 @@ def join_company(settings: Settings, url: str, login: str, password: str, *, ser
                                  fix="`qayd central connect` connects it; to join as a new desk, use another "
                                      "--company or --data-dir.")
     with central(new_dsn(url, login, password, settings)) as conn:
-        company_id, taken = probe(conn)
-    if series is not None and series in taken:
-        raise _taken(series)
+        company_id, taken = probe(conn, series)
     path = company_paths(settings.data_dir, settings.company).db
     ctx = open_company(settings, create=not path.exists(), clock=clock, environ=environ, username=username)
     try:
+        # The series first: the first sync sends it with the device, and a join cut after this point (then
+        # finished by `qayd sync`) never leaves the desk drawing from the main series.
+        with ctx.uow() as uow:
+            chosen = series or device_series(uow) or next(
+                s for s in (default_series(ctx.device_id), "D" + ctx.device_id.hex[:8].upper()) if s not in taken)
+            if chosen != device_series(uow):
+                set_series(uow, chosen)
+            uow.commit()
         save_connection(ctx, url, login, password)
         result = sync_once(ctx, dsn_for(ctx, settings), progress=progress)
-        chosen = series or next(s for s in (default_series(ctx.device_id), "D" + ctx.device_id.hex[:8].upper())
-                                if s not in taken)
-        with ctx.uow() as uow:
-            set_series(uow, chosen)
-            uow.commit()
-        sync_once(ctx, dsn_for(ctx, settings))  # the device's series travels to the other desks
         return ctx, _joined(ctx, company_id, chosen, result)
     except BaseException:
         ctx.close()

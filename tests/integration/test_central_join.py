@@ -353,3 +353,29 @@ def test_a_joined_desk_issues_only_with_a_unit_of_its_own(world: World, first: I
     assert code != 0 and code != 70 and "Traceback" not in out and "onboard" in out, out
     with sqlite3.connect(store(tmp_path, "b")) as conn:
         assert conn.execute("SELECT status FROM invoice WHERE number = ?", (draft,)).fetchone() == ("draft",)
+
+
+def test_a_join_cut_half_way_is_taken_up_again(world: World, first: Install, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from core.sync import join
+    from core.sync.engine import SyncError
+
+    login, password = login_for(world, "gil")
+    b = runner(tmp_path, "b", monkeypatch, capsys)
+    real = join.sync_once
+
+    def cut(*args: object, **kwargs: object) -> object:
+        raise SyncError("The central database cannot be reached.", fix="Check the network.")
+
+    monkeypatch.setattr(join, "sync_once", cut)
+    code, out = b("central", "connect", world.url(), "--user", login, "--series", "GIL", stdin=password + "\n")
+    assert code == 4 and "cannot be reached" in out and "Traceback" not in out
+    with sqlite3.connect(store(tmp_path, "b")) as conn:  # a store without its company, its series already set
+        assert conn.execute("SELECT count(*) FROM company").fetchone() == (0,)
+        assert conn.execute("SELECT series FROM device WHERE is_local = 1").fetchone() == ("GIL",)
+    monkeypatch.setattr(join, "sync_once", real)
+    code, out = b("central", "connect", world.url(), "--user", login, stdin=password + "\n")
+    assert code == 0 and "Joined" in out and "series GIL" in out, out
+    assert rows(store(tmp_path, "b"), "customer") == rows(first.ctx.db.path, "customer")
+    assert b("audit", "verify")[0] == 0
