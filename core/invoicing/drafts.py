@@ -193,7 +193,9 @@ def suggest_number(uow: UnitOfWork, type: DocumentType = DocumentType.INVOICE, *
     prefix = f"{PREFIXES[type]}-{year}-{series}"
     number = m.Invoice.number
     candidates = uow.session.scalars(
-        select(number).where(number.like(f"{prefix}%")).order_by(func.length(number).desc(), number.desc())
+        # Not the longer numbers of other series (INV-2026-D7F3A-0001 under INV-2026-): they would crowd this one out.
+        select(number).where(number.like(f"{prefix}%"), number.not_like(f"{prefix}%-%"))
+        .order_by(func.length(number).desc(), number.desc())
         .limit(200))
     highest = max((int(n[len(prefix):]) for n in candidates if n[len(prefix):].isdigit()), default=0)
     return _free(uow, highest + 1, prefix)

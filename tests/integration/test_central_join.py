@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from core.central.admin import add_member
 from core.cli import main
 from core.company_settings import set_setting
+from core.errors import ValidationError
 from core.invoicing.drafts import save_draft, suggest_number
 from core.invoicing.service import get_company, update_company
 from core.sync.conflicts import list_conflicts, resolve
@@ -379,3 +380,20 @@ def test_a_join_cut_half_way_is_taken_up_again(world: World, first: Install, tmp
     assert code == 0 and "Joined" in out and "series GIL" in out, out
     assert rows(store(tmp_path, "b"), "customer") == rows(first.ctx.db.path, "customer")
     assert b("audit", "verify")[0] == 0
+
+
+def test_the_main_series_is_not_crowded_out_by_the_other_desks_numbers(ctx: Context) -> None:
+    from core.invoicing.demo import create_demo
+    from core.sync.join import set_series
+    from tests.support.bulk import add_drafts
+
+    create_demo(ctx, drafts=0)
+    add_drafts(ctx, 3, prefix="INV-2026")  # this desk's own: INV-2026-000001…3
+    add_drafts(ctx, 250, prefix="INV-2026-DAAAA")  # pulled from a desk with series DAAAA: longer numbers
+    with ctx.uow() as uow:
+        assert suggest_number(uow) == "INV-2026-0004"
+        set_series(uow, "RUH")
+        assert suggest_number(uow) == "INV-2026-RUH-0001"
+        with pytest.raises(ValidationError, match="The number series"):
+            set_series(uow, "DAAAA")  # invoice numbers carry it already
+        uow.commit()
