@@ -23,6 +23,7 @@ from core.zatca.demo import add_demo_egs
 from desktop.i18n import install_language
 from desktop.jobs import SyncPool
 from desktop.session import AppSession
+from desktop.shell import MainWindow
 from desktop.views import first_run
 from desktop.views.central_panel import CentralPanel
 from desktop.views.first_run import FirstRunWizard
@@ -118,3 +119,8 @@ def test_join_from_the_first_run_wizard(qtbot: QtBot, wizard: FirstRunWizard, wo
     qtbot.addWidget(panel)
     panel.refresh()
     assert panel.series.text().startswith(words["series"]) and panel.url.text() == world.url()
+    wizard.accept()
+    main = MainWindow(wizard.session)  # and the app opens on the joined company
+    qtbot.addWidget(main)
+    main.show()
+    assert "Qayd Demo Trading Co." in main.company_label.text() or "شركة قيد التجريبية" in main.company_label.text()
