@@ -212,9 +212,12 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, 
     result = Applied()
     # A store holds one company: a desk whose profile was typed before it joined (another id) does not take central's.
     own_company = {str(r) for (r,) in conn.execute("SELECT id FROM company")}
-    # This install's own device row (its key, its series) is written here only: another install's change to it is
-    # kept as refused, never applied (it would take the row's local mark, and the desk would lose its device).
-    own_device = {str(r) for (r,) in conn.execute("SELECT id FROM device WHERE is_local = 1")}
+    # This install's own device row (its key, its series) and its EGS units (counter, last hash, certificate) are
+    # written here only: another install's change to one is kept as refused, never applied (it would take the
+    # device row's local mark, or move the unit to the other device, and this desk would lose its device or unit).
+    owned = {("device", str(r)) for (r,) in conn.execute("SELECT id FROM device WHERE is_local = 1")}
+    owned |= {("egs_unit", str(r)) for (r,) in conn.execute(
+        "SELECT id FROM egs_unit WHERE device_id IN (SELECT id FROM device WHERE is_local = 1)")}
     busy = {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_outbox")}
     busy |= {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_conflict WHERE resolved_at IS NULL")}
     conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -224,10 +227,11 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, 
             if change.entity not in TABLES or (change.entity == "company" and own_company
                                                and change.row_id not in own_company):
                 continue
-            if change.entity == "device" and change.row_id in own_device:
+            if (change.entity, change.row_id) in owned:
                 _flush(conn, batch, result, now, check_foreign_keys)
                 batch = []
-                record_conflict(conn, change, "refused", "another install changed this install's own device", now)
+                record_conflict(conn, change, "refused", f"another install changed this install's own {change.entity}",
+                                now)
                 result.refused += 1
                 continue
             if (change.entity, change.row_id) in busy:

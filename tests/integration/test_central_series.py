@@ -209,16 +209,23 @@ def test_the_main_series_is_not_crowded_out_by_the_other_desks_numbers(ctx: Cont
         uow.commit()
 
 
-def test_another_desk_cannot_rewrite_this_desks_own_device_row(world: World, first: Install) -> None:
+def test_another_desk_cannot_rewrite_this_desks_own_device_or_unit(world: World, first: Install) -> None:
     b = world.install("b")
-    first.sync()  # a holds b's device row now
-    with first.db() as conn:  # a hostile desk edits b's device row in its own store, and pushes it
+    own_demo_unit(b.ctx, "desk-b")
+    b.sync()
+    first.sync()  # a holds b's device and unit rows now
+    with first.db() as conn:  # a hostile desk edits them in its own store, and pushes them
         conn.execute("UPDATE device SET series = 'EVIL', name = 'hijacked' WHERE id = ?", (b.ctx.device_id.hex,))
+        conn.execute("UPDATE egs_unit SET icv = 99, device_id = ?, version = version + 1 WHERE name = 'desk-b'",
+                     (first.ctx.device_id.hex,))
     first.sync()
     result = b.sync()
-    assert result.refused == 1
+    assert result.refused == 2
     with b.db() as conn:
         own = conn.execute("SELECT is_local, series, name FROM device WHERE id = ?", (b.ctx.device_id.hex,)).fetchone()
+        unit = conn.execute("SELECT icv, device_id FROM egs_unit WHERE name = 'desk-b'").fetchone()
     assert own[0] == 1 and own[1] != "EVIL" and own[2] != "hijacked"
+    assert unit == (0, b.ctx.device_id.hex)
     with b.ctx.uow(write=False) as uow:
-        assert [(c.entity, c.kind) for c in list_conflicts(uow)] == [("device", "refused")]
+        assert sorted((c.entity, c.kind) for c in list_conflicts(uow)) == [("device", "refused"),
+                                                                           ("egs_unit", "refused")]
