@@ -152,6 +152,7 @@ def run_app(args: argparse.Namespace) -> int:
     from core.bootstrap import company_paths
     from core.config import load_settings
     from core.errors import ConfigError, QaydError
+    from core.sync.local_company import has_company as _has_company
     from desktop.i18n import install_language
 
     try:
@@ -166,7 +167,8 @@ def run_app(args: argparse.Namespace) -> int:
     from desktop.session import AppSession
 
     session = AppSession(settings)
-    if not company_paths(settings.data_dir, settings.company).db.exists():
+    store = company_paths(settings.data_dir, settings.company).db
+    if not store.exists() or not _has_company(settings):  # a join cut half-way left a store without its company
         from desktop.views.first_run import FirstRunWizard
 
         wizard = FirstRunWizard(session)

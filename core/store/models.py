@@ -46,6 +46,8 @@ class Device(Base):
     is_local: Mapped[bool] = mapped_column(nullable=False, default=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # Ed25519, raw 32 bytes
+    # The invoice number series this device draws from (INV-2026-<series>-0001); '' is the company's main series.
+    series: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
 
 
