@@ -7,9 +7,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 
 from core.clock import saudi_time
 from core.errors import AlreadyExistsError, NotFoundError, ValidationError
@@ -18,6 +17,9 @@ from core.invoicing import repository as repo
 from core.invoicing.interchange import draft_to_json
 from core.invoicing.model import CompanyProfile, Customer, InvoiceDraft, Product, Totals
 from core.invoicing.rules import validate, validate_company, validate_customer, validate_product
+from core.invoicing.selection import count_customers as count_customers
+from core.invoicing.selection import count_products as count_products
+from core.invoicing.selection import customer_selection, product_selection
 from core.invoicing.totals import compute_totals
 from core.privacy import roles
 from core.store import models as m
@@ -93,29 +95,13 @@ def _customer_by_vat(uow: UnitOfWork, vat: str) -> m.Customer | None:
 def list_customers(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0,
                    purpose: str = "customer list") -> list[Customer]:
     """Customers by name; reads of individuals are logged (access log), restricted ones masked for clerks."""
-    query = _customer_selection(uow, select(m.Customer), search)
+    query = customer_selection(uow, select(m.Customer), search)
     rows = uow.session.scalars(query.order_by(m.Customer.name).limit(limit).offset(offset))
     found = []
     for r in rows:
         customer = repo.customer_from_row(r)
         found.append(customer if roles.screen_customer(uow, r, purpose) else roles.masked(customer))
     return found
-
-
-def count_customers(uow: UnitOfWork, *, search: str = "") -> int:
-    """How many customers `list_customers` selects (no row is read: nothing to log)."""
-    return int(uow.session.scalar(_customer_selection(uow, select(func.count(m.Customer.id)), search)) or 0)
-
-
-def _customer_selection(uow: UnitOfWork, query: Select[Any], search: str) -> Select[Any]:
-    query = query.where(m.Customer.deleted_at.is_(None))
-    if search:
-        like = f"%{search}%"
-        query = query.where(or_(m.Customer.name.like(like), m.Customer.name_ar.like(like),
-                                m.Customer.vat_number.like(like)))
-        if not roles.sees_restricted(uow.ctx.actor_role):  # a search must not tell a clerk who is restricted
-            query = query.where(m.Customer.restricted_at.is_(None))
-    return query
 
 
 def get_customer(uow: UnitOfWork, ref: str, *, purpose: str = "customer record") -> Customer:
@@ -141,18 +127,9 @@ def add_product(uow: UnitOfWork, product: Product) -> Product:
 
 
 def list_products(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0) -> list[Product]:
-    query = _product_selection(select(m.Product), search)
+    query = product_selection(select(m.Product), search)
     rows = uow.session.scalars(query.order_by(m.Product.name).limit(limit).offset(offset))
     return [repo.product_from_row(r) for r in rows]
-
-
-def count_products(uow: UnitOfWork, *, search: str = "") -> int:
-    return int(uow.session.scalar(_product_selection(select(func.count(m.Product.id)), search)) or 0)
-
-
-def _product_selection(query: Select[Any], search: str) -> Select[Any]:
-    query = query.where(m.Product.deleted_at.is_(None))
-    return query.where(or_(m.Product.name.like(f"%{search}%"), m.Product.sku == search)) if search else query
 
 
 # --- invoices --------------------------------------------------------------------------------------------------
