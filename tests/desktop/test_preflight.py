@@ -10,8 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -207,11 +205,13 @@ def test_the_x_server_check_asks_xcb_itself() -> None:
                     reason="needs Xvfb and Qt's xcb libraries (apt-get install xvfb libxcb-icccm4 libxcb-keysyms1)")
 def test_a_real_x_display_passes_the_checks_and_the_window_paints(tmp_path: Path) -> None:
     """The other side: the checks never stop a machine that has a display."""
-    display = f":{90 + os.getpid() % 400}"
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # -displayfd: Xvfb picks a free display and writes its number once it accepts connections.
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        assert _until(lambda: x_server_error(display) is None), "Xvfb did not start"
+        assert server.stdout is not None
+        display = f":{server.stdout.readline().strip()}"
+        assert display != ":" and x_server_error(display) is None, "Xvfb did not start"
         init = _run(tmp_path, "init", "--demo", program=PROGRAM.with_name("qayd"))  # the window needs a company
         assert init.returncode == 0, init.stderr
         done = _run(tmp_path, "--startup-report", DISPLAY=display)
@@ -219,13 +219,5 @@ def test_a_real_x_display_passes_the_checks_and_the_window_paints(tmp_path: Path
         assert "painted" in json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.communicate(timeout=30)  # waits and closes the pipe
 
-
-def _until(ready: Callable[[], bool], seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if ready():
-            return True
-        time.sleep(0.1)
-    return False
