@@ -3,16 +3,16 @@
 A local table (not synchronised, no trigger): issuing reads it to prove that the text it signs is the text that was
 checked, apart from the counter and the previous hash, and deletes each pass it uses.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
