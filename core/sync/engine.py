@@ -27,6 +27,7 @@ import psycopg
 import sqlalchemy.exc
 from psycopg.types.json import Jsonb
 
+from core.central.admin import CentralSetupError
 from core.errors import QaydError
 from core.privacy.cancel import Cancelled
 from core.store import models as m
@@ -109,6 +110,27 @@ def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
         outbox.drop_foreign_company(db, company.hex)
         uow.commit()
     return company
+
+
+def refusal(exc: psycopg.Error) -> QaydError:
+    """The error a person can act on for central refusing a login's request (never the driver's traceback)."""
+    owner = device_refusal(exc)
+    if owner is not None:
+        return owner
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return CentralSetupError(f"The central database does not let this login in as a Qayd user: {_describe(exc)}",
+                                 fix="Ask the database owner to make it a Qayd login: `qayd central user URL LOGIN "
+                                     "--level staff`.")
+    return SyncError(f"The central database refused the request: {_describe(exc)}",
+                     fix="Nothing was changed here; check the address and try again.")
+
+
+def register_checked(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
+    """`register_device` for a connection check (`central connect`, Settings): refusals as QaydErrors."""
+    try:
+        return register_device(ctx, conn)
+    except psycopg.Error as exc:
+        raise refusal(exc) from exc
 
 
 def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
