@@ -6,6 +6,7 @@ test_central_series.py."""
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -124,6 +125,11 @@ def test_a_fresh_install_joins_with_central_connect_alone(world: World, first: I
     assert "Qayd Demo Trading Company" in out
     code, out = b("central", "status")
     assert code == 0 and "invoice number series: D" in out, out
+    code, out = b("central", "status", "--json")
+    info = json.loads(out)
+    devices = {d["id"]: d["series"] for d in info["devices"]}
+    assert devices[info["this_device"]] == info["series"] and info["series"].startswith("D")
+    assert devices[str(first.ctx.device_id)] == ""  # the desk that set up central: the main series
 
 
 def test_a_pulled_document_edited_on_the_new_desk_fails_verify(world: World, first: Install, tmp_path: Path,
