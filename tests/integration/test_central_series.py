@@ -185,6 +185,11 @@ def test_a_desk_that_typed_its_own_profile_before_joining_keeps_it(world: World,
             assert get_company(uow).legal_name_en == "Qayd Demo (typed again)"  # its own, untouched
         assert old.count("company") == 1 and status(ctx).pending == 0 and status(ctx).conflicts == 0
         assert status(ctx).own_profile and not status(first.ctx).own_profile
+        with old.db() as conn:  # what was not sent is said in the desk's own chain
+            kept = [json.loads(b)["payload"]["data"] for (b,) in conn.execute(
+                "SELECT body FROM audit_entry WHERE action = 'sync.profile_not_sent'")]
+        assert kept == [{"central_company": str(world.company_id), "entries": 1}]
+        assert old.sync().pushed == 0 and status(ctx).pending == 0  # and nothing is written again at each sync
         with world.superuser() as conn:  # and it never reached central
             row = conn.execute("SELECT count(DISTINCT row_id) FROM qayd.change WHERE entity = 'company'").fetchone()
         assert row == (1,)
