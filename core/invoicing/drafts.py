@@ -90,6 +90,8 @@ def save_draft(uow: UnitOfWork, draft: InvoiceDraft, *, expected_version: int | 
                                       fix="Close it and open it again to see the latest version.")
         _replace_children(uow, draft, totals)
     _audit(uow, draft, totals, "invoice.draft_created" if current is None else "invoice.draft_updated", version)
+    for precheck in uow.ctx.draft_prechecks:
+        precheck(uow, [draft])
     return SavedDraft(draft.id, draft.number, version, totals, current is None)
 
 

@@ -170,6 +170,8 @@ def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_chec
         stored_drafts.append(stored)
     uow.session.flush()  # customers created on the way exist before the invoices that name them
     batch.write(uow.session)
+    for precheck in uow.ctx.draft_prechecks:
+        precheck(uow, stored_drafts)
     return ImportResult(tuple(d.number for d in drafts), customers.created, tuple(findings), tuple(stored_drafts))
 
 

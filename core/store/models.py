@@ -304,6 +304,19 @@ class IssuedDocument(Base):
     __table_args__ = (Index("ix_issued_document_egs_icv", "egs_unit_id", "icv", unique=True),)
 
 
+class GatePass(Base):
+    """A draft whose XML passed the gate when it was saved (core.zatca.gate): issuing then proves identity instead.
+
+    Local to the desk on purpose (never synchronised): a pass is trusted only where this desk's own validator wrote
+    it. `digest` covers the validator and the exact unsigned text with the counter and previous hash left out.
+    """
+
+    __tablename__ = "gate_pass"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    checked_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+
+
 class ZatcaSubmission(SyncedMixin, Base):
     """One document's way through clearance or reporting; durable, so a crash never loses or repeats it."""
 
