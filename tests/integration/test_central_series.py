@@ -1,7 +1,7 @@
 # ruff: noqa: F811  (pytest fixtures imported from test_central_join are redefined as test parameters)
 """Issue 13, point 4, after the join: each device draws invoice numbers from its own series (two desks drafting at
 once never clash; the second desk's ICV/PIH chain starts its own), the company profile syncs and conflicts like any
-row, a store from before 0009 sends its profile, a desk with a profile typed before joining keeps it, and another
+row, a store from before 0010 sends its profile, a desk with a profile typed before joining keeps it, and another
 desk cannot rewrite this desk's own device row."""
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def test_the_company_profile_conflicts_like_any_row(world: World, first: Install
     assert actions == ["company.updated"]
 
 
-def test_a_store_from_before_0009_sends_its_profile_and_keeps_its_device_rows(tmp_path: Path) -> None:
+def test_a_store_from_before_0010_sends_its_profile_and_keeps_its_device_rows(tmp_path: Path) -> None:
     from alembic import command
 
     from core.store import database
@@ -131,9 +131,9 @@ def test_a_store_from_before_0009_sends_its_profile_and_keeps_its_device_rows(tm
     path = tmp_path / "old.sqlite"
     engine = database.make_engine(path)
     cfg = database._alembic_config()
-    with engine.begin() as conn:  # a store as release 0008 left it: a profile, a setting and a device
+    with engine.begin() as conn:  # a store as release 0009 left it: a profile, a setting and a device
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0008")
+        command.upgrade(cfg, "0009")
         conn.exec_driver_sql(
             "INSERT INTO company (id, version, created_at, updated_at, device_id, legal_name_ar, legal_name_en, "
             "vat_number, id_value, id_scheme, street, building_number, district, city, postal_code, country, "
