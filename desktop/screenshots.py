@@ -132,6 +132,13 @@ def render_all(out_dir: Path, settings: Settings, languages: tuple[str, ...] = L
                     form.set_profile(replace(DEMO_COMPANY, vat_number="39999999990000"))
                     _settle(app)
                     _save(wizard, out_dir / f"first_run_company-{lang}.png", written)
+                wizard.back()  # the third way in: joining the company's central database
+                wizard.choice.join_option.setChecked(True)
+                wizard.next()
+                wizard.join.url.setText("postgresql://db.example.sa/qayd?sslrootcert=ca.pem")
+                wizard.join.login.setText("alice")
+                _settle(app)
+                _save(wizard, out_dir / f"first_run_join-{lang}.png", written)
             finally:
                 wizard.close()
                 wizard.deleteLater()

@@ -81,7 +81,7 @@ def register(cli: click.Group) -> None:
         kept in the secret store). Checks the login and registers this device. On a fresh install (no company
         here yet) it joins: the company, its customers, products and documents come from central."""
         from core.sync.connection import new_dsn, save_connection
-        from core.sync.engine import central, register_device
+        from core.sync.engine import central, register_checked
         from core.sync.join import set_series
         from core.sync.local_company import has_company
 
@@ -93,7 +93,7 @@ def register(cli: click.Group) -> None:
         ctx = cli_state.company()
         # Checked before it is saved: a refused login (or another login's device) leaves the saved one as it was.
         with central(new_dsn(url, login, password, cli_state.settings)) as conn:
-            company = register_device(ctx, conn)
+            company = register_checked(ctx, conn)
         save_connection(ctx, url, login, password)
         click.echo(f"Connected as {login}; this device is registered with company {company}.")
         if series is None and not _series_by_device(ctx).get(str(ctx.device_id)):

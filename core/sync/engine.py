@@ -27,6 +27,7 @@ import psycopg
 import sqlalchemy.exc
 from psycopg.types.json import Jsonb
 
+from core.central.admin import CentralSetupError
 from core.errors import QaydError
 from core.privacy.cancel import Cancelled
 from core.store import models as m
@@ -35,15 +36,14 @@ from core.sync.audit_gaps import attest_heads, check_own_copy, send_all_to_new_c
 from core.sync.live import announce_new_events
 from core.sync.outbox import raw
 from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refusal
-from core.uow import Context, UnitOfWork
+from core.sync.received import attest_received
+from core.uow import Context
 
 Progress = Callable[[float, str], None]
 CancelCheck = Callable[[], bool]
 PUSH_BATCH = 5000
 PULL_BATCH = 5000
 AUDIT_BATCH = 5000
-RECEIVED_ACTION = "sync.documents_received"  # the hashes of issued documents pulled from other desks
-RECEIVED_PER_ENTRY = 500
 
 
 class SyncError(QaydError):
@@ -103,12 +103,49 @@ def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
     if not known[0]:
         send_all_to_new_central(ctx)
     company = uuid.UUID(str(row[0]))
-    with ctx.uow() as uow:  # a profile typed here before joining (another company id) stays here
+    _keep_own_profile(ctx, company)
+    return company
+
+
+def _keep_own_profile(ctx: Context, company: uuid.UUID) -> None:
+    """Remember central's company; a profile typed here before joining (another company id) is not sent: its outbox
+    entries are dropped, and the drop audited. Writes only when there is something to write."""
+    with ctx.uow(write=False) as uow:
+        db = raw(uow)
+        known = outbox.get_state(db, "central.company") == str(company)
+        foreign = db.execute("SELECT count(*) FROM sync_outbox WHERE entity = 'company' AND row_id <> ?",
+                             (company.hex,)).fetchone()[0]
+    if known and not foreign:
+        return
+    with ctx.uow() as uow:
         db = raw(uow)
         outbox.set_state(db, "central.company", str(company))
-        outbox.drop_foreign_company(db, company.hex)
+        dropped = outbox.drop_foreign_company(db, company.hex)
+        if dropped:
+            uow.audit.append("sync.profile_not_sent", f"device:{ctx.device_id}",
+                             {"central_company": str(company), "entries": dropped})
         uow.commit()
-    return company
+
+
+def refusal(exc: psycopg.Error) -> QaydError:
+    """The error a person can act on for central refusing a login's request (never the driver's traceback)."""
+    owner = device_refusal(exc)
+    if owner is not None:
+        return owner
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return CentralSetupError(f"The central database does not let this login in as a Qayd user: {_describe(exc)}",
+                                 fix="Ask the database owner to make it a Qayd login: `qayd central user URL LOGIN "
+                                     "--level staff`.")
+    return SyncError(f"The central database refused the request: {_describe(exc)}",
+                     fix="Nothing was changed here; check the address and try again.")
+
+
+def register_checked(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
+    """`register_device` for a connection check (`central connect`, Settings): refusals as QaydErrors."""
+    try:
+        return register_device(ctx, conn)
+    except psycopg.Error as exc:
+        raise refusal(exc) from exc
 
 
 def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
@@ -248,7 +285,7 @@ def _apply_batch(ctx: Context, changes: list[outbox.Remote]) -> outbox.Applied:
                 db = raw(uow)
                 done = outbox.apply_remote(db, changes, ctx.clock().isoformat(), check_foreign_keys=check)
                 outbox.set_state(db, "last_pulled_seq", str(last))
-                _attest_received(uow, changes)
+                attest_received(uow, changes)
                 uow.audit.append("sync.pulled", f"device:{ctx.device_id}",
                                  {"changes": len(changes), "applied": done.applied, "conflicts": done.conflicts,
                                   "refused": done.refused, "first_seq": changes[0].seq, "last_seq": last})
@@ -258,32 +295,6 @@ def _apply_batch(ctx: Context, changes: list[outbox.Remote]) -> outbox.Applied:
             if check or "FOREIGN KEY" not in str(exc):
                 raise
     raise AssertionError("unreachable")
-
-
-def _attest_received(uow: UnitOfWork, changes: list[outbox.Remote]) -> None:
-    """Record in this desk's chain the hash of each issued document another desk's pull brought and this store took,
-    as `invoice.issued` records a document issued here: `qayd audit verify` then holds the stored copy to it (a
-    document edited here after it arrived fails). The issuing desk's own chain, held centrally, attests its origin."""
-    sent = {c.row_id: str((c.payload or {}).get("invoice_hash")) for c in changes
-            if c.entity == "issued_document" and c.op == "upsert" and c.payload}
-    keys = list(sent)
-    if not keys:
-        return
-    db = raw(uow)
-    received: dict[str, dict[str, str]] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        rows = db.execute(f"SELECT invoice_id, invoice_hash, device_id FROM issued_document WHERE invoice_id IN "
-                          f"({', '.join('?' * len(chunk))})", chunk).fetchall()
-        for invoice_id, digest, device in rows:
-            if sent.get(str(invoice_id)) != str(digest):
-                continue  # this store kept another version (a conflict): not what was received
-            received[str(uuid.UUID(str(invoice_id)))] = {"invoice_hash": str(digest),
-                                                         "device": str(uuid.UUID(str(device)))}
-    items = list(received.items())
-    for start in range(0, len(items), RECEIVED_PER_ENTRY):  # entries of a bounded size, whatever the batch
-        uow.audit.append(RECEIVED_ACTION, f"device:{uow.ctx.device_id}",
-                         {"documents": dict(items[start:start + RECEIVED_PER_ENTRY])})
 
 
 def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cancelled: CancelCheck | None = None,

@@ -26,7 +26,7 @@ from core.errors import AlreadyExistsError, ValidationError
 from core.findings import Finding
 from core.store import models as m
 from core.sync.connection import dsn_for, new_dsn, save_connection
-from core.sync.engine import Progress, SyncResult, central, sync_once
+from core.sync.engine import Progress, SyncResult, central, refusal, sync_once
 from core.sync.local_company import has_company
 from core.uow import Context, UnitOfWork
 
@@ -123,7 +123,10 @@ def join_company(settings: Settings, url: str, login: str, password: str, *, ser
                                  fix="`qayd central connect` connects it; to join as a new desk, use another "
                                      "--company or --data-dir.")
     with central(new_dsn(url, login, password, settings)) as conn:
-        company_id, taken = probe(conn, series)
+        try:
+            company_id, taken = probe(conn, series)
+        except psycopg.Error as exc:
+            raise refusal(exc) from exc
     path = company_paths(settings.data_dir, settings.company).db
     ctx = open_company(settings, create=not path.exists(), clock=clock, environ=environ, username=username)
     try:

@@ -5,7 +5,7 @@ row had before its first unsent change, and a generation that grows with each fu
 read when it is pushed, so ten edits offline travel as one. Triggers see every write path (the ORM, the bulk
 writers on the raw driver) in the same transaction as the write itself.
 
-The company profile and the company-wide settings synchronise like any other row (store migration 0009); a store
+The company profile and the company-wide settings synchronise like any other row (store migration 0010); a store
 holds one company, so a desk whose profile was typed separately before it joined (another company id) neither sends
 nor takes it (core.sync.engine).
 

@@ -48,10 +48,10 @@ def own_series(ctx: Context) -> str:
 def check_connection(ctx: Context, settings: Any) -> dict[str, Any]:
     """Connect with the saved connection, register this device; what the connection is (for the panel)."""
     from core.sync.connection import dsn_for
-    from core.sync.engine import central, register_device
+    from core.sync.engine import central, register_checked
 
     with central(dsn_for(ctx, settings)) as conn:
-        company = register_device(ctx, conn)
+        company = register_checked(ctx, conn)
         return {"tls": bool(conn.pgconn.ssl_in_use), "version": conn.info.server_version // 10000,
                 "company": str(company), "user": conn.info.user}
 

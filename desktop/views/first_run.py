@@ -90,9 +90,9 @@ class ChoicePage(QWizardPage):
         layout.addLayout(form)
         layout.addSpacing(12)
         layout.addWidget(self.create_option)
+        layout.addWidget(self.join_option)
         layout.addWidget(self.demo_option)
         layout.addWidget(self.demo_note)
-        layout.addWidget(self.join_option)
         layout.addStretch(1)
 
     def _language_chosen(self) -> None:

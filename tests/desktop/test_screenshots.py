@@ -54,7 +54,7 @@ def test_screenshots_command_renders_every_view_in_both_languages(tmp_path: Path
             image = QImage(str(path))
             assert (image.width(), image.height()) == WINDOW_SIZE, path.name
             assert colours(path) > 12, f"{path.name} looks blank"
-        for page in ("first_run", "first_run_company"):
+        for page in ("first_run", "first_run_company", "first_run_join"):
             assert colours(out / f"{page}-{lang}.png") > 12
         assert (out / f"dashboard-{lang}.png").read_bytes() != (out / f"invoices-{lang}.png").read_bytes()
         # The look holds offscreen: the primary button's accent, the selected navigation item, the status badges.

@@ -6,6 +6,7 @@ test_central_series.py."""
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -124,6 +125,11 @@ def test_a_fresh_install_joins_with_central_connect_alone(world: World, first: I
     assert "Qayd Demo Trading Company" in out
     code, out = b("central", "status")
     assert code == 0 and "invoice number series: D" in out, out
+    code, out = b("central", "status", "--json")
+    info = json.loads(out)
+    devices = {d["id"]: d["series"] for d in info["devices"]}
+    assert devices[info["this_device"]] == info["series"] and info["series"].startswith("D")
+    assert devices[str(first.ctx.device_id)] == ""  # the desk that set up central: the main series
 
 
 def test_a_pulled_document_edited_on_the_new_desk_fails_verify(world: World, first: Install, tmp_path: Path,
@@ -206,3 +212,21 @@ def test_a_join_cut_half_way_is_taken_up_again(world: World, first: Install, tmp
     assert code == 0 and "Joined" in out and "series GIL" in out, out
     assert rows(store(tmp_path, "b"), "customer") == rows(first.ctx.db.path, "customer")
     assert b("audit", "verify")[0] == 0
+
+
+def test_a_login_that_is_no_member_is_told_so(world: World, first: Install, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with world.superuser() as conn:  # a PostgreSQL login Qayd never made a member
+        conn.execute("CREATE ROLE stranger_join LOGIN PASSWORD 'stranger-password-1'")
+    try:
+        b = runner(tmp_path, "b", monkeypatch, capsys)
+        code, out = b("central", "connect", world.url(), "--user", "stranger_join", stdin="stranger-password-1\n")
+        assert code == 3 and "qayd central user" in out and "Traceback" not in out, out
+        assert "stranger-password-1" not in out and not store(tmp_path, "b").exists()
+        assert b("init", "--demo")[0] == 0  # and connecting an existing desk with it: the same clear refusal
+        code, out = b("central", "connect", world.url(), "--user", "stranger_join", stdin="stranger-password-1\n")
+        assert code == 3 and "qayd central user" in out and "Traceback" not in out, out
+    finally:
+        with world.superuser() as conn:
+            conn.execute("DROP ROLE stranger_join")

@@ -1,7 +1,7 @@
 # ruff: noqa: F811  (pytest fixtures imported from test_central_join are redefined as test parameters)
 """Issue 13, point 4, after the join: each device draws invoice numbers from its own series (two desks drafting at
 once never clash; the second desk's ICV/PIH chain starts its own), the company profile syncs and conflicts like any
-row, a store from before 0009 sends its profile, a desk with a profile typed before joining keeps it, and another
+row, a store from before 0010 sends its profile, a desk with a profile typed before joining keeps it, and another
 desk cannot rewrite this desk's own device row."""
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def test_the_company_profile_conflicts_like_any_row(world: World, first: Install
     assert actions == ["company.updated"]
 
 
-def test_a_store_from_before_0009_sends_its_profile_and_keeps_its_device_rows(tmp_path: Path) -> None:
+def test_a_store_from_before_0010_sends_its_profile_and_keeps_its_device_rows(tmp_path: Path) -> None:
     from alembic import command
 
     from core.store import database
@@ -131,9 +131,9 @@ def test_a_store_from_before_0009_sends_its_profile_and_keeps_its_device_rows(tm
     path = tmp_path / "old.sqlite"
     engine = database.make_engine(path)
     cfg = database._alembic_config()
-    with engine.begin() as conn:  # a store as release 0008 left it: a profile, a setting and a device
+    with engine.begin() as conn:  # a store as release 0009 left it: a profile, a setting and a device
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0008")
+        command.upgrade(cfg, "0009")
         conn.exec_driver_sql(
             "INSERT INTO company (id, version, created_at, updated_at, device_id, legal_name_ar, legal_name_en, "
             "vat_number, id_value, id_scheme, street, building_number, district, city, postal_code, country, "
@@ -185,6 +185,11 @@ def test_a_desk_that_typed_its_own_profile_before_joining_keeps_it(world: World,
             assert get_company(uow).legal_name_en == "Qayd Demo (typed again)"  # its own, untouched
         assert old.count("company") == 1 and status(ctx).pending == 0 and status(ctx).conflicts == 0
         assert status(ctx).own_profile and not status(first.ctx).own_profile
+        with old.db() as conn:  # what was not sent is said in the desk's own chain
+            kept = [json.loads(b)["payload"]["data"] for (b,) in conn.execute(
+                "SELECT body FROM audit_entry WHERE action = 'sync.profile_not_sent'")]
+        assert kept == [{"central_company": str(world.company_id), "entries": 1}]
+        assert old.sync().pushed == 0 and status(ctx).pending == 0  # and nothing is written again at each sync
         with world.superuser() as conn:  # and it never reached central
             row = conn.execute("SELECT count(DISTINCT row_id) FROM qayd.change WHERE entity = 'company'").fetchone()
         assert row == (1,)

@@ -10,9 +10,9 @@ from core.sync.tables import TABLES
 from core.uow import Context
 
 
-def test_migrations_0007_and_0009_list_todays_synchronised_tables() -> None:
+def test_migrations_0007_and_0010_list_todays_synchronised_tables() -> None:
     first = importlib.import_module("core.store.migrations.versions.0007_sync")
-    added = importlib.import_module("core.store.migrations.versions.0009_sync_profile_series")
+    added = importlib.import_module("core.store.migrations.versions.0010_sync_profile_series")
     assert sorted(first.SYNCED + added.ADDED) == sorted((s.name, s.key, s.versioned) for s in TABLES.values())
 
 

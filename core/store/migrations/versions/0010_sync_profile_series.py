@@ -1,14 +1,14 @@
 """The company profile and the shared settings synchronise; each device has its own invoice number series.
 
 * `company` and `setting` get the outbox triggers every synchronised table has (core.sync.tables), and the rows a
-  store already holds are noted in the outbox, so that a desk upgraded from 0008 sends its profile with its next sync
-  (that is how central learns the profile a new desk joins with).
+  store already holds are noted in the outbox, so that an upgraded desk sends its profile with its next sync (that
+  is how central learns the profile a new desk joins with).
 * `device.series`: the invoice number series this device draws from (`INV-2026-<series>-0001`), chosen when the
   desk joins its company's central database; '' is the company's main series (the desk that set up central). The
   device row synchronises, so every desk sees every device's series.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07
 """
 
@@ -20,8 +20,8 @@ from core.sync.tables import trigger_sql
 # Frozen as of this revision (see 0007): the tables this revision starts to synchronise.
 ADDED = (("company", "id", True), ("setting", "id", True))
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
