@@ -165,6 +165,7 @@ def create_demo(ctx: Context, *, drafts: int = 300) -> str:
             service.add_customer(uow, customer)
         for product in products:
             service.add_product(uow, product)
-        result = service.import_drafts(uow, demo_drafts(customers, products, drafts, ctx))
+        # No XML check now: the demo issues a few of them, and issuing checks those in full (core.zatca.gate).
+        result = service.import_drafts(uow, demo_drafts(customers, products, drafts, ctx), check_xml=False)
         uow.commit()
     return f"{len(customers)} customers, {len(products)} products, {len(result.numbers)} drafts"
