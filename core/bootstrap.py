@@ -5,9 +5,10 @@ from __future__ import annotations
 import getpass
 import socket
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ from core.secrets.store import SecretStore
 from core.store.busy import BusyPolicy
 from core.store.database import open_database
 from core.store.models import Device, StaffUser
-from core.uow import Context
+from core.uow import Context, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,19 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
             if device is not None else DeviceKey.generate()
         device_id = device.id if device is not None else uuid.uuid4()
     ctx = Context(db=db, device_id=device_id, clock=clock, master_key=master, device_key=key, head_file=paths.head,
-                  checkpoint_every=settings.audit.checkpoint_every, anchor=source.head_anchor(settings.company))
+                  checkpoint_every=settings.audit.checkpoint_every, anchor=source.head_anchor(settings.company),
+                  draft_prechecks=(_gate_precheck,))
     if device is None:
         _register_device(ctx, key)
     ctx.actor, ctx.actor_role = _actor(ctx, username or _os_user())
     return ctx
+
+
+def _gate_precheck(uow: UnitOfWork, drafts: Sequence[Any]) -> object:
+    """The ZATCA gate's check of saved drafts (core.zatca.gate.precheck), imported only when a draft is saved."""
+    from core.zatca.gate import precheck  # lxml and the XSD stay out of start-up
+
+    return precheck(uow, drafts)
 
 
 def _register_device(ctx: Context, key: DeviceKey) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -45,6 +46,9 @@ class Context:
     recent_reads: RecentReads = field(default_factory=RecentReads, repr=False)
     # The audit head anchor beside the master key (core.audit.anchor); None only for contexts built by hand.
     anchor: AnchorSlot | None = None
+    # Run on drafts right after they are stored, in the same transaction (the composition root adds the ZATCA gate's
+    # precheck, core.zatca.gate.precheck, which the invoicing core must not import). Each gets (uow, drafts).
+    draft_prechecks: tuple[Callable[[UnitOfWork, Sequence[Any]], object], ...] = ()
 
     def uow(self, *, write: bool = True, channel: str | None = None) -> UnitOfWork:
         return UnitOfWork(self, write=write, channel=channel)

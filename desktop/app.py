@@ -98,8 +98,14 @@ def _application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
+    from desktop.fonts import use_bundled_fonts
+
+    use_bundled_fonts(app)  # Arabic is drawn with the bundled Noto fonts, whatever the system has
     app.setApplicationName("Qayd")
     app.setOrganizationName("Qayd")
+    from desktop.style import apply_style
+
+    apply_style(app)  # one palette and style sheet for every window, the first-run wizard included
     return app
 
 
@@ -123,6 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(VERSION_TEXT.format(version=__version__))
         return 0
+    from desktop.preflight import EXIT_CODE, check
+
+    missing = check(need_display=args.screenshots is None)  # instead of Qt's abort: what is missing, and the fix
+    if missing is not None:
+        missing.report(sys.stderr)
+        return EXIT_CODE
     if args.screenshots is not None:
         from desktop.screenshots import run_screenshots
 
@@ -140,6 +152,7 @@ def run_app(args: argparse.Namespace) -> int:
     from core.bootstrap import company_paths
     from core.config import load_settings
     from core.errors import ConfigError, QaydError
+    from core.sync.local_company import has_company as _has_company
     from desktop.i18n import install_language
 
     try:
@@ -154,7 +167,8 @@ def run_app(args: argparse.Namespace) -> int:
     from desktop.session import AppSession
 
     session = AppSession(settings)
-    if not company_paths(settings.data_dir, settings.company).db.exists():
+    store = company_paths(settings.data_dir, settings.company).db
+    if not store.exists() or not _has_company(settings):  # a join cut half-way left a store without its company
         from desktop.views.first_run import FirstRunWizard
 
         wizard = FirstRunWizard(session)

@@ -132,6 +132,13 @@ def render_all(out_dir: Path, settings: Settings, languages: tuple[str, ...] = L
                     form.set_profile(replace(DEMO_COMPANY, vat_number="39999999990000"))
                     _settle(app)
                     _save(wizard, out_dir / f"first_run_company-{lang}.png", written)
+                wizard.back()  # the third way in: joining the company's central database
+                wizard.choice.join_option.setChecked(True)
+                wizard.next()
+                wizard.join.url.setText("postgresql://db.example.sa/qayd?sslrootcert=ca.pem")
+                wizard.join.login.setText("alice")
+                _settle(app)
+                _save(wizard, out_dir / f"first_run_join-{lang}.png", written)
             finally:
                 wizard.close()
                 wizard.deleteLater()
@@ -162,7 +169,13 @@ def run_screenshots(out_dir: Path, *, language: str | None = None) -> int:
 
     _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from desktop.fonts import use_bundled_fonts
+
+    use_bundled_fonts(app)  # the screenshots show the fonts the app uses, not the rendering machine's
     assert isinstance(app, QApplication)
+    from desktop.style import apply_style
+
+    apply_style(app)  # the screenshots show the app as a person sees it
     try:
         with screenshot_settings() as settings:
             languages = (language,) if language else LANGUAGES

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,6 +34,7 @@ from core.invoicing import service
 from core.uow import Context
 from desktop.errors import log_text, present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
+from desktop.icons import NAV_ICONS, SHELL_ACTIONS, decorate_view, icon
 from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import AUDIT, COMPANY, INVOICES, PRIVACY, ZATCA, AppSession
 from desktop.views.base import View
@@ -126,9 +127,12 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         body = QWidget()
         layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(200)
+        self.nav.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
@@ -138,8 +142,14 @@ class MainWindow(QMainWindow):
         for cls in self.classes:
             self.stack.addWidget(QWidget())  # a placeholder until the view is first shown
             self.nav.addItem(cls.title())
+            self.nav.item(self.nav.count() - 1).setIcon(icon(NAV_ICONS.get(cls.key, "layout-dashboard")))
         self.nav.currentRowChanged.connect(self._row_changed)
         self._build_menus()
+        for action in self.findChildren(QAction):
+            if action.objectName() in SHELL_ACTIONS:
+                action.setIcon(icon(SHELL_ACTIONS[action.objectName()]))
+        for action, cls in zip(self.go_actions, self.classes, strict=True):
+            action.setIcon(icon(NAV_ICONS.get(cls.key, "layout-dashboard")))
         self._build_status_bar()
         self.nav.setCurrentRow(0)  # builds the first view
         self.retranslate()
@@ -180,6 +190,9 @@ class MainWindow(QMainWindow):
         """Construct a view in its slot, then its first retranslate and refresh (a view that fails to load shows
         the error instead of stopping the app)."""
         view = cls(self.session)
+        decorate_view(view, cls.key)
+        if view.layout() is not None:  # one spacing for every page, beside the navigation's edge
+            view.layout().setContentsMargins(16, 12, 16, 12)
         row = self.classes.index(cls)
         placeholder = self.stack.widget(row)
         current = self.stack.currentIndex()
@@ -271,6 +284,9 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("languageToolbar")
         self.toolbar.setMovable(False)
+        self.toolbar.setIconSize(QSize(18, 18))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addAction(self.new_invoice_action)
         self.toolbar.addAction(self.switch_language_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from core.audit.heads import CentralProbe
 from core.audit.service import entries_around, verify_store
 from core.audit.verify import AnchorCheck, DocumentsCheck, VerifyReport
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
+from core.clock import saudi_time
 from core.uow import Context
 
 EXIT_BROKEN = 1
@@ -133,7 +135,7 @@ def register(cli: click.Group) -> None:
         else:
             _print_report(report, where)
             for e in neighbours:
-                click.echo(f"  {'>' if report.broken and e.seq == report.broken.seq else ' '} #{e.seq} {e.at} "
+                click.echo(f"  {'>' if report.broken and e.seq == report.broken.seq else ' '} #{e.seq} {_saudi(e.at)} "
                            f"{e.action} {e.subject} {e.hash[:12]}…")
         if not report.ok:
             raise click.exceptions.Exit(EXIT_BROKEN)
@@ -155,3 +157,13 @@ def register(cli: click.Group) -> None:
         click.echo(f"Wrote {report.entries:,} entries to {out} (chain {'intact' if report.ok else 'BROKEN'}).")
         if not report.ok:
             raise click.exceptions.Exit(EXIT_BROKEN)
+
+
+def _saudi(at: str) -> str:
+    """An entry's stored UTC time as read here (Saudi time); text that is not a time is shown as it is (a damaged
+    entry is exactly what this listing is for)."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        return str(at)
+    return saudi_time(moment).isoformat(timespec="seconds") if moment.tzinfo else at

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from uuid import UUID
 import click
 
 from core.bootstrap import open_company
+from core.cli.tables import print_table as print_table  # re-exported: every command prints its tables with it
 from core.config import Settings, load_settings
 from core.findings import Finding, cap_findings
 from core.uow import Context
@@ -79,15 +80,6 @@ def to_jsonable(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
-
-
-def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    cells = [[str(c) for c in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            click.echo("  ".join("-" * w for w in widths))
 
 
 def print_findings(findings: Sequence[Finding], *, arabic: bool = False) -> None:

@@ -28,7 +28,7 @@ def _plan_rows(items: list[erasure.PlanItem], *, kept: bool) -> list[tuple[str, 
 
 def _print_plan(plan: erasure.ErasurePlan) -> None:
     if plan.erased_at is not None:
-        click.echo(f"{plan.subject} was erased on {plan.erased_at:%Y-%m-%d}.")
+        click.echo(f"{plan.subject} was erased on {saudi_date(plan.erased_at)}.")
     click.echo(f"Erasure of {plan.subject}")
     click.echo(f"\nERASED ({len(plan.erase)}): overwritten now, unrecoverable afterwards")
     if plan.erase:

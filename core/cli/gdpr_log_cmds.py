@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from core.cli.common import json_option, print_json, print_table, state
+from core.cli.tables import Page, page_footer, page_json_option
+from core.clock import saudi_time
 from core.errors import NotFoundError
 from core.privacy import access_log
 from core.privacy.roles import ROLES, set_role
@@ -19,7 +21,8 @@ def register(gdpr: click.Group) -> None:
     @click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 10**9),
                   help="Show at most this many reads, newest first.")
     @json_option
-    def access_log_cmd(subject: str | None, limit: int, as_json: bool) -> None:
+    @page_json_option
+    def access_log_cmd(subject: str | None, limit: int, as_json: bool, as_page: bool) -> None:
         """Who read a data subject's personal data, which fields, for what purpose and through what.
 
         SUBJECT is customer:<id> or user:<id> (a bare id is a customer's); without it, the latest reads of all.
@@ -32,16 +35,21 @@ def register(gdpr: click.Group) -> None:
                 raise click.BadParameter(str(exc), param_hint="SUBJECT") from None
             wanted = f"{kind}:{ident}"
         with state().company().uow(write=False, channel="cli") as uow:
-            records = access_log.search(uow, wanted, limit=limit)
-        if as_json:
-            print_json(records)
+            records = access_log.search(uow, wanted, limit=limit + 1)  # one more tells whether older reads exist
+        page = Page(min(len(records), limit), limit, 0, more=len(records) > limit,
+                    hint="raise --limit to see older ones")
+        records = records[:limit]
+        if as_json or as_page:
+            print_json(page.as_json(records) if as_page else records)
+            page_footer(page, as_json=True)
             return
         if not records:
             click.echo(f"No reads of personal data recorded{' for ' + wanted if wanted else ''}.")
             return
-        print_table(("Seq", "At (UTC)", "Actor", "Subject", "Fields", "Purpose", "Channel"),
-                    ((r.seq, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.subject, ", ".join(r.fields),
+        print_table(("Seq", "At (Saudi time)", "Actor", "Subject", "Fields", "Purpose", "Channel"),
+                    ((r.seq, f"{saudi_time(r.at):%Y-%m-%d %H:%M:%S}", r.actor, r.subject, ", ".join(r.fields),
                       r.purpose, r.channel) for r in records))
+        page_footer(page, as_json=False)
 
     @gdpr.command("role")
     @click.argument("username")

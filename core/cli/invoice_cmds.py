@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from core.cli.common import ROWS, json_option, print_findings, print_json, print_table, state
-from core.clock import SAUDI_TIME, saudi_time
+from core.cli.dates import day_bounds, range_options
+from core.cli.tables import Amount, Page, page_footer, page_json_option
+from core.clock import saudi_time
 from core.errors import ValidationError
 from core.findings import Finding, cap_findings, errors_in
-from core.invoicing import service
+from core.invoicing import browse, service
+from core.invoicing.browse import BrowseFilter, BrowseSort
 from core.invoicing.interchange import draft_to_json, load_json_file, parse_documents
 from core.invoicing.model import CustomerKind, DocumentKind, DocumentType
-from core.invoicing.service import InvoiceQuery
 from core.zatca.issuing import issue_imported
 from core.zatca.validation import MAX_BYTES, validate_xml
 
@@ -29,16 +31,11 @@ def _report_findings(findings: list[Finding], as_json: bool, extra: dict[str, ob
         print_findings(findings)
 
 
-def _when(text: str | None, name: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-01)",
-                                 param_hint=name) from None
-    # A date or time without an offset is Saudi time, as every list, report and document reads dates.
-    return saudi_time(value) if value.tzinfo else value.replace(tzinfo=SAUDI_TIME)
+def _listed(row: browse.InvoiceRow) -> dict[str, object]:
+    """A listed document as `invoice list --json` has always printed it (docs/JSON.md)."""
+    return {"id": row.id, "number": row.number, "status": row.status, "kind": row.kind, "type": row.type,
+            "issue_datetime": row.issue_datetime, "buyer_name": row.customer_name, "currency": row.currency,
+            "tax_total": row.tax_total, "payable": row.payable}
 
 
 def register(cli: click.Group) -> click.Group:
@@ -84,29 +81,35 @@ def register(cli: click.Group) -> click.Group:
     @click.option("--kind", type=click.Choice([k.value for k in DocumentKind]))
     @click.option("--type", "type_", type=click.Choice([t.value for t in DocumentType]))
     @click.option("--customer", help="Customer id, VAT number or exact name.")
-    @click.option("--from", "from_", help="Issued on or after (ISO date or date-time; Saudi time without an offset).")
-    @click.option("--to", help="Issued before (ISO date or date-time; Saudi time without an offset).")
+    @range_options("Issued on or after this day", "Issued on or before this day")
     @click.option("--search", default="", help="Part of the number or the customer's name.")
     @click.option("--oldest-first", is_flag=True)
     @click.option("--limit", default=50, show_default=True, type=ROWS)
     @click.option("--offset", default=0, type=ROWS)
     @json_option
+    @page_json_option
     def invoice_list(status: str | None, kind: str | None, type_: str | None, customer: str | None,
-                     from_: str | None, to: str | None, search: str, oldest_first: bool, limit: int, offset: int,
-                     as_json: bool) -> None:
-        """List documents, newest first."""
+                     start: date | None, end: date | None, search: str, oldest_first: bool, limit: int, offset: int,
+                     as_json: bool, as_page: bool) -> None:
+        """List documents, newest first; says when it shows a page of a larger selection."""
+        low, high = day_bounds(start, end)
         with state().company().uow(write=False, channel="cli") as uow:
             customer_id = service.get_customer(uow, customer, purpose="invoice list filter").id if customer else None
-            query = InvoiceQuery(status=status, kind=kind, type=type_, customer_id=customer_id,
-                                 issued_from=_when(from_, "--from"), issued_to=_when(to, "--to"), search=search,
-                                 newest_first=not oldest_first, limit=limit, offset=offset)
-            rows = service.list_invoices(uow, query, purpose="invoice list (qayd invoice list)")
-        if as_json:
-            print_json(rows)
-            return
-        print_table(("Number", "Status", "Kind", "Type", "Issued", "Customer", "VAT", "Payable"),
-                    ((r.number, r.status, r.kind, r.type, r.issue_datetime.strftime("%Y-%m-%d %H:%M"),
-                      r.buyer_name[:30], f"{r.tax_total} {r.currency}", f"{r.payable} {r.currency}") for r in rows))
+            selection = BrowseFilter(status=status, kind=kind, type=type_, customer_id=customer_id, issued_from=low,
+                                     issued_to=high, search=search)
+            rows = browse.page(uow, selection, BrowseSort("issue_datetime", descending=not oldest_first),
+                               offset=offset, limit=limit, purpose="invoice list (qayd invoice list)")
+            total = browse.count(uow, selection)
+        page = Page(shown=len(rows), limit=limit, offset=offset, total=total)
+        items = [_listed(r) for r in rows]
+        if as_json or as_page:
+            print_json(page.as_json(items) if as_page else items)
+        else:
+            print_table(("Number", "Status", "Kind", "Type", "Issued", "Customer", "VAT", "Payable"),
+                        ((r.number, r.status, r.kind, r.type, r.issue_datetime.strftime("%Y-%m-%d %H:%M"),
+                          r.customer_name[:30], Amount(r.tax_total, r.currency), Amount(r.payable, r.currency))
+                         for r in rows))
+        page_footer(page, as_json=as_json or as_page)
 
     @invoice.command("show")
     @click.argument("ref")
@@ -130,14 +133,16 @@ def register(cli: click.Group) -> click.Group:
         if d.billing_reference:
             click.echo(f"Refers   {d.billing_reference}: {d.reason}")
         print_table(("#", "Item", "Qty", "Price", "Disc.", "VAT", "Net", "VAT amount"),
-                    ((i, ln.name[:40], ln.quantity, ln.unit_price, ln.discount,
-                      f"{ln.vat_category.value} {ln.vat_rate}%", lt.net, lt.vat)
+                    ((i, ln.name[:40], ln.quantity, Amount(ln.unit_price), Amount(ln.discount),
+                      f"{ln.vat_category.value} {ln.vat_rate}%", Amount(lt.net), Amount(lt.vat))
                      for i, (ln, lt) in enumerate(zip(d.lines, t.lines, strict=True), 1)))
-        for label, value in (("Net total", t.tax_exclusive), ("VAT", t.tax_total), ("Total", t.tax_inclusive),
-                             ("Payable", t.payable)):
-            click.echo(f"{label:>60} {value} {d.currency}")
+        totals = [("Net total", Amount(t.tax_exclusive, d.currency)), ("VAT", Amount(t.tax_total, d.currency)),
+                  ("Total", Amount(t.tax_inclusive, d.currency)), ("Payable", Amount(t.payable, d.currency))]
         if d.currency != "SAR":
-            click.echo(f"{'VAT in SAR':>60} {t.tax_total_sar} SAR")
+            totals.append(("VAT in SAR", Amount(t.tax_total_sar, "SAR")))
+        width = max(len(str(a)) for _, a in totals)
+        for label, value in totals:  # the figures right-aligned in one column, as on paper
+            click.echo(f"{label:>60} {value!s:>{width}}")
 
     @invoice.command("validate")
     @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))

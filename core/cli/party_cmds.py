@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 import click
 
 from core.cli.common import ROWS, json_option, print_json, print_table, state
+from core.cli.tables import Amount, Page, page_footer, page_json_option
 from core.errors import ValidationError
 from core.findings import Finding
 from core.invoicing import service
@@ -79,17 +80,20 @@ def register(cli: click.Group) -> None:
     @click.option("--limit", default=100, show_default=True, type=ROWS)
     @click.option("--offset", default=0, type=ROWS)
     @json_option
-    def customer_list(search: str, limit: int, offset: int, as_json: bool) -> None:
-        """List customers."""
+    @page_json_option
+    def customer_list(search: str, limit: int, offset: int, as_json: bool, as_page: bool) -> None:
+        """List customers by name; says when it shows a page of a larger selection."""
         with state().company().uow(write=False, channel="cli") as uow:
             customers = service.list_customers(uow, search=search, limit=limit, offset=offset,
                                                purpose="customer list (qayd customer list)")
-        if as_json:
-            print_json(customers)
-            return
-        print_table(("ID", "Name", "Kind", "VAT number", "City"),
-                    ((c.id, c.name, c.kind.value, c.vat_number, c.address.city if c.address else "")
-                     for c in customers))
+            page = Page(len(customers), limit, offset, service.count_customers(uow, search=search))
+        if as_json or as_page:
+            print_json(page.as_json(customers) if as_page else customers)
+        else:
+            print_table(("ID", "Name", "Kind", "VAT number", "City"),
+                        ((c.id, c.name, c.kind.value, c.vat_number, c.address.city if c.address else "")
+                         for c in customers))
+        page_footer(page, as_json=as_json or as_page)
 
     @customer.command("show")
     @click.argument("ref")
@@ -144,13 +148,18 @@ def register(cli: click.Group) -> None:
     @product.command("list")
     @click.option("--search", default="")
     @click.option("--limit", default=100, show_default=True, type=ROWS)
+    @click.option("--offset", default=0, type=ROWS)
     @json_option
-    def product_list(search: str, limit: int, as_json: bool) -> None:
-        """List products."""
+    @page_json_option
+    def product_list(search: str, limit: int, offset: int, as_json: bool, as_page: bool) -> None:
+        """List products by name; says when it shows a page of a larger selection."""
         with state().company().uow(write=False) as uow:
-            products = service.list_products(uow, search=search, limit=limit)
-        if as_json:
-            print_json(products)
-            return
-        print_table(("ID", "Name", "SKU", "Unit price", "VAT"),
-                    ((p.id, p.name, p.sku, p.unit_price, f"{p.vat_category.value} {p.vat_rate}%") for p in products))
+            products = service.list_products(uow, search=search, limit=limit, offset=offset)
+            page = Page(len(products), limit, offset, service.count_products(uow, search=search))
+        if as_json or as_page:
+            print_json(page.as_json(products) if as_page else products)
+        else:
+            print_table(("ID", "Name", "SKU", "Unit price", "VAT"),
+                        ((p.id, p.name, p.sku, Amount(p.unit_price), f"{p.vat_category.value} {p.vat_rate}%")
+                         for p in products))
+        page_footer(page, as_json=as_json or as_page)

@@ -6,12 +6,13 @@ nothing behind), then prints where it wrote it and how many pages it has.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
-from core.cli.report_cmds import resolve_period, write_pdf
+from core.cli.report_cmds import period_options, resolve_period, write_pdf
 from core.reports.document import Built
 
 EXIT_BROKEN = 1  # the audit chain does not verify, or the erasure certificate's signature does not
@@ -33,13 +34,11 @@ def register(report: click.Group) -> None:
     """Add `audit` and the `gdpr` group to `qayd report`."""
 
     @report.command("audit")
-    @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day of the period (Riyadh time).")
-    @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day of the period (Riyadh time).")
-    @click.option("--period", help="A quarter (2026-Q4), a month (2026-11) or a year (2026) instead of --from/--to.")
+    @period_options
     @lang_option
     @out_option
     @json_option
-    def audit(start: str | None, end: str | None, period: str | None, lang: str, out: Path | None,
+    def audit(start: date | None, end: date | None, period: str | None, lang: str, out: Path | None,
               as_json: bool) -> None:
         """Audit evidence report: the chain verified, its checkpoints, the period's entries; exit 1 if broken."""
         from core.reports.audit_report import audit_evidence

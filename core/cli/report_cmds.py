@@ -3,45 +3,50 @@ the period options and writing the finished file whole."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
+from core.cli.dates import FIRST_DAY, LAST_DAY, check_order, range_options
 from core.files import private_dir, write_private
 from core.reports.document import Built
-from core.reports.errors import ReportError
 
 
-def day(text: str | None, option: str) -> date | None:
-    """--from/--to as a date; a clear error naming the option otherwise."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ReportError(f"{option} {text!r} is not a date.", fix="Write it as YYYY-MM-DD, e.g. 2026-11-30.") from None
-
-
-def resolve_period(start: str | None, end: str | None, period: str | None, *,
+def resolve_period(start: date | None, end: date | None, period: str | None, *,
                    required: bool) -> tuple[date | None, date | None]:
-    """The first and last day from --from/--to or --period (one way or the other, not both). Without `required`,
-    no period at all means the whole history."""
+    """The first and last day (both included, Saudi time) from --from/--to or --period (one way or the other, not
+    both). Without `required`, no period at all means the whole history."""
     from core.reports.vat_return import parse_period
 
     if period is not None:
         if start is not None or end is not None:
             raise click.UsageError("Give either --period or --from/--to, not both.")
-        return parse_period(period)
-    first, last = day(start, "--from"), day(end, "--to")
-    if required and (first is None or last is None):
-        raise click.UsageError("Give the period: --from YYYY-MM-DD --to YYYY-MM-DD, or --period 2026-Q4|2026-11.")
-    if first is not None and last is not None and first > last:
-        raise ReportError(f"The period starts ({first}) after it ends ({last}).", fix="Give --from before --to.")
-    return first, last
+        try:
+            first, last = parse_period(period)
+        except (ValueError, OverflowError):  # "9999-12" ends on a day whose next month is year 10000
+            first = last = date.max
+        if first < FIRST_DAY or last > LAST_DAY:  # "9999" has no day after its end to bound it with
+            raise click.BadParameter(f"{period!r} is out of range: give a period from {FIRST_DAY.year} to "
+                                     f"{LAST_DAY.year}.", param_hint="--period")
+        return first, last
+    if required and (start is None or end is None):
+        raise click.UsageError("Give the period: --from YYYY-MM-DD --to YYYY-MM-DD (both days included), "
+                               "or --period 2026-Q4|2026-11.")
+    check_order(start, end)
+    return start, end
 
 
-def required_period(start: str | None, end: str | None, period: str | None) -> tuple[date, date]:
+def period_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--from/--to (inclusive Saudi days) and --period, as every report takes them."""
+    command = click.option("--period", help="A quarter (2026-Q4), a month (2026-11) or a year (2026) instead of "
+                                            "--from/--to.")(command)
+    return range_options("First day of the period", "Last day of the period")(command)
+
+
+def required_period(start: date | None, end: date | None, period: str | None) -> tuple[date, date]:
     first, last = resolve_period(start, end, period, required=True)
     assert first is not None and last is not None
     return first, last

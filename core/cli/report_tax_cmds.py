@@ -7,13 +7,15 @@ behind), then prints where it wrote it and how many pages it has; `--json` print
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
-from core.cli.report_cmds import required_period, write_pdf
+from core.cli.report_cmds import period_options, required_period, write_pdf
+from core.cli.report_figures import attached_json, print_vat_figures
 from core.reports.document import Built
 
 LANGS = click.Choice(["en", "ar"])
@@ -21,10 +23,7 @@ LANGS = click.Choice(["en", "ar"])
 
 def _options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed((
-        click.option("--from", "start", metavar="YYYY-MM-DD", help="First day of the period (Riyadh time)."),
-        click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day of the period (Riyadh time)."),
-        click.option("--period", help="A quarter (2026-Q4), a month (2026-11) or a year (2026) instead of "
-                                      "--from/--to."),
+        period_options,
         click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the document."),
         click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
                      help="The PDF file to write (default: the document's own name in the current folder)."),
@@ -44,7 +43,7 @@ def register(report: click.Group) -> None:
 
     @report.command("vat")
     @_options
-    def vat(start: str | None, end: str | None, period: str | None, lang: str, out: Path | None,
+    def vat(start: date | None, end: date | None, period: str | None, lang: str, out: Path | None,
             as_json: bool) -> None:
         """VAT return summary: boxes 1 to 6 of the KSA VAT return (sales) from the documents issued in the period."""
         from core.reports.vat_return import build_vat_return, vat_return
@@ -60,11 +59,13 @@ def register(report: click.Group) -> None:
             return
         built = build_vat_return(ctx, start=first, end=last, lang=lang, progress=printer)
         end_progress(printer)
+        if out is None:  # no file asked for: the figures on the terminal too, and where the PDF went
+            print_vat_figures(attached_json(built.pdf, "vat-return.json"))
         _print_pdf(built, out)
 
     @report.command("zatca")
     @_options
-    def zatca(start: str | None, end: str | None, period: str | None, lang: str, out: Path | None,
+    def zatca(start: date | None, end: date | None, period: str | None, lang: str, out: Path | None,
               as_json: bool) -> None:
         """ZATCA submission report: cleared, reported, rejected, pending and unsubmitted documents of the period."""
         from core.reports.zatca_report import build_zatca_report, zatca_summary

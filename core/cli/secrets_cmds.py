@@ -4,11 +4,14 @@ never taken from the command line (they would land in the shell's history)."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from core.cli.common import end_progress, json_option, print_json, print_table, progress_printer, state
+from core.cli.tables import Page, page_footer, page_json_option
+from core.clock import saudi_time
 from core.secrets import manager
 
 EXIT_PROBLEMS = 1
@@ -43,8 +46,12 @@ def _read_value(from_file: Path | None, stdin: bool, raw: bool) -> bytes:
     return value if raw else _strip_newline(value)
 
 
-def _when(value: object) -> str:
-    return "" if value is None else f"{value:%Y-%m-%d %H:%M}"
+def _when(value: datetime | str | None) -> str:
+    """A stored UTC stamp as people here read it: Saudi time, to the minute (JSON keeps the stored value)."""
+    if value is None or value == "":
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{saudi_time(moment):%Y-%m-%d %H:%M}" if moment.tzinfo else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def register(cli: click.Group) -> None:
@@ -92,7 +99,7 @@ def register(cli: click.Group) -> None:
         if not rows:
             click.echo("No secrets yet. Add one with `qayd secrets set NAME`.")
         else:
-            print_table(["NAME", "KEY VERSION", "UPDATED", "MANAGED BY QAYD"],
+            print_table(["NAME", "KEY VERSION", "UPDATED (SAUDI TIME)", "MANAGED BY QAYD"],
                         [(r.name, r.key_version, _when(r.updated_at), r.managed_by) for r in rows])
         destroyed = [str(v.version) for v in versions if not v.active]
         click.echo(f"\nCurrent key version: {current}"
@@ -152,17 +159,23 @@ def register(cli: click.Group) -> None:
     @click.argument("name", required=False)
     @click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
     @json_option
-    def secrets_log(name: str | None, limit: int, as_json: bool) -> None:
+    @page_json_option
+    def secrets_log(name: str | None, limit: int, as_json: bool, as_page: bool) -> None:
         """The secret audit log (uses and changes, never values), newest first; of NAME only if given."""
         ctx = state().company()
         with ctx.uow(write=False) as uow:
-            events = manager.secret_log(uow, name, limit=limit)
-        if as_json:
-            print_json(events)
+            events = manager.secret_log(uow, name, limit=limit + 1)  # one more tells whether older events exist
+        page = Page(min(len(events), limit), limit, 0, more=len(events) > limit,
+                    hint="raise --limit to see older ones")
+        events = events[:limit]
+        if as_json or as_page:
+            print_json(page.as_json(events) if as_page else events)
+            page_footer(page, as_json=True)
             return
         if not events:
             click.echo("No secret has been used or changed yet.")
             return
-        print_table(["#", "AT", "ACTOR", "ACTION", "SECRET", "DETAILS"],
-                    [(e.seq, e.at[:19].replace("T", " "), e.actor, e.action, e.name or "(key versions)",
+        print_table(["#", "AT (SAUDI TIME)", "ACTOR", "ACTION", "SECRET", "DETAILS"],
+                    [(e.seq, _when(e.at), e.actor, e.action, e.name or "(key versions)",
                       " ".join(f"{k}={v}" for k, v in sorted(e.data.items()))) for e in events])
+        page_footer(page, as_json=False)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
 
 from core.cli.common import end_progress, json_option, print_json, print_table, progress_printer, state
+
+if TYPE_CHECKING:
+    from core.uow import Context
 
 
 def _secret_input(prompt: str) -> str:
@@ -19,6 +23,14 @@ def _secret_input(prompt: str) -> str:
     if not value:
         raise click.UsageError("No password was given on standard input.")
     return value
+
+
+def _series_by_device(ctx: Context) -> dict[str, str]:
+    """Each device's number series as this desk knows it (device rows sync)."""
+    from core.sync.join import series_by_device
+
+    with ctx.uow(write=False) as uow:
+        return series_by_device(uow)
 
 
 def register(cli: click.Group) -> None:
@@ -62,19 +74,56 @@ def register(cli: click.Group) -> None:
     @central_group.command("connect")
     @click.argument("url")
     @click.option("--user", "login", required=True, help="Your central login.")
-    def central_connect(url: str, login: str) -> None:
+    @click.option("--series", default=None, metavar="CODE", help="The invoice number series of this device "
+                  "(INV-2026-CODE-0001; 1-10 capital letters or digits). A new desk gets one derived from the device.")
+    def central_connect(url: str, login: str, series: str | None) -> None:
         """Connect this install to its central database (URL without password; the password on standard input is
-        kept in the secret store). Checks the login and registers this device."""
+        kept in the secret store). Checks the login and registers this device. On a fresh install (no company
+        here yet) it joins: the company, its customers, products and documents come from central."""
         from core.sync.connection import new_dsn, save_connection
-        from core.sync.engine import central, register_device
+        from core.sync.engine import central, register_checked
+        from core.sync.join import set_series
+        from core.sync.local_company import has_company
 
-        ctx = state().company()
+        cli_state = state()
         password = _secret_input("Central password")
+        if not has_company(cli_state.settings):
+            _join(url, login, password, series)
+            return
+        ctx = cli_state.company()
         # Checked before it is saved: a refused login (or another login's device) leaves the saved one as it was.
-        with central(new_dsn(url, login, password, state().settings)) as conn:
-            company = register_device(ctx, conn)
+        with central(new_dsn(url, login, password, cli_state.settings)) as conn:
+            company = register_checked(ctx, conn)
         save_connection(ctx, url, login, password)
         click.echo(f"Connected as {login}; this device is registered with company {company}.")
+        if series is None and not _series_by_device(ctx).get(str(ctx.device_id)):
+            click.echo("This device draws invoice numbers from the company's main series; if another desk drafts "
+                       "too, give this one its own with `qayd central connect URL --user LOGIN --series CODE`.")
+        if series is not None:
+            with ctx.uow() as uow:
+                set_series(uow, series)
+                uow.commit()
+            click.echo(f"This device draws invoice numbers from series {series} (sent with the next `qayd sync`).")
+
+    def _join(url: str, login: str, password: str, series: str | None) -> None:
+        from core.sync.join import join_company
+
+        cli_state = state()
+        printer = progress_printer("Joining")
+        try:
+            ctx, joined = join_company(cli_state.settings, url, login, password, series=series,
+                                       environ=cli_state.environ, progress=printer)
+        finally:
+            end_progress(printer)
+        cli_state._company = ctx  # closed with the CLI's state
+        click.echo(f"Joined {joined.legal_name_en} ({joined.legal_name_ar}) as {login}: {joined.customers} "
+                   f"customer(s), {joined.products} product(s), {joined.invoices} invoice(s) of which "
+                   f"{joined.documents} issued documents, from central; this desk syncs from now on.")
+        click.echo(f"This device draws invoice numbers from series {joined.series} "
+                   f"(INV-YYYY-{joined.series}-0001).")
+        click.echo("Still to do on this desk:")
+        for english, _arabic in joined.needs:
+            click.echo(f"  - {english}")
 
     @central_group.command("status")
     @json_option
@@ -92,14 +141,20 @@ def register(cli: click.Group) -> None:
             devices = conn.execute("SELECT id::text, name, last_seen, registered_by::text FROM qayd.device "
                                    "ORDER BY registered_at").fetchall()
             people = online(conn)
+        series = _series_by_device(ctx)
         info = {"url": masked(dsn), "tls": ssl, "server_version": version,
-                "devices": [{"id": d, "name": n, "last_seen": s, "login": who} for d, n, s, who in devices],
+                "this_device": str(ctx.device_id), "series": series.get(str(ctx.device_id), ""),
+                "devices": [{"id": d, "name": n, "last_seen": s, "login": who, "series": series.get(d, "")}
+                            for d, n, s, who in devices],
                 "online": [{"login": p.login, "name": p.display_name, "viewing": p.viewing} for p in people]}
         if as_json:
             print_json(info)
             return
         click.echo(f"{masked(dsn)}  TLS: {'yes' if ssl else 'NO'}  PostgreSQL {version // 10000}")
-        print_table(["device", "name", "login", "last seen"], [(d[:8], n, who, s or "-") for d, n, s, who in devices])
+        mine = series.get(str(ctx.device_id), "")
+        click.echo(f"This device's invoice number series: {mine or '(the main series)'}")
+        print_table(["device", "name", "login", "series", "last seen"],
+                    [(d[:8], n, who, series.get(d, "") or "-", s or "-") for d, n, s, who in devices])
         click.echo("Online: " + (", ".join(p.display_name or p.login for p in people) or "nobody"))
 
     @cli.group("sync", invoke_without_command=True)
@@ -150,6 +205,10 @@ def register(cli: click.Group) -> None:
                    + (f"  (last attempt failed: {st.last_error})" if st.last_error else ""))
         click.echo(f"Pending changes: {st.pending}  Open conflicts: {st.conflicts}  "
                    f"Pulled up to: {st.last_pulled_seq}  Audit sent up to: {st.audit_pushed_to}")
+        if st.own_profile:
+            click.echo("This desk's company profile was typed here before it joined (another company id): it is "
+                       "neither sent nor replaced by central's. A desk set up with `qayd central connect` on a "
+                       "fresh install shares the company's.")
 
     @sync_group.command("conflicts")
     @json_option

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
 from core.cli.common import ROWS, end_progress, json_option, print_json, print_table, progress_printer, state
+from core.cli.dates import check_order, range_options
 from core.errors import NotFoundError, TamperedDocumentError, ValidationError
 from core.files import write_private
 from core.zatca import egs as units
@@ -209,14 +210,14 @@ def register(cli: click.Group, invoice: click.Group) -> None:
 
     @invoice.command("print")
     @click.argument("refs", nargs=-1)
-    @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First issue date (Riyadh), YYYY-MM-DD.")
-    @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last issue date (Riyadh), YYYY-MM-DD.")
+    @range_options("First issue date", "Last issue date")
     @click.option("--dir", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
                   help="Folder for the PDFs (created), named as ZATCA's convention gives.")
     @json_option
-    def invoice_print(refs: tuple[str, ...], start: datetime | None, end: datetime | None, out_dir: Path,
+    def invoice_print(refs: tuple[str, ...], start: date | None, end: date | None, out_dir: Path,
                       as_json: bool) -> None:
-        """Print many issued documents to PDF/A-3 files: the REFS given, or all issued from --from to --to.
+        """Print many issued documents to PDF/A-3 files: the REFS given, or all whose issue date (the invoice's, in
+        Saudi time, not the moment it was signed) is from --from to --to, both days included.
 
         Each file is written whole, so Ctrl+C leaves only complete PDFs; standard invoices waiting for clearance
         are skipped and listed."""
@@ -227,8 +228,9 @@ def register(cli: click.Group, invoice: click.Group) -> None:
         if not wanted:
             if start is None or end is None:
                 raise click.UsageError("Give document numbers, or --from and --to.")
+            check_order(start, end)
             with ctx.uow(write=False) as uow:
-                wanted = issued_in(uow, start.date(), end.date())
+                wanted = issued_in(uow, start, end)
         printer = progress_printer("Printing")
         try:
             result = export_pdfs(ctx, wanted, out_dir, progress=printer)

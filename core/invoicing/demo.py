@@ -1,13 +1,14 @@
-"""The demo company: a believable Riyadh trading company with customers, products and a few hundred drafts."""
+"""The demo company: a believable Riyadh trading company with customers, products and a few hundred drafts, dated
+in this month and the two before it (Saudi time), whatever the clock says."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from core.clock import saudi_time
+from core.clock import saudi_midnight, saudi_time
 from core.invoicing import service
 from core.invoicing.model import (
     Address,
@@ -98,7 +99,7 @@ def demo_drafts(customers: list[Customer], products: list[Product], count: int, 
     for n in range(1, count + 1):
         customer = rng.choice(customers)
         kind = DocumentKind.STANDARD if customer.kind is CustomerKind.BUSINESS else DocumentKind.SIMPLIFIED
-        issued = now - timedelta(days=rng.randint(0, 89), minutes=rng.randint(1, 600))
+        issued = demo_moment(now, rng.randint(0, 89), rng.randint(1, 600))
         picks = rng.sample([p for p in products if p.vat_category is VatCategory.STANDARD or kind is
                             DocumentKind.STANDARD], rng.randint(1, 4))
         lines = _one_code_per_category(tuple(_line(p, rng) for p in picks))
@@ -116,6 +117,26 @@ def demo_drafts(customers: list[Customer], products: list[Product], count: int, 
                             allowances=(), billing_reference=original.number, reason="Goods returned")
         drafts.append(draft)
     return drafts
+
+
+def demo_moment(now: datetime, day: int, minute: int) -> datetime:
+    """Where a demo document falls: a third in each of this month (up to `now`), last month and the month before,
+    Saudi time, so the dashboard and every period report show figures on the first open, whatever today is.
+
+    `day` (0-89) and `minute` (1-600) are the draws the demo always made, so every other field of every document
+    stays what it was; only the dates follow the clock. Never after `now` (a document cannot be issued in the
+    future), however early in the month `now` is."""
+    back = day % 3
+    start = _month_start(now.date(), back)
+    end = now if back == 0 else _month_start(now.date(), back - 1)
+    step = (day // 3) * 600 + minute - 1  # 0 … 17 999 of 18 000 steps: never the month's end itself
+    return saudi_time(start + (end - start) * step // 18_000).replace(microsecond=0)
+
+
+def _month_start(today: date, back: int) -> datetime:
+    """The first instant (00:00 Saudi time) of the month `back` months before `today`'s."""
+    months = today.year * 12 + today.month - 1 - back
+    return saudi_midnight(date(months // 12, months % 12 + 1, 1))
 
 
 def _one_code_per_category(lines: tuple[InvoiceLine, ...]) -> tuple[InvoiceLine, ...]:
@@ -144,6 +165,7 @@ def create_demo(ctx: Context, *, drafts: int = 300) -> str:
             service.add_customer(uow, customer)
         for product in products:
             service.add_product(uow, product)
-        result = service.import_drafts(uow, demo_drafts(customers, products, drafts, ctx))
+        # No XML check now: the demo issues a few of them, and issuing checks those in full (core.zatca.gate).
+        result = service.import_drafts(uow, demo_drafts(customers, products, drafts, ctx), check_xml=False)
         uow.commit()
     return f"{len(customers)} customers, {len(products)} products, {len(result.numbers)} drafts"

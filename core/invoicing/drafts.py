@@ -90,6 +90,8 @@ def save_draft(uow: UnitOfWork, draft: InvoiceDraft, *, expected_version: int | 
                                       fix="Close it and open it again to see the latest version.")
         _replace_children(uow, draft, totals)
     _audit(uow, draft, totals, "invoice.draft_created" if current is None else "invoice.draft_updated", version)
+    for precheck in uow.ctx.draft_prechecks:
+        precheck(uow, [draft])
     return SavedDraft(draft.id, draft.number, version, totals, current is None)
 
 
@@ -184,12 +186,18 @@ def _unknown_references(uow: UnitOfWork, draft: InvoiceDraft) -> list[Finding]:
 
 def suggest_number(uow: UnitOfWork, type: DocumentType = DocumentType.INVOICE, *,
                    now: datetime | None = None) -> str:
-    """The next free number of this year's sequence for the type, e.g. INV-2026-0042, CN-2026-0003."""
+    """The next free number of this year's sequence for the type and this device's series, e.g. INV-2026-0042,
+    CN-2026-0003, or INV-2026-D7F3A-0042 on a desk that joined with series D7F3A."""
     year = saudi_time(now or uow.now()).year
-    prefix = f"{PREFIXES[type]}-{year}-"
+    # Each device draws from its own series (chosen when it joined central), so two desks never pick one number.
+    device = uow.session.get(m.Device, uow.ctx.device_id)
+    series = f"{device.series}-" if device is not None and device.series else ""
+    prefix = f"{PREFIXES[type]}-{year}-{series}"
     number = m.Invoice.number
     candidates = uow.session.scalars(
-        select(number).where(number.like(f"{prefix}%")).order_by(func.length(number).desc(), number.desc())
+        # Not the longer numbers of other series (INV-2026-D7F3A-0001 under INV-2026-): they would crowd this one out.
+        select(number).where(number.like(f"{prefix}%"), number.not_like(f"{prefix}%-%"))
+        .order_by(func.length(number).desc(), number.desc())
         .limit(200))
     highest = max((int(n[len(prefix):]) for n in candidates if n[len(prefix):].isdigit()), default=0)
     return _free(uow, highest + 1, prefix)

@@ -17,6 +17,9 @@ from core.invoicing import repository as repo
 from core.invoicing.interchange import draft_to_json
 from core.invoicing.model import CompanyProfile, Customer, InvoiceDraft, Product, Totals
 from core.invoicing.rules import validate, validate_company, validate_customer, validate_product
+from core.invoicing.selection import count_customers as count_customers
+from core.invoicing.selection import count_products as count_products
+from core.invoicing.selection import customer_selection, product_selection
 from core.invoicing.totals import compute_totals
 from core.privacy import roles
 from core.store import models as m
@@ -92,13 +95,7 @@ def _customer_by_vat(uow: UnitOfWork, vat: str) -> m.Customer | None:
 def list_customers(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0,
                    purpose: str = "customer list") -> list[Customer]:
     """Customers by name; reads of individuals are logged (access log), restricted ones masked for clerks."""
-    query = select(m.Customer).where(m.Customer.deleted_at.is_(None))
-    if search:
-        like = f"%{search}%"
-        query = query.where(or_(m.Customer.name.like(like), m.Customer.name_ar.like(like),
-                                m.Customer.vat_number.like(like)))
-        if not roles.sees_restricted(uow.ctx.actor_role):  # a search must not tell a clerk who is restricted
-            query = query.where(m.Customer.restricted_at.is_(None))
+    query = customer_selection(uow, select(m.Customer), search)
     rows = uow.session.scalars(query.order_by(m.Customer.name).limit(limit).offset(offset))
     found = []
     for r in rows:
@@ -130,9 +127,7 @@ def add_product(uow: UnitOfWork, product: Product) -> Product:
 
 
 def list_products(uow: UnitOfWork, *, search: str = "", limit: int = 100, offset: int = 0) -> list[Product]:
-    query = select(m.Product).where(m.Product.deleted_at.is_(None))
-    if search:
-        query = query.where(or_(m.Product.name.like(f"%{search}%"), m.Product.sku == search))
+    query = product_selection(select(m.Product), search)
     rows = uow.session.scalars(query.order_by(m.Product.name).limit(limit).offset(offset))
     return [repo.product_from_row(r) for r in rows]
 
@@ -148,11 +143,14 @@ class ImportResult:
     drafts: tuple[InvoiceDraft, ...] = ()  # as stored (with the customer each buyer was matched to)
 
 
-def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_checked: bool = False) -> ImportResult:
+def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_checked: bool = False,
+                 check_xml: bool = True) -> ImportResult:
     """Store drafts all or nothing: any error in any document refuses the whole batch, listing every finding.
 
     `rules_checked` says the caller already ran `validate` on each draft (as `parse_documents` does), so
     only what needs the books is checked here: numbers and ids already taken, references to unknown rows.
+    `check_xml` runs the context's draft prechecks (the ZATCA gate's check, about 3 ms a draft, which makes issuing
+    them later cheap); the demo, which issues few of its drafts, leaves it off.
     """
     seller = get_company(uow)
     findings: list[Finding] = []
@@ -172,6 +170,8 @@ def import_drafts(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, rules_chec
         stored_drafts.append(stored)
     uow.session.flush()  # customers created on the way exist before the invoices that name them
     batch.write(uow.session)
+    for precheck in uow.ctx.draft_prechecks if check_xml else ():
+        precheck(uow, stored_drafts)
     return ImportResult(tuple(d.number for d in drafts), customers.created, tuple(findings), tuple(stored_drafts))
 
 

@@ -28,6 +28,23 @@ NO_KEYRING_FIX = (
 )
 
 
+def keyring_problem() -> str | None:
+    """Why the OS keyring cannot hold the master key on this machine, or None when a real backend is there.
+
+    Only the backend keyring chose is looked at (nothing is read or written, so no unlock prompt appears): the
+    "fail" and "null" backends, or a chainer with nothing in it, are what keyring picks when no OS keyring exists.
+    """
+    import keyring
+    from keyring.backends import chainer, fail, null
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return "no keyring backend is installed (keyring's chainer has none to use)"
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return f"no usable OS keyring was found (keyring chose {type(backend).__module__}.{type(backend).__name__})"
+    return None
+
+
 def install_id(data_dir: Path) -> str:
     """The install's id, kept in the data folder so the keyring entry survives moving the folder."""
     marker = data_dir / "install.json"

@@ -46,6 +46,8 @@ class Device(Base):
     is_local: Mapped[bool] = mapped_column(nullable=False, default=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # Ed25519, raw 32 bytes
+    # The invoice number series this device draws from (INV-2026-<series>-0001); '' is the company's main series.
+    series: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
 
 
@@ -301,6 +303,19 @@ class IssuedDocument(Base):
     issued_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     __table_args__ = (Index("ix_issued_document_egs_icv", "egs_unit_id", "icv", unique=True),)
+
+
+class GatePass(Base):
+    """A draft whose XML passed the gate when it was saved (core.zatca.gate): issuing then proves identity instead.
+
+    Local to the desk on purpose (never synchronised): a pass is trusted only where this desk's own validator wrote
+    it. `digest` covers the validator and the exact unsigned text with the counter and previous hash left out.
+    """
+
+    __tablename__ = "gate_pass"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    checked_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
 
 
 class ZatcaSubmission(SyncedMixin, Base):

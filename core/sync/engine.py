@@ -27,6 +27,7 @@ import psycopg
 import sqlalchemy.exc
 from psycopg.types.json import Jsonb
 
+from core.central.admin import CentralSetupError
 from core.errors import QaydError
 from core.privacy.cancel import Cancelled
 from core.store import models as m
@@ -35,6 +36,7 @@ from core.sync.audit_gaps import attest_heads, check_own_copy, send_all_to_new_c
 from core.sync.live import announce_new_events
 from core.sync.outbox import raw
 from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refusal
+from core.sync.received import attest_received
 from core.uow import Context
 
 Progress = Callable[[float, str], None]
@@ -100,7 +102,50 @@ def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
     assert row is not None and known is not None
     if not known[0]:
         send_all_to_new_central(ctx)
-    return uuid.UUID(str(row[0]))
+    company = uuid.UUID(str(row[0]))
+    _keep_own_profile(ctx, company)
+    return company
+
+
+def _keep_own_profile(ctx: Context, company: uuid.UUID) -> None:
+    """Remember central's company; a profile typed here before joining (another company id) is not sent: its outbox
+    entries are dropped, and the drop audited. Writes only when there is something to write."""
+    with ctx.uow(write=False) as uow:
+        db = raw(uow)
+        known = outbox.get_state(db, "central.company") == str(company)
+        foreign = db.execute("SELECT count(*) FROM sync_outbox WHERE entity = 'company' AND row_id <> ?",
+                             (company.hex,)).fetchone()[0]
+    if known and not foreign:
+        return
+    with ctx.uow() as uow:
+        db = raw(uow)
+        outbox.set_state(db, "central.company", str(company))
+        dropped = outbox.drop_foreign_company(db, company.hex)
+        if dropped:
+            uow.audit.append("sync.profile_not_sent", f"device:{ctx.device_id}",
+                             {"central_company": str(company), "entries": dropped})
+        uow.commit()
+
+
+def refusal(exc: psycopg.Error) -> QaydError:
+    """The error a person can act on for central refusing a login's request (never the driver's traceback)."""
+    owner = device_refusal(exc)
+    if owner is not None:
+        return owner
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return CentralSetupError(f"The central database does not let this login in as a Qayd user: {_describe(exc)}",
+                                 fix="Ask the database owner to make it a Qayd login: `qayd central user URL LOGIN "
+                                     "--level staff`.")
+    return SyncError(f"The central database refused the request: {_describe(exc)}",
+                     fix="Nothing was changed here; check the address and try again.")
+
+
+def register_checked(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
+    """`register_device` for a connection check (`central connect`, Settings): refusals as QaydErrors."""
+    try:
+        return register_device(ctx, conn)
+    except psycopg.Error as exc:
+        raise refusal(exc) from exc
 
 
 def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
@@ -240,6 +285,7 @@ def _apply_batch(ctx: Context, changes: list[outbox.Remote]) -> outbox.Applied:
                 db = raw(uow)
                 done = outbox.apply_remote(db, changes, ctx.clock().isoformat(), check_foreign_keys=check)
                 outbox.set_state(db, "last_pulled_seq", str(last))
+                attest_received(uow, changes)
                 uow.audit.append("sync.pulled", f"device:{ctx.device_id}",
                                  {"changes": len(changes), "applied": done.applied, "conflicts": done.conflicts,
                                   "refused": done.refused, "first_seq": changes[0].seq, "last_seq": last})
@@ -317,6 +363,7 @@ class SyncStatus:
     conflicts: int
     last_pulled_seq: int
     audit_pushed_to: int
+    own_profile: bool = False  # this desk's profile was typed here (another company id): it does not synchronise
 
 
 def status(ctx: Context) -> SyncStatus:
@@ -325,7 +372,10 @@ def status(ctx: Context) -> SyncStatus:
         last = outbox.get_state(db, "last_sync_at")
         conflicts = db.execute("SELECT count(*) FROM sync_conflict WHERE resolved_at IS NULL").fetchone()[0]
         url = outbox.get_state(db, "central.url")
+        central_company = outbox.get_state(db, "central.company")
+        local = {str(r) for (r,) in db.execute("SELECT id FROM company")}
+        own = bool(central_company and local and uuid.UUID(central_company).hex not in local)
         return SyncStatus(bool(url), url, outbox.get_state(db, "central.user"),
                           datetime.fromisoformat(last) if last else None, outbox.get_state(db, "last_error"),
                           outbox.count_pending(db), int(conflicts), int(outbox.get_state(db, "last_pulled_seq", "0")),
-                          int(outbox.get_state(db, "last_pushed_audit_seq", "0")))
+                          int(outbox.get_state(db, "last_pushed_audit_seq", "0")), own)

@@ -123,6 +123,13 @@ def acknowledge(conn: sqlite3.Connection, sent: Iterable[Pending]) -> None:
                          (item.version, item.seq))
 
 
+def drop_foreign_company(conn: sqlite3.Connection, company_id: str) -> int:
+    """Forget the outbox entries of a company profile that is not central's company (a desk set up with its own
+    profile before it joined keeps it to itself); returns how many were dropped."""
+    return int(conn.execute("DELETE FROM sync_outbox WHERE entity = 'company' AND row_id <> ?",
+                            (company_id,)).rowcount)
+
+
 def get_state(conn: sqlite3.Connection, key: str, default: str = "") -> str:
     row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
     return str(row[0]) if row else default
@@ -212,13 +219,29 @@ def apply_remote(conn: sqlite3.Connection, changes: Sequence[Remote], now: str, 
     conflict. A change the store refuses (a duplicate invoice number, an immutable document) is kept as a conflict
     too, with the reason; nothing is dropped."""
     result = Applied()
+    # A store holds one company: a desk whose profile was typed before it joined (another id) does not take central's.
+    own_company = {str(r) for (r,) in conn.execute("SELECT id FROM company")}
+    # This install's own device row (its key, its series) and its EGS units (counter, last hash, certificate) are
+    # written here only: another install's change to one is kept as refused, never applied (it would take the
+    # device row's local mark, or move the unit to the other device, and this desk would lose its device or unit).
+    owned = {("device", str(r)) for (r,) in conn.execute("SELECT id FROM device WHERE is_local = 1")}
+    owned |= {("egs_unit", str(r)) for (r,) in conn.execute(
+        "SELECT id FROM egs_unit WHERE device_id IN (SELECT id FROM device WHERE is_local = 1)")}
     busy = {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_outbox")}
     busy |= {(e, r) for e, r in conn.execute("SELECT entity, row_id FROM sync_conflict WHERE resolved_at IS NULL")}
     conn.execute("PRAGMA defer_foreign_keys = ON")
     with applying(conn):
         batch: list[Remote] = []
         for change in changes:
-            if change.entity not in TABLES:
+            if change.entity not in TABLES or (change.entity == "company" and own_company
+                                               and change.row_id not in own_company):
+                continue
+            if (change.entity, change.row_id) in owned:
+                _flush(conn, batch, result, now, check_foreign_keys)
+                batch = []
+                record_conflict(conn, change, "refused", f"another install changed this install's own {change.entity}",
+                                now)
+                result.refused += 1
                 continue
             if (change.entity, change.row_id) in busy:
                 _flush(conn, batch, result, now, check_foreign_keys)

@@ -5,10 +5,13 @@ row had before its first unsent change, and a generation that grows with each fu
 read when it is pushed, so ten edits offline travel as one. Triggers see every write path (the ORM, the bulk
 writers on the raw driver) in the same transaction as the write itself.
 
-Not synchronised, on purpose: the company profile, staff users and settings (each install has its own; people are
-central logins), secrets and key material, subject keys, retention holds and erasure certificates (they stay on
-the install that did the erasure), the audit chain (it travels on its own, entry by entry: see
-`core.sync.engine.push_audit`).
+The company profile and the company-wide settings synchronise like any other row (store migration 0010); a store
+holds one company, so a desk whose profile was typed separately before it joined (another company id) neither sends
+nor takes it (core.sync.engine).
+
+Not synchronised, on purpose: staff users (people are central logins), secrets and key material, subject keys,
+retention holds and erasure certificates (they stay on the install that did the erasure), the audit chain (it
+travels on its own, entry by entry: see `core.sync.engine.push_audit`).
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ class Synced:
 
 
 # Parents before children: a fresh install applies changes in this order when it must.
-NAMES = ("device", "customer", "product", "egs_unit", "invoice", "invoice_line", "invoice_allowance_charge",
-         "issued_document", "zatca_submission", "gdpr_request")
+NAMES = ("device", "company", "setting", "customer", "product", "egs_unit", "invoice", "invoice_line",
+         "invoice_allowance_charge", "issued_document", "zatca_submission", "gdpr_request")
 
 
 def _spec(name: str) -> Synced:

@@ -22,7 +22,7 @@ from core.store.models import Base, EgsUnit, IssuedDocument, ZatcaSubmission
 from core.uow import Context, UnitOfWork
 from core.zatca import egs as egs_units
 from core.zatca import stored
-from core.zatca.gate import gate
+from core.zatca.gate import Passes, gate
 from core.zatca.hashing import FIRST_PIH
 from core.zatca.queue import submission_row
 from core.zatca.signing import Stamped, stamp_phase1_text, stamp_text
@@ -59,6 +59,7 @@ def issue_many(uow: UnitOfWork, refs: Sequence[str], *, egs_ref: str | None = No
     unit = egs_units.get_egs(uow, egs_ref)
     batch = _Batch(uow, unit)
     for start in range(0, len(ids), CHUNK):
+        batch.passes.load(ids[start : start + CHUNK])
         for draft, status, version in repo.load_drafts(uow.session, ids[start : start + CHUNK]):
             batch.issue(draft, status, version)
         if progress is not None:
@@ -74,6 +75,7 @@ def issue_imported(uow: UnitOfWork, drafts: Sequence[InvoiceDraft], *, egs_ref: 
     the path of `qayd invoice import FILE --issue` and of documents that arrive from other systems.
     """
     batch = _Batch(uow, egs_units.get_egs(uow, egs_ref), rules_checked=True)
+    batch.passes.load([draft.id for draft in drafts])
     for draft in drafts:
         batch.issue(draft, "draft", 1)
     batch.write()
@@ -125,6 +127,7 @@ class _Batch:
         self.identity = egs_units.signing_identity(uow, unit) if self.phase == 2 else None
         self.submits = self.phase == 2 and unit.environment != egs_units.DEMO_ENVIRONMENT
         self.icv, self.pih = unit.icv, unit.last_hash or FIRST_PIH
+        self.passes = Passes(uow.session)
         self.issued: list[IssuedInfo] = []
         self.docs: list[dict[str, Any]] = []
         self.invoices: list[dict[str, Any]] = []
@@ -139,9 +142,10 @@ class _Batch:
             raise ValidationError(f"Invoice {draft.number}", findings)
         ids = DocumentIds(uuid=draft.id, icv=self.icv + 1, pih=self.pih)
         unsigned = build_invoice_text(draft, self.seller, ids)
-        # The last gate: the exact text whose hash is signed, through the XSD and every XML rule. It raises before
-        # the counter, the chain, the audit log or the queue is touched.
-        gate(unsigned.text, now=self.now, number=draft.number)
+        # The last gate: the exact text whose hash is signed, through the XSD and every XML rule (or proved to be the
+        # text that passed them when the draft was saved). It raises before the counter, the chain, the audit log or
+        # the queue is touched.
+        gate(unsigned.text, now=self.now, number=draft.number, passed=self.passes, invoice_id=draft.id)
         stamped = self._stamp(draft, unsigned)
         self.icv, self.pih = ids.icv, stamped.invoice_hash
         kind = ("reporting" if draft.kind is DocumentKind.SIMPLIFIED else "clearance") if self.submits else ""
@@ -183,6 +187,7 @@ class _Batch:
                                       fix="Nothing was issued; try again.")
         if self.queue:
             session.execute(insert(tables["zatca_submission"]), self.queue)
+        self.passes.spend(info.invoice_id for info in self.issued)
         self.unit.icv, self.unit.last_hash, self.unit.updated_at = self.icv, self.pih, self.now
 
 

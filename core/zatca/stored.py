@@ -91,12 +91,18 @@ def _units(uow: UnitOfWork) -> dict[str, _Unit]:
 
 
 def _attested(uow: UnitOfWork) -> dict[str, str]:
-    rows = uow.session.execute(select(AuditEntry.subject, AuditEntry.body).where(
-        AuditEntry.action == "invoice.issued"))
+    """Invoice id -> the hash this desk's chain recorded: at issue here, or (`sync.documents_received`) when a
+    pull brought a document another desk issued."""
+    rows = uow.session.execute(select(AuditEntry.action, AuditEntry.subject, AuditEntry.body).where(
+        AuditEntry.action.in_(("invoice.issued", "sync.documents_received"))))
     out = {}
-    for subject, body in rows:
+    for action, subject, body in rows:
         data = json.loads(body).get("payload", {}).get("data", {})
-        out[str(subject).removeprefix("invoice:")] = str(data.get("invoice_hash", ""))
+        if action == "invoice.issued":
+            out[str(subject).removeprefix("invoice:")] = str(data.get("invoice_hash", ""))
+            continue
+        for invoice_id, got in dict(data.get("documents", {})).items():
+            out.setdefault(str(invoice_id), str(dict(got).get("invoice_hash", "")))
     return out
 
 

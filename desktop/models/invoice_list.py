@@ -13,16 +13,19 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from core.invoicing import browse
 from core.invoicing.browse import BrowseFilter, BrowseSort, InvoiceRow
+from desktop.badges import BADGE_ROLE, badge_text
 from desktop.errors import user_message
 from desktop.i18n import format_date, format_money, tr
 from desktop.jobs import Job
 from desktop.session import AppSession
+from desktop.style import invoice_badge
 
 log = logging.getLogger(__name__)
 PAGE = 50  # rows read at once (a screenful or two)
@@ -57,36 +60,55 @@ def _customer(row: InvoiceRow, lang: str) -> str:
     return row.customer_name or tr("InvoiceList", "(no buyer)")
 
 
+def badge_of(row: InvoiceRow) -> str:
+    """The status badge: draft, or what ZATCA made of the issued document (cleared, reported, waiting, …)."""
+    return invoice_badge(row.status, row.zatca_state, row.kind)
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column, declared once: its sort key in the database, header, text and alignment."""
+    """One column, declared once: its sort key in the database, header, text and alignment.
+
+    `samples(lang)` are the widest texts the column shows (the view sizes it to them, so the list fits the window
+    without measuring 100 000 rows); a column without samples takes the width left over.
+    """
 
     sort_key: str
     header: Callable[[], str]
     text: Callable[[InvoiceRow, str], str]
     amount: bool = False
-    width: int = 120  # initial width in pixels (headers never measure the rows)
+    samples: Callable[[str], list[str]] | None = None
+    badge: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("number", lambda: tr("InvoiceList", "Number"), lambda r, lang: r.number, width=150),
-    Column("issue_datetime", lambda: tr("InvoiceList", "Date"),
-           lambda r, lang: format_date(r.issue_datetime, lang, hijri=True), width=300),
-    Column("customer", lambda: tr("InvoiceList", "Customer"), _customer, width=220),
-    Column("kind", lambda: tr("InvoiceList", "Kind"), lambda r, lang: kind_text(r.kind), width=130),
-    Column("type", lambda: tr("InvoiceList", "Type"), lambda r, lang: type_text(r.type), width=110),
-    Column("status", lambda: tr("InvoiceList", "Status"), lambda r, lang: status_text(r.status), width=90),
-    Column("zatca_state", lambda: tr("InvoiceList", "ZATCA"), lambda r, lang: zatca_text(r.zatca_state)),
+    Column("number", lambda: tr("InvoiceList", "Number"), lambda r, lang: r.number,
+           samples=lambda lang: ["DEMO-2026-000000"]),
+    # The day only (the time and the Hijri date are in the cell's tooltip): it fits the default window.
+    Column("issue_datetime", lambda: tr("InvoiceList", "Date"), lambda r, lang: r.issue_datetime.date().isoformat(),
+           samples=lambda lang: ["0000-00-00"]),
+    Column("customer", lambda: tr("InvoiceList", "Customer"), _customer),
+    Column("kind", lambda: tr("InvoiceList", "Kind"), lambda r, lang: kind_text(r.kind),
+           samples=lambda lang: [kind_text(k) for k in ("standard", "simplified")]),
+    Column("type", lambda: tr("InvoiceList", "Type"), lambda r, lang: type_text(r.type),
+           samples=lambda lang: [type_text(t) for t in ("invoice", "credit_note", "debit_note")]),
+    Column("status", lambda: tr("InvoiceList", "Status"), lambda r, lang: badge_text(badge_of(r)), badge=True,
+           samples=lambda lang: [badge_text(k) for k in BADGE_KEYS]),
     Column("payable", lambda: tr("InvoiceList", "Total"),
-           lambda r, lang: format_money(r.payable, lang, r.currency), amount=True, width=140),
+           lambda r, lang: format_money(r.payable, lang, r.currency), amount=True,
+           samples=lambda lang: [format_money(Decimal("9999999.99"), lang)]),
     Column("tax_total", lambda: tr("InvoiceList", "VAT"),
-           lambda r, lang: format_money(r.tax_total, lang, r.currency), amount=True),
+           lambda r, lang: format_money(r.tax_total, lang, r.currency), amount=True,
+           samples=lambda lang: [format_money(Decimal("999999.99"), lang)]),
 )
+BADGE_KEYS = ("draft", "issued", "waiting", "sending", "cleared", "reported", "rejected")
+STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.badge)
+DATE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "issue_datetime")
 
 
 _DISPLAY, _TIP, _ALIGN = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                                             Qt.ItemDataRole.TextAlignmentRole))
-_ROLES = frozenset({_DISPLAY, _TIP, _ALIGN, int(ROW_ROLE)})
+_ROLES = frozenset({_DISPLAY, _TIP, _ALIGN, int(ROW_ROLE), BADGE_ROLE})
 _ALIGNMENTS = [int((Qt.AlignmentFlag.AlignRight if c.amount else Qt.AlignmentFlag.AlignLeft)
                    | Qt.AlignmentFlag.AlignVCenter) for c in COLUMNS]
 
@@ -298,10 +320,24 @@ class InvoiceListModel(QAbstractTableModel):
             return None
         if role == ROW_ROLE:
             return page.rows[offset]
+        if role in (BADGE_ROLE, _TIP):
+            return self._extra(page.rows[offset], column, role)
         texts = page.texts[offset]
         if texts is None:
             texts = page.texts[offset] = self._texts(page.rows[offset])
         return texts[column]
+
+    def _extra(self, row: InvoiceRow | None, column: int, role: int) -> str | None:
+        """The status cell's badge key; the date cell's tooltip (date, time and the Hijri date)."""
+        if row is None:
+            return None
+        if role == BADGE_ROLE:
+            return badge_of(row) if column == STATUS_COLUMN else None
+        if column == DATE_COLUMN:
+            return format_date(row.issue_datetime, self.language, hijri=True)
+        if column == STATUS_COLUMN:
+            return f"{status_text(row.status)} · {tr('InvoiceList', 'ZATCA')}: {zatca_text(row.zatca_state)}"
+        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

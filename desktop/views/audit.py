@@ -198,6 +198,7 @@ class AuditView(View):
         actions.addWidget(self.verify_button)
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.progress, 1)
+        actions.addStretch(0)  # with the progress bar hidden, the buttons keep their size instead of filling the row
         actions.addWidget(self.export_button)
 
         self.result = QLabel()

@@ -37,13 +37,21 @@ def saved_connection(ctx: Context) -> tuple[str, str]:
         return outbox.get_state(db, "central.url"), outbox.get_state(db, "central.user")
 
 
+def own_series(ctx: Context) -> str:
+    """The invoice number series this device draws from ('' for the company's main series)."""
+    from core.sync.join import device_series
+
+    with ctx.uow(write=False) as uow:
+        return device_series(uow)
+
+
 def check_connection(ctx: Context, settings: Any) -> dict[str, Any]:
     """Connect with the saved connection, register this device; what the connection is (for the panel)."""
     from core.sync.connection import dsn_for
-    from core.sync.engine import central, register_device
+    from core.sync.engine import central, register_checked
 
     with central(dsn_for(ctx, settings)) as conn:
-        company = register_device(ctx, conn)
+        company = register_checked(ctx, conn)
         return {"tls": bool(conn.pgconn.ssl_in_use), "version": conn.info.server_version // 10000,
                 "company": str(company), "user": conn.info.user}
 
@@ -80,6 +88,9 @@ class CentralPanel(QGroupBox):
         self.test.clicked.connect(self.test_connection)
         self.sync_now = QPushButton(objectName="centralSyncNow")
         self.sync_now.clicked.connect(self.start_sync)
+        self.series = QLabel(objectName="centralSeries")  # this device's number series (chosen when it joined)
+        self.series.setWordWrap(True)
+        self._series = ""
         self.result = QLabel(objectName="centralResult")
         self.result.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -90,6 +101,7 @@ class CentralPanel(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(form)
+        layout.addWidget(self.series)
         layout.addLayout(buttons)
         self.saved = ("", "")
         self.retranslate()
@@ -98,6 +110,8 @@ class CentralPanel(QGroupBox):
 
     def refresh(self) -> None:
         self.saved = saved_connection(self.session.ctx)
+        self._series = own_series(self.session.ctx)
+        self._show_series()
         self.url.setText(self.saved[0])
         self.login.setText(self.saved[1])
         self.password.clear()
@@ -196,8 +210,14 @@ class CentralPanel(QGroupBox):
         self.result.setStyleSheet(f"color: {ERROR_COLOR};" if kind == "error" or (kind == "ok" and not info.get(
             "tls")) else "")
 
+    def _show_series(self) -> None:
+        self.series.setText(tr("CentralPanel", "This device's invoice number series: {series} (INV-YYYY-{series}-0001)")
+                            .format(series=self._series) if self._series else
+                            tr("CentralPanel", "This device draws invoice numbers from the company's main series."))
+
     def retranslate(self) -> None:
         self.setTitle(tr("CentralPanel", "Central database"))
+        self._show_series()
         self.note.setText(tr("CentralPanel", "Connect this install to the company's central PostgreSQL database to "
                                              "share invoices, customers and products with the other installs. "
                                              "Work goes on offline and is sent when the database can be reached."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -26,12 +27,16 @@ from core.invoicing.figures import ChainState, PeriodKind, SalesFigures, chain_s
 from core.zatca.queue import QueueSummary, queue_summary
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, format_money, tr
+from desktop.icons import icon
 from desktop.jobs import Job
 from desktop.session import AUDIT, INVOICES, ZATCA, AppSession
+from desktop.style import BADGES, PALETTE
 from desktop.views.base import View
 from desktop.views.zatca_queue import countdown, kind_label
 
 Figures = tuple[SalesFigures, QueueSummary, ChainState]
+# The badge colour of each count of "Documents of the period" (credit notes are a kind, not a status).
+COUNT_BADGES = ("draft", "issued", None, "waiting", "sending", "cleared", "rejected")
 PERIODS = (PeriodKind.THIS_MONTH, PeriodKind.LAST_MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 
 
@@ -40,21 +45,30 @@ def period_label(kind: PeriodKind) -> str:
             PeriodKind.QUARTER: tr("Dashboard", "This quarter"), PeriodKind.YEAR: tr("Dashboard", "This year")}[kind]
 
 
-class Tile(QFrame):
-    """A figure with its caption."""
+class Card(QFrame):
+    """A dashboard card: an icon, a caption and the figure (the style sheet draws the card, `QFrame#card`)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, icon_name: str) -> None:
         super().__init__()
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.caption, self.value = QLabel(), QLabel()
-        self.value.setObjectName(name)
+        self.setObjectName("card")
+        self.icon_name = icon_name
+        self.icon = QLabel(objectName="cardIcon", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.icon.setFixedSize(40, 40)
+        self.icon.setPixmap(icon(icon_name, PALETTE["accent"]).pixmap(22, 22))
+        self.caption, self.value = QLabel(objectName="cardCaption"), QLabel(objectName=name)
         font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setPointSizeF(font.pointSizeF() * 1.7)
         font.setBold(True)
         self.value.setFont(font)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.caption)
+        text.addWidget(self.value)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(12)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(text, 1)
 
 
 class DashboardView(View):
@@ -81,11 +95,13 @@ class DashboardView(View):
         top.addWidget(self.period)
         top.addWidget(self.range_label, 1)
 
-        self.sales, self.vat, self.issued, self.pending = (Tile("salesValue"), Tile("vatValue"), Tile("issuedValue"),
-                                                           Tile("pendingValue"))
+        self.sales, self.vat = Card("salesValue", "chart-column"), Card("vatValue", "landmark")
+        self.issued, self.pending = Card("issuedValue", "file-check"), Card("pendingValue", "hourglass")
+        self.cards = (self.sales, self.vat, self.issued, self.pending)
         tiles = QGridLayout()
-        for col, tile in enumerate((self.sales, self.vat, self.issued, self.pending)):
-            tiles.addWidget(tile, 0, col)
+        tiles.setSpacing(12)
+        for col, card in enumerate(self.cards):
+            tiles.addWidget(card, 0, col)
 
         self.status_box = QGroupBox()
         self.status_labels = [QLabel() for _ in range(7)]
@@ -95,7 +111,12 @@ class DashboardView(View):
                                strict=True):
             label.setObjectName(name)
         status_form = QFormLayout(self.status_box)
-        for label, value in zip(self.status_labels, self.status_values, strict=True):
+        status_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # pills, not bars
+        for label, value, badge in zip(self.status_labels, self.status_values, COUNT_BADGES, strict=True):
+            if badge is not None:  # each count in its status's badge colour, as in the invoice list
+                value.setStyleSheet(f"QLabel {{ background: {BADGES[badge].background}; color: "
+                                    f"{BADGES[badge].foreground}; border-radius: 6px; padding: 1px 10px; "
+                                    "font-weight: 600; }")
             status_form.addRow(label, value)
 
         self.deadlines_box = QGroupBox()

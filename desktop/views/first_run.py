@@ -1,21 +1,24 @@
-"""First run: a wizard that creates the configured company (every field checked as typed) or the demo company.
+"""First run: a wizard that creates the configured company (every field checked as typed), opens the demo company,
+or joins the company's central database (the company comes from central through `core.sync.join`).
 
-Pages: choose (language; create my company / open the demo company) → the company profile (create only) →
-the work page, which creates the store in a background Job with progress and hands the open Context to the
-session. `wizard.ctx` is set once it succeeded; the wizard then finishes and the app opens the main window.
+Pages: choose (language; create my company / open the demo company / join my company's central database) → the
+company profile (create only) or the central address, login and password (join only) → the work page, which creates
+the store in a background Job with progress and hands the open Context to the session. `wizard.ctx` is set once it
+succeeded; the wizard then finishes and the app opens the main window.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
     QFrame,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QRadioButton,
     QScrollArea,
@@ -40,7 +43,10 @@ from desktop.i18n import LANGUAGE_NAMES, tr
 from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import AppSession
 
-CHOICE, COMPANY, WORK = 0, 1, 2
+if TYPE_CHECKING:
+    from core.sync.join import Joined
+
+CHOICE, COMPANY, WORK, JOIN = 0, 1, 2, 3
 DEMO_DRAFTS, DEMO_ISSUED = 300, 20
 
 
@@ -71,16 +77,20 @@ class ChoicePage(QWizardPage):
         self.create_option.setObjectName("createCompany")
         self.demo_option = QRadioButton()
         self.demo_option.setObjectName("openDemo")
+        self.join_option = QRadioButton()
+        self.join_option.setObjectName("joinCentral")
         self.create_option.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.create_option)
         group.addButton(self.demo_option)
+        group.addButton(self.join_option)
         self.demo_note = QLabel()
         self.demo_note.setWordWrap(True)
         layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addSpacing(12)
         layout.addWidget(self.create_option)
+        layout.addWidget(self.join_option)
         layout.addWidget(self.demo_option)
         layout.addWidget(self.demo_note)
         layout.addStretch(1)
@@ -89,6 +99,8 @@ class ChoicePage(QWizardPage):
         self.session.set_language(str(self.language.currentData()))
 
     def nextId(self) -> int:
+        if self.join_option.isChecked():
+            return JOIN
         return WORK if self.demo_option.isChecked() else COMPANY
 
     def retranslate(self) -> None:
@@ -101,6 +113,55 @@ class ChoicePage(QWizardPage):
         self.demo_note.setText(tr("FirstRun", "The demo company comes with customers, products, {drafts} drafts and "
                                               "a demo EGS unit that signs offline and never submits to ZATCA.")
                                .format(drafts=DEMO_DRAFTS))
+        self.join_option.setText(tr("FirstRunJoin", "Join my company's central database"))
+
+
+class JoinPage(QWizardPage):
+    """Where the company's central database is, and this person's login and password; the optional number series."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.url = QLineEdit(objectName="joinUrl")
+        self.url.setPlaceholderText("postgresql://host:5432/qayd?sslmode=verify-full&sslrootcert=ca.pem")
+        self.login = QLineEdit(objectName="joinLogin")
+        self.password = QLineEdit(objectName="joinPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.series = QLineEdit(objectName="joinSeries")
+        self.series.setMaxLength(10)
+        for edit in (self.url, self.login, self.series):  # an address, a login and a code read left to right
+            edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        for edit in (self.url, self.login, self.password):
+            edit.textChanged.connect(self.completeChanged)
+        self.labels = (QLabel(), QLabel(), QLabel(), QLabel())
+        form = QFormLayout()
+        for label, edit in zip(self.labels, (self.url, self.login, self.password, self.series), strict=True):
+            label.setBuddy(edit)
+            form.addRow(label, edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+    def isComplete(self) -> bool:
+        return all(e.text().strip() for e in (self.url, self.login)) and bool(self.password.text())
+
+    def nextId(self) -> int:
+        return WORK
+
+    def retranslate(self) -> None:
+        self.setTitle(tr("FirstRunJoin", "Join my company's central database"))
+        self.setSubTitle(tr("FirstRunJoin", "The company, its customers, products and documents come from central; "
+                                            "nobody types them again."))
+        self.note.setText(tr("FirstRunJoin", "Ask whoever set up the central database for its address and your "
+                                             "own login. This desk keeps its own keys and draws invoice numbers from "
+                                             "its own series."))
+        for label, text in zip(self.labels, (
+                tr("FirstRunJoin", "Address"), tr("FirstRunJoin", "Your login"), tr("FirstRunJoin", "Password"),
+                tr("FirstRunJoin", "Number series (optional)")), strict=True):
+            label.setText(text)
+        self.series.setPlaceholderText(tr("FirstRunJoin", "Derived from this device when left empty"))
 
 
 class CompanyPage(QWizardPage):
@@ -154,7 +215,8 @@ class WorkPage(QWizardPage):
         wizard = self._wizard
         demo = wizard.choice.demo_option.isChecked()
         self.status.setText(tr("FirstRun", "Starting…"))
-        job = Job(wizard.work_function(demo), "first-run")
+        work = wizard.join_function() if wizard.choice.join_option.isChecked() else wizard.work_function(demo)
+        job = Job(work, "first-run")
         self.job = job
         job.signals.progressed.connect(self._progressed)
         job.signals.succeeded.connect(self._succeeded)
@@ -172,7 +234,8 @@ class WorkPage(QWizardPage):
         self._wizard.session.adopt(ctx)
         self.done = True
         self.progress.setValue(100)
-        self.status.setText(tr("FirstRun", "Ready. Choose Finish to open the company."))
+        ready = tr("FirstRun", "Ready. Choose Finish to open the company.")
+        self.status.setText("\n".join((*self._wizard.joined_notes(), ready)))
         self._wizard.set_busy(False)
         self.completeChanged.emit()
 
@@ -199,16 +262,19 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.session = session
         self.ctx: Context | None = None
+        self.joined: Joined | None = None  # what a join brought (set by the join Job before it returns)
         self.error_box: Any = None
         self.setObjectName("firstRunWizard")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
         self.choice = ChoicePage(session)
         self.company = CompanyPage(session)
+        self.join = JoinPage()
         self.work = WorkPage(self)
         self.setPage(CHOICE, self.choice)
         self.setPage(COMPANY, self.company)
         self.setPage(WORK, self.work)
+        self.setPage(JOIN, self.join)
         self.setStartId(CHOICE)
         self.resize(860, 720)
         self.retranslate()
@@ -255,9 +321,37 @@ class FirstRunWizard(QWizard):
 
         return work
 
+    def join_function(self) -> Any:
+        """The Job's function for a join: the company from central (`core.sync.join`); returns the open Context."""
+        settings, clock = self.session.settings, self.session.clock
+        url, login = self.join.url.text().strip(), self.join.login.text().strip()
+        password, series = self.join.password.text(), self.join.series.text().strip() or None
+
+        def work(progress: Progress, cancelled: Cancelled) -> Context:
+            from core.sync.join import join_company
+
+            progress(0.02, tr("FirstRunJoin", "Connecting to the central database…"))
+            ctx, joined = join_company(settings, url, login, password, series=series, clock=clock, progress=progress)
+            self.joined = joined  # a plain value read by the page once the Job succeeded; no widget touched here
+            return ctx
+
+        return work
+
+    def joined_notes(self) -> list[str]:
+        """What the join brought and what this desk still needs, in the wizard's language."""
+        joined = self.joined
+        if joined is None:
+            return []
+        arabic = self.session.language == "ar"
+        notes = [tr("FirstRunJoin", "Joined {name}: {customers} customers, {products} products, {documents} issued "
+                                    "documents. This desk's invoice number series: {series}.").format(
+            name=joined.legal_name_ar if arabic else joined.legal_name_en, customers=joined.customers,
+            products=joined.products, documents=joined.documents, series=joined.series)]
+        return notes + [ar if arabic else en for en, ar in joined.needs]
+
     def retranslate(self) -> None:
         self.setWindowTitle(tr("FirstRun", "Qayd — first run"))
-        for page in (self.choice, self.company, self.work):
+        for page in (self.choice, self.company, self.join, self.work):
             page.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:

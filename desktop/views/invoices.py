@@ -30,6 +30,7 @@ from core.clock import SAUDI_TIME as KSA
 from core.errors import QaydError
 from core.invoicing import browse, service
 from core.invoicing.browse import BrowseFilter
+from desktop.badges import BadgeDelegate, badge_width
 from desktop.errors import present_error, user_message
 from desktop.i18n import format_int, tr
 from desktop.models.invoice_list import (
@@ -45,6 +46,8 @@ from desktop.session import INVOICES, ZATCA, AppSession
 from desktop.views.base import View
 
 SEARCH_DELAY_MS = 250
+CELL_PADDING = 16  # a cell's text margins
+HEADER_PADDING = 40  # a header's padding (style sheet) and the sort indicator beside its text
 
 Option = tuple[str | None, Callable[[], str]]
 
@@ -130,11 +133,13 @@ class InvoicesView(View):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setItemDelegate(BadgeDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never measure 100 000 rows
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         for number, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(number, column.width)
+            if column.samples is None:  # the customer takes what the others leave: no sideways scrolling
+                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
         first = self.model.order  # the model's first order (newest first), shown before sorting is enabled
         header.setSortIndicator(column_of(first.column), Qt.SortOrder.DescendingOrder if first.descending
                                 else Qt.SortOrder.AscendingOrder)
@@ -212,7 +217,25 @@ class InvoicesView(View):
         self.new_button.setToolTip(tr("Invoices", "Create a draft (Ctrl+N)"))
         self.table.setToolTip(tr("Invoices", "Enter or double-click opens the document"))
         self.model.set_language(self.session.language)
+        self.fit_columns()
         self._show_count()
+
+    def fit_columns(self) -> None:
+        """Size each column to its widest possible text in this language (the header's too), never to the rows."""
+        header = self.table.horizontalHeader()
+        cells, titles = self.table.fontMetrics(), header.fontMetrics()
+        language = self.session.language
+        for number, column in enumerate(COLUMNS):
+            if column.samples is None:
+                continue
+            samples = column.samples(language)
+            if column.badge:
+                widest = max(badge_width(text, self.table.font()) for text in samples)
+            else:
+                widest = max(cells.horizontalAdvance(text) for text in samples) + CELL_PADDING
+            # Header text, its padding and the sort indicator's room (the style sheet's section padding).
+            title = titles.horizontalAdvance(column.header()) + HEADER_PADDING
+            self.table.setColumnWidth(number, max(widest, title))
 
     def _show_count(self) -> None:
         if self.model.is_loading:

@@ -34,10 +34,12 @@ from core.zatca.api import FatooraClient
 from core.zatca.correction import prepare_correction
 from core.zatca.queue import CertificateAlert, QueueItem, certificate_alerts, count_due, list_queue, retry_now
 from core.zatca.submission import SubmitSummary, submit_pending
+from desktop.badges import BADGE_ROLE, BadgeDelegate
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, tr
 from desktop.jobs import Job
 from desktop.session import INVOICES, ZATCA, AppSession
+from desktop.style import submission_badge
 from desktop.views.base import View
 from desktop.views.onboarding import OnboardingWizard, environment_label, fatoora_client
 
@@ -113,6 +115,8 @@ class QueueModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.UserRole:
             return item
+        if role == BADGE_ROLE:  # the state as a coloured badge (desktop.badges)
+            return submission_badge(item.state, item.kind) if column == "state" else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == "number":
@@ -182,6 +186,7 @@ class ZatcaQueueView(View):
         self.table = QTableView()
         self.table.setObjectName("queueTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(BadgeDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -298,6 +298,14 @@
   <context>
     <name>CentralPanel</name>
     <message>
+      <source>This device draws invoice numbers from the company's main series.</source>
+      <translation>يأخذ هذا الجهاز أرقام الفواتير من السلسلة الرئيسية للمنشأة.</translation>
+    </message>
+    <message>
+      <source>This device's invoice number series: {series} (INV-YYYY-{series}-0001)</source>
+      <translation>سلسلة ترقيم الفواتير لهذا الجهاز: {series} (INV-YYYY-{series}-0001)</translation>
+    </message>
+    <message>
       <source>Saved. This install now syncs with the central database.</source>
       <translation>حُفظ. يزامن هذا الجهاز الآن مع قاعدة البيانات المركزية.</translation>
     </message>
@@ -356,6 +364,49 @@
     <message>
       <source>Not connected: {message}</source>
       <translation>غير متصل: {message}</translation>
+    </message>
+  </context>
+  <context>
+    <name>FirstRunJoin</name>
+    <message>
+      <source>Join my company's central database</source>
+      <translation>الانضمام إلى قاعدة البيانات المركزية لمنشأتي</translation>
+    </message>
+    <message>
+      <source>The company, its customers, products and documents come from central; nobody types them again.</source>
+      <translation>تأتي المنشأة وعملاؤها ومنتجاتها ومستنداتها من القاعدة المركزية؛ لا يعيد أحد كتابتها.</translation>
+    </message>
+    <message>
+      <source>Ask whoever set up the central database for its address and your own login. This desk keeps its own keys and draws invoice numbers from its own series.</source>
+      <translation>اطلب عنوان قاعدة البيانات المركزية واسم دخولك الخاص ممن أعدّها. يحتفظ هذا الجهاز بمفاتيحه الخاصة ويأخذ أرقام الفواتير من سلسلته الخاصة.</translation>
+    </message>
+    <message>
+      <source>Derived from this device when left empty</source>
+      <translation>تُشتق من هذا الجهاز إن تُركت فارغة</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>العنوان</translation>
+    </message>
+    <message>
+      <source>Your login</source>
+      <translation>اسم الدخول الخاص بك</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>كلمة المرور</translation>
+    </message>
+    <message>
+      <source>Number series (optional)</source>
+      <translation>سلسلة الترقيم (اختياري)</translation>
+    </message>
+    <message>
+      <source>Connecting to the central database…</source>
+      <translation>جارٍ الاتصال بقاعدة البيانات المركزية…</translation>
+    </message>
+    <message>
+      <source>Joined {name}: {customers} customers, {products} products, {documents} issued documents. This desk's invoice number series: {series}.</source>
+      <translation>تم الانضمام إلى {name}: {customers} عميلًا، {products} منتجًا، {documents} مستندًا مُصدرًا. سلسلة ترقيم الفواتير لهذا الجهاز: {series}.</translation>
     </message>
   </context>
 </TS>

@@ -51,18 +51,26 @@ from pathlib import Path
 from tests.benchmarks.test_bench_issue import prepare, fresh, N
 from core.invoicing import repository as repo
 from core.invoicing import service
+from core.zatca import gate as gate_module
 from core.zatca import issuing
 in_gate = [0.0, 0.0]  # wall and CPU seconds spent in the gate during the run below
-real_gate = issuing.gate
-def timed_gate(*args, **kwargs):
-    wall, cpu = time.perf_counter(), time.process_time()
-    try:
-        return real_gate(*args, **kwargs)
-    finally:
-        in_gate[0] += time.perf_counter() - wall
-        in_gate[1] += time.process_time() - cpu
-issuing.gate = timed_gate
+in_precheck = [0.0, 0.0]  # and in the check when the drafts were stored
+def timed(real, into):
+    def run(*args, **kwargs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            into[0] += time.perf_counter() - wall
+            into[1] += time.process_time() - cpu
+    return run
+# The gate at issue: the check or the proof, reading the passes and deleting the used ones.
+issuing.gate = timed(issuing.gate, in_gate)
+issuing.Passes.load = timed(issuing.Passes.load, in_gate)
+issuing.Passes.spend = timed(issuing.Passes.spend, in_gate)
+gate_module.precheck = timed(gate_module.precheck, in_precheck)
 ctx, numbers = prepare(Path(sys.argv[1]) / "stored")
+prechecked = list(in_precheck)
 start, cpu = time.perf_counter(), time.process_time()
 with ctx.uow() as uow:  # drafts already in the store: read, validate, build, gate, hash, sign, QR, store
     issuing.issue_many(uow, numbers)
@@ -76,7 +84,7 @@ with ctx.uow() as uow:  # documents arriving (import --issue): validate and stor
     issuing.issue_imported(uow, imported.drafts)
     uow.commit()
 print(json.dumps({"seconds": stored, "cpu": stored_cpu, "direct": time.perf_counter() - start, "gate": gate_wall,
-                  "gate_cpu": gate_cpu}))
+                  "gate_cpu": gate_cpu, "precheck": prechecked[0]}))
 """
 
 
@@ -123,9 +131,12 @@ def test_issue_1000_invoices_of_20_lines(tmp_path: Path) -> None:
     print(f"gate, inside the best issuing run: {gate_ms:.2f} ms per document = {best['gate'] / best['seconds']:.0%} of "
           f"issuing, {gate_ms / rest_ms:.0%} on top of the rest ({rest_ms:.2f} ms); CPU "
           f"{best['gate_cpu'] / N * 1e3:.2f} ms = {best['gate_cpu'] / best['cpu']:.0%} of the run's CPU time")
+    print(f"the gate's full check, run when the drafts were stored (import): {best['precheck'] / N * 1e3:.2f} ms per "
+          "document; import --issue pays it once (above)")
     for name in GATE_STEPS:
         print(f"{name}: {steps[name] * 1e3:.3f} ms alone = {steps[name] / (rest_ms / 1e3):.0%} of issuing without it")
     ctx.close()
+    assert best["gate"] / best["seconds"] < 0.10, "target: the gate costs under 10 % of issuing (issue 12)"
     assert N / total >= 500, "target: at least 500 invoices/s on one core"
 
 

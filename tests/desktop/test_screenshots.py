@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +18,7 @@ from core.invoicing.demo import create_demo
 from core.uow import Context
 from desktop.i18n import install_language
 from desktop.screenshots import WINDOW_SIZE, render_all
+from desktop.style import BADGES, PALETTE
 from desktop.views.registry import view_classes
 from desktop.views.settings import SettingsView
 
@@ -53,9 +54,14 @@ def test_screenshots_command_renders_every_view_in_both_languages(tmp_path: Path
             image = QImage(str(path))
             assert (image.width(), image.height()) == WINDOW_SIZE, path.name
             assert colours(path) > 12, f"{path.name} looks blank"
-        for page in ("first_run", "first_run_company"):
+        for page in ("first_run", "first_run_company", "first_run_join"):
             assert colours(out / f"{page}-{lang}.png") > 12
         assert (out / f"dashboard-{lang}.png").read_bytes() != (out / f"invoices-{lang}.png").read_bytes()
+        # The look holds offscreen: the primary button's accent, the selected navigation item, the status badges.
+        invoices = QImage(str(out / f"invoices-{lang}.png"))
+        seen = {invoices.pixel(x, y) & 0xFFFFFF for x in range(invoices.width()) for y in range(invoices.height())}
+        for colour in (PALETTE["accent"], PALETTE["accent_soft"], BADGES["draft"].background):
+            assert QColor(colour).rgb() & 0xFFFFFF in seen, f"invoices-{lang}.png has no {colour}"
     for key in keys:  # Arabic is not English: texts and layout differ
         assert (out / f"{key}-en.png").read_bytes() != (out / f"{key}-ar.png").read_bytes()
     # The demo company was made in a temporary folder: nothing written where the settings point.

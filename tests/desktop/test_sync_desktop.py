@@ -129,8 +129,10 @@ def second(tmp_path: Path, central_url: str) -> Iterator[Callable[..., Install]]
         clock = StepClock()
         b = open_company(settings, create=True, clock=clock, username="bob")
         opened.append(b)
-        with b.uow() as uow:  # the company profile only (it is not synchronised); the rest comes from central
-            service.create_company(uow, DEMO_COMPANY)
+        # The profile typed by hand (another company id, so it stays B's own); the rest comes from central. A desk
+        # that joins takes the profile too: tests/desktop/test_first_run_join.py.
+        with b.uow() as uow:
+            service.create_company(uow, replace(DEMO_COMPANY, id=uuid.uuid4()))
             uow.commit()
         save_connection(b, central_url, "bob", "bob-password-123")
         return make_install(settings, b, clock, pool=pool)

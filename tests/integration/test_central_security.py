@@ -166,7 +166,7 @@ def companies(pg_server: PgServer, central_db: PgDatabase, tmp_path: Path) -> It
     # Demo stores share one company id; the second company gets its own centrally (World then only joins it).
     two.company_id = other_company(central_db, "Zulu Co")
     try:
-        a, b = one.install("a", demo=2), one.install("b")
+        a, b = one.install("a", demo=2), one.install("b", join=False)  # b's first pull happens in the tests
         z = two.install("z", demo=2)
         add_customer(z, SECRET_CUSTOMER)
         assert one.company_id != two.company_id

@@ -35,6 +35,7 @@ from core.invoicing.model import (
     PrepaymentRef,
     VatCategory,
 )
+from core.store.models import GatePass
 from core.uow import Context
 from core.zatca.issuing import issue_invoice, issued_xml
 from core.zatca.validation import validate_xml
@@ -173,8 +174,15 @@ def official_errors(xml: bytes) -> list[str]:
     return found + [f"{a.rule}: {a.text}" for a in run_schematron(xml) if a.is_error]
 
 
+def has_pass(ctx: Context, draft: InvoiceDraft) -> bool:
+    """Whether saving checked the draft's XML and found nothing (core.zatca.gate.precheck): issuing then proves."""
+    with ctx.uow(write=False) as uow:
+        return uow.session.get(GatePass, draft.id) is not None
+
+
 def issue_and_check(ctx: Context, draft: InvoiceDraft, tally: Tally, check_official: bool) -> None:
     save(ctx, draft)
+    proved = has_pass(ctx, draft)
     before = spent(ctx)
     try:
         with ctx.uow() as uow:
@@ -182,9 +190,12 @@ def issue_and_check(ctx: Context, draft: InvoiceDraft, tally: Tally, check_offic
             uow.commit()
     except QaydError as exc:
         assert spent(ctx) == before, "a refused draft spent something"
+        assert not proved, "the check at save passed a draft that issuing refuses"
         tally.refused.update({f.rule for f in getattr(exc, "findings", []) if f.is_error} or {type(exc).__name__})
         return
     tally.issued += 1
+    # Issued on the proof, not a second check: the official schematrons below are the independent oracle of the proof.
+    assert proved, "issuing accepted a draft whose XML failed the check at save"
     tally.features.update(features(draft))
     after = spent(ctx)
     assert after.icv == before.icv + 1 and after.queued.count(draft.number) == 1

@@ -121,10 +121,14 @@ def test_list_and_print_select_by_the_saudi_date(issued: Callable[..., Result], 
         rows = json.loads(issued("invoice", "list", *bounds, "--json").stdout)
         return {r["number"] for r in rows}
 
-    assert listed("--from", "2024-04-01", "--to", "2024-05-01") == APRIL
-    assert listed("--from", "2024-03-01", "--to", "2024-04-01") == {"T-MARCH"}
-    assert listed("--from", "2024-03-31T21:00:00Z", "--to", "2024-05-01") == APRIL  # Riyadh midnight, given in UTC
-    assert listed("--from", "2024-04-01T00:00:00+04:00", "--to", "2024-05-01") == APRIL | {"T-MARCH"}
+    # --from/--to are calendar days in Saudi time, both included (issue 13; --to used to be exclusive)
+    assert listed("--from", "2024-04-01", "--to", "2024-04-30") == APRIL
+    assert listed("--from", "2024-03-01", "--to", "2024-03-31") == {"T-MARCH"}
+    assert listed("--from", "2024-03-01", "--to", "2024-04-01") == APRIL | {"T-MARCH"}
+    assert listed("--from", "2024-04-01", "--to", "2024-04-01") == APRIL
+    for instant in ("2024-03-31T21:00:00Z", "2024-04-01T00:00:00+04:00"):  # a time of day is refused, not guessed
+        refused = issued("invoice", "list", "--from", instant, "--json")
+        assert refused.exit_code == 2 and "calendar day" in refused.stderr and "inclusive, Saudi time" in refused.stderr
     rows = json.loads(issued("invoice", "list", "--json").stdout)
     shown = {r["number"]: r["issue_datetime"] for r in rows}
     for number, (_given, saudi, _price) in CASES.items():

@@ -27,6 +27,7 @@ from core.invoicing.demo import create_demo
 from core.invoicing.service import get_company
 from core.sync.connection import dsn_for, save_connection
 from core.sync.engine import SyncResult, sync_once
+from core.sync.join import join_company
 from core.sync.tables import TABLES
 from core.uow import Context
 from tests.support.pg import PgDatabase, PgServer
@@ -99,19 +100,33 @@ class World:
         return (f"postgresql://localhost:{port or self.server.port}/{self.central.name}"
                 f"?sslmode=verify-full&sslrootcert={self.server.ca_file}&connect_timeout=3")
 
-    def install(self, name: str, *, demo: int = 0, level: str = "staff", port: int | None = None) -> Install:
+    def install(self, name: str, *, demo: int = 0, level: str = "staff", port: int | None = None,
+                join: bool | None = None) -> Install:
+        """The first install creates the company (with `demo` drafts); a later one joins it from central as a
+        fresh install does (`central connect` alone), unless `join=False` or `demo`: then it types its own profile
+        first, as desks did before joining existed."""
         cfg = self.folder / f"{name}.toml"
         cfg.write_text("", "utf-8")
         settings = load_settings(environ={"QAYD_DATA_DIR": str(self.folder / name), "QAYD_COMPANY": "acme"},
                                  config_file=cfg)
+        superuser = libpq(self.central.url)
+        login, password = f"{name}_{uuid.uuid4().hex[:6]}", f"{name}-password-{uuid.uuid4().hex[:8]}"
+        if join is None:
+            join = self.company_id is not None and not demo
+        if join:
+            assert self.company_id is not None
+            self.installs[0].sync()  # central holds the profile before a desk joins
+            add_member(superuser, login, password, level, self.company_id, display_name=name.capitalize())
+            ctx, _ = join_company(settings, self.url(port=port), login, password, username=f"user-{name}")
+            made = Install(name, ctx, login, password, self)
+            self.installs.append(made)
+            return made
         ctx = open_company(settings, create=True, username=f"user-{name}")
         create_demo(ctx, drafts=demo)
-        superuser = libpq(self.central.url)
         if self.company_id is None:
             with ctx.uow(write=False) as uow:
                 self.company_id = get_company(uow).id
             add_company(superuser, self.company_id, "Acme")
-        login, password = f"{name}_{uuid.uuid4().hex[:6]}", f"{name}-password-{uuid.uuid4().hex[:8]}"
         add_member(superuser, login, password, level, self.company_id, display_name=name.capitalize())
         save_connection(ctx, self.url(port=port), login, password)
         made = Install(name, ctx, login, password, self)

@@ -10,9 +10,10 @@ from core.sync.tables import TABLES
 from core.uow import Context
 
 
-def test_migration_0007_lists_todays_synchronised_tables() -> None:
-    migration = importlib.import_module("core.store.migrations.versions.0007_sync")
-    assert list(migration.SYNCED) == [(s.name, s.key, s.versioned) for s in TABLES.values()]
+def test_migrations_0007_and_0010_list_todays_synchronised_tables() -> None:
+    first = importlib.import_module("core.store.migrations.versions.0007_sync")
+    added = importlib.import_module("core.store.migrations.versions.0010_sync_profile_series")
+    assert sorted(first.SYNCED + added.ADDED) == sorted((s.name, s.key, s.versioned) for s in TABLES.values())
 
 
 def test_a_new_store_notes_changes_of_every_synchronised_table(ctx: Context) -> None:
