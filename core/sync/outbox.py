@@ -68,7 +68,7 @@ def _absent(table: str, name: str) -> Any:
 
 
 def decode_row(spec: Synced, payload: dict[str, Any]) -> dict[str, Any]:
-    # A column added after the sending desk's schema (invoice_line.name_ar, 0009) takes its server default.
+    # A column added after the sending desk's schema (invoice_line.name_ar, 0011) takes its server default.
     values = {name: payload[name] if name in payload else _absent(spec.name, name) for name in spec.columns}
     for name in spec.blobs:
         encoded = values.get(name)

@@ -1,4 +1,4 @@
-"""A line's Arabic name in the store (migration 0009): old stores upgrade in place, keeping their lines and the
+"""A line's Arabic name in the store (migration 0011): old stores upgrade in place, keeping their lines and the
 sync triggers; a row sent by a desk that has not upgraded yet takes the column's default instead of failing."""
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ def _insert(conn: Connection, table: str, values: dict[str, object]) -> None:
 
 
 def _old_store(path: Path) -> None:
-    """A store as release 0008 left it, with one draft of one line."""
+    """A store as revision 0010 left it, with one draft of one line."""
     engine = database.make_engine(path)
     cfg = database._alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0008")
+        command.upgrade(cfg, "0010")
         _insert(conn, "invoice", {"id": INVOICE, "version": 1, "created_at": NOW, "updated_at": NOW,
                                   "device_id": DEVICE, "number": "INV-1", "status": "draft", "kind": "standard",
                                   "type": "invoice", "issue_datetime": NOW, "currency": "SAR",

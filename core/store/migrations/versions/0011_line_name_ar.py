@@ -3,16 +3,16 @@
 Added in place (ALTER TABLE ... ADD COLUMN, not a batch copy), so the sync triggers on `invoice_line` stay as they
 are; existing lines get "" and print their item name on both sides, as before.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
