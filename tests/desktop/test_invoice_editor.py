@@ -406,8 +406,9 @@ def test_a_line_keeps_its_arabic_name_from_the_product_or_as_typed(qtbot: QtBot,
     dialog.table.setFocus()
     type_text(qtbot, dialog.table, "توصيل إلى الموقع")
     qtbot.keyClick(focused(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.model.rows[1].name_ar == "توصيل إلى الموقع")
-    qtbot.waitUntil(lambda: dialog.status.text() == "Draft saved.")
+    # Generous waits: on a loaded machine the cell's editor and the autosave can take seconds.
+    qtbot.waitUntil(lambda: dialog.model.rows[1].name_ar == "توصيل إلى الموقع", timeout=20000)
+    qtbot.waitUntil(lambda: dialog.status.text() == "Draft saved.", timeout=20000)
     with session.uow(write=False) as uow:
         stored = service.get_invoice(uow, dialog.number.text()).draft
     assert [line.name_ar for line in stored.lines] == ["كرسي مكتب", "توصيل إلى الموقع"]
