@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from core.audit.chain import Checkpoint
 from core.audit.service import fingerprint, iter_entry_rows, trusted_checkpoints, verify_store
 from core.audit.signing import load_public_pem, public_pem
-from core.audit.verify import Progress, Row, VerifyReport, verify_chain
+from core.audit.verify import Row, VerifyReport, verify_chain
 from core.errors import AuditError
 from core.files import private_dir, private_tree
+from core.progress import CancelCheck, Progress
 
 if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
     from core.uow import Context
@@ -28,7 +29,7 @@ HOW_TO = Path(__file__).with_name("VERIFY.txt")
 
 
 def export_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> VerifyReport:
+                  cancelled: CancelCheck | None = None) -> VerifyReport:
     """Write the bundle into `out` (created; must be empty) and return the verification of what was written."""
     if out.exists() and any(out.iterdir()):
         raise AuditError(f"The folder {out} is not empty.", fix="Choose a new or empty folder for the bundle.")
@@ -57,7 +58,7 @@ def export_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progr
 
 
 def verify_bundle(folder: Path, *, progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> VerifyReport:
+                  cancelled: CancelCheck | None = None) -> VerifyReport:
     manifest = _manifest(folder)
     problems = [f"{name} does not match the manifest's SHA-256" for name, digest in manifest["files"].items()
                 if _sha256(folder / name) != digest]
