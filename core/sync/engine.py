@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +29,9 @@ from psycopg.types.json import Jsonb
 
 from core.central.admin import CentralSetupError
 from core.errors import QaydError
-from core.privacy.cancel import Cancelled
+from core.progress import CancelCheck, part
+from core.progress import Progress as Progress  # re-exported: its importers' old place
+from core.progress import check as check_cancelled  # the loop below has its own `check`
 from core.store import models as m
 from core.sync import outbox
 from core.sync.audit_gaps import attest_heads, check_own_copy, send_all_to_new_central
@@ -39,8 +41,6 @@ from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refus
 from core.sync.received import attest_received
 from core.uow import Context
 
-Progress = Callable[[float, str], None]
-CancelCheck = Callable[[], bool]
 PUSH_BATCH = 5000
 PULL_BATCH = 5000
 AUDIT_BATCH = 5000
@@ -82,11 +82,6 @@ def central(dsn: str, *, connect_timeout: int = 10) -> Iterator[psycopg.Connecti
         yield conn
     finally:
         conn.close()
-
-
-def _check(cancelled: CancelCheck | None) -> None:
-    if cancelled is not None and cancelled():
-        raise Cancelled("sync")
 
 
 def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
@@ -177,7 +172,7 @@ def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult
     reader.start()
     try:
         while True:
-            _check(cancelled)
+            check_cancelled(cancelled, "sync")
             got = ready.get()
             if got is None:
                 return
@@ -220,7 +215,7 @@ def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, 
                cancelled: CancelCheck | None = None) -> None:
     """Send the device's audit entries and checkpoints that central does not hold yet."""
     while True:
-        _check(cancelled)
+        check_cancelled(cancelled, "sync")
         with ctx.uow(write=False) as uow:
             db = raw(uow)
             after = int(outbox.get_state(db, "last_pushed_audit_seq", "0"))
@@ -252,7 +247,7 @@ def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, bat
     conn.commit()
     top = int(newest[0]) if newest else 0
     while True:
-        _check(cancelled)
+        check_cancelled(cancelled, "sync")
         rows = conn.execute(
             "SELECT seq, device_id::text, entity, row_id, op, version, payload FROM qayd.change "
             "WHERE company_id = qayd.my_company() AND seq > %s AND device_id <> %s AND NOT conflict "
@@ -306,8 +301,8 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
     try:
         with central(dsn, connect_timeout=connect_timeout) as conn:
             register_device(ctx, conn)
-            push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
-            pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
+            push_changes(ctx, conn, result, progress=part(progress, 0.0, 0.5), cancelled=cancelled)
+            pull(ctx, conn, result, progress=part(progress, 0.5, 0.95), cancelled=cancelled)
             # before push_audit: the records travel with this sync
             attest_heads(ctx, conn, moved=bool(result.pushed or result.pulled))
             result.audit_lost = check_own_copy(ctx, conn)
@@ -333,12 +328,6 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
 def _describe(exc: psycopg.Error) -> str:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return first.removeprefix("qayd: ")
-
-
-def _part(progress: Progress | None, low: float, high: float) -> Progress | None:
-    if progress is None:
-        return None
-    return lambda fraction, message: progress(low + (high - low) * fraction, message)
 
 
 def _remember(ctx: Context, *, error: str) -> None:
