@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.audit.chain import Checkpoint, Entry
 from core.audit.heads import CentralProbe, judge, read_outside, signed_heads
 from core.audit.verify import Row, VerifyReport, Window, verify_chain
-from core.progress import CancelCheck, Progress, part
+from core.progress import CancelCheck, Progress, check, part
 from core.store.models import AuditCheckpoint, Device
 
 if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
@@ -86,7 +86,8 @@ def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: C
                               progress=chain_progress, cancelled=cancelled)
         conn.rollback()
     report = judge(outside, replace(report, warnings=tuple(warnings) + report.warnings), str(ctx.device_id))
-    if documents and not report.cancelled:
+    if documents:
+        check(cancelled, f"{report.entries:,} entries verified")  # between the phases, however short the chain
         from core.zatca.stored import verify_documents  # above the audit layer: imported only when used
 
         report = replace(report, documents=verify_documents(ctx, progress=docs_progress, cancelled=cancelled))
