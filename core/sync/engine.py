@@ -211,7 +211,7 @@ def _acknowledge(ctx: Context, device: str, items: list[outbox.Pending], outcome
     result.push_conflicts += len(conflicted)
 
 
-def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = AUDIT_BATCH,
+def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
                cancelled: CancelCheck | None = None) -> None:
     """Send the device's audit entries and checkpoints that central does not hold yet."""
     while True:
@@ -220,7 +220,7 @@ def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, 
             db = raw(uow)
             after = int(outbox.get_state(db, "last_pushed_audit_seq", "0"))
             entries = db.execute("SELECT seq, body, prev_hash, hash FROM audit_entry WHERE seq > ? ORDER BY seq "
-                                 "LIMIT ?", (after, batch)).fetchall()
+                                 "LIMIT ?", (after, batch or AUDIT_BATCH)).fetchall()
             if not entries:
                 return
             last = entries[-1][0]
@@ -237,9 +237,10 @@ def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, 
         result.audit_pushed += len(entries)
 
 
-def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = PULL_BATCH,
+def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
          progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
     """Apply, batch by batch, every change other installs pushed after this install's cursor."""
+    batch = batch or PULL_BATCH  # read when called (not bound at import), so a test can make batches small
     with ctx.uow(write=False) as uow:
         after = int(outbox.get_state(raw(uow), "last_pulled_seq", "0"))
     newest = conn.execute("SELECT coalesce(max(seq), 0) FROM qayd.change WHERE company_id = qayd.my_company()"
