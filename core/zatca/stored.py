@@ -26,7 +26,7 @@ from core.errors import AccessDeniedError, NotFoundError, TamperedDocumentError
 from core.privacy import sealing
 from core.privacy.retention import XML_MARKER as PURGE_MARKER
 from core.privacy.roles import sees_restricted
-from core.progress import CancelCheck, Progress, check
+from core.progress import CancelCheck, Progress, steps
 from core.store.models import AuditEntry, Base, IssuedDocument
 from core.uow import Context, UnitOfWork
 from core.zatca.hashing import FIRST_PIH, NS, invoice_hash, parse_document, safe_parser
@@ -73,13 +73,10 @@ def verify_documents(ctx: Context, *, progress: Progress | None = None,
         run = _Run(_units(uow), _attested(uow))
         total = int(uow.session.execute(select(func.count()).select_from(_DOC)).scalar_one())
         done = 0
-        for row in _rows(uow):
+        for row in steps(_rows(uow), progress, cancelled, total=total, label="issued documents verified",
+                         every=PROGRESS_EVERY):
             _check_row(uow, run, row)
             done += 1
-            if done % PROGRESS_EVERY == 0:
-                check(cancelled, f"{done:,} of {total:,} issued documents verified")
-                if progress is not None:
-                    progress(done / max(total, 1), f"{done:,} of {total:,} issued documents verified")
         run.broken += _unit_ends(run)
         run.broken += _issued_without_document(uow)
     return _result(run, done, started)
