@@ -10,8 +10,9 @@ QaydError
 ├── ValidationError        input breaks rules; carries the findings (exit 2)
 ├── ImmutableError         an issued invoice or the audit log cannot be changed (exit 6)
 ├── SecretStoreError       the master key or a secret is unavailable (exit 7)
-└── AuditError             the audit chain or an evidence bundle is unusable (exit 8)
-    └── TamperedDocumentError  an issued document's stored stamp does not verify: not shared (exit 8)
+├── AuditError             the audit chain or an evidence bundle is unusable (exit 8)
+│   └── TamperedDocumentError  an issued document's stored stamp does not verify: not shared (exit 8)
+└── Cancelled              the person stopped a long job; nothing half-written (exit 130, as Ctrl-C)
 
 Exit code 1 is reserved for checks that ran and found something wrong (a broken audit
 chain, an invalid invoice file): the command worked, the data did not pass.
@@ -108,3 +109,17 @@ class AccessDeniedError(QaydError):
     """The acting user's role may not do this or see this record (restricted personal data, admin-only changes)."""
 
     exit_code = 11
+
+
+class Cancelled(QaydError):
+    """The one cancellation of every long job (core.progress): raised when the caller's cancel check says stop.
+
+    A job rolls back (or removes) its unfinished part before this propagates: nothing is left half-written.
+    The desktop shows a cancelled job as "Cancelled" (desktop.jobs), never as an error; the CLI exits 130.
+    """
+
+    exit_code = 130
+
+    def __init__(self, what: str = "") -> None:
+        super().__init__(f"Cancelled ({what})." if what else "Cancelled.")
+        self.what = what

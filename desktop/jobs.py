@@ -1,8 +1,13 @@
 """Background work: core functions run in a QThreadPool job and report back to the UI thread through signals.
 
-A job's function takes `progress(fraction, message)` and `cancelled()` (plain callables, as every long core
-function does) and returns a result; it never touches widgets. Its signals are delivered on the UI thread.
-Tests swap in `SyncPool`, which runs jobs at once on the calling thread (Picard's FakeThreadPool).
+A job's function takes `progress(fraction, message)` and `cancelled()` (core.progress's `Progress` and
+`CancelCheck`, as every long core function does) and returns a result; it never touches widgets. Its signals are
+delivered on the UI thread. Tests swap in `SyncPool`, which runs jobs at once on the calling thread (Picard's
+FakeThreadPool).
+
+Cancellation is translated here and nowhere else: the one `core.errors.Cancelled`, wherever in core or in the job
+it was raised, makes the job emit `cancelled` (never `failed`, so never an error dialog), and `cancelled_text()`
+is what a view shows for it ("Cancelled", in the UI's language).
 """
 
 from __future__ import annotations
@@ -14,15 +19,20 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from core.errors import Cancelled as CancelledError
+from core.progress import CancelCheck, Progress
+from desktop.i18n import tr
+
 log = logging.getLogger(__name__)
 
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
-JobFn = Callable[[Progress, Cancelled], Any]
+Cancelled = CancelCheck  # the name the views give a job's second argument (the check, not the exception)
+JobFn = Callable[[Progress, CancelCheck], Any]
+JobCancelled = CancelledError  # the one cancellation (core.errors.Cancelled), under the name the views raise
 
 
-class JobCancelled(Exception):
-    """Raised inside a job's function when it notices `cancelled()`; the job then reports `cancelled`."""
+def cancelled_text() -> str:
+    """What a cancelled job shows, in the UI's language."""
+    return tr("Jobs", "Cancelled")
 
 
 class JobSignals(QObject):
@@ -54,7 +64,8 @@ class Job(QRunnable):
         try:
             result = self.fn(lambda fraction, message: signals.progressed.emit(float(fraction), message),
                              self._cancel.is_set)
-        except JobCancelled:
+        except CancelledError:  # from core or from the job itself: a cancel, never a failure
+            log.debug("job %s cancelled", self.name)
             signals.cancelled.emit()
         except Exception as exc:  # reported to the UI; the details go to the log, never to a crash
             log.debug("job %s failed", self.name, exc_info=True)

@@ -735,12 +735,7 @@ def document_job(ctx: Context, kind: str, params: Mapping[str, Any], lang: str, 
     make = build or _service_build
 
     def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Built:
-        from core.privacy.cancel import Cancelled  # ReportCancelled and the privacy exports' own
-
-        try:
-            built = make(ctx, kind, dict(params), lang, progress=progress, cancelled=cancelled)
-        except Cancelled:
-            raise JobCancelled from None
+        built = make(ctx, kind, dict(params), lang, progress=progress, cancelled=cancelled)  # a cancel raises
         if cancelled():  # cancelled just as it finished: no document either
             raise JobCancelled
         return built

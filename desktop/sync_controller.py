@@ -30,7 +30,6 @@ import psycopg
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from core.errors import QaydError
-from core.privacy.cancel import Cancelled as CoreCancelled
 from core.sync import engine, live
 from core.sync.connection import dsn_for
 from core.sync.live import LiveEvent, Notice, Presence
@@ -108,8 +107,8 @@ def sync_work(ctx: Context, dsn: str) -> Callable[[Progress, Cancelled], _Outcom
             result = engine.sync_once(ctx, dsn, progress=progress, cancelled=cancelled,
                                       connect_timeout=CONNECT_TIMEOUT)
             outcome = _Outcome(result, None, result.entities)
-        except CoreCancelled as exc:
-            raise JobCancelled from exc
+        except JobCancelled:  # a QaydError too, but a cancel: desktop.jobs shows it, not the sync's failure
+            raise
         except (QaydError, psycopg.Error) as exc:
             outcome = _Outcome(None, exc)
         outcome.status = engine.status(ctx)

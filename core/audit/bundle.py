@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
@@ -15,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from core.audit.chain import Checkpoint
 from core.audit.service import fingerprint, iter_entry_rows, trusted_checkpoints, verify_store
 from core.audit.signing import load_public_pem, public_pem
-from core.audit.verify import Progress, Row, VerifyReport, verify_chain
+from core.audit.verify import Row, VerifyReport, verify_chain
 from core.errors import AuditError
 from core.files import private_dir, private_tree
+from core.progress import CancelCheck, Progress
 
 if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
     from core.uow import Context
@@ -28,11 +30,33 @@ HOW_TO = Path(__file__).with_name("VERIFY.txt")
 
 
 def export_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> VerifyReport:
-    """Write the bundle into `out` (created; must be empty) and return the verification of what was written."""
+                  cancelled: CancelCheck | None = None) -> VerifyReport:
+    """Write the bundle into `out` (created; must be empty) and return the verification of what was written.
+
+    A cancel (`core.errors.Cancelled`, during the verification) or a failure leaves no bundle: what was written is
+    removed, so a folder holding files is always a whole bundle."""
     if out.exists() and any(out.iterdir()):
         raise AuditError(f"The folder {out} is not empty.", fix="Choose a new or empty folder for the bundle.")
+    existed = out.exists()
     private_dir(out, own=False)
+    try:
+        return _write_bundle(ctx, out, company=company, now=now, progress=progress, cancelled=cancelled)
+    except BaseException:
+        _remove_bundle(out, keep_folder=existed)
+        raise
+
+
+def _remove_bundle(out: Path, *, keep_folder: bool) -> None:
+    """Undo an unfinished bundle: the files written into the empty (or new) folder, and the folder when it was new."""
+    for name in (*FILES, "manifest.json", "VERIFY.txt"):
+        (out / name).unlink(missing_ok=True)
+    if not keep_folder:
+        with contextlib.suppress(OSError):  # something else appeared in it meanwhile: leave that alone
+            out.rmdir()
+
+
+def _write_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progress: Progress | None,
+                  cancelled: CancelCheck | None) -> VerifyReport:
     checkpoints, _ = trusted_checkpoints(ctx)
     public = ctx.device_key.public_bytes()
     with (out / "entries.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
@@ -57,7 +81,7 @@ def export_bundle(ctx: Context, out: Path, *, company: str, now: datetime, progr
 
 
 def verify_bundle(folder: Path, *, progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> VerifyReport:
+                  cancelled: CancelCheck | None = None) -> VerifyReport:
     manifest = _manifest(folder)
     problems = [f"{name} does not match the manifest's SHA-256" for name, digest in manifest["files"].items()
                 if _sha256(folder / name) != digest]

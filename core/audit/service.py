@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from core.audit.chain import Checkpoint, Entry
 from core.audit.heads import CentralProbe, judge, read_outside, signed_heads
-from core.audit.verify import Progress, Row, VerifyReport, Window, verify_chain
+from core.audit.verify import Row, VerifyReport, Window, verify_chain
+from core.progress import CancelCheck, Progress, check, part
 from core.store.models import AuditCheckpoint, Device
 
 if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
@@ -65,7 +66,7 @@ def entry_count(ctx: Context) -> int:
         return int(raw.execute("SELECT coalesce(max(seq), 0) FROM audit_entry").fetchone()[0])
 
 
-def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: CancelCheck | None = None,
                  central: CentralProbe | None = None, documents: bool = True) -> VerifyReport:
     """Verify this device's chain against its signed checkpoints, the head file, the anchor beside the master key
     and (when `central` is given and reachable) central's copy; then every issued document's stamp and chain."""
@@ -85,7 +86,8 @@ def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: C
                               progress=chain_progress, cancelled=cancelled)
         conn.rollback()
     report = judge(outside, replace(report, warnings=tuple(warnings) + report.warnings), str(ctx.device_id))
-    if documents and not report.cancelled:
+    if documents:
+        check(cancelled, f"{report.entries:,} entries verified")  # between the phases, however short the chain
         from core.zatca.stored import verify_documents  # above the audit layer: imported only when used
 
         report = replace(report, documents=verify_documents(ctx, progress=docs_progress, cancelled=cancelled))
@@ -94,9 +96,9 @@ def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: C
 
 def _split(progress: Progress | None, documents: bool) -> tuple[Progress | None, Progress | None]:
     """The chain takes the first half of the progress bar and the documents the second, when both run."""
-    if progress is None or not documents:
+    if not documents:
         return progress, None
-    return (lambda f, m: progress(f / 2, m)), (lambda f, m: progress(0.5 + f / 2, m))
+    return part(progress, 0.0, 0.5), part(progress, 0.5, 1.0)
 
 
 def _snapshot_checkpoints(conn: sqlite3.Connection) -> list[Checkpoint]:

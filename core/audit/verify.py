@@ -21,11 +21,12 @@ from enum import StrEnum
 
 from core.audit.chain import GENESIS, Checkpoint, entry_digest
 from core.audit.signing import signature_ok
+from core.progress import CancelCheck, check
+from core.progress import Progress as Progress  # re-exported: its importers' old place
 
 Row = tuple[int, bytes, bytes, bytes]  # seq, body (UTF-8), prev_hash, hash (raw digests), as stored
 Pair = tuple[bytes, bytes]  # body, hash
 Window = Callable[[int, int], list[Row]]  # (first position, count) -> full rows at those positions
-Progress = Callable[[float, str], None]
 PROGRESS_EVERY = 1 << 16
 LOOKAHEAD = 4
 
@@ -74,7 +75,7 @@ class DocumentsCheck:
     broken: tuple[DocumentProblem, ...] = ()
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
-    cancelled: bool = False
+    cancelled: bool = False  # always False: a cancel raises core.errors.Cancelled (kept for the JSON's shape)
 
     @property
     def ok(self) -> bool:
@@ -88,7 +89,7 @@ class VerifyReport:
     checkpoints: int
     broken: Break | None = None
     warnings: tuple[str, ...] = ()
-    cancelled: bool = False
+    cancelled: bool = False  # always False: a cancel raises core.errors.Cancelled (kept for the JSON's shape)
     anchors: tuple[AnchorCheck, ...] = ()
     documents: DocumentsCheck | None = None
 
@@ -120,13 +121,14 @@ def verify_chain(
     *,
     total: int | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> VerifyReport:
     """Verify a chain given as (body, hash) pairs in sequence order, against itself and the signed checkpoints.
 
     Each entry's hash must equal SHA-256 over the previous hash, its position and its body: that alone
     proves order, position and content, so the fast path reads nothing else. At the first mismatch,
     `window(position, count)` supplies full rows (with their stored seq and prev_hash) to name the break.
+    A cancel (checked with the progress, every PROGRESS_EVERY entries) raises `Cancelled`: nothing was concluded.
     """
     st = _State()
     trusted, forged = _trusted_checkpoints(checkpoints, public_key, st)
@@ -149,18 +151,16 @@ def verify_chain(
             st.good_checkpoint, next_cp = expected, next(cp_seqs, 0)
         before, last, expected = last, h, expected + 1
         if not expected & (PROGRESS_EVERY - 1):
-            if cancelled is not None and cancelled():
-                st.expected, st.last_hash = expected, last
-                return _report(st, len(cps), cancelled=True)
+            check(cancelled, f"{expected - 1:,} entries verified")
             if progress is not None:
                 progress(expected / total if total else 0.0, f"{expected - 1:,} entries verified")
     st.expected, st.last_hash = expected, last
     return _report(st, len(cps), broken=_tail(st, cps))
 
 
-def _report(st: _State, n_checkpoints: int, *, broken: Break | None = None, cancelled: bool = False) -> VerifyReport:
+def _report(st: _State, n_checkpoints: int, *, broken: Break | None = None) -> VerifyReport:
     return VerifyReport(entries=st.expected - 1, head_hash=st.last_hash.hex(), checkpoints=n_checkpoints,
-                        broken=broken, warnings=tuple(st.warnings), cancelled=cancelled)
+                        broken=broken, warnings=tuple(st.warnings))
 
 
 def _trusted_checkpoints(

@@ -33,12 +33,12 @@ from core.audit.chain import canonical_json
 from core.audit.signing import signature_ok
 from core.clock import saudi_date
 from core.errors import AccessDeniedError, ImmutableError, NotFoundError
-from core.privacy.cancel import CancelCheck, Progress, step
 from core.privacy.catalogue import BASES, Erase, fields_of
 from core.privacy.retention import clear_wal, hold_end, invoice_record
 from core.privacy.roles import require_privileged
 from core.privacy.sealing import BUYER, CLEARED, PREFIX, XML, seal_held, seal_held_text
 from core.privacy.subjects import require_subject
+from core.progress import CancelCheck, Progress, step
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 

@@ -33,9 +33,10 @@ from core.audit.signing import signature_ok
 from core.audit.verify import Break, BreakKind, VerifyReport
 from core.clock import SAUDI_TIME as RIYADH
 from core.clock import saudi_time
+from core.progress import part, step
 from core.reports.audit_stamps import verdict_texts, write_anchors, write_documents
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
-from core.reports.errors import ReportCancelled, ReportError
+from core.reports.errors import ReportError
 from core.reports.labels import Label, period, timestamp
 from core.reports.layout import ACCENT, ALERT, MUTED, Column, Progress, ReportWriter
 from core.store.models import AuditEntry, Device
@@ -55,21 +56,11 @@ class Steps:
         self.progress, self.cancelled = progress, cancelled
 
     def __call__(self, fraction: float, message: str) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise ReportCancelled(message)
-        if self.progress is not None:
-            self.progress(fraction, message)
+        step(self.progress, self.cancelled, fraction, message)
 
     def rows(self, start: float, end: float) -> Progress:
         """A table's row progress, mapped into [start, end] of the whole document."""
-        report = None
-        if self.progress is not None:
-            progress = self.progress
-
-            def report(fraction: float, message: str) -> None:
-                progress(start + (end - start) * fraction, message)
-
-        return Progress(report, self.cancelled)
+        return Progress(part(self.progress, start, end), self.cancelled)
 
 
 riyadh = timestamp  # the one Riyadh-time format (core.reports.labels), under the name the privacy reports use
@@ -356,9 +347,7 @@ def audit_evidence(ctx: Context, *, start: date | None, end: date | None, lang: 
 
     counting = _ActionCounts(ctx, lo, hi)  # beside the verification
     try:
-        report = verify_store(ctx, progress=verifying, cancelled=cancelled)
-        if report.cancelled:
-            raise ReportCancelled("verification cancelled")
+        report = verify_store(ctx, progress=verifying, cancelled=cancelled)  # raises Cancelled when asked
         steps(0.75, "Reading the chain's extent and the period")
     except BaseException:
         counting.stop()

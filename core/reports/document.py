@@ -3,11 +3,12 @@ PDF/A-3 packaging."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.invoicing.service import get_company
+from core.progress import CancelCheck, Progress
 from core.reports.errors import ReportError
 from core.reports.invoice_words import saudi_address
 from core.reports.layout import Identity, ReportWriter
@@ -16,8 +17,8 @@ from core.reports.typeset import has_rtl
 from core.uow import UnitOfWork
 
 LANGS = ("en", "ar")
-ProgressFn = Callable[[float, str], None]
-CancelFn = Callable[[], bool]
+ProgressFn = Progress  # core.progress's names, as the builders import them
+CancelFn = CancelCheck
 
 
 def check_lang(lang: str) -> None:

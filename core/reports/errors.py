@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from core.errors import QaydError
-from core.privacy.cancel import Cancelled
+from core.errors import Cancelled, QaydError
 
-
-class ReportCancelled(Cancelled):
-    """The caller cancelled a long report; nothing was written (the output file is only created at the end)."""
+# The report builders' name for the one cancellation (core.errors.Cancelled): the same class, kept for importers.
+ReportCancelled = Cancelled
 
 
 class ReportError(QaydError):

@@ -10,7 +10,7 @@ File names follow ZATCA's archival convention: <seller VAT>_<issue date YYYYMMDD
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,8 +24,8 @@ from core.files import private_dir, write_private
 from core.invoicing.model import id_scheme_label as scheme_label
 from core.invoicing.repository import party_from_json
 from core.invoicing.service import find_invoice_row
+from core.progress import CancelCheck, Progress, check
 from core.reports.document import Built, finish, identity
-from core.reports.errors import ReportCancelled
 from core.reports.invoice_status import not_final, status_note
 from core.reports.invoice_words import NOT_FINAL, WHY_NOT_FINAL, reason_words, saudi_address, unit_words
 from core.reports.layout import ALERT, MARGIN, MUTED, PAGE_W, Column, Identity, ReportWriter, money
@@ -399,14 +399,13 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
                   attachments=[attachment], keywords=f"ZATCA e-invoice; {inv.number}; {inv.uuid}")
 
 
-def build_invoice_pdf(ctx: Context, *, ref: str, lang: str = "both", progress: Callable[[float, str], None] | None
-                      = None, cancelled: Callable[[], bool] | None = None, uncleared: bool = False) -> Built:
+def build_invoice_pdf(ctx: Context, *, ref: str, lang: str = "both", progress: Progress | None = None,
+                      cancelled: CancelCheck | None = None, uncleared: bool = False) -> Built:
     """The printed copy of issued document `ref` (always bilingual: Arabic is required on a printed invoice).
 
     A standard invoice waiting for clearance is refused unless `uncleared` (then it is marked "not cleared")."""
     del lang, progress
-    if cancelled is not None and cancelled():
-        raise ReportCancelled()
+    check(cancelled, "before printing")
     with ctx.uow(write=False) as uow:
         return invoice_pdf(uow, ref, now=ctx.clock(), uncleared=uncleared)
 
@@ -465,8 +464,8 @@ def issued_in(uow: UnitOfWork, start: date, end: date) -> list[str]:
     return [r[0] for r in rows]
 
 
-def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: Callable[[float, str], None] | None
-                = None, cancelled: Callable[[], bool] | None = None, chunk: int = 200) -> BatchResult:
+def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: Progress | None = None,
+                cancelled: CancelCheck | None = None, chunk: int = 200) -> BatchResult:
     """Print every document in `refs` into `out_dir` under ZATCA's file names. Each file is written whole (a temporary
     name, then renamed), so a cancelled or failed batch leaves only complete PDFs. Standard invoices that wait for
     clearance are skipped and listed."""
@@ -480,8 +479,7 @@ def export_pdfs(ctx: Context, refs: Sequence[str], out_dir: Path, *, progress: C
         with ctx.uow(write=False) as uow:
             ident = identity(uow)
             for ref in batch:
-                if cancelled is not None and cancelled():
-                    raise ReportCancelled()
+                check(cancelled, f"{done:,} of {total:,} documents printed")
                 try:
                     built = invoice_pdf(uow, ref, now=ctx.clock(), ident=ident)
                 except NotShareableError:

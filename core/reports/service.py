@@ -11,12 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.progress import CancelCheck as CancelCheck  # re-exported: the one vocabulary's names
+from core.progress import Progress as Progress
 from core.reports.document import Built
 from core.reports.errors import ReportError
 from core.uow import Context
-
-Progress = Callable[[float, str], None]
-CancelCheck = Callable[[], bool]
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,8 +40,9 @@ from core.invoicing.codelists import CITIZEN_ONLY_VATEX, EXPORT_VATEX, OUT_OF_SC
 from core.invoicing.model import DocumentType, InvoiceDraft, Totals, VatCategory
 from core.invoicing.totals import compute_totals
 from core.invoicing.totals import money as round_money
+from core.progress import check, part
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
-from core.reports.errors import ReportCancelled, ReportError
+from core.reports.errors import ReportError
 from core.reports.labels import Label, period, span
 from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, money
 from core.reports.pdfa import Attachment
@@ -324,8 +325,7 @@ def _drafts(uow: UnitOfWork, keys: Sequence[uuid.UUID], cancelled: CancelFn | No
             progress: ProgressFn | None = None) -> Iterator[InvoiceDraft]:
     """The documents of `keys`, read CHUNK at a time (one query per table per chunk), in the order given."""
     for start in range(0, len(keys), CHUNK):
-        if cancelled is not None and cancelled():
-            raise ReportCancelled()
+        check(cancelled, f"{start:,} documents read")
         for draft, _status, _version in repo.load_drafts(uow.session, keys[start:start + CHUNK]):
             yield draft
         if progress is not None:
@@ -443,7 +443,7 @@ SCOPE_NOTE: Label = (
 def build_vat_return(ctx: Context, *, start: date, end: date, lang: str, progress: ProgressFn | None = None,
                      cancelled: CancelFn | None = None) -> Built:
     """The VAT return summary of `start` … `end` as a PDF/A-3 in `lang` ("en" or "ar"), the figures attached as
-    JSON. Cancelling raises `ReportCancelled` (nothing is written: the caller saves the bytes)."""
+    JSON. Cancelling raises `core.errors.Cancelled` (nothing is written: the caller saves the bytes)."""
     check_lang(lang)
     now = saudi_time(ctx.clock())
     with ctx.uow(write=False) as uow:
@@ -480,14 +480,7 @@ class Stages:
         self.progress = progress
 
     def stage(self, low: float, high: float, message: str) -> ProgressFn | None:
-        outer = self.progress
-        if outer is None:
-            return None
-
-        def report(fraction: float, detail: str) -> None:
-            outer(low + (high - low) * max(0.0, min(1.0, fraction)), f"{message}: {detail}" if detail else message)
-
-        return report
+        return part(self.progress, low, high, message)
 
 
 def _amounts(figures: BoxFigures | GroupFigures) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +17,8 @@ from sqlalchemy import and_, or_, select
 
 from core.errors import AccessDeniedError, NotFoundError, SecretStoreError, ValidationError
 from core.findings import Finding
-from core.secrets.store import KeyVersionInfo, RotationCancelled, RotationResult, SecretInfo, subject
+from core.progress import CancelCheck, Progress
+from core.secrets.store import KeyVersionInfo, RotationResult, SecretInfo, subject
 from core.store.models import AuditEntry
 from core.uow import Context, UnitOfWork
 
@@ -29,8 +29,6 @@ MANAGED_PREFIXES = {"device/": "the device's audit signing key", "egs/": "a ZATC
 ADMIN = "admin"
 ACTIONS = ("secret.set", "secret.used", "secret.deleted", "secret.rotated", "secret.key_rotated")
 
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -162,17 +160,14 @@ def delete_secret(uow: UnitOfWork, name: str) -> None:
     uow.secrets.delete(name)
 
 
-def rotate(ctx: Context, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> RotationResult:
+def rotate(ctx: Context, *, progress: Progress | None = None, cancelled: CancelCheck | None = None) -> RotationResult:
     """A new key version; every secret re-sealed with it and read back; the older versions destroyed; all in ONE
-    transaction (a failure or a cancel leaves everything as it was). Then the WAL is checkpointed so that the
-    destroyed key's bytes do not linger in it."""
+    transaction (a failure, or a cancel, which raises `Cancelled`, leaves everything as it was). Then the WAL is
+    checkpointed so that the destroyed key's bytes do not linger in it."""
     require_admin(ctx)
-    try:
-        with ctx.uow() as uow:
-            result = uow.secrets.rotate(now=uow.now(), progress=progress, cancelled=cancelled)
-            uow.commit()
-    except RotationCancelled:
-        return RotationResult(new_version=0, old_versions=(), secrets=0, cancelled=True)
+    with ctx.uow() as uow:
+        result = uow.secrets.rotate(now=uow.now(), progress=progress, cancelled=cancelled)
+        uow.commit()
     checkpoint(ctx)
     return result
 

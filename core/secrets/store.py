@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFoundError, SecretStoreError
+from core.errors import Cancelled, NotFoundError, SecretStoreError
+from core.progress import CancelCheck, Progress, check
 from core.secrets.crypto import new_key, seal, unseal
 from core.store.models import Secret, SecretKey
 
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
 LEGACY_VERSION = 1  # the master key itself
 
 AuditFn = Callable[[str, str, dict[str, Any]], object]
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -65,11 +64,10 @@ class RotationResult:
     new_version: int
     old_versions: tuple[int, ...]  # destroyed by the rotation
     secrets: int  # re-sealed (and read back) with the new version
-    cancelled: bool = False
+    cancelled: bool = False  # always False: a cancelled rotation raises Cancelled (kept for the JSON's shape)
 
 
-class RotationCancelled(Exception):
-    """Raised inside a rotation when its `cancelled()` says so; the caller rolls back."""
+RotationCancelled = Cancelled  # the one cancellation (core.errors), under the name the rotation used
 
 
 class SecretStore:
@@ -185,10 +183,10 @@ class SecretStore:
     # --- rotation ---------------------------------------------------------------------------------------------
 
     def rotate(self, *, now: datetime, progress: Progress | None = None,
-               cancelled: Cancelled | None = None) -> RotationResult:
+               cancelled: CancelCheck | None = None) -> RotationResult:
         """Seal every secret with a new key version, read each back, then destroy the older versions.
 
-        All in the session's transaction: the caller commits, and a failure (or `RotationCancelled`) at any step
+        All in the session's transaction: the caller commits, and a failure (or `Cancelled`) at any step
         leaves, after the caller's rollback, every secret and key exactly as they were.
         """
         session = self._session
@@ -202,8 +200,7 @@ class SecretStore:
         digests: dict[str, bytes] = {}
         total = len(rows)
         for done, (name, version, sealed) in enumerate(rows):
-            if cancelled is not None and cancelled():
-                raise RotationCancelled
+            check(cancelled, f"{done:,} of {total:,} secrets re-sealed")
             value = unseal(self._key(version), sealed, _aad(name, version))
             digests[name] = hashlib.sha256(value).digest()
             row = session.get(Secret, name)
@@ -225,8 +222,7 @@ class SecretStore:
                 raise SecretStoreError(f"The rotation was stopped: the secret {name!r} did not read back intact "
                                        "with the new key. Nothing was changed.",
                                        fix="Run `qayd secrets check`, then `qayd secrets rotate` again.")
-        if cancelled is not None and cancelled():
-            raise RotationCancelled
+        check(cancelled, "every secret re-sealed, before the older keys are destroyed")
         for version in olds:  # destroy the older versions: only now that every secret reads back with the new one
             key_row = session.get(SecretKey, version)
             if key_row is None:  # version 1, the master key itself: retired (the master key also wraps the others)

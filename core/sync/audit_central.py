@@ -4,7 +4,6 @@ compared with the evidence the database owner cannot remove silently (core.sync.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,6 +12,7 @@ import psycopg
 from core.audit.chain import Checkpoint
 from core.audit.service import fingerprint
 from core.audit.verify import Row, VerifyReport, verify_chain
+from core.progress import CancelCheck, Progress, part
 from core.sync.audit_gaps import Gap, compare_all, local_evidence, recorded_heads
 from core.sync.engine import SyncError, central
 from core.uow import Context
@@ -31,10 +31,11 @@ class DeviceReport:
         return self.report.ok and not self.gaps
 
 
-def verify_central(dsn: str, *, ctx: Context | None = None, progress: Callable[[float, str], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> list[DeviceReport]:
+def verify_central(dsn: str, *, ctx: Context | None = None, progress: Progress | None = None,
+                   cancelled: CancelCheck | None = None) -> list[DeviceReport]:
     """Verify each device's central chain; reading the audit tables needs the compliance or admin level. Each chain
-    is also compared with the signed heads other devices recorded and, with `ctx`, with this install's own store."""
+    is also compared with the signed heads other devices recorded and, with `ctx`, with this install's own store.
+    A cancel raises `core.errors.Cancelled` (read only: nothing to undo)."""
     out = []
     with central(dsn) as conn:
         try:
@@ -73,15 +74,10 @@ def _read_chain(conn: psycopg.Connection[Any], device: str) -> tuple[list[Row], 
     return rows, marks
 
 
-def _device_progress(progress: Callable[[float, str], None] | None, index: int,
-                     count: int) -> Callable[[float, str], None] | None:
-    if progress is None:
-        return None
-
-    def report(fraction: float, message: str, progress: Any = progress) -> None:
-        progress((index + fraction) / max(count, 1), message)
-
-    return report
+def _device_progress(progress: Progress | None, index: int, count: int) -> Progress | None:
+    """Each device's chain takes its equal share of the bar, in turn."""
+    share = 1 / max(count, 1)
+    return part(progress, index * share, (index + 1) * share)
 
 
 # Added at the end (not in the import block above) to keep this file's merges apart.

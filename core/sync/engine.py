@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +29,9 @@ from psycopg.types.json import Jsonb
 
 from core.central.admin import CentralSetupError
 from core.errors import QaydError
-from core.privacy.cancel import Cancelled
+from core.progress import CancelCheck, part
+from core.progress import Progress as Progress  # re-exported: its importers' old place
+from core.progress import check as check_cancelled  # the loop below has its own `check`
 from core.store import models as m
 from core.sync import outbox
 from core.sync.audit_gaps import attest_heads, check_own_copy, send_all_to_new_central
@@ -39,8 +41,6 @@ from core.sync.ownership import DeviceOwnerError, acting_as_device, device_refus
 from core.sync.received import attest_received
 from core.uow import Context
 
-Progress = Callable[[float, str], None]
-CancelCheck = Callable[[], bool]
 PUSH_BATCH = 5000
 PULL_BATCH = 5000
 AUDIT_BATCH = 5000
@@ -82,11 +82,6 @@ def central(dsn: str, *, connect_timeout: int = 10) -> Iterator[psycopg.Connecti
         yield conn
     finally:
         conn.close()
-
-
-def _check(cancelled: CancelCheck | None) -> None:
-    if cancelled is not None and cancelled():
-        raise Cancelled("sync")
 
 
 def register_device(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
@@ -177,7 +172,7 @@ def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult
     reader.start()
     try:
         while True:
-            _check(cancelled)
+            check_cancelled(cancelled, "sync")
             got = ready.get()
             if got is None:
                 return
@@ -216,16 +211,16 @@ def _acknowledge(ctx: Context, device: str, items: list[outbox.Pending], outcome
     result.push_conflicts += len(conflicted)
 
 
-def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = AUDIT_BATCH,
+def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
                cancelled: CancelCheck | None = None) -> None:
     """Send the device's audit entries and checkpoints that central does not hold yet."""
     while True:
-        _check(cancelled)
+        check_cancelled(cancelled, "sync")
         with ctx.uow(write=False) as uow:
             db = raw(uow)
             after = int(outbox.get_state(db, "last_pushed_audit_seq", "0"))
             entries = db.execute("SELECT seq, body, prev_hash, hash FROM audit_entry WHERE seq > ? ORDER BY seq "
-                                 "LIMIT ?", (after, batch)).fetchall()
+                                 "LIMIT ?", (after, batch or AUDIT_BATCH)).fetchall()
             if not entries:
                 return
             last = entries[-1][0]
@@ -242,9 +237,10 @@ def push_audit(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, 
         result.audit_pushed += len(entries)
 
 
-def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int = PULL_BATCH,
+def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
          progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
     """Apply, batch by batch, every change other installs pushed after this install's cursor."""
+    batch = batch or PULL_BATCH  # read when called (not bound at import), so a test can make batches small
     with ctx.uow(write=False) as uow:
         after = int(outbox.get_state(raw(uow), "last_pulled_seq", "0"))
     newest = conn.execute("SELECT coalesce(max(seq), 0) FROM qayd.change WHERE company_id = qayd.my_company()"
@@ -252,7 +248,7 @@ def pull(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, bat
     conn.commit()
     top = int(newest[0]) if newest else 0
     while True:
-        _check(cancelled)
+        check_cancelled(cancelled, "sync")
         rows = conn.execute(
             "SELECT seq, device_id::text, entity, row_id, op, version, payload FROM qayd.change "
             "WHERE company_id = qayd.my_company() AND seq > %s AND device_id <> %s AND NOT conflict "
@@ -306,8 +302,8 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
     try:
         with central(dsn, connect_timeout=connect_timeout) as conn:
             register_device(ctx, conn)
-            push_changes(ctx, conn, result, progress=_part(progress, 0.0, 0.5), cancelled=cancelled)
-            pull(ctx, conn, result, progress=_part(progress, 0.5, 0.95), cancelled=cancelled)
+            push_changes(ctx, conn, result, progress=part(progress, 0.0, 0.5), cancelled=cancelled)
+            pull(ctx, conn, result, progress=part(progress, 0.5, 0.95), cancelled=cancelled)
             # before push_audit: the records travel with this sync
             attest_heads(ctx, conn, moved=bool(result.pushed or result.pulled))
             result.audit_lost = check_own_copy(ctx, conn)
@@ -333,12 +329,6 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
 def _describe(exc: psycopg.Error) -> str:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return first.removeprefix("qayd: ")
-
-
-def _part(progress: Progress | None, low: float, high: float) -> Progress | None:
-    if progress is None:
-        return None
-    return lambda fraction, message: progress(low + (high - low) * fraction, message)
 
 
 def _remember(ctx: Context, *, error: str) -> None:

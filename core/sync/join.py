@@ -24,9 +24,10 @@ from core.clock import Clock, system_clock
 from core.config import Settings
 from core.errors import AlreadyExistsError, ValidationError
 from core.findings import Finding
+from core.progress import Progress
 from core.store import models as m
 from core.sync.connection import dsn_for, new_dsn, save_connection
-from core.sync.engine import Progress, SyncResult, central, refusal, sync_once
+from core.sync.engine import SyncResult, central, refusal, sync_once
 from core.sync.local_company import has_company
 from core.uow import Context, UnitOfWork
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from core.invoicing.model import DocumentKind, InvoiceDraft
 from core.invoicing.rules import validate
 from core.invoicing.service import find_invoice_row, get_company
 from core.privacy import sealing
+from core.progress import Progress
 from core.store.models import Base, EgsUnit, IssuedDocument, ZatcaSubmission
 from core.uow import Context, UnitOfWork
 from core.zatca import egs as egs_units
@@ -49,7 +50,7 @@ def issue_invoice(uow: UnitOfWork, ref: str, *, egs_ref: str | None = None) -> I
 
 
 def issue_many(uow: UnitOfWork, refs: Sequence[str], *, egs_ref: str | None = None,
-               progress: Callable[[float, str], None] | None = None) -> list[IssuedInfo]:
+               progress: Progress | None = None) -> list[IssuedInfo]:
     """Issue drafts in order, chained on one EGS unit, within the caller's transaction (all or nothing).
 
     Reads and writes in bulk (Core statements, one per table) so that the cryptography, not the database,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -28,6 +27,7 @@ from core.invoicing.model import (
     VatCategory,
 )
 from core.invoicing.service import get_company
+from core.progress import Progress
 from core.store.models import EgsUnit
 from core.uow import Context
 from core.zatca import egs as units
@@ -38,8 +38,6 @@ from core.zatca.gate import gate
 from core.zatca.hashing import FIRST_PIH, invoice_hash
 from core.zatca.signing import SigningIdentity, stamp
 from core.zatca.ubl import DocumentIds, build_invoice, serialize
-
-Progress = Callable[[float, str], None]
 
 
 def csr_config(unit: EgsUnit, company: CompanyProfile) -> CsrConfig:

@@ -15,17 +15,18 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
 from sqlalchemy import func, select, text
 
-from core.audit.verify import DocumentProblem, DocumentsCheck, Progress
+from core.audit.verify import DocumentProblem, DocumentsCheck
 from core.errors import AccessDeniedError, NotFoundError, TamperedDocumentError
 from core.privacy import sealing
 from core.privacy.retention import XML_MARKER as PURGE_MARKER
 from core.privacy.roles import sees_restricted
+from core.progress import CancelCheck, Progress, steps
 from core.store.models import AuditEntry, Base, IssuedDocument
 from core.uow import Context, UnitOfWork
 from core.zatca.hashing import FIRST_PIH, NS, invoice_hash, parse_document, safe_parser
@@ -65,21 +66,17 @@ class _Run:
 
 
 def verify_documents(ctx: Context, *, progress: Progress | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> DocumentsCheck:
+                     cancelled: CancelCheck | None = None) -> DocumentsCheck:
     """Re-verify every issued document; name each broken one (number, unit, ICV, what failed)."""
     started = time.perf_counter()
     with ctx.uow(write=False) as uow:
         run = _Run(_units(uow), _attested(uow))
         total = int(uow.session.execute(select(func.count()).select_from(_DOC)).scalar_one())
         done = 0
-        for row in _rows(uow):
+        for row in steps(_rows(uow), progress, cancelled, total=total, label="issued documents verified",
+                         every=PROGRESS_EVERY):
             _check_row(uow, run, row)
             done += 1
-            if done % PROGRESS_EVERY == 0:
-                if cancelled is not None and cancelled():
-                    return _result(run, done, started, cancelled=True)
-                if progress is not None:
-                    progress(done / max(total, 1), f"{done:,} of {total:,} issued documents verified")
         run.broken += _unit_ends(run)
         run.broken += _issued_without_document(uow)
     return _result(run, done, started)
@@ -305,7 +302,7 @@ def _issued_without_document(uow: UnitOfWork) -> list[DocumentProblem]:
             for (number,) in rows]
 
 
-def _result(run: _Run, done: int, started: float, *, cancelled: bool = False) -> DocumentsCheck:
+def _result(run: _Run, done: int, started: float) -> DocumentsCheck:
     notes = []
     if run.purged:
         notes.append(f"{len(run.purged):,} document(s) were purged when their tax retention ended: their XML is "
@@ -317,7 +314,7 @@ def _result(run: _Run, done: int, started: float, *, cancelled: bool = False) ->
                      f"by your role ({shown}): only their place in the ICV/PIH chain and the hash the audit chain "
                      "recorded were checked, not their XML.")
     return DocumentsCheck(documents=done, units=len(run.units), broken=tuple(run.broken), notes=tuple(notes),
-                          seconds=round(time.perf_counter() - started, 3), cancelled=cancelled)
+                          seconds=round(time.perf_counter() - started, 3))
 
 
 

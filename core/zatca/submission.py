@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from core.progress import CancelCheck, Progress
 from core.uow import Context
 from core.zatca.api import Credentials, FatooraClient, Outcome, SubmissionResult
 from core.zatca.egs import csid_secret
@@ -31,9 +32,12 @@ def load_credentials(ctx: Context, claimed: Claimed) -> Credentials:
 
 
 def submit_pending(ctx: Context, client_for: Callable[[str], FatooraClient], *, limit: int | None = None,
-                   progress: Callable[[float, str], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> SubmitSummary:
-    """Send every due item; stops early when the portal is unreachable or refuses the credentials."""
+                   progress: Progress | None = None, cancelled: CancelCheck | None = None) -> SubmitSummary:
+    """Send every due item; stops early when the portal is unreachable or refuses the credentials.
+
+    A cancel stops between two items and returns what was sent: unlike the other long jobs (which raise
+    core.errors.Cancelled and leave nothing), each item sent here is already a fact at ZATCA, committed on its own,
+    and the summary is the only place that says which."""
     summary = SubmitSummary()
     count = 0
     while (limit is None or count < limit) and not (cancelled and cancelled()):

@@ -95,9 +95,7 @@ def verify_job(ctx: Context) -> Callable[[Callable[[float, str], None], Callable
             if cancelled():  # the verifier checks between its progress reports too; this answers sooner
                 raise JobCancelled
 
-        report = verify_store(ctx, progress=step, cancelled=cancelled)
-        if report.cancelled:
-            raise JobCancelled
+        report = verify_store(ctx, progress=step, cancelled=cancelled)  # a cancel raises: desktop.jobs shows it
         neighbours = entries_around(ctx, report.broken.seq) if report.broken is not None else []
         return report, neighbours
     return work
@@ -401,10 +399,8 @@ class AuditView(View):
         ctx = self.session.ctx
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> VerifyReport:
-            report = export_bundle(ctx, out, company=company, now=now, progress=progress, cancelled=cancelled)
-            if report.cancelled:
-                raise JobCancelled
-            return report
+            # a cancel raises (and leaves no bundle): desktop.jobs shows it
+            return export_bundle(ctx, out, company=company, now=now, progress=progress, cancelled=cancelled)
 
         job = Job(work, "export audit bundle")
         job.signals.succeeded.connect(lambda report: self._exported(out, report))

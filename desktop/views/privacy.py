@@ -57,7 +57,7 @@ from core.privacy.subjects import SubjectMatch, find_subjects
 from core.uow import UnitOfWork
 from desktop.errors import finding_fix, finding_message, present_error
 from desktop.i18n import format_date, format_int, hijri_text, tr
-from desktop.jobs import Job, JobCancelled
+from desktop.jobs import Job
 from desktop.session import AUDIT, CUSTOMERS, PRIVACY, AppSession
 from desktop.views.base import View
 
@@ -636,12 +636,8 @@ class PrivacyView(View):
         purpose = f"data subject {info.kind} request {info.reference}"
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Any:
-            exporter = service("export")
-            try:
-                return exporter.export_subject(ctx, info.subject, parent, purpose=purpose, progress=progress,
-                                               cancelled=cancelled)
-            except service("cancel").Cancelled:
-                raise JobCancelled from None
+            return service("export").export_subject(ctx, info.subject, parent, purpose=purpose, progress=progress,
+                                                    cancelled=cancelled)  # a cancel: desktop.jobs shows it
 
         job = Job(work, "export subject data")
         job.signals.succeeded.connect(lambda result: self._exported(info, result))
@@ -682,11 +678,8 @@ class PrivacyView(View):
         ctx = self.session.ctx
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Any:
-            try:
-                return service("erasure").erase(ctx, info.subject, request_ref=info.reference, progress=progress,
-                                                cancelled=cancelled)
-            except service("cancel").Cancelled:
-                raise JobCancelled from None
+            return service("erasure").erase(ctx, info.subject, request_ref=info.reference, progress=progress,
+                                            cancelled=cancelled)  # a cancel: desktop.jobs shows it
 
         job = Job(work, "erase subject")
         job.signals.succeeded.connect(lambda result: self._erased(info, result))

@@ -33,7 +33,7 @@ from core.secrets.store import KeyVersionInfo, RotationResult
 from core.uow import Context
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, tr
-from desktop.jobs import Job, JobCancelled
+from desktop.jobs import Job
 from desktop.session import AUDIT, AppSession
 
 
@@ -57,10 +57,7 @@ def managed_name(row: SecretRow) -> str:
 
 def rotate_job(ctx: Context) -> Callable[[Callable[[float, str], None], Callable[[], bool]], RotationResult]:
     def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> RotationResult:
-        result = manager.rotate(ctx, progress=progress, cancelled=cancelled)
-        if result.cancelled:
-            raise JobCancelled
-        return result
+        return manager.rotate(ctx, progress=progress, cancelled=cancelled)  # a cancel raises: desktop.jobs shows it
 
     return work
 

@@ -64,6 +64,13 @@
     </message>
   </context>
   <context>
+    <name>Jobs</name>
+    <message>
+      <source>Cancelled</source>
+      <translation>تم الإلغاء</translation>
+    </message>
+  </context>
+  <context>
     <name>Shell</name>
     <message>
       <source>Qayd</source>

@@ -287,6 +287,50 @@ def test_with_the_real_export_and_erasure(settings: Settings, clock: StepClock, 
     assert [m.erased for m in view.matches] == [True]
 
 
+def test_cancel_mid_way_shows_cancelled_and_changes_nothing(settings: Settings, clock: StepClock, ctx: Context,
+                                                            qtbot: QtBot, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancel pressed while the real export or erasure runs: core raises the one Cancelled, desktop.jobs shows the
+    cancelled state (no error dialog), no export folder is left and nothing is erased."""
+    with ctx.uow() as uow:
+        service.add_customer(uow, PERSON)
+        access = dsr.add_request(uow, "access", subject=SUBJECT, requester=dsr.Requester("F", "f@example.sa"),
+                                 received_at=clock(), identity_method="Iqama seen")
+        erasure = dsr.add_request(uow, "erasure", subject=SUBJECT, requester=dsr.Requester("F", "f@example.sa"),
+                                  received_at=clock(), identity_method="Iqama seen")
+        uow.commit()
+    session = AppSession(settings, clock=clock, pool=SyncPool(), ctx=ctx)
+    view = PrivacyView(session)
+    qtbot.addWidget(view)
+    view.retranslate()
+    view.refresh()
+    view.show()
+    out = tmp_path / "exports"
+    out.mkdir()
+    monkeypatch.setattr(view, "choose_folder", lambda: out)
+    failed: list[BaseException] = []
+    monkeypatch.setattr(view, "_failed", failed.append)  # an error would be shown through here
+    view.progress.valueChanged.connect(lambda value: value > 0 and view.cancel())  # Cancel, once under way
+    view.select(access.reference)
+    view.export_button.click()
+    assert view.result.text() == "Cancelled; nothing was changed." and view.last_export is None
+    assert list(out.iterdir()) == []
+    view.select(erasure.reference)
+    view.erase_button.click()
+    preview = view.dialog
+    assert isinstance(preview, ErasureDialog)
+    preview.confirm.setChecked(True)
+    preview.erase_button.click()
+    assert view.result.text() == "Cancelled; nothing was changed." and view.last_erasure is None
+    assert failed == [] and view.job is None and not view.progress.isVisible()
+    with ctx.uow(write=False) as uow:  # neither request was marked started
+        assert [dsr.get_request(uow, r.reference).status for r in (access, erasure)] == [access.status, erasure.status]
+    view.tabs.setCurrentIndex(1)
+    view.search.setText(SUBJECT)
+    view.search_subjects()
+    assert [m.erased for m in view.matches] == [False]
+
+
 class HeldPool:
     """A pool that only holds the jobs it is given: the test runs them, in the order it wants."""
 

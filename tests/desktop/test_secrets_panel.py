@@ -25,11 +25,13 @@ WORDS = {  # what the person at the screen reads, per language
     "en": {"title": "Secrets", "saved": "Secret stripe/api-key saved.", "deleted": "Secret stripe/api-key deleted.",
            "rotated": "Re-sealed 2 secrets with key version 2", "destroyed": "Destroyed versions: 1.",
            "set": "Set", "managed": "the device's audit signing key", "admin": "Only an administrator",
-           "failed": "Rotation failed; nothing was changed.", "resealed": "Re-sealed with a new key"},
+           "failed": "Rotation failed; nothing was changed.", "resealed": "Re-sealed with a new key",
+           "cancelled": "Rotation cancelled; nothing was changed."},
     "ar": {"title": "الأسرار", "saved": "حُفظ السر stripe/api-key.", "deleted": "حُذف السر stripe/api-key.",
            "rotated": "أُعيد تشفير 2 من الأسرار بإصدار المفتاح 2", "destroyed": "الإصدارات المُتلفة: 1.",
            "set": "تعيين", "managed": "مفتاح توقيع التدقيق", "admin": "لا يغيّر الأسرار إلا مدير النظام",
-           "failed": "فشل التدوير؛ لم يتغير شيء.", "resealed": "أُعيد تشفيره بمفتاح جديد"},
+           "failed": "فشل التدوير؛ لم يتغير شيء.", "resealed": "أُعيد تشفيره بمفتاح جديد",
+           "cancelled": "أُلغي التدوير؛ لم يتغير شيء."},
 }
 
 
@@ -159,6 +161,24 @@ def test_a_cancelled_rotation_job_changes_nothing(ctx: Context) -> None:
         uow.commit()
     with pytest.raises(JobCancelled):
         rotate_job(ctx)(lambda f, m: None, lambda: True)
+    with ctx.uow(write=False) as uow:
+        assert {r.key_version for r in manager.list_secrets(uow)} == {1}
+
+
+def test_cancel_mid_rotation_shows_cancelled_and_no_error(qtbot: QtBot, panel: SecretsPanel, session: AppSession,
+                                                          ctx: Context) -> None:
+    """Cancel pressed while the secrets are re-sealed: core raises the one Cancelled, desktop.jobs turns it into the
+    cancelled state (never an error dialog), and every secret stays on its old key."""
+    with ctx.uow() as uow:
+        for n in range(5):
+            manager.set_secret(uow, f"stripe/key-{n}", VALUE.encode())
+        uow.commit()
+    panel.refresh()
+    panel.progress.valueChanged.connect(lambda value: value > 0 and panel.cancel())
+    qtbot.mouseClick(panel.rotate_button, Qt.MouseButton.LeftButton)
+    assert panel.outcome == "cancelled" and panel.error_box is None
+    assert panel.status.text() == WORDS[session.language]["cancelled"]
+    assert panel.last_rotation is None and panel.rotate_button.isEnabled()
     with ctx.uow(write=False) as uow:
         assert {r.key_version for r in manager.list_secrets(uow)} == {1}
 

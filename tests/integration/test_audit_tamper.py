@@ -221,6 +221,24 @@ def test_verification_reports_progress_and_can_be_cancelled() -> None:
     seen: list[float] = []
     assert verify_chain(pairs, window, [], None, total=len(rows), progress=lambda f, _m: seen.append(f)).ok
     assert seen and 0 < seen[0] < 1
-    report = verify_chain(pairs, window, [], None, cancelled=lambda: True)
-    assert report.cancelled and not report.ok
-    assert report.entries < len(rows)
+    from core.errors import Cancelled
+
+    with pytest.raises(Cancelled) as stopped:  # the one cancellation: nothing is concluded, no report at all
+        verify_chain(pairs, window, [], None, cancelled=lambda: True)
+    assert stopped.value.what == "65,535 entries verified"
+
+
+def test_a_cancelled_bundle_export_leaves_no_bundle(chain: Context, tmp_path: Path) -> None:
+    """Cancel while the export verifies what it wrote: the one Cancelled, and neither files nor a new folder remain
+    (a folder of files is always a whole bundle, never one that a reader could take for evidence)."""
+    from core.audit.bundle import export_bundle, verify_bundle
+    from core.errors import Cancelled
+
+    new, empty = tmp_path / "new", tmp_path / "empty"
+    empty.mkdir()
+    for out in (new, empty):
+        with pytest.raises(Cancelled):  # the files are written; the cancel lands in the verification that follows
+            export_bundle(chain, out, company="acme", now=chain.clock(), cancelled=lambda: True)
+    assert not new.exists() and list(empty.iterdir()) == []
+    whole = export_bundle(chain, empty, company="acme", now=chain.clock())  # the same folder, once not cancelled
+    assert whole.ok and verify_bundle(empty).ok

@@ -20,7 +20,7 @@ from sqlalchemy import event, select
 from core.audit.service import entry_count, verify_store
 from core.bootstrap import open_company
 from core.config import Settings
-from core.errors import AccessDeniedError, NotFoundError, SecretStoreError, ValidationError
+from core.errors import AccessDeniedError, Cancelled, NotFoundError, SecretStoreError, ValidationError
 from core.invoicing.demo import create_demo
 from core.secrets import crypto, manager, store
 from core.secrets.crypto import seal
@@ -242,8 +242,14 @@ def test_a_cancelled_rotation_changes_nothing(ctx: Context) -> None:
     put_all(ctx)
     before = sealed_rows(ctx)
     seen: list[float] = []
-    result = manager.rotate(ctx, progress=lambda f, _m: seen.append(f), cancelled=lambda: len(seen) >= 2)
-    assert result.cancelled and sealed_rows(ctx) == before and key_rows(ctx) == {}
+    with pytest.raises(Cancelled) as stopped:  # the one cancellation (core.progress), as every long job
+        manager.rotate(ctx, progress=lambda f, _m: seen.append(f), cancelled=lambda: len(seen) >= 2)
+    assert stopped.value.what.startswith("2 of ") and stopped.value.what.endswith(" secrets re-sealed")  # no name
+    assert sealed_rows(ctx) == before and key_rows(ctx) == {}
+    later = iter([False] * len(before) + [True])  # every secret re-sealed; cancelled just before keys are destroyed
+    with pytest.raises(Cancelled):
+        manager.rotate(ctx, cancelled=lambda: next(later))
+    assert sealed_rows(ctx) == before and key_rows(ctx) == {}
 
 
 def test_the_old_key_version_is_unusable_and_gone_from_the_files(ctx: Context) -> None:

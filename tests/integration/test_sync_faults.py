@@ -140,3 +140,32 @@ def test_two_installs_pushing_at_once(world: World) -> None:
     with world.superuser() as conn:  # each push batch committed whole, in sequence order
         seqs = [r[0] for r in conn.execute("SELECT seq FROM qayd.change ORDER BY seq")]
     assert seqs == sorted(set(seqs))
+
+
+@pytest.mark.parametrize("phase", ["push", "pull"])
+def test_a_sync_cancelled_between_batches_raises_the_one_cancel_and_resumes(world: World, small_batches: None,
+                                                                            phase: str) -> None:
+    """Cancel pressed after the second batch: the one `Cancelled` (core.progress), every batch sent or applied so far
+    kept whole, the rest waiting; the next sync finishes the job with nothing lost or doubled."""
+    from core.errors import Cancelled
+
+    a = world.install("a")
+    b = world.install("b")
+    add_drafts(a.ctx, 60)
+    if phase == "pull":
+        a.sync()
+    target = a if phase == "push" else b
+    seen: list[float] = []
+    waiting = status(a.ctx).pending
+    with pytest.raises(Cancelled):
+        target.sync(progress=lambda f, _m: seen.append(f), cancelled=lambda: len(seen) >= 2)
+    assert len(seen) == 2 and seen == sorted(seen)
+    if phase == "push":
+        assert 0 < status(a.ctx).pending < waiting and world.central_counts()[0] > 0  # part sent, the rest queued
+    cut = status(b.ctx).last_pulled_seq  # pull: whole batches applied with their cursor, the rest still at central
+    assert phase == "push" or cut > 0
+    settle(a, b)
+    settle(a, b)
+    assert phase == "push" or status(b.ctx).last_pulled_seq > cut
+    assert a.count("invoice") == b.count("invoice") == 60
+    assert_converged(world, a, b)
