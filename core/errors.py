@@ -1,21 +1,37 @@
 """The one root of every error Qayd shows a person, with the CLI exit code each maps to.
 
-QaydError
+Every QaydError subclass in core, with its exit code (a unit test keeps this tree complete and true):
+
+QaydError                  any other Qayd error (exit 10)
 ├── ConfigError            settings are invalid (exit 3); carries every problem found
+├── CentralSetupError      core.central.admin: a central setting or login is not usable as given (exit 3)
+│   └── JoinError          core.sync.join: central cannot give this desk its company yet (exit 3)
 ├── StoreError             the local database cannot be opened, migrated or written (exit 4)
 │   └── ConcurrentEditError  a row changed under us since it was read (exit 4)
+├── SyncError              core.sync.engine: the central database was unreachable or refused the sync (exit 4)
 ├── StoreBusyError         another process held the store's write lock past the timeout; try again (exit 12)
 ├── NotFoundError          a company, customer, product or invoice does not exist (exit 5)
 ├── AlreadyExistsError     a unique name or number is taken (exit 6)
-├── ValidationError        input breaks rules; carries the findings (exit 2)
 ├── ImmutableError         an issued invoice or the audit log cannot be changed (exit 6)
+├── ValidationError        input breaks rules; carries the findings (exit 2)
+├── ReportError            core.reports.errors: a report cannot be produced as asked (exit 2)
 ├── SecretStoreError       the master key or a secret is unavailable (exit 7)
 ├── AuditError             the audit chain or an evidence bundle is unusable (exit 8)
 │   └── TamperedDocumentError  an issued document's stored stamp does not verify: not shared (exit 8)
+├── ZatcaError             core.zatca.errors: the Fatoora portal refused or could not handle a request (exit 9)
+│   ├── ZatcaAuthError     HTTP 401: the device credentials (CSID) were not accepted (exit 9)
+│   ├── ZatcaRefused       an onboarding call was refused, with ZATCA's error codes (exit 9)
+│   └── ZatcaUnavailable   the portal could not be reached or kept failing; the document stays queued (exit 9)
+├── NotShareableError      core.reports.invoice_pdf: a standard invoice waits for ZATCA's clearance (exit 9)
+├── AccessDeniedError      the acting user's role may not do or see this (exit 11)
+│   └── DeviceOwnerError   core.sync.ownership: central registered this device to another login (exit 11)
+├── ResourceMissingError   core.resources: a bundled data file is missing from the installation (exit 10)
 └── Cancelled              the person stopped a long job; nothing half-written (exit 130, as Ctrl-C)
 
-Exit code 1 is reserved for checks that ran and found something wrong (a broken audit
-chain, an invalid invoice file): the command worked, the data did not pass.
+Each exit code means one thing (EXIT_CODES below; the CLI's docstring and the README say the same): 0 success;
+1 a check ran and found problems (a broken chain, an invalid invoice file): the command worked, the data did not
+pass; 70 an internal error (details in the log file, never a traceback on screen); 130 interrupted. The others
+are the errors above.
 Each error's message is written for the person at the keyboard: what happened and what to
 do, with no secret and no personal data in it.
 """
@@ -25,6 +41,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.findings import Finding, cap_findings
+
+EXIT_CODES: dict[int, str] = {
+    0: "success",
+    1: "a check ran and found problems (broken chain, invalid document)",
+    2: "bad input (usage, or a document or report request refused with findings)",
+    3: "configuration (settings, or the central database's setup and logins)",
+    4: "store: a database (this desk's, or central during sync) cannot be opened, reached or written",
+    5: "not found",
+    6: "already exists or immutable: the change conflicts with what is recorded",
+    7: "secrets: the master key or a secret is unavailable",
+    8: "unusable evidence: the audit chain, a bundle or an issued document's stamp",
+    9: "ZATCA: the portal refused, or a document waits for clearance",
+    10: "other Qayd error",
+    11: "not allowed for your role",
+    12: "store busy: another process is writing; try again",
+    70: "internal error (details in the log file)",
+    130: "interrupted: Ctrl-C, or a long job the person cancelled (Cancelled)",
+}
 
 
 class QaydError(Exception):

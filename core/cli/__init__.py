@@ -1,10 +1,13 @@
 """The `qayd` command line: every capability of the core, scriptable, with documented exit codes.
 
-Exit codes: 0 success; 1 a check ran and found problems (broken chain, invalid document); 2 bad input
-(usage, or a document refused with findings); 3 configuration; 4 store; 5 not found; 6 already exists
-or immutable; 7 secrets; 8 audit bundle; 9 ZATCA; 10 other Qayd error; 11 not allowed for your role;
-12 store busy (another process is writing; try again); 70 internal error (details in the log file, never
-on screen); 130 interrupted.
+Exit codes (one meaning each: core.errors.EXIT_CODES, and its docstring's tree of which error exits with which):
+0 success; 1 a check ran and found problems (broken chain, invalid document); 2 bad input (usage, or a document
+refused with findings); 3 configuration; 4 store; 5 not found; 6 already exists or immutable; 7 secrets; 8 audit
+bundle or evidence; 9 ZATCA; 10 other Qayd error; 11 not allowed for your role; 12 store busy (another process is
+writing; try again); 70 internal error (details in the log file, never on screen); 130 interrupted.
+
+The command groups live one per module (invoice.py, zatca.py, audit.py, ...), each imported only when one of its
+commands runs (COMMANDS below, through core.cli.lazy.LazyGroup), so `qayd --help` and `--version` answer at once.
 """
 
 from __future__ import annotations
@@ -15,53 +18,67 @@ import sys
 from pathlib import Path
 
 import click
-import platformdirs
 
 from core import __version__
-from core.cli import (
-    audit_cmds,
-    company_cmds,
-    config_cmds,
-    gdpr_cmds,
-    invoice_cmds,
-    party_cmds,
-    report_cmds,
-    secrets_cmds,
-    sync_cmds,
-    zatca_cmds,
-)
-from core.cli.common import CliState
+from core.cli.lazy import LazyGroup
 from core.errors import QaydError
 from core.files import create_private, private_dir, private_umask
-from core.store.busy import busy_error, is_busy
 
 EXIT_INTERNAL = 70
 EXIT_BAD_PATH = 2  # a path given on the command line is unusable: bad input
 EXIT_INTERRUPTED = 130
 log = logging.getLogger("qayd")
 
+# Every command group, imported only when it runs: `qayd --help` and `--version` load none of them (issue 14).
+# name -> ("module:attribute", its one-line help as `--help` lists it; a unit test keeps both true).
+COMMANDS = {
+    "audit": ("core.cli.audit:audit", "The tamper-evident audit chain."),
+    "central": ("core.cli.central:central",
+                "The company's central PostgreSQL: schema, logins, this install's connection."),
+    "company": ("core.cli.company:company", "The seller's company profile."),
+    "config": ("core.cli.config:config", "Settings: defaults, the config file and QAYD_* variables."),
+    "customer": ("core.cli.customer:customer", "Customers (buyers): businesses and individuals."),
+    "gdpr": ("core.cli.gdpr:gdpr", "Data-subject requests (GDPR Art."),
+    "init": ("core.cli.company:init", "Create a company: its store, device key and first audit entries."),
+    "invoice": ("core.cli.invoice:invoice", "Invoices, credit notes and debit notes."),
+    "product": ("core.cli.product:product", "Products and services."),
+    "report": ("core.cli.report:report",
+                "Printable compliance documents: VAT return, ZATCA submissions, audit evidence, privacy (PDF/A-3)."),
+    "secrets": ("core.cli.secrets:secrets",
+                "Secrets (API keys, passwords) sealed in the company store with a key from the OS keyring."),
+    "sync": ("core.cli.sync:sync",
+                "Push this install's changes and audit chain to central and pull everyone else's (resumes where it "
+                "stopped; safe to run any time)."),
+    "zatca": ("core.cli.zatca:zatca", "ZATCA: EGS units, onboarding, and the submission queue."),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+
+@click.group(cls=LazyGroup, lazy=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+
+
 @click.version_option(__version__, "--version", prog_name="qayd")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder holding the company databases (default: the platform's data folder; env QAYD_DATA_DIR).")
+
+
 @click.option("--company", help="Company database to use (env QAYD_COMPANY; default 'default').")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Settings file to read instead of the platform's config.toml (env QAYD_CONFIG).")
+
+
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_file: Path | None) -> None:
     """Qayd (قيد): ZATCA e-invoicing, tamper-evident audit and privacy compliance."""
+    from core.cli.common import CliState
+
     ctx.obj = CliState(overrides={"data_dir": data_dir, "company": company}, config_file=config_file)
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (company_cmds, party_cmds, audit_cmds, config_cmds, gdpr_cmds, secrets_cmds, report_cmds,
-               sync_cmds):
-    module.register(cli)
-zatca_cmds.register(cli, invoice_cmds.register(cli))
-
-
 def _log_file() -> Path:
+    import platformdirs
+
     folder = private_dir(platformdirs.user_log_path("qayd"))
     return create_private(folder / "qayd.log")
 
@@ -120,6 +137,8 @@ def _main(argv: list[str] | None) -> int:
 
 def _unexpected(exc: Exception) -> int:
     """What no command caught: a busy store or a path the person gave are still theirs to fix; the rest is ours."""
+    from core.store.busy import busy_error, is_busy  # SQLAlchemy: loaded only when a command has failed
+
     if is_busy(exc):  # a lock met outside BEGIN IMMEDIATE (a reader's upgrade, a migration): busy, not a crash
         busy = busy_error("the company database")
         click.echo(f"Error: {busy}", err=True)

@@ -11,16 +11,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
 
-from core.bootstrap import open_company
 from core.cli.tables import print_table as print_table  # re-exported: every command prints its tables with it
-from core.config import Settings, load_settings
 from core.findings import Finding, cap_findings
-from core.uow import Context
+
+if TYPE_CHECKING:  # loaded when a command first needs them, so `qayd --help` and `--version` stay instant
+    from core.config import Settings
+    from core.uow import Context
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 # --limit and --offset: a bound SQLite can hold (an integer beyond 2^63 would fail in the driver, not as input).
@@ -38,12 +39,16 @@ class CliState:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from core.config import load_settings
+
             self._settings = load_settings(environ=self.environ, config_file=self.config_file,
                                            overrides=self.overrides)
         return self._settings
 
     def company(self, *, create: bool = False) -> Context:
         if self._company is None:
+            from core.bootstrap import open_company
+
             self._company = open_company(self.settings, create=create, environ=self.environ)
         return self._company
 

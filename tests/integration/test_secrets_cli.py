@@ -14,7 +14,7 @@ import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 
 from core.bootstrap import open_company
-from core.cli import secrets_cmds
+from core.cli import secrets as secrets_cli
 from core.config import load_settings
 from tests.integration.conftest import Result
 
@@ -93,7 +93,7 @@ def test_values_from_a_file_and_from_the_hidden_prompt(company: Run, tmp_path: P
         asked.append((text, bool(kw.get("hide_input"))))
         return "typed-and-hidden"
 
-    monkeypatch.setattr(secrets_cmds, "_interactive", lambda: True)
+    monkeypatch.setattr(secrets_cli, "_interactive", lambda: True)
     monkeypatch.setattr(click, "prompt", prompt)
     assert run("secrets", "set", "mail/token").exit_code == 0
     assert asked == [("Value (not shown)", True)]

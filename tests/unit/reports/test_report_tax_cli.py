@@ -118,7 +118,7 @@ def test_bad_input_exits_2_and_writes_nothing(company: list[str], tmp_path: Path
 def test_interrupted_build_writes_nothing(company: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Ctrl-C while the document is built (here: at its first progress report) leaves no file behind."""
-    from core.cli import report_tax_cmds
+    from core.cli import report_tax as report_tax_cli
 
     def interrupting(_label: str) -> object:
         def report(_fraction: float, _message: str) -> None:
@@ -126,7 +126,7 @@ def test_interrupted_build_writes_nothing(company: list[str], tmp_path: Path, mo
 
         return report
 
-    monkeypatch.setattr(report_tax_cmds, "progress_printer", interrupting)
+    monkeypatch.setattr(report_tax_cli, "progress_printer", interrupting)
     monkeypatch.chdir(tmp_path)
     for kind in ("vat", "zatca"):
         code, _, err = run(capsys, company, "report", kind, "--period", "2026-Q4")

@@ -84,62 +84,64 @@ def _prompt_missing(values: dict[str, str | None]) -> None:
             values[name] = click.prompt(help_text.rstrip("."), default=default, show_default=bool(default))
 
 
-def register(cli: click.Group) -> None:
-    @cli.command()
-    @click.option("--demo", is_flag=True, help="Create a demo company with customers, products and drafts.")
-    @click.option("--drafts", default=300, show_default=True, help="How many drafts the demo company gets.")
-    @click.option("--exist-ok", is_flag=True, help="Succeed without changes when the company already exists.")
-    @company_options
-    def init(demo: bool, drafts: int, exist_ok: bool, **values: str | None) -> None:
-        """Create a company: its store, device key and first audit entries."""
-        st = state()
-        if exist_ok and company_paths(st.settings.data_dir, st.settings.company).db.exists():
-            click.echo(f"Company '{st.settings.company}' already exists; nothing to do.")
-            return
-        if demo:
-            ctx = st.company(create=True)
-            summary = f"{create_demo(ctx, drafts=drafts)}, {add_demo_egs(ctx, issue=min(20, drafts))}"
-            click.echo(f"Created the demo company '{st.settings.company}' in {ctx.db.path}: {summary}.")
-            return
-        _prompt_missing(values)
-        profile = profile_from(values)
-        findings = validate_company(profile)
-        if errors_in(findings):  # checked before anything is written: a refused init leaves no file behind
-            raise ValidationError("The company profile", findings)
+@click.command()
+@click.option("--demo", is_flag=True, help="Create a demo company with customers, products and drafts.")
+@click.option("--drafts", default=300, show_default=True, help="How many drafts the demo company gets.")
+@click.option("--exist-ok", is_flag=True, help="Succeed without changes when the company already exists.")
+@company_options
+def init(demo: bool, drafts: int, exist_ok: bool, **values: str | None) -> None:
+    """Create a company: its store, device key and first audit entries."""
+    st = state()
+    if exist_ok and company_paths(st.settings.data_dir, st.settings.company).db.exists():
+        click.echo(f"Company '{st.settings.company}' already exists; nothing to do.")
+        return
+    if demo:
         ctx = st.company(create=True)
-        with ctx.uow() as uow:
-            service.create_company(uow, profile)
-            uow.commit()
-        click.echo(f"Created company '{st.settings.company}' ({profile.legal_name_en}) in {ctx.db.path}.")
+        summary = f"{create_demo(ctx, drafts=drafts)}, {add_demo_egs(ctx, issue=min(20, drafts))}"
+        click.echo(f"Created the demo company '{st.settings.company}' in {ctx.db.path}: {summary}.")
+        return
+    _prompt_missing(values)
+    profile = profile_from(values)
+    findings = validate_company(profile)
+    if errors_in(findings):  # checked before anything is written: a refused init leaves no file behind
+        raise ValidationError("The company profile", findings)
+    ctx = st.company(create=True)
+    with ctx.uow() as uow:
+        service.create_company(uow, profile)
+        uow.commit()
+    click.echo(f"Created company '{st.settings.company}' ({profile.legal_name_en}) in {ctx.db.path}.")
 
-    @cli.group()
-    def company() -> None:
-        """The seller's company profile."""
 
-    @company.command("show")
-    @json_option
-    def company_show(as_json: bool) -> None:
-        """Show the company profile."""
-        with state().company().uow(write=False) as uow:
-            profile = service.get_company(uow)
-        if as_json:
-            print_json(profile)
-            return
-        a = profile.address
-        for label, value in (("Legal name (ar)", profile.legal_name_ar), ("Legal name (en)", profile.legal_name_en),
-                             ("VAT number", profile.vat_number),
-                             (f"Seller id ({profile.id_scheme.value})", profile.id_value),
-                             ("Address", f"{a.building_number} {a.street}, {a.district}, {a.city} {a.postal_code}, "
-                                         f"{a.country}")):
-            click.echo(f"{label:16} {value}")
+@click.group()
+def company() -> None:
+    """The seller's company profile."""
 
-    @company.command("edit")
-    @company_options
-    def company_edit(**values: str | None) -> None:
-        """Change fields of the company profile (only the options given)."""
-        with state().company().uow() as uow:
-            current = service.get_company(uow)
-            updated = service.update_company(uow, profile_from(values, current))
-            uow.commit()
-        click.echo(f"Company profile saved ({updated.legal_name_en}).")
+
+@company.command("show")
+@json_option
+def company_show(as_json: bool) -> None:
+    """Show the company profile."""
+    with state().company().uow(write=False) as uow:
+        profile = service.get_company(uow)
+    if as_json:
+        print_json(profile)
+        return
+    a = profile.address
+    for label, value in (("Legal name (ar)", profile.legal_name_ar), ("Legal name (en)", profile.legal_name_en),
+                         ("VAT number", profile.vat_number),
+                         (f"Seller id ({profile.id_scheme.value})", profile.id_value),
+                         ("Address", f"{a.building_number} {a.street}, {a.district}, {a.city} {a.postal_code}, "
+                                     f"{a.country}")):
+        click.echo(f"{label:16} {value}")
+
+
+@company.command("edit")
+@company_options
+def company_edit(**values: str | None) -> None:
+    """Change fields of the company profile (only the options given)."""
+    with state().company().uow() as uow:
+        current = service.get_company(uow)
+        updated = service.update_company(uow, profile_from(values, current))
+        uow.commit()
+    click.echo(f"Company profile saved ({updated.legal_name_en}).")
 

@@ -1,5 +1,6 @@
 """`qayd report ...`: printable compliance documents (PDF/A-3, English or Arabic), and what their commands share:
-the period options and writing the finished file whole."""
+the period options and writing the finished file whole. The commands live in report_tax (vat, zatca) and
+report_audit (audit, gdpr), each imported only when one of its commands runs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import click
 
 from core.cli.dates import FIRST_DAY, LAST_DAY, check_order, range_options
+from core.cli.lazy import LazyGroup
 from core.files import private_dir, write_private
 from core.reports.document import Built
 
@@ -61,13 +63,20 @@ def write_pdf(built: Built, out: Path | None) -> Path:
     return write_private(target, built.pdf)
 
 
-def register(cli: click.Group) -> click.Group:
-    from core.cli import report_audit_cmds, report_tax_cmds
+COMMANDS = {
+    "vat": ("core.cli.report_tax:vat",
+                "VAT return summary: boxes 1 to 6 of the KSA VAT return (sales) from the documents issued in the "
+                "period."),
+    "zatca": ("core.cli.report_tax:zatca",
+                "ZATCA submission report: cleared, reported, rejected, pending and unsubmitted documents of the "
+                "period."),
+    "audit": ("core.cli.report_audit:audit",
+                "Audit evidence report: the chain verified, its checkpoints, the period's entries; exit 1 if broken."),
+    "gdpr": ("core.cli.report_audit:gdpr",
+                "Privacy documents: the access request report and the erasure certificate."),
+}
 
-    @cli.group()
-    def report() -> None:
-        """Printable compliance documents: VAT return, ZATCA submissions, audit evidence, privacy (PDF/A-3)."""
 
-    report_tax_cmds.register(report)
-    report_audit_cmds.register(report)
-    return report
+@click.group(cls=LazyGroup, lazy=COMMANDS)
+def report() -> None:
+    """Printable compliance documents: VAT return, ZATCA submissions, audit evidence, privacy (PDF/A-3)."""
