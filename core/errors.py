@@ -26,7 +26,7 @@ QaydError                  any other Qayd error (exit 10)
 ├── AccessDeniedError      the acting user's role may not do or see this (exit 11)
 │   └── DeviceOwnerError   core.sync.ownership: central registered this device to another login (exit 11)
 ├── ResourceMissingError   core.resources: a bundled data file is missing from the installation (exit 10)
-└── Cancelled              the person stopped a long job; nothing half-written (exit 130, as Ctrl-C)
+└── Cancelled              the person stopped a long job, as Ctrl-C does; nothing half-written (exit 130)
 
 Each exit code means one thing (EXIT_CODES below; the CLI's docstring and the README say the same): 0 success;
 1 a check ran and found problems (a broken chain, an invalid invoice file): the command worked, the data did not
