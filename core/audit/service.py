@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from core.audit.chain import Checkpoint, Entry
 from core.audit.heads import CentralProbe, judge, read_outside, signed_heads
-from core.audit.verify import Progress, Row, VerifyReport, Window, verify_chain
+from core.ledger.chain import Checkpoint, Entry
+from core.ledger.verify import Progress, Row, VerifyReport, Window, verify_chain
 from core.store.models import AuditCheckpoint, Device
 
 if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here

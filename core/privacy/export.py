@@ -38,12 +38,12 @@ from sqlalchemy import select, text
 
 from core.errors import NotFoundError
 from core.files import DIR_MODE, private_dir, write_private
+from core.personal.catalogue import BASES, FIELDS
+from core.personal.roles import require_privileged
+from core.personal.sealing import BUYER, CLEARED, XML, is_held, open_held
 from core.privacy.cancel import CancelCheck, Cancelled, Progress, step
-from core.privacy.catalogue import BASES, FIELDS
 from core.privacy.erasure import SEALED_FOR
 from core.privacy.retention import XML_MARKER, invoice_record
-from core.privacy.roles import require_privileged
-from core.privacy.sealing import BUYER, CLEARED, XML, is_held, open_held
 from core.privacy.subjects import require_subject
 from core.store import models as m
 from core.uow import Context, UnitOfWork

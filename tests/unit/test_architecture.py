@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
+CONTRACTS = {c["id"]: c["name"] for c in
+             tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["importlinter"]["contracts"]}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -35,3 +45,60 @@ def test_desktop_uses_no_storage_internals() -> None:
         for path in (ROOT / "desktop").rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def lint_imports(root: Path) -> dict[str, str]:
+    """Run import-linter on the tree at `root` with its pyproject's contracts: {contract name: KEPT | BROKEN}."""
+    command = Path(sys.executable).with_name("lint-imports")
+    # The tree under `root` first on the path (a copy in a test), ahead of the installed editable package.
+    env = {**os.environ, "PYTHONPATH": str(root), "COLUMNS": "1000", "NO_COLOR": "1"}
+    run = subprocess.run([str(command), "--no-cache"], cwd=root, env=env, capture_output=True, text=True,
+                         timeout=120, check=False)
+    verdicts = dict(re.findall(r"^(.+) (KEPT|BROKEN)$", run.stdout, flags=re.MULTILINE))
+    assert verdicts, run.stdout + run.stderr
+    assert (run.returncode == 0) == (set(verdicts.values()) == {"KEPT"}), run.stdout + run.stderr
+    return verdicts
+
+
+def test_the_import_contracts_hold() -> None:
+    """pyproject's [tool.importlinter] contracts: the headless core, the layers, no package cycle, frozen migrations."""
+    verdicts = lint_imports(ROOT)
+    assert len(verdicts) == len(CONTRACTS)
+    assert {name: verdict for name, verdict in verdicts.items() if verdict != "KEPT"} == {}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sources and the contracts, for a test to break."""
+    root = tmp_path_factory.mktemp("tree")
+    for package in ("core", "desktop"):
+        shutil.copytree(ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", root)
+    return root
+
+
+# One bad import each, as a hurried change would add it, and the contracts it must break (and only those).
+BAD_IMPORTS = [
+    ("core/invoicing/model.py", "from PySide6.QtCore import QObject", {"headless"}),
+    ("core/zatca/qr.py", "import desktop.app", {"headless", "layers"}),
+    ("core/clock.py", "from core.central import admin", {"layers"}),  # the ground floor reaching up, no cycle
+    ("core/uow.py", "from core.audit.service import verify_store", {"layers", "acyclic"}),  # the spine on a use case
+    ("core/invoicing/text.py", "from core.zatca import qr", {"acyclic"}),  # two capabilities on each other
+    ("core/store/migrations/versions/0007_sync.py", "from core.errors import QaydError", {"frozen-migrations"}),
+    ("core/store/migrations/versions/0010_sync_profile_series.py", "from core.sync.tables import trigger_sql",
+     {"frozen-migrations", "layers", "acyclic"}),
+    ("desktop/app.py", "from core.cli import main", {"layers"}),  # the faces stay apart
+]
+
+
+@pytest.mark.parametrize(("path", "line", "broken"), BAD_IMPORTS,
+                         ids=[f"{p}:{'+'.join(sorted(b))}" for p, _, b in BAD_IMPORTS])
+def test_a_bad_import_breaks_its_contract(tree: Path, path: str, line: str, broken: set[str]) -> None:
+    source = tree / path
+    original = source.read_text("utf-8")
+    source.write_text(original + "\n" + line + "  # noqa\n", "utf-8")
+    try:
+        verdicts = lint_imports(tree)
+    finally:
+        source.write_text(original, "utf-8")
+    assert {name for name, verdict in verdicts.items() if verdict == "BROKEN"} == {CONTRACTS[c] for c in broken}
