@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+# The spine imports only what lies below it: the ledger, the vault, the store, the ground floor (pyproject's layers).
 from core.clock import Clock
 from core.ledger.anchor import AnchorSlot, advance_quietly
 from core.ledger.log import AuditLog, write_head_file
