@@ -19,7 +19,7 @@ from core.ledger.chain import Checkpoint
 from core.ledger.signing import load_public_pem, public_pem
 from core.ledger.verify import Progress, Row, VerifyReport, verify_chain
 
-if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
+if TYPE_CHECKING:  # only its type is needed here
     from core.uow import Context
 
 FORMAT = "qayd-audit-bundle/1"

@@ -16,7 +16,7 @@ from core.ledger.chain import Checkpoint, Entry
 from core.ledger.verify import Progress, Row, VerifyReport, Window, verify_chain
 from core.store.models import AuditCheckpoint, Device
 
-if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
+if TYPE_CHECKING:  # only its type is needed here
     from core.uow import Context
 
 ENTRY_COLUMNS = "seq, body, prev_hash, hash"
@@ -86,7 +86,7 @@ def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: C
         conn.rollback()
     report = judge(outside, replace(report, warnings=tuple(warnings) + report.warnings), str(ctx.device_id))
     if documents and not report.cancelled:
-        from core.zatca.stored import verify_documents  # above the audit layer: imported only when used
+        from core.zatca.stored import verify_documents  # lxml loads only when documents are checked
 
         report = replace(report, documents=verify_documents(ctx, progress=docs_progress, cancelled=cancelled))
     return report
