@@ -36,14 +36,14 @@ DOCUMENT_FIELDS = (
     "exchange_rate", "buyer", "lines", "allowances", "charges", "payment_means", "billing_reference",
     "reason", "note", "prepaid_amount", "id", "customer_id", *EXTRA_FIELDS,
 )  # fmt: skip
-BUYER_FIELDS = ("name", "kind", "vat_number", "id_scheme", "id_value", "address")
+BUYER_FIELDS = ("name", "kind", "vat_number", "id_scheme", "id_value", "address", "name_ar")
 ADDRESS_FIELDS = (
     "street", "building_number", "district", "city", "postal_code", "country",  # always written
     "additional_number", "province",  # written when given
 )  # fmt: skip
 LINE_FIELDS = (
     "name", "quantity", "unit_price", "vat_category", "vat_rate", "discount", "exemption_reason_code",
-    "exemption_reason", "unit_code", "product_id",
+    "exemption_reason", "unit_code", "product_id", "name_ar",
 )  # fmt: skip
 ALLOWANCE_FIELDS = (
     "amount", "vat_category", "vat_rate",  # always written
@@ -80,6 +80,7 @@ def _buyer(reader: JsonReader, value: object) -> Party | None:
         id_scheme=reader.enum(data, "id_scheme", "buyer.id_scheme", IdScheme, required=False),
         id_value=reader.text(data, "id_value", "buyer.id_value"),
         address=address,
+        name_ar=reader.text(data, "name_ar", "buyer.name_ar"),
     )
 
 
@@ -102,6 +103,7 @@ def _line(reader: JsonReader, value: object, field: str) -> InvoiceLine | None:
         discount=discount if discount is not None else Decimal("0"),
         unit_code=_text(reader, data, "unit_code", f"{field}.unit_code"),
         product_id=reader.identifier(data, "product_id", f"{field}.product_id"),
+        name_ar=reader.text(data, "name_ar", f"{field}.name_ar"),
         **texts,
     )
     return line if None not in (category, quantity, price) else None
@@ -252,7 +254,8 @@ def _buyer_json(party: Party) -> dict[str, object]:
     out: dict[str, object] = {"name": party.name}
     if party.kind is not CustomerKind.BUSINESS:
         out["kind"] = party.kind.value
-    out.update({k: v for k, v in (("vat_number", party.vat_number), ("id_value", party.id_value)) if v})
+    out.update({k: v for k, v in (("name_ar", party.name_ar), ("vat_number", party.vat_number),
+                                  ("id_value", party.id_value)) if v})
     if party.id_scheme is not None:
         out["id_scheme"] = party.id_scheme.value
     if party.address is not None:
@@ -267,7 +270,8 @@ def _line_json(line: InvoiceLine) -> dict[str, object]:
     }  # fmt: skip
     if not line.discount.is_zero():
         out["discount"] = _amount(line.discount)
-    texts = {"exemption_reason_code": line.exemption_reason_code, "exemption_reason": line.exemption_reason}
+    texts = {"exemption_reason_code": line.exemption_reason_code, "exemption_reason": line.exemption_reason,
+             "name_ar": line.name_ar}
     out.update({k: v for k, v in texts.items() if v})
     if line.unit_code != "PCE":
         out["unit_code"] = line.unit_code

@@ -139,6 +139,7 @@ class Party:
     id_scheme: IdScheme | None = None
     id_value: str = ""
     address: Address | None = None
+    name_ar: str = ""  # printed on the Arabic side of the invoice (the XML carries `name`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,7 @@ class Customer:
             id_scheme=self.id_scheme,
             id_value=self.id_value,
             address=self.address,
+            name_ar=self.name_ar,
         )
 
 
@@ -193,6 +195,7 @@ class InvoiceLine:
     exemption_reason: str = ""  # BT-120
     unit_code: str = "PCE"
     product_id: uuid.UUID | None = None
+    name_ar: str = ""  # the item's Arabic name, printed on the Arabic side (the XML carries `name`, BT-153)
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,7 +121,7 @@ def party_from_json(text: str | None) -> Party | None:
     address = Address(**doc["address"]) if doc.get("address") else None
     return Party(name=doc["name"], kind=CustomerKind(doc["kind"]), vat_number=doc.get("vat_number", ""),
                  id_scheme=IdScheme(doc["id_scheme"]) if doc.get("id_scheme") else None,
-                 id_value=doc.get("id_value", ""), address=address)
+                 id_value=doc.get("id_value", ""), address=address, name_ar=doc.get("name_ar", ""))
 
 
 @dataclass
@@ -164,7 +164,8 @@ def _line_values(invoice_id: uuid.UUID, position: int, line: InvoiceLine, device
             "quantity": line.quantity, "unit_price": line.unit_price, "discount": line.discount,
             "vat_category": line.vat_category.value, "vat_rate": line.vat_rate,
             "exemption_reason_code": line.exemption_reason_code, "exemption_reason": line.exemption_reason,
-            "unit_code": line.unit_code, "product_id": line.product_id, "device_id": device_id}
+            "unit_code": line.unit_code, "product_id": line.product_id, "name_ar": line.name_ar,
+            "device_id": device_id}
 
 
 def _ac_values(invoice_id: uuid.UUID, position: int, ac: AllowanceCharge, device_id: uuid.UUID) -> dict[str, Any]:
@@ -211,7 +212,7 @@ def draft_from_parts(row: Any, lines: Iterable[Any], allowances: Iterable[Any], 
             InvoiceLine(name=ln.name, quantity=ln.quantity, unit_price=ln.unit_price, discount=ln.discount,
                         vat_category=VatCategory(ln.vat_category), vat_rate=ln.vat_rate,
                         exemption_reason_code=ln.exemption_reason_code, exemption_reason=ln.exemption_reason,
-                        unit_code=ln.unit_code, product_id=ln.product_id)
+                        unit_code=ln.unit_code, product_id=ln.product_id, name_ar=ln.name_ar or "")
             for ln in lines
         ),
         allowances=tuple(
@@ -247,7 +248,7 @@ def load_drafts(session: Session, ids: Sequence[uuid.UUID]) -> list[tuple[Invoic
 
 _CATEGORIES = {category.value: category for category in VatCategory}
 _LINE_SQL = ("SELECT invoice_id, name, quantity, unit_price, vat_category, vat_rate, discount, exemption_reason_code, "
-             "exemption_reason, unit_code, product_id FROM invoice_line WHERE invoice_id IN ({}) "
+             "exemption_reason, unit_code, product_id, name_ar FROM invoice_line WHERE invoice_id IN ({}) "
              "ORDER BY invoice_id, position")
 
 
@@ -264,9 +265,9 @@ def _line_tuples(session: Session, owners: Sequence[str]) -> Iterable[tuple[str,
     assert raw is not None  # a live pooled connection always has its driver connection
     cursor = raw.execute(_LINE_SQL.format(",".join("?" * len(owners))), list(owners))
     category, decimal, new_uuid = _CATEGORIES.__getitem__, Decimal, uuid.UUID
-    for owner, name, qty, price, vat, rate, discount, code, reason, unit, product in cursor:
+    for owner, name, qty, price, vat, rate, discount, code, reason, unit, product, name_ar in cursor:
         yield owner, InvoiceLine(name, decimal(qty), decimal(price), category(vat), decimal(rate), decimal(discount),
-                                 code, reason, unit, None if product is None else new_uuid(product))
+                                 code, reason, unit, None if product is None else new_uuid(product), name_ar or "")
 
 
 FLAGS = ("third_party", "nominal", "export", "summary", "self_billed")

@@ -292,6 +292,8 @@ def _buyer(draft: InvoiceDraft) -> list[Finding]:
     if buyer is None:
         return [_buyer_required()] if standard else []
     found = party_findings(buyer, "buyer", standard=standard)
+    found += text_findings(buyer.name_ar, "buyer.name_ar", ("buyer's Arabic name", "اسم المشتري بالعربية"),
+                           "BR-KSA-F-06-C32", 1000)  # printed only; the customer record's Arabic name has this limit
     if standard and not buyer.name.strip():
         found.insert(0, _buyer_name_missing())
     if standard and buyer.kind is CustomerKind.INDIVIDUAL:

@@ -312,6 +312,9 @@ def line_findings(line: InvoiceLine, prefix: str) -> list[Finding]:
     """Every rule one invoice line must meet on its own."""
     return [
         *_name_findings(line.name, join(prefix, "name")),
+        # Printed only (the XML has one item name), held to the limit the product's Arabic name has.
+        *text_findings(line.name_ar, join(prefix, "name_ar"), ("Arabic item name", "اسم الصنف بالعربية"),
+                       "BR-KSA-F-06-C19", 1000),
         *_quantity_findings(line.quantity, join(prefix, "quantity")),
         *number_findings(line.unit_price, join(prefix, "unit_price"), ("unit price", "سعر الوحدة")),
         *_discount_findings(line, join(prefix, "discount")),

@@ -103,7 +103,7 @@ FIELDS: tuple[PersonalField, ...] = (
 PAYLOAD_FIELDS: dict[tuple[str, str], dict[str, Category]] = {
     ("customer", "address_json"): {k: Category.ADDRESS for k in (
         "street", "building_number", "district", "city", "postal_code", "additional_number", "province")},
-    ("invoice", "buyer_json"): {"name": Category.IDENTITY, "vat_number": Category.TAX_ID,
+    ("invoice", "buyer_json"): {"name": Category.IDENTITY, "name_ar": Category.IDENTITY, "vat_number": Category.TAX_ID,
                                 "id_value": Category.GOVERNMENT_ID, "address": Category.ADDRESS},
     ("gdpr_request", "requester_json"): {"name": Category.IDENTITY, "contact": Category.CONTACT},
     # the sealed `personal` part of an audit entry: a customer's values, or a buyer snapshot, or a username
@@ -124,6 +124,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("product", "name"): "a product",
     ("product", "name_ar"): "a product",
     ("invoice_line", "name"): "an item sold",
+    ("invoice_line", "name_ar"): "an item sold, its Arabic name",
     ("device", "name"): "a computer",
     ("egs_unit", "name"): "an invoicing unit",
     ("egs_unit", "location"): "a branch",

@@ -36,7 +36,7 @@ from core.clock import saudi_time
 from core.reports.audit_stamps import verdict_texts, write_anchors, write_documents
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled, ReportError
-from core.reports.labels import Label
+from core.reports.labels import Label, period, timestamp
 from core.reports.layout import ACCENT, ALERT, MUTED, Column, Progress, ReportWriter
 from core.store.models import AuditEntry, Device
 from core.uow import Context
@@ -72,18 +72,7 @@ class Steps:
         return Progress(report, self.cancelled)
 
 
-def riyadh(moment: datetime | str | None) -> str:
-    """A moment as people read it in Saudi Arabia: YYYY-MM-DD HH:MM:SS, Riyadh time."""
-    if moment is None or moment == "":
-        return "—"
-    if isinstance(moment, str):
-        try:
-            moment = datetime.fromisoformat(moment)
-        except ValueError:
-            return str(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return saudi_time(moment).strftime("%Y-%m-%d %H:%M:%S")
+riyadh = timestamp  # the one Riyadh-time format (core.reports.labels), under the name the privacy reports use
 
 
 def riyadh_day(moment: datetime) -> date:
@@ -180,7 +169,7 @@ def _period_label(start: date | None, end: date | None, first: datetime | None, 
         return ("Period: the whole chain", "الفترة: السلسلة كاملة")
     lo = start.isoformat() if start else (riyadh_day(first).isoformat() if first else "—")
     hi = (end or today).isoformat()
-    return (f"Period: {lo} to {hi} (Riyadh time)", f"الفترة: من {lo} إلى {hi}، بتوقيت الرياض")
+    return period(lo, hi, basis=("days in Riyadh time", "الأيام بتوقيت الرياض"))
 
 
 def _warning(text: str, lang: str) -> str:

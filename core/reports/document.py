@@ -9,6 +9,7 @@ from datetime import datetime
 
 from core.invoicing.service import get_company
 from core.reports.errors import ReportError
+from core.reports.invoice_words import saudi_address
 from core.reports.layout import Identity, ReportWriter
 from core.reports.pdfa import Attachment, to_pdfa3
 from core.reports.typeset import has_rtl
@@ -42,10 +43,10 @@ def identity(uow: UnitOfWork) -> Identity:
     en = ", ".join(x for x in (f"{a.building_number} {a.street}".strip(), a.district, a.city, a.postal_code,
                                a.country) if x)
     # An address held in Latin letters is printed as it is on the Arabic side too (an Arabic comma would drag the
-    # building number to the far end of a right-to-left line).
-    ar = "، ".join(x for x in (f"{a.building_number} {a.street}".strip(), a.district, a.city, a.postal_code) if x)
-    if not has_rtl(ar):
-        ar = en
+    # building number to the far end of a right-to-left line); one written in Arabic in the national address order.
+    parts = (a.building_number, a.street, a.district, a.city, a.postal_code, a.additional_number)
+    ar = saudi_address(a.building_number, a.street, "", a.district, a.city, a.postal_code, a.additional_number) \
+        if any(has_rtl(part) for part in parts) else en
     return Identity(company.legal_name_en, company.legal_name_ar, company.vat_number,
                     company.id_value, en, ar, company.id_scheme.value)
 

@@ -10,9 +10,8 @@ File names follow ZATCA's archival convention: <seller VAT>_<issue date YYYYMMDD
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,11 +22,15 @@ from sqlalchemy import func, select
 from core.errors import NotFoundError, QaydError, TamperedDocumentError
 from core.files import private_dir, write_private
 from core.invoicing.model import id_scheme_label as scheme_label
+from core.invoicing.repository import party_from_json
 from core.invoicing.service import find_invoice_row
 from core.reports.document import Built, finish, identity
 from core.reports.errors import ReportCancelled
+from core.reports.invoice_status import not_final, status_note
+from core.reports.invoice_words import NOT_FINAL, WHY_NOT_FINAL, reason_words, saudi_address, unit_words
 from core.reports.layout import ALERT, MARGIN, MUTED, PAGE_W, Column, Identity, ReportWriter, money
 from core.reports.pdfa import Attachment
+from core.reports.typeset import has_rtl
 from core.reports.vat_return import period_bounds
 from core.store import models as m
 from core.uow import Context, UnitOfWork
@@ -66,6 +69,8 @@ class PrintedParty:
     other_id: str = ""
     other_scheme: str = ""
     address: str = ""
+    name_ar: str = ""  # from the document's own record: the XML has one name
+    address_ar: str = ""  # the national address in the Saudi order, when it is written in Arabic
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,7 @@ class PrintedLine:
     vat_rate: Decimal
     vat: Decimal
     total: Decimal
+    name_ar: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,8 @@ class PrintedSubtotal:
     taxable: Decimal
     vat: Decimal
     reason: str
+    reason_code: str = ""
+    reason_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +160,12 @@ def _party(node: etree._Element | None) -> PrintedParty:
     ident = node.find("cac:PartyIdentification/cbc:ID", NS)
     address = node.find("cac:PostalAddress", NS)
     parts: list[str] = []
+    arabic = ""
     if address is not None:
+        if has_rtl("".join(address.itertext())):
+            arabic = saudi_address(*(_text(address, f"cbc:{name}") for name in (
+                "BuildingNumber", "StreetName", "AdditionalStreetName", "CitySubdivisionName", "CityName",
+                "PostalZone", "PlotIdentification")))
         street = " ".join(x for x in (_text(address, "cbc:BuildingNumber"), _text(address, "cbc:StreetName")) if x)
         parts = [x for x in (street, _text(address, "cbc:AdditionalStreetName"),
                              _text(address, "cbc:CitySubdivisionName"), _text(address, "cbc:CityName"),
@@ -164,6 +177,7 @@ def _party(node: etree._Element | None) -> PrintedParty:
         other_id=(ident.text or "").strip() if ident is not None else "",
         other_scheme=ident.get("schemeID", "") if ident is not None else "",
         address=", ".join(parts),
+        address_ar=arabic,
     )
 
 
@@ -186,7 +200,9 @@ def parse_invoice(xml: bytes) -> PrintedInvoice:
                                             _text(sub, "cac:TaxCategory/cbc:TaxExemptionReason")) if x)
             subtotals.append(PrintedSubtotal(_text(sub, "cac:TaxCategory/cbc:ID"),
                                              _amount(sub, "cac:TaxCategory/cbc:Percent"),
-                                             _amount(sub, "cbc:TaxableAmount"), _amount(sub, "cbc:TaxAmount"), reason))
+                                             _amount(sub, "cbc:TaxableAmount"), _amount(sub, "cbc:TaxAmount"), reason,
+                                             _text(sub, "cac:TaxCategory/cbc:TaxExemptionReasonCode"),
+                                             _text(sub, "cac:TaxCategory/cbc:TaxExemptionReason")))
     lines = []
     for line in root.findall("cac:InvoiceLine", NS):
         qty_node = line.find("cbc:InvoicedQuantity", NS)
@@ -268,12 +284,17 @@ def _id_label(who: str, who_ar: str, scheme: str) -> tuple[str, str]:
     return f"{who} {en} ({scheme})", f"{ar} لل{who_ar.removeprefix('ال')}"
 
 
+def _named(name: str, name_ar: str) -> str:
+    """A name as printed in a bilingual cell: the name, then its Arabic (right-aligned) on a line of its own."""
+    return f"{name}\n{name_ar}" if name_ar and name_ar != name else name
+
+
 def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bool, company: Identity,
-                   generated_at: datetime, status_note: tuple[str, str]) -> Built:
+                   generated_at: datetime, status_note: tuple[str, str], not_final: Sequence[str] = ()) -> Built:
     """Lay out `inv` on A4 pages under `company` (its identity on every page), with its QR code, and attach `xml`
-    (PDF/A-3)."""
+    (PDF/A-3). A copy that is `not_final` (keys of WHY_NOT_FINAL) carries a watermark and a banner saying why."""
     writer = ReportWriter(lang="both", title=inv.title, identity=company, generated_at=generated_at,
-                          document_title=f"{inv.title[0]} {inv.number}")
+                          document_title=f"{inv.title[0]} {inv.number}", watermark=NOT_FINAL if not_final else None)
     qr_size = 112.0
     top = writer.y + 8
     writer.qr(inv.qr, qr_size, PAGE_W - MARGIN - qr_size, top - qr_size)
@@ -295,32 +316,34 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         fields.append((("Reason for the note", "سبب الإشعار"), inv.reason))
     if inv.payment_means:
         en, ar = PAYMENT_MEANS.get(inv.payment_means, (inv.payment_means, inv.payment_means))
-        fields.append((("Payment means", "طريقة الدفع"), f"{en} · {ar}"))
+        fields.append((("Payment means", "طريقة الدفع"), _named(en, ar)))
     fields.append((("Invoice counter (ICV)", "عداد الفاتورة"), inv.icv))
     fields.append((("Unique identifier (UUID)", "المعرف الفريد"), inv.uuid))
     writer.fields(fields, columns=2)
     writer.y = min(writer.y, top - qr_size - 10)
     writer.width = saved_width
-    if not shareable:
-        writer.bilingual("NOT CLEARED BY ZATCA: for inspection only, not to be given to the buyer.",
-                         "لم تعتمدها الهيئة بعد: للاطلاع فقط ولا تسلم للمشتري.", size=9, color=ALERT, bold=True)
+    for reason in not_final:
+        en, ar = WHY_NOT_FINAL[reason]
+        writer.bilingual(f"{NOT_FINAL[0]}: {en}", f"{NOT_FINAL[1]}: {ar}", size=9, color=ALERT, bold=True)
     writer.heading(("Seller and buyer", "البائع والمشتري"))
     seller, buyer = inv.seller, inv.buyer
     party_fields: list[tuple[tuple[str, str], str]] = [
-        (("Seller", "البائع"), seller.name), (("Buyer", "المشتري"), buyer.name or "—"),
+        (("Seller", "البائع"), _named(company.name_en if has_rtl(seller.name) else seller.name, seller.name)),
+        (("Buyer", "المشتري"), _named(buyer.name, buyer.name_ar) or "—"),
         (("Seller VAT number", "الرقم الضريبي للبائع"), seller.vat_number),
         (("Buyer VAT number", "الرقم الضريبي للمشتري"), buyer.vat_number or "—"),
         (_id_label("Seller", "البائع", seller.other_scheme), seller.other_id or "—"),
         (_id_label("Buyer", "المشتري", buyer.other_scheme), buyer.other_id or "—"),
-        (("Seller address", "عنوان البائع"), seller.address),
-        (("Buyer address", "عنوان المشتري"), buyer.address or "—"),
+        (("Seller address", "عنوان البائع"), seller.address_ar or seller.address),  # written in Arabic: the
+        (("Buyer address", "عنوان المشتري"), buyer.address_ar or buyer.address or "—"),  # national address order
     ]
     writer.fields(party_fields, columns=2)
     writer.heading(("Lines", "البنود"))
     columns = [
         Column(("#", "#"), 0.35, "start"),
-        Column(("Description", "الوصف"), 2.6, "start"),
-        Column(("Quantity", "الكمية"), 0.8, "end"),
+        Column(("Description", "الوصف"), 2.15, "start"),
+        Column(("Quantity", "الكمية"), 0.75, "end"),
+        Column(("Unit", "الوحدة"), 0.6, "start"),
         Column(("Unit price", "سعر الوحدة"), 1.0, "end"),
         Column(("Discount", "الخصم"), 0.8, "end"),
         Column(("Taxable amount", "المبلغ الخاضع للضريبة"), 1.1, "end"),
@@ -328,7 +351,8 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         Column(("VAT amount", "مبلغ الضريبة"), 1.0, "end"),
         Column(("Total incl. VAT", "المجموع شامل الضريبة"), 1.1, "end"),
     ]
-    rows = ([line.number, line.name, f"{_quantity(line.quantity)} {line.unit_code}".strip(), money(line.unit_price),
+    rows = ([line.number, _named(line.name, line.name_ar), _quantity(line.quantity),
+             "\n".join(dict.fromkeys(unit_words(line.unit_code))), money(line.unit_price),
              money(line.discount), money(line.net), _rate(line.vat_rate), money(line.vat), money(line.total)]
             for line in inv.lines)
     writer.table(columns, rows, size=7.5)
@@ -339,8 +363,10 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         Column(("Taxable amount", "المبلغ الخاضع للضريبة"), 1.2, "end"),
         Column(("VAT amount", "مبلغ الضريبة"), 1.1, "end"),
         Column(("Exemption reason", "سبب الإعفاء"), 2.3, "start"),
-    ], ([f"{sub.category} · {CATEGORIES.get(sub.category, ('', ''))[0]} · {CATEGORIES.get(sub.category, ('', ''))[1]}",
-         _rate(sub.rate), money(sub.taxable), money(sub.vat), sub.reason or "—"] for sub in inv.subtotals), size=7.5)
+    ], ([f"{sub.category} · {CATEGORIES.get(sub.category, ('', ''))[0]}\n{CATEGORIES.get(sub.category, ('', ''))[1]}",
+         _rate(sub.rate), money(sub.taxable), money(sub.vat),
+         "\n".join(dict.fromkeys(reason_words(sub.reason_code, sub.reason_text))) if sub.reason else "—"]
+        for sub in inv.subtotals), size=7.5)
     cur = inv.currency
     totals: list[tuple[tuple[str, str], str]] = [(("Total excluding VAT", "الإجمالي غير شامل الضريبة"),
                                                   money(inv.line_extension, cur))]
@@ -373,21 +399,6 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
                   attachments=[attachment], keywords=f"ZATCA e-invoice; {inv.number}; {inv.uuid}")
 
 
-def _status_note(uow: UnitOfWork, invoice_id: uuid.UUID) -> tuple[str, str]:
-    sub = uow.session.scalars(select(m.ZatcaSubmission).where(m.ZatcaSubmission.invoice_id == invoice_id)).first()
-    if sub is None:
-        return ("Issued; not submitted to ZATCA.", "صدرت ولم ترسل إلى الهيئة.")
-    if sub.state == "done" and sub.kind == "clearance":
-        return ("Cleared by ZATCA.", "اعتمدت من هيئة الزكاة والضريبة والجمارك.")
-    if sub.state == "done":
-        return ("Reported to ZATCA.", "أبلغت إلى هيئة الزكاة والضريبة والجمارك.")
-    if sub.state == "rejected":
-        return ("Rejected by ZATCA: correct it with a credit note.", "رفضتها الهيئة: تصحح بإشعار دائن.")
-    if sub.kind == "clearance":
-        return ("Waiting for clearance by ZATCA.", "بانتظار الاعتماد من الهيئة.")
-    return ("Waiting to be reported to ZATCA (within 24 hours).", "بانتظار الإبلاغ إلى الهيئة (خلال 24 ساعة).")
-
-
 def build_invoice_pdf(ctx: Context, *, ref: str, lang: str = "both", progress: Callable[[float, str], None] | None
                       = None, cancelled: Callable[[], bool] | None = None, uncleared: bool = False) -> Built:
     """The printed copy of issued document `ref` (always bilingual: Arabic is required on a printed invoice).
@@ -409,9 +420,19 @@ def invoice_pdf(uow: UnitOfWork, ref: str, *, now: datetime, uncleared: bool = F
         raise NotShareableError(f"{row.number} is a standard invoice that ZATCA has not cleared yet.",
                                 fix="Submit it (`qayd zatca submit`), then print the cleared copy; or print it "
                                     "marked \"not cleared\" for inspection with --uncleared.")
-    inv = parse_invoice(xml)
+    inv = with_arabic(parse_invoice(xml), row)
     return render_invoice(inv, xml=xml, which=which, shareable=shareable, company=ident or identity(uow),
-                          generated_at=now, status_note=_status_note(uow, row.id))
+                          generated_at=now, status_note=status_note(uow, row.id), not_final=not_final(uow, row))
+
+
+def with_arabic(inv: PrintedInvoice, row: m.Invoice) -> PrintedInvoice:
+    """`inv` with the Arabic names its XML cannot hold, from the document's own record (kept with it at issue):
+    the buyer's (a buyer sealed after an erasure stays out) and each line's, matched by position."""
+    buyer = party_from_json(row.buyer_json)
+    name_ar = buyer.name_ar if buyer is not None else ""
+    names = {str(line.position): line.name_ar for line in row.lines if line.name_ar}
+    lines = tuple(replace(line, name_ar=names.get(line.number, "")) for line in inv.lines)
+    return replace(inv, buyer=replace(inv.buyer, name_ar=name_ar), lines=lines)
 
 
 def _find(uow: UnitOfWork, ref: str) -> m.Invoice:

@@ -4,9 +4,12 @@ Shaping is arabic-reshaper (contextual forms and the lam-alef ligatures, as pres
 Noto Sans Arabic carries); the order is the Unicode bidirectional algorithm (python-bidi).
 
 Glyphs are written in visual order, left to right, one run per font, as PDF producers do and as text extractors
-expect: pypdf, poppler and PDFium reverse right-to-left runs back into logical order. Each line that holds
-right-to-left text also carries its logical text as /ActualText (PDF 1.5, 14.9.4), which Acrobat and screen readers
-use for copying and reading aloud.
+expect: poppler (pdftotext), PDFium and pypdf order a line by position and reverse its right-to-left runs back into
+logical order. What they read for each glyph is the font's ToUnicode map, and reportlab maps a shaped glyph to its
+presentation-form code point (U+FExx), which matches nothing a person types or searches for. So the Arabic fonts
+map each presentation form to the letters it shows (`_ArabicFont`), a ligature's letters in visual order, since
+extractors reverse it with its line. No /ActualText: poppler and PDFium both run their bidi reordering over it too,
+so a logical string came out reversed (tested with both; see tests/unit/test_typeset.py).
 Latin, digits and punctuation use Noto Sans, Arabic script Noto Sans Arabic (both SIL OFL, under resources/fonts).
 """
 
@@ -22,7 +25,7 @@ import arabic_reshaper
 from bidi import get_base_level
 from bidi.algorithm import get_display
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from core.resources import resource_path
 
@@ -42,6 +45,36 @@ _RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 
 
+def _to_unicode(code: int) -> str:
+    """What a glyph drawn for code point `code` reads as: an Arabic presentation form as its letters (harakat
+    without the spacing base NFKC gives their isolated forms), reversed, since the glyph sits in a visual run."""
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        return unicodedata.normalize("NFKC", chr(code)).strip()[::-1] or chr(code)
+    return chr(code)
+
+
+def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """A ToUnicode CMap (PDF 9.10.3) for one 256-glyph subset, presentation forms read as their letters."""
+    chars = [_to_unicode(code).encode("utf-16-be").hex().upper() for code in subset]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        f"/CIDSystemInfo << /Registry ({fontname}) /Ordering ({fontname}) /Supplement 0 >> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange", f"{len(subset)} beginbfchar", *(f"<{i:02X}> <{u}>" for i, u in enumerate(chars)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+class _ArabicFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
+    """Noto Sans Arabic whose subsets' ToUnicode maps read presentation forms as the letters typed."""
+
+    def addObjects(self, doc: Any) -> None:
+        subsets = list(self.state[doc].subsets) if doc in self.state else []  # addObjects forgets them
+        super().addObjects(doc)
+        for n, subset in enumerate(subsets):
+            base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)).decode("pdfdoc")
+            doc.idToObject["toUnicodeCMap:" + base].content = to_unicode_cmap(base, subset)
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
     """Register the bundled fonts with reportlab once per process (embedded as subsets, as PDF/A requires), and
@@ -51,7 +84,8 @@ def register_fonts() -> None:
 
     rl_config.useA85 = 0
     for name, filename in _FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
+        kind = _ArabicFont if name in (ARABIC, ARABIC_BOLD) else TTFont
+        pdfmetrics.registerFont(kind(name, str(resource_path("fonts", filename))))
 
 
 def has_rtl(text: str) -> bool:
@@ -85,10 +119,33 @@ def _font_for(ch: str, bold: bool) -> str:
     return LATIN_BOLD if bold else LATIN
 
 
-# A number with separators inside (a date, a time, an amount, a reference): one left-to-right unit. Without this,
-# digits after Arabic letters are Arabic numbers (UBA W2) and "-" or ":" only separators, so "2026-11-25" would
-# show as 25-11-2026. An embedding (LRE ... PDF) keeps it whole; the marks are dropped before drawing.
-_LTR_ATOM = re.compile(r"[0-9A-Za-z][0-9A-Za-z:+\-./,]*[-:/][0-9A-Za-z:+\-./,]*[0-9A-Za-z]")
+# Spaces and the punctuation Noto Sans Arabic also draws. Beside Arabic they are drawn in the Arabic font: poppler
+# starts a new word where the font changes, and a colon or full stop in the Latin font became a word of its own,
+# which it then put on the wrong side of the space ("النتيجة: سلسلة" read back as "النتيجة :سلسلة").
+_NEUTRAL = frozenset(" :.,-!")
+
+
+def _fonts(visual: str, bold: bool) -> list[str]:
+    """The font of each character of a visual line: its script's, a neutral one the Arabic font when Arabic is
+    next to it on either side, else its neighbours'."""
+    strong: list[str | None] = [None if ch in _NEUTRAL else _font_for(ch, bold) for ch in visual]
+    arabic, latin = (ARABIC_BOLD, LATIN_BOLD) if bold else (ARABIC, LATIN)
+    fonts: list[str] = []
+    for i, font in enumerate(strong):
+        if font is None:
+            before = next((f for f in reversed(strong[:i]) if f), None)
+            after = next((f for f in strong[i + 1:] if f), None)
+            font = arabic if arabic in (before, after) else (before or after or latin)
+        fonts.append(font)
+    return fonts
+
+
+# A number or name with separators inside (a date, a time, an amount, a reference, a file name): one left-to-right
+# unit. Without this, digits after Arabic letters are Arabic numbers (UBA W2) and "-", ":" or "_" only separators,
+# so "2026-11-25" would show as 25-11-2026 and "300_2026.xml" as 2026.xml_300. An embedding (LRE ... PDF) keeps it
+# whole; the marks are dropped before drawing. A percentage too: by UBA it shows as "%15" after Arabic, which every
+# text extractor then reads back as "%15".
+_LTR_ATOM = re.compile(r"[0-9A-Za-z][0-9A-Za-z_:+\-./,@]*[-:/_.@][0-9A-Za-z_:+\-./,@]*[0-9A-Za-z]%?|[0-9][0-9.,]*%")
 _FORMATTING = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 
 
@@ -128,8 +185,7 @@ def shape(text: str, size: float, bold: bool = False, base: str | None = None) -
     pieces = []
     x = 0.0
     run, run_font, run_x = "", "", 0.0
-    for ch in visual:
-        font = _font_for(ch, bold) if ch != " " else (run_font or _font_for(ch, bold))
+    for ch, font in zip(visual, _fonts(visual, bold), strict=True):
         if font != run_font and run:
             pieces.append(Piece(run_x, run, run_font))
             run = ""
@@ -163,10 +219,7 @@ def draw(canvas: Any, text: str | Shaped, x: float, y: float, size: float = 9, b
     elif align == "center":
         x -= shaped.width / 2
     doc = canvas._doc
-    code: list[str] = []
-    if shaped.rtl:
-        code.append(f"/Span <</ActualText <FEFF{shaped.text.encode('utf-16-be').hex().upper()}>>> BDC")
-    code.append("BT")
+    code = ["BT"]
     current = ""
     size_text = _fmt(shaped.size)
     y_text = _fmt(y)
@@ -181,8 +234,6 @@ def draw(canvas: Any, text: str | Shaped, x: float, y: float, size: float = 9, b
                 current = name
             code.append(f"({canvas._escape(data)}) Tj")
     code.append("ET")
-    if shaped.rtl:
-        code.append("EMC")
     canvas.addLiteral("\n".join(code))
     return shaped.width
 

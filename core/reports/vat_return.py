@@ -42,7 +42,7 @@ from core.invoicing.totals import compute_totals
 from core.invoicing.totals import money as round_money
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled, ReportError
-from core.reports.labels import Label
+from core.reports.labels import Label, period, span
 from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, money
 from core.reports.pdfa import Attachment
 from core.store import models as m
@@ -123,16 +123,10 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
             datetime.combine(end + timedelta(days=1), time(0), RIYADH))
 
 
-def riyadh_time(value: datetime) -> str:
-    """An instant as people read it here: Riyadh date and time to the minute."""
-    return saudi_time(value).strftime("%Y-%m-%d %H:%M")
-
-
 def period_label(start: date, end: date) -> Label:
-    """The period as a subtitle. In Arabic the dates come first: after Arabic letters the bidi rules read digits as
-    Arabic numbers, and "2026-10-01" would show as 01-10-2026."""
-    return (f"Period {start.isoformat()} to {end.isoformat()} (issue dates in Riyadh time, UTC+3)",
-            f"{start.isoformat()} – {end.isoformat()} · الفترة بحسب تاريخ الإصدار بتوقيت الرياض")
+    """The period as a subtitle, the same words in both languages (core.reports.labels.period); the typesetter
+    keeps each date one left-to-right unit inside the Arabic."""
+    return period(start, end, basis=("by issue date in Riyadh time", "بحسب تاريخ الإصدار بتوقيت الرياض"))
 
 
 # -- the figures -----------------------------------------------------------------------------------------------
@@ -503,7 +497,7 @@ def _amounts(figures: BoxFigures | GroupFigures) -> list[str]:
 def _summary_pages(w: ReportWriter, data: VatReturn) -> None:
     w.fields([
         (("VAT registration number", "رقم التسجيل الضريبي"), data.vat_number),
-        (("Period", "الفترة"), f"{data.start.isoformat()} – {data.end.isoformat()}"),
+        (("Period", "الفترة"), w.t(span(data.start, data.end))),
         (("Documents issued", "المستندات الصادرة"), f"{data.documents:,}"),
         (("Invoices", "الفواتير"), f"{data.invoices:,}"),
         (("Credit notes", "الإشعارات الدائنة"), f"{data.credit_notes:,}"),

@@ -26,7 +26,7 @@ from core.clock import saudi_time
 from core.invoicing.totals import money as round_money
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, finish, identity
 from core.reports.errors import ReportCancelled
-from core.reports.labels import Label
+from core.reports.labels import Label, span, timestamp
 from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, money
 from core.reports.pdfa import Attachment
 from core.reports.vat_return import (
@@ -325,7 +325,7 @@ def _summary_pages(w: ReportWriter, data: ZatcaSummary) -> None:
     submitted = data.total.documents - data.state("not_submitted").documents
     w.fields([
         (("VAT registration number", "رقم التسجيل الضريبي"), data.vat_number),
-        (("Period", "الفترة"), f"{data.start.isoformat()} – {data.end.isoformat()}"),
+        (("Period", "الفترة"), w.t(span(data.start, data.end))),
         (("Documents issued", "المستندات الصادرة"), f"{data.total.documents:,}"),
         (("Submitted to ZATCA", "المُرسلة إلى الهيئة"), f"{submitted:,}"),
         (("Time zone", "المنطقة الزمنية"), w.t(("Riyadh, UTC+3", "الرياض، UTC+3"))),
@@ -394,7 +394,7 @@ def _state_list(w: ReportWriter, uow: UnitOfWork, data: ZatcaSummary, key: str, 
     def base(row: SubmissionRow) -> list[str]:
         cells = [row.number, row.egs or "—"] if units else [row.number]
         return [*cells, str(row.icv) if row.icv is not None else "—", row.uuid or "—",
-                row.issue_datetime.strftime("%Y-%m-%d %H:%M")]
+                timestamp(row.issue_datetime)]
 
     if key in ("rejected", WARNINGS):
         level = "warning" if key == WARNINGS else None

@@ -164,6 +164,7 @@ class InvoiceLine(Base):
     exemption_reason: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
     unit_code: Mapped[str] = mapped_column(String(10), nullable=False, default="PCE")
     product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("product.id"))
+    name_ar: Mapped[str] = mapped_column(String(1000), nullable=False, default="", server_default="")  # 0011
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     __table_args__ = (Index("ix_invoice_line_invoice", "invoice_id", "position", unique=True),)
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.store.models import Base
 from core.sync.tables import FOREIGN_KEYS, TABLES, Synced
 
 if TYPE_CHECKING:
@@ -59,8 +60,16 @@ def encode_row(spec: Synced, row: sqlite3.Row | Sequence[Any], columns: Sequence
     return values
 
 
+def _absent(table: str, name: str) -> Any:
+    """The value a row sent without column `name` takes: the column's literal server default, else NULL."""
+    default = Base.metadata.tables[table].c[name].server_default
+    arg = getattr(default, "arg", None)
+    return arg if isinstance(arg, str) else None
+
+
 def decode_row(spec: Synced, payload: dict[str, Any]) -> dict[str, Any]:
-    values = {name: payload.get(name) for name in spec.columns}
+    # A column added after the sending desk's schema (invoice_line.name_ar, 0011) takes its server default.
+    values = {name: payload[name] if name in payload else _absent(spec.name, name) for name in spec.columns}
     for name in spec.blobs:
         encoded = values.get(name)
         if encoded is not None:

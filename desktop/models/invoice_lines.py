@@ -21,13 +21,14 @@ from core.invoicing.model import InvoiceLine, LineTotals, Product, VatCategory
 from desktop.errors import finding_fix, finding_message
 from desktop.i18n import tr
 
-NAME, QUANTITY, PRICE, DISCOUNT, CATEGORY, RATE, EXEMPTION, REASON, NET, VAT, TOTAL = range(11)
-EDITABLE = (NAME, QUANTITY, PRICE, DISCOUNT, CATEGORY, RATE, EXEMPTION, REASON)
+NAME, NAME_AR, QUANTITY, PRICE, DISCOUNT, CATEGORY, RATE, EXEMPTION, REASON, NET, VAT, TOTAL = range(12)
+EDITABLE = (NAME, NAME_AR, QUANTITY, PRICE, DISCOUNT, CATEGORY, RATE, EXEMPTION, REASON)
+TEXT_COLUMNS = (NAME, NAME_AR, CATEGORY, EXEMPTION, REASON)  # the rest are numbers, aligned right
 EXEMPTION_COLUMNS = (EXEMPTION, REASON)  # only standard-rated lines go without them
 # The finding field of each column (the part after "lines[i].").
-FIELDS = {"name": NAME, "quantity": QUANTITY, "unit_price": PRICE, "discount": DISCOUNT, "vat_category": CATEGORY,
-          "vat_rate": RATE, "exemption_reason_code": EXEMPTION, "exemption_reason": REASON, "unit_code": NAME,
-          "product_id": NAME}
+FIELDS = {"name": NAME, "name_ar": NAME_AR, "quantity": QUANTITY, "unit_price": PRICE, "discount": DISCOUNT,
+          "vat_category": CATEGORY, "vat_rate": RATE, "exemption_reason_code": EXEMPTION, "exemption_reason": REASON,
+          "unit_code": NAME, "product_id": NAME}
 ERROR_BACKGROUND = QColor("#fde0dc")
 WARNING_BACKGROUND = QColor("#fff3cd")
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1  # the findings on a cell, as a list
@@ -67,6 +68,7 @@ class LineRow:
     unit_code: str = "PCE"
     product_id: uuid.UUID | None = None
     totals: LineTotals | None = field(default=None)
+    name_ar: str = ""  # printed on the Arabic side; from the product, or typed
 
     @property
     def blank(self) -> bool:
@@ -76,7 +78,7 @@ class LineRow:
     def of(cls, line: InvoiceLine) -> LineRow:
         return cls(line.name, decimal_text(line.quantity), decimal_text(line.unit_price), decimal_text(line.discount),
                    line.vat_category.value, decimal_text(line.vat_rate), line.exemption_reason_code,
-                   line.exemption_reason, line.unit_code, line.product_id)
+                   line.exemption_reason, line.unit_code, line.product_id, name_ar=line.name_ar)
 
     def line(self) -> InvoiceLine:
         try:
@@ -88,12 +90,13 @@ class LineRow:
                            vat_category=category, vat_rate=parse_decimal(self.vat_rate),
                            exemption_reason_code=self.exemption_reason_code.strip(),
                            exemption_reason=self.exemption_reason.strip(), unit_code=self.unit_code or "PCE",
-                           product_id=self.product_id)
+                           product_id=self.product_id, name_ar=self.name_ar.strip())
 
 
 def column_titles() -> list[str]:
-    return [tr("InvoiceLines", "Item"), tr("InvoiceLines", "Quantity"), tr("InvoiceLines", "Unit price"),
-            tr("InvoiceLines", "Discount"), tr("InvoiceLines", "VAT category"), tr("InvoiceLines", "VAT %"),
+    return [tr("InvoiceLines", "Item"), tr("InvoiceLines", "Arabic name"), tr("InvoiceLines", "Quantity"),
+            tr("InvoiceLines", "Unit price"), tr("InvoiceLines", "Discount"), tr("InvoiceLines", "VAT category"),
+            tr("InvoiceLines", "VAT %"),
             tr("InvoiceLines", "Exemption code"), tr("InvoiceLines", "Exemption reason"),
             tr("InvoiceLines", "Net"), tr("InvoiceLines", "VAT"),
             tr("InvoiceLines", "Total")]
@@ -167,7 +170,8 @@ class InvoiceLinesModel(QAbstractTableModel):
     def entry_columns(self, row: int) -> list[int]:
         """The cells Enter walks through on a row: a standard-rated line has no exemption to give."""
         standard = self.rows[row].vat_category.strip().upper() == VatCategory.STANDARD.value
-        return [c for c in EDITABLE if not (standard and c in EXEMPTION_COLUMNS)]
+        # The Arabic name comes with a product; typed by hand it is a click away, not a stop on every row.
+        return [c for c in EDITABLE if c != NAME_AR and not (standard and c in EXEMPTION_COLUMNS)]
 
     def findings_at(self, row: int, column: int) -> list[Finding]:
         return self._findings.get((row, column), [])
@@ -199,7 +203,7 @@ class InvoiceLinesModel(QAbstractTableModel):
         row, column = self.rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(row, column, role == Qt.ItemDataRole.EditRole)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column not in (NAME, CATEGORY, EXEMPTION, REASON):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column not in TEXT_COLUMNS:
             return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
         found = self._findings.get((index.row(), column), [])
         if role == FINDING_ROLE:
@@ -214,9 +218,9 @@ class InvoiceLinesModel(QAbstractTableModel):
         return None
 
     def _text(self, row: LineRow, column: int, editing: bool) -> str:
-        typed = {NAME: row.name, QUANTITY: row.quantity, PRICE: row.unit_price, DISCOUNT: row.discount,
-                 CATEGORY: row.vat_category, RATE: row.vat_rate, EXEMPTION: row.exemption_reason_code,
-                 REASON: row.exemption_reason}
+        typed = {NAME: row.name, NAME_AR: row.name_ar, QUANTITY: row.quantity, PRICE: row.unit_price,
+                 DISCOUNT: row.discount, CATEGORY: row.vat_category, RATE: row.vat_rate,
+                 EXEMPTION: row.exemption_reason_code, REASON: row.exemption_reason}
         if column in typed:
             return typed[column]
         if row.totals is None:
@@ -232,8 +236,9 @@ class InvoiceLinesModel(QAbstractTableModel):
             self._set_name(row, text)
             first, last = self.index(index.row(), 0), self.index(index.row(), TOTAL)
         else:
-            attribute = {QUANTITY: "quantity", PRICE: "unit_price", DISCOUNT: "discount", CATEGORY: "vat_category",
-                         RATE: "vat_rate", EXEMPTION: "exemption_reason_code", REASON: "exemption_reason"}[column]
+            attribute = {NAME_AR: "name_ar", QUANTITY: "quantity", PRICE: "unit_price", DISCOUNT: "discount",
+                         CATEGORY: "vat_category", RATE: "vat_rate", EXEMPTION: "exemption_reason_code",
+                         REASON: "exemption_reason"}[column]
             if getattr(row, attribute) == text:
                 return True
             setattr(row, attribute, text)
@@ -258,5 +263,6 @@ class InvoiceLinesModel(QAbstractTableModel):
         row.vat_rate = decimal_text(product.vat_rate)
         row.exemption_reason_code, row.exemption_reason = product.exemption_reason_code, product.exemption_reason
         row.unit_code, row.product_id = product.unit_code, product.id
+        row.name_ar = product.name_ar
         if not row.quantity.strip():
             row.quantity = "1"

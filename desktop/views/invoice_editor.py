@@ -75,6 +75,7 @@ from desktop.models.invoice_lines import (
     EXEMPTION,
     FIELDS,
     NAME,
+    NAME_AR,
     REASON,
     InvoiceLinesModel,
 )
@@ -187,7 +188,9 @@ class LineDelegate(QStyledItemDelegate):
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             edit.setCompleter(completer)
-        if column not in (NAME, EXEMPTION, REASON):
+        if column == NAME_AR:
+            edit.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # typed in Arabic, from the right
+        if column not in (NAME, NAME_AR, EXEMPTION, REASON):
             edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return edit
 
@@ -222,6 +225,7 @@ class LinesTable(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
         self.setColumnWidth(NAME, 220)
+        self.setColumnWidth(NAME_AR, 160)
         self.setColumnWidth(REASON, 180)
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
@@ -267,6 +271,17 @@ class LinesTable(QTableView):
                     self.edit(self.currentIndex())
                 return
         super().keyPressEvent(event)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Tab from the item goes on to the quantity, as it always did: the Arabic name beside it usually comes
+        with the product; the arrow keys or a click reach it."""
+        target = super().moveCursor(action, modifiers)
+        tabs = (QAbstractItemView.CursorAction.MoveNext, QAbstractItemView.CursorAction.MovePrevious)
+        if action in tabs and target.isValid() and target.column() == NAME_AR:
+            step = 1 if action == QAbstractItemView.CursorAction.MoveNext else -1
+            return self.lines.index(target.row(), NAME_AR + step)
+        return target
 
 
 class InvoiceEditorDialog(QDialog):

@@ -283,6 +283,10 @@
 <context>
     <name>InvoiceLines</name>
     <message>
+        <source>Arabic name</source>
+        <translation>الاسم بالعربية</translation>
+    </message>
+    <message>
         <source>S — Standard rate</source>
         <translation>S — النسبة الأساسية</translation>
     </message>

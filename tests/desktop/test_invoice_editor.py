@@ -21,7 +21,7 @@ from core.uow import Context
 from core.zatca.demo import add_demo_egs
 from desktop.i18n import install_language
 from desktop.jobs import SyncPool, ThreadPool
-from desktop.models.invoice_lines import CATEGORY, EXEMPTION, NAME, PRICE, QUANTITY, RATE, REASON, TOTAL
+from desktop.models.invoice_lines import CATEGORY, EXEMPTION, NAME, NAME_AR, PRICE, QUANTITY, RATE, REASON, TOTAL
 from desktop.session import INVOICES, ZATCA, AppSession
 from desktop.views import invoice_editor
 from desktop.views.invoice_editor import InvoiceEditorDialog
@@ -391,3 +391,27 @@ def test_a_save_met_by_another_process_writing_keeps_the_typing_and_saves_once_i
         dialog.close()
     finally:
         busy_ctx.close()
+
+
+def test_a_line_keeps_its_arabic_name_from_the_product_or_as_typed(qtbot: QtBot, session: AppSession) -> None:
+    dialog = open_editor(qtbot, session)
+    type_line(qtbot, dialog, 0, "Office chair", "2")  # Tab from the item still lands on the quantity
+    assert dialog.model.rows[0].name_ar == "كرسي مكتب"  # the product's Arabic name, printed on the Arabic side
+    assert dialog.model.index(0, NAME_AR).data() == "كرسي مكتب"
+    qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+    dialog.model.add_row()
+    dialog.model.setData(dialog.model.index(1, NAME), "Delivery to site")  # no product: the clerk types it
+    dialog.model.setData(dialog.model.index(1, PRICE), "120")
+    dialog.table.setCurrentIndex(dialog.model.index(1, NAME_AR))
+    dialog.table.setFocus()
+    type_text(qtbot, dialog.table, "توصيل إلى الموقع")
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    # Generous waits: on a loaded machine the cell's editor and the autosave can take seconds.
+    qtbot.waitUntil(lambda: dialog.model.rows[1].name_ar == "توصيل إلى الموقع", timeout=20000)
+    qtbot.waitUntil(lambda: dialog.status.text() == "Draft saved.", timeout=20000)
+    with session.uow(write=False) as uow:
+        stored = service.get_invoice(uow, dialog.number.text()).draft
+    assert [line.name_ar for line in stored.lines] == ["كرسي مكتب", "توصيل إلى الموقع"]
+    dialog.close()
+    again = open_editor(qtbot, session, stored.number)
+    assert [row.name_ar for row in again.model.rows] == ["كرسي مكتب", "توصيل إلى الموقع"]

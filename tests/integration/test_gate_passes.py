@@ -200,3 +200,14 @@ def test_issue_one_uses_the_pass(company: Context, full_checks: list[str]) -> No
         issue_invoice(uow, "INV-1")
         uow.commit()
     assert len(full_checks) == 1
+
+
+def test_drafts_stored_without_the_check_are_checked_in_full_when_issued(company: Context,
+                                                                          full_checks: list[str]) -> None:
+    """The demo stores its drafts without the XML check (it issues few of them); issuing then runs the check."""
+    with company.uow() as uow:
+        service.import_drafts(uow, [a_draft("D-1", company.clock())], check_xml=False)
+        assert passes_in(uow) == [] and full_checks == []
+        issue_many(uow, ["D-1"])
+        uow.commit()
+    assert len(full_checks) == 1 and spent(company).icv == 1

@@ -30,7 +30,7 @@ from core.uow import Context
 from core.zatca.egs import create_demo_egs
 from core.zatca.issuing import issue_invoice, issued_xml
 from tests.integration.conftest import Result
-from tests.support.pdf_text import actual_texts, pdf_text, render_png
+from tests.support.pdf_text import pdf_text, render_png, text_runs
 from tests.support.schematron import official_xsd, run_schematron
 
 BASE = ["--name-ar", "شركة الاستثمار", "--name-en", "Invest Co", "--vat", "300000000000003", "--street", "Olaya St",
@@ -115,7 +115,7 @@ def test_the_signed_invoice_and_its_printed_copy_carry_the_scheme(ctx: Context) 
     text = " ".join(pdf_text(built.pdf).split())
     assert "Seller MHRSD licence (MLS)" in text and "MLS2026A17" in text
     assert "MHRSD licence MLS2026A17" in text  # the page header names the scheme too (was "CR …")
-    arabic = " ".join(actual_texts(built.pdf))
+    arabic = " ".join(text_runs(built.pdf))
     assert "ترخيص الموارد البشرية للبائع" in arabic and "السجل التجاري" not in arabic
 
 

@@ -1,4 +1,5 @@
-"""Reading Qayd's PDFs back in tests: extracted text, the /ActualText of right-to-left lines, page images."""
+"""Reading Qayd's PDFs back in tests as viewers and search tools do: poppler (pdftotext), PDFium (the engine of
+Chrome's viewer, through pypdfium2); page images."""
 
 from __future__ import annotations
 
@@ -9,36 +10,49 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-import pikepdf
 import pypdf
+import pypdfium2
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def pdf_text(pdf: bytes) -> str:
-    """All pages' text as pypdf extracts it (right-to-left runs back in logical order), NFKC-normalised so Arabic
-    presentation forms read as the letters typed."""
+    """All pages' text as pypdf extracts it, in drawing order (a row's label and value, a wrapped cell's lines stay
+    together), NFKC-normalised. For English and numbers: pypdf reverses a right-to-left run glyph by glyph, so
+    the lam-alef ligature (one glyph, two letters) comes out with its letters swapped. Arabic is checked with
+    `poppler_text`, `pdfium_text` and `text_runs`, which read it as typed."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", "\n".join(page.extract_text() for page in reader.pages))
 
 
-def actual_texts(pdf: bytes) -> list[str]:
-    """The /ActualText of every marked line (each line holding Arabic carries its logical text), in page order."""
-    found: list[str] = []
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        for page in doc.pages:
-            streams = [page.obj]
-            for obj in (page.Resources.get("/XObject") or {}).values():
-                if obj.get("/Subtype") == "/Form":
-                    streams.append(obj)
-            for owner in streams:
-                for operands, operator in pikepdf.parse_content_stream(owner):
-                    if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary):
-                        actual = operands[1].get("/ActualText")
-                        if actual is not None:
-                            found.append(str(actual))
-    return found
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
+def poppler_text(pdf: bytes, *, layout: bool = False) -> str:
+    """The text pdftotext extracts (all pages), without the embedding marks poppler puts around direction runs."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise RuntimeError("pdftotext (poppler-utils) is not installed; .ci/run installs it")
+    args = [exe, "-enc", "UTF-8", *(["-layout"] if layout else []), "-", "-"]
+    out = subprocess.run(args, input=pdf, capture_output=True, check=True, timeout=60)
+    return out.stdout.decode("utf-8").translate(_BIDI_MARKS)
+
+
+def pdfium_text(pdf: bytes) -> str:
+    """The text PDFium's text page gives (all pages), as a viewer built on it copies and searches it."""
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r", "")
+    finally:
+        doc.close()
+
+
+def text_runs(pdf: bytes) -> list[str]:
+    """Each run of text `pdftotext -layout` reads, in logical order, white space made single: a line cut where
+    three or more spaces stand for a gap on the page (the English and the Arabic half of a bilingual line, a
+    table's cells)."""
+    runs = (run for line in poppler_text(pdf, layout=True).splitlines() for run in re.split(r"\s{3,}", line))
+    return [w for w in (words(run) for run in runs) if w]
 
 
 def words(text: str) -> str:
@@ -59,3 +73,26 @@ def render_png(pdf: bytes, name: str, *, dpi: int = 110, first: int = 1, last: i
     subprocess.run([exe, "-r", str(dpi), "-png", "-f", str(first), "-l", str(last), str(source),
                     str(ARTIFACTS / name)], check=True, capture_output=True, timeout=60)
     return sorted(ARTIFACTS.glob(f"{name}-*.png"))
+
+
+def squash(text: str) -> str:
+    """`text` without any white space: poppler places the space between a left-to-right run (a number, a name in
+    Latin letters) and the Arabic after it on the other side of the run ("صفحة 1 من 2" reads "صفحة 1من 2"), so
+    mixed lines are compared letter by letter, in order, spaces aside."""
+    return re.sub(r"\s+", "", text)
+
+
+def loose(text: str) -> str:
+    """`text` without white space or punctuation, NFC: where a number is followed by a mark in an Arabic sentence
+    ("البند 4، الصادرات"), poppler and PDFium both read the mark before the number, and a Latin name inside an
+    Arabic line comes out with its words in either order; what must hold is every letter and digit, in order."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+
+
+def has_run(runs: list[str], text: str, *, marks: bool = True) -> bool:
+    """Whether `text` is one of `runs` (see `text_runs`), letter for letter and in order, spaces aside (`squash`);
+    with `marks=False`, punctuation aside too (`loose`)."""
+    same = squash if marks else loose
+    wanted = same(unicodedata.normalize("NFC", text))
+    return any(same(unicodedata.normalize("NFC", run)) == wanted for run in runs)

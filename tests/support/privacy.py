@@ -58,13 +58,14 @@ class Person:
 
     @property
     def on_invoices(self) -> tuple[str, ...]:
-        """What the held invoices carry (buyer snapshot and signed XML)."""
-        return (NAME, NID, STREET)
+        """What the held invoices carry (buyer snapshot and signed XML). The Arabic name is in the snapshot since
+        issue 13: the printed tax invoice shows it, so it is kept (sealed) with the rest of the tax record."""
+        return (NAME, NID, STREET, NAME_AR)
 
     @property
     def nowhere_after_erasure(self) -> tuple[str, ...]:
         """What only the customer record, drafts, requests and sealed audit payloads held."""
-        return (EMAIL, PHONE, OLD_PHONE, NAME_AR)
+        return (EMAIL, PHONE, OLD_PHONE)
 
     @property
     def personal(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from core.reports import typeset
 from core.reports.layout import Column, Identity, ReportWriter
 from core.reports.pdfa import Attachment, to_pdfa3
-from tests.support.pdf_text import actual_texts, pdf_text, words
+from tests.support.pdf_text import has_run, pdf_text, pdfium_text, poppler_text, squash, text_runs, words
 
 IDENTITY = Identity("Acme Trading Co.", "شركة أكمي للتجارة", "300000000000003", "1010010000",
                     "1234 King Fahd Rd, Riyadh 12345", "١٢٣٤ طريق الملك فهد، الرياض 12345")
@@ -61,11 +61,43 @@ def test_latin_text_takes_the_fast_path() -> None:
     assert not shaped.rtl and len(shaped.pieces) == 1 and shaped.pieces[0].font == typeset.LATIN
 
 
-def test_extraction_returns_logical_order() -> None:
-    pdf = one_line("ملخص الإقرار الضريبي")
-    assert "ملخص الإقرار الضريبي" in words(pdf_text(pdf))
-    mixed = "الفترة من 2026-10-01 إلى 2026-12-31"
-    assert actual_texts(one_line(mixed)) == [mixed]
+NAMES = ["شركة قيد التجريبية للتجارة", "مصنع الريادة للبلاستيك", "الإجمالي شامل الضريبة", "لا إله", "قطعة",
+         "حبر طابعة", "ساعات استشارية", "مُحمَّد", "ملخص الإقرار الضريبي"]
+
+
+def test_arabic_names_and_headings_read_back_as_typed_with_poppler_and_pdfium() -> None:
+    """Selecting, searching and copying work: both extractors give the letters typed (not presentation forms),
+    in logical order, the lam-alef ligature's two letters included."""
+    for name in NAMES:
+        pdf = one_line(name)
+        assert words(poppler_text(pdf)) == name, name
+        assert unicodedata.normalize("NFC", words(pdfium_text(pdf))) == name, name
+
+
+def arabic_page(text: str) -> bytes:
+    """`text` on a page whose text is mostly Arabic, as in an Arabic report: poppler takes a page's direction from
+    the majority of its letters, and orders a mixed line's runs by it."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, initialFontName=typeset.register_fonts() or typeset.LATIN)
+    typeset.draw(canvas, "هذا سطر عربي طويل يجعل أغلب حروف الصفحة عربية كما في تقرير عربي", 500, 740, 11,
+                 align="right", base="rtl")
+    typeset.draw(canvas, text, 500, 700, 11, align="right", base="rtl")
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_numbers_and_file_names_inside_arabic_read_back_in_their_order() -> None:
+    """Latin runs keep their order on the page and in extraction; poppler moves a space to the other side of a
+    left-to-right run, so mixed lines are compared with spaces aside, and PDFium's as typed where it manages."""
+    for text in ("الفترة من 2026-10-01 إلى 2026-12-31", "صفحة 1 من 2", "المبيعات الخاضعة للنسبة الأساسية 15%",
+                 "النتيجة: سلسلة التدقيق سليمة", "أنشئ في 2026-12-07 الساعة 22:07:57 بتوقيت الرياض",
+                 "ملف XML مرفق باسم 399999999900003_20260909T155754_DEMO-2026-00168.xml"):
+        assert squash(poppler_text(arabic_page(text)).strip().splitlines()[-1]) == squash(text), text
+    for text in ("الفترة من 2026-10-01 إلى 2026-12-31", "صفحة 1 من 2", "المبيعات الخاضعة للنسبة الأساسية 15%",
+                 "النتيجة: سلسلة التدقيق سليمة", "أنشئ في 2026-12-07 الساعة 22:07:57 بتوقيت الرياض"):
+        assert words(pdfium_text(one_line(text, base="rtl"))) == text, text
+    drawn = glyphs("مرفق باسم 300_20260909T155754_INV-1.xml", base="rtl")
+    assert "300_20260909T155754_INV-1.xml" in drawn  # the whole file name one left-to-right unit on the page
 
 
 def test_wrap_splits_at_spaces_and_cuts_long_words() -> None:
@@ -78,14 +110,19 @@ def test_wrap_splits_at_spaces_and_cuts_long_words() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهوي ءآأؤإئة0123456789-/.,:()ABCxyz ", min_size=1, max_size=40))
-def test_any_mixed_line_keeps_its_logical_text(text: str) -> None:
+def test_any_mixed_line_keeps_every_letter(text: str) -> None:
+    """Whatever the mix, every character typed is drawn, and poppler reads every one back as the character typed
+    (no presentation forms; order aside: brackets and spaces around mixed runs are the extractor's guess)."""
     shaped = typeset.shape(text, 9)
-    if shaped.rtl:
-        assert actual_texts(one_line(text)) == [unicodedata.normalize("NFC", text)]
-    drawn = unicodedata.normalize("NFKC", "".join(piece.text for piece in shaped.pieces))
+    text = unicodedata.normalize("NFC", text)
     same = str.maketrans("()", "||")  # a bracket may be drawn mirrored; otherwise every character typed is drawn
+    drawn = unicodedata.normalize("NFKC", "".join(piece.text for piece in shaped.pieces))
     assert sorted(drawn.replace(" ", "").translate(same)) == sorted(
         unicodedata.normalize("NFKC", text).replace(" ", "").translate(same))
+    read = squash(poppler_text(one_line(text)))
+    assert sorted(read.translate(same)) == sorted(squash(text).translate(same))
+    if shaped.rtl and all(ch == " " or typeset.has_rtl(ch) for ch in text):
+        assert read == squash(text)  # pure Arabic: in order too
 
 
 def test_report_pages_mirror_in_arabic_and_carry_pdfa_identification() -> None:
@@ -109,13 +146,13 @@ def test_report_pages_mirror_in_arabic_and_carry_pdfa_identification() -> None:
             fonts = {str(f.BaseFont) for page in doc.pages for f in page.Resources.Font.values()}
             assert all("+" in name for name in fonts)  # every font an embedded subset; no unembedded Helvetica
         text = words(pdf_text(pdf))
-        if lang == "en":
-            assert f"Page {writer.page} of" in text
-        else:
-            assert f"صفحة {writer.page} من" in actual_texts(pdf)
+        # The footer reads complete: the total (a form filled in at the end) joins its words, in both extractors.
+        footer = f"Page {writer.page} of {writer.page}" if lang == "en" else f"صفحة {writer.page} من {writer.page}"
+        assert footer in pdfium_text(pdf)
+        assert has_run(text_runs(pdf), footer)
         assert "INV-0149" in text
         if lang == "ar":
-            assert "قائمة المبيعات" in actual_texts(pdf) and "المشتري" in text
+            assert "قائمة المبيعات" in text_runs(pdf) and "المشتري" in text_runs(pdf)
     assert pages["en"] == pages["ar"]
     # Same input, same bytes: reports can be compared and archived.
     again = ReportWriter(lang="en", title=("T", "ت"), identity=IDENTITY, generated_at=now)

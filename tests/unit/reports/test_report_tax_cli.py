@@ -17,7 +17,7 @@ from core.invoicing.demo import create_demo
 from core.reports.vat_return import vat_return
 from core.zatca.demo import add_demo_egs
 from tests.conftest import StepClock
-from tests.support.pdf_text import actual_texts, pdf_text
+from tests.support.pdf_text import pdf_text, text_runs
 
 VAT = "399999999900003"
 
@@ -61,7 +61,7 @@ def test_vat_pdf_in_both_languages(company: list[str], tmp_path: Path, monkeypat
     code, out, _ = run(capsys, company, "report", "vat", "--from", "2026-10-01", "--to", "2026-12-31", "--lang", "ar",
                        "--out", str(chosen))
     assert code == 0 and chosen.exists() and str(chosen) in out
-    assert "ملخص إقرار ضريبة القيمة المضافة" in actual_texts(chosen.read_bytes())
+    assert "ملخص إقرار ضريبة القيمة المضافة" in text_runs(chosen.read_bytes())
     assert sorted(p.name for p in tmp_path.rglob("*.part")) == []
 
 
@@ -88,7 +88,7 @@ def test_zatca_pdf_and_json(company: list[str], tmp_path: Path, monkeypatch: pyt
     code, out, _ = run(capsys, company, "report", "zatca", "--period", "2026-Q4", "--lang", "ar")
     target = tmp_path / f"zatca-submissions_{VAT}_2026-10-01_2026-12-31_ar.pdf"
     assert code == 0 and target.exists() and "Wrote" in out
-    assert "تقرير الإرسال إلى الهيئة" in actual_texts(target.read_bytes())
+    assert "تقرير الإرسال إلى الهيئة" in text_runs(target.read_bytes())
     code, out, _ = run(capsys, company, "report", "zatca", "--from", "2026-10-01", "--to", "2026-12-31", "--json")
     data = json.loads(out)
     states = {s["state"]: s["documents"] for s in data["states"]}
