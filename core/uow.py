@@ -13,14 +13,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.audit.anchor import AnchorSlot, advance_quietly
-from core.audit.log import AuditLog, write_head_file
-from core.audit.personal import SubjectKeys
-from core.audit.signing import DeviceKey
+# The spine imports only what lies below it: the ledger, the vault, the store, the ground floor (pyproject's layers).
 from core.clock import Clock
-from core.privacy.access_log import Access, RecentReads, append_accesses
-from core.secrets.store import SecretStore, separate_audit
+from core.ledger.anchor import AnchorSlot, advance_quietly
+from core.ledger.log import AuditLog, write_head_file
+from core.ledger.reads import Access, RecentReads, append_accesses
+from core.ledger.signing import DeviceKey
+from core.ledger.subject_keys import SubjectKeys
 from core.store.database import Database
+from core.vault.store import AuditFn, SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class Context:
     # logs each person once, not once per page). Reads of restricted records are always written. 0: every read.
     access_log_window: float = 60.0
     recent_reads: RecentReads = field(default_factory=RecentReads, repr=False)
-    # The audit head anchor beside the master key (core.audit.anchor); None only for contexts built by hand.
+    # The audit head anchor beside the master key (core.ledger.anchor); None only for contexts built by hand.
     anchor: AnchorSlot | None = None
     # Run on drafts right after they are stored, in the same transaction (the composition root adds the ZATCA gate's
     # precheck, core.zatca.gate.precheck, which the invoicing core must not import). Each gets (uow, drafts).
@@ -146,3 +147,15 @@ class UnitOfWork:
                 raise
             # the caller's own error is the one to show; this one is logged without any personal data
             log.exception("the access log could not record %d read(s) after an error", len(accesses))
+
+
+def separate_audit(ctx: Context) -> AuditFn:
+    """For a read-only unit of work: each entry is appended and committed at once in a write transaction of its
+    own (a use is on record before the value is handed out; if it cannot be recorded, the value is not given)."""
+
+    def append(action: str, subject_: str, data: dict[str, Any]) -> None:
+        with ctx.uow() as uow:
+            uow.audit.append(action, subject_, data)
+            uow.commit()
+
+    return append

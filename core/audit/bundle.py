@@ -13,15 +13,15 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.audit.chain import Checkpoint
 from core.audit.service import fingerprint, iter_entry_rows, trusted_checkpoints, verify_store
-from core.audit.signing import load_public_pem, public_pem
-from core.audit.verify import Row, VerifyReport, verify_chain
 from core.errors import AuditError
 from core.files import private_dir, private_tree
+from core.ledger.chain import Checkpoint
+from core.ledger.signing import load_public_pem, public_pem
+from core.ledger.verify import Row, VerifyReport, verify_chain
 from core.progress import CancelCheck, Progress
 
-if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
+if TYPE_CHECKING:  # only its type is needed here
     from core.uow import Context
 
 FORMAT = "qayd-audit-bundle/1"

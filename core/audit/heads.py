@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from core.audit.anchor import AnchorSlot, UnreadableAnchor, read_anchor
-from core.audit.chain import Checkpoint
-from core.audit.log import read_head_file
-from core.audit.verify import AnchorCheck, BreakKind, VerifyReport
+from core.ledger.anchor import AnchorSlot, UnreadableAnchor, read_anchor
+from core.ledger.chain import Checkpoint
+from core.ledger.log import read_head_file
+from core.ledger.verify import AnchorCheck, BreakKind, VerifyReport
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from core.audit.chain import Checkpoint, Entry
 from core.audit.heads import CentralProbe, judge, read_outside, signed_heads
-from core.audit.verify import Row, VerifyReport, Window, verify_chain
+from core.ledger.chain import Checkpoint, Entry
+from core.ledger.verify import Row, VerifyReport, Window, verify_chain
 from core.progress import CancelCheck, Progress, check, part
 from core.store.models import AuditCheckpoint, Device
 
-if TYPE_CHECKING:  # the unit of work imports this package; only its type is needed here
+if TYPE_CHECKING:  # only its type is needed here
     from core.uow import Context
 
 ENTRY_COLUMNS = "seq, body, prev_hash, hash"

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, and_, func, literal, or_, select, type_coerce
 
 from core.clock import saudi_time
-from core.privacy import roles
+from core.personal import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 

@@ -26,7 +26,7 @@ from core.invoicing.rule_finding import is_finite, make
 from core.invoicing.rules import validate
 from core.invoicing.service import find_invoice_row, screen_buyer
 from core.invoicing.totals import compute_totals
-from core.privacy import roles
+from core.personal import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 

@@ -146,14 +146,15 @@ class ChainState:
 
 
 def chain_state(ctx: Context) -> ChainState:
-    from core.audit.log import read_head_file
-    from core.audit.service import entry_count
-    from core.store.models import AuditCheckpoint
+    # The chain's primitives only: the audit use cases (core.audit) sit above the invoicing core.
+    from core.ledger.log import read_head_file
+    from core.store.models import AuditCheckpoint, AuditEntry
 
     with ctx.uow(write=False) as uow:
+        entries = uow.session.scalar(select(func.coalesce(func.max(AuditEntry.seq), 0)))
         count, last = uow.session.execute(select(func.count(), func.max(AuditCheckpoint.seq))).one()
         at = "" if last is None else uow.session.scalar(select(AuditCheckpoint.at).where(
             AuditCheckpoint.seq == last)) or ""
     head = read_head_file(ctx.head_file)
-    return ChainState(entry_count(ctx), int(count), int(last or 0), str(at), head is not None,
+    return ChainState(int(entries or 0), int(count), int(last or 0), str(at), head is not None,
                       head.seq if head is not None else 0)

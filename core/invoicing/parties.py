@@ -21,7 +21,7 @@ from core.invoicing import repository as repo
 from core.invoicing.model import Address, Customer, CustomerKind, IdScheme, Product, VatCategory
 from core.invoicing.rule_finding import make
 from core.invoicing.rules import validate_customer, validate_product
-from core.privacy import roles
+from core.personal import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 

@@ -31,7 +31,7 @@ from core.invoicing.model import (
     Totals,
     VatCategory,
 )
-from core.privacy import roles, sealing
+from core.personal import roles, sealing
 from core.store import models as m
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def party_to_json(party: Party | None) -> str | None:
 
 def party_from_json(text: str | None) -> Party | None:
     """The buyer of a stored document; a sealed one (kept after an erasure) reads as a restricted buyer here:
-    only `draft_from_row` with a unit of work opens it (core.privacy.sealing)."""
+    only `draft_from_row` with a unit of work opens it (core.personal.sealing)."""
     if not text:
         return None
     if sealing.is_held(text):

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
-from core.privacy import roles
+from core.personal import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 

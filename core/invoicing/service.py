@@ -21,7 +21,7 @@ from core.invoicing.selection import count_customers as count_customers
 from core.invoicing.selection import count_products as count_products
 from core.invoicing.selection import customer_selection, product_selection
 from core.invoicing.totals import compute_totals
-from core.privacy import roles
+from core.personal import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 

@@ -9,24 +9,20 @@ per subject through the indexed `audit_entry.subject` column: `qayd gdpr access-
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+# The entries are written by the unit of work (core.ledger.reads, below it); re-exported here for old imports.
+from core.ledger.reads import ACTION, Access, RecentReads, append_accesses
 from core.store.models import AuditEntry
 
-if TYPE_CHECKING:  # the unit of work imports this module
-    from core.audit.log import AuditLog
+if TYPE_CHECKING:
     from core.uow import UnitOfWork
 
-ACTION = "personal_data.read"
-
-# One read: (subject, fields, purpose, channel, restricted record)
-Access = tuple[str, Sequence[str], str, str, bool]
+__all__ = ["ACTION", "Access", "AccessRecord", "RecentReads", "append_accesses", "count", "search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,54 +35,6 @@ class AccessRecord:
     purpose: str
     channel: str
     restricted: bool = False  # a restricted (Art. 18, or erased-but-held) record was read
-
-
-class RecentReads:
-    """Reads written lately (per Context, shared by its threads): a read repeated within the window is covered."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._at: dict[tuple[object, ...], datetime] = {}
-
-    @staticmethod
-    def _key(actor: str, access: Access) -> tuple[object, ...]:
-        subject, fields, purpose, channel, restricted = access
-        return (actor, subject, tuple(fields), purpose, channel, restricted)
-
-    def new_ones(self, actor: str, accesses: Sequence[Access], now: datetime, window: float) -> list[Access]:
-        """The accesses to write (and remember as written): restricted ones always, others unless seen lately."""
-        if window <= 0:
-            return list(accesses)
-        horizon = now - timedelta(seconds=window)
-        fresh = []
-        with self._lock:
-            if len(self._at) > 20_000:
-                self._at = {k: t for k, t in self._at.items() if t > horizon}
-            for access in accesses:
-                key = self._key(actor, access)
-                seen = self._at.get(key)
-                if access[4] or seen is None or seen <= horizon:
-                    fresh.append(access)
-                    self._at[key] = now
-        return fresh
-
-    def forget(self, actor: str, accesses: Iterable[Access]) -> None:
-        """Accesses whose transaction failed: the next read of them is written again."""
-        with self._lock:
-            for access in accesses:
-                self._at.pop(self._key(actor, access), None)
-
-
-def append_accesses(audit: AuditLog, accesses: Iterable[Access]) -> int:
-    """Append one `personal_data.read` entry per access to the caller's transaction; returns how many."""
-    n = 0
-    for subject, fields, purpose, channel, restricted in accesses:
-        data: dict[str, object] = {"fields": list(fields), "purpose": purpose, "channel": channel}
-        if restricted:
-            data["restricted"] = True
-        audit.append(ACTION, subject, data)
-        n += 1
-    return n
 
 
 def search(uow: UnitOfWork, subject: str | None = None, *, limit: int = 500) -> list[AccessRecord]:

@@ -6,7 +6,7 @@ when. `erase` then, in one transaction with its audit entry:
 * anonymises every personal column the catalogue marks ANONYMISE (the customer or staff-user row, the buyer
   snapshot on drafts, the requester on the subject's requests), and marks the customer erased and restricted;
 * holds the issued invoices that carry the buyer (a `RetentionHold` each, until 31 December of the issue year + 6:
-  KSA VAT records) and seals them (`core.privacy.sealing`): the buyer snapshot, the signed XML and the cleared XML
+  KSA VAT records) and seals them (`core.personal.sealing`): the buyer snapshot, the signed XML and the cleared XML
   are replaced by their encrypted form under the subject's hold key, so no personal value of theirs is left in
   plaintext in the store. Their content is unchanged (opened, hashes and signatures verify); opening them is for the
   admin and compliance roles only, each read logged, until the purge destroys the hold key;
@@ -29,14 +29,14 @@ from typing import Any
 
 from sqlalchemy import case, func, select, text, update
 
-from core.audit.chain import canonical_json
-from core.audit.signing import signature_ok
 from core.clock import saudi_date
 from core.errors import AccessDeniedError, ImmutableError, NotFoundError
-from core.privacy.catalogue import BASES, Erase, fields_of
+from core.ledger.chain import canonical_json
+from core.ledger.signing import signature_ok
+from core.personal.catalogue import BASES, Erase, fields_of
+from core.personal.roles import require_privileged
+from core.personal.sealing import BUYER, CLEARED, PREFIX, XML, seal_held, seal_held_text
 from core.privacy.retention import clear_wal, hold_end, invoice_record
-from core.privacy.roles import require_privileged
-from core.privacy.sealing import BUYER, CLEARED, PREFIX, XML, seal_held, seal_held_text
 from core.privacy.subjects import require_subject
 from core.progress import CancelCheck, Progress, step
 from core.store import models as m

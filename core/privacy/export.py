@@ -38,11 +38,11 @@ from sqlalchemy import select, text
 
 from core.errors import NotFoundError
 from core.files import DIR_MODE, private_dir, write_private
-from core.privacy.catalogue import BASES, FIELDS
+from core.personal.catalogue import BASES, FIELDS
+from core.personal.roles import require_privileged
+from core.personal.sealing import BUYER, CLEARED, XML, is_held, open_held
 from core.privacy.erasure import SEALED_FOR
 from core.privacy.retention import XML_MARKER, invoice_record
-from core.privacy.roles import require_privileged
-from core.privacy.sealing import BUYER, CLEARED, XML, is_held, open_held
 from core.privacy.subjects import require_subject
 from core.progress import CancelCheck, Cancelled, Progress, step
 from core.store import models as m

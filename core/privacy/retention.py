@@ -3,7 +3,7 @@
 An erasure (`core.privacy.erasure`) keeps what the law makes us keep — issued invoices and their signed XML, six
 years after the end of their tax year (`catalogue.BASES`) — as a `RetentionHold` per record. While a hold runs the
 record is restricted (shown to the admin and compliance roles only, each read logged) and sealed: its personal
-columns are encrypted with the subject's hold key (`core.privacy.sealing`, migration 0006). When it ends,
+columns are encrypted with the subject's hold key (`core.personal.sealing`, migration 0006). When it ends,
 `purge_expired` replaces the personal data on the record: the buyer snapshot becomes a purged placeholder and the
 signed (and cleared) XML a `<qayd-purged …/>` marker that keeps the document's hash for the record; once a
 subject has no running hold left, its hold key is destroyed too. The store's triggers allow exactly that change
@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from core.privacy.catalogue import BASES
-from core.privacy.sealing import destroy_hold_key, is_held
+from core.personal.catalogue import BASES
+from core.personal.sealing import destroy_hold_key, is_held
 from core.store import models as m
 from core.uow import Context, UnitOfWork
 

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from core.errors import NotFoundError, ValidationError
 from core.findings import Finding
-from core.privacy import roles
+from core.personal import roles
 from core.store import models as m
 from core.uow import UnitOfWork
 
@@ -110,7 +110,7 @@ def find_subjects(uow: UnitOfWork, text: str, *, limit: int = 50, purpose: str =
 
     Restricted customers (Art. 18, or held after an erasure) are named only to the compliance and admin roles:
     a clerk's text search does not find them, and one found by its reference reads "(restricted)".
-    Each name shown of a person is recorded in the access log with `purpose` (`core.privacy.roles.screen`).
+    Each name shown of a person is recorded in the access log with `purpose` (`core.personal.roles.screen`).
     """
     text = text.strip()
     if not text:

@@ -18,9 +18,9 @@ from sqlalchemy import and_, or_, select
 from core.errors import AccessDeniedError, NotFoundError, SecretStoreError, ValidationError
 from core.findings import Finding
 from core.progress import CancelCheck, Progress
-from core.secrets.store import KeyVersionInfo, RotationResult, SecretInfo, subject
 from core.store.models import AuditEntry
 from core.uow import Context, UnitOfWork
+from core.vault.store import KeyVersionInfo, RotationResult, SecretInfo, subject
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:/-]*")
 NAME_MAX = 200

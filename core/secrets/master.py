@@ -16,7 +16,7 @@ import platformdirs
 
 from core.errors import SecretStoreError
 from core.files import private_dir, write_private
-from core.secrets.crypto import new_key
+from core.vault.crypto import new_key
 
 SERVICE = "qayd"
 KEY_LEN = 32

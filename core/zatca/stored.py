@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from lxml import etree
 from sqlalchemy import func, select, text
 
-from core.audit.verify import DocumentProblem, DocumentsCheck
 from core.errors import AccessDeniedError, NotFoundError, TamperedDocumentError
-from core.privacy import sealing
+from core.ledger.verify import DocumentProblem, DocumentsCheck
+from core.personal import sealing
+from core.personal.roles import sees_restricted
 from core.privacy.retention import XML_MARKER as PURGE_MARKER
-from core.privacy.roles import sees_restricted
 from core.progress import CancelCheck, Progress, steps
 from core.store.models import AuditEntry, Base, IssuedDocument
 from core.uow import Context, UnitOfWork

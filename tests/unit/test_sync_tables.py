@@ -1,12 +1,15 @@
-"""The sync triggers: migration 0007's frozen table list matches the synchronised tables of today's models, and the
-triggers of every synchronised table exist in a new store."""
+"""The sync triggers: migration 0007's frozen table list matches the synchronised tables of today's models, the SQL
+the migrations carry is what the live code makes for their tables, and the triggers of every synchronised table exist
+in a new store."""
 
 from __future__ import annotations
 
 import importlib
 import sqlite3
 
-from core.sync.tables import TABLES
+import pytest
+
+from core.sync.tables import TABLES, trigger_sql
 from core.uow import Context
 
 
@@ -14,6 +17,16 @@ def test_migrations_0007_and_0010_list_todays_synchronised_tables() -> None:
     first = importlib.import_module("core.store.migrations.versions.0007_sync")
     added = importlib.import_module("core.store.migrations.versions.0010_sync_profile_series")
     assert sorted(first.SYNCED + added.ADDED) == sorted((s.name, s.key, s.versioned) for s in TABLES.values())
+
+
+@pytest.mark.parametrize(("module", "tables"), [("0007_sync", "SYNCED"), ("0010_sync_profile_series", "ADDED")])
+def test_a_migrations_frozen_triggers_are_what_the_live_code_makes(module: str, tables: str) -> None:
+    """The migrations carry their SQL as text (they import no live code); it must be, statement for statement, what
+    core.sync.tables.trigger_sql made for that revision's tables, so a store made or upgraded today is unchanged."""
+    migration = importlib.import_module(f"core.store.migrations.versions.{module}")
+    made = [sql for name, key, versioned in getattr(migration, tables) for sql in trigger_sql(name, key, versioned)]
+    assert list(migration.TRIGGERS) == made
+    assert len(made) == 3 * len(getattr(migration, tables))
 
 
 def test_a_new_store_notes_changes_of_every_synchronised_table(ctx: Context) -> None:

@@ -1,7 +1,7 @@
 """Sealed holds: an erasure may replace a held invoice's personal data with its sealed (encrypted) form.
 
 An erasure keeps the issued invoices of the erased person (KSA VAT records), but their buyer snapshot and signed
-(and cleared) XML must not stay in plaintext in the database file (`core.privacy.sealing`). The triggers of 0005
+(and cleared) XML must not stay in plaintext in the database file (`core.personal.sealing`). The triggers of 0005
 are recreated to let through, besides the purge they already allow (kept unchanged), exactly one more UPDATE:
 
 * `invoice`: only `buyer_json` changes, from a plain value to a sealed one (`QAYD-HELD:1:<subject>:…`);
@@ -32,8 +32,8 @@ DOCUMENT_COLUMNS: tuple[str, ...] = _0005.DOCUMENT_COLUMNS
 PURGE_INVOICE: str = _0005.PURGE_INVOICE
 PURGE_DOCUMENT: str = _0005.PURGE_DOCUMENT
 
-HELD_PREFIX = "QAYD-HELD:"  # core.privacy.sealing.PREFIX (a test holds them equal)
-HELD_HEAD = "QAYD-HELD:1:"  # core.privacy.sealing.HEAD
+HELD_PREFIX = "QAYD-HELD:"  # core.personal.sealing.PREFIX (a test holds them equal)
+HELD_HEAD = "QAYD-HELD:1:"  # core.personal.sealing.HEAD
 
 
 def _unchanged(columns: tuple[str, ...]) -> str:
