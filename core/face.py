@@ -32,9 +32,9 @@ def lazy_face(package: str, names: Mapping[str, str]) -> tuple[Callable[[str], A
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         module, _, attr = module.partition(":")
         loaded = importlib.import_module(module)
-        value = loaded if module == f"{package}.{name}" else getattr(loaded, attr or name)
-        setattr(sys.modules[package], name, value)  # later look-ups skip __getattr__
-        return value
+        # Not cached on the package: a look-up is a sys.modules hit, and tests that put a fake module in sys.modules
+        # see it through the face.
+        return loaded if module == f"{package}.{name}" else getattr(loaded, attr or name)
 
     def __dir__() -> list[str]:
         return sorted(set(names) | set(vars(sys.modules[package])))

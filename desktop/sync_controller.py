@@ -30,10 +30,8 @@ import psycopg
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from core.errors import QaydError
-from core.privacy.cancel import Cancelled as CoreCancelled
-from core.sync import engine, live
-from core.sync.connection import dsn_for
-from core.sync.live import LiveEvent, Notice, Presence
+from core.privacy import Cancelled as CoreCancelled
+from core.sync import LiveEvent, Notice, Presence, dsn_for, engine, live
 from core.uow import Context
 from desktop.errors import log_text
 from desktop.jobs import Cancelled, Job, JobCancelled, Progress

@@ -33,7 +33,7 @@ from core.cli import (
 from core.cli.common import CliState
 from core.errors import QaydError
 from core.files import create_private, private_dir, private_umask
-from core.store.busy import busy_error, is_busy
+from core.store import busy_error, is_busy
 
 EXIT_INTERNAL = 70
 EXIT_BAD_PATH = 2  # a path given on the command line is unusable: bad input

@@ -6,12 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
+from core import invoicing as service  # the invoicing face, named as the module it replaces
 from core.cli.common import ROWS, json_option, print_json, print_table, state
 from core.cli.tables import Amount, Page, page_footer, page_json_option
 from core.errors import ValidationError
 from core.findings import Finding
-from core.invoicing import service
-from core.invoicing.model import Address, Customer, CustomerKind, IdScheme, Product, VatCategory
+from core.invoicing import Address, Customer, CustomerKind, IdScheme, Product, VatCategory
 
 KINDS = [k.value for k in CustomerKind]
 SCHEMES = [s.value for s in IdScheme]

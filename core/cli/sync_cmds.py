@@ -27,7 +27,7 @@ def _secret_input(prompt: str) -> str:
 
 def _series_by_device(ctx: Context) -> dict[str, str]:
     """Each device's number series as this desk knows it (device rows sync)."""
-    from core.sync.join import series_by_device
+    from core.sync import series_by_device
 
     with ctx.uow(write=False) as uow:
         return series_by_device(uow)
@@ -44,8 +44,8 @@ def register(cli: click.Group) -> None:
     def central_init(url: str, company_name: str | None) -> None:
         """Create or upgrade the central schema at URL (an owner's login; password from PGPASSWORD or ~/.pgpass)
         and register this company."""
-        from core.central.admin import add_company, init_schema
-        from core.invoicing.service import get_company
+        from core.central import add_company, init_schema
+        from core.invoicing import get_company
 
         ctx = state().company()
         with ctx.uow(write=False) as uow:
@@ -62,8 +62,8 @@ def register(cli: click.Group) -> None:
     @click.option("--name", "display_name", default="", help="The person's name as others see it.")
     def central_user(url: str, login: str, level: str, display_name: str) -> None:
         """Create or update LOGIN, a person's own central login in this company (password on standard input)."""
-        from core.central.admin import add_member
-        from core.invoicing.service import get_company
+        from core.central import add_member
+        from core.invoicing import get_company
 
         ctx = state().company()
         with ctx.uow(write=False) as uow:
@@ -80,10 +80,8 @@ def register(cli: click.Group) -> None:
         """Connect this install to its central database (URL without password; the password on standard input is
         kept in the secret store). Checks the login and registers this device. On a fresh install (no company
         here yet) it joins: the company, its customers, products and documents come from central."""
-        from core.sync.connection import new_dsn, save_connection
-        from core.sync.engine import central, register_checked
-        from core.sync.join import set_series
-        from core.sync.local_company import has_company
+        from core.sync import connect_central as central
+        from core.sync import has_company, new_dsn, register_checked, save_connection, set_series
 
         cli_state = state()
         password = _secret_input("Central password")
@@ -106,7 +104,7 @@ def register(cli: click.Group) -> None:
             click.echo(f"This device draws invoice numbers from series {series} (sent with the next `qayd sync`).")
 
     def _join(url: str, login: str, password: str, series: str | None) -> None:
-        from core.sync.join import join_company
+        from core.sync import join_company
 
         cli_state = state()
         printer = progress_printer("Joining")
@@ -129,9 +127,8 @@ def register(cli: click.Group) -> None:
     @json_option
     def central_status(as_json: bool) -> None:
         """The connection (TLS or not), the company's devices and who is online."""
-        from core.sync.connection import dsn_for, masked
-        from core.sync.engine import central
-        from core.sync.live import online
+        from core.sync import connect_central as central
+        from core.sync import dsn_for, masked, online
 
         ctx = state().company()
         dsn = dsn_for(ctx, state().settings)
@@ -165,8 +162,7 @@ def register(cli: click.Group) -> None:
         stopped; safe to run any time)."""
         if click_ctx.invoked_subcommand is not None:
             return
-        from core.sync.connection import dsn_for
-        from core.sync.engine import sync_once
+        from core.sync import dsn_for, sync_once
 
         ctx = state().company()
         printer = progress_printer("Syncing")
@@ -191,7 +187,7 @@ def register(cli: click.Group) -> None:
     @json_option
     def sync_status(as_json: bool) -> None:
         """Last sync, pending changes, open conflicts (no network needed)."""
-        from core.sync.engine import status
+        from core.sync import sync_status as status
 
         st = status(state().company())
         if as_json:
@@ -214,7 +210,7 @@ def register(cli: click.Group) -> None:
     @json_option
     def sync_conflicts(as_json: bool) -> None:
         """Open conflicts, field by field: this install's value and the other's."""
-        from core.sync.conflicts import list_conflicts
+        from core.sync import list_conflicts
 
         with state().company().uow(write=False) as uow:
             found = list_conflicts(uow)
@@ -238,7 +234,7 @@ def register(cli: click.Group) -> None:
                   "from one side (repeatable).")
     def sync_resolve(ident: int, take: str, fields: tuple[str, ...]) -> None:
         """Resolve a conflict; the merged version is sent with the next sync, and the choice is audited."""
-        from core.sync.conflicts import resolve
+        from core.sync import resolve_conflict as resolve
 
         choices = {}
         for item in fields:
@@ -256,9 +252,7 @@ def register(cli: click.Group) -> None:
         """Stay connected: sync at once when another install pushes (LISTEN/NOTIFY), else every --interval."""
         import psycopg
 
-        from core.sync.connection import dsn_for
-        from core.sync.engine import SyncError, sync_once
-        from core.sync.live import Listener
+        from core.sync import Listener, SyncError, dsn_for, sync_once
 
         ctx = state().company()
         dsn = dsn_for(ctx, state().settings)

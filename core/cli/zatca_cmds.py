@@ -7,18 +7,24 @@ from pathlib import Path
 
 import click
 
+from core.bootstrap import zatca_client
 from core.cli.common import ROWS, end_progress, json_option, print_json, print_table, progress_printer, state
 from core.cli.dates import check_order, range_options
 from core.errors import NotFoundError, TamperedDocumentError, ValidationError
 from core.files import write_private
+from core.zatca import (
+    FatooraClient,
+    IssueRun,
+    decode_tlv,
+    issue_in_order,
+    issued_xml,
+    list_queue,
+    onboarding,
+    prepare_correction,
+    submit_pending,
+)
+from core.zatca import describe_qr as describe
 from core.zatca import egs as units
-from core.zatca import onboarding
-from core.zatca.api import BASE_URLS, FatooraClient
-from core.zatca.correction import prepare_correction
-from core.zatca.issuing import IssueRun, issue_in_order, issued_xml
-from core.zatca.qr import decode_tlv, describe
-from core.zatca.queue import list_queue
-from core.zatca.submission import submit_pending
 
 ENVIRONMENTS = ["sandbox", "simulation", "production"]
 
@@ -40,8 +46,7 @@ def _issue_summary(run: IssueRun) -> str:
 
 
 def client_for(environment: str) -> FatooraClient:
-    base = state().settings.zatca.base_url or BASE_URLS[environment]
-    return FatooraClient(base, language=state().settings.language)
+    return zatca_client(state().settings, environment)  # the transport is built in the composition root
 
 
 def register(cli: click.Group, invoice: click.Group) -> None:
@@ -195,7 +200,7 @@ def register(cli: click.Group, invoice: click.Group) -> None:
                                            "inspect it.")
             built = None
             if pdf_out is not None:
-                from core.reports.invoice_pdf import invoice_pdf
+                from core.reports import printed_invoice as invoice_pdf
 
                 built = invoice_pdf(uow, ref, now=ctx.clock(), uncleared=uncleared)
         if out is not None:
@@ -221,7 +226,7 @@ def register(cli: click.Group, invoice: click.Group) -> None:
 
         Each file is written whole, so Ctrl+C leaves only complete PDFs; standard invoices waiting for clearance
         are skipped and listed."""
-        from core.reports.invoice_pdf import export_pdfs, issued_in
+        from core.reports import export_pdfs, issued_in
 
         ctx = state().company()
         wanted = list(refs)
@@ -266,7 +271,7 @@ def register(cli: click.Group, invoice: click.Group) -> None:
 def _qr_value(ref: str) -> str:
     path = Path(ref)
     if path.suffix.lower() == ".xml" and path.exists():
-        from core.zatca.validation import parse_untrusted
+        from core.zatca import parse_untrusted
 
         root, findings = parse_untrusted(path.read_bytes())
         if root is None:
@@ -279,9 +284,9 @@ def _qr_value(ref: str) -> str:
             raise click.ClickException(f"{path.name} has no QR code.")
         return str(found[0]).strip()
     with state().company().uow(write=False) as uow:
-        from core.invoicing.service import find_invoice_row
-        from core.store.models import IssuedDocument
-        from core.zatca.stored import verified_qr
+        from core.invoicing import find_invoice_row
+        from core.store import IssuedDocument
+        from core.zatca import verified_qr
 
         row = find_invoice_row(uow, ref)
         doc = uow.session.get(IssuedDocument, row.id)

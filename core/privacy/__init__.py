@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from core.privacy import access_log, erasure, requests, retention
     from core.privacy.cancel import Cancelled
     from core.privacy.catalogue import BASES as LAWFUL_BASES
+    from core.privacy.erasure import erase as erase_subject
+    from core.privacy.erasure import preview as preview_erasure
     from core.privacy.export import export_subject
     from core.privacy.retention import purge_expired
     from core.privacy.roles import ROLES, set_role
@@ -24,9 +26,11 @@ _FACE = {
     "ROLES": "core.privacy.roles",
     "SubjectMatch": "core.privacy.subjects",
     "access_log": "core.privacy.access_log",
+    "erase_subject": "core.privacy.erasure:erase",
     "erasure": "core.privacy.erasure",
     "export_subject": "core.privacy.export",
     "find_subjects": "core.privacy.subjects",
+    "preview_erasure": "core.privacy.erasure:preview",
     "purge_expired": "core.privacy.retention",
     "requests": "core.privacy.requests",
     "require_subject": "core.privacy.subjects",
@@ -40,9 +44,11 @@ __all__ = [
     "Cancelled",
     "SubjectMatch",
     "access_log",
+    "erase_subject",
     "erasure",
     "export_subject",
     "find_subjects",
+    "preview_erasure",
     "purge_expired",
     "requests",
     "require_subject",

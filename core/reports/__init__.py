@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 from core.face import lazy_face
 
 if TYPE_CHECKING:
-    from core.reports import invoice_pdf, vat_return
     from core.reports.audit_report import audit_evidence
     from core.reports.document import Built
     from core.reports.errors import ReportError
     from core.reports.invoice_pdf import export_pdfs, issued_in
+    from core.reports.invoice_pdf import invoice_pdf as printed_invoice
     from core.reports.privacy_reports import build_access_report, certificate_document
     from core.reports.qr_draw import matrix as qr_matrix
     from core.reports.service import KINDS as REPORT_KINDS
     from core.reports.service import build as build_report
     from core.reports.vat_return import build_vat_return, parse_period
+    from core.reports.vat_return import vat_return as vat_return_figures
     from core.reports.zatca_report import build_zatca_report, zatca_summary
 
 # Each name resolves on first use, so importing the face loads none of the capability's heavy libraries.
@@ -31,11 +32,11 @@ _FACE = {
     "build_zatca_report": "core.reports.zatca_report",
     "certificate_document": "core.reports.privacy_reports",
     "export_pdfs": "core.reports.invoice_pdf",
-    "invoice_pdf": "core.reports.invoice_pdf",
     "issued_in": "core.reports.invoice_pdf",
     "parse_period": "core.reports.vat_return",
+    "printed_invoice": "core.reports.invoice_pdf:invoice_pdf",
     "qr_matrix": "core.reports.qr_draw:matrix",
-    "vat_return": "core.reports.vat_return",
+    "vat_return_figures": "core.reports.vat_return:vat_return",
     "zatca_summary": "core.reports.zatca_report",
 }
 __all__ = [
@@ -49,11 +50,11 @@ __all__ = [
     "build_zatca_report",
     "certificate_document",
     "export_pdfs",
-    "invoice_pdf",
     "issued_in",
     "parse_period",
+    "printed_invoice",
     "qr_matrix",
-    "vat_return",
+    "vat_return_figures",
     "zatca_summary",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)

@@ -11,6 +11,7 @@ from core.face import lazy_face
 if TYPE_CHECKING:
     from core.zatca import egs, onboarding
     from core.zatca.api import BASE_URLS, FatooraClient
+    from core.zatca.batch_import import BatchRefused, ImportRun, import_and_issue
     from core.zatca.correction import prepare_correction
     from core.zatca.demo import add_demo_egs
     from core.zatca.egs import EgsInfo, list_egs
@@ -36,9 +37,11 @@ if TYPE_CHECKING:
 # Each name resolves on first use, so importing the face loads none of the capability's heavy libraries.
 _FACE = {
     "BASE_URLS": "core.zatca.api",
+    "BatchRefused": "core.zatca.batch_import",
     "CertificateAlert": "core.zatca.queue",
     "EgsInfo": "core.zatca.egs",
     "FatooraClient": "core.zatca.api",
+    "ImportRun": "core.zatca.batch_import",
     "IssueRun": "core.zatca.issuing",
     "IssuedInfo": "core.zatca.issuing",
     "MAX_XML_BYTES": "core.zatca.validation:MAX_BYTES",
@@ -51,6 +54,7 @@ _FACE = {
     "decode_tlv": "core.zatca.qr",
     "describe_qr": "core.zatca.qr:describe",
     "egs": "core.zatca.egs",
+    "import_and_issue": "core.zatca.batch_import",
     "issue_imported": "core.zatca.issuing",
     "issue_in_order": "core.zatca.issuing",
     "issue_many": "core.zatca.issuing",
@@ -71,9 +75,11 @@ _FACE = {
 __all__ = [
     "BASE_URLS",
     "MAX_XML_BYTES",
+    "BatchRefused",
     "CertificateAlert",
     "EgsInfo",
     "FatooraClient",
+    "ImportRun",
     "IssueRun",
     "IssuedInfo",
     "QueueItem",
@@ -85,6 +91,7 @@ __all__ = [
     "decode_tlv",
     "describe_qr",
     "egs",
+    "import_and_issue",
     "issue_imported",
     "issue_in_order",
     "issue_many",
