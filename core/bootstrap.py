@@ -1,14 +1,14 @@
-"""Composition root: from validated settings to an open company with its keys, clock and actor."""
+"""Composition root: from validated settings to an open company (keys, clock, actor) and its ZATCA transports."""
 
 from __future__ import annotations
 
 import getpass
 import socket
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -23,6 +23,9 @@ from core.store.busy import BusyPolicy
 from core.store.database import open_database
 from core.store.models import Device, StaffUser
 from core.uow import Context, UnitOfWork
+
+if TYPE_CHECKING:
+    from core.zatca.api import FatooraClient
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,22 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
         _register_device(ctx, key)
     ctx.actor, ctx.actor_role = _actor(ctx, username or _os_user())
     return ctx
+
+
+def zatca_client(settings: Settings, environment: str) -> FatooraClient:
+    """The Fatoora portal transport for `environment` ("sandbox", "simulation", "production"): the configured base
+    URL (a proxy, or a local test portal) or the environment's own, answering in the install's language.
+
+    Commands and views ask for transports here, so which portal an install talks to is decided in one place.
+    """
+    from core.zatca.api import BASE_URLS, FatooraClient  # httpx stays out of start-up
+
+    return FatooraClient(settings.zatca.base_url or BASE_URLS[environment], language=settings.language)
+
+
+def zatca_transports(settings: Settings) -> Callable[[str], FatooraClient]:
+    """A factory of portal transports by environment, as `core.zatca.submit_pending` and onboarding take it."""
+    return lambda environment: zatca_client(settings, environment)
 
 
 def _gate_precheck(uow: UnitOfWork, drafts: Sequence[Any]) -> object:

@@ -152,7 +152,7 @@ def run_app(args: argparse.Namespace) -> int:
     from core.bootstrap import company_paths
     from core.config import load_settings
     from core.errors import ConfigError, QaydError
-    from core.sync.local_company import has_company as _has_company
+    from core.sync import has_company as _has_company
     from desktop.i18n import install_language
 
     try:

@@ -14,8 +14,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.findings import Finding
-from core.invoicing.model import SELLER_ID_SCHEMES, Address, CompanyProfile, IdScheme
-from core.invoicing.rules import validate_company
+from core.invoicing import SELLER_ID_SCHEMES, Address, CompanyProfile, IdScheme, validate_company
 from desktop.errors import finding_fix, finding_message
 from desktop.i18n import tr
 

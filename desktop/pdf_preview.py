@@ -57,13 +57,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.files import write_private
-from core.reports.errors import ReportError
+from core.reports import ReportError
 from desktop.errors import present_error
 from desktop.i18n import format_int, tr
 from desktop.jobs import Job, JobCancelled, Pool, ThreadPool
 
 if TYPE_CHECKING:
-    from core.reports.document import Built
+    from core.reports import Built
     from core.uow import Context
     from desktop.session import AppSession
 
@@ -723,14 +723,14 @@ class PdfPreviewDialog(QDialog):
 def _service_build(ctx: Context, kind: str, params: Mapping[str, Any], lang: str, *,
                    progress: Callable[[float, str], None] | None = None,
                    cancelled: Callable[[], bool] | None = None) -> Built:
-    from core.reports import service
+    from core.reports import build_report
 
-    return service.build(ctx, kind, params, lang, progress=progress, cancelled=cancelled)
+    return build_report(ctx, kind, params, lang, progress=progress, cancelled=cancelled)
 
 
 def document_job(ctx: Context, kind: str, params: Mapping[str, Any], lang: str, *,
                  build: BuildFn | None = None) -> Job:
-    """A Job building one document (`core.reports.service.build`, or `build`); a cancelled build reports
+    """A Job building one document (`core.reports.build_report`, or `build`); a cancelled build reports
     `cancelled` and never a document."""
     make = build or _service_build
 

@@ -45,8 +45,8 @@ def screenshot_settings() -> Iterator[Settings]:
                                                            "master_key_file": data / "master.key"}),
         })
         from core.bootstrap import open_company
-        from core.invoicing.demo import create_demo
-        from core.zatca.demo import add_demo_egs
+        from core.invoicing import create_demo
+        from core.zatca import add_demo_egs
 
         ctx = open_company(demo, create=True, username="screenshots")
         try:
@@ -81,7 +81,7 @@ def render_all(out_dir: Path, settings: Settings, languages: tuple[str, ...] = L
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from core.invoicing.demo import DEMO_COMPANY
+    from core.invoicing import DEMO_COMPANY
     from desktop.jobs import SyncPool
     from desktop.session import AppSession
     from desktop.shell import MainWindow

@@ -25,12 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import __version__
-from core.audit.log import read_head_file
-from core.audit.service import entry_count
+from core import __version__, invoicing
+from core.audit import entry_count, read_head_file
 from core.clock import saudi_time
 from core.errors import NotFoundError
-from core.invoicing import service
 from core.uow import Context
 from desktop.errors import log_text, present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
@@ -61,12 +59,14 @@ class ShellStatus:
 
 def read_status(ctx: Context) -> ShellStatus:
     """The status bar's figures (a Job runs this: it opens its own unit of work)."""
-    from core.zatca.egs import list_egs  # the ZATCA stack loads off the startup path
-    from core.zatca.queue import queue_summary
+    from core.zatca import (
+        list_egs,  # the ZATCA stack loads off the startup path
+        queue_summary,
+    )
 
     with ctx.uow(write=False) as uow:
         try:
-            company = service.get_company(uow)
+            company = invoicing.get_company(uow)
             names = company.legal_name_en, company.legal_name_ar
         except NotFoundError:
             names = "", ""
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         ctx = self.session.ctx
 
         def work(progress: Progress, cancelled: Cancelled) -> int:
-            from core.privacy.retention import purge_expired
+            from core.privacy import purge_expired
 
             return purge_expired(ctx, today=saudi_time(ctx.clock()).date())
 

@@ -3,13 +3,13 @@
 One `SyncController` per open company that has a central connection (`ensure_controller(session)` makes it and
 sets `session.sync`; None means "not connected"). Everything here runs off the UI thread:
 
-- a sync is a `Job` on `session.pool` calling `core.sync.engine.sync_once` (it opens its own units of work): every
+- a sync is a `Job` on `session.pool` calling `core.sync.sync_step` (it opens its own units of work): every
   30 s, 2 s after a local write (`session.changed`, debounced), at once when another device pushed (LISTEN/NOTIFY),
   and on "Sync now". One at a time: asking while one runs runs one more afterwards. After a sync that applied
   changes, `session.notify` the topics touched so that open views refresh;
 - central unreachable: the state says offline with the changes waiting, and sync retries after 5 s, doubling to 60 s;
-- a daemon thread LISTENs (`core.sync.live.Listener`), reconnecting with the same back-off, and hands each event to
-  the UI thread through a queued signal; `stop()` ends it within ~1 s (it wakes every second);
+- the core's listen loop (`core.sync.ListenLoop`, a daemon thread) LISTENs, reconnecting with the same back-off,
+  and this controller hands each event to the UI thread through a queued signal; `stop()` ends it within ~1 s;
 - a heartbeat every 30 s (and at once when `set_viewing` changes what is open) says who is here and what they
   look at; presence is re-read after presence events; `online=False` is sent on `stop()`;
 - notifications are read at start (the newest 50) and after each notification event; the last one read is
@@ -19,23 +19,35 @@ sets `session.sync`; None means "not connected"). Everything here runs off the U
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
-from core.errors import QaydError
-from core.sync import engine, live
-from core.sync.connection import dsn_for
-from core.sync.live import LiveEvent, Notice, Presence
+from core.sync import (
+    RETRY_FIRST,
+    ListenLoop,
+    LiveEvent,
+    NoticeItem,
+    Presence,
+    SyncOutcome,
+    dsn_for,
+    engine,
+    failure_text,
+    live,
+    next_delay,
+    notices_after,
+    sync_step,
+)
+from core.sync import farewell as say_farewell
+from core.sync import heartbeat as send_heartbeat
+from core.sync import presence as read_presence
 from core.uow import Context
 from desktop.errors import log_text
-from desktop.jobs import Cancelled, Job, JobCancelled, Progress
+from desktop.jobs import Cancelled, Job, Progress
 from desktop.notifications import store_has_central
 from desktop.session import (
     CUSTOMERS,
@@ -52,9 +64,7 @@ log = logging.getLogger("qayd.desktop.sync")
 SYNC_INTERVAL_MS = 30_000
 WRITE_DELAY_MS = 2_000
 HEARTBEAT_MS = 30_000
-RETRY_FIRST, RETRY_MAX = 5.0, 60.0
-CONNECT_TIMEOUT = 5
-LISTEN_POLL = 1.0
+LISTEN_POLL = 1.0  # the listen loop wakes this often (tests shorten it)
 NOTICES_AT_START = 50
 
 # Which views show each synchronised table.
@@ -80,83 +90,11 @@ class SyncState:
     retry_in: float = 0.0  # seconds to the next attempt after a failure
 
 
-@dataclass(frozen=True)
-class NoticeItem:
-    """A central notification with the device that announced it (to tell ours from others')."""
-
-    notice: Notice
-    device_id: str
-
-
-@dataclass
-class _Outcome:
-    result: engine.SyncResult | None
-    error: BaseException | None
-    entities: set[str] = field(default_factory=set)
-    status: engine.SyncStatus | None = None
-
-
-def fetch_notices(conn: psycopg.Connection[Any], *, after: int, limit: int) -> list[NoticeItem]:
-    """The newest `limit` notices after id `after`, oldest first, with the device that announced each."""
-    return [NoticeItem(n, n.device_id) for n in live.notices(conn, after=after, limit=limit, newest=True)]
-
-
-def sync_work(ctx: Context, dsn: str) -> Callable[[Progress, Cancelled], _Outcome]:
-    def work(progress: Progress, cancelled: Cancelled) -> _Outcome:
-        try:
-            result = engine.sync_once(ctx, dsn, progress=progress, cancelled=cancelled,
-                                      connect_timeout=CONNECT_TIMEOUT)
-            outcome = _Outcome(result, None, result.entities)
-        except JobCancelled:  # a QaydError too, but a cancel: desktop.jobs shows it, not the sync's failure
-            raise
-        except (QaydError, psycopg.Error) as exc:
-            outcome = _Outcome(None, exc)
-        outcome.status = engine.status(ctx)
-        return outcome
+def sync_work(ctx: Context, dsn: str) -> Callable[[Progress, Cancelled], SyncOutcome]:
+    def work(progress: Progress, cancelled: Cancelled) -> SyncOutcome:
+        return sync_step(ctx, dsn, progress=progress, cancelled=cancelled)  # a cancel: desktop.jobs shows it
 
     return work
-
-
-class _ListenThread(threading.Thread):
-    """LISTENs on the company's channel, reconnecting with back-off; hands events and its state to callbacks."""
-
-    def __init__(self, dsn: str, on_event: Callable[[LiveEvent], None], on_state: Callable[[bool], None]) -> None:
-        super().__init__(name="qayd-listen", daemon=True)
-        self.dsn, self.on_event, self.on_state = dsn, on_event, on_state
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        delay = RETRY_FIRST
-        while not self.stopping.is_set():
-            try:
-                listener = live.Listener(self.dsn, connect_timeout=CONNECT_TIMEOUT)
-            except (psycopg.Error, OSError) as exc:
-                log.info("listen: cannot connect (%s); again in %.0f s", type(exc).__name__, delay)
-                self.on_state(False)
-                self.stopping.wait(delay)
-                delay = min(delay * 2, RETRY_MAX)
-                continue
-            delay = RETRY_FIRST
-            self.on_state(True)
-            try:
-                while not self.stopping.is_set():
-                    for event in listener.events(timeout=LISTEN_POLL):
-                        self.on_event(event)
-                    if listener.conn.closed or listener.conn.broken:
-                        break
-            except (psycopg.Error, OSError) as exc:
-                log.info("listen: connection lost (%s)", type(exc).__name__)
-            finally:
-                with suppress(Exception):
-                    listener.close()
-            if not self.stopping.is_set():
-                self.on_state(False)
-                self.stopping.wait(min(delay, 1.0))
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self.stopping.set()
-        if self.is_alive():
-            self.join(timeout)
 
 
 class SyncController(QObject):
@@ -166,7 +104,7 @@ class SyncController(QObject):
     notices_changed = Signal()  # the list or the unread count changed
     notice_arrived = Signal(object)  # a NoticeItem from another device, new since start: a toast
     listening_changed = Signal(bool)
-    _event = Signal(object)  # from the listener thread
+    _event = Signal(object)  # from the listen loop's thread
     _listen_state = Signal(bool)
 
     def __init__(self, session: AppSession, dsn: str | None = None, *, display_name: str = "",
@@ -185,7 +123,7 @@ class SyncController(QObject):
         self.viewing = ""
         self.listening = False
         self._listen = listen
-        self._listener: _ListenThread | None = None
+        self._listener: ListenLoop | None = None
         self._started = self._closed = False
         self._registered = False  # a sync went through: the device is known centrally (heartbeats may follow)
         self._notices_loaded = False
@@ -225,7 +163,7 @@ class SyncController(QObject):
         self.request_sync(force=True)
 
     def _start_listener(self) -> None:
-        self._listener = _ListenThread(self.dsn, self._emit_event, self._emit_listen_state)
+        self._listener = ListenLoop(self.dsn, self._emit_event, self._emit_listen_state, poll=LISTEN_POLL)
         self._listener.start()
 
     def _emit_event(self, event: LiveEvent) -> None:  # listener thread
@@ -267,8 +205,7 @@ class SyncController(QObject):
             ctx, dsn, name = self.ctx, self.dsn, self.display_name
 
             def farewell(progress: Progress, cancelled: Cancelled) -> None:
-                with engine.central(dsn, connect_timeout=CONNECT_TIMEOUT) as conn:
-                    live.heartbeat(conn, ctx, display_name=name, viewing="", online=False)
+                say_farewell(ctx, dsn, display_name=name)
 
             job = Job(farewell, "sync-farewell")
             job.signals.failed.connect(lambda exc: log.info("farewell heartbeat: %s", _describe(exc)))
@@ -321,12 +258,12 @@ class SyncController(QObject):
     def sync_now(self) -> None:
         self.request_sync(force=True)
 
-    def _synced(self, outcome: _Outcome) -> None:
+    def _synced(self, outcome: SyncOutcome) -> None:
         status = outcome.status
         if outcome.result is None:
             assert outcome.error is not None
             delay = self._retry
-            self._retry = min(self._retry * 2, RETRY_MAX)
+            self._retry = next_delay(self._retry)
             if not self._closed:
                 self.retry_timer.start(int(delay * 1000))
             self._set_state(online=False, syncing=False, retry_in=delay, last_error=_describe(outcome.error),
@@ -415,10 +352,7 @@ class SyncController(QObject):
         ctx, dsn, name, viewing = self.ctx, self.dsn, self.display_name, self.viewing
 
         def work(progress: Progress, cancelled: Cancelled) -> tuple[str, list[Presence]]:
-            with engine.central(dsn, connect_timeout=CONNECT_TIMEOUT) as conn:
-                shown = name or live.member_name(conn)
-                live.heartbeat(conn, ctx, display_name=shown, viewing=viewing)
-                return shown, live.online(conn)
+            return send_heartbeat(ctx, dsn, display_name=name, viewing=viewing)
 
         self._kick("heartbeat", work, self._heartbeat_done)
 
@@ -430,8 +364,7 @@ class SyncController(QObject):
         dsn = self.dsn
 
         def work(progress: Progress, cancelled: Cancelled) -> list[Presence]:
-            with engine.central(dsn, connect_timeout=CONNECT_TIMEOUT) as conn:
-                return live.online(conn)
+            return read_presence(dsn)
 
         self._kick("presence", work, self._set_people)
 
@@ -458,8 +391,7 @@ class SyncController(QObject):
         after = 0 if first else max((n.notice.id for n in self.notices), default=0)
 
         def work(progress: Progress, cancelled: Cancelled) -> list[NoticeItem]:
-            with engine.central(dsn, connect_timeout=CONNECT_TIMEOUT) as conn:
-                return fetch_notices(conn, after=after, limit=NOTICES_AT_START if first else 200)
+            return notices_after(dsn, after=after, limit=NOTICES_AT_START if first else 200)
 
         self._kick("notices", work, lambda items: self._got_notices(items, first))
 
@@ -496,10 +428,9 @@ def _counts(status: engine.SyncStatus | None) -> dict[str, Any]:
 
 
 def _describe(exc: object) -> str:
-    if isinstance(exc, QaydError):
-        return exc.message
-    if isinstance(exc, psycopg.Error):
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = failure_text(exc)
+    if text is not None:
+        return text
     return log_text(exc) if isinstance(exc, BaseException) else str(exc)
 
 

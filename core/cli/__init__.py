@@ -137,7 +137,7 @@ def _main(argv: list[str] | None) -> int:
 
 def _unexpected(exc: Exception) -> int:
     """What no command caught: a busy store or a path the person gave are still theirs to fix; the rest is ours."""
-    from core.store.busy import busy_error, is_busy  # SQLAlchemy: loaded only when a command has failed
+    from core.store import busy_error, is_busy  # SQLAlchemy: loaded only when a command has failed
 
     if is_busy(exc):  # a lock met outside BEGIN IMMEDIATE (a reader's upgrade, a migration): busy, not a crash
         busy = busy_error("the company database")

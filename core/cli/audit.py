@@ -7,10 +7,16 @@ from pathlib import Path
 
 import click
 
-from core.audit.bundle import export_bundle, verify_bundle
-from core.audit.heads import CentralProbe
-from core.audit.service import entries_around, verify_store
-from core.audit.verify import AnchorCheck, DocumentsCheck, VerifyReport
+from core.audit import (
+    AnchorCheck,
+    CentralProbe,
+    DocumentsCheck,
+    VerifyReport,
+    entries_around,
+    export_bundle,
+    verify_bundle,
+    verify_store,
+)
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
 from core.clock import saudi_time
 from core.uow import Context
@@ -74,9 +80,8 @@ def _print_documents(docs: DocumentsCheck) -> None:
 
 def _central_probe(ctx: Context) -> CentralProbe | None:
     """Central's head for this device when a connection is configured; None (not connected) otherwise."""
-    from core.central.admin import CentralSetupError
-    from core.sync.audit_central import central_head
-    from core.sync.connection import dsn_for
+    from core.central import CentralSetupError
+    from core.sync import central_head, dsn_for
 
     try:
         dsn = dsn_for(ctx, state().settings)
@@ -105,8 +110,7 @@ def audit_verify(bundle: Path | None, in_central: bool, as_json: bool) -> None:
     and ICV/PIH chain; exit 0 only when all of it is intact."""
     printer = progress_printer("Verifying")
     if in_central:
-        from core.sync.audit_central import verify_central
-        from core.sync.connection import dsn_for
+        from core.sync import dsn_for, verify_central
 
         ctx = state().company()
         reports = verify_central(dsn_for(ctx, state().settings), ctx=ctx, progress=printer)

@@ -26,7 +26,7 @@ def _secret_input(prompt: str) -> str:
 
 def _series_by_device(ctx: Context) -> dict[str, str]:
     """Each device's number series as this desk knows it (device rows sync)."""
-    from core.sync.join import series_by_device
+    from core.sync import series_by_device
 
     with ctx.uow(write=False) as uow:
         return series_by_device(uow)
@@ -43,8 +43,8 @@ def central() -> None:
 def central_init(url: str, company_name: str | None) -> None:
     """Create or upgrade the central schema at URL (an owner's login; password from PGPASSWORD or ~/.pgpass)
     and register this company."""
-    from core.central.admin import add_company, init_schema
-    from core.invoicing.service import get_company
+    from core.central import add_company, init_schema
+    from core.invoicing import get_company
 
     ctx = state().company()
     with ctx.uow(write=False) as uow:
@@ -62,8 +62,8 @@ def central_init(url: str, company_name: str | None) -> None:
 @click.option("--name", "display_name", default="", help="The person's name as others see it.")
 def central_user(url: str, login: str, level: str, display_name: str) -> None:
     """Create or update LOGIN, a person's own central login in this company (password on standard input)."""
-    from core.central.admin import add_member
-    from core.invoicing.service import get_company
+    from core.central import add_member
+    from core.invoicing import get_company
 
     ctx = state().company()
     with ctx.uow(write=False) as uow:
@@ -83,10 +83,8 @@ def central_connect(url: str, login: str, series: str | None) -> None:
     """Connect this install to its central database (URL without password; the password on standard input is
     kept in the secret store). Checks the login and registers this device. On a fresh install (no company
     here yet) it joins: the company, its customers, products and documents come from central."""
-    from core.sync.connection import new_dsn, save_connection
-    from core.sync.engine import central, register_checked
-    from core.sync.join import set_series
-    from core.sync.local_company import has_company
+    from core.sync import connect_central as central
+    from core.sync import has_company, new_dsn, register_checked, save_connection, set_series
 
     cli_state = state()
     password = _secret_input("Central password")
@@ -110,7 +108,7 @@ def central_connect(url: str, login: str, series: str | None) -> None:
 
 
 def _join(url: str, login: str, password: str, series: str | None) -> None:
-    from core.sync.join import join_company
+    from core.sync import join_company
 
     cli_state = state()
     printer = progress_printer("Joining")
@@ -134,9 +132,8 @@ def _join(url: str, login: str, password: str, series: str | None) -> None:
 @json_option
 def central_status(as_json: bool) -> None:
     """The connection (TLS or not), the company's devices and who is online."""
-    from core.sync.connection import dsn_for, masked
-    from core.sync.engine import central
-    from core.sync.live import online
+    from core.sync import connect_central as central
+    from core.sync import dsn_for, masked, online
 
     ctx = state().company()
     dsn = dsn_for(ctx, state().settings)

@@ -8,16 +8,13 @@ from typing import Any
 
 import click
 
+from core import invoicing as service  # the invoicing face, named as the module it replaces
 from core.bootstrap import company_paths
 from core.cli.common import json_option, print_json, state
 from core.errors import ValidationError
 from core.findings import errors_in
-from core.invoicing import service
-from core.invoicing.demo import create_demo
-from core.invoicing.model import Address, CompanyProfile, IdScheme
-from core.invoicing.rules import validate_company
-from core.invoicing.rules_records import unknown_seller_scheme
-from core.zatca.demo import add_demo_egs
+from core.invoicing import Address, CompanyProfile, IdScheme, create_demo, unknown_seller_scheme, validate_company
+from core.zatca import add_demo_egs
 
 COMPANY_OPTIONS = (
     ("name_ar", "--name-ar", "Legal name in Arabic."),

@@ -6,7 +6,7 @@ import click
 
 from core.cli.common import json_option, print_json, print_table, state
 from core.config import check_settings, describe
-from core.secrets.master import keyring_problem
+from core.secrets import keyring_problem
 
 
 def _keyring_problems(source: str) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from core import invoicing as service
 from core.cli.common import ROWS, json_option, print_json, print_table, state
 from core.cli.tables import Page, page_footer, page_json_option
-from core.invoicing import service
-from core.invoicing.model import Address, Customer, CustomerKind, IdScheme
+from core.invoicing import Address, Customer, CustomerKind, IdScheme
 
 KINDS = [k.value for k in CustomerKind]
 SCHEMES = [s.value for s in IdScheme]

@@ -12,8 +12,7 @@ from core.cli.common import end_progress, json_option, print_json, print_table, 
 from core.clock import saudi_date
 from core.errors import ValidationError
 from core.findings import Finding
-from core.privacy import erasure, retention
-from core.privacy.export import export_subject
+from core.privacy import erasure, export_subject, retention
 
 EXIT_INVALID = 1
 

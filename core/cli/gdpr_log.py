@@ -8,9 +8,7 @@ from core.cli.common import json_option, print_json, print_table, state
 from core.cli.tables import Page, page_footer, page_json_option
 from core.clock import saudi_time
 from core.errors import NotFoundError
-from core.privacy import access_log
-from core.privacy.roles import ROLES, set_role
-from core.privacy.subjects import require_subject
+from core.privacy import ROLES, access_log, require_subject, set_role
 
 
 @click.command("access-log")

@@ -11,8 +11,8 @@ from core.cli.common import ROWS, json_option, print_json, print_table, state
 from core.clock import saudi_time
 from core.errors import ValidationError
 from core.findings import Finding
+from core.privacy import find_subjects, resolve_subject
 from core.privacy import requests as dsr
-from core.privacy.subjects import find_subjects, resolve_subject
 from core.uow import UnitOfWork
 
 CHANNEL = "cli"

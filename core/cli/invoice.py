@@ -28,13 +28,11 @@ from core.clock import saudi_time
 from core.errors import TamperedDocumentError, ValidationError
 from core.files import write_private
 from core.findings import Finding, cap_findings, errors_in
-from core.invoicing import browse
-from core.invoicing.browse import BrowseFilter, BrowseSort
-from core.invoicing.model import CustomerKind, DocumentKind, DocumentType
+from core.invoicing import BrowseFilter, BrowseSort, CustomerKind, DocumentKind, DocumentType, browse
 
 if TYPE_CHECKING:
     from core.uow import UnitOfWork
-    from core.zatca.issuing import IssueRun
+    from core.zatca import IssueRun
 
 EXIT_REFUSED = 2
 EXIT_CHECK_FAILED = 1
@@ -58,7 +56,7 @@ def _customer_id(uow: UnitOfWork, customer: str | None) -> uuid.UUID | None:
     """The --customer filter's customer (its lookup is logged like any read of a customer)."""
     if not customer:
         return None
-    from core.invoicing import service
+    from core import invoicing as service
 
     return service.get_customer(uow, customer, purpose="invoice list filter").id
 
@@ -74,29 +72,15 @@ def invoice() -> None:
 @json_option
 def invoice_import(file: Path, issue: bool, as_json: bool) -> None:
     """Import drafts from a JSON file (one document or a list); all or nothing."""
-    from core.invoicing import service
-    from core.invoicing.interchange import load_json_file, parse_documents
-    from core.zatca.issuing import issue_imported
+    from core.zatca import BatchRefused, import_and_issue  # one use case, shared with the desktop
 
-    ctx = state().company()
-    with ctx.uow(write=False) as uow:
-        seller = service.get_company(uow)
-    # Every rule runs here, once, with the file's own field paths; the import and the issue rely on it.
-    drafts, findings = parse_documents(load_json_file(file), seller=seller)
-    if errors_in(findings):
-        _report_findings(findings, as_json, {"imported": 0})
-        click.echo(f"Nothing was imported: {len(errors_in(findings))} error(s) in {file.name}.", err=True)
-        raise click.exceptions.Exit(EXIT_REFUSED)
     try:
-        with ctx.uow() as uow:
-            result = service.import_drafts(uow, drafts, rules_checked=True)
-            issued = issue_imported(uow, result.drafts) if issue else []
-            uow.commit()
-    except ValidationError as exc:
+        run = import_and_issue(state().company(), file, issue=issue)
+    except BatchRefused as exc:
         _report_findings(exc.findings, as_json, {"imported": 0})
         click.echo(f"Nothing was imported: {len(errors_in(exc.findings))} error(s) in {file.name}.", err=True)
         raise click.exceptions.Exit(EXIT_REFUSED) from None
-    warnings = list(result.warnings) + [f for f in findings if not f.is_error]
+    result, issued, warnings = run, run.issued, list(run.warnings)
     if as_json:
         print_json({"imported": len(result.numbers), "numbers": result.numbers, "issued": issued,
                     "customers_created": result.customers_created, "findings": [f.as_dict() for f in warnings]})
@@ -151,8 +135,8 @@ def invoice_list(status: str | None, kind: str | None, type_: str | None, custom
 @json_option
 def invoice_show(ref: str, purpose: str, as_json: bool) -> None:
     """Show one document with its lines and totals."""
-    from core.invoicing import service
-    from core.invoicing.interchange import draft_to_json
+    from core import invoicing as service
+    from core.invoicing import draft_to_json
 
     with state().company().uow(write=False, channel="cli") as uow:
         stored = service.get_invoice(uow, ref, purpose=purpose)
@@ -187,8 +171,9 @@ def invoice_show(ref: str, purpose: str, as_json: bool) -> None:
 @json_option
 def invoice_validate(file: Path, arabic: bool, as_json: bool) -> None:
     """Check a UBL XML invoice (any maker's) or a JSON draft file against every rule; exit 0 only without errors."""
-    from core.invoicing.interchange import load_json_file, parse_documents
-    from core.zatca.validation import MAX_BYTES, validate_xml
+    from core.invoicing import load_json_file, parse_documents
+    from core.zatca import MAX_XML_BYTES as MAX_BYTES
+    from core.zatca import validate_xml
 
     with file.open("rb") as fh:  # never more than the limit into memory: an oversized file is a finding
         head = fh.read(MAX_BYTES + 1)
@@ -233,7 +218,7 @@ def invoice_issue(refs: tuple[str, ...], egs_name: str | None, as_json: bool) ->
 
     Each is committed as it is issued; the first one refused stops the run and the rest are not attempted.
     """
-    from core.zatca.issuing import issue_in_order
+    from core.zatca import issue_in_order
 
     run = issue_in_order(state().company(), refs, egs_ref=egs_name)
     if as_json:
@@ -254,7 +239,7 @@ def invoice_issue(refs: tuple[str, ...], egs_name: str | None, as_json: bool) ->
 @click.option("--reason", default="Correction of an invoice in error", show_default=True)
 def invoice_correct(ref: str, reason: str) -> None:
     """Prepare the correction of an issued invoice: a credit note cancelling it, and a new draft to fix."""
-    from core.zatca.correction import prepare_correction
+    from core.zatca import prepare_correction
 
     with state().company().uow() as uow:
         made = prepare_correction(uow, ref, reason=reason)
@@ -281,7 +266,7 @@ def invoice_correct(ref: str, reason: str) -> None:
 
 def invoice_export(ref: str, out: Path | None, pdf_out: Path | None, uncleared: bool) -> None:
     """Write an issued document's XML (--xml) and/or its bilingual PDF (--pdf)."""
-    from core.zatca.issuing import issued_xml
+    from core.zatca import issued_xml
 
     if out is None and pdf_out is None:
         raise click.UsageError("Give --xml FILE, --pdf FILE (or folder), or both.")
@@ -294,7 +279,7 @@ def invoice_export(ref: str, out: Path | None, pdf_out: Path | None, uncleared: 
                                        "inspect it.")
         built = None
         if pdf_out is not None:
-            from core.reports.invoice_pdf import invoice_pdf
+            from core.reports import printed_invoice as invoice_pdf
 
             built = invoice_pdf(uow, ref, now=ctx.clock(), uncleared=uncleared)
     if out is not None:
@@ -323,7 +308,7 @@ def invoice_print(refs: tuple[str, ...], start: date | None, end: date | None, o
 
     Each file is written whole, so Ctrl+C leaves only complete PDFs; standard invoices waiting for clearance
     are skipped and listed."""
-    from core.reports.invoice_pdf import export_pdfs, issued_in
+    from core.reports import export_pdfs, issued_in
 
     ctx = state().company()
     wanted = list(refs)
@@ -357,7 +342,8 @@ def invoice_print(refs: tuple[str, ...], start: date | None, end: date | None, o
 @json_option
 def invoice_qr(ref: str, as_json: bool) -> None:
     """Decode the QR code (TLV) of an issued document or of a UBL file."""
-    from core.zatca.qr import decode_tlv, describe
+    from core.zatca import decode_tlv
+    from core.zatca import describe_qr as describe
 
     value = _qr_value(ref)
     fields = describe(decode_tlv(value))
@@ -371,7 +357,7 @@ def invoice_qr(ref: str, as_json: bool) -> None:
 def _qr_value(ref: str) -> str:
     path = Path(ref)
     if path.suffix.lower() == ".xml" and path.exists():
-        from core.zatca.validation import parse_untrusted
+        from core.zatca import parse_untrusted
 
         root, findings = parse_untrusted(path.read_bytes())
         if root is None:
@@ -384,9 +370,9 @@ def _qr_value(ref: str) -> str:
             raise click.ClickException(f"{path.name} has no QR code.")
         return str(found[0]).strip()
     with state().company().uow(write=False) as uow:
-        from core.invoicing.service import find_invoice_row
-        from core.store.models import IssuedDocument
-        from core.zatca.stored import verified_qr
+        from core.invoicing import find_invoice_row
+        from core.store import IssuedDocument
+        from core.zatca import verified_qr
 
         row = find_invoice_row(uow, ref)
         doc = uow.session.get(IssuedDocument, row.id)

@@ -6,12 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
+from core import invoicing as service
 from core.cli.common import ROWS, json_option, print_json, print_table, state
 from core.cli.tables import Amount, Page, page_footer, page_json_option
 from core.errors import ValidationError
 from core.findings import Finding
-from core.invoicing import service
-from core.invoicing.model import Product, VatCategory
+from core.invoicing import Product, VatCategory
 
 CATEGORIES = [c.value for c in VatCategory]
 

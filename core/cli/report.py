@@ -14,14 +14,14 @@ import click
 from core.cli.dates import FIRST_DAY, LAST_DAY, check_order, range_options
 from core.cli.lazy import LazyGroup
 from core.files import private_dir, write_private
-from core.reports.document import Built
+from core.reports import Built
 
 
 def resolve_period(start: date | None, end: date | None, period: str | None, *,
                    required: bool) -> tuple[date | None, date | None]:
     """The first and last day (both included, Saudi time) from --from/--to or --period (one way or the other, not
     both). Without `required`, no period at all means the whole history."""
-    from core.reports.vat_return import parse_period
+    from core.reports import parse_period
 
     if period is not None:
         if start is not None or end is not None:

@@ -13,7 +13,7 @@ import click
 
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
 from core.cli.report import period_options, resolve_period, write_pdf
-from core.reports.document import Built
+from core.reports import Built
 
 EXIT_BROKEN = 1  # the audit chain does not verify, or the erasure certificate's signature does not
 LANGS = click.Choice(["en", "ar"])
@@ -38,7 +38,7 @@ def _done(built: Built, path: Path, as_json: bool, **extra: object) -> None:
 def audit(start: date | None, end: date | None, period: str | None, lang: str, out: Path | None,
           as_json: bool) -> None:
     """Audit evidence report: the chain verified, its checkpoints, the period's entries; exit 1 if broken."""
-    from core.reports.audit_report import audit_evidence
+    from core.reports import audit_evidence
 
     first, last = resolve_period(start, end, period, required=False)
     ctx = state().company()
@@ -78,7 +78,7 @@ def gdpr() -> None:
 @json_option
 def access(request: str, export_dir: Path | None, lang: str, out: Path | None, as_json: bool) -> None:
     """Access request report for REQUEST (DSR-…): what is held, why, for how long, who read it."""
-    from core.reports.privacy_reports import build_access_report
+    from core.reports import build_access_report
 
     ctx = state().company()
     printer = progress_printer("Printing")
@@ -94,7 +94,7 @@ def access(request: str, export_dir: Path | None, lang: str, out: Path | None, a
 @json_option
 def erasure_certificate(ident: str, lang: str, out: Path | None, as_json: bool) -> None:
     """Erasure certificate for a request (DSR-…) or certificate id, its signature verified; exit 1 if not."""
-    from core.reports.privacy_reports import certificate_document
+    from core.reports import certificate_document
 
     ctx = state().company()
     printer = progress_printer("Printing")

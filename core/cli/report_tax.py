@@ -16,7 +16,7 @@ import click
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
 from core.cli.report import period_options, required_period, write_pdf
 from core.cli.report_figures import attached_json, print_vat_figures
-from core.reports.document import Built
+from core.reports import Built
 
 LANGS = click.Choice(["en", "ar"])
 
@@ -43,7 +43,8 @@ def _print_pdf(built: Built, out: Path | None) -> None:
 def vat(start: date | None, end: date | None, period: str | None, lang: str, out: Path | None,
         as_json: bool) -> None:
     """VAT return summary: boxes 1 to 6 of the KSA VAT return (sales) from the documents issued in the period."""
-    from core.reports.vat_return import build_vat_return, vat_return
+    from core.reports import build_vat_return
+    from core.reports import vat_return_figures as vat_return
 
     first, last = required_period(start, end, period)
     ctx = state().company()
@@ -66,7 +67,7 @@ def vat(start: date | None, end: date | None, period: str | None, lang: str, out
 def zatca(start: date | None, end: date | None, period: str | None, lang: str, out: Path | None,
           as_json: bool) -> None:
     """ZATCA submission report: cleared, reported, rejected, pending and unsubmitted documents of the period."""
-    from core.reports.zatca_report import build_zatca_report, zatca_summary
+    from core.reports import build_zatca_report, zatca_summary
 
     first, last = required_period(start, end, period)
     ctx = state().company()

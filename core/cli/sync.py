@@ -17,8 +17,7 @@ def sync(click_ctx: click.Context, as_json: bool) -> None:
     stopped; safe to run any time)."""
     if click_ctx.invoked_subcommand is not None:
         return
-    from core.sync.connection import dsn_for
-    from core.sync.engine import sync_once
+    from core.sync import dsn_for, sync_once
 
     ctx = state().company()
     printer = progress_printer("Syncing")
@@ -44,7 +43,7 @@ def sync(click_ctx: click.Context, as_json: bool) -> None:
 @json_option
 def sync_status(as_json: bool) -> None:
     """Last sync, pending changes, open conflicts (no network needed)."""
-    from core.sync.engine import status
+    from core.sync import sync_status as status
 
     st = status(state().company())
     if as_json:
@@ -68,7 +67,7 @@ def sync_status(as_json: bool) -> None:
 @json_option
 def sync_conflicts(as_json: bool) -> None:
     """Open conflicts, field by field: this install's value and the other's."""
-    from core.sync.conflicts import list_conflicts
+    from core.sync import list_conflicts
 
     with state().company().uow(write=False) as uow:
         found = list_conflicts(uow)
@@ -97,7 +96,7 @@ def sync_conflicts(as_json: bool) -> None:
 
 def sync_resolve(ident: int, take: str, fields: tuple[str, ...]) -> None:
     """Resolve a conflict; the merged version is sent with the next sync, and the choice is audited."""
-    from core.sync.conflicts import resolve
+    from core.sync import resolve_conflict as resolve
 
     choices = {}
     for item in fields:
@@ -116,9 +115,7 @@ def sync_watch(interval: float, duration: float | None) -> None:
     """Stay connected: sync at once when another install pushes (LISTEN/NOTIFY), else every --interval."""
     import psycopg
 
-    from core.sync.connection import dsn_for
-    from core.sync.engine import SyncError, sync_once
-    from core.sync.live import Listener
+    from core.sync import Listener, SyncError, dsn_for, sync_once
 
     ctx = state().company()
     dsn = dsn_for(ctx, state().settings)

@@ -8,18 +8,16 @@ import click
 
 from core.cli.common import ROWS, end_progress, json_option, print_json, print_table, progress_printer, state
 from core.errors import NotFoundError
+from core.zatca import FatooraClient, list_queue, onboarding, submit_pending
 from core.zatca import egs as units
-from core.zatca import onboarding
-from core.zatca.api import BASE_URLS, FatooraClient
-from core.zatca.queue import list_queue
-from core.zatca.submission import submit_pending
 
 ENVIRONMENTS = ["sandbox", "simulation", "production"]
 
 
 def client_for(environment: str) -> FatooraClient:
-    base = state().settings.zatca.base_url or BASE_URLS[environment]
-    return FatooraClient(base, language=state().settings.language)
+    from core.bootstrap import zatca_client
+
+    return zatca_client(state().settings, environment)  # the transport is built in the composition root
 
 
 @click.group()

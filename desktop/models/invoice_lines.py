@@ -16,8 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from core.findings import Finding
-from core.invoicing.interchange_extras import default_rate
-from core.invoicing.model import InvoiceLine, LineTotals, Product, VatCategory
+from core.invoicing import InvoiceLine, LineTotals, Product, VatCategory, default_rate
 from desktop.errors import finding_fix, finding_message
 from desktop.i18n import tr
 

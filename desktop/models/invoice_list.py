@@ -18,8 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from core.invoicing import browse
-from core.invoicing.browse import BrowseFilter, BrowseSort, InvoiceRow
+from core.invoicing import BrowseFilter, BrowseSort, InvoiceRow, browse
 from desktop.badges import BADGE_ROLE, badge_text
 from desktop.errors import user_message
 from desktop.i18n import format_date, format_money, tr

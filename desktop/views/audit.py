@@ -32,15 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.audit.bundle import export_bundle
-from core.audit.chain import Entry
-from core.audit.heads import anchor_note_ar
-from core.audit.service import entries_around, verify_store
-from core.audit.verify import BreakKind, VerifyReport
+from core.audit import BreakKind, Entry, VerifyReport, anchor_note_ar, entries_around, export_bundle, verify_store
 from core.clock import saudi_time
-from core.invoicing.figures import ChainState, chain_state
+from core.invoicing import ChainState, chain_state
 from core.uow import Context
-from core.zatca.stored import problems_text
+from core.zatca import problems_text
 from desktop.errors import present_error
 from desktop.i18n import format_int, tr
 from desktop.jobs import Job, JobCancelled

@@ -39,7 +39,7 @@ def saved_connection(ctx: Context) -> tuple[str, str]:
 
 def own_series(ctx: Context) -> str:
     """The invoice number series this device draws from ('' for the company's main series)."""
-    from core.sync.join import device_series
+    from core.sync import device_series
 
     with ctx.uow(write=False) as uow:
         return device_series(uow)
@@ -47,8 +47,8 @@ def own_series(ctx: Context) -> str:
 
 def check_connection(ctx: Context, settings: Any) -> dict[str, Any]:
     """Connect with the saved connection, register this device; what the connection is (for the panel)."""
-    from core.sync.connection import dsn_for
-    from core.sync.engine import central, register_checked
+    from core.sync import connect_central as central
+    from core.sync import dsn_for, register_checked
 
     with central(dsn_for(ctx, settings)) as conn:
         company = register_checked(ctx, conn)
@@ -129,7 +129,7 @@ class CentralPanel(QGroupBox):
         self.sync_now.setEnabled(connected and not self.modified)
 
     def save_connection(self) -> bool:
-        from core.sync.connection import save_connection
+        from core.sync import save_connection
         from desktop.sync_controller import ensure_controller
 
         try:

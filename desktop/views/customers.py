@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from core.invoicing import parties, service
-from core.invoicing.model import Customer, CustomerKind, IdScheme
+from core import invoicing
+from core.invoicing import Customer, CustomerKind, IdScheme, parties
 from core.uow import UnitOfWork
 from desktop.i18n import tr
 from desktop.models.records import RecordColumn
@@ -47,7 +47,7 @@ def _field_of(path: str) -> str:
 
 
 class CustomerDialog(RecordDialog):
-    """Add (customer None) or edit a customer; saved through `service.add_customer` / `parties.update_customer`."""
+    """Add (customer None) or edit a customer; saved through `invoicing.add_customer` / `parties.update_customer`."""
 
     def __init__(self, session: AppSession, customer: Customer | None = None, parent: QWidget | None = None) -> None:
         self.customer = customer
@@ -63,7 +63,7 @@ class CustomerDialog(RecordDialog):
         customer = parties.customer_from_fields(values, id=self.customer.id if self.customer else None)
         with self.session.uow() as uow:
             if self.customer is None:
-                stored = service.add_customer(uow, customer)
+                stored = invoicing.add_customer(uow, customer)
             else:
                 stored = parties.update_customer(uow, customer)
             uow.commit()
@@ -103,7 +103,7 @@ class CustomersView(RecordListView):
                 tr("Customers", "Edit"))
 
     def fetch(self, uow: UnitOfWork, search: str, offset: int, limit: int) -> list[Customer]:
-        return service.list_customers(uow, search=search, limit=limit, offset=offset)
+        return invoicing.list_customers(uow, search=search, limit=limit, offset=offset)
 
     def make_dialog(self, record: Customer | None) -> CustomerDialog:
         return CustomerDialog(self.session, record, self)

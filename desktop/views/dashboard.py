@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import saudi_time
-from core.invoicing.figures import ChainState, PeriodKind, SalesFigures, chain_state, period_of, sales_figures
-from core.zatca.queue import QueueSummary, queue_summary
+from core.invoicing import ChainState, PeriodKind, SalesFigures, chain_state, period_of, sales_figures
+from core.zatca import QueueSummary, queue_summary
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, format_money, tr
 from desktop.icons import icon

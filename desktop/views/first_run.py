@@ -28,14 +28,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from core import invoicing
 from core.bootstrap import company_paths, open_company
 from core.config import Settings
 from core.errors import ValidationError
 from core.findings import errors_in
-from core.invoicing import service
-from core.invoicing.demo import create_demo
-from core.invoicing.model import CompanyProfile
-from core.invoicing.rules import validate_company
+from core.invoicing import CompanyProfile, create_demo, validate_company
 from core.uow import Context
 from desktop.company_form import CompanyForm
 from desktop.errors import present_error, user_message
@@ -44,7 +42,7 @@ from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import AppSession
 
 if TYPE_CHECKING:
-    from core.sync.join import Joined
+    from core.sync import Joined
 
 CHOICE, COMPANY, WORK, JOIN = 0, 1, 2, 3
 DEMO_DRAFTS, DEMO_ISSUED = 300, 20
@@ -303,14 +301,14 @@ class FirstRunWizard(QWizard):
                 if profile is None:
                     progress(0.25, steps[1])
                     create_demo(ctx, drafts=DEMO_DRAFTS)
-                    from core.zatca.demo import add_demo_egs  # the signing stack loads only when needed
+                    from core.zatca import add_demo_egs  # the signing stack loads only when needed
 
                     progress(0.75, steps[2])
                     add_demo_egs(ctx, issue=DEMO_ISSUED)
                 else:
                     progress(0.6, steps[3])
                     with ctx.uow() as uow:
-                        service.create_company(uow, profile)
+                        invoicing.create_company(uow, profile)
                         uow.commit()
             except BaseException:
                 ctx.close()
@@ -328,7 +326,7 @@ class FirstRunWizard(QWizard):
         password, series = self.join.password.text(), self.join.series.text().strip() or None
 
         def work(progress: Progress, cancelled: Cancelled) -> Context:
-            from core.sync.join import join_company
+            from core.sync import join_company
 
             progress(0.02, tr("FirstRunJoin", "Connecting to the central database…"))
             ctx, joined = join_company(settings, url, login, password, series=series, clock=clock, progress=progress)

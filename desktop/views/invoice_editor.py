@@ -45,13 +45,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import invoicing
 from core.clock import SAUDI_TIME as KSA
 from core.clock import saudi_time
 from core.errors import QaydError, StoreBusyError, ValidationError
 from core.findings import Finding, Severity
-from core.invoicing import drafts, service
-from core.invoicing.codelists import VATEX_CODES
-from core.invoicing.model import (
+from core.invoicing import (
+    VATEX_CODES,
     CompanyProfile,
     Customer,
     DocumentKind,
@@ -60,12 +60,13 @@ from core.invoicing.model import (
     Party,
     Totals,
     VatCategory,
+    compute_totals,
+    drafts,
+    validate,
 )
-from core.invoicing.rules import validate
-from core.invoicing.totals import compute_totals
-from core.reports.qr_draw import matrix as qr_matrix
-from core.zatca.issuing import IssuedInfo, issue_many, issued_xml
-from core.zatca.qr import decode_tlv, describe
+from core.reports import qr_matrix
+from core.zatca import IssuedInfo, decode_tlv, issue_many, issued_xml
+from core.zatca import describe_qr as describe
 from desktop.errors import finding_fix, finding_message, present_error
 from desktop.i18n import format_money, hijri_text, tr
 from desktop.jobs import Cancelled, Job, JobCancelled, Progress
@@ -313,9 +314,9 @@ class InvoiceEditorDialog(QDialog):
         self.job: Job | None = None
         self.note_editor: InvoiceEditorDialog | None = None
         with session.uow(write=False) as uow:
-            self._company: CompanyProfile = service.get_company(uow)
-            self._customers: list[Customer] = service.list_customers(uow, limit=5000)
-            products = service.list_products(uow, limit=5000)
+            self._company: CompanyProfile = invoicing.get_company(uow)
+            self._customers: list[Customer] = invoicing.list_customers(uow, limit=5000)
+            products = invoicing.list_products(uow, limit=5000)
         self.model = InvoiceLinesModel(self)
         self.model.language = session.language
         self.model.set_products(products)
@@ -523,7 +524,7 @@ class InvoiceEditorDialog(QDialog):
 
     def _load(self, ref: str) -> None:
         with self.session.uow(write=False) as uow:
-            stored = service.get_invoice(uow, ref)
+            stored = invoicing.get_invoice(uow, ref)
             if stored.status != "draft":
                 self._qr = drafts.issued_qr(uow, ref)
                 self._xml, self._xml_copy, _shareable = issued_xml(uow, ref)

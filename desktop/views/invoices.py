@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
@@ -20,19 +21,21 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from core import invoicing
 from core.clock import SAUDI_TIME as KSA
 from core.errors import QaydError
-from core.invoicing import browse, service
-from core.invoicing.browse import BrowseFilter
+from core.invoicing import BrowseFilter, browse
 from desktop.badges import BadgeDelegate, badge_width
 from desktop.errors import present_error, user_message
 from desktop.i18n import format_int, tr
+from desktop.jobs import Job
 from desktop.models.invoice_list import (
     COLUMNS,
     InvoiceListModel,
@@ -115,6 +118,8 @@ class InvoicesView(View):
         self.clear_button.clicked.connect(self.clear_filters)
         self.new_button = QPushButton(objectName="newInvoice")
         self.new_button.clicked.connect(self.new_invoice)
+        self.import_button = QPushButton(objectName="importInvoices")
+        self.import_button.clicked.connect(lambda: self.import_file())
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_invoice,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -164,6 +169,7 @@ class InvoicesView(View):
             second.addWidget(widget)
         second.addStretch(1)
         second.addWidget(self.count_label)
+        second.addWidget(self.import_button)
         second.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -185,8 +191,8 @@ class InvoicesView(View):
 
         extras: list[tuple[str, QWidget]] = []
         with self.session.uow(write=False) as uow:
-            drafts = service.list_invoices(uow, service.InvoiceQuery(status="draft", limit=1))
-            issued = service.list_invoices(uow, service.InvoiceQuery(status="issued", limit=1))
+            drafts = invoicing.list_invoices(uow, invoicing.InvoiceQuery(status="draft", limit=1))
+            issued = invoicing.list_invoices(uow, invoicing.InvoiceQuery(status="issued", limit=1))
         if drafts:
             editor = InvoiceEditorDialog(self.session, drafts[0].number, self)
             editor.validate_now()
@@ -215,6 +221,8 @@ class InvoicesView(View):
         self.clear_button.setText(tr("Invoices", "Clear filters"))
         self.new_button.setText(tr("Invoices", "New invoice"))
         self.new_button.setToolTip(tr("Invoices", "Create a draft (Ctrl+N)"))
+        self.import_button.setText(tr("Invoices", "Import…"))
+        self.import_button.setToolTip(tr("Invoices", "Import drafts from a JSON file, as `qayd invoice import` does"))
         self.table.setToolTip(tr("Invoices", "Enter or double-click opens the document"))
         self.model.set_language(self.session.language)
         self.fit_columns()
@@ -256,7 +264,7 @@ class InvoicesView(View):
         self._filling = True
         try:
             with self.session.uow(write=False) as uow:
-                customers = service.list_customers(uow, limit=2000)
+                customers = invoicing.list_customers(uow, limit=2000)
         except QaydError as exc:
             self._filling = False
             self._failed(exc)
@@ -348,6 +356,30 @@ class InvoicesView(View):
     def new_invoice(self) -> QDialog | None:
         """The editor on a new draft (the New button, Ctrl+N here and the main window's File > New invoice)."""
         return self.open_editor(None)
+
+    def import_file(self, path: Path | None = None, *, issue: bool | None = None) -> Job | None:
+        """Import a JSON file of drafts (chosen here when `path` is None), issuing them when `issue` (asked when
+        None), through the core's import-and-issue use case in a Job."""
+        from desktop.views import invoice_import  # the import's dialogs load when first used
+
+        path = path or invoice_import.choose_file(self)
+        if path is not None and issue is None:
+            issue = invoice_import.ask_issue(self)
+        if path is None or issue is None:
+            return None
+        job = invoice_import.import_job(self.session.ctx, path, issue=issue)
+        job.signals.succeeded.connect(lambda run: self._imported(invoice_import.outcome_text(run, issue=bool(issue))))
+        job.signals.failed.connect(lambda exc: present_error(self, exc))
+        self.count_label.setText(tr("Invoices", "Importing…"))
+        self.session.pool.start(job)
+        return job
+
+    def _imported(self, outcome: str) -> None:
+        self.session.notify(INVOICES)  # the list, the dashboard and the ZATCA queue read the new documents
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Invoices", "Import"), outcome, parent=self)
+        box.setObjectName("importOutcome")
+        box.open()  # non-blocking: a job's outcome never nests an event loop
+        self.import_outcome = box
 
     def open_editor(self, ref: str | None) -> QDialog | None:
         """The invoice editor for `ref` (a number), or for a new draft."""

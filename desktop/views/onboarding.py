@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from core.bootstrap import zatca_client
 from core.config import Settings
 from core.errors import NotFoundError
+from core.zatca import FatooraClient, onboard
 from core.zatca import egs as units
-from core.zatca.api import BASE_URLS, FatooraClient
-from core.zatca.onboarding import onboard
 from desktop.errors import present_error
 from desktop.i18n import format_date, tr
 from desktop.jobs import Job
@@ -41,8 +41,8 @@ OTP_LENGTH = 6
 
 
 def fatoora_client(settings: Settings, environment: str) -> FatooraClient:
-    """The portal client the CLI builds: the configured base URL (a proxy or test portal) or the environment's."""
-    return FatooraClient(settings.zatca.base_url or BASE_URLS[environment], language=settings.language)
+    """The portal transport, built in the composition root as for the CLI (`core.bootstrap.zatca_client`)."""
+    return zatca_client(settings, environment)
 
 
 def environment_label(environment: str) -> str:

@@ -10,17 +10,15 @@ the chosen subject's requests and its access log (`core.privacy.access_log.searc
 the subject's requests and access log are read in Jobs (`PrivacyView.read`); the request queue, a small table,
 on the UI thread.
 
-Export and erasure are imported when first used (`service(...)`), off the start-up path.
+Export and erasure are resolved through the `core.privacy` face when first used, off the start-up path.
 Reads here are made through the "desktop" channel of the access log.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
@@ -51,9 +49,8 @@ from PySide6.QtWidgets import (
 from core.clock import saudi_time
 from core.errors import ValidationError
 from core.findings import Finding
-from core.privacy import access_log
+from core.privacy import SubjectMatch, access_log, find_subjects
 from core.privacy import requests as dsr
-from core.privacy.subjects import SubjectMatch, find_subjects
 from core.uow import UnitOfWork
 from desktop.errors import finding_fix, finding_message, present_error
 from desktop.i18n import format_date, format_int, hijri_text, tr
@@ -67,11 +64,6 @@ SOON = QColor("#e65100")
 DONE = QColor("#2e7d32")
 SOON_DAYS = 7
 LOG_LIMIT = 500  # the subject's newest reads shown
-
-
-def service(name: str) -> ModuleType:
-    """`core.privacy.<name>`, imported on first use (tests put fakes in sys.modules)."""
-    return importlib.import_module(f"core.privacy.{name}")
 
 
 def kind_text(kind: str) -> str:
@@ -320,7 +312,7 @@ class ErasureDialog(QDialog):
 
     @staticmethod
     def _fill(table: QTableWidget, items: Sequence[Any], language: str, *, keep: bool) -> None:
-        from core.privacy.catalogue import BASES
+        from core.privacy import LAWFUL_BASES as BASES
 
         table.setRowCount(len(items))
         for row, item in enumerate(items):
@@ -636,8 +628,10 @@ class PrivacyView(View):
         purpose = f"data subject {info.kind} request {info.reference}"
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Any:
-            return service("export").export_subject(ctx, info.subject, parent, purpose=purpose, progress=progress,
-                                                    cancelled=cancelled)  # a cancel: desktop.jobs shows it
+            from core.privacy import export_subject  # resolved on use (tests put fakes in sys.modules)
+
+            return export_subject(ctx, info.subject, parent, purpose=purpose, progress=progress,
+                                  cancelled=cancelled)  # a cancel: desktop.jobs shows it
 
         job = Job(work, "export subject data")
         job.signals.succeeded.connect(lambda result: self._exported(info, result))
@@ -658,9 +652,11 @@ class PrivacyView(View):
         ctx = self.session.ctx
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Any:
+            from core.privacy import preview_erasure
+
             progress(0.0, "")
             with ctx.uow(write=False, channel=CHANNEL) as uow:
-                return service("erasure").preview(uow, info.subject)
+                return preview_erasure(uow, info.subject)
 
         job = Job(work, "erasure preview")
         job.signals.succeeded.connect(lambda plan: self._show_plan(info, plan))
@@ -678,8 +674,10 @@ class PrivacyView(View):
         ctx = self.session.ctx
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Any:
-            return service("erasure").erase(ctx, info.subject, request_ref=info.reference, progress=progress,
-                                            cancelled=cancelled)  # a cancel: desktop.jobs shows it
+            from core.privacy import erase_subject
+
+            return erase_subject(ctx, info.subject, request_ref=info.reference, progress=progress,
+                                 cancelled=cancelled)  # a cancel: desktop.jobs shows it
 
         job = Job(work, "erase subject")
         job.signals.succeeded.connect(lambda result: self._erased(info, result))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from core import invoicing
 from core.errors import ValidationError
-from core.invoicing import parties, service
-from core.invoicing.model import Product
+from core.invoicing import Product, parties
 from core.uow import UnitOfWork
 from desktop.i18n import format_money, tr
 from desktop.models.records import RecordColumn
@@ -36,7 +36,7 @@ PRODUCT_FORM = (
 
 
 class ProductDialog(RecordDialog):
-    """Add (product None) or edit a product; saved through `service.add_product` / `parties.update_product`."""
+    """Add (product None) or edit a product; saved through `invoicing.add_product` / `parties.update_product`."""
 
     def __init__(self, session: AppSession, product: Product | None = None, parent: QWidget | None = None) -> None:
         self.product = product
@@ -54,7 +54,7 @@ class ProductDialog(RecordDialog):
         if product is None:
             raise ValidationError("The product", findings)
         with self.session.uow() as uow:
-            stored = service.add_product(uow, product) if self.product is None else parties.update_product(uow,
+            stored = invoicing.add_product(uow, product) if self.product is None else parties.update_product(uow,
                                                                                                           product)
             uow.commit()
         self.session.notify(PRODUCTS)
@@ -87,7 +87,7 @@ class ProductsView(RecordListView):
         return (tr("Products", "Search by name or SKU"), tr("Products", "Add product"), tr("Products", "Edit"))
 
     def fetch(self, uow: UnitOfWork, search: str, offset: int, limit: int) -> list[Product]:
-        return service.list_products(uow, search=search, limit=limit, offset=offset)
+        return invoicing.list_products(uow, search=search, limit=limit, offset=offset)
 
     def make_dialog(self, record: Product | None) -> ProductDialog:
         return ProductDialog(self.session, record, self)

@@ -43,7 +43,7 @@ from desktop.views.base import View
 from desktop.views.privacy import kind_text, status_text
 
 if TYPE_CHECKING:
-    from core.reports.document import Built
+    from core.reports import Built
     from desktop.pdf_preview import BuildFn, PdfPreview
 
 PERIOD_KINDS = ("vat", "zatca", "audit")
@@ -54,7 +54,7 @@ PRESETS = ("this_month", "last_month", "this_quarter", "last_quarter", "this_yea
 def preset_period(preset: str, today: date) -> tuple[date | None, date | None]:
     """The first and last day of a named period around `today` (whole calendar periods, as the CLI's --period
     reads them); "all": no bounds."""
-    from core.reports.vat_return import parse_period  # loaded with the view's report service anyway
+    from core.reports import parse_period  # loaded with the view's report service anyway
 
     if preset == "all":
         return None, None
@@ -89,7 +89,7 @@ class ReportsView(View):
 
     def __init__(self, session: AppSession, parent: QWidget | None = None, *, build: BuildFn | None = None) -> None:
         super().__init__(session, parent)
-        from core.reports.service import KINDS  # the report service is loaded with the view, not at start-up
+        from core.reports import REPORT_KINDS as KINDS  # the report service is loaded with the view, not at start-up
         from desktop.pdf_preview import PdfPreview
 
         self.kinds = KINDS

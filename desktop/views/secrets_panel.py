@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import QaydError
-from core.secrets import manager
-from core.secrets.manager import SecretEvent, SecretRow
-from core.secrets.store import KeyVersionInfo, RotationResult
+from core.secrets import KeyVersionInfo, RotationResult, SecretEvent, SecretRow, manager
 from core.uow import Context
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, tr

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import invoicing
 from core.errors import NotFoundError, QaydError, ValidationError
-from core.invoicing import service
-from core.zatca.egs import EgsInfo, list_egs
+from core.zatca import EgsInfo, list_egs
 from desktop.company_form import CompanyForm
 from desktop.errors import present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
@@ -143,7 +143,7 @@ class SettingsView(View):
     def refresh(self) -> None:
         with self.session.uow(write=False) as uow:
             try:
-                profile = service.get_company(uow)
+                profile = invoicing.get_company(uow)
             except NotFoundError:
                 profile = None
             self.units = list_egs(uow)
@@ -158,7 +158,7 @@ class SettingsView(View):
         self.form.reveal_all()
         try:
             with self.session.uow() as uow:
-                saved = service.update_company(uow, self.form.profile())
+                saved = invoicing.update_company(uow, self.form.profile())
                 uow.commit()
         except ValidationError as exc:
             self.form.show_findings(exc.findings)

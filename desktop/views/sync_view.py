@@ -39,7 +39,7 @@ from desktop.session import CUSTOMERS, INVOICES, PRODUCTS, SETTINGS, AppSession
 from desktop.views.base import View
 
 if TYPE_CHECKING:  # core.sync loads the network stack: imported when first used, off the start-up path
-    from core.sync.conflicts import Conflict
+    from core.sync import Conflict
     from desktop.sync_controller import SyncController
 
 LOCAL, REMOTE = "local", "remote"
@@ -292,7 +292,7 @@ class SyncView(View):
         token = self._loads
 
         def work(progress: Progress, cancelled: Cancelled) -> list[Conflict]:
-            from core.sync.conflicts import list_conflicts
+            from core.sync import list_conflicts
 
             with ctx.uow(write=False) as uow:
                 return list_conflicts(uow)
@@ -390,7 +390,7 @@ class SyncView(View):
         ctx, ident, choices = self.session.ctx, conflict.id, self.choices()
 
         def work(progress: Progress, cancelled: Cancelled) -> dict[str, Any]:
-            from core.sync.conflicts import resolve
+            from core.sync import resolve_conflict as resolve
 
             return resolve(ctx, ident, choices, take=LOCAL)
 

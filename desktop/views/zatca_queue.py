@@ -29,11 +29,19 @@ from PySide6.QtWidgets import (
 )
 
 from core.clock import saudi_time
+from core.zatca import (
+    CertificateAlert,
+    FatooraClient,
+    QueueItem,
+    SubmitSummary,
+    certificate_alerts,
+    count_due,
+    list_queue,
+    prepare_correction,
+    retry_now,
+    submit_pending,
+)
 from core.zatca import egs as units
-from core.zatca.api import FatooraClient
-from core.zatca.correction import prepare_correction
-from core.zatca.queue import CertificateAlert, QueueItem, certificate_alerts, count_due, list_queue, retry_now
-from core.zatca.submission import SubmitSummary, submit_pending
 from desktop.badges import BADGE_ROLE, BadgeDelegate
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, tr

@@ -206,6 +206,22 @@
 <context>
     <name>Invoices</name>
     <message>
+        <source>Import…</source>
+        <translation>استيراد…</translation>
+    </message>
+    <message>
+        <source>Import drafts from a JSON file, as `qayd invoice import` does</source>
+        <translation>استيراد مسودات من ملف JSON، كما يفعل الأمر `qayd invoice import`</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>جارٍ الاستيراد…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>الاستيراد</translation>
+    </message>
+    <message>
         <source>Any status</source>
         <translation>كل الحالات</translation>
     </message>
@@ -351,6 +367,29 @@
     <message>
         <source>Edit</source>
         <translation>تعديل</translation>
+    </message>
+</context>
+<context>
+    <name>InvoiceImport</name>
+    <message>
+        <source>Import invoices</source>
+        <translation>استيراد الفواتير</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>ملفات JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Issue the imported drafts at once (signed and queued for ZATCA)?</source>
+        <translation>هل تُصدر المسودات المستوردة فوراً (موقّعة ومُدرجة في طابور الهيئة)؟</translation>
+    </message>
+    <message>
+        <source>Imported {n} draft(s); {c} new customer(s)</source>
+        <translation>استُوردت {n} مسودة؛ {c} عميل جديد</translation>
+    </message>
+    <message>
+        <source>; issued {n}</source>
+        <translation>؛ أُصدر {n}</translation>
     </message>
 </context>
 </TS>
