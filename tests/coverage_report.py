@@ -2,7 +2,9 @@
 
 The default `pytest` run is not measured (tracing slows every test); this is the separate, measured run. Extra
 arguments go to pytest (`python -m tests.coverage_report tests/unit`); `--report-only` re-prints the last run's figures
-from build/coverage/coverage.json without running anything. Settings are in pyproject.toml ([tool.coverage.*]).
+from build/coverage/coverage.json without running anything; `--add tests/x.py` adds the figures of more tests to the
+last run's; `--limit 1200` stops the tests after 20 minutes and reports what ran.
+Settings are in pyproject.toml ([tool.coverage.*]).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -98,17 +101,27 @@ def render(files: Mapping[str, Tally], least: int = 15) -> str:
     return "\n".join(lines)
 
 
-def run_suite(pytest_args: Sequence[str]) -> int:
-    """Erase, run pytest under coverage (subprocesses too), combine and write the JSON report; pytest's exit status."""
+def run_suite(pytest_args: Sequence[str], *, add: bool = False, limit: float | None = None) -> int:
+    """Run pytest under coverage (subprocesses too), combine and write the JSON report; pytest's exit status.
+
+    `add` keeps the last run's data and adds this run's (new tests measured without re-running the suite); `limit`
+    interrupts pytest after that many seconds, as Ctrl-C would, so the figures of what ran are still written.
+    """
     OUT.mkdir(parents=True, exist_ok=True)
     # An absolute data file: the subprocesses tests start often run in another folder.
     env = {**os.environ, "COVERAGE_FILE": str(OUT / ".coverage"), "QT_QPA_PLATFORM": "offscreen"}
     coverage = [sys.executable, "-m", "coverage"]
-    subprocess.run([*coverage, "erase"], cwd=ROOT, env=env, check=True)
-    status = subprocess.run(
-        [*coverage, "run", "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args], cwd=ROOT, env=env
-    ).returncode
-    subprocess.run([*coverage, "combine", "-q"], cwd=ROOT, env=env, check=True)
+    if not add:
+        subprocess.run([*coverage, "erase"], cwd=ROOT, env=env, check=True)
+    tests = subprocess.Popen([*coverage, "run", "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
+                             cwd=ROOT, env=env)
+    try:
+        status = tests.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        print(f"\nStopped after {limit:.0f} s: the figures below are of the tests that ran.", file=sys.stderr)
+        tests.send_signal(signal.SIGINT)
+        status = tests.wait()
+    subprocess.run([*coverage, "combine", "-q", *(["--append"] if add else [])], cwd=ROOT, env=env, check=True)
     subprocess.run([*coverage, "json", "-q", "-o", str(OUT / "coverage.json")], cwd=ROOT, env=env, check=True)
     return status
 
@@ -116,9 +129,11 @@ def run_suite(pytest_args: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.coverage_report", description=__doc__)
     parser.add_argument("--report-only", action="store_true", help="print the last run's figures, run nothing")
+    parser.add_argument("--add", action="store_true", help="add this run's figures to the last run's")
+    parser.add_argument("--limit", type=float, help="stop the tests after this many seconds and report what ran")
     parser.add_argument("--least", type=int, default=15, help="how many least-covered modules to list")
     args, pytest_args = parser.parse_known_args(argv)
-    status = 0 if args.report_only else run_suite(pytest_args)
+    status = 0 if args.report_only else run_suite(pytest_args, add=args.add, limit=args.limit)
     report_file = OUT / "coverage.json"
     if not report_file.exists():
         print(f"No coverage report at {report_file}: run `python -m tests.coverage_report` first.", file=sys.stderr)
