@@ -119,11 +119,23 @@ def run_suite(pytest_args: Sequence[str], *, add: bool = False, limit: float | N
         status = tests.wait(timeout=limit)
     except subprocess.TimeoutExpired:
         print(f"\nStopped after {limit:.0f} s: the figures below are of the tests that ran.", file=sys.stderr)
-        tests.send_signal(signal.SIGINT)
-        status = tests.wait()
+        status = _stop(tests)
     subprocess.run([*coverage, "combine", "-q", *(["--append"] if add else [])], cwd=ROOT, env=env, check=True)
     subprocess.run([*coverage, "json", "-q", "-o", str(OUT / "coverage.json")], cwd=ROOT, env=env, check=True)
     return status
+
+
+def _stop(tests: subprocess.Popen[bytes]) -> int:
+    """Ctrl-C, so that fixtures tear down (the PostgreSQL servers stop) and coverage saves; again while a test that
+    runs `qayd` in-process takes the interrupt as its own (the CLI answers it with "Aborted."); SIGTERM at last."""
+    for _ in range(3):
+        tests.send_signal(signal.SIGINT)
+        try:
+            return tests.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            continue
+    tests.terminate()  # [run] sigterm = true: the data is still written
+    return tests.wait()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
