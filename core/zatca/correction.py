@@ -40,7 +40,7 @@ def prepare_correction(uow: UnitOfWork, ref: str, *, reason: str = "Correction o
 
 
 def _free(uow: UnitOfWork, base: str) -> str:
-    """`base`, or base-2, base-3… whichever number is not taken yet."""
+    """`base`, or base2, base3… whichever number is not taken yet (as `core.invoicing.drafts` numbers notes)."""
     taken = {s.number for s in service.list_invoices(uow, service.InvoiceQuery(search=base, limit=1000))}
     if base not in taken:
         return base

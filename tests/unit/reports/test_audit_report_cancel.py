@@ -30,7 +30,7 @@ def test_cancelled_during_the_verification_stops_before_anything_is_written(
         return len(asked) > 1  # not before the start; at the verification's first look
 
     seen: list[float] = []
-    with pytest.raises(ReportCancelled, match="verification cancelled"):
+    with pytest.raises(ReportCancelled, match="Cancelled"):
         audit_evidence(chain, start=None, end=None, lang="en", progress=lambda f, _m: seen.append(f),
                        cancelled=cancelled)
     assert len(asked) == 2  # the verification asked once and stopped: it did not go on to the writing
