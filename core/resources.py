@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.errors import QaydError
 
-# The repository's resources/ folder installs as this package (setup.py maps it), so `pip install .` carries it.
+# The repository's resources/ folder installs as this package (pyproject maps it), so `pip install .` carries it.
 PACKAGE = "qayd_resources"
 # A checkout (editable install or PYTHONPATH): pyproject.toml and resources/ beside the folder of core/.
 CHECKOUT = Path(__file__).resolve().parents[1]

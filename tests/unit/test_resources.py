@@ -43,3 +43,16 @@ def test_a_zipped_install_is_refused_with_the_fix(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ResourceMissingError) as caught:
         resources_root()
     assert "archive" in str(caught.value) and "pip" in caught.value.fix
+
+
+def test_every_package_of_core_and_desktop_is_listed_for_installation() -> None:
+    """pyproject lists the packages (resources/ installs as qayd_resources, which a find cannot add): a package added
+    to core or desktop and not listed would be missing from `pip install .`."""
+    import tomllib
+
+    from setuptools import find_namespace_packages
+
+    root = Path(__file__).parents[2]
+    listed = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"]
+    found = find_namespace_packages(where=str(root), include=["core*", "desktop*"])
+    assert sorted(set(found) | {"qayd_resources"}) == sorted(listed)
