@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDateTimeEdit
 
 from core.resources import resource_path
 
@@ -108,6 +109,17 @@ def apply_style(app: QApplication) -> None:
         app.setStyle("Fusion")
     app.setPalette(palette())
     app.setStyleSheet(style_sheet())
+
+
+def latin_date(edit: QDateTimeEdit, display_format: str) -> None:
+    """A date or time field that reads left to right in both languages, year first with Latin digits.
+
+    Qayd writes dates as the printed invoice and the reports do (2026-12-07 17:51). A QDateTimeEdit laid out right
+    to left reverses its sections (17:51 shows as 51:17, the date as 07-12-2026) and keeps them reversed when its
+    direction changes later, so the direction is fixed before the format is parsed. Every date field uses this.
+    """
+    edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    edit.setDisplayFormat(display_format)
 
 
 def clear_style(app: QApplication) -> None:

@@ -81,6 +81,7 @@ from desktop.models.invoice_lines import (
     InvoiceLinesModel,
 )
 from desktop.session import INVOICES, ZATCA, AppSession
+from desktop.style import latin_date
 
 VALIDATE_DELAY_MS = 150
 SAVE_DELAY_MS = 1200
@@ -354,11 +355,11 @@ class InvoiceEditorDialog(QDialog):
         self.number = QLineEdit(objectName="number")
         self.issue_date = QDateTimeEdit(objectName="issueDate")
         self.issue_date.setCalendarPopup(True)
-        self.issue_date.setDisplayFormat("yyyy-MM-dd HH:mm")
+        latin_date(self.issue_date, "yyyy-MM-dd HH:mm")
         self.hijri = QLabel(objectName="hijriDate")
         self.supply_date = QDateEdit(objectName="supplyDate")
         self.supply_date.setCalendarPopup(True)
-        self.supply_date.setDisplayFormat("yyyy-MM-dd")
+        latin_date(self.supply_date, "yyyy-MM-dd")
         self.supply_date.setMinimumDate(_NO_DATE)
         self.customer = QComboBox(objectName="customer")
         self.customer.setEditable(True)

@@ -46,6 +46,7 @@ from desktop.models.invoice_list import (
     zatca_text,
 )
 from desktop.session import INVOICES, ZATCA, AppSession
+from desktop.style import latin_date
 from desktop.views.base import View
 
 SEARCH_DELAY_MS = 250
@@ -108,7 +109,7 @@ class InvoicesView(View):
         self.date_from = QDateEdit(today.addMonths(-1), objectName="periodFrom", calendarPopup=True)
         self.date_to = QDateEdit(today, objectName="periodTo", calendarPopup=True)
         for edit in (self.date_from, self.date_to):
-            edit.setDisplayFormat("yyyy-MM-dd")
+            latin_date(edit, "yyyy-MM-dd")
             edit.setEnabled(False)
             edit.dateChanged.connect(lambda _d: self.apply_filters())
         self.period_check.toggled.connect(self._period_toggled)

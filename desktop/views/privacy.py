@@ -56,6 +56,7 @@ from desktop.errors import finding_fix, finding_message, present_error
 from desktop.i18n import format_date, format_int, hijri_text, tr
 from desktop.jobs import Job
 from desktop.session import AUDIT, CUSTOMERS, PRIVACY, AppSession
+from desktop.style import latin_date
 from desktop.views.base import View
 
 CHANNEL = "desktop"
@@ -196,7 +197,7 @@ class NewRequestDialog(QDialog):
         self.contact = QLineEdit(objectName="requesterContact")
         self.received = QDateEdit(objectName="requestReceived")
         self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat("yyyy-MM-dd")
+        latin_date(self.received, "yyyy-MM-dd")
         today = saudi_time(view.session.clock()).date()
         self.received.setMaximumDate(QDate(today.year, today.month, today.day))
         self.received.setDate(QDate(today.year, today.month, today.day))

@@ -39,6 +39,7 @@ from desktop.errors import present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
 from desktop.jobs import Job
 from desktop.session import AUDIT, INVOICES, PRIVACY, ZATCA, AppSession
+from desktop.style import latin_date
 from desktop.views.base import View
 from desktop.views.privacy import kind_text, status_text
 
@@ -122,7 +123,7 @@ class ReportsView(View):
         self.end = QDateEdit(objectName="periodEnd")
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            latin_date(edit, "yyyy-MM-dd")
             edit.dateChanged.connect(lambda _d: self._check())
         self.preset_label, self.start_label, self.end_label = QLabel(), QLabel(), QLabel()
         form = QFormLayout(self.period_page)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
+    QDateTimeEdit,
     QGroupBox,
     QLineEdit,
     QProgressBar,
@@ -280,3 +281,28 @@ def test_readme_config_block_shows_the_defaults() -> None:
     assert shown["store"]["busy_timeout"] == defaults.store.busy_timeout
     assert shown["central"] == {"sslmode": defaults.central.sslmode}
     assert shown["zatca"] == {"environment": defaults.zatca.environment}
+
+
+# --- dates read left to right in Arabic too ---------------------------------------------------------------------
+
+
+def test_date_fields_read_left_to_right_in_arabic(qtbot: QtBot, window: MainWindow) -> None:
+    """A QDateTimeEdit laid out right to left shows 17:51 as 51:17 and the date as 07-12-2026; Qayd writes year first,
+    Latin digits, left to right, in both languages, as the printed invoice and the reports do. Every view's date
+    fields and the invoice editor's, built after the switch to Arabic."""
+    from desktop.views.invoice_editor import InvoiceEditorDialog
+
+    window.session.set_language("ar")
+    fields: list[QDateTimeEdit] = []
+    for key in list(window.views):
+        fields += window.show_view(key).findChildren(QDateTimeEdit)
+    editor = InvoiceEditorDialog(window.session, None)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    fields += editor.findChildren(QDateTimeEdit)
+    assert len(fields) >= 6 and editor.isRightToLeft()
+    assert [f.objectName() for f in fields if f.isRightToLeft()] == []
+    shown = {f.objectName(): f.lineEdit().text() for f in fields}
+    assert {k: v for k, v in shown.items() if not re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", v)} == {}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", shown["issueDate"])
