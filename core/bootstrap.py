@@ -88,11 +88,11 @@ def zatca_transports(settings: Settings) -> Callable[[str], FatooraClient]:
     return lambda environment: zatca_client(settings, environment)
 
 
-def _gate_precheck(uow: UnitOfWork, drafts: Sequence[Any]) -> object:
+def _gate_precheck(uow: UnitOfWork, drafts: Sequence[Any], *, rules_passed: bool = False) -> object:
     """The ZATCA gate's check of saved drafts (core.zatca.gate.precheck), imported only when a draft is saved."""
     from core.zatca.gate import precheck  # lxml and the XSD stay out of start-up
 
-    return precheck(uow, drafts)
+    return precheck(uow, drafts, rules_passed=rules_passed)
 
 
 def _register_device(ctx: Context, key: DeviceKey) -> None:

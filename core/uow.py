@@ -48,8 +48,9 @@ class Context:
     # The audit head anchor beside the master key (core.ledger.anchor); None only for contexts built by hand.
     anchor: AnchorSlot | None = None
     # Run on drafts right after they are stored, in the same transaction (the composition root adds the ZATCA gate's
-    # precheck, core.zatca.gate.precheck, which the invoicing core must not import). Each gets (uow, drafts).
-    draft_prechecks: tuple[Callable[[UnitOfWork, Sequence[Any]], object], ...] = ()
+    # precheck, core.zatca.gate.precheck, which the invoicing core must not import). Each gets (uow, drafts,
+    # rules_passed=…): True when the caller stored only drafts the draft rules passed.
+    draft_prechecks: tuple[Callable[..., object], ...] = ()
 
     def uow(self, *, write: bool = True, channel: str | None = None) -> UnitOfWork:
         return UnitOfWork(self, write=write, channel=channel)
