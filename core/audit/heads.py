@@ -113,7 +113,7 @@ def _anchor_check(o: OutsideHeads, report: VerifyReport, device_id: str) -> Anch
     if o.anchor.device_id != device_id:
         return AnchorCheck(name, where, o.anchor.seq, f"{where} belongs to another device ({o.anchor.device_id[:8]}): "
                            "this store was replaced by another one.", failed=True)
-    if report.entries < o.anchor.seq and not report.cancelled:
+    if report.entries < o.anchor.seq:
         return AnchorCheck(name, where, o.anchor.seq, f"says the chain reached entry {o.anchor.seq:,}, but it ends at "
                            f"{report.entries:,}: it was cut back.", failed=True)
     inside = " It is kept inside the data folder, so it guards less." if o.slot.inside_data_dir else ""
@@ -124,7 +124,7 @@ def _central_check(o: OutsideHeads, report: VerifyReport) -> AnchorCheck:
     if o.central is None:
         return AnchorCheck("central", "", None, o.central_error + ".")
     c = o.central
-    if report.entries < c.seq and not report.cancelled:
+    if report.entries < c.seq:
         return AnchorCheck("central", c.where, c.seq, f"holds {c.seq:,} entries of this device, but the local chain "
                            f"ends at {report.entries:,}: it was cut back.", failed=True)
     signed = f", signed head at {c.checkpoint.seq:,}" if c.checkpoint else ""

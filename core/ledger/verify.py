@@ -79,7 +79,7 @@ class DocumentsCheck:
 
     @property
     def ok(self) -> bool:
-        return not self.broken and not self.cancelled
+        return not self.broken
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +95,13 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return (self.broken is None and not self.cancelled and not any(a.failed for a in self.anchors)
+        return (self.broken is None and not any(a.failed for a in self.anchors)
                 and (self.documents is None or self.documents.ok))
 
     @property
     def chain_ok(self) -> bool:
         """The chain alone (entries and checkpoints), without the anchors and documents."""
-        return self.broken is None and not self.cancelled
+        return self.broken is None
 
 
 @dataclass
