@@ -24,6 +24,9 @@ QaydError                  any other Qayd error (exit 10)
 │   ├── ZatcaRefused       an onboarding call was refused, with ZATCA's error codes (exit 9)
 │   └── ZatcaUnavailable   the portal could not be reached or kept failing; the document stays queued (exit 9)
 ├── NotShareableError      core.reports.invoice_pdf: a standard invoice waits for ZATCA's clearance (exit 9)
+├── PaymentError           core.payments.errors: the payment provider refused or could not handle a request (exit 13)
+│   ├── PaymentRefused     the provider refused the request as made (a 4xx); the reason and a fix (exit 13)
+│   └── PaymentUnavailable the provider could not be reached or asked to wait (429, 5xx); try again (exit 13)
 ├── AccessDeniedError      the acting user's role may not do or see this (exit 11)
 │   └── DeviceOwnerError   core.sync.ownership: central registered this device to another login (exit 11)
 ├── ResourceMissingError   core.resources: a bundled data file is missing from the installation (exit 10)
@@ -57,6 +60,7 @@ EXIT_CODES: dict[int, str] = {
     10: "other Qayd error",
     11: "not allowed for your role",
     12: "store busy: another process is writing; try again",
+    13: "a payment provider or the mail server refused or could not be reached",
     70: "internal error (details in the log file)",
     130: "interrupted: Ctrl-C, or a long job the person cancelled (Cancelled)",
 }
