@@ -16,6 +16,7 @@ before it trusts an event, reads it with one expanded request.
 from __future__ import annotations
 
 import logging
+import re
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ _KINDS: dict[str, EventKind] = {
     "payout.paid": "payout.paid",
 }
 _PAGE = 100  # Stripe's largest page
+_KEYISH = re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9*]+")
 # Currencies whose minor unit is not 1/100 (Stripe's docs: zero- and three-decimal currencies): refused, not guessed.
 _NOT_TWO_DECIMALS = frozenset(["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND",
                                "VUV", "XAF", "XOF", "XPF", "BHD", "JOD", "KWD", "OMR", "TND"])
@@ -98,9 +100,8 @@ class StripeProvider:
         if request.success_url:
             params["success_url"] = request.success_url
         options = {"idempotency_key": request.idempotency_key}
-        session = self._call("create a payment link",
-                             lambda: self._client.v1.checkout.sessions.create(
-                                 params, options).to_dict())  # type: ignore[arg-type]
+        session = self._call("create a payment link", lambda: self._client.v1.checkout.sessions.create(
+            params, options).to_dict(), hide=(request.customer_email,))  # type: ignore[arg-type]
         return PaymentLink(provider=self.name, link_id=session["id"], url=session["url"],
                            amount=from_minor(session["amount_total"]), currency=str(session["currency"]).upper(),
                            expires_at=_time(session.get("expires_at")))
@@ -114,7 +115,16 @@ class StripeProvider:
             more = len(newest_first) > limit
         else:
             # `ending_before` gives the `limit` events just newer than the cursor, newest first (Stripe: pagination).
-            page = self._list_events({"ending_before": cursor, "limit": limit})
+            try:
+                page = self._list_events({"ending_before": cursor, "limit": limit})
+            except PaymentRefused as refused:
+                if "resource_missing" not in refused.message:
+                    raise
+                raise PaymentRefused(f"Stripe no longer has the last event Qayd read ({cursor}): it keeps events for "
+                                     "30 days, so polling stopped for longer than that, or the key is another "
+                                     "account's.", fix="Check that payments.api_key is this company's Stripe account; "
+                                     "then reset the Stripe cursor so Qayd reads every event Stripe still keeps "
+                                     "(payments already recorded are not recorded twice).") from None
             batch, more = page["data"][::-1], bool(page["has_more"])
         if not batch:
             return EventPage(events=(), cursor=None, has_more=False)
@@ -188,39 +198,46 @@ class StripeProvider:
 
     # -- errors -------------------------------------------------------------------------------------------------
 
-    def _call(self, what: str, fn: Callable[[], _T]) -> _T:
-        """Runs one SDK call; Stripe's errors become the port's, with the key scrubbed from every word."""
-        sdk = self._sdk
+    def _call(self, what: str, fn: Callable[[], _T], *, hide: tuple[str | None, ...] = ()) -> _T:
+        """Runs one SDK call; Stripe's errors become the port's. Stripe's own words are kept as the reason, with the
+        key and `hide` (what the request carried of a person, e.g. the e-mail Stripe echoes) taken out."""
         try:
             return fn()
-        except sdk.RateLimitError as exc:
-            raise PaymentUnavailable(self._say(f"Stripe asked Qayd to slow down while trying to {what} (429).", exc),
-                                     fix="Qayd tries again later.", retry_after=_retry_after(exc)) from None
-        except sdk.APIConnectionError as exc:
-            raise PaymentUnavailable(f"Stripe could not be reached to {what} ({_cause(exc)}).",
-                                     fix="Check the connection; Qayd tries again later.") from None
-        except sdk.IdempotencyError as exc:
-            raise PaymentRefused(self._say(f"Stripe refused to {what}: the idempotency key was used before with "
-                                           "other parameters.", exc),
-                                 fix="The request changed since it was first sent (amount or invoice); make a new "
-                                     "request instead of retrying the old one.") from None
-        except sdk.AuthenticationError as exc:
-            raise PaymentRefused(self._say(f"Stripe refused the API key while trying to {what} (401).", exc),
-                                 fix=_KEY_FIX) from None
-        except sdk.StripeError as exc:
-            status = exc.http_status
-            if status is None or status >= 500:
-                raise PaymentUnavailable(self._say(f"Stripe failed to {what} ({status or 'no answer'}).", exc),
-                                         fix="Qayd tries again later.", retry_after=_retry_after(exc)) from None
-            raise PaymentRefused(self._say(f"Stripe refused to {what} ({status}"
-                                           f"{', ' + str(exc.code) if exc.code else ''}).", exc),
-                                 fix="Correct the request (see Stripe's reason above); retrying it as it is will "
-                                     "not help.") from None
+        except self._sdk.StripeError as exc:
+            raise self._mapped(what, exc, hide) from None  # no chained SDK error: its text is not scrubbed
 
-    def _say(self, text: str, exc: stripe_sdk.StripeError) -> str:
+    def _mapped(self, what: str, exc: stripe_sdk.StripeError, hide: tuple[str | None, ...]) -> PaymentRefused | (
+            PaymentUnavailable):
+        sdk, status = self._sdk, exc.http_status
+        if isinstance(exc, sdk.APIConnectionError):
+            return PaymentUnavailable(f"Stripe could not be reached to {what} ({_cause(exc)}).",
+                                      fix="Check the connection; Qayd tries again later.")
+        if isinstance(exc, sdk.RateLimitError) or status is None or status >= 500:
+            said = "asked Qayd to slow down while trying" if status == 429 else "failed"
+            return PaymentUnavailable(self._say(f"Stripe {said} to {what} ({status or 'no answer'}).", exc, hide),
+                                      fix="Qayd tries again later.", retry_after=_retry_after(exc))
+        if isinstance(exc, sdk.IdempotencyError):
+            return PaymentRefused(self._say(f"Stripe refused to {what}: the idempotency key was used before with "
+                                            "other parameters.", exc, hide),
+                                  fix="The request changed since it was first sent (amount or invoice); make a new "
+                                      "request instead of retrying the old one.")
+        if isinstance(exc, sdk.AuthenticationError):
+            return PaymentRefused(self._say(f"Stripe refused the API key while trying to {what} (401).", exc, hide),
+                                  fix=_KEY_FIX)
+        param = getattr(exc, "param", None)
+        details = ", ".join(str(x) for x in (status, exc.code, f"field {param}" if param else None) if x)
+        return PaymentRefused(self._say(f"Stripe refused to {what} ({details}).", exc, hide),
+                              fix="Correct the request (see Stripe's reason above); retrying it as it is will not "
+                                  "help.")
+
+    def _say(self, text: str, exc: stripe_sdk.StripeError, hide: tuple[str | None, ...]) -> str:
         reason = (exc.user_message or "").strip()
         said = f"{text} Stripe said: {reason}" if reason else text
-        return said.replace(self._key, "[the API key]")
+        for word in hide:
+            if word:
+                said = said.replace(word, "[withheld]")
+        # Our key, and any key-like word Stripe echoes (it masks keys as sk_test_****1234: even that stays out).
+        return _KEYISH.sub("[the API key]", said.replace(self._key, "[the API key]"))
 
 
 def _httpx_client(sdk: Any, timeout: float) -> Any:

@@ -7,6 +7,7 @@ import logging
 import socket
 import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from decimal import Decimal
@@ -231,6 +232,48 @@ def test_no_answer_is_unavailable() -> None:
     with StripeProvider(TEST_KEY, base_url=f"http://127.0.0.1:{port}", timeout=2) as adapter, \
             pytest.raises(PaymentUnavailable, match="could not be reached"):
         adapter.fetch_payment("pi_123")
+
+
+def test_a_timeout_is_unavailable_and_the_retry_with_its_key_makes_no_second_link(stripe_server: FakeStripe) -> None:
+    stripe_server.stall_next(0.6)
+    with StripeProvider(TEST_KEY, base_url=stripe_server.base_url, timeout=0.2) as adapter:
+        with pytest.raises(PaymentUnavailable, match="ReadTimeout"):
+            adapter.create_link(request())
+        deadline = time.monotonic() + 5
+        while not stripe_server.books.sessions and time.monotonic() < deadline:  # Stripe finished it all the same
+            time.sleep(0.05)
+
+        link = adapter.create_link(request())
+
+    assert list(stripe_server.books.sessions) == [link.link_id]
+    assert stripe_server.requests[-1].status == 200 and len(stripe_server.requests) == 2
+
+
+def test_a_declined_card_is_a_failed_payment(stripe_server: FakeStripe, provider: StripeProvider) -> None:
+    link = provider.create_link(request())
+    declined = stripe_server.decline(link.link_id)
+    paid = stripe_server.pay(link.link_id)
+
+    events = provider.events_since(None).events
+
+    assert [(e.kind, e.payment_id, e.raw_status) for e in events] == [
+        ("payment.failed", declined, "requires_payment_method"), ("payment.succeeded", paid, "succeeded")]
+    assert provider.fetch_payment(declined).paid is False
+
+
+def test_a_cursor_stripe_no_longer_keeps_is_refused_with_a_way_out(provider: StripeProvider) -> None:
+    with pytest.raises(PaymentRefused, match="30 days") as refused:
+        provider.events_since("evt_000001GoneAfterThirtyDays")
+    assert "reset the Stripe cursor" in refused.value.fix
+
+
+def test_a_refused_field_is_named_without_echoing_the_buyer(stripe_server: FakeStripe,
+                                                            provider: StripeProvider) -> None:
+    with pytest.raises(PaymentRefused, match="field customer_email") as refused:
+        provider.create_link(request(customer_email="not-an-address@nowhere"))
+
+    assert "not-an-address" not in str(refused.value)
+    assert "Invalid email address" in str(refused.value)  # Stripe's reason, the address withheld
 
 
 def test_a_bad_key_is_refused_and_never_repeated(stripe_server: FakeStripe, caplog: pytest.LogCaptureFixture) -> None:

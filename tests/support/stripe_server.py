@@ -90,6 +90,7 @@ class FakeStripe:
         self.requests: list[Received] = []
         self.internal_errors: list[str] = []  # exceptions inside the fake; tests assert it stays empty
         self._faults: list[tuple[int, float | None]] = []
+        self._stall = 0.0
         self._idempotent: dict[str, tuple[str, dict[str, Any], int, bytes]] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -116,10 +117,20 @@ class FakeStripe:
         with self._lock:
             return self.books.payout(amount, currency)
 
+    def decline(self, link_id: str, *, code: str = "card_declined") -> str:
+        """The customer's card is declined on the hosted page; returns the PaymentIntent id."""
+        with self._lock:
+            return self.books.decline(link_id, code)
+
     def fail_next(self, status: int, *, retry_after: float | None = None, times: int = 1) -> None:
         """The next `times` requests are answered `status` (429 or 5xx) without touching the books."""
         with self._lock:
             self._faults.extend([(status, retry_after)] * times)
+
+    def stall_next(self, seconds: float) -> None:
+        """The next request is answered only after `seconds` (a slow network; the client's timeout decides)."""
+        with self._lock:
+            self._stall = seconds
 
     # -- the HTTP side ------------------------------------------------------------------------------------------
 
@@ -127,6 +138,9 @@ class FakeStripe:
                                                                                              bytes]:
         url = urlsplit(target)
         params: dict[str, Any] = {}
+        with self._lock:
+            stall, self._stall = self._stall, 0.0
+        time.sleep(stall)
         with self._lock:
             try:
                 status, extra, payload = self._answer(method, url.path, url.query, headers, body, params)
@@ -147,6 +161,8 @@ class FakeStripe:
         self._authenticate(headers.get("authorization", ""))
         params.update(self._params(method, query, headers, body))
         key = headers.get("idempotency-key")
+        if key is not None and len(key) > 255:
+            raise StripeRefusal(400, "invalid_request_error", "Idempotency-Key is longer than 255 characters.")
         if method == "POST" and key:
             return self._idempotent_post(key, path, params)
         status, payload = self._route(method, path, params)
@@ -291,12 +307,15 @@ def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
             except Exception as exc:  # a bug in the fake: the test sees it in internal_errors
                 fake.internal_errors.append(repr(exc))
                 status, out_headers, payload = 500, {"Content-Type": "application/json"}, b'{"error": {}}'
-            self.send_response(status)
-            for name, value in out_headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                for name, value in out_headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout): Stripe went on anyway
+                self.close_connection = True
 
         do_GET = do_POST = do_DELETE = _serve
 

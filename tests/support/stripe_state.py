@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 import secrets
 import string
 from collections.abc import Callable
@@ -89,6 +90,7 @@ class Books:
                 raise StripeRefusal(400, "invalid_request_error", "All line items must share one currency.",
                                     param=f"line_items[{i}][price_data][currency]")
             total, currency = total + amount, cur
+        _check_session_fields(form)
         sid = self.new_id("cs_test")
         now = self.now()
         session = {
@@ -136,6 +138,21 @@ class Books:
         session.update(payment_intent=pi_id, payment_status="paid", status="complete")
         self.emit("checkout.session.completed", public(session))
         return pi_id
+
+    def decline(self, session_id: str, code: str) -> str:
+        """The customer's card is declined: the session stays open, the PaymentIntent waits for another method."""
+        session = self.sessions.get(session_id)
+        if session is None:
+            raise missing("checkout.session", session_id)
+        intent = {"id": self.new_id("pi"), "object": "payment_intent", "amount": session["amount_total"],
+                  "amount_received": 0, "currency": session["currency"], "created": self.now(),
+                  "last_payment_error": {"code": code, "type": "card_error"}, "latest_charge": None,
+                  "livemode": False, "metadata": dict(session["_intent_metadata"]), "payment_method_types": ["card"],
+                  "status": "requires_payment_method"}
+        self.intents[intent["id"]] = intent
+        self.emit("payment_intent.created", intent)
+        self.emit("payment_intent.payment_failed", intent)
+        return str(intent["id"])
 
     def refund(self, form: dict[str, Any], request: dict[str, Any] | None = None) -> dict[str, Any]:
         pi_id = form.get("payment_intent")
@@ -212,6 +229,19 @@ def public(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in obj.items() if not k.startswith("_")}
 
 
+def _check_session_fields(form: dict[str, Any]) -> None:
+    email = form.get("customer_email")
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", str(email)):
+        raise StripeRefusal(400, "invalid_request_error", f"Invalid email address: {email}",
+                            code="email_invalid", param="customer_email")
+    url = form.get("success_url")
+    if url is not None and not re.match(r"https?://[^/\s]+", str(url)):
+        raise StripeRefusal(400, "invalid_request_error", "Not a valid URL", code="url_invalid", param="success_url")
+    if len(str(form.get("client_reference_id") or "")) > 200:
+        raise StripeRefusal(400, "invalid_request_error", "client_reference_id is longer than 200 characters.",
+                            param="client_reference_id")
+
+
 def _line_amount(item: Any, i: int) -> tuple[int, str]:
     where = f"line_items[{i}]"
     price = item.get("price_data") if isinstance(item, dict) else None
@@ -243,4 +273,7 @@ def _metadata(value: Any, param: str) -> dict[str, str]:
         return {}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise StripeRefusal(400, "invalid_request_error", f"Invalid hash: {param}.", param=param)
+    # Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500.
+    if len(value) > 50 or any(len(k) > 40 or len(v) > 500 for k, v in value.items()):
+        raise StripeRefusal(400, "invalid_request_error", f"Metadata is over Stripe's limits: {param}.", param=param)
     return dict(value)
