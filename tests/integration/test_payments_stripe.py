@@ -187,6 +187,18 @@ def test_a_partial_refund_goes_through_and_an_over_refund_is_refused(
                                                                  Decimal("1234.46"))]
 
 
+def test_a_retried_refund_is_replayed_not_paid_twice(stripe_server: FakeStripe, provider: StripeProvider) -> None:
+    payment_id = stripe_server.pay(provider.create_link(request()).link_id)
+
+    first = provider.refund(payment_id, Decimal("100.00"), idempotency_key="qayd-refund-cn-1")
+    again = provider.refund(payment_id, Decimal("100.00"), idempotency_key="qayd-refund-cn-1")
+
+    assert again == first and provider.fetch_payment(payment_id).refunded == Decimal("100.00")
+    assert stripe_server.requests[-3].headers.get("idempotency-key") == "qayd-refund-cn-1"
+    with pytest.raises(PaymentRefused, match="idempotency key"):
+        provider.refund(payment_id, Decimal("200.00"), idempotency_key="qayd-refund-cn-1")
+
+
 def test_a_retried_link_is_replayed_and_a_changed_one_with_the_same_key_refused(
         stripe_server: FakeStripe, provider: StripeProvider) -> None:
     first = provider.create_link(request())

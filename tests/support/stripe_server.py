@@ -268,6 +268,8 @@ def _event_filter(params: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
     types = params.get("types")
     if isinstance(types, str):
         types = [types]
+    if types is not None and len(types) > 20:
+        raise StripeRefusal(400, "invalid_request_error", "types may hold at most 20 event types.", param="types")
     single = params.get("type")
     if types is not None and single is not None:
         raise StripeRefusal(400, "invalid_request_error", "You may only specify one of: type, types.")
