@@ -27,6 +27,7 @@ from core.payments import (
 )
 from core.payments.stripe import StripeProvider
 from tests.support.stripe_server import TEST_KEY, FakeStripe
+from tests.support.stripe_state import StripeRefusal
 
 START = 1_796_000_000  # 2026-11-29, seconds since the epoch
 
@@ -91,6 +92,30 @@ def test_a_link_is_a_checkout_session_carrying_the_invoice(stripe_server: FakeSt
         "payment_intent_data": {"metadata": {"invoice_uuid": "00000000-0000-4000-8000-000000000001",
                                              "invoice_number": "INV-2026-00001"}},
         "customer_email": "buyer@example.sa", "success_url": "https://pay.example.sa/thanks"}
+
+
+def test_an_arabic_description_goes_as_utf8_form_data(stripe_server: FakeStripe, provider: StripeProvider) -> None:
+    provider.create_link(request(description="فاتورة ضريبية INV-2026-00001"))
+
+    assert stripe_server.requests[-1].params["line_items"][0]["price_data"]["product_data"] == {
+        "name": "فاتورة ضريبية INV-2026-00001"}
+
+
+def test_an_amount_over_stripes_ceiling_is_refused_with_stripes_reason(provider: StripeProvider) -> None:
+    with pytest.raises(PaymentRefused, match=r"amount_too_large.*no more than 99999999"):
+        provider.create_link(request(amount="1000000.00"))
+    assert provider.create_link(request(amount="999999.99")).amount == Decimal("999999.99")
+
+
+def test_a_link_not_paid_within_its_day_expires(stripe_server: FakeStripe, provider: StripeProvider,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    link = provider.create_link(request())
+    assert link.expires_at is not None
+    monkeypatch.setattr(stripe_server.books, "now", lambda: START + 24 * 3600)  # a day after the link was made
+
+    with pytest.raises(StripeRefusal, match="expired"):
+        stripe_server.pay(link.link_id)
+    assert provider.events_since(None).events == ()  # checkout.session.expired is not a payment event
 
 
 def test_a_paid_link_comes_back_once_with_its_reference_and_exact_amount(

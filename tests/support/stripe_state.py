@@ -22,6 +22,8 @@ SESSION_LIFETIME = 24 * 3600
 # A deterministic fee so tests can assert it: 2.9 % + 1.00 of the currency (Stripe's own price list differs by country).
 FEE_RATE_PER_MILLE = 29
 FEE_FIXED = 100
+# Stripe's largest amount: eight digits in the smallest unit (999,999.99 SAR).
+MAX_AMOUNT = 99_999_999
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -90,6 +92,10 @@ class Books:
                 raise StripeRefusal(400, "invalid_request_error", "All line items must share one currency.",
                                     param=f"line_items[{i}][price_data][currency]")
             total, currency = total + amount, cur
+        if total > MAX_AMOUNT:
+            raise StripeRefusal(400, "invalid_request_error", f"The Checkout Session's total amount due must be no "
+                                f"more than {MAX_AMOUNT} in the currency's smallest unit.", code="amount_too_large",
+                                param="line_items")
         _check_session_fields(form)
         sid = self.new_id("cs_test")
         now = self.now()
@@ -112,6 +118,9 @@ class Books:
         session = self.sessions.get(session_id)
         if session is None:
             raise missing("checkout.session", session_id)
+        if session["status"] == "open" and self.now() >= session["expires_at"]:
+            session["status"] = "expired"  # Stripe expires an unpaid session at expires_at and says so
+            self.emit("checkout.session.expired", public(session))
         if session["status"] != "open":
             raise StripeRefusal(400, "invalid_request_error", f"This Checkout Session is {session['status']}.")
         paid = session["amount_total"] if amount is None else amount
