@@ -162,9 +162,11 @@ class StripeProvider:
     # -- events -------------------------------------------------------------------------------------------------
 
     def _list_events(self, params: dict[str, Any]) -> dict[str, Any]:
+        # The SDK's custom request (same auth, encoding and typed errors) hands back the parsed JSON: building a
+        # StripeObject per nested field cost five times the HTTP round trip per page of 100 events.
         params = {**params, "types": sorted(_KINDS)}
         page: dict[str, Any] = self._call("read the payment events",
-                                          lambda: self._client.v1.events.list(params).to_dict())  # type: ignore[arg-type]
+                                          lambda: self._client.raw_request("get", "/v1/events", **params).data)
         return page
 
     def _all_events(self) -> list[dict[str, Any]]:
