@@ -136,6 +136,14 @@ def test_a_paid_link_comes_back_once_with_its_reference_and_exact_amount(
     assert provider.events_since(page.cursor) == EventPage(events=(), cursor=None, has_more=False)
 
 
+def test_a_payment_of_another_amount_is_reported_as_paid(stripe_server: FakeStripe, provider: StripeProvider) -> None:
+    payment_id = stripe_server.pay(provider.create_link(request()).link_id, amount=Decimal("1000.00"))
+
+    (event,) = provider.events_since(None).events
+
+    assert event.amount == Decimal("1000.00") and provider.fetch_payment(payment_id).amount == Decimal("1000.00")
+
+
 def test_events_come_oldest_first_across_pages_and_a_replayed_page_is_the_same(
         stripe_server: FakeStripe, provider: StripeProvider) -> None:
     first = provider.create_link(request(1))
@@ -146,7 +154,7 @@ def test_events_come_oldest_first_across_pages_and_a_replayed_page_is_the_same(
         payment_id = stripe_server.pay(provider.create_link(request(n, amount=f"{n}00.0{n}")).link_id)
         expected.append(("payment.succeeded", payment_id, Decimal(f"{n}00.0{n}")))
         if n % 3 == 0:
-            stripe_server.refund_at_provider(payment_id, n)
+            stripe_server.refund_at_provider(payment_id, Decimal(n).scaleb(-2))
             expected.append(("payment.refunded", payment_id, Decimal(n).scaleb(-2)))
 
     replay = provider.events_since(start, limit=3)
@@ -179,7 +187,7 @@ def test_fetch_payment_rereads_amount_fee_link_and_refunds(stripe_server: FakeSt
                                                           provider: StripeProvider) -> None:
     link = provider.create_link(request())
     payment_id = stripe_server.pay(link.link_id)
-    stripe_server.refund_at_provider(payment_id, 1000)
+    stripe_server.refund_at_provider(payment_id, Decimal("10.00"))
 
     state = provider.fetch_payment(payment_id)
 

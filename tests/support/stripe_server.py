@@ -3,7 +3,7 @@
     with FakeStripe() as stripe:
         link = StripeProvider(stripe.api_key, base_url=stripe.base_url).create_link(...)
         payment_id = stripe.pay(link.link_id)          # the customer pays on the hosted page
-        stripe.refund_at_provider(payment_id, 500)     # a refund made in the Dashboard (halalas)
+        stripe.refund_at_provider(payment_id, Decimal("5.00"))  # a refund made in the Dashboard
         stripe.fail_next(429, retry_after=7)
 
 What it holds to, from Stripe's API reference: form-encoded bodies with bracketed keys (`metadata[x]`,
@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -103,19 +104,22 @@ class FakeStripe:
 
     # -- acting as the customer and the provider ---------------------------------------------------------------
 
-    def pay(self, link_id: str, *, amount: int | None = None, method: str = "card") -> str:
-        """The customer pays the Checkout Session (its amount, or `amount` halalas); returns the PaymentIntent id."""
-        with self._lock:
-            return self.books.pay(link_id, amount, method)
+    # Amounts here are Decimal riyals, as in Qayd and in the Moyasar fake; the books keep halalas, as Stripe does.
 
-    def refund_at_provider(self, payment_id: str, amount: int) -> str:
-        """A refund made in the Dashboard, in halalas; returns the refund id."""
+    def pay(self, link_id: str, *, amount: Decimal | None = None, method: str = "card") -> str:
+        """The customer pays the Checkout Session (its amount, or `amount`); returns the PaymentIntent id."""
         with self._lock:
-            return str(self.books.refund({"payment_intent": payment_id, "amount": str(amount)})["id"])
+            return self.books.pay(link_id, None if amount is None else _halalas(amount), method)
 
-    def payout(self, amount: int | None = None, currency: str = "sar") -> str:
+    def refund_at_provider(self, payment_id: str, amount: Decimal) -> str:
+        """A refund made in the Dashboard; returns the refund id."""
         with self._lock:
-            return self.books.payout(amount, currency)
+            return str(self.books.refund({"payment_intent": payment_id, "amount": str(_halalas(amount))})["id"])
+
+    def payout(self, amount: Decimal | None = None, currency: str = "sar") -> str:
+        """Pays out the balance (or `amount`): payout.created, then payout.paid; returns the payout id."""
+        with self._lock:
+            return self.books.payout(None if amount is None else _halalas(amount), currency)
 
     def decline(self, link_id: str, *, code: str = "card_declined") -> str:
         """The customer's card is declined on the hosted page; returns the PaymentIntent id."""
@@ -262,6 +266,13 @@ class FakeStripe:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def _halalas(amount: Decimal) -> int:
+    minor = amount.scaleb(2)
+    if minor != minor.to_integral_value():
+        raise ValueError(f"{amount} has more than two decimals")
+    return int(minor)
 
 
 def _event_filter(params: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
