@@ -10,7 +10,9 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from email.utils import format_datetime
 from importlib import import_module
 
 import httpx
@@ -257,6 +259,15 @@ def test_429_is_unavailable_with_stripes_retry_after(stripe_server: FakeStripe, 
 
     assert provider.create_link(request()).amount == Decimal("1234.56")  # the books were not touched by the 429s
     assert len(stripe_server.books.sessions) == 1
+
+
+def test_a_retry_after_date_is_turned_into_seconds(stripe_server: FakeStripe, provider: StripeProvider) -> None:
+    stripe_server.fail_next(503, retry_after=format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True))
+
+    with pytest.raises(PaymentUnavailable, match="503") as unavailable:
+        provider.fetch_payment("pi_1")
+
+    assert unavailable.value.retry_after is not None and 80 <= unavailable.value.retry_after <= 90
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])

@@ -90,7 +90,7 @@ class FakeStripe:
         self.books = Books(clock)
         self.requests: list[Received] = []
         self.internal_errors: list[str] = []  # exceptions inside the fake; tests assert it stays empty
-        self._faults: list[tuple[int, float | None]] = []
+        self._faults: list[tuple[int, float | str | None]] = []
         self._stall = 0.0
         self._idempotent: dict[str, tuple[str, dict[str, Any], int, bytes]] = {}
         self._lock = threading.Lock()
@@ -126,8 +126,9 @@ class FakeStripe:
         with self._lock:
             return self.books.decline(link_id, code)
 
-    def fail_next(self, status: int, *, retry_after: float | None = None, times: int = 1) -> None:
-        """The next `times` requests are answered `status` (429 or 5xx) without touching the books."""
+    def fail_next(self, status: int, *, retry_after: float | str | None = None, times: int = 1) -> None:
+        """The next `times` requests are answered `status` (429 or 5xx) without touching the books; `retry_after`
+        in seconds, or a string sent as it is (an HTTP date)."""
         with self._lock:
             self._faults.extend([(status, retry_after)] * times)
 
@@ -157,7 +158,8 @@ class FakeStripe:
                 params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         if self._faults:
             status, retry_after = self._faults.pop(0)
-            extra = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+            extra = {} if retry_after is None else {
+                "Retry-After": retry_after if isinstance(retry_after, str) else f"{retry_after:g}"}
             kind = "rate_limit_error" if status == 429 else "api_error"
             error = {"type": kind, "message": "Too many requests hit the API too quickly." if status == 429
                      else "An unknown error occurred", **({"code": "rate_limit"} if status == 429 else {})}
