@@ -160,9 +160,12 @@ class FakeStripe:
             status, retry_after = self._faults.pop(0)
             extra = {} if retry_after is None else {
                 "Retry-After": retry_after if isinstance(retry_after, str) else f"{retry_after:g}"}
-            kind = "rate_limit_error" if status == 429 else "api_error"
-            error = {"type": kind, "message": "Too many requests hit the API too quickly." if status == 429
-                     else "An unknown error occurred", **({"code": "rate_limit"} if status == 429 else {})}
+            # Stripe's documented error types are api_error, card_error, idempotency_error and invalid_request_error;
+            # a 429 is the last with the code rate_limit.
+            error: dict[str, str] = {"type": "api_error", "message": "An unknown error occurred"}
+            if status == 429:
+                error = {"type": "invalid_request_error", "code": "rate_limit",
+                         "message": "Request rate limit exceeded. Please retry after a short wait."}
             return status, extra, json.dumps({"error": error}).encode()
         self._authenticate(headers.get("authorization", ""))
         params.update(self._params(method, query, headers, body))
