@@ -104,14 +104,15 @@ class RequestsPage(QWidget):
         self.summary.setStyleSheet(f"color: {OVERDUE.name()};" if overdue else "")
 
     def show_actions(self, info: dsr.RequestInfo | None, language: str, *, busy: bool) -> None:
-        """The steps possible for the selected request (none while an export or erasure runs)."""
+        """The steps possible for the selected request (none while an export or erasure runs); why one is not,
+        in its tooltip (the core's findings: kind, open, identity, an extension's once and in time)."""
         is_open = info is not None and info.is_open and not busy
         self.verify_button.setEnabled(is_open)
-        self.extend_button.setEnabled(is_open and info is not None and not info.extended and not info.overdue)
         self.close_button.setEnabled(is_open)
         self.new_button.setEnabled(not busy)
-        for button, action in ((self.export_button, "export"), (self.erase_button, "erase")):
-            findings = dsr.action_findings(info, action) if info is not None else []  # kind, open, identity
+        for button, action in ((self.extend_button, "extend"), (self.export_button, "export"),
+                               (self.erase_button, "erase")):
+            findings = dsr.action_findings(info, action) if info is not None else []
             button.setEnabled(info is not None and not busy and not findings)
             button.setToolTip(findings_text(findings, language))
 
