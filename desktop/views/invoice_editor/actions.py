@@ -184,6 +184,17 @@ class EditorActions:
             self._set_status(tr("InvoiceEditor", "Not issued: correct the errors listed first."), error=True)
             self._focus_first_finding()
             return None
+        job = self._issue_job()
+        self.job = job
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.issue_button.setEnabled(False)
+        self._set_status(tr("InvoiceEditor", "Issuing…"))
+        self.session.pool.start(job)
+        return job
+
+    def _issue_job(self) -> Job:
         ident, ctx = str(self.document_id), self.session.ctx
 
         def run(progress: Progress, cancelled: Cancelled) -> list[IssuedInfo]:
@@ -201,13 +212,6 @@ class EditorActions:
         job.signals.cancelled.connect(lambda: self._set_status(tr("InvoiceEditor", "Issuing cancelled; nothing "
                                                                                "was issued.")))
         job.signals.finished.connect(self._issue_finished)
-        self.job = job
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.show()
-        self.issue_button.setEnabled(False)
-        self._set_status(tr("InvoiceEditor", "Issuing…"))
-        self.session.pool.start(job)
         return job
 
     def _focus_first_finding(self) -> None:

@@ -50,23 +50,7 @@ class InvoiceEditorDialog(EditorActions, QDialog):
         self.setObjectName("invoiceEditor")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1100, 760)
-        self._loading = False
-        self._touched = False
-        self._version: int | None = None
-        self._status = "draft"
-        self._last_saved: InvoiceDraft | None = None
-        self._suggested = ""  # the number suggested for a new document, until the person types another
-        self._findings: list[Finding] = []
-        self._save_findings: list[Finding] = []
-        self._save_error = ""
-        self._save_blocked = False
-        self._close_refused = False
-        self._totals: Totals | None = None
-        self._qr = ""
-        self._xml = b""
-        self._xml_copy = ""
-        self.job = None
-        self.note_editor = None
+        self._init_state()
         with session.uow(write=False) as uow:
             self._company: CompanyProfile = invoicing.get_company(uow)
             customers: list[Customer] = invoicing.list_customers(uow, limit=5000)
@@ -88,6 +72,25 @@ class InvoiceEditorDialog(EditorActions, QDialog):
         self.presence_layout.insertWidget(0, self.presence_banner)
         self.retranslate()
         session.language_changed.connect(self._language_changed)
+
+    def _init_state(self) -> None:
+        self._loading = False
+        self._touched = False
+        self._version: int | None = None
+        self._status = "draft"
+        self._last_saved: InvoiceDraft | None = None
+        self._suggested = ""  # the number suggested for a new document, until the person types another
+        self._findings: list[Finding] = []
+        self._save_findings: list[Finding] = []
+        self._save_error = ""
+        self._save_blocked = False
+        self._close_refused = False
+        self._totals: Totals | None = None
+        self._qr = ""  # an issued document's QR text, signed XML and which copy it is ("signed", "cleared")
+        self._xml = b""
+        self._xml_copy = ""
+        self.job = None
+        self.note_editor = None
 
     def _timer(self, interval: int, slot: object) -> QTimer:
         timer = QTimer(self)
