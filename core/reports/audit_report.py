@@ -34,10 +34,10 @@ from core.audit.service import (
 from core.audit.signing import signature_ok
 from core.audit.verify import VerifyReport
 from core.clock import SAUDI_TIME as RIYADH
-from core.reports.audit_report_layout import RIYADH_NOTE, TITLE, AuditFacts, CheckpointLine, lay_out_audit_report
+from core.reports.audit_report_layout import TITLE, AuditFacts, CheckpointLine, lay_out_audit_report
 from core.reports.document import Built, CancelFn, ProgressFn, check_lang, identity
 from core.reports.errors import ReportError
-from core.reports.evidence_parts import Steps, grouped, riyadh, riyadh_day, safe_name, verdict
+from core.reports.evidence_parts import RIYADH_NOTE, Steps, grouped, riyadh, riyadh_day, safe_name, verdict
 from core.store.models import AuditEntry, Device
 from core.uow import Context, UnitOfWork
 

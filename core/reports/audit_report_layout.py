@@ -11,12 +11,11 @@ from core.audit.verify import Break, BreakKind, VerifyReport
 from core.clock import saudi_time
 from core.reports.audit_stamps import verdict_texts, write_anchors, write_documents
 from core.reports.document import Built, finish
-from core.reports.evidence_parts import Steps, grouped, riyadh, riyadh_day, safe_name, verdict
+from core.reports.evidence_parts import RIYADH_NOTE, Steps, grouped, riyadh, riyadh_day, safe_name, verdict
 from core.reports.labels import Label, period
 from core.reports.layout import ALERT, MUTED, Column, Identity, ReportWriter
 
 TITLE: Label = ("Audit evidence report", "تقرير أدلة التدقيق")
-RIYADH_NOTE: Label = ("Times are Riyadh time (UTC+03:00).", "الأوقات بتوقيت الرياض، UTC+03:00.")
 
 
 @dataclass(frozen=True, slots=True)

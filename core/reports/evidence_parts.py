@@ -11,6 +11,8 @@ from core.reports.document import CancelFn, ProgressFn
 from core.reports.labels import Label, timestamp
 from core.reports.layout import ACCENT, ALERT, Progress, ReportWriter
 
+RIYADH_NOTE: Label = ("Times are Riyadh time (UTC+03:00).", "الأوقات بتوقيت الرياض، UTC+03:00.")
+
 
 class Steps:
     """Progress between the phases of a document, and cancellation checked at each of them."""
