@@ -79,6 +79,7 @@ class AccessReportData:
 def lay_out_access_report(data: AccessReportData, lang: str, steps: Steps) -> Built:
     """The request, the subject, what is held and why, the records, who read them, and the export's files."""
     writer = _first_part(data, lang)
+    _what_is_held(writer, data, lang)
     _second_part(writer, data, lang, steps)
     writer.paragraph(RIYADH_NOTE, size=8, color=MUTED)
     steps(0.97, "Packaging the PDF/A document")
@@ -88,12 +89,11 @@ def lay_out_access_report(data: AccessReportData, lang: str, steps: Steps) -> Bu
 
 
 def _first_part(data: AccessReportData, lang: str) -> ReportWriter:
-    info, subject, kind, who, held = data.info, data.subject, data.kind, data.who, list(data.held)
+    info, subject, kind, who = data.info, data.subject, data.kind, data.who
     writer = ReportWriter(lang=lang, title=ACCESS_TITLE, identity=who, generated_at=saudi_time(data.now),
                           subtitle=(f"Request {info.reference} · subject {subject}",
                                     f"الطلب {info.reference} · صاحب البيانات {subject}"))
     t = writer.t
-    ar = lang == "ar"
 
     writer.heading(("The request", "الطلب"))
     identity_text = (riyadh(info.identity_checked_at) if info.identity_checked_at is not None
@@ -121,6 +121,12 @@ def _first_part(data: AccessReportData, lang: str) -> ReportWriter:
            else ("no", "لا"))),
     ], columns=1, label_share=0.3)
 
+    return writer
+
+
+def _what_is_held(writer: ReportWriter, data: AccessReportData, lang: str) -> None:
+    """The categories held, the purposes and their basis, the recipients and the retention periods."""
+    ar, held = lang == "ar", list(data.held)
     writer.heading(("Categories of personal data held", "فئات البيانات الشخصية المحفوظة"))
     writer.table([Column(("Category", "الفئة"), 1.6), Column(("Data held", "البيانات المحفوظة"), 2.6),
                   Column(("On erasure", "عند المحو"), 1.8), Column(("Kept under", "أساس الحفظ"), 1.4)],
@@ -148,7 +154,6 @@ def _first_part(data: AccessReportData, lang: str) -> ReportWriter:
     writer.paragraph(("Other personal data is kept while the customer relationship lasts and is erased on request.",
                       "وتُحفظ البيانات الشخصية الأخرى ما دامت العلاقة مع العميل قائمة، وتُمحى عند الطلب."),
                      size=8.5, color=MUTED)
-    return writer
 
 
 def _second_part(writer: ReportWriter, data: AccessReportData, lang: str, steps: Steps) -> None:
@@ -184,6 +189,11 @@ def _second_part(writer: ReportWriter, data: AccessReportData, lang: str, steps:
                  _access_rows(log, roles, lang),
                  empty=("No read of this subject's data is recorded.", "لا توجد عمليات اطلاع مسجّلة على بياناته."))
 
+    _export_files(writer, data, lang, steps)
+
+
+def _export_files(writer: ReportWriter, data: AccessReportData, lang: str, steps: Steps) -> None:
+    """The export's manifest and every file checked against it, when the export's folder was given."""
     if data.export is not None:
         doc, digest, rows = data.export.manifest, data.export.digest, data.export.rows
         steps(0.9, "Checking the export's files")

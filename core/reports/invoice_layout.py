@@ -149,6 +149,26 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
     (PDF/A-3). A copy that is `not_final` (keys of WHY_NOT_FINAL) carries a watermark and a banner saying why."""
     writer = ReportWriter(lang="both", title=inv.title, identity=company, generated_at=generated_at,
                           document_title=f"{inv.title[0]} {inv.number}", watermark=NOT_FINAL if not_final else None)
+    _particulars(writer, inv, not_final)
+    _parties(writer, inv, company)
+    _lines(writer, inv)
+    _breakdown(writer, inv)
+    _totals(writer, inv)
+    for note in inv.notes:
+        writer.paragraph(note, size=8, color=MUTED)
+    stem = zatca_file_stem(inv.seller.vat_number, inv.issue_date, inv.issue_time, inv.number)
+    writer.space(4)
+    which_ar = "المعتمد" if which == "cleared" else "الموقع"
+    writer.bilingual(f"{status_note[0]} The {which} XML of this document is attached to this PDF as {stem}.xml.",
+                     f"{status_note[1]} ملف XML {which_ar} لهذا المستند مرفق بهذا الملف باسم {stem}.xml")
+    attachment = Attachment(f"{stem}.xml", xml, "application/xml", "Source",
+                            f"{which.capitalize()} UBL 2.1 XML of {inv.number}")
+    return finish(writer, filename=f"{stem}.pdf", title=f"{inv.title[0]} {inv.number}", created=generated_at,
+                  attachments=[attachment], keywords=f"ZATCA e-invoice; {inv.number}; {inv.uuid}")
+
+
+def _particulars(writer: ReportWriter, inv: PrintedInvoice, not_final: Sequence[str]) -> None:
+    """The document's particulars beside its QR code, then why a copy is not final (when it is not)."""
     qr_size = 112.0
     top = writer.y + 8
     writer.qr(inv.qr, qr_size, PAGE_W - MARGIN - qr_size, top - qr_size)
@@ -179,6 +199,9 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
     for reason in not_final:
         en, ar = WHY_NOT_FINAL[reason]
         writer.bilingual(f"{NOT_FINAL[0]}: {en}", f"{NOT_FINAL[1]}: {ar}", size=9, color=ALERT, bold=True)
+
+
+def _parties(writer: ReportWriter, inv: PrintedInvoice, company: Identity) -> None:
     writer.heading(("Seller and buyer", "البائع والمشتري"))
     seller, buyer = inv.seller, inv.buyer
     party_fields: list[tuple[tuple[str, str], str]] = [
@@ -192,6 +215,9 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         (("Buyer address", "عنوان المشتري"), buyer.address_ar or buyer.address or "—"),  # national address order
     ]
     writer.fields(party_fields, columns=2)
+
+
+def _lines(writer: ReportWriter, inv: PrintedInvoice) -> None:
     writer.heading(("Lines", "البنود"))
     columns = [
         Column(("#", "#"), 0.35, "start"),
@@ -210,6 +236,9 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
              money(line.discount), money(line.net), _rate(line.vat_rate), money(line.vat), money(line.total)]
             for line in inv.lines)
     writer.table(columns, rows, size=7.5)
+
+
+def _breakdown(writer: ReportWriter, inv: PrintedInvoice) -> None:
     writer.heading(("VAT breakdown", "تفاصيل ضريبة القيمة المضافة"))
     writer.table([
         Column(("VAT category", "فئة الضريبة"), 1.6, "start"),
@@ -221,6 +250,9 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
          _rate(sub.rate), money(sub.taxable), money(sub.vat),
          "\n".join(dict.fromkeys(reason_words(sub.reason_code, sub.reason_text))) if sub.reason else "—"]
         for sub in inv.subtotals), size=7.5)
+
+
+def _totals(writer: ReportWriter, inv: PrintedInvoice) -> None:
     cur = inv.currency
     totals: list[tuple[tuple[str, str], str]] = [(("Total excluding VAT", "الإجمالي غير شامل الضريبة"),
                                                   money(inv.line_extension, cur))]
@@ -240,14 +272,3 @@ def render_invoice(inv: PrintedInvoice, *, xml: bytes, which: str, shareable: bo
         totals.append((("Rounding", "التقريب"), money(inv.rounding, cur)))
     totals.append((("Amount due", "المبلغ المستحق"), money(inv.payable, cur)))
     writer.summary(totals, share=0.62)
-    for note in inv.notes:
-        writer.paragraph(note, size=8, color=MUTED)
-    stem = zatca_file_stem(inv.seller.vat_number, inv.issue_date, inv.issue_time, inv.number)
-    writer.space(4)
-    which_ar = "المعتمد" if which == "cleared" else "الموقع"
-    writer.bilingual(f"{status_note[0]} The {which} XML of this document is attached to this PDF as {stem}.xml.",
-                     f"{status_note[1]} ملف XML {which_ar} لهذا المستند مرفق بهذا الملف باسم {stem}.xml")
-    attachment = Attachment(f"{stem}.xml", xml, "application/xml", "Source",
-                            f"{which.capitalize()} UBL 2.1 XML of {inv.number}")
-    return finish(writer, filename=f"{stem}.pdf", title=f"{inv.title[0]} {inv.number}", created=generated_at,
-                  attachments=[attachment], keywords=f"ZATCA e-invoice; {inv.number}; {inv.uuid}")
