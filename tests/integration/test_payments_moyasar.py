@@ -242,3 +242,26 @@ def test_the_local_moyasar_refuses_what_moyasar_would(server: MoyasarServer) -> 
         page = raw.get(f"{server.base_url}/payments", params={"page": 1}).json()
         assert page["meta"] == {"current_page": 1, "next_page": None, "prev_page": None, "total_pages": 1,
                                 "total_count": 0}
+
+
+def test_a_payment_that_changes_while_a_poll_reads_the_pages_is_not_lost(server: MoyasarServer,
+                                                                         provider: MoyasarProvider) -> None:
+    paid = pay_many(server, provider, 8)  # three pages
+    # While the poll reads its window, a payment on the page it read first is refunded: it leaves the window and
+    # the rows behind it move up one place. Whatever order the pages are read in, none may be skipped.
+    server.meanwhile(lambda rows: server.refund_at_provider(rows[0]["id"], Decimal("1.00")), after=2)
+    events, cursor = drain(provider, None)
+    assert sorted({e.payment_id for e in events if e.kind == "payment.succeeded"}) == sorted(paid)
+    later, _ = drain(provider, cursor)
+    assert [e.kind for e in later if e.kind == "payment.refunded"] == ["payment.refunded"]
+
+
+def test_a_change_younger_than_the_settle_time_waits_for_the_next_poll(server: MoyasarServer) -> None:
+    careful = MoyasarProvider(KEY, server.base_url, settle_seconds=30)  # the default is 5 s, by Moyasar's clock
+    link = careful.create_link(request(9))
+    payment = server.pay(link.link_id)
+    page = careful.events_since(None)
+    assert page.events == ()  # too fresh: a change may still be committing at Moyasar
+    server.advance(60)
+    events, _ = drain(careful, page.cursor)
+    assert [e.payment_id for e in events] == [payment]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,6 +58,7 @@ class MoyasarServer:
         self.requests: list[Received] = []
         self.internal_errors: list[str] = []  # a bug in the fake; tests assert it stays empty
         self._faults: list[_Fault] = []
+        self._meanwhile: list[tuple[int, Callable[[list[dict[str, Any]]], None]]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -86,6 +88,13 @@ class MoyasarServer:
         """The next `times` requests are answered `status` (429 or 5xx), with Retry-After when given."""
         with self._lock:
             self._faults.append(_Fault(status, retry_after, times))
+
+    def meanwhile(self, action: Callable[[list[dict[str, Any]]], None], *, after: int) -> None:
+        """Run `action` (given the payments that page held) right after the `after`-th payment listing from now is
+        answered: something that happens at Moyasar while a poll is reading its pages."""
+        done = len(self.requests_to("GET", "/payments"))
+        with self._lock:
+            self._meanwhile.append((done + after, action))
 
     def advance(self, seconds: float) -> None:
         self.state.tick(seconds)
@@ -124,6 +133,14 @@ class MoyasarServer:
             if fault.remaining <= 0:
                 self._faults.pop(0)
             return fault
+
+    def _after_listing(self, answer: Any) -> None:
+        with self._lock:
+            count = len([r for r in self.requests if r.method == "GET" and r.path == PREFIX + "/payments"])
+            due = [a for n, a in self._meanwhile if n == count]
+            self._meanwhile = [(n, a) for n, a in self._meanwhile if n != count]
+        for action in due:
+            action(answer.get("payments", []))
 
     def _authorised(self, header: str | None) -> bool:
         if not header or not header.startswith("Basic "):
@@ -226,6 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
         with fake._lock:
             fake.requests.append(Received(self.command, url.path, parse_qs(url.query),
                                           {k.lower(): v for k, v in self.headers.items()}, raw, status))
+        fake._after_listing(answer)
         data = json.dumps(answer).encode("utf-8")
         try:
             self.send_response(status)
