@@ -41,6 +41,7 @@ import base64
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -60,6 +61,7 @@ log = logging.getLogger(__name__)
 BASE_URL = "https://api.moyasar.com/v1"
 SETTLE_SECONDS = 5.0  # a change younger than this (by Moyasar's clock) waits for the next poll
 OVERLAP = timedelta(seconds=1)  # asked again below the mark; the exact (updated_at, id) filter drops what was seen
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KEY_FIX = ("Store the secret key from Moyasar's dashboard (Settings → API keys, sk_live_… or sk_test_…) with "
             "`qayd secrets set payments.api_key`.")
 
@@ -348,8 +350,12 @@ def _text(value: Any) -> str:
 
 
 def _path(identifier: str) -> str:
-    """An id as one path segment: a crafted id cannot walk to another endpoint."""
-    return httpx.URL("/" + identifier.replace("/", "%2F")).raw_path.decode("ascii").lstrip("/")
+    """An id as one path segment. Moyasar's ids are UUIDs; anything else (a slash, a dot segment, a query) could walk
+    to another endpoint, so it is refused before a request is made."""
+    if not _ID.fullmatch(identifier):
+        raise PaymentRefused(f"{identifier[:40]!r} is not a Moyasar payment or invoice id.",
+                             fix="Give the id as Moyasar shows it: a UUID.")
+    return identifier
 
 
 def _write_cursor(mark: tuple[datetime, str], refunded: dict[str, int]) -> str:

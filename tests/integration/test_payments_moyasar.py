@@ -265,3 +265,28 @@ def test_a_change_younger_than_the_settle_time_waits_for_the_next_poll(server: M
     server.advance(60)
     events, _ = drain(careful, page.cursor)
     assert [e.payment_id for e in events] == [payment]
+
+
+@pytest.mark.parametrize("crafted", ["../invoices", "x/refund", "abc?page=2", "..", ""])
+def test_a_crafted_id_never_reaches_another_endpoint(server: MoyasarServer, provider: MoyasarProvider,
+                                                     crafted: str) -> None:
+    asked = len(server.requests)
+    with pytest.raises(PaymentRefused, match="not a Moyasar"):
+        provider.fetch_payment(crafted)
+    with pytest.raises(PaymentRefused, match="not a Moyasar"):
+        provider.refund(crafted, Decimal("1.00"), idempotency_key="k")
+    assert len(server.requests) == asked
+
+
+def test_payments_changed_in_the_same_instant_are_split_across_pages_without_loss(
+        server: MoyasarServer, provider: MoyasarProvider) -> None:
+    links = [provider.create_link(request(n)) for n in range(40, 47)]
+    server.hold_clock()
+    paid = [server.pay(link.link_id) for link in links]  # seven payments, one updated_at
+    server.hold_clock(False)
+    server.advance(1)
+    events, cursor = drain(provider, None, limit=2)  # the limit falls inside the tie, three times
+    assert sorted(e.payment_id for e in events) == sorted(paid)
+    assert len({e.event_id for e in events}) == len(events) == 7
+    assert [e.payment_id for e in events] == sorted(paid)  # within one instant, by id
+    assert drain(provider, cursor)[0] == []

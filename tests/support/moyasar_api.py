@@ -77,12 +77,14 @@ class MoyasarState:
         self.invoices: dict[str, dict[str, Any]] = {}
         self.payments: dict[str, dict[str, Any]] = {}
         self.now = START
+        self.held = False  # a held clock stamps many changes with one time, as a busy second at Moyasar would
         self.lock = threading.RLock()
         self._rng = random.Random(seed)
 
     def tick(self, seconds: float = 1.0) -> datetime:
         with self.lock:
-            self.now += timedelta(seconds=seconds)
+            if not self.held:
+                self.now += timedelta(seconds=seconds)
             return self.now
 
     def new_id(self) -> str:

@@ -99,6 +99,10 @@ class MoyasarServer:
     def advance(self, seconds: float) -> None:
         self.state.tick(seconds)
 
+    def hold_clock(self, held: bool = True) -> None:
+        """Stop (or restart) the clock: every change meanwhile gets the same `updated_at`."""
+        self.state.held = held
+
     def requests_to(self, method: str, path: str) -> list[Received]:
         with self._lock:
             return [r for r in self.requests if r.method == method and r.path == PREFIX + path]
