@@ -146,6 +146,8 @@ class MoyasarProvider:
     # -- events -----------------------------------------------------------------------------------------------
 
     def events_since(self, cursor: str | None, *, limit: int = 100) -> EventPage:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
         mark, refunded = _read_cursor(cursor)
         since = {} if mark is None else {"updated[gt]": _iso(mark[0] - OVERLAP)}
         probe = self._call("GET", "/payments", "list payments", params={**since, "page": 1}, with_date=True)
