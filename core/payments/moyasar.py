@@ -37,7 +37,6 @@ sent twice. The key is never logged nor put into an error; no request body is lo
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
@@ -53,13 +52,15 @@ import httpx
 from core.payments.errors import PaymentError, PaymentRefused, PaymentUnavailable
 from core.payments.moyasar_events import as_int as _int
 from core.payments.moyasar_events import captured as _captured
-from core.payments.moyasar_events import derive_events, exponent, money, parse_time
+from core.payments.moyasar_events import derive_events, exponent, iso, money, parse_time, read_cursor, write_cursor
 from core.payments.port import EventPage, LinkRequest, PaymentLink, PaymentState, Refund
 
 log = logging.getLogger(__name__)
 
 BASE_URL = "https://api.moyasar.com/v1"
 SETTLE_SECONDS = 5.0  # a change younger than this (by Moyasar's clock) waits for the next poll
+NARROW_PAGES = 4  # a window of more pages than this, with more changes than asked for, is narrowed first
+EPOCH = datetime(2015, 1, 1, tzinfo=UTC)  # before Moyasar's first payment: the low end of a first poll's window
 OVERLAP = timedelta(seconds=1)  # asked again below the mark; the exact (updated_at, id) filter drops what was seen
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KEY_FIX = ("Store the secret key from Moyasar's dashboard (Settings → API keys, sk_live_… or sk_test_…) with "
@@ -148,13 +149,19 @@ class MoyasarProvider:
     def events_since(self, cursor: str | None, *, limit: int = 100) -> EventPage:
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        mark, refunded = _read_cursor(cursor)
-        since = {} if mark is None else {"updated[gt]": _iso(mark[0] - OVERLAP)}
+        mark, refunded = read_cursor(cursor)
+        since = {} if mark is None else {"updated[gt]": iso(mark[0] - OVERLAP)}
         probe = self._call("GET", "/payments", "list payments", params={**since, "page": 1}, with_date=True)
         if not probe.get("payments"):
             return EventPage((), None)
-        until = probe["_date"] - self._settle
-        changed = self._window(since, until, _int(probe.get("meta", {}).get("total_pages"), 1))
+        until, meta = probe["_date"] - self._settle, probe.get("meta") or {}
+        pages = _int(meta.get("total_pages"), 1)
+        backlog = _int(meta.get("total_count"), 0) > limit and pages > NARROW_PAGES
+        if backlog:  # the window ends before `until` now: what follows it is read by the next call
+            start = self._oldest(since, pages, EPOCH if mark is None else mark[0])
+            until, pages = self._narrow(since, start, until, limit, pages,
+                                        _int(meta.get("total_count"), 0))
+        changed = self._window(since, until, pages)
         rows = sorted((p for p in changed.values() if mark is None or _key(p) > mark), key=_key)
         more = len(rows) > limit
         rows = rows[:limit]
@@ -162,11 +169,46 @@ class MoyasarProvider:
             return EventPage((), None)
         events = derive_events(rows, refunded, self._reference)
         new_mark = _key(rows[-1]) if more else (until, "")
-        return EventPage(tuple(events), _write_cursor(new_mark, refunded), has_more=more)
+        return EventPage(tuple(events), write_cursor(new_mark, refunded), has_more=more or backlog)
+
+    def _oldest(self, since: dict[str, str], pages: int, mark: datetime) -> datetime:
+        """Just before the oldest change to look at: the last page holds the oldest-created rows, and no row was
+        updated before it was created."""
+        body = self._call("GET", "/payments", "list payments", params={**since, "page": pages})
+        created = [parse_time(str(p["created_at"])) for p in body.get("payments") or ()
+                   if isinstance(p, dict) and p.get("created_at")]
+        return max([mark, min(created) - timedelta(milliseconds=1)] if created else [mark])
+
+    def _narrow(self, since: dict[str, str], low: datetime, high: datetime, limit: int,
+                pages: int, total: int) -> tuple[datetime, int]:
+        """A backlog: move the window's end (one count a step, by interpolation on the counts, as changes are
+        roughly spread in time) until it holds between half and all of `limit` changes, so a poll reads a few pages
+        instead of the whole backlog. The end stays after `low` (the mark), so a poll always moves on; a window that
+        cannot be cut below `limit` (one busy instant) is read whole and cut by the mark."""
+        best: tuple[datetime, int] | None = None
+        below, above, empty = 0, total, 0  # the counts at `low` and at `high`; steps that found nothing
+        for _ in range(40):
+            span = high - low
+            if span <= timedelta(milliseconds=2):
+                break
+            share = min(0.5, max(0.01, (limit * 0.75 - below) / max(1, above - below)) * 2 ** empty)
+            middle = low + span * share
+            params = {**since, "updated[lt]": iso(middle), "page": 1}
+            meta = self._call("GET", "/payments", "count payments", params=params).get("meta") or {}
+            count, size = _int(meta.get("total_count"), 0), _int(meta.get("total_pages"), 1)
+            if count > limit:
+                high, above, pages = middle, count, size
+                continue
+            low, below, empty = middle, count, 0 if count else empty + 1
+            if count:
+                best = (middle, size)
+            if count >= limit // 2:
+                break
+        return best or (high, pages)
 
     def _window(self, since: dict[str, str], until: datetime, pages: int) -> dict[str, dict[str, Any]]:
         """Every payment changed in (since, until), read from the last page to the first (see the docstring)."""
-        params: dict[str, Any] = {**since, "updated[lt]": _iso(until)}
+        params: dict[str, Any] = {**since, "updated[lt]": iso(until)}
         seen: dict[str, dict[str, Any]] = {}
         for page in range(pages, 0, -1):
             body = self._call("GET", "/payments", "list payments", params={**params, "page": page})
@@ -343,10 +385,6 @@ def _key(payment: Mapping[str, Any]) -> tuple[datetime, str]:
     return parse_time(str(payment.get("updated_at") or payment.get("created_at"))), str(payment.get("id"))
 
 
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -358,23 +396,3 @@ def _path(identifier: str) -> str:
         raise PaymentRefused(f"{identifier[:40]!r} is not a Moyasar payment or invoice id.",
                              fix="Give the id as Moyasar shows it: a UUID.")
     return identifier
-
-
-def _write_cursor(mark: tuple[datetime, str], refunded: dict[str, int]) -> str:
-    data = {"t": _iso(mark[0]), "id": mark[1], "r": refunded}
-    return "m1." + base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode("ascii")
-
-
-def _read_cursor(cursor: str | None) -> tuple[tuple[datetime, str] | None, dict[str, int]]:
-    if not cursor:
-        return None, {}
-    try:
-        if not cursor.startswith("m1."):
-            raise ValueError("not a Moyasar cursor")
-        data = json.loads(base64.urlsafe_b64decode(cursor[3:].encode("ascii")))
-        refunded = {str(k): int(v) for k, v in dict(data.get("r") or {}).items()}
-        return (parse_time(str(data["t"])), str(data["id"])), refunded
-    except (ValueError, KeyError, TypeError) as exc:
-        raise PaymentRefused("The stored Moyasar cursor is not one this adapter wrote.",
-                             fix="Reset the payments cursor; events are stored once, so reading again is safe.") \
-            from exc

@@ -1,12 +1,15 @@
-"""Moyasar payments to Qayd's provider events: each state a payment reached becomes one event with a fixed id."""
+"""Moyasar payments to Qayd's events (each state a payment reached is one event with a fixed id); the cursor."""
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from core.payments.errors import PaymentRefused
 from core.payments.port import EventKind, ProviderEvent
 
 PROVIDER = "moyasar"
@@ -92,3 +95,27 @@ def _event(payment: Mapping[str, Any], kind: EventKind, state: str, minor: int, 
         link_id=str(payment["invoice_id"]) if payment.get("invoice_id") else None, reference=uuid,
         invoice_number=number, fee=money(fee, currency) if kind == "payment.succeeded" and fee is not None else None,
         refund_id=refund_id, raw_status=str(payment.get("status", "")))
+
+
+def iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def write_cursor(mark: tuple[datetime, str], refunded: dict[str, int]) -> str:
+    data = {"t": iso(mark[0]), "id": mark[1], "r": refunded}
+    return "m1." + base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode("ascii")
+
+
+def read_cursor(cursor: str | None) -> tuple[tuple[datetime, str] | None, dict[str, int]]:
+    if not cursor:
+        return None, {}
+    try:
+        if not cursor.startswith("m1."):
+            raise ValueError("not a Moyasar cursor")
+        data = json.loads(base64.urlsafe_b64decode(cursor[3:].encode("ascii")))
+        refunded = {str(k): int(v) for k, v in dict(data.get("r") or {}).items()}
+        return (parse_time(str(data["t"])), str(data["id"])), refunded
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PaymentRefused("The stored Moyasar cursor is not one this adapter wrote.",
+                             fix="Reset the payments cursor; events are stored once, so reading again is safe.") \
+            from exc

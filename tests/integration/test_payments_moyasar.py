@@ -290,3 +290,23 @@ def test_payments_changed_in_the_same_instant_are_split_across_pages_without_los
     assert len({e.event_id for e in events}) == len(events) == 7
     assert [e.payment_id for e in events] == sorted(paid)  # within one instant, by id
     assert drain(provider, cursor)[0] == []
+
+
+def backlog_requests(monkeypatch: pytest.MonkeyPatch, narrow_pages: int, count: int) -> tuple[list[str], int]:
+    """Drain a backlog of `count` payments 5 events a call; the payment order seen and the listings it took."""
+    import core.payments.moyasar as adapter
+
+    monkeypatch.setattr(adapter, "NARROW_PAGES", narrow_pages)
+    with MoyasarServer(api_key=KEY, per_page=3) as fake:
+        moyasar = MoyasarProvider(KEY, fake.base_url, settle_seconds=0)
+        paid = pay_many(fake, moyasar, count)
+        events, _ = drain(moyasar, None, limit=5)
+        assert [e.payment_id for e in events] == paid and fake.internal_errors == []
+        return paid, len(fake.requests_to("GET", "/payments"))
+
+
+def test_a_backlog_is_narrowed_instead_of_read_whole_for_every_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, narrowed = backlog_requests(monkeypatch, 4, 150)
+    _, whole = backlog_requests(monkeypatch, 10**9, 150)
+    print(f"150-payment backlog, 5 events a call, 3 a page: {narrowed} listings narrowed, {whole} read whole")
+    assert narrowed < whole / 2
