@@ -18,6 +18,7 @@ from the payments that changed: the cursor is a high-water mark over (updated_at
    *leave* it (changed again: seen next poll in the new state), and a row leaving moves the newer-created rows towards
    page 1, which is read later: a row may be read twice, never skipped. Reading pages 1..n instead could skip one.
 3. sorts the changed payments by (updated_at, id), oldest first, and derives each one's events from its state now.
+A backlog (more changes than a call may return) first gets a nearer end, found by counting (`_narrow`).
 
 Event ids are deterministic per state reached, so replays (the same cursor again, an overlap, a crash before the
 cursor was stored) repeat ids the store already holds: `moyasar:{id}:paid`, `moyasar:{id}:failed`,
