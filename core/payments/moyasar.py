@@ -265,12 +265,12 @@ class MoyasarProvider:
         done = self._earlier_refund(payment, marker, minor)
         if done is not None:
             return done
-        refunded = _int(payment.get("refunded"), 0)
-        if minor > _captured(payment) - refunded:
-            raise PaymentRefused(
-                f"A refund of {amount} {currency} is more than what is left of the payment "
-                f"({money(_captured(payment) - refunded, currency)} {currency}).",
-                fix="Refund at most what was paid and not yet refunded.")
+        refunded, status = _int(payment.get("refunded"), 0), payment.get("status")
+        left = _captured(payment) - refunded if status in ("paid", "captured", "refunded") else 0  # not voided
+        if minor > left:
+            raise PaymentRefused(f"A refund of {amount} {currency} is more than what is left of the payment "
+                                 f"({money(left, currency)} {currency}; Moyasar says {status}).",
+                                 fix="Refund at most what was paid and not yet refunded.")
         self._call("PUT", f"/payments/{_path(payment_id)}", "mark the refund before asking for it",
                    json_body={"metadata": {**(payment.get("metadata") or {}), marker: f"{refunded}+{minor}"}})
         after = self._call("POST", f"/payments/{_path(payment_id)}/refund", "refund the payment",

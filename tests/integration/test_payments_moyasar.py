@@ -310,3 +310,19 @@ def test_a_backlog_is_narrowed_instead_of_read_whole_for_every_page(monkeypatch:
     _, whole = backlog_requests(monkeypatch, 10**9, 150)
     print(f"150-payment backlog, 5 events a call, 3 a page: {narrowed} listings narrowed, {whole} read whole")
     assert narrowed < whole / 2
+
+
+def test_a_void_before_settlement_reverses_the_whole_payment_once(server: MoyasarServer,
+                                                                   provider: MoyasarProvider) -> None:
+    (payment,) = pay_many(server, provider, 1)
+    seen, cursor = drain(provider, None)
+    server.void_at_provider(payment)
+    events, cursor = drain(provider, cursor)
+    new = [e for e in events if e.event_id not in {s.event_id for s in seen}]
+    assert [(e.kind, e.amount, e.raw_status, e.event_id) for e in new] == [
+        ("payment.refunded", Decimal("115.50"), "voided", f"moyasar:{payment}:voided")]
+    assert provider.fetch_payment(payment).paid is False
+    assert drain(provider, cursor)[0] == []
+    with pytest.raises(PaymentRefused, match="more than what is left"):
+        provider.refund(payment, Decimal("1.00"), idempotency_key="after-void")
+    assert server.requests_to("PUT", f"/payments/{payment}") == []  # refused before anything was written

@@ -238,6 +238,16 @@ class MoyasarState:
             return f"{payment_id}:{self.payments[payment_id]['refunded']}"
 
 
+    def void_in_dashboard(self, payment_id: str) -> None:
+        """A paid payment voided before settlement (Moyasar: `POST /payments/{id}/void`): no money moves."""
+        with self.lock:
+            payment = self.payments[payment_id]
+            if payment["status"] not in ("paid", "authorized", "captured"):
+                raise ValueError(f"a {payment['status']} payment cannot be voided")
+            payment["status"], payment["voided_at"] = "voided", iso(self.tick())
+            payment["updated_at"] = payment["voided_at"]
+
+
 def _matches(row: Mapping[str, Any], query: Mapping[str, list[str]]) -> bool:
     for name, values in query.items():
         value = values[0]

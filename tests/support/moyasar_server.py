@@ -84,6 +84,10 @@ class MoyasarServer:
         except ApiError as exc:
             raise ValueError(exc.body["message"], exc.body["errors"]) from None
 
+    def void_at_provider(self, payment_id: str) -> None:
+        """A void made in Moyasar's dashboard before the payment settled."""
+        self.state.void_in_dashboard(payment_id)
+
     def fail_next(self, status: int, *, retry_after: float | None = None, times: int = 1) -> None:
         """The next `times` requests are answered `status` (429 or 5xx), with Retry-After when given."""
         with self._lock:
