@@ -12,6 +12,9 @@ from core.cli.common import ROWS, json_option, print_findings, print_json, print
 from core.cli.tables import Amount
 
 
+LIMIT = 10**12  # far above any invoice; keeps the amount inside what the store and the providers take
+
+
 class Money(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click stubs
     """A positive amount with at most two decimals (halalas), as typed: never a float."""
 
@@ -22,8 +25,10 @@ class Money(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
             amount = Decimal(str(value).strip())
         except InvalidOperation:
             self.fail(f"{value!r} is not an amount; write it like 50 or 12.50", param, ctx)
-        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-            self.fail(f"{value!r} must be more than 0 with at most two decimals, like 12.50", param, ctx)
+        # checked before any arithmetic: 1e400 or NaN would make quantize itself raise
+        if not amount.is_finite() or amount <= 0 or amount >= LIMIT or int(amount.as_tuple().exponent) < -2:
+            self.fail(f"{value!r} must be more than 0 and under {LIMIT:,}, with at most two decimals, like 12.50",
+                      param, ctx)
         return amount.quantize(Decimal("0.01"))
 
 
