@@ -11,7 +11,6 @@ import click
 from core.cli.common import ROWS, json_option, print_findings, print_json, print_table, state
 from core.cli.tables import Amount
 
-
 LIMIT = 10**12  # far above any invoice; keeps the amount inside what the store and the providers take
 
 
