@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from core.findings import Finding
-from core.payments.matching import record_payment, record_refund
+from core.payments.matching import Page, read_page, record_payment, record_refund
 from core.payments.port import PaymentProvider, PaymentState, ProviderEvent
 from core.progress import CancelCheck, Progress, check
 from core.store import models as m
@@ -72,13 +72,17 @@ def _unseen(ctx: Context, provider: str, events: tuple[ProviderEvent, ...]) -> l
 
 def _record(ctx: Context, provider: str, events: list[ProviderEvent], states: dict[str, PaymentState],
             cursor: str | None, result: PollResult) -> None:
-    with ctx.uow() as uow:
+    with ctx.uow() as uow:  # a write transaction: it holds the store's write lock from its first statement
         done = PollResult()
+        ev = m.ProviderEventRow
+        # another poll (another process) may have stored some since we looked: read again under the lock
+        stored = set(uow.session.scalars(select(ev.event_id).where(
+            ev.provider == provider, ev.event_id.in_([e.event_id for e in events])))) if events else set()
+        page = read_page(uow, provider, [e for e in events if e.event_id not in stored], states)
         for event in events:
-            if uow.session.scalar(select(m.ProviderEventRow.id).where(
-                    m.ProviderEventRow.provider == provider, m.ProviderEventRow.event_id == event.event_id)):
-                continue  # another poll (another process) stored it since we looked
-            outcome = _apply(uow, event, states.get(event.payment_id), done)
+            if event.event_id in stored:
+                continue
+            outcome = _apply(uow, event, states.get(event.payment_id), done, page)
             uow.session.add(_event_row(uow, event, outcome))
             done.events += 1
         _advance(uow, provider, cursor)
@@ -111,9 +115,10 @@ def _event_row(uow: UnitOfWork, e: ProviderEvent, outcome: str) -> m.ProviderEve
         device_id=uow.ctx.device_id)
 
 
-def _apply(uow: UnitOfWork, event: ProviderEvent, state: PaymentState | None, done: PollResult) -> str:
-    if state is None:
+def _apply(uow: UnitOfWork, event: ProviderEvent, state: PaymentState | None, done: PollResult,
+           page: Page) -> str:
+    if state is None or event.kind not in REREAD:
         return "ignored"  # a payout, or a failed payment: stored as seen, nothing to record
     if event.kind == "payment.succeeded":
-        return record_payment(uow, event, state, done)
-    return record_refund(uow, event, state, done)
+        return record_payment(uow, event, state, done, page)
+    return record_refund(uow, event, state, done, page)

@@ -5,8 +5,9 @@ transaction; the payment was re-read from the provider, and only what the provid
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -19,30 +20,54 @@ if TYPE_CHECKING:
     from core.payments.ingest import PollResult
 
 
-def _link(uow: UnitOfWork, provider: str, link_id: str | None) -> m.PaymentLink | None:
-    if not link_id:
-        return None
-    return uow.session.scalars(select(m.PaymentLink).where(m.PaymentLink.provider == provider,
-                                                           m.PaymentLink.link_id == link_id)).first()
+@dataclass
+class Page:
+    """What a page's events need from the store, read in a few queries when its transaction starts; the payments
+    and refunds recorded while applying the page are added, so a page that names one twice records it once."""
+
+    links: dict[str, m.PaymentLink]  # by link id (a poll makes none)
+    payments: dict[str, m.Payment]  # by the provider's payment id
+    refunds: set[str]  # the provider's refund ids already recorded
+    invoices: dict[uuid.UUID, Any]  # issued invoices (id, currency) the page's references name
 
 
-def _payment(uow: UnitOfWork, provider: str, payment_ref: str) -> m.Payment | None:
-    return uow.session.scalars(select(m.Payment).where(m.Payment.provider == provider,
-                                                       m.Payment.payment_ref == payment_ref)).first()
+def _chunks(values: set[Any]) -> list[list[Any]]:
+    ordered = sorted(values, key=str)
+    return [ordered[i:i + 500] for i in range(0, len(ordered), 500)]
 
 
-def _invoice(uow: UnitOfWork, reference: str | None) -> m.Invoice | None:
-    """The issued invoice whose UUID (its id: the document's cbc:UUID) the provider echoed back."""
+def read_page(uow: UnitOfWork, provider: str, events: list[ProviderEvent], states: dict[str, PaymentState]) -> Page:
+    seen = [states.get(e.payment_id) for e in events]
+    link_ids = {i for e, s in zip(events, seen, strict=True) for i in (e.link_id, s.link_id if s else None) if i}
+    pay_ids = {e.payment_id for e in events}
+    refund_ids = {e.refund_id for e in events if e.refund_id}
+    references = {_uuid(r) for e, s in zip(events, seen, strict=True)
+                  for r in (e.reference, s.reference if s else None)}
+    session, link, pay, ref, inv = uow.session, m.PaymentLink, m.Payment, m.PaymentRefund, m.Invoice
+    page = Page({}, {}, set(), {})
+    for chunk in _chunks(link_ids):
+        page.links.update({r.link_id: r for r in session.scalars(select(link).where(
+            link.provider == provider, link.link_id.in_(chunk)))})
+    for chunk in _chunks(pay_ids):
+        page.payments.update({r.payment_ref: r for r in session.scalars(select(pay).where(
+            pay.provider == provider, pay.payment_ref.in_(chunk)))})
+    for chunk in _chunks(refund_ids):
+        page.refunds.update(session.scalars(select(ref.refund_ref).where(ref.provider == provider,
+                                                                         ref.refund_ref.in_(chunk))))
+    for chunk in _chunks(references - {None}):
+        page.invoices.update({r.id: r for r in session.execute(select(inv.id, inv.currency).where(
+            inv.id.in_(chunk), inv.status != "draft", inv.type == "invoice", inv.deleted_at.is_(None)))})
+    return page
+
+
+def _uuid(reference: str | None) -> uuid.UUID | None:
     try:
-        invoice_id = uuid.UUID(reference or "")
+        return uuid.UUID(reference or "")
     except ValueError:
         return None
-    row = uow.session.get(m.Invoice, invoice_id)
-    ok = row is not None and row.status != "draft" and row.type == "invoice" and row.deleted_at is None
-    return row if ok else None
 
 
-def _problem(link: m.PaymentLink, invoice: m.Invoice | None, state: PaymentState) -> tuple[str, str]:
+def _problem(link: m.PaymentLink, invoice: Any, state: PaymentState) -> tuple[str, str]:
     """The first rule the payment breaks (rule id, what differs), or ("", "") when it matches."""
     if invoice is None:
         return "QAYD-PAY-REFERENCE", f"reference {state.reference or '(none)'}"
@@ -55,11 +80,12 @@ def _problem(link: m.PaymentLink, invoice: m.Invoice | None, state: PaymentState
     return "", ""
 
 
-def record_payment(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, done: PollResult) -> str:
+def record_payment(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, done: PollResult,
+                   page: Page) -> str:
     """Record the payment `state` describes, once; the outcome stored with the event."""
-    if _payment(uow, event.provider, state.payment_id) is not None:
+    if state.payment_id in page.payments:
         return "duplicate"
-    link = _link(uow, event.provider, state.link_id or event.link_id)
+    link = page.links.get(state.link_id or event.link_id or "")
     if link is None:
         done.findings.append(payment_finding("QAYD-PAY-UNKNOWN-LINK", state.payment_id,
                                              f"link {state.link_id or event.link_id or '(none)'}"))
@@ -68,7 +94,7 @@ def record_payment(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, d
         return "not_ours"  # the desk that made the link records it
     if not state.paid:
         return "not_paid"
-    invoice = _invoice(uow, state.reference or event.reference)
+    invoice = page.invoices.get(_uuid(state.reference or event.reference))  # type: ignore[arg-type]
     rule, detail = _problem(link, invoice, state)
     now = uow.now()
     row = m.Payment(id=uuid.uuid4(), provider=event.provider, payment_ref=state.payment_id,
@@ -78,7 +104,7 @@ def record_payment(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, d
                     problem=rule,
                     paid_at=event.occurred_at, created_at=now, updated_at=now, device_id=uow.ctx.device_id)
     uow.session.add(row)
-    uow.session.flush()
+    page.payments[row.payment_ref] = row
     subject = f"invoice:{invoice.id}" if invoice is not None else f"payment:{row.id}"
     uow.audit.append("payment.recorded" if not rule else "payment.unmatched", subject, {
         "provider": event.provider, "payment": state.payment_id, "event": event.event_id, "link": link.link_id,
@@ -91,22 +117,22 @@ def record_payment(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, d
     return "recorded"
 
 
-def record_refund(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, done: PollResult) -> str:
+def record_refund(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, done: PollResult,
+                  page: Page) -> str:
     """A refund event: nothing when Qayd made it (recorded then); else recorded and a credit note drafted."""
-    refund = m.PaymentRefund
     if not event.refund_id:
         return "ignored"
-    if uow.session.scalar(select(refund.id).where(refund.provider == event.provider,
-                                                  refund.refund_ref == event.refund_id)):
+    if event.refund_id in page.refunds:
         return "duplicate"
-    payment = _payment(uow, event.provider, state.payment_id)
+    payment = page.payments.get(state.payment_id)
     if payment is None:  # the refund came first (pages out of order): record the payment from its re-read
-        outcome = record_payment(uow, event, state, done)
-        payment = _payment(uow, event.provider, state.payment_id)
+        outcome = record_payment(uow, event, state, done, page)
+        payment = page.payments.get(state.payment_id)
         if payment is None:
             return outcome
     if payment.refunded + event.amount > state.refunded:
         return "unconfirmed"  # the provider's own state does not show this refund: not trusted
+    page.refunds.add(event.refund_id)
     return _refund_seen(uow, event, payment, done)
 
 
