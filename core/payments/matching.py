@@ -130,10 +130,27 @@ def record_refund(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, do
         payment = page.payments.get(state.payment_id)
         if payment is None:
             return outcome
+    page.refunds.add(event.refund_id)
+    if _confirm_pending(uow, event, payment):
+        return "refund_confirmed"  # Qayd's own refund, its answer lost to a crash: now recorded, nothing more
     if payment.refunded + event.amount > state.refunded:
         return "unconfirmed"  # the provider's own state does not show this refund: not trusted
-    page.refunds.add(event.refund_id)
     return _refund_seen(uow, event, payment, done)
+
+
+def _confirm_pending(uow: UnitOfWork, event: ProviderEvent, payment: m.Payment) -> bool:
+    """A refund Qayd reserved and asked for (core.payments.refunds) whose answer was never recorded."""
+    refund = m.PaymentRefund
+    # amounts compared as numbers (an adapter may say 50 where Qayd stored 50.00)
+    pending = next((r for r in uow.session.scalars(select(refund).where(
+        refund.payment_id == payment.id, refund.refund_ref.like("pending:%"))) if r.amount == event.amount), None)
+    if pending is None:
+        return False
+    pending.refund_ref, pending.updated_at = event.refund_id or "", uow.now()
+    uow.audit.append("payment.refunded", f"invoice:{pending.invoice_id}", {
+        "provider": event.provider, "payment": payment.payment_ref, "amount": format(event.amount, "f"),
+        "refund": event.refund_id, "confirmed_by": "poll"})
+    return True
 
 
 def _refund_seen(uow: UnitOfWork, event: ProviderEvent, payment: m.Payment, done: PollResult) -> str:

@@ -92,9 +92,21 @@ def _parts(uow: UnitOfWork, payments: list[m.Payment], amount: Decimal) -> list[
     return parts
 
 
+PENDING = "pending:"  # the refund_ref of a refund asked of the provider whose answer is not recorded yet
+
+
 def refund(ctx: Context, provider: PaymentProvider, ref: str, amount: Decimal) -> RefundMade | str:
     """Refund `amount` of invoice `ref`'s payments; or, with no issued credit note covering it, draft one and
-    return its number (committed: a person reviews and issues it, then runs the refund again)."""
+    return its number (committed: a person reviews and issues it, then runs the refund again).
+
+    Each part is reserved in the store (a pending refund, counted as refunded) before the provider is asked, and
+    confirmed with the provider's refund id after: a crash in between leaves the reservation, which the next run
+    (or the poll, when the refund's event comes back) completes under the same key. Nothing is refunded twice,
+    and the refund's own event is never mistaken for one made at the provider."""
+    interrupted = _pending(ctx, ref, provider.name)
+    if interrupted:  # an earlier run was cut off after reserving: finish it first, under the same keys
+        return RefundMade(ref, sum((p[3] for p in interrupted), ZERO),
+                          tuple(_ask(ctx, provider, *p) for p in interrupted))
     with ctx.uow() as uow:
         plan = _plan(uow, ref, amount, provider.name)
         if isinstance(plan, str):
@@ -102,28 +114,68 @@ def refund(ctx: Context, provider: PaymentProvider, ref: str, amount: Decimal) -
             return plan
     made = []
     for payment_id, payment_ref, part, key in plan.parts:
-        done = provider.refund(payment_ref, part, idempotency_key=key)  # outside any transaction
-        _record(ctx, plan, payment_id, done.refund_id, part, key, done.currency)
-        made.append(done.refund_id)
+        pending = _reserve(ctx, plan, payment_id, part, key)
+        made.append(_ask(ctx, provider, pending, payment_ref, key, part))
     return RefundMade(plan.number, amount, tuple(made))
 
 
-def _record(ctx: Context, plan: _Plan, payment_id: uuid.UUID, refund_ref: str, amount: Decimal, key: str,
-            currency: str) -> None:
+def _pending(ctx: Context, ref: str, provider: str) -> list[tuple[uuid.UUID, str, str, Decimal]]:
+    with ctx.uow(write=False) as uow:
+        row = find_invoice_row(uow, ref)
+        refund, pay = m.PaymentRefund, m.Payment
+        return [(r.id, r.payment_ref, r.idempotency_key, r.amount) for r in uow.session.execute(
+            select(refund.id, pay.payment_ref, refund.idempotency_key, refund.amount)
+            .join(pay, pay.id == refund.payment_id)
+            .where(refund.invoice_id == row.id, refund.provider == provider, refund.refund_ref.like(f"{PENDING}%")))]
+
+
+def _ask(ctx: Context, provider: PaymentProvider, pending: uuid.UUID, payment_ref: str, key: str,
+         amount: Decimal) -> str:
+    """Ask the provider (outside any transaction); a refusal releases the reservation, a timeout keeps it."""
+    from core.payments.errors import PaymentRefused
+
+    try:
+        done = provider.refund(payment_ref, amount, idempotency_key=key)
+    except PaymentRefused:
+        _settle(ctx, pending, None)
+        raise
+    _settle(ctx, pending, done.refund_id)
+    return done.refund_id
+
+
+def _reserve(ctx: Context, plan: _Plan, payment_id: uuid.UUID, amount: Decimal, key: str) -> uuid.UUID:
     with ctx.uow() as uow:
         payment = uow.session.get(m.Payment, payment_id)
-        exists = uow.session.scalar(select(m.PaymentRefund.id).where(
-            m.PaymentRefund.provider == payment.provider, m.PaymentRefund.refund_ref == refund_ref)) if payment else 1
-        if payment is None or exists:
-            return  # a retry with the same key: the provider gave the same refund, recorded already
-        now = uow.now()
+        assert payment is not None  # read by _plan a moment ago; payments are never deleted
+        now, pending = uow.now(), uuid.uuid4()
         uow.session.add(m.PaymentRefund(
-            id=uuid.uuid4(), payment_id=payment_id, invoice_id=plan.invoice_id, credit_note_id=plan.credit_note_id,
-            provider=payment.provider, refund_ref=refund_ref, amount=amount, currency=currency, origin="qayd",
-            idempotency_key=key, created_at=now, updated_at=now, device_id=uow.ctx.device_id))
+            id=pending, payment_id=payment_id, invoice_id=plan.invoice_id, credit_note_id=plan.credit_note_id,
+            provider=payment.provider, refund_ref=f"{PENDING}{key}", amount=amount, currency=payment.currency,
+            origin="qayd", idempotency_key=key, created_at=now, updated_at=now, device_id=uow.ctx.device_id))
         payment.refunded += amount
         payment.updated_at = now
-        uow.audit.append("payment.refunded", f"invoice:{plan.invoice_id}", {
-            "provider": payment.provider, "payment": payment.payment_ref, "refund": refund_ref,
-            "amount": format(amount, "f"), "currency": currency, "credit_note": str(plan.credit_note_id)})
+        uow.audit.append("payment.refund_requested", f"invoice:{plan.invoice_id}", {
+            "provider": payment.provider, "payment": payment.payment_ref, "amount": format(amount, "f"),
+            "idempotency_key": key, "credit_note": str(plan.credit_note_id)})
+        uow.commit()
+    return pending
+
+
+def _settle(ctx: Context, pending: uuid.UUID, refund_ref: str | None) -> None:
+    """Confirm a reserved refund with the provider's id, or (None: refused) release it."""
+    with ctx.uow() as uow:
+        row = uow.session.get(m.PaymentRefund, pending)
+        if row is None or not row.refund_ref.startswith(PENDING):
+            return  # the poll confirmed it from the refund's event meanwhile
+        payment = uow.session.get(m.Payment, row.payment_id)
+        assert payment is not None
+        data = {"provider": row.provider, "payment": payment.payment_ref, "amount": format(row.amount, "f")}
+        if refund_ref is None:
+            payment.refunded -= row.amount
+            uow.session.delete(row)
+            uow.audit.append("payment.refund_refused", f"invoice:{row.invoice_id}", data)
+        else:
+            row.refund_ref, row.updated_at = refund_ref, uow.now()
+            uow.audit.append("payment.refunded", f"invoice:{row.invoice_id}", {**data, "refund": refund_ref})
+        payment.updated_at = uow.now()
         uow.commit()

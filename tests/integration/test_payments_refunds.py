@@ -120,3 +120,64 @@ def test_a_refund_seen_before_its_payment_records_both_once(shop: Context, provi
 def _note_count(ctx: Context) -> int:
     with sqlite3.connect(ctx.db.path) as conn:
         return int(conn.execute("SELECT count(*) FROM invoice WHERE type = 'credit_note'").fetchone()[0])
+
+
+def _issued_note(ctx: Context, provider: FakeProvider, number: str, amount: Decimal) -> None:
+    note = refund(ctx, provider, number, amount)
+    assert isinstance(note, str)
+    _issue(ctx, note)
+
+
+def test_a_refund_cut_off_after_the_provider_refunded_is_finished_once_by_the_next_run(
+        shop: Context, provider: FakeProvider, gateway: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.payments import refunds as refunds_module
+
+    payment = _paid(shop, provider, gateway, "INV-P-0001")
+    _issued_note(shop, provider, "INV-P-0001", Decimal("40.00"))
+
+    def crash(*_args: object) -> None:
+        raise KeyboardInterrupt  # the process dies after the provider refunded, before the answer is recorded
+
+    monkeypatch.setattr(refunds_module, "_settle", crash)
+    with pytest.raises(KeyboardInterrupt):
+        refund(shop, provider, "INV-P-0001", Decimal("40.00"))
+    monkeypatch.undo()
+    assert gateway.payments[payment]["refunded"] == Decimal("40.00")
+    made = refund(shop, provider, "INV-P-0001", Decimal("40.00"))  # the person runs it again
+    assert not isinstance(made, str) and made.amount == Decimal("40.00")
+    assert gateway.payments[payment]["refunded"] == Decimal("40.00")  # same key: the provider refunded once
+    result = poll(shop, provider)
+    assert (result.refunds, result.credit_notes, result.findings) == (0, [], [])  # not taken for a dashboard refund
+    assert _status(shop, "INV-P-0001") == ("paid", PAYABLE - 40, PAYABLE - 40)
+
+
+def test_a_refund_cut_off_is_confirmed_by_the_poll_when_its_event_comes_first(
+        shop: Context, provider: FakeProvider, gateway: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.payments import refunds as refunds_module
+
+    _paid(shop, provider, gateway, "INV-P-0002")
+    _issued_note(shop, provider, "INV-P-0002", Decimal("25.00"))
+    monkeypatch.setattr(refunds_module, "_settle", lambda *_args: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        refund(shop, provider, "INV-P-0002", Decimal("25.00"))
+    monkeypatch.undo()
+    result = poll(shop, provider)  # the refund's event: Qayd's own refund, confirmed, no credit note drafted
+    assert (result.refunds, result.credit_notes, result.findings) == (0, [], [])
+    with sqlite3.connect(shop.db.path) as conn:
+        assert conn.execute("SELECT refund_ref LIKE 're_%', amount FROM payment_refund").fetchall() == [(1, "25.00")]
+    assert _status(shop, "INV-P-0002") == ("paid", PAYABLE - 25, PAYABLE - 25)
+
+
+def test_a_refund_the_provider_refuses_releases_what_it_reserved(shop: Context, provider: FakeProvider,
+                                                                 gateway: World) -> None:
+    from core.payments import PaymentRefused
+
+    _paid(shop, provider, gateway, "INV-P-0003")
+    _issued_note(shop, provider, "INV-P-0003", Decimal("30.00"))
+    gateway.fail_next(PaymentRefused("charge_already_refunded"))
+    with pytest.raises(PaymentRefused):
+        refund(shop, provider, "INV-P-0003", Decimal("30.00"))
+    with sqlite3.connect(shop.db.path) as conn:
+        assert conn.execute("SELECT count(*), (SELECT refunded FROM payment) FROM payment_refund").fetchone() == (
+            0, "0.00")
+    assert not isinstance(refund(shop, provider, "INV-P-0003", Decimal("30.00")), str)
