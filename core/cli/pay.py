@@ -86,8 +86,9 @@ def payments() -> None:
 
 
 @payments.command("poll")
+@click.option("--arabic", is_flag=True, help="Print the findings in Arabic.")
 @json_option
-def payments_poll(as_json: bool) -> None:
+def payments_poll(arabic: bool, as_json: bool) -> None:
     """Record the payments and refunds the provider reports since the last poll."""
     from core.payments import poll
 
@@ -97,7 +98,7 @@ def payments_poll(as_json: bool) -> None:
                                                         "credit_notes")},
                     "findings": [f.as_dict() for f in result.findings]})
         return
-    print_findings(result.findings)
+    print_findings(result.findings, arabic=arabic)
     click.echo(f"{result.events} new event(s): {result.recorded} payment(s) matched, {result.unmatched} unmatched, "
                f"{result.refunds} refund(s) made at the provider.")
     for note in result.credit_notes:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from core.findings import Finding
 from core.payments.matching import Page, read_page, record_payment, record_refund
 from core.payments.port import PaymentProvider, PaymentState, ProviderEvent
+from core.payments.status import overpaid_finding, paid_statuses
 from core.progress import CancelCheck, Progress, check
 from core.store import models as m
 from core.uow import Context, UnitOfWork
@@ -86,7 +87,10 @@ def _record(ctx: Context, provider: str, events: list[ProviderEvent], states: di
             uow.session.add(_event_row(uow, event, outcome))
             done.events += 1
         _advance(uow, provider, cursor)
+        uow.session.flush()
+        overpaid = [s for s in paid_statuses(uow, page.touched()).values() if s.state == "overpaid"]
         uow.commit()
+    done.findings += [overpaid_finding(s) for s in overpaid]
     result.events += done.events
     result.recorded += done.recorded
     result.unmatched += done.unmatched

@@ -5,7 +5,7 @@ transaction; the payment was re-read from the provider, and only what the provid
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,12 @@ class Page:
     payments: dict[str, m.Payment]  # by the provider's payment id
     refunds: set[str]  # the provider's refund ids already recorded
     invoices: dict[uuid.UUID, Any]  # issued invoices (id, currency) the page's references name
+
+    def touched(self) -> set[uuid.UUID]:
+        """The invoices whose matched payments this page recorded or refunded (their paid status may change)."""
+        return {p.invoice_id for p in self.payments.values() if p.invoice_id is not None and p in self.changed}
+
+    changed: set[Any] = field(default_factory=set)  # the payment rows recorded or refunded by this page
 
 
 def _chunks(values: set[Any]) -> list[list[Any]]:
@@ -105,6 +111,7 @@ def record_payment(uow: UnitOfWork, event: ProviderEvent, state: PaymentState, d
                     paid_at=event.occurred_at, created_at=now, updated_at=now, device_id=uow.ctx.device_id)
     uow.session.add(row)
     page.payments[row.payment_ref] = row
+    page.changed.add(row)
     subject = f"invoice:{invoice.id}" if invoice is not None else f"payment:{row.id}"
     uow.audit.append("payment.recorded" if not rule else "payment.unmatched", subject, {
         "provider": event.provider, "payment": state.payment_id, "event": event.event_id, "link": link.link_id,

@@ -49,6 +49,9 @@ def test_a_mismatch_is_shown_in_both_languages_by_the_poll(keyed: Context, gatew
     body = json.loads(polled.stdout)
     assert body["unmatched"] == 1 and body["findings"][0]["rule"] == "QAYD-PAY-CURRENCY"
     assert body["findings"][0]["message_ar"]
+    gateway.pay("lnk_000001", currency="EUR")
+    arabic = run("payments", "poll", "--arabic")
+    assert arabic.exit_code == 0 and "عملة الدفعة" in arabic.stdout and "QAYD-PAY-CURRENCY" in arabic.stdout
 
 
 @pytest.mark.parametrize("amount", ["abc", "0", "-5", "1.234", "NaN", "1e400"])

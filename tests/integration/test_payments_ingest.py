@@ -95,7 +95,10 @@ def test_two_links_both_paid_make_the_invoice_overpaid(shop: Context, provider: 
     assert second is not None and second.link_id != first.link_id  # another link: one more made
     gateway.pay(second.link_id)
     gateway.pay(second.link_id)  # the customer paid twice through the same page
-    poll(shop, provider)
+    result = poll(shop, provider)
+    assert sorted(f.rule for f in result.findings) == ["QAYD-PAY-AMOUNT", "QAYD-PAY-OVERPAID"]
+    overpaid = next(f for f in result.findings if f.rule == "QAYD-PAY-OVERPAID")
+    assert "575.00" in overpaid.message and overpaid.message_ar and overpaid.field == "invoice[INV-P-0003]"
     with shop.uow(write=False) as uow:
         status = next(s for s in paid_statuses(uow).values() if s.number == "INV-P-0003")
     assert (status.state, status.received) == ("overpaid", PAYABLE * 2)
