@@ -11,6 +11,7 @@ from core.clock import saudi_time
 from core.errors import ImmutableError
 from core.invoicing import repository as repo
 from core.invoicing import service
+from core.invoicing.drafts import note_base
 from core.invoicing.model import DocumentType, InvoiceDraft
 from core.invoicing.service import find_invoice_row
 from core.invoicing.totals import compute_totals
@@ -32,9 +33,10 @@ def prepare_correction(uow: UnitOfWork, ref: str, *, reason: str = "Correction o
         raise ImmutableError(f"{row.number} is a note; correct the invoice it refers to instead.")
     original, now = repo.draft_from_row(row), uow.now()
     issued = saudi_time(now)
-    credit = replace(original, id=uuid.uuid4(), type=DocumentType.CREDIT_NOTE, number=_free(uow, f"{row.number}-CN"),
+    credit_number, corrected_number = (_free(uow, note_base(uow, row.number, s)) for s in ("CN", "R"))
+    credit = replace(original, id=uuid.uuid4(), type=DocumentType.CREDIT_NOTE, number=credit_number,
                      issue_datetime=issued, billing_reference=row.number, reason=reason)
-    corrected = replace(original, id=uuid.uuid4(), number=_free(uow, f"{row.number}-R"), issue_datetime=issued,
+    corrected = replace(original, id=uuid.uuid4(), number=corrected_number, issue_datetime=issued,
                         supply_date=original.supply_date)
     service.import_drafts(uow, [credit, corrected])
     uow.audit.append("invoice.correction_prepared", f"invoice:{row.id}", {
@@ -60,8 +62,9 @@ def prepare_credit_note(uow: UnitOfWork, ref: str, amount: Decimal, *, reason: s
     if row.status == "draft" or row.type != DocumentType.INVOICE.value:
         raise ImmutableError(f"{row.number} is not an issued invoice: a credit note refers to one.")
     original, issued = repo.draft_from_row(row), saudi_time(uow.now())
-    base = replace(original, id=uuid.uuid4(), type=DocumentType.CREDIT_NOTE, number=_free(uow, f"{row.number}-CN"),
-                   issue_datetime=issued, billing_reference=row.number, reason=reason)
+    number = _free(uow, note_base(uow, row.number, "CN"))
+    base = replace(original, id=uuid.uuid4(), type=DocumentType.CREDIT_NOTE, number=number, issue_datetime=issued,
+                   billing_reference=row.number, reason=reason)
     draft = base if amount == row.payable else _part(base, amount)
     service.import_drafts(uow, [draft])
     uow.audit.append("invoice.credit_note_prepared", f"invoice:{row.id}", {
