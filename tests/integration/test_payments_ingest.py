@@ -166,3 +166,36 @@ def test_the_poll_reads_from_where_the_last_one_stopped(shop: Context, provider:
     result = poll(shop, provider)
     assert (result.events, result.recorded) == (1, 1)
     assert _count(shop, "SELECT count(*) FROM payment") == 2
+
+
+def test_a_refund_event_the_provider_does_not_confirm_changes_nothing(shop: Context, provider: FakeProvider,
+                                                                      gateway: World) -> None:
+    from dataclasses import replace
+
+    link = make_link(shop, provider, "INV-P-0001")
+    assert link is not None
+    payment = gateway.pay(link.link_id)
+    poll(shop, provider)
+    # a forged (or stale) event: a refund of 500 the provider's own payment record does not show
+    paid_event = gateway.events[0]
+    gateway.events.append(replace(paid_event, event_id="evt_forged", kind="payment.refunded",
+                                  amount=Decimal("500.00"), refund_id="re_forged"))
+    result = poll(shop, provider)
+    assert (result.events, result.refunds, result.credit_notes) == (1, 0, [])
+    assert _states(shop)["INV-P-0001"] == "paid" and gateway.payments[payment]["refunded"] == 0
+    assert _count(shop, "SELECT count(*) FROM payment_event WHERE outcome = 'unconfirmed'") == 1
+
+
+def test_a_payment_event_for_a_payment_the_provider_does_not_know_is_refused(
+        shop: Context, provider: FakeProvider, gateway: World) -> None:
+    from dataclasses import replace
+
+    from core.payments import PaymentRefused
+
+    link = make_link(shop, provider, "INV-P-0002")
+    assert link is not None
+    gateway.pay(link.link_id)
+    gateway.events[0] = replace(gateway.events[0], payment_id="pay_invented")
+    with pytest.raises(PaymentRefused):  # the re-read fails: nothing is trusted, the cursor stays
+        poll(shop, provider)
+    assert _count(shop, "SELECT count(*) FROM payment_event") == 0
