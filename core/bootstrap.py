@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.audit.signing import DEVICE_KEY_SECRET, DeviceKey
 from core.clock import Clock, system_clock
 from core.config import Settings
-from core.errors import AlreadyExistsError, StoreError
+from core.errors import AlreadyExistsError, ConfigError, NotFoundError, SecretStoreError, StoreError
 from core.files import private_dir
 from core.secrets.master import MasterKeySource
 from core.secrets.store import SecretStore
@@ -25,7 +25,10 @@ from core.store.models import Device, StaffUser
 from core.uow import Context, UnitOfWork
 
 if TYPE_CHECKING:
+    from core.payments import PaymentProvider
     from core.zatca.api import FatooraClient
+
+PAYMENTS_KEY_SECRET = "payments.api_key"
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,33 @@ def zatca_client(settings: Settings, environment: str) -> FatooraClient:
 def zatca_transports(settings: Settings) -> Callable[[str], FatooraClient]:
     """A factory of portal transports by environment, as `core.zatca.submit_pending` and onboarding take it."""
     return lambda environment: zatca_client(settings, environment)
+
+
+def payment_provider(settings: Settings, ctx: Context) -> PaymentProvider:
+    """The configured payment gateway's adapter (`[payments] provider`, a name of core.payments.PROVIDERS), with
+    its key from the secret store (`payments.api_key`, its use audited) and the configured base URL.
+
+    Built here, not in commands, so which gateway an install talks to is decided in one place; the adapter's
+    module (and the provider's SDK) is imported only now, never at start-up.
+    """
+    import importlib
+
+    from core.payments import PROVIDERS
+
+    name = settings.payments.provider
+    if name not in PROVIDERS:
+        raise ConfigError([f'payments.provider = "{name}": not a payment provider Qayd knows; '
+                           f"use one of {', '.join(sorted(PROVIDERS))}"])
+    with ctx.uow(write=False) as uow:
+        try:  # the read is audited (without the value) in a write transaction of its own
+            key = uow.secrets.get(PAYMENTS_KEY_SECRET).decode("utf-8")
+        except NotFoundError:
+            raise SecretStoreError(f"There is no API key for the payment provider {name!r}.",
+                                   fix=f"Store it with `qayd secrets set {PAYMENTS_KEY_SECRET}` "
+                                       "(the value is read from stdin).") from None
+    module_name, class_name = PROVIDERS[name].split(":")
+    provider_class = getattr(importlib.import_module(module_name), class_name)
+    return provider_class(api_key=key, base_url=settings.payments.base_url)  # type: ignore[no-any-return]
 
 
 def _gate_precheck(uow: UnitOfWork, drafts: Sequence[Any], *, rules_passed: bool = False) -> object:

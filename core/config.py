@@ -62,11 +62,16 @@ _FIELDS: dict[str, _Field] = {
     "zatca.environment": _Field("QAYD_ZATCA_ENVIRONMENT", _one_of(ZatcaEnvironment)),
     "zatca.base_url": _Field("QAYD_ZATCA_BASE_URL",
                              "an https:// URL, or http://127.0.0.1:PORT for a local test portal"),
+    "payments.provider": _Field("QAYD_PAYMENTS_PROVIDER", "a payment provider's name: stripe or moyasar"),
+    "payments.base_url": _Field("QAYD_PAYMENTS_BASE_URL",
+                                "an https:// URL, or http://127.0.0.1:PORT for a local test server"),
+    "payments.currency": _Field("QAYD_PAYMENTS_CURRENCY", "an ISO 4217 code in capitals, e.g. SAR"),
 }
 _SECTIONS = {name.split(".")[0]: name for name in _FIELDS if "." in name}
 _ENV_TO_NAME = {field.env: name for name, field in _FIELDS.items()}
 _PATH_FIELDS = frozenset({"data_dir", "secrets.master_key_file"})
-_OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url", "zatca.base_url"})
+_OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url", "zatca.base_url",
+                              "payments.base_url"})
 
 _Layer = dict[str, tuple[object, str]]  # dotted name -> (raw value, source label)
 
@@ -137,6 +142,26 @@ class ZatcaSettings(_Section):
         return value.rstrip("/")
 
 
+def _local_or_https(value: str, name: str) -> str:
+    local = value.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+    if not (value.startswith("https://") or local):
+        raise ValueError(_FIELDS[name].valid)
+    return value.rstrip("/")
+
+
+class PaymentsSettings(_Section):
+    # A name of core.payments.PROVIDERS; checked against that registry where the provider is built
+    # (core.bootstrap.payment_provider), since the ground floor cannot import the capability.
+    provider: str = Field(default="stripe", pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    base_url: str | None = None  # a proxy, or a local test server
+    currency: str = Field(default="SAR", pattern=r"^[A-Z]{3}$")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return None if value is None else _local_or_https(value, "payments.base_url")
+
+
 class Settings(_Section):
     """The validated, effective settings; ``sources`` tells where each value came from."""
 
@@ -150,6 +175,7 @@ class Settings(_Section):
     store: StoreSettings = Field(default_factory=StoreSettings)
     central: CentralSettings = Field(default_factory=CentralSettings)
     zatca: ZatcaSettings = Field(default_factory=ZatcaSettings)
+    payments: PaymentsSettings = Field(default_factory=PaymentsSettings)
     config_file: Path | None = None
     sources: dict[str, str] = Field(default_factory=dict)
     master_key_env_set: bool = False  # whether QAYD_MASTER_KEY is set; its value is never kept

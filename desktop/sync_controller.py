@@ -72,6 +72,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "customer": (CUSTOMERS, INVOICES), "product": (PRODUCTS,), "invoice": (INVOICES,),
     "invoice_line": (INVOICES,), "invoice_allowance_charge": (INVOICES,), "issued_document": (INVOICES, ZATCA),
     "zatca_submission": (ZATCA,), "egs_unit": (ZATCA,), "gdpr_request": (PRIVACY,),
+    "payment_link": (INVOICES,), "payment": (INVOICES,), "payment_refund": (INVOICES,),  # issue 15: paid status
 }
 # Local writes of these topics leave something in the outbox: sync 2 s later.
 WRITE_TOPICS = frozenset({INVOICES, CUSTOMERS, PRODUCTS, ZATCA, PRIVACY})
@@ -113,6 +114,7 @@ class SyncController(QObject):
         self.session = session
         self.ctx = session.ctx
         self.device = str(self.ctx.device_id)
+        self.payments: Any = None  # the payment poller (desktop.payments_poller), set by ensure_controller
         self.dsn = dsn or dsn_for(self.ctx, session.settings)
         status = engine.status(self.ctx)
         self.display_name = display_name  # "": the member's name centrally (read at the first heartbeat)
@@ -195,6 +197,8 @@ class SyncController(QObject):
         self._closed = True
         for timer in (self.interval_timer, self.write_timer, self.heartbeat_timer, self.retry_timer):
             timer.stop()
+        if self.payments is not None:
+            self.payments.stop()
         with suppress(RuntimeError):
             self.session.changed.disconnect(self._on_changed)
         if self._listener is not None:
@@ -445,6 +449,11 @@ def ensure_controller(session: AppSession, *, start: bool = True) -> SyncControl
         return current
     controller = SyncController(session)
     session.sync = controller
+    # The payment poll rides on the same online machinery (issue 15): a child of the controller, polling while online.
+    from desktop.payments_poller import PaymentsPoller
+
+    controller.payments = PaymentsPoller(session, lambda: controller.state.online, parent=controller)
     if start:
         controller.start()
+        controller.payments.start()
     return controller

@@ -42,6 +42,8 @@ COMMANDS = {
     "gdpr": ("core.cli.gdpr:gdpr", "Data-subject requests (GDPR Art."),
     "init": ("core.cli.company:init", "Create a company: its store, device key and first audit entries."),
     "invoice": ("core.cli.invoice:invoice", "Invoices, credit notes and debit notes."),
+    "pay": ("core.cli.pay:pay", "Payment links for invoices, and refunds through credit notes."),
+    "payments": ("core.cli.pay:payments", "Payments received: poll the provider, list them."),
     "product": ("core.cli.product:product", "Products and services."),
     "report": ("core.cli.report:report",
                 "Printable compliance documents: VAT return, ZATCA submissions, audit evidence, privacy (PDF/A-3)."),

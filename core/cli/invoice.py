@@ -45,11 +45,28 @@ def _report_findings(findings: list[Finding], as_json: bool, extra: dict[str, ob
         print_findings(findings)
 
 
-def _listed(row: browse.InvoiceRow) -> dict[str, object]:
-    """A listed document as `invoice list --json` has always printed it (docs/JSON.md)."""
+def _listed(row: browse.InvoiceRow, paid: dict[uuid.UUID, str] | None = None) -> dict[str, object]:
+    """A listed document as `invoice list --json` has always printed it (docs/JSON.md), and its paid status
+    (issue 15: outstanding, partly_paid, paid, overpaid; null for drafts and notes)."""
     return {"id": row.id, "number": row.number, "status": row.status, "kind": row.kind, "type": row.type,
             "issue_datetime": row.issue_datetime, "buyer_name": row.customer_name, "currency": row.currency,
-            "tax_total": row.tax_total, "payable": row.payable}
+            "tax_total": row.tax_total, "payable": row.payable, "paid_status": (paid or {}).get(row.id)}
+
+
+def _paid_page(uow: UnitOfWork, selection: BrowseFilter, sort: BrowseSort, paid: str, offset: int,
+               limit: int) -> tuple[list[browse.InvoiceRow], int]:
+    """The --paid filter (issue 15): the selection's keys in order, kept when the paid status is `paid`."""
+    from core.payments import paid_statuses
+
+    states = {i.hex: s.state for i, s in paid_statuses(uow).items()}
+    kept = [k for k in browse.keys(uow, selection, sort) if states.get(k) == paid]
+    return browse.rows(uow, kept[offset:offset + limit], purpose="invoice list (qayd invoice list)"), len(kept)
+
+
+def _paid_states(uow: UnitOfWork, rows: list[browse.InvoiceRow]) -> dict[uuid.UUID, str]:
+    from core.payments import paid_statuses
+
+    return {i: s.state for i, s in paid_statuses(uow, [r.id for r in rows]).items()}
 
 
 def _customer_id(uow: UnitOfWork, customer: str | None) -> uuid.UUID | None:
@@ -97,25 +114,32 @@ def invoice_import(file: Path, issue: bool, as_json: bool) -> None:
 @click.option("--customer", help="Customer id, VAT number or exact name.")
 @range_options("Issued on or after this day", "Issued on or before this day")
 @click.option("--search", default="", help="Part of the number or the customer's name.")
+@click.option("--paid", type=click.Choice(["outstanding", "partly_paid", "paid", "overpaid"]),
+              help="Only issued invoices with this paid status.")
 @click.option("--oldest-first", is_flag=True)
 @click.option("--limit", default=50, show_default=True, type=ROWS)
 @click.option("--offset", default=0, type=ROWS)
 @json_option
 @page_json_option
 def invoice_list(status: str | None, kind: str | None, type_: str | None, customer: str | None,
-                 start: date | None, end: date | None, search: str, oldest_first: bool, limit: int, offset: int,
-                 as_json: bool, as_page: bool) -> None:
+                 start: date | None, end: date | None, search: str, paid: str | None, oldest_first: bool,
+                 limit: int, offset: int, as_json: bool, as_page: bool) -> None:
     """List documents, newest first; says when it shows a page of a larger selection."""
     low, high = day_bounds(start, end)
     with state().company().uow(write=False, channel="cli") as uow:
         customer_id = _customer_id(uow, customer)
         selection = BrowseFilter(status=status, kind=kind, type=type_, customer_id=customer_id, issued_from=low,
                                  issued_to=high, search=search)
-        rows = browse.page(uow, selection, BrowseSort("issue_datetime", descending=not oldest_first),
-                           offset=offset, limit=limit, purpose="invoice list (qayd invoice list)")
-        total = browse.count(uow, selection)
+        sort = BrowseSort("issue_datetime", descending=not oldest_first)
+        if paid:
+            rows, total = _paid_page(uow, selection, sort, paid, offset, limit)
+        else:
+            rows = browse.page(uow, selection, sort, offset=offset, limit=limit,
+                               purpose="invoice list (qayd invoice list)")
+            total = browse.count(uow, selection)
+        states = _paid_states(uow, rows) if as_json or as_page else {}
     page = Page(shown=len(rows), limit=limit, offset=offset, total=total)
-    items = [_listed(r) for r in rows]
+    items = [_listed(r, states) for r in rows]
     if as_json or as_page:
         print_json(page.as_json(items) if as_page else items)
     else:

@@ -7,6 +7,8 @@ from core.face import lazy_face
 
 if TYPE_CHECKING:
     from core.payments.errors import PaymentError, PaymentRefused, PaymentUnavailable
+    from core.payments.ingest import PollResult, poll
+    from core.payments.links import link_key, make_link
     from core.payments.port import (
         PROVIDERS,
         EventPage,
@@ -17,31 +19,62 @@ if TYPE_CHECKING:
         ProviderEvent,
         Refund,
     )
+    from core.payments.records import PaymentRow, list_payments
+    from core.payments.refunds import RefundMade, refund, refund_key
+    from core.payments.status import PAID_STATES, PaidStatus, overpaid_finding, paid_status, paid_statuses
 
 _FACE = {
     "EventPage": "core.payments.port",
     "LinkRequest": "core.payments.port",
+    "PAID_STATES": "core.payments.status",
     "PROVIDERS": "core.payments.port",
+    "PaidStatus": "core.payments.status",
     "PaymentError": "core.payments.errors",
     "PaymentLink": "core.payments.port",
     "PaymentProvider": "core.payments.port",
     "PaymentRefused": "core.payments.errors",
+    "PaymentRow": "core.payments.records",
     "PaymentState": "core.payments.port",
     "PaymentUnavailable": "core.payments.errors",
+    "PollResult": "core.payments.ingest",
     "ProviderEvent": "core.payments.port",
     "Refund": "core.payments.port",
+    "RefundMade": "core.payments.refunds",
+    "link_key": "core.payments.links",
+    "list_payments": "core.payments.records",
+    "make_link": "core.payments.links",
+    "overpaid_finding": "core.payments.status",
+    "paid_status": "core.payments.status",
+    "paid_statuses": "core.payments.status",
+    "poll": "core.payments.ingest",
+    "refund": "core.payments.refunds",
+    "refund_key": "core.payments.refunds",
 }
 __all__ = [
+    "PAID_STATES",
     "PROVIDERS",
     "EventPage",
     "LinkRequest",
+    "PaidStatus",
     "PaymentError",
     "PaymentLink",
     "PaymentProvider",
     "PaymentRefused",
+    "PaymentRow",
     "PaymentState",
     "PaymentUnavailable",
+    "PollResult",
     "ProviderEvent",
     "Refund",
+    "RefundMade",
+    "link_key",
+    "list_payments",
+    "make_link",
+    "overpaid_finding",
+    "paid_status",
+    "paid_statuses",
+    "poll",
+    "refund",
+    "refund_key",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)

@@ -87,6 +87,11 @@ FIELDS: tuple[PersonalField, ...] = (
     PersonalField("issued_document", "xml", "customer", Category.TRANSACTION, Erase.HOLD, "ksa-vat-records"),
     PersonalField("zatca_submission", "cleared_xml", "customer", Category.TRANSACTION, Erase.HOLD,
                   "ksa-vat-records"),
+    # Payments (issue 15): what an individual paid on an invoice, through which link, and what was given back. No
+    # name or card is stored (the provider keeps those); the amounts and references are held like the invoice.
+    *(PersonalField(table, "amount", "customer", Category.TRANSACTION, Erase.HOLD, "ksa-vat-records",
+                    note="a payment on an individual's invoice, kept as long as the invoice")
+      for table in ("payment_link", "payment", "payment_refund", "payment_event")),
     PersonalField("staff_user", "username", "user", Category.ACCOUNT, Erase.ANONYMISE),
     PersonalField("staff_user", "display_name", "user", Category.IDENTITY, Erase.ANONYMISE),
     PersonalField("gdpr_request", "requester_json", "requester", Category.REQUEST, Erase.ANONYMISE),

@@ -115,6 +115,7 @@ class _Found:
     entries: int = 0  # audit entries about the subject or carrying its sealed data
     key_live: bool = False
     requests: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    paid: set[uuid.UUID] = field(default_factory=set)  # issued invoices with payments (issue 15): held with them
 
 
 def erased_buyer(kind: str) -> str:
@@ -155,6 +156,9 @@ def _find(uow: UnitOfWork, subject: str) -> _Found:
                 found.held.append(_Held(ident_, number, saudi_date(issued), bool(cleared), bool(sealed)))
             elif hold.purged_at is None:
                 found.holding.append(_Held(ident_, number, saudi_date(issued), bool(cleared), bool(sealed)))
+    if found.held or found.holding:
+        held_ids = [h.id for h in found.held + found.holding]
+        found.paid = set(session.scalars(select(m.Payment.invoice_id).where(m.Payment.invoice_id.in_(held_ids))))
     found.entries = int(session.execute(text(
         "SELECT (SELECT count(*) FROM audit_entry WHERE subject = :s AND action <> 'personal_data.read') + "
         f"(SELECT count(*) FROM audit_entry WHERE {SEALED_FOR} = :s AND subject <> :s)"), {"s": subject}).scalar_one())
@@ -207,7 +211,8 @@ def _plan(found: _Found, today: date) -> ErasurePlan:
     for held in found.held + found.holding:
         until = hold_end(vat.key, held.issued_on)
         columns = ("invoice.buyer_json", "issued_document.xml") + (
-            ("zatca_submission.cleared_xml",) if held.cleared else ())
+            ("zatca_submission.cleared_xml",) if held.cleared else ()) + (
+            ("payment.amount", "payment_refund.amount") if held.id in found.paid else ())
         keep.append(PlanItem(invoice_record(held.id), columns, vat.key, until,
                              f"Invoice {held.number} issued {held.issued_on.isoformat()}: kept unchanged but sealed "
                              f"(encrypted with a key of its own) and restricted until {until.isoformat()}, then the "

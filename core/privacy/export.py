@@ -204,6 +204,18 @@ class SubjectRecords:
             for chunk in _chunks(ids) for r in session.execute(
                 select(lines).where(lines.c.invoice_id.in_(chunk)).order_by(lines.c.invoice_id, lines.c.position))]
         self._documents(ids, numbers)
+        self._payments(ids, numbers)
+
+    def _payments(self, ids: list[uuid.UUID], numbers: dict[uuid.UUID, str]) -> None:
+        """The links, payments and refunds of the subject's invoices (issue 15): amounts and references only."""
+        for name in ("payment_link", "payment", "payment_refund"):
+            table = TABLES[name]
+            self.data[name] = [{"invoice": numbers[r.invoice_id], **{k: v for k, v in _plain_row(r._mapping).items()
+                                                                     if k not in ("invoice_id", "device_id")}}
+                               for chunk in _chunks(ids) for r in self.uow.session.execute(
+                                   select(table).where(table.c.invoice_id.in_(chunk)).order_by(table.c.created_at))]
+            if self.data[name]:
+                self._read(f"{name}.amount")
 
     def _documents(self, ids: list[uuid.UUID], numbers: dict[uuid.UUID, str]) -> None:
         docs, subs = TABLES["issued_document"], TABLES["zatca_submission"]

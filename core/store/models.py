@@ -382,3 +382,93 @@ class ErasureCertificate(Base):
     body: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON, no personal data
     signature: Mapped[str] = mapped_column(Text, nullable=False)  # base64 Ed25519 over the UTF-8 body
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+
+
+class PaymentLink(SyncedMixin, Base):
+    """A hosted payment page made for one issued invoice's outstanding amount (store migration 0013).
+
+    `owner_device_id` is the desk that made it: only that desk polls the provider for it, so a payment is recorded
+    once even when several desks share one provider account. `sequence` counts the invoice's links (1, 2, …): it
+    is part of the idempotency key, so a retry makes no second link and a new link after a part payment is new.
+    """
+
+    __tablename__ = "payment_link"
+    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice.id"), nullable=False, index=True)
+    provider: Mapped[str] = mapped_column(String(40), nullable=False)
+    link_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    url: Mapped[str] = mapped_column(String(2000), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    sequence: Mapped[int] = mapped_column(Integer, nullable=False)
+    idempotency_key: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    owner_device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    __table_args__ = (Index("ix_payment_link_provider_link", "provider", "link_id", unique=True),)
+
+
+class ProviderEventRow(Base):
+    """A provider event as polled, stored once per (provider, event id); local to the desk that polled it."""
+
+    __tablename__ = "payment_event"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    provider: Mapped[str] = mapped_column(String(40), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    payment_ref: Mapped[str] = mapped_column(String(255), nullable=False)  # the provider's payment (or payout) id
+    amount: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    link_id: Mapped[str | None] = mapped_column(String(255))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    fee: Mapped[Decimal | None] = mapped_column(DecimalText)
+    refund_id: Mapped[str | None] = mapped_column(String(255))
+    raw_status: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    outcome: Mapped[str] = mapped_column(String(30), nullable=False)  # recorded|unmatched|refund|ignored|not_ours
+    received_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    __table_args__ = (Index("ix_payment_event_provider_event", "provider", "event_id", unique=True),)
+
+
+class Payment(SyncedMixin, Base):
+    """Money received at the provider, re-read before it was trusted; matched to its invoice, or kept unmatched
+    (`invoice_id` NULL or `problem` set) with the rule it broke, never silently applied."""
+
+    __tablename__ = "payment"
+    provider: Mapped[str] = mapped_column(String(40), nullable=False)
+    payment_ref: Mapped[str] = mapped_column(String(255), nullable=False)
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("invoice.id"), index=True)
+    link_id: Mapped[str | None] = mapped_column(String(255))
+    reference: Mapped[str | None] = mapped_column(String(100))  # the invoice UUID the provider echoed
+    amount: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    fee: Mapped[Decimal] = mapped_column(DecimalText, nullable=False, default=Decimal("0"))
+    refunded: Mapped[Decimal] = mapped_column(DecimalText, nullable=False, default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    state: Mapped[str] = mapped_column(String(20), nullable=False)  # matched|unmatched
+    problem: Mapped[str] = mapped_column(String(60), nullable=False, default="")  # the rule id of a mismatch
+    paid_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    __table_args__ = (Index("ix_payment_provider_ref", "provider", "payment_ref", unique=True),)
+
+
+class PaymentRefund(SyncedMixin, Base):
+    """Money given back on a payment, made in Qayd (against an issued credit note) or seen at the provider."""
+
+    __tablename__ = "payment_refund"
+    payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment.id"), nullable=False, index=True)
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("invoice.id"), index=True)
+    credit_note_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("invoice.id"))
+    provider: Mapped[str] = mapped_column(String(40), nullable=False)
+    refund_ref: Mapped[str] = mapped_column(String(255), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    origin: Mapped[str] = mapped_column(String(20), nullable=False)  # qayd|provider
+    idempotency_key: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    __table_args__ = (Index("ix_payment_refund_provider_ref", "provider", "refund_ref", unique=True),)
+
+
+class PaymentCursor(Base):
+    """Where this desk's poll of a provider's events stands; moved in the transaction that records the events."""
+
+    __tablename__ = "payment_cursor"
+    provider: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(500), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)

@@ -36,7 +36,9 @@ class Synced:
 
 # Parents before children: a fresh install applies changes in this order when it must.
 NAMES = ("device", "company", "setting", "customer", "product", "egs_unit", "invoice", "invoice_line",
-         "invoice_allowance_charge", "issued_document", "zatca_submission", "gdpr_request")
+         "invoice_allowance_charge", "issued_document", "zatca_submission", "gdpr_request",
+         # payments (store migration 0013): after the invoices they settle, refunds after their payments
+         "payment_link", "payment", "payment_refund")
 
 
 def _spec(name: str) -> Synced:

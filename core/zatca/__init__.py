@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from core.zatca import egs, onboarding
     from core.zatca.api import BASE_URLS, FatooraClient
     from core.zatca.batch_import import BatchRefused, ImportRun, import_and_issue
-    from core.zatca.correction import prepare_correction
+    from core.zatca.correction import prepare_correction, prepare_credit_note
     from core.zatca.demo import add_demo_egs
     from core.zatca.egs import EgsInfo, list_egs
     from core.zatca.issuing import IssuedInfo, IssueRun, issue_imported, issue_in_order, issue_many, issued_xml
@@ -65,6 +65,7 @@ _FACE = {
     "onboarding": "core.zatca.onboarding",
     "parse_untrusted": "core.zatca.validation",
     "prepare_correction": "core.zatca.correction",
+    "prepare_credit_note": "core.zatca.correction",
     "problems_text": "core.zatca.stored",
     "queue_summary": "core.zatca.queue",
     "retry_now": "core.zatca.queue",
@@ -102,6 +103,7 @@ __all__ = [
     "onboarding",
     "parse_untrusted",
     "prepare_correction",
+    "prepare_credit_note",
     "problems_text",
     "queue_summary",
     "retry_now",

@@ -59,7 +59,7 @@ def test_json_stays_a_list_and_the_page_form_carries_its_place(company: Callable
     rows = json.loads(listed.output)  # stdout and stderr together: still just the JSON list, as scripts had it
     assert isinstance(rows, list) and len(rows) == 3
     assert set(rows[0]) == {"id", "number", "status", "kind", "type", "issue_datetime", "buyer_name", "currency",
-                            "tax_total", "payable"}
+                            "tax_total", "payable", "paid_status"}  # paid_status: issue 15
     paged = json.loads(ok(company("invoice", "list", "--limit", "3", "--offset", "2", "--json-page")).output)
     assert {k: paged[k] for k in ("total", "limit", "offset", "shown", "more")} == \
         {"total": 8, "limit": 3, "offset": 2, "shown": 3, "more": True}

@@ -178,7 +178,10 @@ def test_describe_reports_every_setting_with_its_source(tmp_path: Path) -> None:
     assert rows["log_level"] == ('"ERROR"', "option")
     assert rows["central.database_url"] == ("(not set)", "default")
     assert rows["config_file"] == (str(config), "option")
-    assert len(rows) == 13  # 12 settings (store.busy_timeout added for issue 12) and the config file
+    # 15 settings (store.busy_timeout added for issue 12; [payments] provider, base_url, currency for issue 15) and
+    # the config file
+    assert len(rows) == 16
+    assert rows["payments.provider"] == ('"stripe"', "default") and rows["payments.currency"] == ('"SAR"', "default")
     assert rows["store.busy_timeout"] == ("15.0", "default")
 
 
