@@ -42,6 +42,8 @@ COMMANDS = {
     "gdpr": ("core.cli.gdpr:gdpr", "Data-subject requests (GDPR Art."),
     "init": ("core.cli.company:init", "Create a company: its store, device key and first audit entries."),
     "invoice": ("core.cli.invoice:invoice", "Invoices, credit notes and debit notes."),
+    "mail": ("core.cli.mail:mail",
+             "E-mailed invoices: the outbox, sending it, and decisions after an interrupted send."),
     "product": ("core.cli.product:product", "Products and services."),
     "report": ("core.cli.report:report",
                 "Printable compliance documents: VAT return, ZATCA submissions, audit evidence, privacy (PDF/A-3)."),
