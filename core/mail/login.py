@@ -26,15 +26,17 @@ def smtp_server(mail: MailSettings) -> SmtpServer:
 
 
 def read_login(uow: UnitOfWork, mail: MailSettings, *, http: httpx.Client | None = None) -> Login:
-    """The login to use; reading the secret is audited (secret.used) by the unit of work's secret store."""
+    """The login to use; reading the secret is audited (secret.used) by the unit of work's secret store.
+
+    No [mail] username means the server takes mail without a login (a relay on the loopback, say)."""
+    if not mail.username:
+        return Login("none")
     if uow.secrets.exists(OAUTH_SECRET):
         return Login("xoauth2", access_token(_oauth(uow.secrets.get(OAUTH_SECRET)), http=http))
     if uow.secrets.exists(PASSWORD_SECRET):
         return Login("password", uow.secrets.get(PASSWORD_SECRET).decode("utf-8"))
-    if mail.username:
-        raise MailNotConfigured("[mail] username is set but the secret store holds no mail.password or mail.oauth.",
-                                fix="`qayd secrets set mail.password` (or mail.oauth for XOAUTH2).")
-    return Login("none")
+    raise MailNotConfigured("[mail] username is set but the secret store holds no mail.password or mail.oauth.",
+                            fix="`qayd secrets set mail.password` (or mail.oauth for XOAUTH2).")
 
 
 def _oauth(raw: bytes) -> dict[str, str]:
