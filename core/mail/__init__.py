@@ -9,7 +9,14 @@ if TYPE_CHECKING:
     from core.mail.errors import MailError, MailNotConfigured, MailRefused, MailUnavailable
     from core.mail.outbox import STATES, OutboxItem, resolve
     from core.mail.sending import FlushResult, backoff, flush
-    from core.mail.service import Preview, outbox_items, preview_message, send_invoice, write_preview
+    from core.mail.service import (
+        Preview,
+        default_recipient,
+        outbox_items,
+        preview_message,
+        send_invoice,
+        write_preview,
+    )
 
 _FACE = {
     "FlushResult": "core.mail.sending",
@@ -21,6 +28,7 @@ _FACE = {
     "Preview": "core.mail.service",
     "STATES": "core.mail.outbox",
     "backoff": "core.mail.sending",
+    "default_recipient": "core.mail.service",
     "flush": "core.mail.sending",
     "outbox_items": "core.mail.service",
     "preview_message": "core.mail.service",
@@ -38,6 +46,7 @@ __all__ = [
     "OutboxItem",
     "Preview",
     "backoff",
+    "default_recipient",
     "flush",
     "outbox_items",
     "preview_message",

@@ -66,3 +66,16 @@ def write_preview(message: EmailMessage, out_dir: Path) -> Preview:
     for name, data in files.items():
         write_private(out_dir / name, data)
     return Preview(out_dir, tuple(files))
+
+
+def default_recipient(ctx: Context, ref: str) -> str:
+    """The customer's e-mail address for issued document `ref` ("" when none): the read is logged."""
+    from core.invoicing import find_invoice_row
+
+    with ctx.uow(write=False) as uow:
+        row = find_invoice_row(uow, ref)
+        customer = uow.session.get(m.Customer, row.customer_id) if row.customer_id else None
+        if customer is None:
+            return ""
+        uow.record_access(f"customer:{customer.id}", ["customer.email"], "e-mail an invoice to its customer")
+        return customer.email or ""
