@@ -278,3 +278,29 @@ def test_mail_not_set_up_says_what_to_set(company: Context) -> None:
         flush(company, MailSettings())
     assert "from_address" in missing.value.message and "QAYD_MAIL_HOST" in missing.value.fix
     assert json.dumps([i.status for i in outbox_items(company)]) == '["queued"]'
+
+
+def test_implicit_tls_on_port_465_style_servers(company: Context, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (number,) = issue_standard(company)
+    with_password(company)
+    with SmtpWorld(tmp_path / "ssl", implicit=True) as world:
+        monkeypatch.setenv("SSL_CERT_FILE", str(world.ca_file))
+        settings = mail_settings(world)
+        assert settings.security == "ssl"
+        send_invoice(company, number, settings)
+        assert flush(company, settings).sent == 1
+        assert world.envelopes[0][2] == ("PLAIN", USERNAME)
+
+
+def test_a_certificate_that_does_not_verify_is_a_transient_tls_failure(company: Context, smtp: SmtpWorld,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (number,) = issue_standard(company)
+    with_password(company)
+    send_invoice(company, number, mail_settings(smtp))
+    monkeypatch.delenv("SSL_CERT_FILE")  # the throwaway CA is not trusted: as a man in the middle would look
+    result = flush(company, mail_settings(smtp))
+    assert (result.sent, result.retrying) == (0, 1)
+    (item,) = outbox_items(company)
+    assert item.status == "queued" and "TLS" in item.last_error and item.attempts == 1
+    assert smtp.logins == []  # the password never left: no login before a verified TLS session

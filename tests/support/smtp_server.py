@@ -118,7 +118,7 @@ class _TokenEndpoint(BaseHTTPRequestHandler):
 class SmtpWorld:
     """The SMTP server (STARTTLS, AUTH after TLS only) and the token endpoint, on 127.0.0.1."""
 
-    def __init__(self, folder: Path, *, tls: bool = True, auth: bool = True) -> None:
+    def __init__(self, folder: Path, *, tls: bool = True, auth: bool = True, implicit: bool = False) -> None:
         self.lock = threading.Lock()
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str], Any]] = []
@@ -132,13 +132,18 @@ class SmtpWorld:
         if tls:
             server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             server_tls.load_cert_chain(files.server_cert, files.server_key)
-            kwargs |= {"tls_context": server_tls, "require_starttls": True}
+            # implicit: TLS from the first byte (security = ssl, port 465); else STARTTLS, required before anything
+            kwargs |= {"ssl_context": server_tls} if implicit else {"tls_context": server_tls,
+                                                                     "require_starttls": True}
         if auth:
-            kwargs |= {"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": tls}
+            # aiosmtpd sees no TLS on an implicit-TLS connection, so there AUTH is offered without being required
+            # (the whole session is encrypted anyway); with STARTTLS it is required, and only after TLS.
+            kwargs |= {"authenticator": self._authenticate, "auth_required": not implicit,
+                       "auth_require_tls": tls and not implicit}
         self.controller = _Controller(self, **kwargs)
         handler = type("TokenEndpoint", (_TokenEndpoint,), {"world": self})
         self.token_server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.tls = tls
+        self.tls, self.implicit = tls, implicit
 
     def _authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str,
                       auth_data: Any) -> AuthResult:
@@ -173,10 +178,10 @@ class SmtpWorld:
     def env(self) -> dict[str, str]:
         """QAYD_MAIL_* variables pointing at this server (and SSL_CERT_FILE trusting its certificate)."""
         values = {"QAYD_MAIL_HOST": "127.0.0.1", "QAYD_MAIL_PORT": str(self.port),
-                  "QAYD_MAIL_SECURITY": "starttls" if self.tls else "none",
+                  "QAYD_MAIL_SECURITY": ("ssl" if self.implicit else "starttls") if self.tls else "none",
                   "QAYD_MAIL_FROM_ADDRESS": USERNAME, "QAYD_MAIL_FROM_NAME": "ACME Billing",
                   "SSL_CERT_FILE": str(self.ca_file)}
-        if self.controller.SMTP_kwargs.get("auth_required"):
+        if self.controller.SMTP_kwargs.get("authenticator"):
             values["QAYD_MAIL_USERNAME"] = USERNAME
         return values
 
