@@ -9,6 +9,7 @@ class MailError(QaydError):
     """The mail server refused or could not handle a message, or mail is not set up."""
 
     exit_code = 13
+    uncertain = False  # True when the failure came after the message itself went out (core.mail.smtp)
 
 
 class MailNotConfigured(MailError):
@@ -24,7 +25,9 @@ class MailRefused(MailError):
 
 
 class MailUnavailable(MailError):
-    """The server could not be reached or asked us to wait (a 4xx reply, a timeout, a TLS or connection error)."""
+    """The server could not be reached or asked us to wait (a 4xx reply, a timeout, a TLS or connection error).
+
+    `uncertain`: the failure came after the message itself was sent, so the server may have accepted it."""
 
     def __init__(self, message: str, *, fix: str = "", code: int | None = None) -> None:
         super().__init__(message, fix=fix)

@@ -76,20 +76,30 @@ def flush(ctx: Context, mail: MailSettings, *, connect: Connect | None = None, l
     return result
 
 
+INTERRUPTED = ("Sending was interrupted (the program stopped) after the message went to the server and before its "
+               "delivery was recorded; it may or may not have been sent.")
+
+
 def _hand_stuck_to_a_person(ctx: Context) -> int:
-    with ctx.uow() as uow:
+    with ctx.uow(write=False) as uow:
         cutoff = uow.now() - SEND_LEASE
-        rows = list(uow.session.scalars(select(m.MailOutbox).where(m.MailOutbox.status == "sending",
-                                                                    m.MailOutbox.updated_at <= cutoff)))
-        for row in rows:
-            row.status, row.updated_at = "needs_person", uow.now()
-            row.last_error = ("Sending was interrupted (the program stopped) after the message went to the server "
-                              "and before its delivery was recorded; it may or may not have been sent. Check the "
-                              f"sent folder or the server's log for Message-ID {row.message_id}, then run "
-                              f"`qayd mail resolve {row.id.hex[:8]} --was-sent` or `--send-again`.")
-            uow.audit.append("mail.needs_person", f"invoice:{row.invoice_id}", {"outbox": str(row.id)})
+        stuck = list(uow.session.scalars(select(m.MailOutbox.id).where(m.MailOutbox.status == "sending",
+                                                                        m.MailOutbox.updated_at <= cutoff)))
+    for ident in stuck:
+        _hand_to_a_person(ctx, ident, INTERRUPTED)
+    return len(stuck)
+
+
+def _hand_to_a_person(ctx: Context, ident: Any, why: str) -> None:
+    """A message that may have been delivered: never sent again on its own; a person resolves it."""
+    with ctx.uow() as uow:
+        row = uow.session.get(m.MailOutbox, ident)
+        assert row is not None
+        row.status, row.updated_at = "needs_person", uow.now()
+        row.last_error = (f"{why} Check the sent folder or the server's log for Message-ID {row.message_id}, then "
+                          f"run `qayd mail resolve {row.id.hex[:8]} --was-sent` or `--send-again`.")
+        uow.audit.append("mail.needs_person", f"invoice:{row.invoice_id}", {"outbox": str(row.id), "why": why[:200]})
         uow.commit()
-    return len(rows)
 
 
 def _due(ctx: Context, limit: int | None) -> list[Any]:
@@ -107,6 +117,11 @@ def _send_one(ctx: Context, mail: MailSettings, sender: Sender, ident: Any, resu
     try:
         sender.send(message)
     except MailError as err:
+        if err.uncertain:
+            _hand_to_a_person(ctx, ident, "The connection failed after the message was sent and before the server "
+                                          "confirmed it; it may or may not have arrived.")
+            result.needs_person += 1
+            raise
         _record_failure(ctx, ident, err, result, number)
         if isinstance(err, MailUnavailable) and err.code is None:
             raise  # the connection is gone: the rest wait for the next flush

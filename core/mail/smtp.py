@@ -10,6 +10,7 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from types import TracebackType
+from typing import Any
 
 from core.mail.errors import MailError, MailRefused, MailUnavailable
 
@@ -44,6 +45,24 @@ def scrub(text: str) -> str:
     return _ADDRESS.sub("<address>", text)[:500]
 
 
+class _Smtp(smtplib.SMTP):
+    """smtplib's client, noting when the message's DATA was started: a failure after that is not a clean refusal."""
+
+    in_data = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.in_data = True
+        return super().data(msg)
+
+
+class _SmtpSsl(smtplib.SMTP_SSL):
+    in_data = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.in_data = True
+        return super().data(msg)
+
+
 class SmtpTransport:
     """One SMTP session: `with SmtpTransport(server, login) as smtp: smtp.send(message)`; many messages, one login."""
 
@@ -51,7 +70,7 @@ class SmtpTransport:
                  ssl_context: ssl.SSLContext | None = None) -> None:
         self.server, self.login, self.timeout = server, login, timeout
         self.context = ssl_context or ssl.create_default_context()  # honours SSL_CERT_FILE, like OpenSSL
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: _Smtp | _SmtpSsl | None = None
 
     def __enter__(self) -> SmtpTransport:
         try:
@@ -76,11 +95,11 @@ class SmtpTransport:
                 self._smtp.close()
             self._smtp = None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _Smtp | _SmtpSsl:
         s = self.server
         if s.security == "ssl":
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout, context=self.context)
-        smtp = smtplib.SMTP(s.host, s.port, timeout=self.timeout)
+            return _SmtpSsl(s.host, s.port, timeout=self.timeout, context=self.context)
+        smtp = _Smtp(s.host, s.port, timeout=self.timeout)
         if s.security == "starttls":
             smtp.ehlo()
             smtp.starttls(context=self.context)  # raises SMTPNotSupportedError when the server offers no STARTTLS
@@ -100,10 +119,16 @@ class SmtpTransport:
         """Hand one message to the server; raises MailRefused or MailUnavailable (nothing else) when it fails."""
         if self._smtp is None:
             raise MailUnavailable("The connection to the mail server is closed.", fix="Run the flush again.")
+        self._smtp.in_data = False
         try:
             refused = self._smtp.send_message(message)
         except Exception as err:
-            raise classify(err) from None
+            failure = classify(err)
+            if self._smtp.in_data and not isinstance(err, smtplib.SMTPResponseException):
+                # The message went out but the server's answer never came back (a drop or a timeout after the
+                # final "."): it may have been accepted. Sending it again could deliver it twice; a person decides.
+                failure.uncertain = True
+            raise failure from None
         if refused:  # some recipients refused, others accepted: we send to one, so this is that one
             code, reply = next(iter(refused.values()))
             raise _by_code(code, reply, "the recipient")

@@ -19,6 +19,7 @@ from core.errors import NotFoundError, ValidationError
 from core.invoicing import InvoiceQuery, list_invoices
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.mail import MailNotConfigured, MailRefused, flush, outbox_items, resolve, send_invoice
+from core.mail.smtp import SmtpTransport
 from core.reports import printed_invoice
 from core.secrets.manager import set_secret
 from core.store import models as m
@@ -304,3 +305,23 @@ def test_a_certificate_that_does_not_verify_is_a_transient_tls_failure(company: 
     (item,) = outbox_items(company)
     assert item.status == "queued" and "TLS" in item.last_error and item.attempts == 1
     assert smtp.logins == []  # the password never left: no login before a verified TLS session
+
+
+def test_no_answer_after_the_message_went_out_asks_a_person_instead_of_resending(company: Context, smtp: SmtpWorld,
+                                                                                clock: StepClock) -> None:
+    numbers = issue_standard(company, 2)
+    with_password(company)
+    for number in numbers:
+        send_invoice(company, number, mail_settings(smtp))
+    smtp.stall_next_data(2.5)
+    quick = lambda server, login: SmtpTransport(server, login, timeout=1.0)  # noqa: E731
+    result = flush(company, mail_settings(smtp), connect=quick)
+    assert (result.sent, result.needs_person) == (0, 1)
+    first, second = sorted(outbox_items(company), key=lambda i: i.requested_at)
+    assert first.status == "needs_person" and "may or may not have arrived" in first.last_error
+    assert second.status == "queued" and second.attempts == 1  # the connection was gone: it waits its turn
+    assert len(smtp.received) == 1  # the server kept the first message though its answer came too late
+    clock.now += timedelta(minutes=2)
+    assert flush(company, mail_settings(smtp)).sent == 1
+    assert sorted(m["Message-ID"] for m in smtp.received) == sorted({m["Message-ID"] for m in smtp.received})
+    assert len(smtp.received) == 2  # each once: the uncertain one was not sent again

@@ -9,6 +9,7 @@ XOAUTH2 (bearer tokens from a local OAuth2 token endpoint), faults on demand, an
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import socket
@@ -57,6 +58,9 @@ class _Handler:
         with self.world.lock:
             self.world.raw.append(data)
             self.world.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos), session.auth_data))
+        stall = self.world.take_stall()
+        if stall:
+            await asyncio.sleep(stall)  # kept (queued for delivery), but the 250 comes after the client gave up
         return "250 2.0.0 Message accepted"
 
 
@@ -125,6 +129,7 @@ class SmtpWorld:
         self.tokens: set[str] = set()
         self.logins: list[tuple[str, bytes, bytes]] = []
         self._faults: list[int] = []
+        self._stalls: list[float] = []
         folder.mkdir(parents=True, exist_ok=True)
         files = TestCA().write_server_files(folder, hosts=("localhost", "127.0.0.1"))
         self.ca_file = files.ca_cert
@@ -189,6 +194,15 @@ class SmtpWorld:
         """The next `times` RCPT commands get `code` (4xx transient, 5xx permanent)."""
         with self.lock:
             self._faults.extend([code] * times)
+
+    def stall_next_data(self, seconds: float) -> None:
+        """The next message's 250 comes only after `seconds` (past a client's timeout), yet the message is kept."""
+        with self.lock:
+            self._stalls.append(seconds)
+
+    def take_stall(self) -> float:
+        with self.lock:
+            return self._stalls.pop(0) if self._stalls else 0.0
 
     def take_fault(self) -> int | None:
         with self.lock:
