@@ -17,8 +17,9 @@ EXIT_NOT_ALL_SENT = 1  # the flush ran; some messages failed or wait for a perso
 _lang = click.option("--lang", type=click.Choice(["ar", "en"]), default="ar", show_default=True,
                      help="The language the e-mail opens with (both are always in it).")
 _to = click.option("--to", "to", metavar="EMAIL", help="Send to this address instead of the customer's.")
-_xml = click.option("--xml/--no-xml", "attach_xml", default=False, show_default=True,
-                    help="Attach the invoice's XML beside the PDF/A-3 (which embeds it already).")
+_xml = click.option("--xml/--no-xml", "attach_xml", default=None,
+                    help="Attach the invoice's XML beside the PDF/A-3 (which embeds it already); default: as the "
+                         "customer prefers (`qayd mail prefer`), else not.")
 
 
 @click.command("send")
@@ -26,7 +27,7 @@ _xml = click.option("--xml/--no-xml", "attach_xml", default=False, show_default=
 @_to
 @_lang
 @_xml
-def invoice_send(number: str, to: str | None, lang: str, attach_xml: bool) -> None:
+def invoice_send(number: str, to: str | None, lang: str, attach_xml: bool | None) -> None:
     """Queue an issued invoice for e-mail with its PDF/A-3; `qayd mail flush` (or the desktop) sends it."""
     from core.mail import send_invoice
 
@@ -109,7 +110,7 @@ def mail_resolve(message_id: str, decision: str | None) -> None:
 @_xml
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="Folder for the .eml message, its text and HTML parts and attachments.")
-def mail_preview(number: str, to: str | None, lang: str, attach_xml: bool, out_dir: Path) -> None:
+def mail_preview(number: str, to: str | None, lang: str, attach_xml: bool | None, out_dir: Path) -> None:
     """Write the e-mail `invoice send` would queue, without queuing or sending it."""
     from core.mail import preview_message, write_preview
 
@@ -117,3 +118,14 @@ def mail_preview(number: str, to: str | None, lang: str, attach_xml: bool, out_d
     message = preview_message(cli.company(), number, cli.settings.mail, to=to, lang=lang, attach_xml=attach_xml)
     written = write_preview(message, out_dir)
     click.echo(f"Wrote {len(written.files)} file(s) to {out_dir}: {', '.join(written.files)}")
+
+
+@mail.command("prefer")
+@click.argument("customer")
+@click.option("--xml/--no-xml", "attach_xml", required=True, help="Attach the XML to this customer's invoices.")
+def mail_prefer(customer: str, attach_xml: bool) -> None:
+    """Whether a customer (id, VAT number or exact name) gets the invoice's XML beside the PDF/A-3."""
+    from core.mail import set_xml_preference
+
+    ident = set_xml_preference(state().company(), customer, attach_xml)
+    click.echo(f"Customer {ident} now gets {'the PDF/A-3 and the XML' if attach_xml else 'the PDF/A-3 alone'}.")

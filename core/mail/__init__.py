@@ -11,10 +11,12 @@ if TYPE_CHECKING:
     from core.mail.sending import FlushResult, backoff, flush
     from core.mail.service import (
         Preview,
-        default_recipient,
+        SendDefaults,
         outbox_items,
         preview_message,
+        send_defaults,
         send_invoice,
+        set_xml_preference,
         write_preview,
     )
 
@@ -28,12 +30,14 @@ _FACE = {
     "Preview": "core.mail.service",
     "STATES": "core.mail.outbox",
     "backoff": "core.mail.sending",
-    "default_recipient": "core.mail.service",
     "flush": "core.mail.sending",
     "outbox_items": "core.mail.service",
     "preview_message": "core.mail.service",
     "resolve": "core.mail.outbox",
+    "SendDefaults": "core.mail.service",
+    "send_defaults": "core.mail.service",
     "send_invoice": "core.mail.service",
+    "set_xml_preference": "core.mail.service",
     "write_preview": "core.mail.service",
 }
 __all__ = [
@@ -45,13 +49,15 @@ __all__ = [
     "MailUnavailable",
     "OutboxItem",
     "Preview",
+    "SendDefaults",
     "backoff",
-    "default_recipient",
     "flush",
     "outbox_items",
     "preview_message",
     "resolve",
+    "send_defaults",
     "send_invoice",
+    "set_xml_preference",
     "write_preview",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.company_settings import get_setting
 from core.errors import NotFoundError, ValidationError
 from core.findings import Finding
 from core.invoicing import find_invoice_row
@@ -76,9 +77,20 @@ def _recipient(uow: UnitOfWork, row: m.Invoice, to: str | None) -> str:
     return customer.email
 
 
-def queue(uow: UnitOfWork, ref: str, *, to: str | None = None, lang: str = "ar", attach_xml: bool = False,
+def xml_preference_key(customer_id: uuid.UUID) -> str:
+    """The company setting (synchronised, audited) holding whether a customer gets the XML beside the PDF."""
+    return f"mail.attach_xml:customer:{customer_id}"
+
+
+def prefers_xml(uow: UnitOfWork, customer_id: uuid.UUID | None) -> bool:
+    return bool(customer_id and get_setting(uow, xml_preference_key(customer_id), False))
+
+
+def queue(uow: UnitOfWork, ref: str, *, to: str | None = None, lang: str = "ar", attach_xml: bool | None = None,
           payment_url: str | None = None, domain: str = "qayd.invalid") -> uuid.UUID:
-    """Queue issued document `ref` for e-mail inside the caller's unit of work (its audit entry too)."""
+    """Queue issued document `ref` for e-mail inside the caller's unit of work (its audit entry too).
+
+    `attach_xml` None: as the customer prefers (`set_xml_preference`), else the PDF alone."""
     _check_request(to, lang)
     row = find_invoice_row(uow, ref)
     if row.status == "draft":
@@ -90,6 +102,7 @@ def queue(uow: UnitOfWork, ref: str, *, to: str | None = None, lang: str = "ar",
         raise NotShareableError(f"{row.number} is a standard invoice that ZATCA has not cleared yet; it is e-mailed "
                                 "only once cleared.", fix="Submit it (`qayd zatca submit`), then send it.")
     address = _recipient(uow, row, to)
+    attach_xml = prefers_xml(uow, row.customer_id) if attach_xml is None else attach_xml
     company = uow.session.scalars(select(m.Company)).first()
     if company is None:
         raise NotFoundError("The company profile is missing.", fix="`qayd company set` creates it.")

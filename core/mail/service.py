@@ -20,7 +20,7 @@ def _domain(mail: MailSettings) -> str:
 
 
 def send_invoice(ctx: Context, ref: str, mail: MailSettings, *, to: str | None = None, lang: str = "ar",
-                 attach_xml: bool = False, payment_url: str | None = None) -> uuid.UUID:
+                 attach_xml: bool | None = None, payment_url: str | None = None) -> uuid.UUID:
     """Queue issued document `ref` for e-mail (one transaction with its `mail.queued` audit entry); a flush sends."""
     with ctx.uow() as uow:
         ident = outbox.queue(uow, ref, to=to, lang=lang, attach_xml=attach_xml, payment_url=payment_url,
@@ -41,7 +41,7 @@ class Preview:
 
 
 def preview_message(ctx: Context, ref: str, mail: MailSettings, *, to: str | None = None, lang: str = "ar",
-                    attach_xml: bool = False) -> EmailMessage:
+                    attach_xml: bool | None = None) -> EmailMessage:
     """The message `invoice send` would queue and a flush would send, built without queuing anything."""
     with ctx.uow() as uow:  # queued in a transaction that is never committed: the very same checks and text
         ident = outbox.queue(uow, ref, to=to, lang=lang, attach_xml=attach_xml, domain=_domain(mail))
@@ -68,14 +68,34 @@ def write_preview(message: EmailMessage, out_dir: Path) -> Preview:
     return Preview(out_dir, tuple(files))
 
 
-def default_recipient(ctx: Context, ref: str) -> str:
-    """The customer's e-mail address for issued document `ref` ("" when none): the read is logged."""
+@dataclass(frozen=True, slots=True)
+class SendDefaults:
+    """What the Send dialog starts with: the customer's address ("" when none) and its XML preference."""
+
+    recipient: str
+    attach_xml: bool
+
+
+def send_defaults(ctx: Context, ref: str) -> SendDefaults:
+    """The customer's address and XML preference for issued document `ref`; reading the address is logged."""
     from core.invoicing import find_invoice_row
 
     with ctx.uow(write=False) as uow:
         row = find_invoice_row(uow, ref)
         customer = uow.session.get(m.Customer, row.customer_id) if row.customer_id else None
         if customer is None:
-            return ""
-        uow.record_access(f"customer:{customer.id}", ["customer.email"], "e-mail an invoice to its customer")
-        return customer.email or ""
+            return SendDefaults("", False)
+        uow.record_access(f"customer:{customer.id}", ["customer.email"], outbox.PURPOSE)
+        return SendDefaults(customer.email or "", outbox.prefers_xml(uow, customer.id))
+
+
+def set_xml_preference(ctx: Context, customer: str, attach_xml: bool) -> uuid.UUID:
+    """Whether `customer` (id, VAT number or exact name) gets the invoice's XML beside the PDF (a company setting)."""
+    from core.company_settings import set_setting
+    from core.invoicing import get_customer
+
+    with ctx.uow() as uow:
+        ident = get_customer(uow, customer, purpose="set an e-mail preference").id
+        set_setting(uow, outbox.xml_preference_key(ident), attach_xml)
+        uow.commit()
+    return ident

@@ -106,16 +106,18 @@ class SendInvoiceDialog(QDialog):
 
     def __init__(self, session: AppSession, number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="sendInvoiceDialog")
-        from core.mail import default_recipient
+        from core.mail import send_defaults
 
         self.session, self.number = session, number
+        defaults = send_defaults(session.ctx, number)
         self.setWindowTitle(tr("Mail", "Send {number}").format(number=number))
-        self.recipient = QLineEdit(default_recipient(session.ctx, number), objectName="sendTo")
+        self.recipient = QLineEdit(defaults.recipient, objectName="sendTo")
         self.language = QComboBox(objectName="sendLanguage")
         self.language.addItem("العربية", "ar")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(0 if session.language == "ar" else 1)
         self.attach_xml = QCheckBox(tr("Mail", "Attach the XML as well"), objectName="sendXml")
+        self.attach_xml.setChecked(defaults.attach_xml)  # the customer's preference
         self.note = QLabel(tr("Mail", "The printed PDF/A-3 is attached; it carries the e-invoice XML and QR code."))
         self.note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -18,7 +18,16 @@ from core.config import MailSettings, load_settings
 from core.errors import NotFoundError, ValidationError
 from core.invoicing import InvoiceQuery, list_invoices
 from core.invoicing.demo import DEMO_COMPANY, create_demo
-from core.mail import MailNotConfigured, MailRefused, flush, outbox_items, resolve, send_invoice
+from core.mail import (
+    MailNotConfigured,
+    MailRefused,
+    flush,
+    outbox_items,
+    resolve,
+    send_defaults,
+    send_invoice,
+    set_xml_preference,
+)
 from core.mail.smtp import SmtpTransport
 from core.reports import printed_invoice
 from core.secrets.manager import set_secret
@@ -325,3 +334,19 @@ def test_no_answer_after_the_message_went_out_asks_a_person_instead_of_resending
     assert flush(company, mail_settings(smtp)).sent == 1
     assert sorted(m["Message-ID"] for m in smtp.received) == sorted({m["Message-ID"] for m in smtp.received})
     assert len(smtp.received) == 2  # each once: the uncertain one was not sent again
+
+
+def test_a_customer_who_prefers_the_xml_gets_it_unless_the_request_says_otherwise(company: Context,
+                                                                                 smtp: SmtpWorld) -> None:
+    numbers = issue_standard(company, 2)
+    with_password(company)
+    with company.uow(write=False) as uow:
+        customer_id = uow.session.query(m.Invoice).filter_by(number=numbers[0]).one().customer_id
+    set_xml_preference(company, str(customer_id), True)
+    assert send_defaults(company, numbers[0]).attach_xml is True
+    send_invoice(company, numbers[0], mail_settings(smtp))  # as preferred: the XML too
+    send_invoice(company, numbers[0], mail_settings(smtp), attach_xml=False)  # the request wins
+    assert flush(company, mail_settings(smtp)).sent == 2
+    kinds = sorted(len(list(msg.iter_attachments())) for msg in smtp.received)
+    assert kinds == [1, 2]
+    assert "setting.changed" in audit_bodies(company)

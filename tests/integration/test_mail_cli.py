@@ -68,6 +68,8 @@ def test_send_preview_outbox_and_flush_from_the_command_line(run: Callable[..., 
     table = run("mail", "outbox")
     assert number in table.stdout and "sent" in table.stdout and "@" not in table.stdout
     assert run("mail", "resolve", item["id"][:8], "--was-sent").exit_code == 2  # it is not waiting for anyone
+    nobody = run("mail", "prefer", "No Such Customer", "--xml")
+    assert nobody.exit_code == 5 and "customer list" in nobody.output
 
 
 @pytest.fixture
