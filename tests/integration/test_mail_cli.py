@@ -68,6 +68,16 @@ def test_send_preview_outbox_and_flush_from_the_command_line(run: Callable[..., 
     table = run("mail", "outbox")
     assert number in table.stdout and "sent" in table.stdout and "@" not in table.stdout
     assert run("mail", "resolve", item["id"][:8], "--was-sent").exit_code == 2  # it is not waiting for anyone
+    # nothing on disk holds the password, the recipient's address in the clear outside the store, or the body
+    import platformdirs
+
+    for folder in (tmp_path, platformdirs.user_log_path("qayd")):
+        for path in folder.rglob("*"):
+            if path.is_file() and "smtp" not in path.parts:
+                data = path.read_bytes()
+                assert PASSWORD.encode() not in data, path
+                if ".sqlite" not in path.name and "preview" not in path.parts:  # the store holds the outbox
+                    assert b"Please find attached" not in data and msg["To"].encode() not in data, path
     nobody = run("mail", "prefer", "No Such Customer", "--xml")
     assert nobody.exit_code == 5 and "customer list" in nobody.output
 
