@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from core.config import MailSettings
 from core.invoicing import InvoiceQuery, list_invoices
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.mail import flush, send_invoice
-from core.privacy import erasure
+from core.privacy import erasure, retention
 from core.privacy.export import export_subject
 from core.secrets.manager import set_secret
 from core.store import models as m
@@ -63,3 +64,8 @@ def test_export_lists_the_mails_and_erasure_cancels_unsent_and_keeps_sent(ctx: C
     assert after[0] == ("sent", email, None)  # the proof it reached the buyer is kept with the invoice
     assert after[1] == ("cancelled", "", None)
     assert "mail_outbox.recipient" in certificate and "ksa-vat-records" in certificate
+    with ctx.uow(write=False) as uow:
+        held_until = max(h.held_until for h in retention.holds_of(uow, f"customer:{customer_id}"))
+    assert retention.purge_expired(ctx, today=held_until + timedelta(days=1)) >= 1
+    with sqlite3.connect(ctx.db.path) as conn:
+        assert [r for (r,) in conn.execute("SELECT recipient FROM mail_outbox")] == ["", ""]  # the hold ended
