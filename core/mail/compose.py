@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from core.clock import SAUDI_TIME
+from core.clock import saudi_date
 from core.resources import resource_path
 from core.store import models as m
 
@@ -57,7 +57,7 @@ def template_values(row: m.Invoice, company: m.Company, buyer: tuple[str, str], 
     """The values the templates see: the document's number, title, date, total, the two names, the payment link."""
     title_en, title_ar = TITLES.get((row.kind, row.type), ("Tax Invoice", "فاتورة ضريبية"))
     return {"lang": lang, "number": row.number, "title_en": title_en, "title_ar": title_ar,
-            "issue_date": row.issue_datetime.astimezone(SAUDI_TIME).date().isoformat(),
+            "issue_date": saudi_date(row.issue_datetime).isoformat(),
             "total": _money(row.payable), "currency": row.currency, "buyer": buyer[0],
             "buyer_ar": buyer[1] or buyer[0],
             "seller_en": company.legal_name_en, "seller_ar": company.legal_name_ar, "payment_url": payment_url}
