@@ -131,18 +131,23 @@ def _send_one(ctx: Context, mail: MailSettings, sender: Sender, ident: Any, resu
 
 
 def _claim(ctx: Context, mail: MailSettings, ident: Any) -> tuple[EmailMessage | None, str]:
-    """Mark the message "sending" (committed) and build it; None when another flush took it first."""
-    with ctx.uow() as uow:
+    """Build the message in a read (the PDF takes the time; no write lock is held meanwhile), then mark it "sending"
+    in a short write (BEGIN IMMEDIATE: two flushes never claim the same row); None when another flush took it."""
+    with ctx.uow(write=False) as uow:
         row = uow.session.get(m.MailOutbox, ident)
         if row is None or row.status != "queued":
             return None, ""
         invoice = uow.session.get(m.Invoice, row.invoice_id)
         assert invoice is not None  # a foreign key
-        uow.record_access(_subject(row), ["mail_outbox.recipient"], PURPOSE)
-        message = message_for(uow, mail, row, invoice)
-        row.status, row.attempts, row.updated_at = "sending", row.attempts + 1, uow.now()
+        message, number, subject = message_for(uow, mail, row, invoice), invoice.number, _subject(row)
+    with ctx.uow() as uow:
+        uow.record_access(subject, ["mail_outbox.recipient"], PURPOSE)  # read above to address the message
+        row = uow.session.get(m.MailOutbox, ident)
+        claimed = row is not None and row.status == "queued"
+        if row is not None and claimed:
+            row.status, row.attempts, row.updated_at = "sending", row.attempts + 1, uow.now()
         uow.commit()
-    return message, invoice.number
+    return (message if claimed else None), number
 
 
 def _subject(row: m.MailOutbox) -> str:

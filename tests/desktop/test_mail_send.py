@@ -89,3 +89,21 @@ def test_the_mail_stack_is_not_loaded_at_desktop_start() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == "[]"
+
+
+def test_the_flush_runs_on_a_worker_thread_never_the_ui_thread(qtbot: QtBot, session: AppSession,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import core.mail
+    from desktop.jobs import ThreadPool
+
+    seen: list[threading.Thread] = []
+    monkeypatch.setattr(core.mail, "flush", lambda *a, **k: seen.append(threading.current_thread()) or "done")
+    session.pool = ThreadPool()
+    flusher = flusher_for(session)
+    with qtbot.waitSignal(flusher.flushed, timeout=10_000) as signal:
+        assert flusher.flush_now() is not None
+    assert signal.args == ["done"]
+    assert seen and seen[0] is not threading.main_thread()
+    assert flusher.timer.isActive() and flusher.timer.interval() == 120_000

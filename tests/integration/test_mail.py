@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -350,3 +351,27 @@ def test_a_customer_who_prefers_the_xml_gets_it_unless_the_request_says_otherwis
     kinds = sorted(len(list(msg.iter_attachments())) for msg in smtp.received)
     assert kinds == [1, 2]
     assert "setting.changed" in audit_bodies(company)
+
+
+def test_two_flushes_at_once_send_each_message_once(company: Context, smtp: SmtpWorld) -> None:
+    numbers = issue_standard(company, 6)
+    with_password(company)
+    for number in numbers:
+        send_invoice(company, number, mail_settings(smtp))
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def one_flush() -> None:
+        try:
+            results.append(flush(company, mail_settings(smtp)).sent)
+        except BaseException as exc:  # shown by the assert below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_flush) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == [] and sum(results) == 6 and len(results) == 2
+    ids = [msg["Message-ID"] for msg in smtp.received]
+    assert len(ids) == 6 == len(set(ids))
