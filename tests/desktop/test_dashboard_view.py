@@ -10,9 +10,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
+from core.audit.state import chain_state
 from core.config import Settings
 from core.invoicing.demo import create_demo
-from core.invoicing.figures import KSA, PeriodKind, chain_state, period_of, sales_figures
+from core.invoicing.figures import KSA, PeriodKind, period_of, sales_figures
 from core.invoicing.service import InvoiceQuery, get_invoice, import_drafts, list_invoices
 from core.store.models import ZatcaSubmission
 from core.uow import Context

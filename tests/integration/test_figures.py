@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.audit.state import chain_state
 from core.invoicing.demo import create_demo
-from core.invoicing.figures import KSA, PeriodKind, chain_state, period_of, sales_figures
+from core.invoicing.figures import KSA, PeriodKind, period_of, sales_figures
 from core.invoicing.service import InvoiceQuery, get_invoice, import_drafts, list_invoices
 from core.uow import Context
 from core.zatca.demo import add_demo_egs
