@@ -22,6 +22,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 KeySource = Literal["keyring", "env", "file"]
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 ZatcaEnvironment = Literal["sandbox", "simulation", "production"]
+MailSecurity = Literal["starttls", "ssl", "none"]
 
 MASTER_KEY_ENV = "QAYD_MASTER_KEY"
 CONFIG_ENV = "QAYD_CONFIG"
@@ -66,12 +67,19 @@ _FIELDS: dict[str, _Field] = {
     "payments.base_url": _Field("QAYD_PAYMENTS_BASE_URL",
                                 "an https:// URL, or http://127.0.0.1:PORT for a local test server"),
     "payments.currency": _Field("QAYD_PAYMENTS_CURRENCY", "an ISO 4217 code in capitals, e.g. SAR"),
+
+    "mail.host": _Field("QAYD_MAIL_HOST", "the SMTP server's host name"),
+    "mail.port": _Field("QAYD_MAIL_PORT", "a port number from 1 to 65535 (587 for starttls, 465 for ssl)"),
+    "mail.security": _Field("QAYD_MAIL_SECURITY", _one_of(MailSecurity) + " (none only for a loopback host)"),
+    "mail.username": _Field("QAYD_MAIL_USERNAME", "the SMTP login (the password is the secret mail.password)"),
+    "mail.from_address": _Field("QAYD_MAIL_FROM_ADDRESS", "an e-mail address such as billing@example.sa"),
+    "mail.from_name": _Field("QAYD_MAIL_FROM_NAME", "the sender's display name"),
 }
 _SECTIONS = {name.split(".")[0]: name for name in _FIELDS if "." in name}
 _ENV_TO_NAME = {field.env: name for name, field in _FIELDS.items()}
 _PATH_FIELDS = frozenset({"data_dir", "secrets.master_key_file"})
 _OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url", "zatca.base_url",
-                              "payments.base_url"})
+                              "payments.base_url", "mail.host", "mail.username", "mail.from_address"})
 
 _Layer = dict[str, tuple[object, str]]  # dotted name -> (raw value, source label)
 
@@ -161,6 +169,37 @@ class PaymentsSettings(_Section):
     def _http_url(cls, value: str | None) -> str | None:
         return None if value is None else _local_or_https(value, "payments.base_url")
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+_ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+class MailSettings(_Section):
+    """The SMTP server invoices leave through; the password or OAuth2 token is a secret (mail.password/mail.oauth)."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    security: MailSecurity = "starttls"
+    username: str | None = None
+    from_address: str | None = None
+    from_name: str = ""
+
+    @field_validator("from_address")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        if value is not None and not _ADDRESS.match(value):
+            raise ValueError(_FIELDS["mail.from_address"].valid)
+        return value
+
+    @field_validator("security")
+    @classmethod
+    def _plain_only_on_loopback(cls, value: str, info: Any) -> str:
+        host = info.data.get("host")
+        if value == "none" and host is not None and host.lower() not in _LOOPBACK:
+            raise ValueError(f"none (no TLS) is allowed only for a loopback host (127.0.0.1, localhost), not "
+                             f"{host!r}, since the password and the invoices would cross the network in the clear; "
+                             "use starttls (port 587) or ssl (port 465)")
+        return value
+
 
 class Settings(_Section):
     """The validated, effective settings; ``sources`` tells where each value came from."""
@@ -176,6 +215,8 @@ class Settings(_Section):
     central: CentralSettings = Field(default_factory=CentralSettings)
     zatca: ZatcaSettings = Field(default_factory=ZatcaSettings)
     payments: PaymentsSettings = Field(default_factory=PaymentsSettings)
+
+    mail: MailSettings = Field(default_factory=MailSettings)
     config_file: Path | None = None
     sources: dict[str, str] = Field(default_factory=dict)
     master_key_env_set: bool = False  # whether QAYD_MASTER_KEY is set; its value is never kept

@@ -182,6 +182,9 @@ def run_app(args: argparse.Namespace) -> int:
         _config_error_dialog(exc)
         return exc.exit_code
     times["opened"] = time.perf_counter() - STARTED
+    from desktop.views.mail_send import flusher_for
+
+    flusher_for(session).flush_now()  # the outbox goes out in a job now, then every two minutes (when mail is set up)
     from desktop.shell import MainWindow
 
     window = MainWindow(session)

@@ -44,6 +44,9 @@ COMMANDS = {
     "invoice": ("core.cli.invoice:invoice", "Invoices, credit notes and debit notes."),
     "pay": ("core.cli.pay:pay", "Payment links for invoices, and refunds through credit notes."),
     "payments": ("core.cli.pay:payments", "Payments received: poll the provider, list them."),
+
+    "mail": ("core.cli.mail:mail",
+             "E-mailed invoices: the outbox, sending it, and decisions after an interrupted send."),
     "product": ("core.cli.product:product", "Products and services."),
     "report": ("core.cli.report:report",
                 "Printable compliance documents: VAT return, ZATCA submissions, audit evidence, privacy (PDF/A-3)."),

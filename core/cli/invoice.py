@@ -23,6 +23,7 @@ from core.cli.common import (
     state,
 )
 from core.cli.dates import check_order, day_bounds, range_options
+from core.cli.mail import invoice_send
 from core.cli.tables import Amount, Page, page_footer, page_json_option
 from core.clock import saudi_time
 from core.errors import TamperedDocumentError, ValidationError
@@ -81,6 +82,9 @@ def _customer_id(uow: UnitOfWork, customer: str | None) -> uuid.UUID | None:
 @click.group()
 def invoice() -> None:
     """Invoices, credit notes and debit notes."""
+
+
+invoice.add_command(invoice_send)  # `invoice send` lives with the other mail commands (core.cli.mail)
 
 
 @invoice.command("import")

@@ -100,6 +100,12 @@ FIELDS: tuple[PersonalField, ...] = (
       for column in ("identity_method", "notes", "extension_reason")),
     PersonalField("gdpr_request", "outcome", "requester", Category.REQUEST, Erase.HOLD, "audit-evidence",
                   note="what was done about the request, kept as evidence of compliance"),
+    PersonalField("mail_outbox", "recipient", "customer", Category.CONTACT, Erase.HOLD, "ksa-vat-records",
+                  note="the address an invoice was e-mailed to, kept with the invoice; a message not yet sent is "
+                       "cancelled and its address anonymised"),
+    *(PersonalField("mail_outbox", column, "customer", Category.IDENTITY, Erase.ANONYMISE,
+                    note="the e-mail's text (it names the buyer); cleared once the message is sent")
+      for column in ("body_text", "body_html")),
     PersonalField("audit_entry", "body", "customer", Category.IDENTITY, Erase.SHRED, "audit-evidence",
                   note="only the `personal` part, sealed with the subject's key"),
 )

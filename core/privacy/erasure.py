@@ -36,6 +36,7 @@ from core.ledger.signing import signature_ok
 from core.personal.catalogue import BASES, Erase, fields_of
 from core.personal.roles import require_privileged
 from core.personal.sealing import BUYER, CLEARED, PREFIX, XML, seal_held, seal_held_text
+from core.privacy import mail_records
 from core.privacy.retention import clear_wal, hold_end, invoice_record
 from core.privacy.subjects import require_subject
 from core.progress import CancelCheck, Progress, step
@@ -116,6 +117,7 @@ class _Found:
     key_live: bool = False
     requests: list[tuple[uuid.UUID, str]] = field(default_factory=list)
     paid: set[uuid.UUID] = field(default_factory=set)  # issued invoices with payments (issue 15): held with them
+    mail: mail_records.MailCounts | None = None  # the customer's e-mailed invoices (core.privacy.mail_records)
 
 
 def erased_buyer(kind: str) -> str:
@@ -156,6 +158,7 @@ def _find(uow: UnitOfWork, subject: str) -> _Found:
                 found.held.append(_Held(ident_, number, saudi_date(issued), bool(cleared), bool(sealed)))
             elif hold.purged_at is None:
                 found.holding.append(_Held(ident_, number, saudi_date(issued), bool(cleared), bool(sealed)))
+        found.mail = mail_records.counts(session, ident)
     if found.held or found.holding:
         held_ids = [h.id for h in found.held + found.holding]
         found.paid = set(session.scalars(select(m.Payment.invoice_id).where(m.Payment.invoice_id.in_(held_ids))))
@@ -229,6 +232,10 @@ def _plan(found: _Found, today: date) -> ErasurePlan:
                              f"until {until.isoformat()}. {evidence.law_en}",
                              f"تبقى {found.entries:,} من قيود التدقيق في السلسلة دون بيانات شخصية مقروءة حتى "
                              f"{until.isoformat()}. {evidence.law_ar}"))
+    if found.mail is not None:
+        mail_erase, mail_keep = mail_records.plan_items(found.subject, found.mail, today)
+        erase += [PlanItem(*item) for item in mail_erase]
+        keep += [PlanItem(*item) for item in mail_keep]
     counts = {"drafts": len(found.drafts), "held_invoices": len(found.held) + len(found.holding),
               "audit_entries": found.entries,
               "requests": len(found.requests)}
@@ -354,6 +361,8 @@ def _anonymise(uow: UnitOfWork, found: _Found, now: datetime) -> None:
                      for column in REQUEST_FREE_TEXT}
         session.execute(update(r).where(r.c.id.in_([ident for ident, _ in found.requests])).values(
             requester_json=ERASED_REQUESTER, version=r.c.version + 1, **free_text, **synced))
+    if found.mail is not None and found.mail.unsent:
+        mail_records.anonymise(session, found.ident, now)
     session.expire_all()
 
 

@@ -41,6 +41,7 @@ from core.files import DIR_MODE, private_dir, write_private
 from core.personal.catalogue import BASES, FIELDS
 from core.personal.roles import require_privileged
 from core.personal.sealing import BUYER, CLEARED, XML, is_held, open_held
+from core.privacy import mail_records
 from core.privacy.erasure import SEALED_FOR
 from core.privacy.retention import XML_MARKER, invoice_record
 from core.privacy.subjects import require_subject
@@ -149,6 +150,10 @@ class SubjectRecords:
             self.status.update(erased_at=customer["erased_at"], restricted_at=customer["restricted_at"])
             self._read(*(f"customer.{f.column}" for f in FIELDS if f.table == "customer"))
             self._invoices()
+            self.data["mail_outbox"] = [{k: _plain(v) for k, v in row.items()}
+                                        for row in mail_records.export_rows(session, self.ident)]
+            if self.data["mail_outbox"]:
+                self._read("mail_outbox.recipient", "mail_outbox.body_text")
         else:
             row = session.execute(select(TABLES["staff_user"]).where(TABLES["staff_user"].c.id == self.ident)).first()
             if row is None:

@@ -134,6 +134,10 @@ def _purge_invoice(uow: UnitOfWork, invoice_id: uuid.UUID, basis: str, stamp: st
         uow.session.execute(update(doc).where(doc.c.invoice_id == invoice_id).values(xml=marker))
         uow.session.execute(update(sub).where(sub.c.invoice_id == invoice_id, sub.c.cleared_xml.is_not(None))
                             .values(cleared_xml=marker.decode()))
+    # The address the invoice was e-mailed to was held with it (core.privacy.mail_records): it goes with it too.
+    box = TABLES["mail_outbox"]
+    uow.session.execute(update(box).where(box.c.invoice_id == invoice_id, box.c.recipient != "")
+                        .values(recipient="", body_text=None, body_html=None))
 
 
 def clear_wal(ctx: Context) -> bool:

@@ -472,3 +472,30 @@ class PaymentCursor(Base):
     provider: Mapped[str] = mapped_column(String(40), primary_key=True)
     cursor: Mapped[str] = mapped_column(String(500), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+
+class MailOutbox(Base):
+    """An invoice e-mail, queued in the request's transaction and sent by a flush (core.mail.outbox).
+
+    Local to the desk (never synchronised). status: queued | sending | sent | failed | needs_person | cancelled.
+    The body is cleared once the message is sent; the row stays as long as the invoice (the tax hold).
+    """
+
+    __tablename__ = "mail_outbox"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoice.id"), nullable=False, index=True)
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    recipient: Mapped[str] = mapped_column(String(320), nullable=False)  # personal data (the catalogue)
+    lang: Mapped[str] = mapped_column(String(2), nullable=False)
+    attach_xml: Mapped[bool] = mapped_column(nullable=False, default=False)
+    subject: Mapped[str] = mapped_column(String(400), nullable=False)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    last_error: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    message_id: Mapped[str] = mapped_column(String(250), nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    __table_args__ = (Index("ix_mail_outbox_due", "status", "next_attempt_at"),)

@@ -121,6 +121,8 @@ class InvoicesView(View):
         self.new_button.clicked.connect(self.new_invoice)
         self.import_button = QPushButton(objectName="importInvoices")
         self.import_button.clicked.connect(lambda: self.import_file())
+        self.send_button = QPushButton(objectName="sendInvoice")
+        self.send_button.clicked.connect(lambda: self.send_current())
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_invoice,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -170,6 +172,7 @@ class InvoicesView(View):
             second.addWidget(widget)
         second.addStretch(1)
         second.addWidget(self.count_label)
+        second.addWidget(self.send_button)
         second.addWidget(self.import_button)
         second.addWidget(self.new_button)
         layout = QVBoxLayout(self)
@@ -225,6 +228,8 @@ class InvoicesView(View):
         self.import_button.setText(tr("Invoices", "Import…"))
         self.import_button.setToolTip(tr("Invoices", "Import drafts from a JSON file, as `qayd invoice import` does"))
         self.table.setToolTip(tr("Invoices", "Enter or double-click opens the document"))
+        self.send_button.setText(tr("Mail", "Send…"))
+        self.send_button.setToolTip(tr("Mail", "E-mail the selected issued invoice with its PDF/A-3"))
         self.model.set_language(self.session.language)
         self.fit_columns()
         self._show_count()
@@ -374,6 +379,21 @@ class InvoicesView(View):
         self.count_label.setText(tr("Invoices", "Importing…"))
         self.session.pool.start(job)
         return job
+
+    def send_current(self) -> QDialog | None:
+        """The Send dialog for the selected document (the core refuses a draft or an uncleared standard invoice)."""
+        row = self.model.invoice_at(self.table.currentIndex().row()) if self.table.currentIndex().isValid() else None
+        if row is None:
+            return None
+        from desktop.views.mail_send import SendInvoiceDialog  # the mail dialog loads when first used
+
+        try:
+            dialog = SendInvoiceDialog(self.session, row.number, self)
+        except Exception as exc:
+            present_error(self, exc)
+            return None
+        dialog.open()
+        return dialog
 
     def _imported(self, outcome: str) -> None:
         self.session.notify(INVOICES)  # the list, the dashboard and the ZATCA queue read the new documents

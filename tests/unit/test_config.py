@@ -178,9 +178,9 @@ def test_describe_reports_every_setting_with_its_source(tmp_path: Path) -> None:
     assert rows["log_level"] == ('"ERROR"', "option")
     assert rows["central.database_url"] == ("(not set)", "default")
     assert rows["config_file"] == (str(config), "option")
-    # 15 settings (store.busy_timeout added for issue 12; [payments] provider, base_url, currency for issue 15) and
-    # the config file
-    assert len(rows) == 16
+    # 21 settings (store.busy_timeout: issue 12; [payments] provider, base_url, currency and the six [mail] ones:
+    # issue 15) and the config file
+    assert len(rows) == 22
     assert rows["payments.provider"] == ('"stripe"', "default") and rows["payments.currency"] == ('"SAR"', "default")
     assert rows["store.busy_timeout"] == ("15.0", "default")
 
@@ -216,3 +216,17 @@ def test_malformed_toml_names_file_and_line(tmp_path: Path) -> None:
 def test_unknown_override_is_reported(tmp_path: Path) -> None:
     _, problems = check_settings(environ={}, config_file=write(tmp_path, ""), overrides={"compnay": "x"})
     assert problems == ["option compnay is not a known setting; did you mean company?"]
+
+
+def test_mail_without_tls_only_on_a_loopback_host(tmp_path: Path) -> None:
+    config = write(tmp_path, '[mail]\nhost = "smtp.example.sa"\nsecurity = "none"\nfrom_address = "billing"\n')
+    problems = problems_of({}, config)
+    assert any(p.startswith('mail.security = "none"') and "loopback" in p and "starttls" in p for p in problems)
+    assert any(p.startswith('mail.from_address = "billing"') and "e-mail address" in p for p in problems)
+    local = load_settings(environ={"QAYD_MAIL_HOST": "127.0.0.1", "QAYD_MAIL_SECURITY": "none",
+                                   "QAYD_MAIL_PORT": "2525"}, config_file=write(tmp_path, ""))
+    assert (local.mail.host, local.mail.port, local.mail.security) == ("127.0.0.1", 2525, "none")
+    assert load_settings(environ={}, config_file=write(tmp_path, "")).mail.security == "starttls"
+    password = write(tmp_path, f'[mail]\npassword = "{PASSWORD}"\n')
+    (problem,) = problems_of({}, password)
+    assert "secret store" in problem and PASSWORD not in problem

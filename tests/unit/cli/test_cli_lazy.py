@@ -21,7 +21,7 @@ from core.cli.lazy import LazyGroup
 
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("sqlalchemy", "lxml", "reportlab", "psycopg", "cryptography", "pydantic", "pikepdf", "httpx", "keyring",
-         "saxonche", "signxml", "alembic", "PySide6")
+         "saxonche", "signxml", "alembic", "PySide6", "smtplib", "jinja2", "email")
 # What answering --help or --version may load of Qayd: the root group, its lazy loader and the error tree.
 LIGHT_CORE = {"core", "core.cli", "core.cli.lazy", "core.errors", "core.files", "core.findings"}
 PROBE = """

@@ -7,7 +7,7 @@
   (provider, event id) and the cursor moves in the same transaction as the events it covers.
 
 Revision ID: 0013
-Revises: 0011 (mail's 0012 lands beside it: at the merge this becomes `down_revision = '0012'`)
+Revises: 0012
 Create Date: 2026-12-07
 """
 
@@ -32,7 +32,7 @@ TRIGGERS = (
 )
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
