@@ -210,7 +210,7 @@ def _free(uow: UnitOfWork, start: int, prefix: str) -> str:
     return f"{prefix}{n:04d}"
 
 
-def _free_suffix(uow: UnitOfWork, base: str) -> str:
+def free_suffix(uow: UnitOfWork, base: str) -> str:
     """`base`, or base2, base3… whichever number is not taken yet (as `prepare_correction` names notes)."""
     taken = set(uow.session.scalars(select(m.Invoice.number).where(m.Invoice.number.like(f"{base}%"))))
     if base not in taken:
@@ -237,7 +237,7 @@ def prepare_note(uow: UnitOfWork, ref: str, type: DocumentType, *, reason: str =
     original = repo.draft_from_row(row)
     issued = saudi_time(uow.now()).replace(microsecond=0)
     suffix = "-CN" if type is DocumentType.CREDIT_NOTE else "-DN"
-    note = replace(original, id=uuid.uuid4(), type=type, number=_free_suffix(uow, f"{row.number}{suffix}"),
+    note = replace(original, id=uuid.uuid4(), type=type, number=free_suffix(uow, f"{row.number}{suffix}"),
                    issue_datetime=issued, billing_reference=row.number, reason=reason, prepayments=(),
                    prepaid_amount=Decimal("0"), payable_rounding=Decimal("0"))
     saved = save_draft(uow, note)

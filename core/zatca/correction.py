@@ -9,6 +9,7 @@ from core.clock import saudi_time
 from core.errors import ImmutableError
 from core.invoicing import repository as repo
 from core.invoicing import service
+from core.invoicing.drafts import free_suffix
 from core.invoicing.model import DocumentType
 from core.invoicing.service import find_invoice_row
 from core.uow import UnitOfWork
@@ -40,8 +41,6 @@ def prepare_correction(uow: UnitOfWork, ref: str, *, reason: str = "Correction o
 
 
 def _free(uow: UnitOfWork, base: str) -> str:
-    """`base`, or base2, base3… whichever number is not taken yet (as `core.invoicing.drafts` numbers notes)."""
-    taken = {s.number for s in service.list_invoices(uow, service.InvoiceQuery(search=base, limit=1000))}
-    if base not in taken:
-        return base
-    return next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
+    """`base`, or base2, base3… whichever number is not taken yet, as `core.invoicing.drafts` numbers notes (by
+    number alone: it reads no customer's name, so no read of personal data is logged for it)."""
+    return free_suffix(uow, base)
