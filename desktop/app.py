@@ -139,12 +139,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.screenshots import run_screenshots
 
         return run_screenshots(args.screenshots, language=args.language)
-    return run_app(args)
+    return run_app(args, freeze=argv is None)
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: argparse.Namespace, *, freeze: bool = False) -> int:
     """Qt and the settings, then the window painted with its navigation; the company (the store stack: SQLAlchemy,
-    the models, the keys) opens right after the first paint and the first view fills as its data arrives."""
+    the models, the keys) opens right after the first paint and the first view fills as its data arrives.
+
+    `freeze` (a process of its own): what start-up loaded leaves the cycle collector's way once the company is open
+    (core.startup)."""
+    from core import startup
+
+    startup.begin(freeze=freeze)
+    try:
+        return _run(args)
+    finally:
+        startup.settle()  # when the paint never came (a refused setting, the first-run wizard cancelled)
+
+
+def _run(args: argparse.Namespace) -> int:
     from core.files import set_private_umask
 
     set_private_umask()  # the store, its WAL, logs and exports the app writes: owner-only (issue 12 point 9)
@@ -195,10 +208,12 @@ def _painted(app: QApplication, window: Any, times: dict[str, float], report: bo
     if report:  # and whether the store stack was loaded before the paint (it should not be)
         loaded = [name for name in ("sqlalchemy", "core.bootstrap", "core.uow") if name in sys.modules]
         print(json.dumps({"painted": round(times["painted"], 4), "loaded_at_paint": loaded}), flush=True)
+    from core import startup
     from core.errors import QaydError
 
     try:
         window.open_company()
+        startup.settle()  # the store stack is loaded: collect as usual from here
     except QaydError as exc:
         _config_error_dialog(exc)
         window.close()

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import click
 
-from core import __version__
-from core.cli import startup
+from core import __version__, startup
 from core.cli.lazy import LazyGroup
 from core.errors import QaydError
 from core.files import create_private, private_dir, private_umask
@@ -88,7 +87,7 @@ def _log_file() -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; Qayd errors print their message (never a traceback) and map to exit codes."""
     _printable_output()
-    startup.begin()  # settled once the company is open (CliState.company) or the command ends
+    startup.begin(freeze=argv is None)  # settled once the company is open (CliState.company) or the command ends
     try:
         with private_umask():  # everything the command creates is its owner's only (issue 12 point 9)
             return _main(argv)

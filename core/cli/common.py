@@ -16,7 +16,7 @@ from uuid import UUID
 
 import click
 
-from core.cli import startup
+from core import startup
 from core.cli.tables import print_table as print_table  # re-exported: every command prints its tables with it
 from core.findings import Finding, cap_findings
 

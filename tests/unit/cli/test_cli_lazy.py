@@ -24,7 +24,7 @@ HEAVY = ("sqlalchemy", "lxml", "reportlab", "psycopg", "cryptography", "pydantic
          "saxonche", "signxml", "alembic", "PySide6")
 # What answering --help or --version may load of Qayd: the root group, its lazy loader, the start-up switch (gc)
 # and the error tree.
-LIGHT_CORE = {"core", "core.cli", "core.cli.lazy", "core.cli.startup", "core.errors", "core.files", "core.findings"}
+LIGHT_CORE = {"core", "core.cli", "core.cli.lazy", "core.startup", "core.errors", "core.files", "core.findings"}
 PROBE = """
 import json, sys
 from core.cli import main
