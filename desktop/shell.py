@@ -36,6 +36,7 @@ from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import AUDIT, COMPANY, INVOICES, PRIVACY, ZATCA, AppSession
 from desktop.views.base import View
 from desktop.views.registry import VIEWS, ViewEntry
+from desktop.zatca_texts import environment_name
 
 if TYPE_CHECKING:
     from core.uow import Context
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self.retention_timer = QTimer(self, singleShot=True, interval=RETENTION_DELAY_MS)
         self.retention_timer.timeout.connect(self.purge_expired_holds)
         self.resize(1200, 780)
+        self._filled = False
         if session.is_open:
             self.company_opened()
 
@@ -175,7 +177,10 @@ class MainWindow(QMainWindow):
         self.company_opened()
 
     def company_opened(self) -> None:
-        """The company is open: build the current view, read the status bar, start the background work."""
+        """The company is open: build the current view, read the status bar, start the background work (once)."""
+        if self._filled:
+            return
+        self._filled = True
         self._row_changed(self.nav.currentRow())
         self.refresh_status()
         self.sync_status.company_opened()
@@ -416,8 +421,6 @@ class MainWindow(QMainWindow):
         self.company_label.setText(tr("Shell", "Company: {name}").format(name=name or self.session.settings.company))
         self.setWindowTitle(tr("Shell", "Qayd — {company}").format(company=name or self.session.settings.company))
         if status.egs_name:
-            from desktop.views.settings import environment_name
-
             self.egs_label.setText(tr("Shell", "EGS unit: {name} ({environment})").format(
                 name=status.egs_name, environment=environment_name(status.egs_environment)))
         else:

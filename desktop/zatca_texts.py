@@ -1,5 +1,5 @@
-"""The ZATCA queue's words (a submission's kind and state, a unit's status, the time left), shared by the queue
-view and the dashboard without the dashboard loading the queue view's module (views load when first shown)."""
+"""The ZATCA words (a submission's kind and state, a unit's status and environment, the time left), shared by the
+views, the dashboard and the status bar without loading one another's modules (views load when first shown)."""
 
 from __future__ import annotations
 
@@ -28,3 +28,12 @@ def countdown(left: timedelta) -> str:
     seconds = int(left.total_seconds())
     text = f"{abs(seconds) // 3600}:{abs(seconds) % 3600 // 60:02d}:{abs(seconds) % 60:02d}"
     return text if seconds > 0 else tr("ZatcaQueue", "overdue {time}").format(time=text)
+
+
+def environment_name(environment: str) -> str:
+    return {
+        "sandbox": tr("Settings", "Sandbox"),
+        "simulation": tr("Settings", "Simulation"),
+        "production": tr("Settings", "Production"),
+        "demo": tr("Settings", "Demo (offline)"),
+    }.get(environment, environment)
