@@ -6,7 +6,7 @@ import getpass
 import socket
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 
@@ -59,6 +59,39 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
         _register_device(ctx, key)
     ctx.actor, ctx.actor_role = _actor(ctx, username or _os_user())
     return ctx
+
+
+T = TypeVar("T")
+
+
+def new_company(settings: Settings, fill: Callable[[Context], T], *, clock: Clock = system_clock,
+                environ: Mapping[str, str] | None = None, username: str | None = None) -> tuple[Context, T]:
+    """Create the configured company and `fill` it (a profile, or the demo's data and documents) as one step.
+
+    A failure or a cancel anywhere, in creating the store or in filling it, removes the new store's files, so the
+    next try starts clean instead of meeting "already exists" over a half-made company. (The install's master key
+    stays: it belongs to the install. A head anchor written meanwhile names this store's device; the next store's
+    device replaces it with its first commit.) A company that already exists is never touched.
+    """
+    paths = company_paths(settings.data_dir, settings.company)
+    if paths.db.exists():
+        open_company(settings, create=True)  # raises AlreadyExistsError with its fix; nothing removed
+    ctx: Context | None = None
+    try:
+        ctx = open_company(settings, create=True, clock=clock, environ=environ, username=username)
+        return ctx, fill(ctx)
+    except BaseException:
+        if ctx is not None:
+            ctx.close()
+        remove_new_store(paths)
+        raise
+
+
+def remove_new_store(paths: CompanyPaths) -> None:
+    """Delete a store `new_company` made and could not finish: the database, its WAL files and its head file."""
+    for path in (paths.db, paths.head, paths.db.with_name(paths.db.name + "-wal"),
+                 paths.db.with_name(paths.db.name + "-shm")):
+        path.unlink(missing_ok=True)
 
 
 def zatca_client(settings: Settings, environment: str) -> FatooraClient:

@@ -44,16 +44,13 @@ def screenshot_settings() -> Iterator[Settings]:
             "secrets": settings.secrets.model_copy(update={"master_key_source": "file",
                                                            "master_key_file": data / "master.key"}),
         })
-        from core.bootstrap import open_company
+        from core.bootstrap import new_company
         from core.invoicing import create_demo
         from core.zatca import add_demo_egs
 
-        ctx = open_company(demo, create=True, username="screenshots")
-        try:
-            create_demo(ctx, drafts=DEMO_DRAFTS)
-            add_demo_egs(ctx, issue=20)
-        finally:
-            ctx.close()
+        ctx, _ = new_company(demo, lambda c: (create_demo(c, drafts=DEMO_DRAFTS), add_demo_egs(c, issue=20)),
+                             username="screenshots")
+        ctx.close()
         yield demo
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from core.audit.heads import CentralProbe, anchor_note_ar
     from core.audit.log import read_head_file
     from core.audit.service import entries_around, entry_count, verify_store
+    from core.audit.state import ChainState, chain_state
     from core.audit.verify import (
         AnchorCheck,
         Break,
@@ -28,12 +29,14 @@ _FACE = {
     "Break": "core.audit.verify",
     "BreakKind": "core.audit.verify",
     "CentralProbe": "core.audit.heads",
+    "ChainState": "core.audit.state",
     "Checkpoint": "core.audit.chain",
     "DocumentProblem": "core.audit.verify",
     "DocumentsCheck": "core.audit.verify",
     "Entry": "core.audit.chain",
     "VerifyReport": "core.audit.verify",
     "anchor_note_ar": "core.audit.heads",
+    "chain_state": "core.audit.state",
     "entries_around": "core.audit.service",
     "entry_count": "core.audit.service",
     "export_bundle": "core.audit.bundle",
@@ -47,12 +50,14 @@ __all__ = [
     "Break",
     "BreakKind",
     "CentralProbe",
+    "ChainState",
     "Checkpoint",
     "DocumentProblem",
     "DocumentsCheck",
     "Entry",
     "VerifyReport",
     "anchor_note_ar",
+    "chain_state",
     "entries_around",
     "entry_count",
     "export_bundle",

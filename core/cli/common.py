@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import click
@@ -23,6 +23,8 @@ from core.findings import Finding, cap_findings
 if TYPE_CHECKING:  # loaded when a command first needs them, so `qayd --help` and `--version` stay instant
     from core.config import Settings
     from core.uow import Context
+
+T = TypeVar("T")
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 # --limit and --offset: a bound SQLite can hold (an integer beyond 2^63 would fail in the driver, not as input).
@@ -53,6 +55,14 @@ class CliState:
             self._company = open_company(self.settings, create=create, environ=self.environ)
             startup.settle()  # what answering needs is loaded: collect as usual from here
         return self._company
+
+    def new_company(self, fill: Callable[[Context], T]) -> tuple[Context, T]:
+        """Create the configured company and fill it as one step (core.bootstrap.new_company); it becomes this
+        command's company."""
+        from core.bootstrap import new_company
+
+        self._company, result = new_company(self.settings, fill, environ=self.environ)
+        return self._company, result
 
     def close(self) -> None:
         if self._company is not None:

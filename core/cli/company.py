@@ -14,6 +14,7 @@ from core.cli.common import json_option, print_json, state
 from core.errors import ValidationError
 from core.findings import errors_in
 from core.invoicing import Address, CompanyProfile, IdScheme, create_demo, unknown_seller_scheme, validate_company
+from core.uow import Context
 from core.zatca import add_demo_egs
 
 COMPANY_OPTIONS = (
@@ -93,8 +94,9 @@ def init(demo: bool, drafts: int, exist_ok: bool, **values: str | None) -> None:
         click.echo(f"Company '{st.settings.company}' already exists; nothing to do.")
         return
     if demo:
-        ctx = st.company(create=True)
-        summary = f"{create_demo(ctx, drafts=drafts)}, {add_demo_egs(ctx, issue=min(20, drafts))}"
+        # One step: a failure while filling or issuing removes the new store (nothing half-made stays behind).
+        ctx, summary = st.new_company(lambda c: f"{create_demo(c, drafts=drafts)}, "
+                                                f"{add_demo_egs(c, issue=min(20, drafts))}")
         click.echo(f"Created the demo company '{st.settings.company}' in {ctx.db.path}: {summary}.")
         return
     _prompt_missing(values)
@@ -102,11 +104,14 @@ def init(demo: bool, drafts: int, exist_ok: bool, **values: str | None) -> None:
     findings = validate_company(profile)
     if errors_in(findings):  # checked before anything is written: a refused init leaves no file behind
         raise ValidationError("The company profile", findings)
-    ctx = st.company(create=True)
+    ctx, _ = st.new_company(lambda c: _create_profile(c, profile))
+    click.echo(f"Created company '{st.settings.company}' ({profile.legal_name_en}) in {ctx.db.path}.")
+
+
+def _create_profile(ctx: Context, profile: CompanyProfile) -> None:
     with ctx.uow() as uow:
         service.create_company(uow, profile)
         uow.commit()
-    click.echo(f"Created company '{st.settings.company}' ({profile.legal_name_en}) in {ctx.db.path}.")
 
 
 @click.group()

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from core.invoicing.browse import BrowseFilter, BrowseSort, InvoiceRow
     from core.invoicing.codelists import VATEX_CODES
     from core.invoicing.demo import DEMO_COMPANY, create_demo
-    from core.invoicing.figures import ChainState, PeriodKind, SalesFigures, chain_state, period_of, sales_figures
+    from core.invoicing.figures import PeriodKind, SalesFigures, period_of, sales_figures
     from core.invoicing.interchange import draft_to_json, load_json_file, parse_documents
     from core.invoicing.interchange_extras import default_rate
     from core.invoicing.model import (
@@ -58,7 +58,6 @@ _FACE = {
     "Address": "core.invoicing.model",
     "BrowseFilter": "core.invoicing.browse",
     "BrowseSort": "core.invoicing.browse",
-    "ChainState": "core.invoicing.figures",
     "CompanyProfile": "core.invoicing.model",
     "Customer": "core.invoicing.model",
     "CustomerKind": "core.invoicing.model",
@@ -81,7 +80,6 @@ _FACE = {
     "add_customer": "core.invoicing.service",
     "add_product": "core.invoicing.service",
     "browse": "core.invoicing.browse",
-    "chain_state": "core.invoicing.figures",
     "compute_totals": "core.invoicing.totals",
     "count_customers": "core.invoicing.service",
     "count_invoices": "core.invoicing.service",
@@ -115,7 +113,6 @@ __all__ = [
     "Address",
     "BrowseFilter",
     "BrowseSort",
-    "ChainState",
     "CompanyProfile",
     "Customer",
     "CustomerKind",
@@ -135,7 +132,6 @@ __all__ = [
     "add_customer",
     "add_product",
     "browse",
-    "chain_state",
     "compute_totals",
     "count_customers",
     "count_invoices",

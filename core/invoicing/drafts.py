@@ -190,9 +190,8 @@ def suggest_number(uow: UnitOfWork, type: DocumentType = DocumentType.INVOICE, *
     CN-2026-0003, or INV-2026-D7F3A-0042 on a desk that joined with series D7F3A."""
     year = saudi_time(now or uow.now()).year
     # Each device draws from its own series (chosen when it joined central), so two desks never pick one number.
-    device = uow.session.get(m.Device, uow.ctx.device_id)
-    series = f"{device.series}-" if device is not None and device.series else ""
-    prefix = f"{PREFIXES[type]}-{year}-{series}"
+    series = device_series(uow)
+    prefix = f"{PREFIXES[type]}-{year}-{series}{'-' if series else ''}"
     number = m.Invoice.number
     candidates = uow.session.scalars(
         # Not the longer numbers of other series (INV-2026-D7F3A-0001 under INV-2026-): they would crowd this one out.
@@ -201,6 +200,20 @@ def suggest_number(uow: UnitOfWork, type: DocumentType = DocumentType.INVOICE, *
         .limit(200))
     highest = max((int(n[len(prefix):]) for n in candidates if n[len(prefix):].isdigit()), default=0)
     return _free(uow, highest + 1, prefix)
+
+
+def device_series(uow: UnitOfWork) -> str:
+    """This device's number series ("" for the desk that set up central, or a desk on its own)."""
+    device = uow.session.get(m.Device, uow.ctx.device_id)
+    return device.series if device is not None and device.series else ""
+
+
+def note_base(uow: UnitOfWork, original: str, suffix: str) -> str:
+    """The number a note or correction of `original` starts from: INV-2026-0001-CN, or INV-2026-0001-D7F3A-CN on a
+    desk with series D7F3A. Two desks correcting the same invoice before they sync would otherwise both draft
+    INV-2026-0001-CN (each checks only its own store): the series keeps them apart, as it does invoice numbers."""
+    series = device_series(uow)
+    return f"{original}-{series}-{suffix}" if series else f"{original}-{suffix}"
 
 
 def _free(uow: UnitOfWork, start: int, prefix: str) -> str:
@@ -236,8 +249,9 @@ def prepare_note(uow: UnitOfWork, ref: str, type: DocumentType, *, reason: str =
     screen_buyer(uow, row, "credit or debit note")
     original = repo.draft_from_row(row)
     issued = saudi_time(uow.now()).replace(microsecond=0)
-    suffix = "-CN" if type is DocumentType.CREDIT_NOTE else "-DN"
-    note = replace(original, id=uuid.uuid4(), type=type, number=free_suffix(uow, f"{row.number}{suffix}"),
+    suffix = "CN" if type is DocumentType.CREDIT_NOTE else "DN"
+    number = free_suffix(uow, note_base(uow, row.number, suffix))
+    note = replace(original, id=uuid.uuid4(), type=type, number=number,
                    issue_datetime=issued, billing_reference=row.number, reason=reason, prepayments=(),
                    prepaid_amount=Decimal("0"), payable_rounding=Decimal("0"))
     saved = save_draft(uow, note)

@@ -1,4 +1,5 @@
-"""The dashboard's figures: sales and VAT for a period, documents by status, the audit chain's state.
+"""The dashboard's figures: sales and VAT for a period, documents by status (the audit chain's state is
+`core.audit.state`).
 
 Everything is a SQL aggregate over indexed columns (amounts are integer hundredths, so the sums are exact);
 Python only converts the few per-currency groups to SAR, in Decimal. Periods are calendar periods in
@@ -21,7 +22,7 @@ from core.invoicing.model import DocumentType
 from core.store.models import Invoice, ZatcaSubmission
 
 if TYPE_CHECKING:
-    from core.uow import Context, UnitOfWork
+    from core.uow import UnitOfWork
 
 CENT = Decimal("0.01")
 # Stored times keep their own UTC offset (at most ±14 h), so the text range is widened by that much to use the
@@ -126,35 +127,3 @@ def _cents(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
     return Decimal(int(value)).scaleb(-2)  # type: ignore[call-overload]
-
-
-@dataclass(frozen=True, slots=True)
-class ChainState:
-    """What the audit chain holds, read without verifying it (that is `core.audit.service.verify_store`)."""
-
-    entries: int
-    checkpoints: int
-    last_checkpoint_seq: int
-    last_checkpoint_at: str
-    head_file_present: bool
-    head_file_seq: int
-
-    @property
-    def unsealed(self) -> int:
-        """Entries after the last signed checkpoint (they are sealed at the next checkpoint)."""
-        return max(0, self.entries - max(self.last_checkpoint_seq, self.head_file_seq))
-
-
-def chain_state(ctx: Context) -> ChainState:
-    # The chain's primitives only: the audit use cases (core.audit) sit above the invoicing core.
-    from core.ledger.log import read_head_file
-    from core.store.models import AuditCheckpoint, AuditEntry
-
-    with ctx.uow(write=False) as uow:
-        entries = uow.session.scalar(select(func.coalesce(func.max(AuditEntry.seq), 0)))
-        count, last = uow.session.execute(select(func.count(), func.max(AuditCheckpoint.seq))).one()
-        at = "" if last is None else uow.session.scalar(select(AuditCheckpoint.at).where(
-            AuditCheckpoint.seq == last)) or ""
-    head = read_head_file(ctx.head_file)
-    return ChainState(int(entries or 0), int(count), int(last or 0), str(at), head is not None,
-                      head.seq if head is not None else 0)

@@ -210,8 +210,27 @@ def overdue_requests(uow: UnitOfWork) -> list[RequestInfo]:
     return [i for i in list_requests(uow, open_only=True) if i.overdue]
 
 
+def _extension_findings(reference: str, *, extended: bool, overdue: bool) -> list[Finding]:
+    """The two-month extension of Art. 12(3): once, and decided before the request falls due."""
+    if extended:
+        return [_finding("QAYD-DSR-EXTEND-TWICE", "due_at", f"Request {reference} was already extended.",
+                         "The two-month extension of Art. 12(3) is allowed once; answer by the due date.",
+                         f"سبق تمديد الطلب {reference}.",
+                         "يسمح بالتمديد لشهرين مرة واحدة فقط (المادة 12(3))؛ أجب قبل الموعد.")]
+    if overdue:
+        return [_finding("QAYD-DSR-EXTEND-LATE", "due_at", f"Request {reference} is already overdue.",
+                         "An extension must be decided and told to the requester within the first month; "
+                         "answer the request now.",
+                         f"الطلب {reference} متأخر عن موعده.",
+                         "يجب تقرير التمديد وإبلاغ مقدّم الطلب خلال الشهر الأول؛ أجب عن الطلب الآن.")]
+    return []
+
+
 def action_findings(info: RequestInfo, action: str) -> list[Finding]:
-    """Why `action` ("export" or "erase") may not run for this request yet; empty when it may."""
+    """Why `action` ("export", "erase" or "extend") may not run for this request yet; empty when it may."""
+    if action == "extend":  # the reason is asked for when extending; here only what no reason can change
+        return _closed_findings(info) + _extension_findings(info.reference, extended=info.extended,
+                                                            overdue=info.overdue)
     kinds = EXPORT_KINDS if action == "export" else ERASE_KINDS
     findings: list[Finding] = []
     if info.kind not in kinds:
@@ -356,17 +375,7 @@ def extend(uow: UnitOfWork, ref: str, reason: str) -> RequestInfo:
     now = uow.now()
     findings = _closed_findings(row)
     findings += _text_findings("reason", reason, ("reason for the extension", "سبب التمديد"))
-    if row.extension_reason:
-        findings.append(_finding("QAYD-DSR-EXTEND-TWICE", "due_at", f"Request {row.reference} was already extended.",
-                                 "The two-month extension of Art. 12(3) is allowed once; answer by the due date.",
-                                 f"سبق تمديد الطلب {row.reference}.",
-                                 "يسمح بالتمديد لشهرين مرة واحدة فقط (المادة 12(3))؛ أجب قبل الموعد."))
-    elif now > row.due_at:
-        findings.append(_finding("QAYD-DSR-EXTEND-LATE", "due_at", f"Request {row.reference} is already overdue.",
-                                 "An extension must be decided and told to the requester within the first month; "
-                                 "answer the request now.",
-                                 f"الطلب {row.reference} متأخر عن موعده.",
-                                 "يجب تقرير التمديد وإبلاغ مقدّم الطلب خلال الشهر الأول؛ أجب عن الطلب الآن."))
+    findings += _extension_findings(row.reference, extended=bool(row.extension_reason), overdue=now > row.due_at)
     _refuse(f"Extending {row.reference}", findings)
     before = row.due_at
     row.extension_reason = reason.strip()

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from core.face import lazy_face
 
 if TYPE_CHECKING:
+    from core.reports.access_report import build_access_report
     from core.reports.audit_report import audit_evidence
     from core.reports.document import Built
+    from core.reports.erasure_certificate import certificate_document
     from core.reports.errors import ReportError
     from core.reports.invoice_pdf import export_pdfs, issued_in
     from core.reports.invoice_pdf import invoice_pdf as printed_invoice
-    from core.reports.privacy_reports import build_access_report, certificate_document
     from core.reports.qr_draw import matrix as qr_matrix
     from core.reports.service import KINDS as REPORT_KINDS
     from core.reports.service import build as build_report
@@ -26,11 +27,11 @@ _FACE = {
     "REPORT_KINDS": "core.reports.service:KINDS",
     "ReportError": "core.reports.errors",
     "audit_evidence": "core.reports.audit_report",
-    "build_access_report": "core.reports.privacy_reports",
+    "build_access_report": "core.reports.access_report",
     "build_report": "core.reports.service:build",
     "build_vat_return": "core.reports.vat_return",
     "build_zatca_report": "core.reports.zatca_report",
-    "certificate_document": "core.reports.privacy_reports",
+    "certificate_document": "core.reports.erasure_certificate",
     "export_pdfs": "core.reports.invoice_pdf",
     "issued_in": "core.reports.invoice_pdf",
     "parse_period": "core.reports.vat_return",

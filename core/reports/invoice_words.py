@@ -18,6 +18,8 @@ UNITS: dict[str, Label] = {
 
 # The VATEX-SA reasons as ZATCA's E-invoice XML Implementation Standard words them (its exemption reason code
 # table). DIPLOMAT, DUTYFREE, ROYALDECREE and 32(bis) came later (SDK 3.4.x code list); their Arabic is Qayd's.
+# 32(bis) is Article 32 bis of the Implementing Regulations, supplies under a customs suspension arrangement (as
+# e-invoicing vendors list it), not the export of goods (VATEX-SA-32), which it repeated until 2026-12-07.
 VATEX_AR: dict[str, str] = {
     "VATEX-SA-29": "الخدمات المالية",
     "VATEX-SA-29-7": "عقد تأمين على الحياة",
@@ -38,7 +40,7 @@ VATEX_AR: dict[str, str] = {
     "VATEX-SA-DIPLOMAT": "التوريدات إلى البعثات الدبلوماسية",
     "VATEX-SA-DUTYFREE": "التوريدات في الأسواق الحرة",
     "VATEX-SA-ROYALDECREE": "التوريدات الخاضعة لنسبة صفرية بأمر ملكي",
-    "VATEX-SA-32(bis)": "صادرات السلع من المملكة",
+    "VATEX-SA-32(bis)": "التوريدات الخاضعة لنظام التعليق الجمركي",
 }
 
 NOT_FINAL: Label = ("NOT A FINAL TAX INVOICE", "ليست فاتورة ضريبية نهائية")

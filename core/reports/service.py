@@ -39,9 +39,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("audit", "Audit evidence report", "تقرير أدلة التدقيق", "core.reports.audit_report:build_audit_report",
          ("start", "end")),
     Kind("gdpr-access", "Access request report", "تقرير طلب الاطلاع",
-         "core.reports.privacy_reports:build_access_report", ("request",), ("export_dir",)),
-    Kind("gdpr-erasure", "Erasure certificate", "شهادة المحو", "core.reports.privacy_reports:build_erasure_certificate",
-         ("request",)),
+         "core.reports.access_report:build_access_report", ("request",), ("export_dir",)),
+    Kind("gdpr-erasure", "Erasure certificate", "شهادة المحو",
+         "core.reports.erasure_certificate:build_erasure_certificate", ("request",)),
 )}
 
 

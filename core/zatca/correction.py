@@ -9,7 +9,7 @@ from core.clock import saudi_time
 from core.errors import ImmutableError
 from core.invoicing import repository as repo
 from core.invoicing import service
-from core.invoicing.drafts import free_suffix
+from core.invoicing.drafts import free_suffix, note_base
 from core.invoicing.model import DocumentType
 from core.invoicing.service import find_invoice_row
 from core.uow import UnitOfWork
@@ -30,9 +30,10 @@ def prepare_correction(uow: UnitOfWork, ref: str, *, reason: str = "Correction o
         raise ImmutableError(f"{row.number} is a note; correct the invoice it refers to instead.")
     original, now = repo.draft_from_row(row), uow.now()
     issued = saudi_time(now)
-    credit = replace(original, id=uuid.uuid4(), type=DocumentType.CREDIT_NOTE, number=_free(uow, f"{row.number}-CN"),
+    credit_number, corrected_number = (_free(uow, note_base(uow, row.number, s)) for s in ("CN", "R"))
+    credit = replace(original, id=uuid.uuid4(), type=DocumentType.CREDIT_NOTE, number=credit_number,
                      issue_datetime=issued, billing_reference=row.number, reason=reason)
-    corrected = replace(original, id=uuid.uuid4(), number=_free(uow, f"{row.number}-R"), issue_datetime=issued,
+    corrected = replace(original, id=uuid.uuid4(), number=corrected_number, issue_datetime=issued,
                         supply_date=original.supply_date)
     service.import_drafts(uow, [credit, corrected])
     uow.audit.append("invoice.correction_prepared", f"invoice:{row.id}", {

@@ -32,9 +32,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.audit import BreakKind, Entry, VerifyReport, anchor_note_ar, entries_around, export_bundle, verify_store
+from core.audit import (
+    BreakKind,
+    ChainState,
+    Entry,
+    VerifyReport,
+    anchor_note_ar,
+    chain_state,
+    entries_around,
+    export_bundle,
+    verify_store,
+)
 from core.clock import saudi_time
-from core.invoicing import ChainState, chain_state
 from core.uow import Context
 from core.zatca import problems_text
 from desktop.errors import present_error

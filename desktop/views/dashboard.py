@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.audit import ChainState, chain_state
 from core.clock import saudi_time
-from core.invoicing import ChainState, PeriodKind, SalesFigures, chain_state, period_of, sales_figures
+from core.invoicing import PeriodKind, SalesFigures, period_of, sales_figures
 from core.zatca import QueueSummary, queue_summary
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, format_money, tr

@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import invoicing
-from core.bootstrap import company_paths, open_company
-from core.config import Settings
+from core.bootstrap import new_company
 from core.errors import ValidationError
 from core.findings import errors_in
 from core.invoicing import CompanyProfile, create_demo, validate_company
@@ -46,13 +45,6 @@ if TYPE_CHECKING:
 
 CHOICE, COMPANY, WORK, JOIN = 0, 1, 2, 3
 DEMO_DRAFTS, DEMO_ISSUED = 300, 20
-
-
-def _remove_new_store(settings: Settings) -> None:
-    paths = company_paths(settings.data_dir, settings.company)
-    for path in (paths.db, paths.head, paths.db.with_name(paths.db.name + "-wal"),
-                 paths.db.with_name(paths.db.name + "-shm")):
-        path.unlink(missing_ok=True)
 
 
 class ChoicePage(QWizardPage):
@@ -296,8 +288,8 @@ class FirstRunWizard(QWizard):
             if profile is not None and errors_in(found := validate_company(profile)):
                 raise ValidationError("The company profile", found)  # before anything is written
             progress(0.05, steps[0])
-            ctx = open_company(settings, create=True, clock=clock)
-            try:
+
+            def fill(ctx: Context) -> None:
                 if profile is None:
                     progress(0.25, steps[1])
                     create_demo(ctx, drafts=DEMO_DRAFTS)
@@ -310,10 +302,9 @@ class FirstRunWizard(QWizard):
                     with ctx.uow() as uow:
                         invoicing.create_company(uow, profile)
                         uow.commit()
-            except BaseException:
-                ctx.close()
-                _remove_new_store(settings)  # nothing half-made stays behind: the next try starts clean
-                raise
+
+            # One step in core: a failure or cancel removes the new store, so the next try starts clean.
+            ctx, _ = new_company(settings, fill, clock=clock)
             progress(1.0, steps[-1] if profile is not None else steps[2])
             return ctx
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from core.audit.state import chain_state
 from core.invoicing.demo import create_demo
-from core.invoicing.figures import PeriodKind, chain_state, period_of, sales_figures
+from core.invoicing.figures import PeriodKind, period_of, sales_figures
 from core.zatca.demo import add_demo_egs
 from core.zatca.queue import queue_summary
 from tests.benchmarks.test_bench_audit import open_bench

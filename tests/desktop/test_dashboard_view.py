@@ -10,10 +10,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
+from core.audit.state import chain_state
 from core.config import Settings
 from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import create_demo
-from core.invoicing.figures import KSA, PeriodKind, chain_state, period_of, sales_figures
+from core.invoicing.figures import KSA, PeriodKind, period_of, sales_figures
 from core.invoicing.service import get_invoice, import_drafts
 from core.store.models import ZatcaSubmission
 from core.uow import Context

@@ -23,8 +23,8 @@ from desktop.i18n import install_language
 from desktop.jobs import SyncPool, ThreadPool
 from desktop.models.invoice_lines import CATEGORY, EXEMPTION, NAME, NAME_AR, PRICE, QUANTITY, RATE, REASON, TOTAL
 from desktop.session import INVOICES, ZATCA, AppSession
-from desktop.views import invoice_editor
 from desktop.views.invoice_editor import InvoiceEditorDialog
+from desktop.views.invoice_editor import dialog as editor_window
 from tests.conftest import StepClock
 
 CUSTOMER = "Al Ofoq Trading"
@@ -35,7 +35,7 @@ def session(ctx: Context, settings: Settings, clock: StepClock,
             monkeypatch: pytest.MonkeyPatch) -> Iterator[AppSession]:
     create_demo(ctx, drafts=0)
     add_demo_egs(ctx, issue=0)
-    monkeypatch.setattr(invoice_editor, "SAVE_DELAY_MS", 40)  # the autosave delay, shortened for the tests
+    monkeypatch.setattr(editor_window, "SAVE_DELAY_MS", 40)  # the autosave delay, shortened for the tests
     app_session = AppSession(settings, clock=clock, pool=SyncPool(), ctx=ctx)
     yield app_session
     app = QCoreApplication.instance()

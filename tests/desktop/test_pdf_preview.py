@@ -80,7 +80,8 @@ def dialog(qtbot: QtBot, lang: str) -> PdfPreviewDialog:
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     shown: list[BaseException] = []
-    monkeypatch.setattr(pdf_preview, "present_error", lambda _parent, exc, **_kw: shown.append(exc))
+    for room in (pdf_preview.opener, pdf_preview.printing, pdf_preview.saving):  # where an error is shown
+        monkeypatch.setattr(room, "present_error", lambda _parent, exc, **_kw: shown.append(exc))
     return shown
 
 

@@ -216,7 +216,10 @@ def test_overdue_requests_are_red(view: PrivacyView, session: AppSession) -> Non
     assert WORDS[session.language]["overdue"] in cell(view, 0, 5)
     assert view.table.item(0, 5).foreground().color() == OVERDUE
     assert view.summary.text() and OVERDUE.name() in view.summary.styleSheet()
-    assert not view.extend_button.isEnabled()  # too late to extend
+    assert not view.extend_button.isEnabled()  # nothing chosen
+    view.select(late.reference)
+    assert view.verify_button.isEnabled() and not view.extend_button.isEnabled()  # too late to extend: it says why
+    assert late.reference in view.extend_button.toolTip()
 
 
 def test_subject_search_shows_its_requests_and_access_log(view: PrivacyView, session: AppSession) -> None:

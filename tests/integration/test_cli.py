@@ -40,6 +40,33 @@ def test_demo_company_verifies(run, env) -> None:  # type: ignore[no-untyped-def
     assert run("product", "list").exit_code == 0
 
 
+def test_a_demo_that_fails_while_issuing_leaves_nothing_and_can_be_run_again(run, env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The demo's drafts are stored, then its documents issued: a failure at the fifth document (a full disk, a bug)
+    used to leave a company of drafts that `init --demo` then refused as "already exists"."""
+    import core.zatca.demo as demo
+
+    issued = 0
+    real = demo.issue_invoice
+
+    def fails_at_the_fifth(uow, ref):  # type: ignore[no-untyped-def]
+        nonlocal issued
+        issued += 1
+        if issued == 5:
+            raise OSError(28, "No space left on device")
+        return real(uow, ref)
+
+    monkeypatch.setattr(demo, "issue_invoice", fails_at_the_fifth)
+    failed = run("init", "--demo", "--drafts", "30")
+    assert failed.exit_code != 0 and issued == 5
+    company = db_file(env)
+    assert not company.exists() and not list(company.parent.glob(f"{company.stem}*")), "a half-made company"
+    monkeypatch.setattr(demo, "issue_invoice", real)
+    again = run("init", "--demo", "--drafts", "30")
+    assert again.exit_code == 0, again.output
+    assert count(env, "invoice") == 30
+    assert run("audit", "verify").exit_code == 0
+
+
 def test_init_reports_every_missing_field_and_writes_nothing(run, env) -> None:  # type: ignore[no-untyped-def]
     result = run("init", "--name-en", "Half Co", "--vat", "12345")
     assert result.exit_code == 2

@@ -159,6 +159,27 @@ def test_the_suggested_number_is_the_next_free_one_of_the_year(company: Context)
         assert suggest_number(uow) == "INV-2026-0013"
 
 
+def test_a_desk_with_a_series_numbers_its_notes_and_corrections_in_it(company: Context) -> None:
+    """Two desks correcting one invoice before they sync check only their own stores: without the series in the
+    note's number both would draft INV-2026-0001-CN, and central would hold two documents under one number."""
+    from core.sync.join import set_series
+    from core.zatca.correction import prepare_correction
+
+    add_demo_egs(company, issue=0)
+    with company.uow() as uow:
+        save_draft(uow, a_draft())
+        issue_invoice(uow, "INV-2026-0001")
+        set_series(uow, "D7F3A")
+        uow.commit()
+    with company.uow() as uow:
+        credit = prepare_note(uow, "INV-2026-0001", DocumentType.CREDIT_NOTE)
+        debit = prepare_note(uow, "INV-2026-0001", DocumentType.DEBIT_NOTE)
+        fixed = prepare_correction(uow, "INV-2026-0001")
+        uow.commit()
+    assert (credit.number, debit.number) == ("INV-2026-0001-D7F3A-CN", "INV-2026-0001-D7F3A-DN")
+    assert (fixed.credit_note, fixed.corrected_draft) == ("INV-2026-0001-D7F3A-CN2", "INV-2026-0001-D7F3A-R")
+
+
 def test_a_credit_or_debit_note_is_drafted_from_an_issued_invoice(company: Context) -> None:
     add_demo_egs(company, issue=0)
     with company.uow() as uow:

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.audit.state import chain_state
 from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import create_demo
-from core.invoicing.figures import KSA, PeriodKind, chain_state, period_of, sales_figures
+from core.invoicing.figures import KSA, PeriodKind, period_of, sales_figures
 from core.invoicing.service import get_invoice, import_drafts
 from core.uow import Context
 from core.zatca.demo import add_demo_egs

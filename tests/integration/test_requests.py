@@ -224,6 +224,28 @@ def test_step_rules(ctx: Context, fatima: str) -> None:
         uow.commit()
 
 
+def test_whether_a_request_may_be_extended_is_the_same_answer_extending_gives(ctx: Context, fatima: str) -> None:
+    """The desktop greys out Extend… from `action_findings(info, "extend")`; `extend` refuses the same cases."""
+    def may_extend(ref: str) -> list[str]:
+        with ctx.uow(write=False) as uow:
+            return [f.rule for f in dsr.action_findings(dsr.get_request(uow, ref), "extend")]
+
+    fresh = add(ctx, fatima)
+    late = add(ctx, fatima, received=datetime(2026, 9, 1, 9, 0, tzinfo=UTC))  # due 1 October: overdue
+    assert may_extend(fresh.reference) == [] and may_extend(late.reference) == ["QAYD-DSR-EXTEND-LATE"]
+    with ctx.uow() as uow, pytest.raises(ValidationError) as refused:
+        dsr.extend(uow, late.reference, "too late now")
+    assert rules(refused) == {"QAYD-DSR-EXTEND-LATE"}
+    with ctx.uow() as uow:
+        dsr.extend(uow, fresh.reference, "records in several systems")
+        uow.commit()
+    assert may_extend(fresh.reference) == ["QAYD-DSR-EXTEND-TWICE"]
+    with ctx.uow() as uow:
+        dsr.close(uow, fresh.reference, "withdrawn by phone", status="withdrawn")
+        uow.commit()
+    assert may_extend(fresh.reference) == ["QAYD-DSR-CLOSED", "QAYD-DSR-EXTEND-TWICE"]
+
+
 def test_reading_the_requester_is_logged(ctx: Context, fatima: str) -> None:
     info = add(ctx, fatima)
     with ctx.uow(write=False) as uow:

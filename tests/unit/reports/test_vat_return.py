@@ -355,3 +355,30 @@ def test_built_through_the_report_service(own: Context) -> None:
     assert "T-014" in pdf_text(built.pdf) and "T-012" not in pdf_text(built.pdf)
     zatca = build(own, "zatca", {"start": date(2026, 10, 1), "end": date(2026, 10, 31)}, "ar")
     assert zatca.filename == "zatca-submissions_399999999900003_2026-10-01_2026-10-31_ar.pdf" and zatca.pages >= 1
+
+
+def test_the_summary_is_gathered_then_laid_out_without_the_store(own: Context,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everything the pages show is read first; laying them out opens no unit of work, and prints the same."""
+    from core.reports.vat_return import gather_vat_return
+    from core.reports.vat_return_layout import lay_out_vat_return
+    from core.reports.zatca_report import gather_zatca_report
+    from core.reports.zatca_report_layout import lay_out_zatca_report
+
+    whole = build_vat_return(own, start=Q4[0], end=Q4[1], lang="ar")
+    report = gather_vat_return(own, *Q4)
+    submissions = gather_zatca_report(own, *Q4)
+    assert [d.number for d in report.documents("1")][:2] == ["T-012", "T-001"]  # in issue order, Riyadh time
+    assert report.figures.box("1").documents == len(report.documents("1"))
+
+    def no_store(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a layout opened a unit of work")
+
+    monkeypatch.setattr(Context, "uow", no_store)
+    alone = lay_out_vat_return(report, "ar")
+    assert words(pdf_text(alone.pdf)) == words(pdf_text(whole.pdf)) and alone.filename == whole.filename
+    assert submissions.summary.total.documents == sum(len(rows) for key, rows in submissions.lists
+                                                      if key not in ("warnings",))
+    assert lay_out_zatca_report(submissions, "en").pages >= 1
+    with pytest.raises(AssertionError, match="unit of work"):
+        build_vat_return(own, start=Q4[0], end=Q4[1], lang="ar")
