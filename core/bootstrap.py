@@ -6,8 +6,6 @@ import getpass
 import socket
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
@@ -22,6 +20,8 @@ from core.secrets.store import SecretStore
 from core.store.busy import BusyPolicy
 from core.store.database import open_database
 from core.store.models import Device, StaffUser
+from core.store.paths import CompanyPaths as CompanyPaths  # re-exported: callers name it from here
+from core.store.paths import company_paths as company_paths
 from core.uow import Context, UnitOfWork
 
 if TYPE_CHECKING:
@@ -29,17 +29,6 @@ if TYPE_CHECKING:
     from core.zatca.api import FatooraClient
 
 PAYMENTS_KEY_SECRET = "payments.api_key"
-
-
-@dataclass(frozen=True)
-class CompanyPaths:
-    db: Path
-    head: Path
-
-
-def company_paths(data_dir: Path, company: str) -> CompanyPaths:
-    db = data_dir / "companies" / f"{company}.sqlite"
-    return CompanyPaths(db=db, head=db.with_name(f"{company}.audit-head.json"))
 
 
 def open_company(settings: Settings, *, create: bool = False, clock: Clock = system_clock,

@@ -347,16 +347,24 @@ class SyncStatusBar(QWidget):
         layout.addWidget(self.bell)
         session.changed.connect(self._on_changed)
         self.render()
+        self._attaching = False
+        self.company_opened()
+
+    def company_opened(self) -> None:
+        """Attach the controller soon when the open company has a central connection (the window may be built
+        before the company opens, and tells this bar when it has)."""
         try:
-            wanted = session.is_open and store_has_central(session)
+            wanted = self.session.is_open and store_has_central(self.session)
         except QaydError as exc:
             log.warning("sync: %s", log_text(exc))
             wanted = False
-        if wanted:
+        if wanted and self.controller is None and not self._attaching:
+            self._attaching = True  # asked twice (built open, then told): attach once
             QTimer.singleShot(0, self.attach)
 
     def attach(self) -> None:
         """Make and start the controller (this loads the network stack)."""
+        self._attaching = False
         existing = self.session.sync
         if existing is not None:
             self.bind(existing)

@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from core.bootstrap import open_company
 from core.clock import Clock, system_clock
-from core.config import Settings
-from core.uow import Context, UnitOfWork
 from desktop.i18n import install_language
 from desktop.jobs import Pool, ThreadPool
 
 if TYPE_CHECKING:  # the controller loads the network stack: only once this install turns out to have central
+    from core.config import Settings
+    from core.uow import Context, UnitOfWork
     from desktop.sync_controller import SyncController
 
 # Topics of `changed`: what kind of data a write touched.
@@ -54,12 +53,16 @@ class AppSession(QObject):
     @property
     def ctx(self) -> Context:
         if self._ctx is None:
-            self._ctx = self._desktop(open_company(self.settings, clock=self.clock))
+            self.open()
+        assert self._ctx is not None
         return self._ctx
 
     def open(self, *, create: bool = False) -> Context:
         """Open (or with `create`, create) the configured company's store."""
         if self._ctx is None:
+            # the store stack (SQLAlchemy, the models, the keys) loads here, after the window has painted (issue 14)
+            from core.bootstrap import open_company
+
             self._ctx = self._desktop(open_company(self.settings, create=create, clock=self.clock))
         return self._ctx
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
@@ -25,19 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import __version__, invoicing
-from core.audit import entry_count, read_head_file
+from core import __version__, audit, invoicing  # faces: a name loads its module when first used, off start-up
 from core.clock import saudi_time
 from core.errors import NotFoundError
-from core.uow import Context
 from desktop.errors import log_text, present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
 from desktop.icons import NAV_ICONS, SHELL_ACTIONS, decorate_view, icon
 from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import AUDIT, COMPANY, INVOICES, PRIVACY, ZATCA, AppSession
 from desktop.views.base import View
-from desktop.views.invoices import InvoicesView
-from desktop.views.registry import view_classes
+from desktop.views.registry import VIEWS, ViewEntry
+from desktop.zatca_texts import environment_name
+
+if TYPE_CHECKING:
+    from core.uow import Context
 
 STATUS_TOPICS = (COMPANY, ZATCA, INVOICES, AUDIT)
 
@@ -72,41 +74,41 @@ def read_status(ctx: Context) -> ShellStatus:
             names = "", ""
         units = [u for u in list_egs(uow) if u.status in ("active", "demo")]
         queue = queue_summary(uow, nearest=0)  # counts by state (an SQL aggregate), not the items themselves
-    head = read_head_file(ctx.head_file)
+    head = audit.read_head_file(ctx.head_file)
     unit = units[0] if units else None
     return ShellStatus(
         company_en=names[0], company_ar=names[1],
         egs_name=unit.name if unit else "", egs_environment=unit.environment if unit else "",
         pending=queue.open,
         rejected=queue.by_state.get("rejected", 0),
-        entries=entry_count(ctx),
+        entries=audit.entry_count(ctx),
         checkpoint_seq=head.seq if head else None,
         checkpoint_at=datetime.fromisoformat(head.at) if head else None,
     )
 
 
 class Views(Mapping[str, View]):
-    """The window's views by key in navigation order; each is built on first use, so start-up builds only the
-    first one. `views[key]` builds it if needed; `views.built()` are those that exist."""
+    """The window's views by key in navigation order; each is imported and built on first use, so start-up loads
+    only the first one. `views[key]` builds it if needed; `views.built()` are those that exist."""
 
     def __init__(self, window: MainWindow) -> None:
         self._window = window
-        self._classes = {cls.key: cls for cls in window.classes}
+        self._entries = {entry.key: entry for entry in window.entries}
         self._built: dict[str, View] = {}
 
     def __getitem__(self, key: str) -> View:
         if key not in self._built:
-            self._built[key] = self._window.build_view(self._classes[key])
+            self._built[key] = self._window.build_view(self._entries[key])
         return self._built[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._classes
+        return key in self._entries
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._classes)
+        return iter(self._entries)
 
     def __len__(self) -> int:
-        return len(self._classes)
+        return len(self._entries)
 
     def built(self) -> list[View]:
         return list(self._built.values())
@@ -116,6 +118,10 @@ RETENTION_DELAY_MS = 3000
 
 
 class MainWindow(QMainWindow):
+    """Built before the company is open (issue 14: paint first): the navigation, menus and an empty page show at
+    once; `open_company` (called by the app right after the first paint) opens the store and fills the first view.
+    Given a session that is already open, the window fills itself at once."""
+
     def __init__(self, session: AppSession) -> None:
         super().__init__()
         self.session = session
@@ -137,31 +143,56 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
-        self.classes = view_classes()
+        self.entries: tuple[ViewEntry, ...] = VIEWS
+        self.keys = [entry.key for entry in self.entries]
         self.views = Views(self)
-        for cls in self.classes:
+        for entry in self.entries:
             self.stack.addWidget(QWidget())  # a placeholder until the view is first shown
-            self.nav.addItem(cls.title())
-            self.nav.item(self.nav.count() - 1).setIcon(icon(NAV_ICONS.get(cls.key, "layout-dashboard")))
+            self.nav.addItem(entry.title())
+            self.nav.item(self.nav.count() - 1).setIcon(icon(NAV_ICONS.get(entry.key, "layout-dashboard")))
         self.nav.currentRowChanged.connect(self._row_changed)
         self._build_menus()
         for action in self.findChildren(QAction):
             if action.objectName() in SHELL_ACTIONS:
                 action.setIcon(icon(SHELL_ACTIONS[action.objectName()]))
-        for action, cls in zip(self.go_actions, self.classes, strict=True):
-            action.setIcon(icon(NAV_ICONS.get(cls.key, "layout-dashboard")))
+        for action, entry in zip(self.go_actions, self.entries, strict=True):
+            action.setIcon(icon(NAV_ICONS.get(entry.key, "layout-dashboard")))
         self._build_status_bar()
-        self.nav.setCurrentRow(0)  # builds the first view
+        self.nav.setCurrentRow(0)  # builds the first view once the company is open
         self.retranslate()
         session.changed.connect(self._on_changed)
         session.language_changed.connect(self._on_language_changed)
-        self.refresh_status()
         # The retention job waits until the window is up: it never competes with the start for the GIL. The timer
         # belongs to the window, so it dies with it.
         self.retention_timer = QTimer(self, singleShot=True, interval=RETENTION_DELAY_MS)
         self.retention_timer.timeout.connect(self.purge_expired_holds)
-        self.retention_timer.start()
         self.resize(1200, 780)
+        self._filled = False
+        if session.is_open:
+            self.company_opened()
+
+    def open_company(self) -> None:
+        """Open the configured company (the store stack loads here), then fill the window. Raises QaydError."""
+        self.session.open()
+        self.company_opened()
+
+    def company_opened(self) -> None:
+        """The company is open: build the current view, read the status bar, start the background work (once)."""
+        if self._filled:
+            return
+        self._filled = True
+        self._row_changed(self.nav.currentRow())
+        self.refresh_status()
+        self.sync_status.company_opened()
+        self.retention_timer.start()
+        from desktop.views.mail_send import flusher_for
+
+        flusher_for(self.session).flush_now()  # the outbox goes out in a job now, then every two minutes (if set up)
+
+    def first_data_shown(self) -> bool:
+        """Whether the current view shows its data yet (the startup report waits for the dashboard's figures)."""
+        widget = self.stack.currentWidget()
+        return isinstance(widget, View) and widget.data_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.retention_timer.stop()
@@ -186,14 +217,15 @@ class MainWindow(QMainWindow):
             "retention purge failed: %s", log_text(exc)))
         self.session.pool.start(job)
 
-    def build_view(self, cls: type[View]) -> View:
-        """Construct a view in its slot, then its first retranslate and refresh (a view that fails to load shows
-        the error instead of stopping the app)."""
+    def build_view(self, entry: ViewEntry) -> View:
+        """Import the view's module, construct the view in its slot, then its first retranslate and refresh (a view
+        that fails to load shows the error instead of stopping the app)."""
+        cls = entry.load()
         view = cls(self.session)
         decorate_view(view, cls.key)
         if view.layout() is not None:  # one spacing for every page, beside the navigation's edge
             view.layout().setContentsMargins(16, 12, 16, 12)
-        row = self.classes.index(cls)
+        row = self.keys.index(entry.key)
         placeholder = self.stack.widget(row)
         current = self.stack.currentIndex()
         self.stack.insertWidget(row, view)
@@ -211,15 +243,18 @@ class MainWindow(QMainWindow):
         return view
 
     def _row_changed(self, row: int) -> None:
-        if 0 <= row < len(self.classes):
-            view = self.views[self.classes[row].key]
+        if not self.session.is_open:  # before the company opens, the page stays empty (company_opened fills it)
+            self.stack.setCurrentIndex(row)
+            return
+        if 0 <= row < len(self.keys):
+            view = self.views[self.keys[row]]
             self.stack.setCurrentWidget(view)
 
     # --- navigation -----------------------------------------------------------------------------------------
 
     def show_view(self, key: str) -> View:
         view = self.views[key]
-        self.nav.setCurrentRow(self.classes.index(type(view)))
+        self.nav.setCurrentRow(self.keys.index(key))
         return view
 
     def current_view(self) -> View:
@@ -299,6 +334,8 @@ class MainWindow(QMainWindow):
 
     def new_invoice(self) -> None:
         """Ctrl+N: the invoices view, with the editor on a new draft."""
+        from desktop.views.invoices import InvoicesView
+
         view = self.show_view("invoices")
         assert isinstance(view, InvoicesView)
         view.new_invoice()
@@ -350,7 +387,9 @@ class MainWindow(QMainWindow):
             self.refresh_status()
 
     def refresh_status(self) -> None:
-        """Read the status in a Job; only the newest read is shown."""
+        """Read the status in a Job; only the newest read is shown (nothing to read before the company opens)."""
+        if not self.session.is_open:
+            return
         self._status_generation += 1
         generation = self._status_generation
         ctx = self.session.ctx
@@ -385,8 +424,6 @@ class MainWindow(QMainWindow):
         self.company_label.setText(tr("Shell", "Company: {name}").format(name=name or self.session.settings.company))
         self.setWindowTitle(tr("Shell", "Qayd — {company}").format(company=name or self.session.settings.company))
         if status.egs_name:
-            from desktop.views.settings import environment_name
-
             self.egs_label.setText(tr("Shell", "EGS unit: {name} ({environment})").format(
                 name=status.egs_name, environment=environment_name(status.egs_environment)))
         else:
@@ -412,12 +449,12 @@ class MainWindow(QMainWindow):
     # --- language change ------------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
-        for row, cls in enumerate(self.classes):
+        for row, entry in enumerate(self.entries):
             item = self.nav.item(row)
             if item is not None:
-                item.setText(cls.title())
+                item.setText(entry.title())
             if row < len(self.go_actions):
-                self.go_actions[row].setText(cls.title())
+                self.go_actions[row].setText(entry.title())
         self.file_menu.setTitle(tr("Shell", "&File"))
         self.new_invoice_action.setText(tr("Shell", "&New invoice"))
         self.quit_action.setText(tr("Shell", "&Quit"))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from core import __version__
+from core import __version__, startup
 from core.cli.lazy import LazyGroup
 from core.errors import QaydError
 from core.files import create_private, private_dir, private_umask
@@ -92,8 +92,12 @@ def _log_file() -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; Qayd errors print their message (never a traceback) and map to exit codes."""
     _printable_output()
-    with private_umask():  # everything the command creates is its owner's only (issue 12 point 9)
-        return _main(argv)
+    startup.begin(freeze=argv is None)  # settled once the company is open (CliState.company) or the command ends
+    try:
+        with private_umask():  # everything the command creates is its owner's only (issue 12 point 9)
+            return _main(argv)
+    finally:
+        startup.settle()
 
 
 def _printable_output() -> None:

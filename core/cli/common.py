@@ -16,6 +16,7 @@ from uuid import UUID
 
 import click
 
+from core import startup
 from core.cli.tables import print_table as print_table  # re-exported: every command prints its tables with it
 from core.findings import Finding, cap_findings
 
@@ -52,6 +53,7 @@ class CliState:
             from core.bootstrap import open_company
 
             self._company = open_company(self.settings, create=create, environ=self.environ)
+            startup.settle()  # what answering needs is loaded: collect as usual from here
         return self._company
 
     def new_company(self, fill: Callable[[Context], T]) -> tuple[Context, T]:

@@ -29,7 +29,7 @@ from core.clock import saudi_time
 from core.errors import TamperedDocumentError, ValidationError
 from core.files import write_private
 from core.findings import Finding, cap_findings, errors_in
-from core.invoicing import BrowseFilter, BrowseSort, CustomerKind, DocumentKind, DocumentType, browse
+from core.invoicing import BrowseFilter, BrowseSort, browse
 
 if TYPE_CHECKING:
     from core.uow import UnitOfWork
@@ -113,8 +113,9 @@ def invoice_import(file: Path, issue: bool, as_json: bool) -> None:
 
 @invoice.command("list")
 @click.option("--status", help="draft, issued, …")
-@click.option("--kind", type=click.Choice([k.value for k in DocumentKind]))
-@click.option("--type", "type_", type=click.Choice([t.value for t in DocumentType]))
+# browse's own names for kinds and types (the model's enums, which a test keeps equal): the list loads no model
+@click.option("--kind", type=click.Choice(browse.KINDS))
+@click.option("--type", "type_", type=click.Choice(browse.TYPES))
 @click.option("--customer", help="Customer id, VAT number or exact name.")
 @range_options("Issued on or after this day", "Issued on or before this day")
 @click.option("--search", default="", help="Part of the number or the customer's name.")
@@ -176,7 +177,7 @@ def invoice_show(ref: str, purpose: str, as_json: bool) -> None:
     click.echo(f"{d.type.value.replace('_', ' ').title()} {d.number} ({d.kind.value}, {stored.status})")
     click.echo(f"Issued   {saudi_time(d.issue_datetime).isoformat()}")
     if d.buyer:
-        who = "business" if d.buyer.kind is CustomerKind.BUSINESS else "individual"
+        who = "individual" if d.buyer.kind.value == "individual" else "business"
         click.echo(f"Buyer    {d.buyer.name} ({who}) {d.buyer.vat_number}")
     if d.billing_reference:
         click.echo(f"Refers   {d.billing_reference}: {d.reason}")

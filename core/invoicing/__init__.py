@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from core.invoicing.rules import validate, validate_company
     from core.invoicing.rules_records import unknown_seller_scheme
     from core.invoicing.service import (
-        InvoiceQuery,
         add_customer,
         add_product,
         count_customers,
@@ -49,7 +48,6 @@ if TYPE_CHECKING:
         get_invoice,
         import_drafts,
         list_customers,
-        list_invoices,
         list_products,
         update_company,
     )
@@ -69,7 +67,6 @@ _FACE = {
     "IdScheme": "core.invoicing.model",
     "InvoiceDraft": "core.invoicing.model",
     "InvoiceLine": "core.invoicing.model",
-    "InvoiceQuery": "core.invoicing.service",
     "InvoiceRow": "core.invoicing.browse",
     "LineTotals": "core.invoicing.model",
     "Party": "core.invoicing.model",
@@ -98,7 +95,6 @@ _FACE = {
     "get_invoice": "core.invoicing.service",
     "import_drafts": "core.invoicing.service",
     "list_customers": "core.invoicing.service",
-    "list_invoices": "core.invoicing.service",
     "list_products": "core.invoicing.service",
     "load_json_file": "core.invoicing.interchange",
     "parse_documents": "core.invoicing.interchange",
@@ -125,7 +121,6 @@ __all__ = [
     "IdScheme",
     "InvoiceDraft",
     "InvoiceLine",
-    "InvoiceQuery",
     "InvoiceRow",
     "LineTotals",
     "Party",
@@ -152,7 +147,6 @@ __all__ = [
     "get_invoice",
     "import_drafts",
     "list_customers",
-    "list_invoices",
     "list_products",
     "load_json_file",
     "parse_documents",

@@ -1,5 +1,10 @@
 """Browsing the documents of a company: filtered, sorted and paged for a list of 100 000+ invoices.
 
+This is the one way to list documents (issue 14): `qayd invoice list`, the desktop's invoice list and the tests
+read through it, so a filter, an order, the search (escaped, English and Arabic names, restricted names hidden
+from a clerk) and the privacy gate behave the same everywhere. (`service.list_invoices` was a second listing with
+its own search and order; it is gone.)
+
 Two ways to page, both over the same filters and order:
 
 - `count(uow, f)` and `page(uow, f, sort, offset, limit)`: plain OFFSET paging, for short lists and scripts.

@@ -223,7 +223,7 @@ def _free(uow: UnitOfWork, start: int, prefix: str) -> str:
     return f"{prefix}{n:04d}"
 
 
-def _free_suffix(uow: UnitOfWork, base: str) -> str:
+def free_suffix(uow: UnitOfWork, base: str) -> str:
     """`base`, or base2, base3… whichever number is not taken yet (as `prepare_correction` names notes)."""
     taken = set(uow.session.scalars(select(m.Invoice.number).where(m.Invoice.number.like(f"{base}%"))))
     if base not in taken:
@@ -250,7 +250,7 @@ def prepare_note(uow: UnitOfWork, ref: str, type: DocumentType, *, reason: str =
     original = repo.draft_from_row(row)
     issued = saudi_time(uow.now()).replace(microsecond=0)
     suffix = "CN" if type is DocumentType.CREDIT_NOTE else "DN"
-    number = _free_suffix(uow, note_base(uow, row.number, suffix))
+    number = free_suffix(uow, note_base(uow, row.number, suffix))
     note = replace(original, id=uuid.uuid4(), type=type, number=number,
                    issue_datetime=issued, billing_reference=row.number, reason=reason, prepayments=(),
                    prepaid_amount=Decimal("0"), payable_rounding=Decimal("0"))

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-from core.clock import saudi_time
 from core.errors import AlreadyExistsError, NotFoundError, ValidationError
 from core.findings import Finding, errors_in
 from core.invoicing import repository as repo
@@ -288,69 +287,6 @@ def _add_draft(uow: UnitOfWork, batch: repo.InvoiceBatch, draft: InvoiceDraft, t
     personal_subject = f"customer:{draft.customer_id}" if draft.customer_id else None
     uow.audit.append("invoice.draft_created", f"invoice:{draft.id}", doc,
                      personal={"buyer": buyer} if buyer else None, personal_subject=personal_subject)
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceSummary:
-    id: uuid.UUID
-    number: str
-    status: str
-    kind: str
-    type: str
-    issue_datetime: datetime  # Saudi time
-    buyer_name: str
-    currency: str
-    tax_total: str
-    payable: str
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceQuery:
-    status: str | None = None
-    kind: str | None = None
-    type: str | None = None
-    customer_id: uuid.UUID | None = None
-    issued_from: datetime | None = None
-    issued_to: datetime | None = None
-    search: str = ""
-    newest_first: bool = True
-    limit: int = 100
-    offset: int = 0
-
-
-def list_invoices(uow: UnitOfWork, q: InvoiceQuery = InvoiceQuery(), *,
-                  purpose: str = "invoice list") -> list[InvoiceSummary]:
-    """Documents by the query; the buyer's name of an individual is a logged read, a restricted one masked."""
-    inv, cust = m.Invoice, m.Customer
-    query = select(inv.id, inv.number, inv.status, inv.kind, inv.type, inv.issue_datetime, cust.name,
-                   inv.currency, inv.tax_total, inv.payable, inv.customer_id, cust.kind,
-                   cust.restricted_at.is_not(None)).outerjoin(cust, cust.id == inv.customer_id)
-    query = query.where(inv.deleted_at.is_(None))
-    for column, value in ((inv.status, q.status), (inv.kind, q.kind), (inv.type, q.type),
-                          (inv.customer_id, q.customer_id)):
-        if value is not None:
-            query = query.where(column == value)
-    instant = func.julianday(inv.issue_datetime)  # instants, not texts: stored offsets may differ
-    if q.issued_from is not None:
-        query = query.where(instant >= func.julianday(saudi_time(q.issued_from).isoformat()))
-    if q.issued_to is not None:
-        query = query.where(instant < func.julianday(saudi_time(q.issued_to).isoformat()))
-    if q.search:
-        query = query.where(or_(inv.number.like(f"%{q.search}%"), cust.name.like(f"%{q.search}%")))
-    order = instant.desc() if q.newest_first else instant
-    rows = uow.session.execute(query.order_by(order, inv.number).limit(q.limit).offset(q.offset))
-    return [InvoiceSummary(r[0], r[1], r[2], r[3], r[4], saudi_time(r[5]),
-                           _buyer_name(uow, r[10], r[11], r[12], r[6], purpose),
-                           r[7], repo.decimal_text(r[8]), repo.decimal_text(r[9])) for r in rows]
-
-
-def _buyer_name(uow: UnitOfWork, customer_id: uuid.UUID | None, kind: str | None, restricted: bool | None,
-                name: str | None, purpose: str) -> str:
-    if customer_id is None or not name:
-        return name or ""
-    shown = roles.screen(uow, roles.customer_subject(customer_id), personal=kind == "individual",
-                         restricted=bool(restricted), fields=("customer.name",), purpose=purpose)
-    return name if shown else roles.RESTRICTED
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,12 @@ that a join cut half-way, which leaves a store without its company, is offered t
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
-from core.bootstrap import company_paths
-from core.config import Settings
+from core.store.paths import company_paths
+
+if TYPE_CHECKING:
+    from core.config import Settings
 
 
 def has_company(settings: Settings) -> bool:

@@ -11,7 +11,7 @@ from core.clock import saudi_time
 from core.errors import ImmutableError
 from core.invoicing import repository as repo
 from core.invoicing import service
-from core.invoicing.drafts import note_base
+from core.invoicing.drafts import free_suffix, note_base
 from core.invoicing.model import DocumentType, InvoiceDraft
 from core.invoicing.service import find_invoice_row
 from core.invoicing.totals import compute_totals
@@ -45,11 +45,9 @@ def prepare_correction(uow: UnitOfWork, ref: str, *, reason: str = "Correction o
 
 
 def _free(uow: UnitOfWork, base: str) -> str:
-    """`base`, or base2, base3… whichever number is not taken yet (as `core.invoicing.drafts` numbers notes)."""
-    taken = {s.number for s in service.list_invoices(uow, service.InvoiceQuery(search=base, limit=1000))}
-    if base not in taken:
-        return base
-    return next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
+    """`base`, or base2, base3… whichever number is not taken yet, as `core.invoicing.drafts` numbers notes (by
+    number alone: it reads no customer's name, so no read of personal data is logged for it)."""
+    return free_suffix(uow, base)
 
 
 def prepare_credit_note(uow: UnitOfWork, ref: str, amount: Decimal, *, reason: str) -> str:

@@ -6,6 +6,7 @@ import base64
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,7 +19,9 @@ from core.invoicing.model import CompanyProfile
 from core.store.models import EgsUnit
 from core.uow import UnitOfWork
 from core.zatca.csr import generate_private_key
-from core.zatca.signing import SigningIdentity
+
+if TYPE_CHECKING:
+    from core.zatca.signing import SigningIdentity
 
 RENEW_WARNING = timedelta(days=30)
 DEMO_ENVIRONMENT = "demo"
@@ -112,6 +115,8 @@ def get_egs(uow: UnitOfWork, ref: str | uuid.UUID | None = None) -> EgsUnit:
 def signing_identity(uow: UnitOfWork, unit: EgsUnit) -> SigningIdentity:
     if not unit.certificate_b64:
         raise NotFoundError(f"EGS unit {unit.name!r} has no certificate yet.", fix="Finish `qayd zatca onboard`.")
+    from core.zatca.signing import SigningIdentity  # the XML stack (lxml) loads for signing, not for a list
+
     return SigningIdentity(private_key=uow.secrets.get(key_secret(unit.id)), certificate_b64=unit.certificate_b64)
 
 

@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from core.privacy import sealing
 from core.store.models import EgsUnit, Invoice, IssuedDocument, ZatcaSubmission
 from core.uow import Context, UnitOfWork
-from core.zatca import stored
 
 REPORTING_WINDOW = timedelta(hours=24)
 DEADLINE_WARNING = timedelta(hours=6)
@@ -142,6 +141,8 @@ def claim_next(ctx: Context, *, now: datetime, lease: timedelta) -> Claimed | No
             xml = sealing.open_held(uow, xml, record=sealing.record_of(sub.invoice_id), column=sealing.XML,
                                     purpose="ZATCA submission", legal_duty=True)
         # A stored document whose stamp no longer verifies is not sent (nothing is committed: it stays pending).
+        from core.zatca import stored  # the XML stack (lxml) loads when a document is sent, not with the queue
+
         xml = stored.checked(invoice.number, doc, stored.as_bytes(xml))
         claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment, sub.attempts,
                           str(doc.document_uuid), doc.invoice_hash, xml)

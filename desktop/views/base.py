@@ -33,6 +33,10 @@ class View(QWidget):
     def refresh(self) -> None:
         """Reload the data shown."""
 
+    def data_shown(self) -> bool:
+        """Whether the view shows its data yet (a view that reads in a Job says so once the Job has answered)."""
+        return True
+
     def retranslate(self) -> None:
         """Re-read every visible text (called on LanguageChange)."""
 

@@ -4,7 +4,7 @@ secret store), a connection test, and Sync now. Saving starts automatic sync (`d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import QaydError
-from core.uow import Context
 from desktop.errors import present_error, user_message
 from desktop.i18n import tr
 from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import SETTINGS, AppSession
+
+if TYPE_CHECKING:
+    from core.uow import Context
 
 ERROR_COLOR = "#b3261e"
 

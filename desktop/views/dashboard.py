@@ -33,7 +33,7 @@ from desktop.jobs import Job
 from desktop.session import AUDIT, INVOICES, ZATCA, AppSession
 from desktop.style import BADGES, PALETTE
 from desktop.views.base import View
-from desktop.views.zatca_queue import countdown, kind_label
+from desktop.zatca_texts import countdown, kind_label
 
 Figures = tuple[SalesFigures, QueueSummary, ChainState]
 # The badge colour of each count of "Documents of the period" (credit notes are a kind, not a status).
@@ -171,6 +171,9 @@ class DashboardView(View):
         job.signals.finished.connect(self._finished)
         self.job, self._again = job, False
         self.session.pool.start(job)
+
+    def data_shown(self) -> bool:
+        return self.figures is not None
 
     def _computed(self, result: Figures) -> None:
         self.figures, self.queue, self.chain = result

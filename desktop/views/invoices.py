@@ -195,8 +195,8 @@ class InvoicesView(View):
 
         extras: list[tuple[str, QWidget]] = []
         with self.session.uow(write=False) as uow:
-            drafts = invoicing.list_invoices(uow, invoicing.InvoiceQuery(status="draft", limit=1))
-            issued = invoicing.list_invoices(uow, invoicing.InvoiceQuery(status="issued", limit=1))
+            drafts = invoicing.browse.page(uow, invoicing.BrowseFilter(status="draft"), limit=1)
+            issued = invoicing.browse.page(uow, invoicing.BrowseFilter(status="issued"), limit=1)
         if drafts:
             editor = InvoiceEditorDialog(self.session, drafts[0].number, self)
             editor.validate_now()

@@ -29,15 +29,7 @@ from desktop.session import COMPANY, SETTINGS, ZATCA, AppSession
 from desktop.views.base import View
 from desktop.views.central_panel import CentralPanel
 from desktop.views.secrets_panel import SecretsPanel
-
-
-def environment_name(environment: str) -> str:
-    return {
-        "sandbox": tr("Settings", "Sandbox"),
-        "simulation": tr("Settings", "Simulation"),
-        "production": tr("Settings", "Production"),
-        "demo": tr("Settings", "Demo (offline)"),
-    }.get(environment, environment)
+from desktop.zatca_texts import environment_name
 
 
 def egs_status_name(status: str) -> str:

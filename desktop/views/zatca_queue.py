@@ -50,32 +50,11 @@ from desktop.session import INVOICES, ZATCA, AppSession
 from desktop.style import submission_badge
 from desktop.views.base import View
 from desktop.views.onboarding import OnboardingWizard, environment_label, fatoora_client
+from desktop.zatca_texts import countdown, kind_label, state_label, unit_status_label
 
 OVERDUE = QColor("#c62828")
 ModelIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
-
-
-def kind_label(kind: str) -> str:
-    return {"clearance": tr("ZatcaQueue", "Clearance"), "reporting": tr("ZatcaQueue", "Reporting")}.get(kind, kind)
-
-
-def state_label(state: str) -> str:
-    return {"pending": tr("ZatcaQueue", "Pending"), "sending": tr("ZatcaQueue", "Sending"),
-            "rejected": tr("ZatcaQueue", "Rejected"), "done": tr("ZatcaQueue", "Done")}.get(state, state)
-
-
-def unit_status_label(status: str) -> str:
-    return {"created": tr("ZatcaQueue", "Created"), "compliance": tr("ZatcaQueue", "Compliance checks"),
-            "active": tr("ZatcaQueue", "Active"), "demo": tr("ZatcaQueue", "Demo"),
-            "retired": tr("ZatcaQueue", "Retired")}.get(status, status)
-
-
-def countdown(left: timedelta) -> str:
-    """"5:03:09" left, or "overdue 0:12:40" once the deadline passed."""
-    seconds = int(left.total_seconds())
-    text = f"{abs(seconds) // 3600}:{abs(seconds) % 3600 // 60:02d}:{abs(seconds) % 60:02d}"
-    return text if seconds > 0 else tr("ZatcaQueue", "overdue {time}").format(time=text)
 
 
 class QueueModel(QAbstractTableModel):

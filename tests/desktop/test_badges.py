@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
 from core.config import Settings
+from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import create_demo
 from core.invoicing.figures import KSA
-from core.invoicing.service import InvoiceQuery, get_company, get_invoice, import_drafts, list_invoices, update_company
+from core.invoicing.service import get_company, get_invoice, import_drafts, update_company
 from core.uow import Context
 from core.zatca import egs as units
 from core.zatca.api import FatooraClient
@@ -43,7 +44,7 @@ def quick_client(fake: FakeFatoora) -> FatooraClient:
 def issue(ctx: Context, kind: str) -> str:
     """Issue a fresh copy of a demo draft of `kind`, dated now."""
     with ctx.uow() as uow:
-        [template] = list_invoices(uow, InvoiceQuery(status="draft", kind=kind, type="invoice", limit=1))
+        [template] = browse.page(uow, BrowseFilter(status="draft", kind=kind, type="invoice"), limit=1)
         now = ctx.clock().astimezone(KSA)
         draft = replace(get_invoice(uow, template.number).draft, id=uuid.uuid4(),
                         number=f"NOW-{kind[:4]}-{uuid.uuid4().hex[:6]}", issue_datetime=now, supply_date=now.date())
@@ -78,7 +79,7 @@ def answered(ctx: Context, portal: FakeFatoora) -> dict[str, str]:
     submit_pending(ctx, lambda _env: quick_client(portal))
     states["waiting"] = issue(ctx, "simplified")  # issued, not sent yet
     with ctx.uow(write=False) as uow:
-        states["draft"] = list_invoices(uow, InvoiceQuery(status="draft", limit=1))[0].number
+        states["draft"] = browse.page(uow, BrowseFilter(status="draft"), limit=1)[0].number
     return states
 
 

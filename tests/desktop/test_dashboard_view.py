@@ -12,9 +12,10 @@ from sqlalchemy import insert
 
 from core.audit.state import chain_state
 from core.config import Settings
+from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import create_demo
 from core.invoicing.figures import KSA, PeriodKind, period_of, sales_figures
-from core.invoicing.service import InvoiceQuery, get_invoice, import_drafts, list_invoices
+from core.invoicing.service import get_invoice, import_drafts
 from core.store.models import ZatcaSubmission
 from core.uow import Context
 from core.zatca.demo import add_demo_egs
@@ -82,7 +83,7 @@ def test_figures_follow_new_documents_and_submissions(view: DashboardView, sessi
     lang = session.language
     before = core_figures(session, PeriodKind.THIS_MONTH)
     with ctx.uow() as uow:  # a clerk issues one of today's invoices
-        [template] = list_invoices(uow, InvoiceQuery(status="draft", kind="simplified", limit=1))
+        [template] = browse.page(uow, BrowseFilter(status="draft", kind="simplified"), limit=1)
         now = ctx.clock().astimezone(KSA)
         draft = replace(get_invoice(uow, template.number).draft, id=uuid.uuid4(), number="TODAY-1",
                         issue_datetime=now, supply_date=now.date())
@@ -114,7 +115,7 @@ def test_hidden_dashboard_refreshes_when_shown(view: DashboardView, session: App
     view.hide()
     shown = view.issued.value.text()
     with ctx.uow() as uow:
-        [draft] = list_invoices(uow, InvoiceQuery(status="draft", limit=1, newest_first=True))
+        [draft] = browse.page(uow, BrowseFilter(status="draft"), limit=1)
         issue_invoice(uow, draft.number)
         uow.commit()
     session.notify(INVOICES)

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from core.bootstrap import company_paths
 from core.config import Settings
 from core.errors import ConfigError
-from core.invoicing import service
+from core.invoicing import browse, service
 from core.invoicing.demo import DEMO_COMPANY
 from desktop import app as desktop_app
 from desktop.i18n import install_language
@@ -153,7 +153,7 @@ def test_open_the_demo_company(qtbot: QtBot, wizard: FirstRunWizard, monkeypatch
     assert progress[-1] == 100 and len(progress) >= 3  # it reported its steps
     with wizard.ctx.uow(write=False) as uow:
         assert service.get_company(uow).vat_number == DEMO_COMPANY.vat_number
-        statuses = [s.status for s in service.list_invoices(uow)]
+        statuses = [s.status for s in browse.page(uow)]
     assert statuses.count("issued") == 2 and statuses.count("draft") == 4
     wizard.session.close()
 

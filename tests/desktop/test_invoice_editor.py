@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.config import Settings
-from core.invoicing import service
+from core.invoicing import BrowseFilter, browse, service
 from core.invoicing.demo import create_demo
 from core.invoicing.model import DocumentType
 from core.uow import Context
@@ -236,8 +236,8 @@ def test_journey_draft_with_an_error_fix_issue_preview_and_find_it_in_the_list(
     assert "<cbc:ID>INV-2026-0001</cbc:ID>" in xml and "ds:Signature" in xml and dialog.xml_text.isReadOnly()
     # And it is in the list of invoices.
     with session.uow(write=False) as uow:
-        listed = service.list_invoices(uow, service.InvoiceQuery(status="issued"))
-    assert [(s.number, s.payable) for s in listed] == [("INV-2026-0001", "2875.00")]
+        listed = browse.page(uow, BrowseFilter(status="issued"))
+    assert [(s.number, str(s.payable)) for s in listed] == [("INV-2026-0001", "2875.00")]
 
 
 def test_an_issued_invoice_opens_read_only_and_gives_a_credit_note_in_one_action(qtbot: QtBot,
@@ -272,7 +272,7 @@ def test_an_issued_invoice_opens_read_only_and_gives_a_credit_note_in_one_action
     qtbot.addWidget(debit)
     assert debit.type.currentData() == DocumentType.DEBIT_NOTE.value and debit.number.text() == "INV-2026-0001-DN"
     with session.uow(write=False) as uow:
-        numbers = {s.number: s.status for s in service.list_invoices(uow)}
+        numbers = {s.number: s.status for s in browse.page(uow)}
     assert numbers == {"INV-2026-0001": "issued", "INV-2026-0001-CN": "issued", "INV-2026-0001-DN": "draft"}
 
 

@@ -196,7 +196,7 @@ def test_refreshes_when_invoices_change_and_keeps_the_selection(view: InvoicesVi
 
 def add_three_drafts(session: AppSession) -> None:
     with session.uow() as uow:
-        stored = service.get_invoice(uow, service.list_invoices(uow, service.InvoiceQuery(limit=1))[0].number).draft
+        stored = service.get_invoice(uow, browse.page(uow, limit=1)[0].number).draft
         service.import_drafts(uow, [replace(stored, id=uuid4(), number=f"EXTRA-{i}") for i in range(3)])
         uow.commit()
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.config import MailSettings, Settings
-from core.invoicing import InvoiceQuery, list_invoices
+from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import create_demo
 from core.store import models as m
 from core.uow import Context
@@ -50,7 +50,7 @@ def test_send_prefills_the_customer_queues_and_the_flusher_delivers(qtbot: QtBot
     view.show()
     view.refresh()
     with ctx.uow(write=False) as uow:
-        issued = next(i for i in list_invoices(uow, InvoiceQuery(status="issued", kind="standard", limit=10)))
+        issued = next(i for i in browse.page(uow, BrowseFilter(status="issued", kind="standard"), limit=10))
         email = uow.session.get(m.Customer, uow.session.query(m.Invoice).filter_by(
             number=issued.number).one().customer_id).email  # type: ignore[union-attr]
     row = next(r for r in range(view.model.rowCount()) if (inv := view.model.invoice_at(r)) is not None
@@ -72,7 +72,7 @@ def test_send_prefills_the_customer_queues_and_the_flusher_delivers(qtbot: QtBot
 
 def test_a_draft_is_refused_with_the_reason(qtbot: QtBot, session: AppSession, ctx: Context) -> None:
     with ctx.uow(write=False) as uow:
-        (draft,) = list_invoices(uow, InvoiceQuery(status="draft", limit=1))
+        (draft,) = browse.page(uow, BrowseFilter(status="draft"), limit=1)
     dialog = SendInvoiceDialog(session, draft.number)
     qtbot.addWidget(dialog)
     dialog.send()

@@ -299,15 +299,15 @@ def test_open_document_shows_failures_and_cancellation(qtbot: QtBot, session: Ap
 
 def test_a_real_invoice_opens_from_the_issued_invoice_editor(qtbot: QtBot, session: AppSession,
                                                              errors: list[BaseException]) -> None:
+    from core.invoicing import BrowseFilter, browse
     from core.invoicing.demo import create_demo
-    from core.invoicing.service import InvoiceQuery, list_invoices
     from core.zatca.demo import add_demo_egs
     from desktop.views.invoice_editor import InvoiceEditorDialog
 
     create_demo(session.ctx, drafts=2)
     add_demo_egs(session.ctx, issue=1)
     with session.uow(write=False) as uow:
-        issued = list_invoices(uow, InvoiceQuery(status="issued"))[0]
+        issued = browse.page(uow, BrowseFilter(status="issued"))[0]
     editor = InvoiceEditorDialog(session, issued.number)
     qtbot.addWidget(editor)
     assert editor.pdf_button.isVisibleTo(editor) and editor.pdf_button.text() == "PDF…"

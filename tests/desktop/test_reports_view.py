@@ -237,14 +237,14 @@ def test_switching_language_retranslates_the_view(view: ReportsView, session: Ap
 
 def test_a_real_invoice_is_printed_from_its_number(session: AppSession, qtbot: QtBot,
                                                    errors: list[BaseException], lang: str) -> None:
+    from core.invoicing import BrowseFilter, browse
     from core.invoicing.demo import create_demo
-    from core.invoicing.service import InvoiceQuery, list_invoices
     from core.zatca.demo import add_demo_egs
 
     create_demo(session.ctx, drafts=2)
     add_demo_egs(session.ctx, issue=1)
     with session.uow(write=False) as uow:
-        number = list_invoices(uow, InvoiceQuery(status="issued"))[0].number
+        number = browse.page(uow, BrowseFilter(status="issued"))[0].number
     view = ReportsView(session)  # the real report service
     qtbot.addWidget(view)
     view.retranslate()

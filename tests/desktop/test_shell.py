@@ -15,7 +15,7 @@ from core.audit.service import entry_count
 from core.config import Settings
 from core.errors import NotFoundError, ValidationError
 from core.findings import Finding
-from core.invoicing import service
+from core.invoicing import browse, service
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.uow import Context
 from core.zatca.demo import add_demo_egs
@@ -117,7 +117,7 @@ def test_status_bar_counts_pending_and_rejected_submissions(qtbot: QtBot, settin
     # The demo unit signs offline and queues nothing: queue three of its issued documents, one rejected.
     with demo.uow() as uow:
         unit = uow.session.scalars(select(EgsUnit)).one()
-        issued = [s for s in service.list_invoices(uow) if s.status == "issued"][:3]
+        issued = [s for s in browse.page(uow) if s.status == "issued"][:3]
         rows = [submission_row(invoice_id=service.find_invoice_row(uow, s.number).id, egs_unit_id=unit.id,
                                kind="reporting", issued_at=uow.now(), now=uow.now(), device_id=demo.device_id)
                 for s in issued]

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from core.bootstrap import open_company
 from core.central.admin import add_company, add_member, init_schema
 from core.config import Settings, load_settings
-from core.invoicing import parties, service
+from core.invoicing import browse, parties, service
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.invoicing.model import Customer
 from core.sync import live
@@ -313,7 +313,7 @@ def test_a_change_from_another_install_reaches_the_open_invoices_view_within_a_s
     qtbot.waitUntil(lambda: view.model.rowCount() == 3 and not view.model.is_loading, timeout=5000)
 
     with install_a.ctx.uow() as uow:
-        draft = service.list_invoices(uow)[0]
+        draft = browse.page(uow)[0]
         stored = service.get_invoice(uow, draft.number).draft
         service.import_drafts(uow, [replace(stored, id=uuid.uuid4(), number="LIVE-0001")])
         uow.commit()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from core.invoicing import service
+from core.invoicing import browse, service
 from core.invoicing.model import Customer
 from core.sync import live
 from core.sync.connection import dsn_for
@@ -52,7 +52,7 @@ def test_presence_shows_who_is_online_and_who_else_has_the_invoice_open(
     qtbot.addWidget(bar.window_)
     bar.bind(b)
     with install_a.ctx.uow(write=False) as uow:
-        number = service.list_invoices(uow)[0].number
+        number = browse.page(uow)[0].number
         invoice_id = service.get_invoice(uow, number).draft.id
 
     editor_a = InvoiceEditorDialog(install_a.session, number)  # A opens the invoice: a heartbeat says so at once

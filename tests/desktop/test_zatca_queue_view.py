@@ -16,14 +16,13 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from core.config import Settings
+from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import create_demo
 from core.invoicing.figures import KSA
 from core.invoicing.service import (
-    InvoiceQuery,
     get_company,
     get_invoice,
     import_drafts,
-    list_invoices,
     update_company,
 )
 from core.uow import Context
@@ -92,7 +91,7 @@ def view(session: AppSession, qtbot: QtBot) -> ZatcaQueueView:
 def issue(ctx: Context, kind: str, count: int) -> list[str]:
     """Issue `count` copies of a demo draft of `kind`, dated now (as a clerk issues today's invoices)."""
     with ctx.uow() as uow:
-        [template] = list_invoices(uow, InvoiceQuery(status="draft", kind=kind, type="invoice", limit=1))
+        [template] = browse.page(uow, BrowseFilter(status="draft", kind=kind, type="invoice"), limit=1)
         draft = get_invoice(uow, template.number).draft
         now = ctx.clock().astimezone(KSA)
         fresh = [replace(draft, id=uuid.uuid4(), number=f"NOW-{kind}-{uuid.uuid4().hex[:8]}", issue_datetime=now,
@@ -186,7 +185,7 @@ def test_rejected_item_shows_findings_and_correct_opens_the_editor(
     view.correct_button.click()
     assert opened == [(session, f"{number}-R"), (session, "shown")]
     with company.uow(write=False) as uow:
-        note = list_invoices(uow, InvoiceQuery(search=f"{number}-CN"))[0]
+        note = browse.page(uow, BrowseFilter(search=f"{number}-CN"))[0]
     assert (note.type, note.status) == ("credit_note", "draft")
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from core.invoicing import BrowseFilter, BrowseSort, browse
 from core.invoicing.demo import create_demo
 from core.invoicing.drafts import prepare_note
 from core.invoicing.model import DocumentType
-from core.invoicing.service import InvoiceQuery, get_customer, get_invoice, list_invoices, list_products
+from core.invoicing.service import get_customer, get_invoice, list_products
 from core.reports.invoice_pdf import build_invoice_pdf
 from core.uow import Context
 from core.zatca import egs as units
@@ -141,7 +142,7 @@ def test_a_demo_or_uncleared_copy_says_it_is_not_a_final_tax_invoice(desk: Conte
     imported(run, tmp_path, document("AR-0002", lines=40))
     with desk.uow() as uow:
         issue_invoice(uow, "AR-0002", egs_ref=PRODUCTION)
-        demo_number = list_invoices(uow, InvoiceQuery(status="issued", limit=1, newest_first=False))[0].number
+        demo_number = browse.page(uow, BrowseFilter(status="issued"), BrowseSort(descending=False), limit=1)[0].number
         uow.commit()
 
     waiting = build_invoice_pdf(desk, ref="AR-0002", uncleared=True)

@@ -200,3 +200,11 @@ def test_tombstoned_documents_are_not_listed(own_books: Context) -> None:
         conn.execute("UPDATE invoice SET deleted_at = '2026-11-25T08:00:00+00:00' WHERE number = ?", (victim.number,))
     keys, count = selected(books, BrowseFilter())
     assert victim.key not in keys and count == 149
+
+
+def test_the_lists_names_for_kinds_and_types_are_the_models() -> None:
+    """`qayd invoice list --kind/--type` offer browse's names (so the list loads no model): they are the enums'."""
+    from core.invoicing import DocumentKind, DocumentType
+
+    assert tuple(k.value for k in DocumentKind) == browse.KINDS
+    assert tuple(t.value for t in DocumentType) == browse.TYPES

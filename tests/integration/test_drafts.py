@@ -10,7 +10,7 @@ import pytest
 
 from core.audit.service import entries_around, entry_count, verify_store
 from core.errors import ConcurrentEditError, ImmutableError, ValidationError
-from core.invoicing import service
+from core.invoicing import BrowseFilter, browse, service
 from core.invoicing.demo import create_demo
 from core.invoicing.drafts import issued_qr, prepare_note, save_draft, suggest_number
 from core.invoicing.model import DocumentKind, DocumentType, InvoiceDraft, InvoiceLine, VatCategory
@@ -48,10 +48,10 @@ def test_a_new_draft_is_stored_with_its_totals_and_an_audit_entry(company: Conte
     assert entry["action"] == "invoice.draft_created" and entry["subject"] == f"invoice:{saved.id}"
     with company.uow(write=False) as uow:
         stored = service.get_invoice(uow, "INV-2026-0001")
-        listed = service.list_invoices(uow, service.InvoiceQuery(search="INV-2026-0001"))
+        listed = browse.page(uow, BrowseFilter(search="INV-2026-0001"))
     assert stored.draft == replace(a_draft(), id=saved.id)
     assert stored.status == "draft" and stored.version == 1
-    assert [s.payable for s in listed] == ["1493.85"]
+    assert [s.payable for s in listed] == [Decimal("1493.85")]
 
 
 def test_a_draft_with_rule_errors_is_still_saved(company: Context) -> None:
@@ -143,7 +143,7 @@ def test_text_an_invoice_cannot_carry_is_refused_at_save_and_nothing_is_written(
     assert [(f.rule, f.field) for f in refused.value.findings if f.is_error] == [("QAYD-TEXT-CHARS", "lines[0].name")]
     assert entry_count(company) == before
     with company.uow(write=False) as uow:
-        assert service.list_invoices(uow, service.InvoiceQuery(search="INV-2026-0009")) == []
+        assert browse.page(uow, BrowseFilter(search="INV-2026-0009")) == []
 
 
 def test_the_suggested_number_is_the_next_free_one_of_the_year(company: Context) -> None:

@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 
 from core.audit.state import chain_state
+from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import create_demo
 from core.invoicing.figures import KSA, PeriodKind, period_of, sales_figures
-from core.invoicing.service import InvoiceQuery, get_invoice, import_drafts, list_invoices
+from core.invoicing.service import get_invoice, import_drafts
 from core.uow import Context
 from core.zatca.demo import add_demo_egs
 
@@ -45,7 +46,7 @@ def expected(ctx: Context, kind: PeriodKind) -> tuple[Decimal, Decimal, dict[str
     period = period_of(kind, NOW)
     sales, vat, by_status, by_type = Decimal(0), Decimal(0), {}, {}
     with ctx.uow(write=False) as uow:
-        for summary in list_invoices(uow, InvoiceQuery(limit=10_000)):
+        for summary in browse.page(uow, limit=10_000):
             if not period.start <= summary.issue_datetime < period.end:
                 continue
             by_status[summary.status] = by_status.get(summary.status, 0) + 1
@@ -81,7 +82,7 @@ def test_the_quarter_holds_more_than_the_month_and_issued_documents_count(compan
 def test_a_time_stored_in_utc_counts_in_its_saudi_month(company: Context) -> None:
     """22:30 UTC on 31 October is 01:30 on 1 November in Riyadh: a November document, not an October one."""
     with company.uow(write=False) as uow:
-        template = get_invoice(uow, list_invoices(uow, InvoiceQuery(status="draft", limit=1))[0].number).draft
+        template = get_invoice(uow, browse.page(uow, BrowseFilter(status="draft"), limit=1)[0].number).draft
         before_nov = sales_figures(uow, period_of(PeriodKind.THIS_MONTH, NOW)).drafts
         before_oct = sales_figures(uow, period_of(PeriodKind.LAST_MONTH, NOW)).drafts
     draft = replace(template, id=uuid.uuid4(), number="UTC-EDGE-1",

@@ -14,8 +14,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from core.invoicing import BrowseFilter, BrowseSort, browse
 from core.invoicing.demo import create_demo
-from core.invoicing.service import InvoiceQuery, list_invoices
 from core.reports.errors import ReportCancelled
 from core.reports.invoice_pdf import NotShareableError, build_invoice_pdf, export_pdfs, parse_invoice, zatca_file_stem
 from core.store import models as m
@@ -60,8 +60,8 @@ def company(ctx: Context, fake: FakeFatoora) -> Context:
 
 def issue(ctx: Context, kind: str, count: int) -> list[str]:
     with ctx.uow() as uow:
-        drafts = list_invoices(uow, InvoiceQuery(status="draft", kind=kind, type="invoice", newest_first=False,
-                                                 limit=count))
+        drafts = browse.page(uow, BrowseFilter(status="draft", kind=kind, type="invoice"), BrowseSort(descending=False),
+                             limit=count)
         numbers = [issue_invoice(uow, d.number).number for d in drafts]
         uow.commit()
     return numbers

@@ -17,7 +17,7 @@ import pytest
 
 from core.config import MailSettings, load_settings
 from core.errors import NotFoundError, ValidationError
-from core.invoicing import InvoiceQuery, list_invoices
+from core.invoicing import BrowseFilter, BrowseSort, browse
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.mail import (
     MailNotConfigured,
@@ -69,8 +69,8 @@ def company(ctx: Context) -> Context:
 
 def issue_standard(ctx: Context, count: int = 1) -> list[str]:
     with ctx.uow() as uow:
-        drafts = list_invoices(uow, InvoiceQuery(status="draft", kind="standard", type="invoice",
-                                                 newest_first=False, limit=count))
+        drafts = browse.page(uow, BrowseFilter(status="draft", kind="standard", type="invoice"),
+                             BrowseSort(descending=False), limit=count)
         numbers = [issue_invoice(uow, d.number).number for d in drafts]
         uow.commit()
     return numbers

@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 
 from core.config import MailSettings
-from core.invoicing import InvoiceQuery, list_invoices
+from core.invoicing import BrowseFilter, browse
 from core.mail import flush, send_invoice
 from core.reports.invoice_pdf import NotShareableError
 from core.uow import Context
@@ -101,7 +101,7 @@ def test_a_standard_invoice_leaves_only_once_cleared_with_the_cleared_xml(ctx: C
     with client() as onboarding:
         onboard(ctx, unit.id, "123345", onboarding)
     with ctx.uow() as uow:
-        (draft,) = list_invoices(uow, InvoiceQuery(status="draft", kind="standard", type="invoice", limit=1))
+        (draft,) = browse.page(uow, BrowseFilter(status="draft", kind="standard", type="invoice"), limit=1)
         number = issue_invoice(uow, draft.number).number
         uow.commit()
     mail = MailSettings(host="127.0.0.1", port=smtp.port, from_address=USERNAME)

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from core.config import MailSettings
-from core.invoicing import InvoiceQuery, list_invoices
+from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.mail import flush, send_invoice
 from core.privacy import erasure, retention
@@ -29,7 +29,7 @@ def test_export_lists_the_mails_and_erasure_cancels_unsent_and_keeps_sent(ctx: C
     create_demo(ctx, drafts=30)
     with ctx.uow() as uow:
         create_demo_egs(uow, DEMO_COMPANY)
-        drafts = list_invoices(uow, InvoiceQuery(status="draft", kind="standard", type="invoice", limit=30))
+        drafts = browse.page(uow, BrowseFilter(status="draft", kind="standard", type="invoice"), limit=30)
         customer_id = uow.session.scalar(select(m.Invoice.customer_id).where(m.Invoice.number == drafts[0].number))
         mine = [d.number for d in drafts
                 if uow.session.scalar(select(m.Invoice.customer_id).where(m.Invoice.number == d.number))

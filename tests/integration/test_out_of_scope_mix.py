@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from core.invoicing import browse
 from core.invoicing.demo import create_demo
 from core.invoicing.interchange import parse_documents
-from core.invoicing.service import InvoiceQuery, import_drafts, list_invoices
+from core.invoicing.service import import_drafts
 from core.reports.invoice_pdf import build_invoice_pdf, parse_invoice
 from core.reports.vat_return import vat_return
 from core.uow import Context
@@ -140,5 +141,5 @@ def test_printed_copy_and_invoice_list_agree_with_the_xml(ctx: Context, issued: 
     text = pdf_text(build_invoice_pdf(ctx, ref="MIX-2").pdf)
     assert "VATEX-SA-OOS" in text and "500.00" in text and "6.52" in text and "550.00" in text
     with ctx.uow(write=False) as uow:
-        rows = {r.number: (str(r.tax_total), str(r.payable)) for r in list_invoices(uow, InvoiceQuery(limit=10))}
+        rows = {r.number: (str(r.tax_total), str(r.payable)) for r in browse.page(uow, limit=10)}
     assert rows == {"MIX-1": ("30.00", "1250.00"), "MIX-2": ("6.52", "550.00"), "MIX-3": ("0.00", "100.00")}

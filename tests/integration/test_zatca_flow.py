@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from core.invoicing import BrowseFilter, BrowseSort, browse
 from core.invoicing.demo import create_demo
-from core.invoicing.service import InvoiceQuery, list_invoices
 from core.uow import Context
 from core.zatca import egs as units
 from core.zatca.api import FatooraClient, Outcome
@@ -49,8 +49,8 @@ def company(ctx: Context, fake: FakeFatoora) -> Context:
 
 def issue(ctx: Context, kind: str, count: int) -> list[str]:
     with ctx.uow() as uow:
-        drafts = list_invoices(uow, InvoiceQuery(status="draft", kind=kind, type="invoice", newest_first=False,
-                                                 limit=count))
+        drafts = browse.page(uow, BrowseFilter(status="draft", kind=kind, type="invoice"), BrowseSort(descending=False),
+                             limit=count)
         numbers = [issue_invoice(uow, d.number).number for d in drafts]
         uow.commit()
     return numbers
@@ -139,8 +139,8 @@ def test_rejected_invoice_shows_findings_and_a_guided_correction(company: Contex
         made = prepare_correction(uow, number)
         uow.commit()
     with company.uow(write=False) as uow:
-        note = list_invoices(uow, InvoiceQuery(search=made.credit_note))[0]
-        fixed = list_invoices(uow, InvoiceQuery(search=made.corrected_draft))[0]
+        note = browse.page(uow, BrowseFilter(search=made.credit_note))[0]
+        fixed = browse.page(uow, BrowseFilter(search=made.corrected_draft))[0]
     assert (note.type, note.status, fixed.type, fixed.status) == ("credit_note", "draft", "invoice", "draft")
 
 

@@ -22,8 +22,9 @@ from core.cli.lazy import LazyGroup
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("sqlalchemy", "lxml", "reportlab", "psycopg", "cryptography", "pydantic", "pikepdf", "httpx", "keyring",
          "saxonche", "signxml", "alembic", "PySide6", "smtplib", "jinja2", "email")
-# What answering --help or --version may load of Qayd: the root group, its lazy loader and the error tree.
-LIGHT_CORE = {"core", "core.cli", "core.cli.lazy", "core.errors", "core.files", "core.findings"}
+# What answering --help or --version may load of Qayd: the root group, its lazy loader, the start-up switch (gc)
+# and the error tree.
+LIGHT_CORE = {"core", "core.cli", "core.cli.lazy", "core.startup", "core.errors", "core.files", "core.findings"}
 PROBE = """
 import json, sys
 from core.cli import main

@@ -20,8 +20,9 @@ from sqlalchemy import func, insert, select, update
 
 from core.bootstrap import open_company
 from core.config import load_settings
+from core.invoicing import BrowseFilter, BrowseSort, browse
 from core.invoicing.demo import create_demo
-from core.invoicing.service import InvoiceQuery, get_company, list_invoices, update_company
+from core.invoicing.service import get_company, update_company
 from core.reports.errors import ReportCancelled
 from core.reports.zatca_report import build_zatca_report, submission_rows, zatca_summary
 from core.secrets import MemoryKeyring
@@ -55,8 +56,8 @@ def make_company(tmp: Path) -> Iterator[Context]:
 
 def issue(ctx: Context, kind: str, count: int, egs: str) -> list[str]:
     with ctx.uow() as uow:
-        drafts = list_invoices(uow, InvoiceQuery(status="draft", kind=kind, type="invoice", newest_first=False,
-                                                 limit=count))
+        drafts = browse.page(uow, BrowseFilter(status="draft", kind=kind, type="invoice"), BrowseSort(descending=False),
+                             limit=count)
         numbers = [i.number for i in issue_many(uow, [d.number for d in drafts], egs_ref=egs)]
         uow.commit()
     return numbers
