@@ -15,7 +15,8 @@ from core.invoicing.demo import create_demo
 from core.zatca.demo import add_demo_egs
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_FOR_LISTING = ("lxml", "reportlab", "pikepdf", "psycopg", "httpx", "saxonche", "signxml", "alembic", "PySide6", "stripe")
+NOT_FOR_LISTING = ("lxml", "reportlab", "pikepdf", "psycopg", "httpx", "saxonche", "signxml", "alembic", "PySide6",
+                   "stripe")
 PROBE = """
 import json, sys
 from core.cli import main
