@@ -67,8 +67,8 @@ def receivables(uow: UnitOfWork, now: datetime) -> Receivables:
     ids = list(open_)
     inv = m.Invoice
     for start in range(0, len(ids), 500):
-        issued.update(uow.session.execute(select(inv.id, inv.issue_datetime).where(
-            inv.id.in_(ids[start:start + 500]))).tuples())
+        issued.update((key, at) for key, at in uow.session.execute(select(inv.id, inv.issue_datetime).where(
+            inv.id.in_(ids[start:start + 500]))))
     amounts: dict[str, list[Decimal]] = {}
     counts: dict[str, list[int]] = {}
     for key, status in open_.items():
