@@ -17,11 +17,14 @@ import pytest
 
 from core.bootstrap import PAYMENTS_KEY_SECRET
 from core.payments import make_link, poll
+from core.privacy import access_log
 from core.reports import build_payments_report, gather_payments_report
 from core.store import models as m
 from core.uow import Context
+from core.zatca.issuing import issue_many
 from tests.integration.conftest import Result
 from tests.support.fake_provider import FakeProvider, World
+from tests.support.issuing_world import a_draft, save
 from tests.support.pdf_text import poppler_text, squash
 
 Run = Callable[..., Result]
@@ -132,3 +135,42 @@ def test_bad_input_is_a_clear_error(keyed: Context, run: Run) -> None:
     assert wrong.exit_code not in (0, 70) and "period" in wrong.output.lower()
     lang = run("report", "payments", "--period", "2026-12", "--lang", "fr")
     assert lang.exit_code == 2 and "--lang" in lang.output
+
+
+def _person(ctx: Context, *, restricted: bool) -> uuid.UUID:
+    with ctx.uow() as uow:
+        now = uow.now()
+        person = m.Customer(id=uuid.uuid4(), kind="individual", name="Fatimah Al-Harbi", name_ar="فاطمة الحربي",
+                            restricted_at=now if restricted else None, created_at=now, updated_at=now,
+                            device_id=ctx.device_id)
+        uow.session.add(person)
+        uow.commit()
+    return person.id
+
+
+def test_the_buyer_is_read_through_the_privacy_gate(shop: Context, provider: FakeProvider, gateway: World) -> None:
+    """An individual's name is shown and its read logged under the report's purpose; a restricted one reads
+    "(restricted)" to a clerk, in the figures and in the printed PDF, and nothing of it is logged as read."""
+    shown, hidden = _person(shop, restricted=False), _person(shop, restricted=True)
+    at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    save(shop, a_draft("INV-R-1", at, customer_id=shown), a_draft("INV-R-2", at, customer_id=hidden))
+    with shop.uow() as uow:
+        issue_many(uow, ["INV-R-1", "INV-R-2"])
+        uow.commit()
+    for number in ("INV-R-1", "INV-R-2"):
+        link = make_link(shop, provider, number)
+        assert link is not None
+        gateway.pay(link.link_id)
+    assert poll(shop, provider).recorded == 2
+    shop.actor_role = "clerk"
+    try:
+        report = gather_payments_report(shop, *DECEMBER)
+        pdf = build_payments_report(shop, start=DECEMBER[0], end=DECEMBER[1], lang="en").pdf
+    finally:
+        shop.actor_role = "admin"
+    assert [(p.invoice_number, p.buyer, p.buyer_ar) for p in report.matched] == [
+        ("INV-R-1", "Fatimah Al-Harbi", "فاطمة الحربي"), ("INV-R-2", "(restricted)", "(restricted)")]
+    assert "(restricted)" in poppler_text(pdf) and "Fatimah Al-Harbi" in poppler_text(pdf)
+    with shop.uow(write=False) as uow:
+        assert {r.purpose for r in access_log.search(uow, f"customer:{shown}")} == {"payments report"}
+        assert not [r for r in access_log.search(uow, f"customer:{hidden}") if "payments" in r.purpose]
