@@ -24,7 +24,7 @@ LAID_OUT = 0.5
 
 PAID_AT = Column(("Paid, Riyadh time", "وقت الدفع بتوقيت الرياض"), 1.3)
 PROVIDER = Column(("Provider", "المزود"), 0.8)
-PAYMENT = Column(("Payment", "الدفعة"), 1.5)
+PAYMENT = Column(("Payment", "الدفعة"), 2.0)  # provider ids run to 36 characters
 AMOUNTS = (Column(("Gross", "الإجمالي"), 1.0, "end"), Column(("Refunds", "المستردات"), 0.9, "end"),
            Column(("Fees", "الرسوم"), 0.8, "end"), Column(("Net", "الصافي"), 1.0, "end"))
 
@@ -90,8 +90,8 @@ def _amounts(p: PaymentLine) -> list[str]:
 def _matched(w: ReportWriter, report: PaymentsReport, progress: Progress) -> None:
     w.ensure(90)
     w.heading(("Payments matched to invoices", "المدفوعات المطابقة للفواتير"))
-    columns = [PAID_AT, PROVIDER, PAYMENT, Column(("Invoice", "الفاتورة"), 1.3),
-               Column(("Buyer", "المشتري"), 1.5), *AMOUNTS]
+    columns = [PAID_AT, PROVIDER, PAYMENT, Column(("Invoice", "الفاتورة"), 1.2),
+               Column(("Buyer", "المشتري"), 1.3), *AMOUNTS]
     rows = ([timestamp(p.paid_at), p.provider, p.payment_ref, p.invoice_number, _buyer(w, p), *_amounts(p)]
             for p in report.matched)
     w.table(columns, rows, size=7, total_rows=len(report.matched), progress=progress,
