@@ -174,3 +174,17 @@ def test_the_buyer_is_read_through_the_privacy_gate(shop: Context, provider: Fak
     with shop.uow(write=False) as uow:
         assert {r.purpose for r in access_log.search(uow, f"customer:{shown}")} == {"payments report"}
         assert not [r for r in access_log.search(uow, f"customer:{hidden}") if "payments" in r.purpose]
+
+
+def test_a_payment_belongs_to_the_riyadh_day_it_was_made(shop: Context, provider: FakeProvider,
+                                                         gateway: World) -> None:
+    """Paid at 21:00 UTC on 30 November, which is 00:00 on 1 December in Riyadh: December's, not November's."""
+    gateway.start = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)
+    link = make_link(shop, provider, "INV-P-0001")
+    assert link is not None
+    gateway.pay(link.link_id)
+    assert poll(shop, provider).recorded == 1
+    november = gather_payments_report(shop, date(2026, 11, 1), date(2026, 11, 30))
+    december = gather_payments_report(shop, *DECEMBER)
+    assert november.matched == () and [p.invoice_number for p in december.matched] == ["INV-P-0001"]
+    assert december.matched[0].paid_at.isoformat().startswith("2026-12-01T00:00")
