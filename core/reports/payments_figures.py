@@ -35,7 +35,7 @@ class PaymentLine:
     buyer_ar: str
     currency: str
     gross: Decimal
-    refunds: Decimal  # refunds confirmed by the provider (a refund still waiting for its answer is not counted)
+    refunds: Decimal  # confirmed by the provider so far (a refund still waiting for its answer is not counted)
     fee: Decimal
     problem: str  # the rule an unmatched payment broke ("" when matched)
 

@@ -188,3 +188,13 @@ def test_a_payment_belongs_to_the_riyadh_day_it_was_made(shop: Context, provider
     december = gather_payments_report(shop, *DECEMBER)
     assert november.matched == () and [p.invoice_number for p in december.matched] == ["INV-P-0001"]
     assert december.matched[0].paid_at.isoformat().startswith("2026-12-01T00:00")
+
+
+def test_the_report_service_builds_it_as_the_desktop_asks(paid: Context) -> None:
+    """The desktop's Reports view lists `REPORT_KINDS` and builds through `build_report`, one language at a time."""
+    from core.reports import REPORT_KINDS, build_report
+
+    assert REPORT_KINDS["payments"].params == ("start", "end")
+    built = build_report(paid, "payments", {"start": DECEMBER[0], "end": DECEMBER[1]}, "ar")
+    assert built.filename.endswith("_2026-12-01_2026-12-31_ar.pdf") and built.pages == 1
+    assert squash("1,046.55") in squash(poppler_text(built.pdf))
