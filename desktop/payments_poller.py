@@ -33,7 +33,12 @@ def poll_work(session: AppSession) -> Any:
             if not uow.secrets.exists(PAYMENTS_KEY_SECRET):
                 return None  # payments are not set up on this desk
         provider = payment_provider(session.settings, session.ctx)
-        return poll(session.ctx, provider, progress=progress, cancelled=cancelled)
+        try:
+            return poll(session.ctx, provider, progress=progress, cancelled=cancelled)
+        finally:
+            close = getattr(provider, "close", None)
+            if callable(close):
+                close()  # the adapter's HTTP client: one per poll, nothing left open between ticks
 
     return work
 

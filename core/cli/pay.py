@@ -3,6 +3,8 @@ back, refunds against credit notes. The provider is the one `[payments]` names, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,10 +33,18 @@ class Money(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
         return amount.quantize(Decimal("0.01"))
 
 
-def _provider() -> Any:
+@contextmanager
+def _provider() -> Iterator[Any]:
+    """The configured provider for one command, its connections closed after (adapters that hold a client)."""
     from core.bootstrap import payment_provider
 
-    return payment_provider(state().settings, state().company())
+    provider = payment_provider(state().settings, state().company())
+    try:
+        yield provider
+    finally:
+        close = getattr(provider, "close", None)
+        if callable(close):
+            close()
 
 
 @click.group("pay")
@@ -49,7 +59,8 @@ def pay_link(ref: str, as_json: bool) -> None:
     """A payment link for the outstanding amount of issued invoice REF (nothing when it is paid)."""
     from core.payments import make_link
 
-    link = make_link(state().company(), _provider(), ref, currency=state().settings.payments.currency)
+    with _provider() as provider:
+        link = make_link(state().company(), provider, ref, currency=state().settings.payments.currency)
     if as_json:
         print_json({"invoice": ref, "link": link})
     elif link is None:
@@ -68,7 +79,8 @@ def pay_refund(ref: str, amount: Decimal, as_json: bool) -> None:
     covers it: issue it, then run this again)."""
     from core.payments import refund
 
-    made = refund(state().company(), _provider(), ref, amount)
+    with _provider() as provider:
+        made = refund(state().company(), provider, ref, amount)
     if as_json:
         print_json({"invoice": ref, "refunded": not isinstance(made, str),
                     "credit_note": made if isinstance(made, str) else None,
@@ -92,7 +104,8 @@ def payments_poll(arabic: bool, as_json: bool) -> None:
     """Record the payments and refunds the provider reports since the last poll."""
     from core.payments import poll
 
-    result = poll(state().company(), _provider())
+    with _provider() as provider:
+        result = poll(state().company(), provider)
     if as_json:
         print_json({**{k: getattr(result, k) for k in ("pages", "events", "recorded", "unmatched", "refunds",
                                                         "credit_notes")},

@@ -49,8 +49,8 @@ def poll(ctx: Context, provider: PaymentProvider, *, limit: int = 100, max_pages
         states = {payment: provider.fetch_payment(payment) for payment in wanted}
         _record(ctx, provider.name, fresh, states, page.cursor, result)
         result.pages += 1
-        if progress is not None:
-            progress(0.0, f"{result.events} event(s) read")
+        if progress is not None:  # how many pages remain is unknown: the fraction creeps towards 1
+            progress(result.pages / (result.pages + 1), f"{result.events} new event(s), page {result.pages}")
         if not page.has_more or page.cursor is None:
             break
     return result

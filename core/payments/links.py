@@ -49,13 +49,30 @@ def _request(uow: UnitOfWork, ref: str, currency: str) -> LinkRequest | None:
                        idempotency_key=link_key(row.id, status.outstanding, made))
 
 
+def _open_link(uow: UnitOfWork, request: LinkRequest, provider: str) -> PaymentLink | None:
+    """A link made earlier for the same amount, not expired and not paid through: given again rather than a second
+    page for the customer (two clicks, or the e-mail sent again)."""
+    link = m.PaymentLink
+    row = uow.session.scalars(select(link).where(
+        link.invoice_id == uuid.UUID(request.invoice_uuid), link.provider == provider, link.deleted_at.is_(None))
+        .order_by(link.sequence.desc())).first()
+    if row is None or row.amount != request.amount or (row.expires_at is not None and row.expires_at <= uow.now()):
+        return None
+    if uow.session.scalar(select(m.Payment.id).where(m.Payment.provider == provider,
+                                                     m.Payment.link_id == row.link_id).limit(1)) is not None:
+        return None  # paid through already (in part, or another amount): a hosted page takes one payment
+    return PaymentLink(row.provider, row.link_id, row.url, row.amount, row.currency, row.expires_at)
+
+
 def make_link(ctx: Context, provider: PaymentProvider, ref: str, *, currency: str = "SAR") -> PaymentLink | None:
-    """A link for what `ref` still asks for (None when it is paid): asked of the provider, then recorded with its
-    audit entry. The provider is called outside any transaction."""
+    """A link for what `ref` still asks for (None when it is paid): the open link for that amount when there is
+    one, else asked of the provider and recorded with its audit entry (the provider called outside any
+    transaction)."""
     with ctx.uow(write=False) as uow:
         request = _request(uow, ref, currency)
-    if request is None:
-        return None
+        existing = None if request is None else _open_link(uow, request, provider.name)
+    if request is None or existing is not None:
+        return existing
     link = provider.create_link(request)
     with ctx.uow() as uow:
         row = uow.session.scalars(select(m.PaymentLink).where(

@@ -46,3 +46,24 @@ def test_the_poller_records_payments_while_online_and_refreshes_the_invoices(
     poller.start()
     assert poller.timer.isActive() and poller.timer.interval() == 5 * 60 * 1000
     poller.stop()
+
+
+def test_a_provider_that_asks_to_wait_is_asked_again_after_retry_after(
+        qtbot: object, qapp: QApplication, settings: Settings, shop: Context, clock: StepClock,
+        gateway: World) -> None:
+    from core.payments import PaymentUnavailable, make_link
+    from tests.support.fake_provider import FakeProvider
+
+    session = _session(settings, shop, clock)
+    with shop.uow() as uow:
+        uow.secrets.set(PAYMENTS_KEY_SECRET, b"fake-key", now=uow.now())
+        uow.commit()
+    link = make_link(shop, FakeProvider(api_key="fake-key"), "INV-P-0002")
+    assert link is not None
+    gateway.pay(link.link_id)
+    gateway.fail_next(PaymentUnavailable("429 Too Many Requests", retry_after=0.05))
+    poller = PaymentsPoller(session, lambda: True)
+    poller.poll_now()
+    assert poller.last is None  # refused this time; no dialog, a retry is scheduled
+    qtbot.waitUntil(lambda: poller.last is not None, timeout=3000)  # type: ignore[attr-defined]
+    assert poller.last.recorded == 1

@@ -90,13 +90,16 @@ def test_a_payment_that_does_not_match_its_invoice_is_kept_unmatched_with_a_find
 def test_two_links_both_paid_make_the_invoice_overpaid(shop: Context, provider: FakeProvider, gateway: World) -> None:
     first = make_link(shop, provider, "INV-P-0003")
     assert first is not None
+    assert make_link(shop, provider, "INV-P-0003") == first  # asked again: the same open page
     gateway.pay(first.link_id, amount=Decimal("75.00"))  # a mismatch: kept apart
+    first_poll = poll(shop, provider)
     second = make_link(shop, provider, "INV-P-0003")
-    assert second is not None and second.link_id != first.link_id  # another link: one more made
+    assert second is not None and second.link_id != first.link_id  # the first was paid through: a new one
     gateway.pay(second.link_id)
     gateway.pay(second.link_id)  # the customer paid twice through the same page
     result = poll(shop, provider)
-    assert sorted(f.rule for f in result.findings) == ["QAYD-PAY-AMOUNT", "QAYD-PAY-OVERPAID"]
+    assert [f.rule for f in first_poll.findings] == ["QAYD-PAY-AMOUNT"]
+    assert [f.rule for f in result.findings] == ["QAYD-PAY-OVERPAID"]
     overpaid = next(f for f in result.findings if f.rule == "QAYD-PAY-OVERPAID")
     assert "575.00" in overpaid.message and overpaid.message_ar and overpaid.field == "invoice[INV-P-0003]"
     with shop.uow(write=False) as uow:
@@ -163,3 +166,36 @@ def test_the_poll_reads_from_where_the_last_one_stopped(shop: Context, provider:
     result = poll(shop, provider)
     assert (result.events, result.recorded) == (1, 1)
     assert _count(shop, "SELECT count(*) FROM payment") == 2
+
+
+def test_a_refund_event_the_provider_does_not_confirm_changes_nothing(shop: Context, provider: FakeProvider,
+                                                                      gateway: World) -> None:
+    from dataclasses import replace
+
+    link = make_link(shop, provider, "INV-P-0001")
+    assert link is not None
+    payment = gateway.pay(link.link_id)
+    poll(shop, provider)
+    # a forged (or stale) event: a refund of 500 the provider's own payment record does not show
+    paid_event = gateway.events[0]
+    gateway.events.append(replace(paid_event, event_id="evt_forged", kind="payment.refunded",
+                                  amount=Decimal("500.00"), refund_id="re_forged"))
+    result = poll(shop, provider)
+    assert (result.events, result.refunds, result.credit_notes) == (1, 0, [])
+    assert _states(shop)["INV-P-0001"] == "paid" and gateway.payments[payment]["refunded"] == 0
+    assert _count(shop, "SELECT count(*) FROM payment_event WHERE outcome = 'unconfirmed'") == 1
+
+
+def test_a_payment_event_for_a_payment_the_provider_does_not_know_is_refused(
+        shop: Context, provider: FakeProvider, gateway: World) -> None:
+    from dataclasses import replace
+
+    from core.payments import PaymentRefused
+
+    link = make_link(shop, provider, "INV-P-0002")
+    assert link is not None
+    gateway.pay(link.link_id)
+    gateway.events[0] = replace(gateway.events[0], payment_id="pay_invented")
+    with pytest.raises(PaymentRefused):  # the re-read fails: nothing is trusted, the cursor stays
+        poll(shop, provider)
+    assert _count(shop, "SELECT count(*) FROM payment_event") == 0

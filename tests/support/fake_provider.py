@@ -21,7 +21,6 @@ from core.payments import (
     PaymentLink,
     PaymentRefused,
     PaymentState,
-    PaymentUnavailable,
     ProviderEvent,
     Refund,
 )
@@ -150,4 +149,4 @@ class FakeProvider:
         return Refund(NAME, refund_id, payment_id, amount, str(w.payments[payment_id]["currency"]), "succeeded")
 
 
-__all__ = ["NAME", "SPEC", "WORLDS", "FakeProvider", "PaymentUnavailable", "World", "world"]
+__all__ = ["NAME", "SPEC", "WORLDS", "FakeProvider", "World", "world"]
