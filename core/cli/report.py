@@ -70,6 +70,8 @@ COMMANDS = {
     "zatca": ("core.cli.report_tax:zatca",
                 "ZATCA submission report: cleared, reported, rejected, pending and unsubmitted documents of the "
                 "period."),
+    "payments": ("core.cli.report_payments:payments",
+                "Payments report: payouts reconciled to invoices (gross, refunds, fees, net) for the period."),
     "audit": ("core.cli.report_audit:audit",
                 "Audit evidence report: the chain verified, its checkpoints, the period's entries; exit 1 if broken."),
     "gdpr": ("core.cli.report_audit:gdpr",

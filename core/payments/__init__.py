@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from core.face import lazy_face
 
 if TYPE_CHECKING:
+    from core.payments.ageing import BUCKETS as AGEING_BUCKETS
+    from core.payments.ageing import Ageing, Receivables, receivables
     from core.payments.errors import PaymentError, PaymentRefused, PaymentUnavailable
     from core.payments.ingest import PollResult, poll
     from core.payments.links import link_key, make_link
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from core.payments.status import PAID_STATES, PaidStatus, overpaid_finding, paid_status, paid_statuses
 
 _FACE = {
+    "AGEING_BUCKETS": "core.payments.ageing:BUCKETS",
+    "Ageing": "core.payments.ageing",
     "EventPage": "core.payments.port",
     "LinkRequest": "core.payments.port",
     "PAID_STATES": "core.payments.status",
@@ -39,6 +43,7 @@ _FACE = {
     "PollResult": "core.payments.ingest",
     "ProviderEvent": "core.payments.port",
     "Refund": "core.payments.port",
+    "Receivables": "core.payments.ageing",
     "RefundMade": "core.payments.refunds",
     "link_key": "core.payments.links",
     "list_payments": "core.payments.records",
@@ -47,12 +52,15 @@ _FACE = {
     "paid_status": "core.payments.status",
     "paid_statuses": "core.payments.status",
     "poll": "core.payments.ingest",
+    "receivables": "core.payments.ageing",
     "refund": "core.payments.refunds",
     "refund_key": "core.payments.refunds",
 }
 __all__ = [
+    "AGEING_BUCKETS",
     "PAID_STATES",
     "PROVIDERS",
+    "Ageing",
     "EventPage",
     "LinkRequest",
     "PaidStatus",
@@ -65,6 +73,7 @@ __all__ = [
     "PaymentUnavailable",
     "PollResult",
     "ProviderEvent",
+    "Receivables",
     "Refund",
     "RefundMade",
     "link_key",
@@ -74,6 +83,7 @@ __all__ = [
     "paid_status",
     "paid_statuses",
     "poll",
+    "receivables",
     "refund",
     "refund_key",
 ]

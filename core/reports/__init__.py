@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from core.reports.errors import ReportError
     from core.reports.invoice_pdf import export_pdfs, issued_in
     from core.reports.invoice_pdf import invoice_pdf as printed_invoice
+    from core.reports.payments_report import build_payments_report, gather_payments_report
     from core.reports.qr_draw import matrix as qr_matrix
     from core.reports.service import KINDS as REPORT_KINDS
     from core.reports.service import build as build_report
@@ -28,11 +29,13 @@ _FACE = {
     "ReportError": "core.reports.errors",
     "audit_evidence": "core.reports.audit_report",
     "build_access_report": "core.reports.access_report",
+    "build_payments_report": "core.reports.payments_report",
     "build_report": "core.reports.service:build",
     "build_vat_return": "core.reports.vat_return",
     "build_zatca_report": "core.reports.zatca_report",
     "certificate_document": "core.reports.erasure_certificate",
     "export_pdfs": "core.reports.invoice_pdf",
+    "gather_payments_report": "core.reports.payments_report",
     "issued_in": "core.reports.invoice_pdf",
     "parse_period": "core.reports.vat_return",
     "printed_invoice": "core.reports.invoice_pdf:invoice_pdf",
@@ -46,11 +49,13 @@ __all__ = [
     "ReportError",
     "audit_evidence",
     "build_access_report",
+    "build_payments_report",
     "build_report",
     "build_vat_return",
     "build_zatca_report",
     "certificate_document",
     "export_pdfs",
+    "gather_payments_report",
     "issued_in",
     "parse_period",
     "printed_invoice",

@@ -36,6 +36,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          ("start", "end")),
     Kind("zatca", "ZATCA submission report", "تقرير الإرسال إلى الهيئة", "core.reports.zatca_report:build_zatca_report",
          ("start", "end")),
+    Kind("payments", "Payments report", "تقرير المدفوعات", "core.reports.payments_report:build_payments_report",
+         ("start", "end")),
     Kind("audit", "Audit evidence report", "تقرير أدلة التدقيق", "core.reports.audit_report:build_audit_report",
          ("start", "end")),
     Kind("gdpr-access", "Access request report", "تقرير طلب الاطلاع",

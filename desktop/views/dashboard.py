@@ -1,4 +1,5 @@
-"""The dashboard: sales and VAT of a period, documents by status, the ZATCA queue's deadlines, the audit chain.
+"""The dashboard: sales and VAT of a period, documents by status, the ZATCA queue's deadlines, the audit chain, and
+what customers still owe (receivables, aged by Riyadh days since issue: `core.payments.receivables()`).
 
 Every figure is a SQL aggregate in core (`core.invoicing.figures`, `core.zatca.queue.queue_summary`). On 100k
 invoices a year's sums take about a second (tests/benchmarks/test_bench_figures.py), too long for the UI
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.audit import ChainState, chain_state
 from core.clock import saudi_time
 from core.invoicing import PeriodKind, SalesFigures, period_of, sales_figures
+from core.payments import AGEING_BUCKETS, Receivables, receivables
 from core.zatca import QueueSummary, queue_summary
 from desktop.errors import present_error
 from desktop.i18n import format_date, format_int, format_money, tr
@@ -35,7 +37,8 @@ from desktop.style import BADGES, PALETTE
 from desktop.views.base import View
 from desktop.zatca_texts import countdown, kind_label
 
-Figures = tuple[SalesFigures, QueueSummary, ChainState]
+Figures = tuple[SalesFigures, QueueSummary, ChainState, Receivables]
+AGE_NAMES = ("ageNotDue", "age1to30", "age31to60", "age61to90", "ageOver90")
 # The badge colour of each count of "Documents of the period" (credit notes are a kind, not a status).
 COUNT_BADGES = ("draft", "issued", None, "waiting", "sending", "cleared", "rejected")
 PERIODS = (PeriodKind.THIS_MONTH, PeriodKind.LAST_MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
@@ -81,6 +84,7 @@ class DashboardView(View):
         self.figures: SalesFigures | None = None
         self.queue: QueueSummary | None = None
         self.chain: ChainState | None = None
+        self.receivables: Receivables | None = None
         self.job: Job | None = None
         self._again = False
 
@@ -98,7 +102,8 @@ class DashboardView(View):
 
         self.sales, self.vat = Card("salesValue", "chart-column"), Card("vatValue", "landmark")
         self.issued, self.pending = Card("issuedValue", "file-check"), Card("pendingValue", "hourglass")
-        self.cards = (self.sales, self.vat, self.issued, self.pending)
+        self.owed = Card("receivablesValue", "receipt-text")
+        self.cards = (self.sales, self.vat, self.issued, self.pending, self.owed)
         tiles = QGridLayout()
         tiles.setSpacing(12)
         for col, card in enumerate(self.cards):
@@ -132,8 +137,13 @@ class DashboardView(View):
         self.chain_text.setWordWrap(True)
         QVBoxLayout(self.chain_box).addWidget(self.chain_text)
 
+        self.ageing_box, self.age_labels, self.age_values = self._ageing_box()
+
         lower = QHBoxLayout()
-        lower.addWidget(self.status_box, 1)
+        left = QVBoxLayout()
+        left.addWidget(self.status_box)
+        left.addWidget(self.ageing_box)
+        lower.addLayout(left, 1)
         right = QVBoxLayout()
         right.addWidget(self.deadlines_box)
         right.addWidget(self.chain_box)
@@ -144,6 +154,17 @@ class DashboardView(View):
         layout.addLayout(tiles)
         layout.addLayout(lower)
         layout.addStretch(1)
+
+    @staticmethod
+    def _ageing_box() -> tuple[QGroupBox, list[QLabel], list[QLabel]]:
+        """Receivables by age: one row per bucket, amount and invoice count."""
+        box = QGroupBox(objectName="ageingBox")
+        labels, values = [QLabel() for _ in AGEING_BUCKETS], [QLabel() for _ in AGEING_BUCKETS]
+        form = QFormLayout(box)
+        for label, value, name in zip(labels, values, AGE_NAMES, strict=True):
+            value.setObjectName(name)
+            form.addRow(label, value)
+        return box, labels, values
 
     @classmethod
     def title(cls) -> str:
@@ -163,7 +184,8 @@ class DashboardView(View):
         def work(_progress: Callable[[float, str], None], _cancelled: Callable[[], bool]) -> Figures:
             with ctx.uow(write=False) as uow:
                 figures, queue = sales_figures(uow, period), queue_summary(uow)
-            return figures, queue, chain_state(ctx)
+                owed = receivables(uow, ctx.clock())
+            return figures, queue, chain_state(ctx), owed
 
         job = Job(work, "dashboard figures")
         job.signals.succeeded.connect(self._computed)
@@ -176,7 +198,7 @@ class DashboardView(View):
         return self.figures is not None
 
     def _computed(self, result: Figures) -> None:
-        self.figures, self.queue, self.chain = result
+        self.figures, self.queue, self.chain, self.receivables = result
         self._show()
 
     def _finished(self) -> None:
@@ -202,6 +224,8 @@ class DashboardView(View):
         if q is not None:
             self.pending.value.setText(format_int(q.open))
             self._show_deadlines(q, lang)
+        if self.receivables is not None:
+            self._show_receivables(self.receivables, lang)
         if chain is not None:
             parts = [tr("Dashboard", "{n} entries").format(n=format_int(chain.entries))]
             if chain.checkpoints:
@@ -214,6 +238,16 @@ class DashboardView(View):
             text = " · ".join(parts)
             text += "\n" + tr("Dashboard", "Verify the chain in the Audit view.")
             self.chain_text.setText(text)
+
+    def _show_receivables(self, owed: Receivables, lang: str) -> None:
+        """SAR in the card and the ageing rows (Qayd's books are in riyals); other currencies named under them."""
+        sar = owed.of("SAR")
+        self.owed.value.setText(format_money(sar.total, lang))
+        for label, amount, count in zip(self.age_values, sar.buckets, sar.counts, strict=True):
+            label.setText(tr("Dashboard", "{amount} ({n} invoices)").format(
+                amount=format_money(amount, lang), n=format_int(count)))
+        others = [a for a in owed.by_currency if a.currency != "SAR"]
+        self.ageing_box.setToolTip("\n".join(f"{a.currency} {format_money(a.total, lang)}" for a in others))
 
     def _show_deadlines(self, q: QueueSummary, lang: str) -> None:
         if not q.nearest:
@@ -239,6 +273,12 @@ class DashboardView(View):
         self.vat.caption.setText(tr("Dashboard", "VAT"))
         self.issued.caption.setText(tr("Dashboard", "Documents issued"))
         self.pending.caption.setText(tr("Dashboard", "Waiting for ZATCA"))
+        self.owed.caption.setText(tr("Dashboard", "Outstanding receivables"))
+        self.ageing_box.setTitle(tr("Dashboard", "Receivables by age (days since issue)"))
+        for label, text in zip(self.age_labels, (
+                tr("Dashboard", "Not yet due:"), tr("Dashboard", "1–30 days:"), tr("Dashboard", "31–60 days:"),
+                tr("Dashboard", "61–90 days:"), tr("Dashboard", "Over 90 days:")), strict=True):
+            label.setText(text)
         self.status_box.setTitle(tr("Dashboard", "Documents of the period"))
         for label, text in zip(self.status_labels, (
                 tr("Dashboard", "Drafts:"), tr("Dashboard", "Issued:"), tr("Dashboard", "of which credit notes:"),

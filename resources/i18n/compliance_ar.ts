@@ -660,5 +660,37 @@
         <source>last signed checkpoint at entry {seq}</source>
         <translation>آخر نقطة تحقق موقعة عند القيد {seq}</translation>
     </message>
+    <message>
+        <source>Outstanding receivables</source>
+        <translation>الذمم المدينة القائمة</translation>
+    </message>
+    <message>
+        <source>Receivables by age (days since issue)</source>
+        <translation>أعمار الذمم المدينة (أيام منذ الإصدار)</translation>
+    </message>
+    <message>
+        <source>Not yet due:</source>
+        <translation>لم تستحق بعد:</translation>
+    </message>
+    <message>
+        <source>1–30 days:</source>
+        <translation>1–30 يومًا:</translation>
+    </message>
+    <message>
+        <source>31–60 days:</source>
+        <translation>31–60 يومًا:</translation>
+    </message>
+    <message>
+        <source>61–90 days:</source>
+        <translation>61–90 يومًا:</translation>
+    </message>
+    <message>
+        <source>Over 90 days:</source>
+        <translation>أكثر من 90 يومًا:</translation>
+    </message>
+    <message>
+        <source>{amount} ({n} invoices)</source>
+        <translation>{amount} ({n} فاتورة)</translation>
+    </message>
 </context>
 </TS>

@@ -18,7 +18,7 @@ REPORTS = Path(__file__).parents[3] / "core" / "reports"
 FORBIDDEN = ("core.uow", "core.store", "sqlalchemy")
 # What the layouts build on: the writer, the typesetter, the words and the pure figures they lay out.
 DRAWING = ("layout", "page", "typeset", "labels", "pdfa", "qr_draw", "audit_stamps", "evidence_parts", "privacy_labels",
-           "vat_figures", "zatca_figures")
+           "vat_figures", "zatca_figures", "payments_figures")
 STORE_NAMES = {"uow", "ctx", "session", "context"}
 STORE_TYPES = ("UnitOfWork", "Context", "Session", "Connection", "Engine")
 
