@@ -27,13 +27,32 @@ _xml = click.option("--xml/--no-xml", "attach_xml", default=None,
 @_to
 @_lang
 @_xml
-def invoice_send(number: str, to: str | None, lang: str, attach_xml: bool | None) -> None:
+@click.option("--pay-link", is_flag=True,
+              help="Put a payment link for what is still outstanding in the e-mail (made through the [payments] "
+                   "provider, or the open one reused); nothing is queued if the link cannot be made.")
+def invoice_send(number: str, to: str | None, lang: str, attach_xml: bool | None, pay_link: bool) -> None:
     """Queue an issued invoice for e-mail with its PDF/A-3; `qayd mail flush` (or the desktop) sends it."""
     from core.mail import send_invoice
 
     cli = state()
-    ident = send_invoice(cli.company(), number, cli.settings.mail, to=to, lang=lang, attach_xml=attach_xml)
-    click.echo(f"Queued {number} for e-mail as message {ident.hex[:8]}; `qayd mail flush` sends it.")
+    url = _payment_url(number) if pay_link else None
+    ident = send_invoice(cli.company(), number, cli.settings.mail, to=to, lang=lang, attach_xml=attach_xml,
+                         payment_url=url)
+    click.echo(f"Queued {number} for e-mail as message {ident.hex[:8]}"
+               f"{' with a payment link' if url else ''}; `qayd mail flush` sends it.")
+
+
+def _payment_url(number: str) -> str | None:
+    """The link's address (the same link `qayd pay link` gives), or None when nothing is outstanding."""
+    from core.cli.pay import provider_for_command
+    from core.payments import make_link
+
+    cli = state()
+    with provider_for_command() as provider:
+        link = make_link(cli.company(), provider, number, currency=cli.settings.payments.currency)
+    if link is None:
+        click.echo(f"{number} is paid: the e-mail goes without a payment link.")
+    return None if link is None else link.url
 
 
 @click.group()

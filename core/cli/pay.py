@@ -34,7 +34,7 @@ class Money(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
 
 
 @contextmanager
-def _provider() -> Iterator[Any]:
+def provider_for_command() -> Iterator[Any]:
     """The configured provider for one command, its connections closed after (adapters that hold a client)."""
     from core.bootstrap import payment_provider
 
@@ -59,7 +59,7 @@ def pay_link(ref: str, as_json: bool) -> None:
     """A payment link for the outstanding amount of issued invoice REF (nothing when it is paid)."""
     from core.payments import make_link
 
-    with _provider() as provider:
+    with provider_for_command() as provider:
         link = make_link(state().company(), provider, ref, currency=state().settings.payments.currency)
     if as_json:
         print_json({"invoice": ref, "link": link})
@@ -79,7 +79,7 @@ def pay_refund(ref: str, amount: Decimal, as_json: bool) -> None:
     covers it: issue it, then run this again)."""
     from core.payments import refund
 
-    with _provider() as provider:
+    with provider_for_command() as provider:
         made = refund(state().company(), provider, ref, amount)
     if as_json:
         print_json({"invoice": ref, "refunded": not isinstance(made, str),
@@ -104,7 +104,7 @@ def payments_poll(arabic: bool, as_json: bool) -> None:
     """Record the payments and refunds the provider reports since the last poll."""
     from core.payments import poll
 
-    with _provider() as provider:
+    with provider_for_command() as provider:
         result = poll(state().company(), provider)
     if as_json:
         print_json({**{k: getattr(result, k) for k in ("pages", "events", "recorded", "unmatched", "refunds",

@@ -3,7 +3,8 @@ the Fatoora test portal, a payment link made through the real adapter against th
 Moyasar, the customer pays, `qayd payments poll` shows it paid, `qayd report payments` reconciles it (figures
 checked against sums the test makes from the provider's own price list), and a refund goes through a credit note.
 
-The e-mail step (`qayd invoice send`) belongs to the mail capability, not on this branch: the lead adds it at merge.
+The invoice goes out first: `qayd invoice send --pay-link` e-mails its PDF/A-3 (the cleared XML embedded) with the
+link in the text, through a real SMTP server (aiosmtpd, STARTTLS and AUTH), and the customer pays through that link.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.integration.conftest import Result
 from tests.support.issuing_world import a_draft, save
 from tests.support.moyasar_server import MoyasarServer
 from tests.support.pdf_text import poppler_text, squash
+from tests.support.smtp_server import PASSWORD, SmtpWorld
 from tests.support.stripe_server import FakeStripe
 
 Run = Callable[..., Result]
@@ -105,7 +107,15 @@ def _clear(ctx: Context, fatoora: FakeFatoora, number: str) -> None:
 
 
 @pytest.fixture
-def desk(ctx: Context, fatoora: FakeFatoora, gateway: Gateway, env: dict[str, str]) -> Context:
+def smtp(tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpWorld]:
+    with SmtpWorld(tmp_path / "smtp") as world:
+        env.update(world.env())
+        monkeypatch.setenv("SSL_CERT_FILE", str(world.ca_file))
+        yield world
+
+
+@pytest.fixture
+def desk(ctx: Context, fatoora: FakeFatoora, gateway: Gateway, env: dict[str, str], smtp: SmtpWorld) -> Context:
     """A company onboarded with the Fatoora portal, one standard invoice issued and cleared, the provider set."""
     from core.invoicing.demo import create_demo
 
@@ -125,8 +135,26 @@ def desk(ctx: Context, fatoora: FakeFatoora, gateway: Gateway, env: dict[str, st
     env["QAYD_PAYMENTS_BASE_URL"] = gateway.server.base_url
     with ctx.uow() as uow:
         uow.secrets.set(PAYMENTS_KEY_SECRET, gateway.key.encode(), now=uow.now())
+        uow.secrets.set("mail.password", PASSWORD.encode(), now=uow.now())
         uow.commit()
     return ctx
+
+
+def _embedded_xml(pdf: bytes) -> bytes:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        (attached,) = doc.attachments.values()
+        return bytes(attached.get_file().read_bytes())
+
+
+def _cleared_xml(ctx: Context) -> bytes:
+    with ctx.uow(write=False) as uow:
+        xml, which, _shareable = issued_xml(uow, NUMBER)
+    assert which == "cleared"
+    return xml
 
 
 def _json(run: Run, *args: str) -> Any:
@@ -141,10 +169,20 @@ def _paid_status(run: Run) -> str:
 
 
 def test_a_cleared_invoice_is_paid_through_a_link_reconciled_and_refunded_through_a_credit_note(
-        desk: Context, gateway: Gateway, fatoora: FakeFatoora, run: Run, tmp_path: Path) -> None:
+        desk: Context, gateway: Gateway, fatoora: FakeFatoora, smtp: SmtpWorld, run: Run, tmp_path: Path) -> None:
     assert _paid_status(run) == "outstanding"
-    link = _json(run, "pay", "link", NUMBER)["link"]
+    # The invoice goes out by e-mail with a payment link for what it asks; the customer pays through that link.
+    sent = run("invoice", "send", NUMBER, "--to", "buyer@example.sa", "--pay-link")
+    assert sent.exit_code == 0 and "with a payment link" in sent.stdout, sent.output
+    flushed = run("mail", "flush")
+    assert flushed.exit_code == 0, flushed.output
+    (message,) = smtp.received
+    (pdf,) = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert _embedded_xml(pdf.get_content()) == _cleared_xml(desk)  # the PDF/A-3 carries the cleared document
+    link = _json(run, "pay", "link", NUMBER)["link"]  # asked again: the open link the e-mail carries
     assert (Decimal(link["amount"]), link["currency"], link["provider"]) == (PAYABLE, "SAR", gateway.name)
+    body = message.get_body(("plain",))
+    assert body is not None and link["url"] in body.get_content()
     payment = gateway.server.pay(link["link_id"])
     gateway.settle()
     polled = _json(run, "payments", "poll")
