@@ -71,7 +71,8 @@ COMMANDS = {
                 "ZATCA submission report: cleared, reported, rejected, pending and unsubmitted documents of the "
                 "period."),
     "payments": ("core.cli.report_payments:payments",
-                "Payments report: payouts reconciled to invoices (gross, refunds, fees, net) for the period."),
+                "Payments report: each payment of the period with its invoice, gross, refunds, fees and net; totals "
+                "per provider against the payouts that settle them; unmatched payments apart."),
     "audit": ("core.cli.report_audit:audit",
                 "Audit evidence report: the chain verified, its checkpoints, the period's entries; exit 1 if broken."),
     "gdpr": ("core.cli.report_audit:gdpr",

@@ -106,8 +106,10 @@ class DashboardView(View):
         self.cards = (self.sales, self.vat, self.issued, self.pending, self.owed)
         tiles = QGridLayout()
         tiles.setSpacing(12)
-        for col, card in enumerate(self.cards):
-            tiles.addWidget(card, 0, col)
+        # Money on the first row (sales, VAT, what customers owe), counts under it: five large figures in one row
+        # do not fit the default window (1280 px) in English.
+        for index, card in enumerate((self.sales, self.vat, self.owed, self.issued, self.pending)):
+            tiles.addWidget(card, index // 3, index % 3)
 
         self.status_box = QGroupBox()
         self.status_labels = [QLabel() for _ in range(7)]
@@ -142,11 +144,11 @@ class DashboardView(View):
         lower = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.status_box)
-        left.addWidget(self.ageing_box)
+        left.addWidget(self.chain_box)
         lower.addLayout(left, 1)
-        right = QVBoxLayout()
+        right = QVBoxLayout()  # the ageing beside the status counts: the two columns stay of a height
+        right.addWidget(self.ageing_box)
         right.addWidget(self.deadlines_box)
-        right.addWidget(self.chain_box)
         lower.addLayout(right, 1)
 
         layout = QVBoxLayout(self)
