@@ -48,6 +48,11 @@ BADGES: dict[str, Badge] = {
     "cleared": Badge("#067647", "#d1fadf"),
     "reported": Badge("#107569", "#ccfbef"),
     "rejected": Badge("#b42318", "#fee4e2"),
+    # Paid states (issue 15): overpaid is a finding, in the alert colour.
+    "outstanding": Badge("#93370d", "#fef0c7"),
+    "partly_paid": Badge("#026aa2", "#e0f2fe"),
+    "paid": Badge("#067647", "#d1fadf"),
+    "overpaid": Badge("#ffffff", "#b42318"),
 }
 
 

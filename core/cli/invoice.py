@@ -57,17 +57,16 @@ def _listed(row: browse.InvoiceRow, paid: dict[uuid.UUID, str] | None = None) ->
 def _paid_page(uow: UnitOfWork, selection: BrowseFilter, sort: BrowseSort, paid: str, offset: int,
                limit: int) -> tuple[list[browse.InvoiceRow], int]:
     """The --paid filter (issue 15): the selection's keys in order, kept when the paid status is `paid`."""
-    from core.payments import paid_statuses
+    from core.payments import keep_paid
 
-    states = {i.hex: s.state for i, s in paid_statuses(uow).items()}
-    kept = [k for k in browse.keys(uow, selection, sort) if states.get(k) == paid]
+    kept = keep_paid(uow, browse.keys(uow, selection, sort), paid)
     return browse.rows(uow, kept[offset:offset + limit], purpose="invoice list (qayd invoice list)"), len(kept)
 
 
 def _paid_states(uow: UnitOfWork, rows: list[browse.InvoiceRow]) -> dict[uuid.UUID, str]:
-    from core.payments import paid_statuses
+    from core.payments import paid_states
 
-    return {i: s.state for i, s in paid_statuses(uow, [r.id for r in rows]).items()}
+    return dict(paid_states(uow, [r.id for r in rows]))
 
 
 def _customer_id(uow: UnitOfWork, customer: str | None) -> uuid.UUID | None:

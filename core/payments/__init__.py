@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     )
     from core.payments.records import PaymentRow, list_payments
     from core.payments.refunds import RefundMade, refund, refund_key
-    from core.payments.status import PAID_STATES, PaidStatus, overpaid_finding, paid_status, paid_statuses
+    from core.payments.status import (
+        PAID_STATES,
+        PaidStatus,
+        keep_paid,
+        overpaid_finding,
+        paid_states,
+        paid_status,
+        paid_statuses,
+    )
 
 _FACE = {
     "AGEING_BUCKETS": "core.payments.ageing:BUCKETS",
@@ -45,10 +53,12 @@ _FACE = {
     "Refund": "core.payments.port",
     "Receivables": "core.payments.ageing",
     "RefundMade": "core.payments.refunds",
+    "keep_paid": "core.payments.status",
     "link_key": "core.payments.links",
     "list_payments": "core.payments.records",
     "make_link": "core.payments.links",
     "overpaid_finding": "core.payments.status",
+    "paid_states": "core.payments.status",
     "paid_status": "core.payments.status",
     "paid_statuses": "core.payments.status",
     "poll": "core.payments.ingest",
@@ -76,10 +86,12 @@ __all__ = [
     "Receivables",
     "Refund",
     "RefundMade",
+    "keep_paid",
     "link_key",
     "list_payments",
     "make_link",
     "overpaid_finding",
+    "paid_states",
     "paid_status",
     "paid_statuses",
     "poll",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -84,6 +84,21 @@ def paid_statuses(uow: UnitOfWork, invoice_ids: Iterable[uuid.UUID] | None = Non
 
 def paid_status(uow: UnitOfWork, invoice_id: uuid.UUID) -> PaidStatus | None:
     return paid_statuses(uow, [invoice_id]).get(invoice_id)
+
+
+def paid_states(uow: UnitOfWork, invoice_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PaidState]:
+    """The paid state of these documents (a list's window), read in three queries whatever their number; drafts
+    and notes have none."""
+    return {i: s.state for i, s in paid_statuses(uow, invoice_ids).items()}
+
+
+def keep_paid(uow: UnitOfWork, keys: Sequence[str], state: str) -> list[str]:
+    """The keys (`core.invoicing.browse.keys`, hex ids) whose paid state is `state`, in their order. The statuses
+    of every issued invoice are read once (a selection of 100 000 keys would not fit an IN list)."""
+    if state not in PAID_STATES:
+        raise ValueError(f"unknown paid state {state!r}; expected one of {', '.join(PAID_STATES)}")
+    wanted = {i.hex for i, s in paid_statuses(uow).items() if s.state == state}
+    return [k for k in keys if k in wanted]
 
 
 def overpaid_finding(status: PaidStatus) -> Finding:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from core.invoicing import BrowseFilter, BrowseSort, InvoiceRow, browse
+from core.payments import keep_paid, paid_states
 from desktop.badges import BADGE_ROLE, badge_text
 from desktop.errors import user_message
 from desktop.i18n import format_date, format_money, tr
@@ -51,6 +52,17 @@ def zatca_text(value: str) -> str:
     return {"none": tr("InvoiceList", "Not submitted"), "pending": tr("InvoiceList", "Pending"),
             "sending": tr("InvoiceList", "Sending"), "done": tr("InvoiceList", "Accepted"),
             "rejected": tr("InvoiceList", "Rejected")}.get(value, value)
+
+
+def paid_text(value: str) -> str:
+    return {"outstanding": tr("InvoiceList", "Outstanding"), "partly_paid": tr("InvoiceList", "Partly paid"),
+            "paid": tr("InvoiceList", "Paid"), "overpaid": tr("InvoiceList", "Overpaid")}.get(value, value)
+
+
+def paid_tip(value: str) -> str:
+    if value == "overpaid":  # the finding QAYD-PAY-OVERPAID, said where the clerk sees it
+        return tr("InvoiceList", "Overpaid: a finding. Money to give back, or a payment meant for another invoice.")
+    return paid_text(value)
 
 
 def _customer(row: InvoiceRow, lang: str) -> str:
@@ -93,6 +105,9 @@ COLUMNS: tuple[Column, ...] = (
            samples=lambda lang: [type_text(t) for t in ("invoice", "credit_note", "debit_note")]),
     Column("status", lambda: tr("InvoiceList", "Status"), lambda r, lang: badge_text(badge_of(r)), badge=True,
            samples=lambda lang: [badge_text(k) for k in BADGE_KEYS]),
+    # Filled from the page's paid states (one read per window), not from the row: see `_texts`.
+    Column("paid_status", lambda: tr("InvoiceList", "Payment"), lambda r, lang: "", badge=True,
+           samples=lambda lang: [paid_text(k) for k in PAID_KEYS]),
     Column("payable", lambda: tr("InvoiceList", "Total"),
            lambda r, lang: format_money(r.payable, lang, r.currency), amount=True,
            samples=lambda lang: [format_money(Decimal("9999999.99"), lang)]),
@@ -101,7 +116,9 @@ COLUMNS: tuple[Column, ...] = (
            samples=lambda lang: [format_money(Decimal("999999.99"), lang)]),
 )
 BADGE_KEYS = ("draft", "issued", "waiting", "sending", "cleared", "reported", "rejected")
+PAID_KEYS = ("outstanding", "partly_paid", "paid", "overpaid")
 STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.badge)
+PAID_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "paid_status")
 DATE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "issue_datetime")
 
 
@@ -116,6 +133,7 @@ _ALIGNMENTS = [int((Qt.AlignmentFlag.AlignRight if c.amount else Qt.AlignmentFla
 class _Page:
     rows: list[InvoiceRow | None]
     texts: list[tuple[str, ...] | None]  # formatted when a row is first shown
+    paid: dict[str, str] = field(default_factory=dict)  # paid state by key: issued invoices only
     error: BaseException | None = None
 
 
@@ -128,6 +146,7 @@ class InvoiceListModel(QAbstractTableModel):
         super().__init__(parent)
         self.session = session
         self.filter = BrowseFilter()
+        self.paid: str | None = None  # only issued invoices in this paid state (issue 15); None: any
         self.order = BrowseSort()
         self.language = session.language
         self._keys: list[str] = []
@@ -141,14 +160,14 @@ class InvoiceListModel(QAbstractTableModel):
 
     # --- the selection -------------------------------------------------------------------------------------
 
-    def set_filter(self, f: BrowseFilter) -> None:
-        if f != self.filter:
-            self.filter = f
+    def set_filter(self, f: BrowseFilter, paid: str | None = None) -> None:
+        if f != self.filter or paid != self.paid:
+            self.filter, self.paid = f, paid
             self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
-            return
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_key not in browse.SORT_COLUMNS:
+            return  # the paid state is computed, not stored: the database cannot sort by it
         wanted = BrowseSort(COLUMNS[column].sort_key, descending=order == Qt.SortOrder.DescendingOrder)
         if wanted != self.order:
             self.order = wanted
@@ -159,11 +178,12 @@ class InvoiceListModel(QAbstractTableModel):
         if self._job is not None:
             self._job.cancel()
         self._generation += 1
-        generation, f, order, ctx = self._generation, self.filter, self.order, self.session.ctx
+        generation, f, order, paid, ctx = self._generation, self.filter, self.order, self.paid, self.session.ctx
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> list[str]:
             with ctx.uow(write=False) as uow:  # this thread's own unit of work
-                return browse.keys(uow, f, order)
+                keys = browse.keys(uow, f, order)
+                return keep_paid(uow, keys, paid) if paid else keys
 
         job = Job(work, "invoice-list")
         job.signals.succeeded.connect(lambda keys: self._arrived(generation, keys))
@@ -226,10 +246,13 @@ class InvoiceListModel(QAbstractTableModel):
     def cached_rows(self) -> int:
         return sum(len(p.rows) for p in self._pages.values())
 
-    def _texts(self, row: InvoiceRow | None) -> tuple[str, ...]:
+    def _texts(self, row: InvoiceRow | None, paid: dict[str, str]) -> tuple[str, ...]:
         if row is None:
             return ("—",) + ("",) * (len(COLUMNS) - 1)
-        return tuple(c.text(row, self.language) for c in COLUMNS)
+        texts = [c.text(row, self.language) for c in COLUMNS]
+        state = paid.get(row.key)
+        texts[PAID_COLUMN] = paid_text(state) if state else ""  # drafts and notes: no paid state
+        return tuple(texts)
 
     def _page(self, number: int) -> _Page | None:
         """The page if read; otherwise ask for it in the background (the rows show "…" until it arrives)."""
@@ -246,17 +269,20 @@ class InvoiceListModel(QAbstractTableModel):
         self._pending.add(number)
         version, wanted, ctx = self._keys_version, self._keys[number * PAGE : (number + 1) * PAGE], self.session.ctx
 
-        def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> list[InvoiceRow]:
+        def work(progress: Callable[[float, str], None],
+                 cancelled: Callable[[], bool]) -> tuple[list[InvoiceRow], dict[str, str]]:
             with ctx.uow(write=False) as uow:  # this thread's own unit of work
-                return browse.rows(uow, wanted)
+                rows = browse.rows(uow, wanted)
+                states = paid_states(uow, [r.id for r in rows])  # the window's, in a bounded number of queries
+                return rows, {i.hex: state for i, state in states.items()}
 
         job = Job(work, "invoice-page")
         job.signals.succeeded.connect(lambda found: self._page_arrived(version, number, wanted, found, None))
-        job.signals.failed.connect(lambda exc: self._page_arrived(version, number, wanted, [], exc))
+        job.signals.failed.connect(lambda exc: self._page_arrived(version, number, wanted, ([], {}), exc))
         self.session.pool.start(job)
 
-    def _page_arrived(self, version: int, number: int, wanted: list[str], found: list[InvoiceRow],
-                      error: BaseException | None) -> None:
+    def _page_arrived(self, version: int, number: int, wanted: list[str],
+                      found: tuple[list[InvoiceRow], dict[str, str]], error: BaseException | None) -> None:
         if version != self._keys_version:
             return  # read for a selection no longer shown
         self._pending.discard(number)
@@ -265,9 +291,9 @@ class InvoiceListModel(QAbstractTableModel):
             log.debug("invoice page %d failed: %s", number, type(error).__name__)
             page = _Page([], [], error=error)
         else:
-            by_key = {r.key: r for r in found}
+            by_key = {r.key: r for r in found[0]}
             rows = [by_key.get(k) for k in wanted]  # None: gone since the selection was read (until refresh)
-            page = _Page(rows, [None] * len(rows))
+            page = _Page(rows, [None] * len(rows), found[1])
         self._pages[number] = page
         while len(self._pages) > KEEP_PAGES:
             self._pages.popitem(last=False)
@@ -320,16 +346,19 @@ class InvoiceListModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return page.rows[offset]
         if role in (BADGE_ROLE, _TIP):
-            return self._extra(page.rows[offset], column, role)
+            return self._extra(page.rows[offset], column, role, page.paid)
         texts = page.texts[offset]
         if texts is None:
-            texts = page.texts[offset] = self._texts(page.rows[offset])
+            texts = page.texts[offset] = self._texts(page.rows[offset], page.paid)
         return texts[column]
 
-    def _extra(self, row: InvoiceRow | None, column: int, role: int) -> str | None:
-        """The status cell's badge key; the date cell's tooltip (date, time and the Hijri date)."""
+    def _extra(self, row: InvoiceRow | None, column: int, role: int, paid: dict[str, str]) -> str | None:
+        """The status and paid cells' badge keys and tooltips; the date cell's tooltip (date, time, Hijri date)."""
         if row is None:
             return None
+        if column == PAID_COLUMN:
+            state = paid.get(row.key)
+            return None if state is None else state if role == BADGE_ROLE else paid_tip(state)
         if role == BADGE_ROLE:
             return badge_of(row) if column == STATUS_COLUMN else None
         if column == DATE_COLUMN:

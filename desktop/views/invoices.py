@@ -38,9 +38,11 @@ from desktop.i18n import format_int, tr
 from desktop.jobs import Job
 from desktop.models.invoice_list import (
     COLUMNS,
+    PAID_KEYS,
     InvoiceListModel,
     column_of,
     kind_text,
+    paid_text,
     status_text,
     type_text,
     zatca_text,
@@ -64,6 +66,7 @@ STATUS_OPTIONS = _options(lambda: tr("Invoices", "Any status"), browse.STATUSES,
 KIND_OPTIONS = _options(lambda: tr("Invoices", "Any kind"), browse.KINDS, kind_text)
 TYPE_OPTIONS = _options(lambda: tr("Invoices", "Any type"), browse.TYPES, type_text)
 ZATCA_OPTIONS = _options(lambda: tr("Invoices", "Any ZATCA status"), browse.ZATCA_STATES, zatca_text)
+PAID_OPTIONS = _options(lambda: tr("Invoices", "All payment states"), PAID_KEYS, paid_text)
 
 
 def _fill(combo: QComboBox, options: list[Option]) -> None:
@@ -102,6 +105,7 @@ class InvoicesView(View):
         self.kind_combo = QComboBox(objectName="kindFilter")
         self.type_combo = QComboBox(objectName="typeFilter")
         self.zatca_combo = QComboBox(objectName="zatcaFilter")
+        self.paid_combo = QComboBox(objectName="paidFilter")
         self.customer_combo = QComboBox(objectName="customerFilter")
         self.customer_combo.setMinimumContentsLength(18)
         self.period_check = QCheckBox(objectName="periodFilter")
@@ -113,7 +117,7 @@ class InvoicesView(View):
             edit.setEnabled(False)
             edit.dateChanged.connect(lambda _d: self.apply_filters())
         self.period_check.toggled.connect(self._period_toggled)
-        for combo in (self.status_combo, self.kind_combo, self.type_combo, self.zatca_combo, self.customer_combo):
+        for combo in self._combos():
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.clear_button = QPushButton(objectName="clearFilters")
         self.clear_button.clicked.connect(self.clear_filters)
@@ -165,7 +169,7 @@ class InvoicesView(View):
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
-        for widget in (self.status_combo, self.kind_combo, self.type_combo, self.zatca_combo, self.customer_combo):
+        for widget in self._combos():
             filters.addWidget(widget, 1)
         second = QHBoxLayout()
         for widget in (self.period_check, self.date_from, self.date_to, self.clear_button):
@@ -182,6 +186,10 @@ class InvoicesView(View):
         layout.addWidget(self.table, 1)
         self._filling = False
         self.retranslate()
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (self.status_combo, self.kind_combo, self.type_combo, self.zatca_combo, self.paid_combo,
+                self.customer_combo)
 
     @classmethod
     def title(cls) -> str:
@@ -215,6 +223,7 @@ class InvoicesView(View):
             _fill(self.kind_combo, KIND_OPTIONS)
             _fill(self.type_combo, TYPE_OPTIONS)
             _fill(self.zatca_combo, ZATCA_OPTIONS)
+            _fill(self.paid_combo, PAID_OPTIONS)
             if self.customer_combo.count():
                 self.customer_combo.setItemText(0, tr("Invoices", "Any customer"))
         finally:
@@ -303,14 +312,13 @@ class InvoicesView(View):
     def apply_filters(self) -> None:
         if not self._filling:
             self._search_timer.stop()
-            self.model.set_filter(self.current_filter())
+            self.model.set_filter(self.current_filter(), paid=self.paid_combo.currentData())
 
     def clear_filters(self) -> None:
         self._filling = True
         try:
             self.search.clear()
-            for combo in (self.status_combo, self.kind_combo, self.type_combo, self.zatca_combo,
-                          self.customer_combo):
+            for combo in self._combos():
                 combo.setCurrentIndex(0)
             self.period_check.setChecked(False)
         finally:

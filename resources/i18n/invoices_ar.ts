@@ -202,9 +202,37 @@
         <source>Could not load this row: {message}</source>
         <translation>تعذّر تحميل هذا الصف: {message}</translation>
     </message>
+    <message>
+        <source>Payment</source>
+        <translation>الدفع</translation>
+    </message>
+    <message>
+        <source>Outstanding</source>
+        <translation>غير مدفوعة</translation>
+    </message>
+    <message>
+        <source>Partly paid</source>
+        <translation>مدفوعة جزئيًا</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>مدفوعة</translation>
+    </message>
+    <message>
+        <source>Overpaid</source>
+        <translation>مدفوعة بزيادة</translation>
+    </message>
+    <message>
+        <source>Overpaid: a finding. Money to give back, or a payment meant for another invoice.</source>
+        <translation>مدفوعة بزيادة: ملاحظة تستوجب المراجعة. مبلغ يجب ردّه، أو دفعة تخص فاتورة أخرى.</translation>
+    </message>
 </context>
 <context>
     <name>Invoices</name>
+    <message>
+        <source>All payment states</source>
+        <translation>كل حالات الدفع</translation>
+    </message>
     <message>
         <source>Import…</source>
         <translation>استيراد…</translation>
