@@ -156,6 +156,7 @@ class InvoicesView(View):
         header.setSortIndicator(column_of(first.column), Qt.SortOrder.DescendingOrder if first.descending
                                 else Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)  # header clicks call model.sort: the database sorts
+        header.sortIndicatorChanged.connect(self._keep_sort_indicator)
         self.table.doubleClicked.connect(self._activated)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             QShortcut(QKeySequence(key), self.table, activated=self._open_current,
@@ -186,6 +187,14 @@ class InvoicesView(View):
         layout.addWidget(self.table, 1)
         self._filling = False
         self.retranslate()
+
+    def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
+        """A click on a column the database cannot sort by (the paid state) leaves the order, so its arrow too."""
+        order = self.model.order
+        if COLUMNS[column].sort_key not in browse.SORT_COLUMNS:
+            self.table.horizontalHeader().setSortIndicator(
+                column_of(order.column), Qt.SortOrder.DescendingOrder if order.descending
+                else Qt.SortOrder.AscendingOrder)
 
     def _combos(self) -> tuple[QComboBox, ...]:
         return (self.status_combo, self.kind_combo, self.type_combo, self.zatca_combo, self.paid_combo,

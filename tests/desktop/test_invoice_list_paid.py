@@ -145,3 +145,10 @@ def test_a_window_reads_its_paid_states_in_a_bounded_number_of_queries(view: Inv
     on_payments = [s for s in statements if "FROM payment " in s or "FROM payment\n" in s]
     assert len(on_payments) == 1, on_payments
     assert len(statements) <= 12, statements  # the rows, the three status reads and the read log, not 50 of each
+
+
+def test_a_click_on_the_paid_header_keeps_the_order_and_its_arrow(view: InvoicesView) -> None:
+    before = [view.model.key_at(r) for r in range(view.model.rowCount())]
+    view.table.sortByColumn(PAID, Qt.SortOrder.AscendingOrder)
+    assert view.table.horizontalHeader().sortIndicatorSection() == column_of("issue_datetime")
+    assert [view.model.key_at(r) for r in range(view.model.rowCount())] == before
