@@ -19,7 +19,10 @@ def badge_text(key: str) -> str:
     """The word on a badge."""
     return {"draft": tr("Status", "Draft"), "issued": tr("Status", "Issued"), "waiting": tr("Status", "Waiting"),
             "sending": tr("Status", "Sending"), "cleared": tr("Status", "Cleared"),
-            "reported": tr("Status", "Reported"), "rejected": tr("Status", "Rejected")}.get(key, key)
+            "reported": tr("Status", "Reported"), "rejected": tr("Status", "Rejected"),
+            # paid states, short to fit the invoice list (the long words are in the cell's tooltip)
+            "outstanding": tr("Status", "Unpaid"), "partly_paid": tr("Status", "Partial"),
+            "paid": tr("Status", "Paid"), "overpaid": tr("Status", "Overpaid")}.get(key, key)
 
 
 def badge_font(font: QFont) -> QFont:

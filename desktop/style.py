@@ -49,10 +49,10 @@ BADGES: dict[str, Badge] = {
     "reported": Badge("#107569", "#ccfbef"),
     "rejected": Badge("#b42318", "#fee4e2"),
     # Paid states (issue 15): overpaid is a finding, in the alert colour.
-    "outstanding": Badge("#93370d", "#fef0c7"),
-    "partly_paid": Badge("#026aa2", "#e0f2fe"),
-    "paid": Badge("#067647", "#d1fadf"),
-    "overpaid": Badge("#ffffff", "#b42318"),
+    "outstanding": Badge("#b93815", "#ffead5"),
+    "partly_paid": Badge("#6941c6", "#f4ebff"),
+    "paid": Badge("#3b7c0f", "#e3fbcc"),
+    "overpaid": Badge("#ffffff", "#d92d20"),
 }
 
 

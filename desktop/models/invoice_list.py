@@ -60,9 +60,16 @@ def paid_text(value: str) -> str:
 
 
 def paid_tip(value: str) -> str:
+    """The paid badge's tooltip: the state in full (the badge is short), and for overpaid, its finding."""
     if value == "overpaid":  # the finding QAYD-PAY-OVERPAID, said where the clerk sees it
         return tr("InvoiceList", "Overpaid: a finding. Money to give back, or a payment meant for another invoice.")
     return paid_text(value)
+
+
+def short_kind_text(value: str) -> str:
+    """The kind in the list's column (the full name, with B2B or B2C, is its tooltip): room for the paid column."""
+    return {"standard": tr("InvoiceList", "Standard"),
+            "simplified": tr("InvoiceList", "Simplified")}.get(value, value)
 
 
 def _customer(row: InvoiceRow, lang: str) -> str:
@@ -99,15 +106,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("issue_datetime", lambda: tr("InvoiceList", "Date"), lambda r, lang: r.issue_datetime.date().isoformat(),
            samples=lambda lang: ["0000-00-00"]),
     Column("customer", lambda: tr("InvoiceList", "Customer"), _customer),
-    Column("kind", lambda: tr("InvoiceList", "Kind"), lambda r, lang: kind_text(r.kind),
-           samples=lambda lang: [kind_text(k) for k in ("standard", "simplified")]),
+    Column("kind", lambda: tr("InvoiceList", "Kind"), lambda r, lang: short_kind_text(r.kind),
+           samples=lambda lang: [short_kind_text(k) for k in ("standard", "simplified")]),
     Column("type", lambda: tr("InvoiceList", "Type"), lambda r, lang: type_text(r.type),
            samples=lambda lang: [type_text(t) for t in ("invoice", "credit_note", "debit_note")]),
     Column("status", lambda: tr("InvoiceList", "Status"), lambda r, lang: badge_text(badge_of(r)), badge=True,
            samples=lambda lang: [badge_text(k) for k in BADGE_KEYS]),
     # Filled from the page's paid states (one read per window), not from the row: see `_texts`.
     Column("paid_status", lambda: tr("InvoiceList", "Payment"), lambda r, lang: "", badge=True,
-           samples=lambda lang: [paid_text(k) for k in PAID_KEYS]),
+           samples=lambda lang: [badge_text(k) for k in PAID_KEYS]),
     Column("payable", lambda: tr("InvoiceList", "Total"),
            lambda r, lang: format_money(r.payable, lang, r.currency), amount=True,
            samples=lambda lang: [format_money(Decimal("9999999.99"), lang)]),
@@ -119,6 +126,7 @@ BADGE_KEYS = ("draft", "issued", "waiting", "sending", "cleared", "reported", "r
 PAID_KEYS = ("outstanding", "partly_paid", "paid", "overpaid")
 STATUS_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.badge)
 PAID_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "paid_status")
+KIND_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "kind")
 DATE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key == "issue_datetime")
 
 
@@ -251,7 +259,7 @@ class InvoiceListModel(QAbstractTableModel):
             return ("—",) + ("",) * (len(COLUMNS) - 1)
         texts = [c.text(row, self.language) for c in COLUMNS]
         state = paid.get(row.key)
-        texts[PAID_COLUMN] = paid_text(state) if state else ""  # drafts and notes: no paid state
+        texts[PAID_COLUMN] = badge_text(state) if state else ""  # drafts and notes: no paid state
         return tuple(texts)
 
     def _page(self, number: int) -> _Page | None:
@@ -361,6 +369,8 @@ class InvoiceListModel(QAbstractTableModel):
             return None if state is None else state if role == BADGE_ROLE else paid_tip(state)
         if role == BADGE_ROLE:
             return badge_of(row) if column == STATUS_COLUMN else None
+        if column == KIND_COLUMN:
+            return kind_text(row.kind)
         if column == DATE_COLUMN:
             return format_date(row.issue_datetime, self.language, hijri=True)
         if column == STATUS_COLUMN:

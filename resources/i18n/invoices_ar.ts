@@ -203,6 +203,14 @@
         <translation>تعذّر تحميل هذا الصف: {message}</translation>
     </message>
     <message>
+        <source>Standard</source>
+        <translation>ضريبية</translation>
+    </message>
+    <message>
+        <source>Simplified</source>
+        <translation>مبسطة</translation>
+    </message>
+    <message>
         <source>Payment</source>
         <translation>الدفع</translation>
     </message>

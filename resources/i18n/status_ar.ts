@@ -4,6 +4,22 @@
 <context>
     <name>Status</name>
     <message>
+        <source>Unpaid</source>
+        <translation>مستحقة</translation>
+    </message>
+    <message>
+        <source>Partial</source>
+        <translation>جزئية</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>مدفوعة</translation>
+    </message>
+    <message>
+        <source>Overpaid</source>
+        <translation>دفع زائد</translation>
+    </message>
+    <message>
         <source>Draft</source>
         <translation>مسودة</translation>
     </message>

@@ -78,9 +78,12 @@ def test_each_invoice_shows_its_paid_badge_and_drafts_and_notes_none(view: Invoi
         "INV-P-0001": "paid", "INV-P-0002": "partly_paid", "INV-P-0003": "overpaid", "INV-R-0001": "outstanding"}
     assert badges["DRAFT-0001"] is None and badges["INV-P-0002-CN"] is None  # a draft; the drafted credit note
     texts = _cells(view)
-    assert (texts["INV-P-0002"], texts["INV-P-0003"], texts["DRAFT-0001"]) == ("Partly paid", "Overpaid", "")
-    tip = _cells(view, Qt.ItemDataRole.ToolTipRole)["INV-P-0003"]
-    assert "finding" in tip and "give back" in tip and "another invoice" in tip
+    assert (texts["INV-P-0002"], texts["INV-P-0003"], texts["INV-R-0001"], texts["DRAFT-0001"]) == (
+        "Partial", "Overpaid", "Unpaid", "")  # short badges; the state in full in the tooltip
+    tips = _cells(view, Qt.ItemDataRole.ToolTipRole)
+    assert (tips["INV-P-0002"], tips["INV-R-0001"], tips["DRAFT-0001"]) == ("Partly paid", "Outstanding", None)
+    assert "finding" in tips["INV-P-0003"] and "give back" in tips["INV-P-0003"]
+    assert "another invoice" in tips["INV-P-0003"]
     assert view.model.headerData(PAID, Qt.Orientation.Horizontal) == "Payment"
 
 
@@ -116,7 +119,9 @@ def test_arabic_labels(view: InvoicesView, session: AppSession, qapp: QApplicati
         assert view.model.headerData(PAID, Qt.Orientation.Horizontal) == "الدفع"
         texts = _cells(view)
         assert (texts["INV-P-0001"], texts["INV-P-0002"], texts["INV-P-0003"], texts["INV-R-0001"]) == (
-            "مدفوعة", "مدفوعة جزئيًا", "مدفوعة بزيادة", "غير مدفوعة")
+            "مدفوعة", "جزئية", "دفع زائد", "مستحقة")
+        assert _cells(view, Qt.ItemDataRole.ToolTipRole)["INV-P-0002"] == "مدفوعة جزئيًا"
+        assert view.paid_combo.itemText(view.paid_combo.findData("partly_paid")) == "مدفوعة جزئيًا"
         assert "فاتورة أخرى" in _cells(view, Qt.ItemDataRole.ToolTipRole)["INV-P-0003"]
         assert view.paid_combo.itemText(0) == "كل حالات الدفع" and view.isRightToLeft()
     finally:
@@ -152,3 +157,20 @@ def test_a_click_on_the_paid_header_keeps_the_order_and_its_arrow(view: Invoices
     view.table.sortByColumn(PAID, Qt.SortOrder.AscendingOrder)
     assert view.table.horizontalHeader().sortIndicatorSection() == column_of("issue_datetime")
     assert [view.model.key_at(r) for r in range(view.model.rowCount())] == before
+
+
+def test_overpaid_is_painted_in_the_alert_colour_and_paid_in_its_own(view: InvoicesView) -> None:
+    from desktop.style import BADGES
+    from tests.desktop.test_look import painted
+
+    model = view.model
+    for number, key in (("INV-P-0003", "overpaid"), ("INV-P-0001", "paid")):
+        view.search.setText(number)
+        view.apply_filters()
+        assert model.rowCount() == 1
+        QApplication.processEvents()
+        image = view.table.viewport().grab().toImage()
+        cell = view.table.visualRect(model.index(0, PAID))
+        assert painted(image, cell, BADGES[key].background) > cell.height() * 10, key
+        assert painted(image, view.table.visualRect(model.index(0, column_of("status"))), BADGES[key].background) == 0
+    assert BADGES["overpaid"].background == "#d92d20"  # the alert red, unlike every other (pale) badge
