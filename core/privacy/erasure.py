@@ -281,6 +281,8 @@ def erase(ctx: Context, subject: str, *, request_ref: str | None = None, progres
         step(progress, cancelled, 0.6, "Sealing the held invoices")
         for held in found.held + unsealed:
             _seal_invoice(uow, found.subject, held.id)
+        if found.mail is not None and found.mail.sent:  # the addresses sent invoices went to: held, sealed
+            mail_records.seal_sent(uow, found.subject, found.ident)
         uow.session.execute(update(m.SubjectKey).where(m.SubjectKey.subject == found.subject,
                                                        m.SubjectKey.wrapped_key.is_not(None))
                             .values(wrapped_key=None, destroyed_at=now))

@@ -14,9 +14,12 @@ from sqlalchemy.orm import Session
 
 from core.clock import saudi_date
 from core.personal.catalogue import BASES
+from core.personal.sealing import is_held, seal_held_text
 from core.privacy.retention import hold_end
 from core.store import models as m
+from core.uow import UnitOfWork
 
+RECIPIENT = "mail_outbox.recipient"
 UNSENT = ("queued", "failed", "needs_person")  # "sending" is in flight: the next flush hands it to a person
 ERASE_FIELDS = ("mail_outbox.recipient", "mail_outbox.body_text", "mail_outbox.body_html")
 EXPORTED = ("id", "recipient", "lang", "attach_xml", "subject", "body_text", "status", "attempts", "message_id",
@@ -51,9 +54,10 @@ def plan_items(subject: str, found: MailCounts, today: date) -> tuple[list[tuple
         until = hold_end(vat.key, saudi_date(found.last_sent) if found.last_sent else today)
         keep.append((f"mail:{subject}", ("mail_outbox.recipient",), vat.key, until,
                      f"{found.sent} sent e-mail(s): the address each invoice went to, and when, are kept with the "
-                     f"invoices until {until.isoformat()} (their text was not kept). {vat.law_en}",
+                     f"invoices until {until.isoformat()}, the address sealed (their text was not kept). "
+                     f"{vat.law_en}",
                      f"{found.sent} من الرسائل المرسلة: يُحفظ العنوان الذي أُرسلت إليه كل فاتورة وتاريخ الإرسال مع "
-                     f"الفواتير حتى {until.isoformat()} (لم يُحفظ نصها). {vat.law_ar}"))
+                     f"الفواتير حتى {until.isoformat()}، والعنوان مختوم (لم يُحفظ نصها). {vat.law_ar}"))
     return erase, keep
 
 
@@ -65,6 +69,27 @@ def anonymise(session: Session, customer_id: uuid.UUID, now: datetime) -> int:
                                    last_error="cancelled: the customer's personal data was erased",
                                    updated_at=now))
     return int(getattr(done, "rowcount", 0) or 0)
+
+
+def mail_record(ident: uuid.UUID) -> str:
+    return f"mail:{ident}"
+
+
+def seal_sent(uow: UnitOfWork, subject: str, customer_id: uuid.UUID) -> int:
+    """Seal the address each of the subject's sent messages went to with the subject's hold key, as the held
+    invoices are sealed: kept as the proof the invoice reached the buyer, readable only by a privileged user (the
+    read logged) until the hold ends and the purge overwrites it. Returns how many were sealed."""
+    box = m.MailOutbox
+    rows = list(uow.session.execute(select(box.id, box.recipient).where(
+        box.customer_id == customer_id, box.status == "sent", box.recipient != "")))
+    sealed = 0
+    for ident, recipient in rows:
+        if is_held(recipient):  # an earlier erasure sealed it already
+            continue
+        uow.session.execute(update(box).where(box.id == ident).values(recipient=seal_held_text(
+            uow, subject, recipient, record=mail_record(ident), column=RECIPIENT)))
+        sealed += 1
+    return sealed
 
 
 def export_rows(session: Session, customer_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from core.config import MailSettings
 from core.invoicing import BrowseFilter, browse
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.mail import flush, send_invoice
+from core.personal.sealing import is_held, open_held_text
 from core.privacy import erasure, retention
 from core.privacy.export import export_subject
 from core.secrets.manager import set_secret
@@ -61,7 +62,16 @@ def test_export_lists_the_mails_and_erasure_cancels_unsent_and_keeps_sent(ctx: C
     with sqlite3.connect(ctx.db.path) as conn:
         after = list(conn.execute("SELECT status, recipient, body_text FROM mail_outbox ORDER BY requested_at"))
         certificate = conn.execute("SELECT body FROM erasure_certificate").fetchone()[0]
-    assert after[0] == ("sent", email, None)  # the proof it reached the buyer is kept with the invoice
+    # The proof it reached the buyer is kept with the invoice, its address sealed like the held invoice's buyer:
+    # not in the clear in the store, opened only by a privileged user, and that read is logged.
+    (status, sealed, body), = after[:1]
+    assert (status, body) == ("sent", None) and is_held(sealed) and email not in sealed
+    with ctx.uow() as uow:
+        (ident,) = uow.session.scalars(select(m.MailOutbox.id).where(m.MailOutbox.status == "sent"))
+        opened = open_held_text(uow, sealed, record=f"mail:{ident}", column="mail_outbox.recipient",
+                                purpose="auditor's question")
+        uow.commit()
+    assert opened == email
     assert after[1] == ("cancelled", "", None)
     assert "mail_outbox.recipient" in certificate and "ksa-vat-records" in certificate
     with ctx.uow(write=False) as uow:
