@@ -1,9 +1,10 @@
 """The desktop polls the payment provider every few minutes while online: `qayd payments poll` as a background job.
 
-Started beside the central-sync controller (`desktop.sync_controller.ensure_controller`), whose state says whether
-the desk is online. A desk with no payment provider key polls nothing; a provider that asks to wait (429 with
-Retry-After) is asked again after that delay; a failure is logged (never personal data) and retried at the next
-tick, with no dialog: the clerk sees payments when they come, and `qayd payments poll` shows any error in full.
+Started by the main window once the company is open (`MainWindow.start_payments_poll`), on every desk: the
+central-sync controller's state says whether the desk is online where there is one; a desk on its own just tries.
+A desk with no payment provider key polls nothing; a provider that asks to wait (429 with Retry-After) is asked
+again after that delay; a failure is logged (never personal data) and retried at the next tick, with no dialog:
+the clerk sees payments when they come, and `qayd payments poll` shows any error in full.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def poll_work(session: AppSession) -> Any:
 
 
 class PaymentsPoller(QObject):
-    """One poll at a time, on a timer, only while the sync controller says the desk is online."""
+    """One poll at a time, on a timer; none while the desk is known to be offline (`online()` is False)."""
 
     def __init__(self, session: AppSession, online: Any, parent: QObject | None = None,
                  interval_ms: int = POLL_MS) -> None:
@@ -55,15 +56,24 @@ class PaymentsPoller(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll_now)
+        self.first: QTimer | None = None
 
-    def start(self) -> None:
+    def start(self, *, first_after_ms: int | None = None) -> None:
+        """Tick every interval; with `first_after_ms`, the first poll comes that soon (a timer of the poller's own,
+        so it dies with it)."""
         self.timer.start()
+        if first_after_ms is not None:
+            self.first = QTimer(self, singleShot=True, interval=first_after_ms)
+            self.first.timeout.connect(self.poll_now)
+            self.first.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        if self.first is not None:
+            self.first.stop()
 
     def poll_now(self) -> None:
-        if self.job is not None or self.online() is False:
+        if self.job is not None or self.online() is False or not self.session.is_open:
             return
         self.job = Job(poll_work(self.session), "payments-poll")
         self.job.signals.succeeded.connect(self._done)

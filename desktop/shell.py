@@ -40,6 +40,7 @@ from desktop.zatca_texts import environment_name
 
 if TYPE_CHECKING:
     from core.uow import Context
+    from desktop.payments_poller import PaymentsPoller
 
 STATUS_TOPICS = (COMPANY, ZATCA, INVOICES, AUDIT)
 
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.status: ShellStatus | None = None
         self.status_job: Job | None = None
         self.retention_job: Job | None = None
+        self.payments_poller: PaymentsPoller | None = None  # started once the company is open
         self._status_generation = 0
         self.dialogs: list[QWidget] = []  # non-modal boxes kept alive while shown
         self.setObjectName("mainWindow")
@@ -188,6 +190,21 @@ class MainWindow(QMainWindow):
         from desktop.views.mail_send import flusher_for
 
         flusher_for(self.session).flush_now()  # the outbox goes out in a job now, then every two minutes (if set up)
+        self.start_payments_poll()
+
+    def start_payments_poll(self) -> None:
+        """Poll the payment provider every few minutes, first soon after the start (a desk with no provider key polls
+        nothing). Every desk polls, with central or without: offline is what the sync controller says when there is
+        one; a desk on its own just tries, and a failed poll is logged and tried again at the next tick."""
+        from desktop.payments_poller import PaymentsPoller
+
+        self.payments_poller = PaymentsPoller(self.session, self._online, parent=self)
+        self.payments_poller.start(first_after_ms=RETENTION_DELAY_MS)
+
+    def _online(self) -> bool | None:
+        """True or False as the sync controller knows it; None (not known: try) on a desk without central."""
+        sync = self.session.sync
+        return None if sync is None else sync.state.online
 
     def first_data_shown(self) -> bool:
         """Whether the current view shows its data yet (the startup report waits for the dashboard's figures)."""
@@ -196,6 +213,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.retention_timer.stop()
+        if self.payments_poller is not None:
+            self.payments_poller.stop()
         self.sync_status.stop()
         super().closeEvent(event)
 

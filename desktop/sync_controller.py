@@ -114,7 +114,6 @@ class SyncController(QObject):
         self.session = session
         self.ctx = session.ctx
         self.device = str(self.ctx.device_id)
-        self.payments: Any = None  # the payment poller (desktop.payments_poller), set by ensure_controller
         self.dsn = dsn or dsn_for(self.ctx, session.settings)
         status = engine.status(self.ctx)
         self.display_name = display_name  # "": the member's name centrally (read at the first heartbeat)
@@ -197,8 +196,6 @@ class SyncController(QObject):
         self._closed = True
         for timer in (self.interval_timer, self.write_timer, self.heartbeat_timer, self.retry_timer):
             timer.stop()
-        if self.payments is not None:
-            self.payments.stop()
         with suppress(RuntimeError):
             self.session.changed.disconnect(self._on_changed)
         if self._listener is not None:
@@ -449,11 +446,6 @@ def ensure_controller(session: AppSession, *, start: bool = True) -> SyncControl
         return current
     controller = SyncController(session)
     session.sync = controller
-    # The payment poll rides on the same online machinery (issue 15): a child of the controller, polling while online.
-    from desktop.payments_poller import PaymentsPoller
-
-    controller.payments = PaymentsPoller(session, lambda: controller.state.online, parent=controller)
     if start:
         controller.start()
-        controller.payments.start()
     return controller

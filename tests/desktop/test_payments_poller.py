@@ -67,3 +67,31 @@ def test_a_provider_that_asks_to_wait_is_asked_again_after_retry_after(
     assert poller.last is None  # refused this time; no dialog, a retry is scheduled
     qtbot.waitUntil(lambda: poller.last is not None, timeout=3000)  # type: ignore[attr-defined]
     assert poller.last.recorded == 1
+
+
+def test_a_desk_without_central_polls_from_its_main_window_soon_after_it_opens(
+        qtbot: object, qapp: QApplication, settings: Settings, shop: Context, clock: StepClock,
+        gateway: World, monkeypatch: object) -> None:
+    """The poll used to ride on the central-sync controller, which a desk on its own never starts: its payments
+    never reached the desktop. Now the main window starts it once the company is open, on every desk."""
+    import desktop.shell
+    from core.payments import make_link
+    from desktop.shell import MainWindow
+    from tests.support.fake_provider import FakeProvider
+
+    monkeypatch.setattr(desktop.shell, "RETENTION_DELAY_MS", 10)  # type: ignore[attr-defined]
+    session = _session(settings, shop, clock)
+    with shop.uow() as uow:
+        uow.secrets.set(PAYMENTS_KEY_SECRET, b"fake-key", now=uow.now())
+        uow.commit()
+    link = make_link(shop, FakeProvider(api_key="fake-key"), "INV-P-0003")
+    assert link is not None
+    gateway.pay(link.link_id)
+    window = MainWindow(session)  # an open session: the window fills itself at once
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    assert session.sync is None and window.payments_poller is not None
+    poller = window.payments_poller
+    qtbot.waitUntil(lambda: poller.last is not None, timeout=5000)  # type: ignore[attr-defined]
+    assert poller.last.recorded == 1 and poller.timer.isActive()
+    window.close()
+    assert not poller.timer.isActive()
