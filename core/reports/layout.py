@@ -9,13 +9,13 @@ Every page gets the identity header and a footer with the page number, "of N" an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from reportlab.lib.colors import Color
 
-from core.progress import CancelCheck, Ticker
+from core.progress import CancelCheck, Ticker, part
 from core.progress import Progress as ProgressFn
 from core.reports import typeset
 from core.reports.labels import Label
@@ -278,3 +278,15 @@ def _has_latin(value: str) -> bool:
     """Whether `value` holds a Latin letter (then a bilingual cell keeps it at the start, the left)."""
     return any(ch.isascii() and ch.isalpha() for ch in value)
 
+
+def list_sections(sections: Sequence[tuple[str, int, str]], draw: Callable[[str, Progress], None], *,
+                  progress: ProgressFn | None, cancelled: CancelCheck | None, start: float) -> None:
+    """Draw each listed section (key, how many documents it lists, what the bar says) in turn, sharing the rest of
+    the progress bar from `start` by document count: the lists behind a report's summary (VAT boxes, ZATCA states)."""
+    listed = sum(count for _key, count, _label in sections) or 1
+    done = 0
+    for key, count, label in sections:
+        stage = part(progress, start + (1 - start) * done / listed, start + (1 - start) * (done + count) / listed,
+                     label)
+        draw(key, Progress(stage, cancelled))
+        done += count

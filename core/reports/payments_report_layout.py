@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from core.reports.document import Built, CancelFn, ProgressFn, finish
 from core.reports.labels import Label, period, timestamp
 from core.reports.layout import ALERT, Column, Progress, ReportWriter, money
 from core.reports.payments_figures import TITLE, PaymentLine, PaymentsReport, payments_period_label
-from core.reports.pdfa import Attachment
+from core.reports.pdfa import figures_attachment
 
 NOTE: Label = (
     "Payments received in the period by payment time in Riyadh time, each in its own currency. Gross is what the "
@@ -43,9 +41,8 @@ def lay_out_payments_report(report: PaymentsReport, lang: str, *, progress: Prog
     vat_number = report.identity.vat_number
     filename = f"payments_{vat_number}_{start.isoformat()}_{end.isoformat()}_{lang}.pdf"
     title = f"{writer.t(TITLE)} {start.isoformat()} – {end.isoformat()}"
-    figures = json.dumps(report.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
-    attachment = Attachment("payments.json", figures, "application/json", "Data",
-                            "The payments, totals and payouts of this report (JSON)")
+    attachment = figures_attachment("payments.json", report.as_json(),
+                                    "The payments, totals and payouts of this report (JSON)")
     return finish(writer, filename=filename, title=title, created=report.generated_at, attachments=[attachment],
                   keywords=f"payments, payouts, reconciliation, {vat_number}, {start.isoformat()}, {end.isoformat()}")
 

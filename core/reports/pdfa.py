@@ -10,6 +10,7 @@ embedded for sharing). The output is deterministic: the same input gives the sam
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,12 @@ class Attachment:
     mime_type: str = "application/xml"
     relationship: str = "Source"  # Source: the document was rendered from it; Data; Alternative; Supplement
     description: str = ""
+
+
+def figures_attachment(filename: str, figures: object, description: str) -> Attachment:
+    """A report's figures as indented JSON (amounts already Decimal strings), attached as the PDF's Data."""
+    data = json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8")
+    return Attachment(filename, data, "application/json", "Data", description)
 
 
 _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>

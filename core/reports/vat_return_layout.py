@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
-from core.progress import part
 from core.reports.document import Built, CancelFn, ProgressFn, finish
 from core.reports.labels import Label, span
-from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, money
-from core.reports.pdfa import Attachment
+from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, list_sections, money
+from core.reports.pdfa import figures_attachment
 from core.reports.vat_figures import (
     BOX_NAMES,
     CATEGORY_NAMES,
@@ -51,19 +49,12 @@ def lay_out_vat_return(report: VatReturnReport, lang: str, *, progress: Progress
     writer = ReportWriter(lang=lang, title=TITLE, identity=report.identity, generated_at=report.generated_at,
                           subtitle=period_label(start, end))
     _summary_pages(writer, data)
-    listed = sum(data.box(k).documents for k in LISTED_BOXES) or 1
-    done = 0
-    for key in LISTED_BOXES:
-        count = data.box(key).documents
-        stage = part(progress, LAID_OUT + (1 - LAID_OUT) * done / listed,
-                     LAID_OUT + (1 - LAID_OUT) * (done + count) / listed, f"Listing box {key}")
-        _box_list(writer, report, key, Progress(stage, cancelled))
-        done += count
+    list_sections([(key, data.box(key).documents, f"Listing box {key}") for key in LISTED_BOXES],
+                  lambda key, stage: _box_list(writer, report, key, stage),
+                  progress=progress, cancelled=cancelled, start=LAID_OUT)
     filename = f"vat-return_{data.vat_number}_{start.isoformat()}_{end.isoformat()}_{lang}.pdf"
     title = f"{writer.t(TITLE)} {start.isoformat()} – {end.isoformat()}"
-    figures = json.dumps(data.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
-    attachment = Attachment("vat-return.json", figures, "application/json", "Data",
-                            "The figures of this VAT return summary (JSON)")
+    attachment = figures_attachment("vat-return.json", data.as_json(), "The figures of this VAT return summary (JSON)")
     return finish(writer, filename=filename, title=title, created=report.generated_at, attachments=[attachment],
                   keywords=f"VAT return, ZATCA, {data.vat_number}, {start.isoformat()}, {end.isoformat()}")
 

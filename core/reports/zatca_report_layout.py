@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-from core.progress import part
 from core.reports.document import Built, CancelFn, ProgressFn, finish
 from core.reports.labels import Label, span, timestamp
-from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, money
-from core.reports.pdfa import Attachment
+from core.reports.layout import ALERT, MUTED, Column, Progress, ReportWriter, list_sections, money
+from core.reports.pdfa import figures_attachment
 from core.reports.vat_figures import period_label
 from core.reports.zatca_figures import (
     KIND_NAMES,
@@ -34,19 +31,13 @@ def lay_out_zatca_report(report: ZatcaReport, lang: str, *, progress: ProgressFn
     writer = ReportWriter(lang=lang, title=TITLE, identity=report.identity, generated_at=report.generated_at,
                           subtitle=period_label(start, end))
     _summary_pages(writer, data)
-    listed = sum(data.state(k).documents for k in LISTED) or 1
-    done = 0
-    for key in LISTED:
-        count = data.state(key).documents
-        stage = part(progress, LAID_OUT + (1 - LAID_OUT) * done / listed,
-                     LAID_OUT + (1 - LAID_OUT) * (done + count) / listed, f"Listing {STATE_NAMES[key][0].lower()}")
-        _state_list(writer, report, key, Progress(stage, cancelled))
-        done += count
+    list_sections([(key, data.state(key).documents, f"Listing {STATE_NAMES[key][0].lower()}") for key in LISTED],
+                  lambda key, stage: _state_list(writer, report, key, stage),
+                  progress=progress, cancelled=cancelled, start=LAID_OUT)
     filename = f"zatca-submissions_{data.vat_number}_{start.isoformat()}_{end.isoformat()}_{lang}.pdf"
     title = f"{writer.t(TITLE)} {start.isoformat()} – {end.isoformat()}"
-    figures = json.dumps(data.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
-    attachment = Attachment("zatca-submissions.json", figures, "application/json", "Data",
-                            "The counts and totals of this submission report (JSON)")
+    attachment = figures_attachment("zatca-submissions.json", data.as_json(),
+                                    "The counts and totals of this submission report (JSON)")
     return finish(writer, filename=filename, title=title, created=report.generated_at, attachments=[attachment],
                   keywords=f"ZATCA, Fatoora, submissions, {data.vat_number}, {start.isoformat()}, {end.isoformat()}")
 
