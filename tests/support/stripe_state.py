@@ -187,6 +187,13 @@ class Books:
                   "created": self.now(), "currency": charge["currency"],
                   "metadata": _metadata(form.get("metadata"), "metadata"), "payment_intent": pi_id,
                   "reason": form.get("reason"), "status": "succeeded"}
+        # The refund leaves the balance as Stripe books it: a balance transaction of its own, taken from the next
+        # payout (a payout after a refund pays out that much less).
+        txn_id = self.new_id("txn")
+        self.balance[txn_id] = {"id": txn_id, "object": "balance_transaction", "amount": -amount, "fee": 0,
+                                "net": -amount, "currency": charge["currency"], "created": refund["created"],
+                                "type": "refund", "source": refund["id"], "status": "pending"}
+        refund["balance_transaction"] = txn_id
         self.refunds[refund["id"]] = refund
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
