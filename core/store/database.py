@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError as SqlAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import StoreError
@@ -168,9 +169,13 @@ def open_database(path: Path, *, create: bool = False, busy: BusyPolicy | None =
     engine = make_engine(path, busy)
     try:
         migrate(engine, path)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, SqlAlchemyDatabaseError) as exc:  # SQLAlchemy wraps what sqlite3 raises
         engine.dispose()
-        raise StoreError(f"{path.name} is not a usable Qayd database ({exc}).") from exc
+        reason = exc.orig if isinstance(exc, SqlAlchemyDatabaseError) else exc
+        raise StoreError(f"{path.name} is not a usable Qayd database ({reason}).",
+                         fix="Restore it from a backup, or choose the right company with --company/--data-dir; "
+                             "Qayd has not changed the file.") from None
+
     reader = sessionmaker(engine, expire_on_commit=False)
     writer = sessionmaker(engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
     return Database(path=path, engine=engine, reader=reader, writer=writer)

@@ -191,3 +191,16 @@ def test_every_draft_field_survives_the_store(ctx: Context) -> None:
     with ctx.uow(write=False) as uow:
         stored = service.get_invoice(uow, "FULL-1").draft
     assert replace(stored, customer_id=None) == draft
+
+
+@pytest.mark.parametrize("content", [b"not a database, a note someone saved here\n", bytes(range(256)) * 16])
+def test_a_file_that_is_not_a_store_is_named_and_left_as_it_was(tmp_path: Path, content: bytes) -> None:
+    """A company file that is not SQLite (a wrong copy, a damaged disk) used to end in an internal error (exit 70)."""
+    from core.errors import StoreError
+
+    path = tmp_path / "default.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as refused:
+        database.open_database(path)
+    assert "default.sqlite is not a usable Qayd database" in str(refused.value) and "backup" in refused.value.fix
+    assert refused.value.exit_code == 4 and path.read_bytes() == content
