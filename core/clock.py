@@ -37,3 +37,23 @@ def saudi_date(moment: datetime) -> date:
 def saudi_midnight(day: date) -> datetime:
     """The instant a Saudi calendar day begins (00:00 +03:00)."""
     return datetime.combine(day, time(0), SAUDI_TIME)
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from an HTTP Retry-After value (RFC 9110 §10.2.3): delta-seconds or an HTTP date (read as
+    UTC when it names no zone); None when absent or unreadable. Never negative."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime  # the email package stays out of start-up
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -50,6 +50,7 @@ from typing import Any
 
 import httpx
 
+from core.clock import retry_after_seconds
 from core.payments.errors import PaymentError, PaymentRefused, PaymentUnavailable
 from core.payments.moyasar_events import as_int as _int
 from core.payments.moyasar_events import captured as _captured
@@ -350,17 +351,7 @@ def _said(body: Mapping[str, Any]) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
-        return None
+    return retry_after_seconds(response.headers.get("Retry-After"))
 
 
 def _server_time(response: httpx.Response) -> datetime:

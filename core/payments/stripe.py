@@ -21,9 +21,9 @@ import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from core.clock import retry_after_seconds
 from core.payments.errors import PaymentRefused, PaymentUnavailable
 from core.payments.port import EventKind, EventPage, LinkRequest, PaymentLink, PaymentState, ProviderEvent, Refund
 
@@ -285,18 +285,8 @@ def _time(value: Any) -> datetime | None:
 
 
 def _retry_after(exc: stripe_sdk.StripeError) -> float | None:
-    """Retry-After in seconds, or an HTTP date (RFC 9110 §10.2.3); None when absent or unreadable."""
-    value = next((v for k, v in (exc.headers or {}).items() if k.lower() == "retry-after"), None)
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
-        return None
+    """Retry-After in seconds (delta-seconds or an HTTP date); None when absent or unreadable."""
+    return retry_after_seconds(next((v for k, v in (exc.headers or {}).items() if k.lower() == "retry-after"), None))
 
 
 def _cause(exc: BaseException) -> str:

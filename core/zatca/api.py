@@ -10,14 +10,13 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from types import TracebackType
 from typing import Any
 
 import httpx
 
+from core.clock import retry_after_seconds
 from core.zatca.errors import ZatcaAuthError, ZatcaError, ZatcaRefused, ZatcaUnavailable
 
 log = logging.getLogger(__name__)
@@ -107,23 +106,6 @@ def _findings(body: dict[str, Any]) -> tuple[tuple[Message, ...], tuple[Message,
     if not errors and scope is not body:
         errors = _messages(_first(body, "errors", "erros"))
     return warnings, errors
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
@@ -303,7 +285,7 @@ class FatooraClient:
         if response.status_code != 429 and response.status_code < 500:
             return response, "", None
         # 429 carries Retry-After; a 503 may as well.
-        return None, f"HTTP {response.status_code}", _retry_after(response.headers.get("Retry-After"))
+        return None, f"HTTP {response.status_code}", retry_after_seconds(response.headers.get("Retry-After"))
 
     def _jitter(self, attempt: int) -> float:
         # Full jitter: a uniform wait up to the exponential ceiling spreads retries from many clients apart.
