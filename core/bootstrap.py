@@ -5,7 +5,8 @@ from __future__ import annotations
 import getpass
 import socket
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
@@ -35,11 +36,8 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
                  environ: Mapping[str, str] | None = None, username: str | None = None) -> Context:
     """Open the configured company (creating its store, device key and first audit entry when `create`)."""
     paths = company_paths(settings.data_dir, settings.company)
-    if create and paths.db.exists():
-        raise AlreadyExistsError(
-            f"Company '{settings.company}' already exists in {paths.db.parent}.",
-            fix="Pick another name with --company, or open it without `init`.",
-        )
+    if create:
+        _refuse_existing(settings, paths)
     if not create and not paths.db.exists():
         raise StoreError(
             f"There is no company '{settings.company}' in {paths.db.parent}.",
@@ -67,6 +65,12 @@ def open_company(settings: Settings, *, create: bool = False, clock: Clock = sys
 T = TypeVar("T")
 
 
+def _refuse_existing(settings: Settings, paths: CompanyPaths) -> None:
+    if paths.db.exists():
+        raise AlreadyExistsError(f"Company '{settings.company}' already exists in {paths.db.parent}.",
+                                 fix="Pick another name with --company, or open it without `init`.")
+
+
 def new_company(settings: Settings, fill: Callable[[Context], T], *, clock: Clock = system_clock,
                 environ: Mapping[str, str] | None = None, username: str | None = None) -> tuple[Context, T]:
     """Create the configured company and `fill` it (a profile, or the demo's data and documents) as one step.
@@ -77,8 +81,7 @@ def new_company(settings: Settings, fill: Callable[[Context], T], *, clock: Cloc
     device replaces it with its first commit.) A company that already exists is never touched.
     """
     paths = company_paths(settings.data_dir, settings.company)
-    if paths.db.exists():
-        open_company(settings, create=True)  # raises AlreadyExistsError with its fix; nothing removed
+    _refuse_existing(settings, paths)  # checked before anything is made: an existing company is never removed
     ctx: Context | None = None
     try:
         ctx = open_company(settings, create=True, clock=clock, environ=environ, username=username)
@@ -138,6 +141,19 @@ def payment_provider(settings: Settings, ctx: Context) -> PaymentProvider:
     module_name, class_name = PROVIDERS[name].split(":")
     provider_class = getattr(importlib.import_module(module_name), class_name)
     return provider_class(api_key=key, base_url=settings.payments.base_url)  # type: ignore[no-any-return]
+
+
+@contextmanager
+def payment_provider_for(settings: Settings, ctx: Context) -> Iterator[PaymentProvider]:
+    """`payment_provider` for one piece of work (a command, a poll), its connections closed after: adapters that
+    hold an HTTP client have `close()`; nothing stays open between polls."""
+    provider = payment_provider(settings, ctx)
+    try:
+        yield provider
+    finally:
+        close = getattr(provider, "close", None)
+        if callable(close):
+            close()
 
 
 def _gate_precheck(uow: UnitOfWork, drafts: Sequence[Any], *, rules_passed: bool = False) -> object:

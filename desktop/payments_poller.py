@@ -27,19 +27,15 @@ POLL_MS = 5 * 60 * 1000  # every five minutes: payments are not urgent, and prov
 
 def poll_work(session: AppSession) -> Any:
     def work(progress: Progress, cancelled: CancelCheck) -> Any:
-        from core.bootstrap import PAYMENTS_KEY_SECRET, payment_provider
+        from core.bootstrap import PAYMENTS_KEY_SECRET, payment_provider_for
         from core.payments import poll
 
         with session.ctx.uow(write=False) as uow:
             if not uow.secrets.exists(PAYMENTS_KEY_SECRET):
                 return None  # payments are not set up on this desk
-        provider = payment_provider(session.settings, session.ctx)
-        try:
+        # one adapter (and HTTP client) per poll, closed after: nothing left open between ticks
+        with payment_provider_for(session.settings, session.ctx) as provider:
             return poll(session.ctx, provider, progress=progress, cancelled=cancelled)
-        finally:
-            close = getattr(provider, "close", None)
-            if callable(close):
-                close()  # the adapter's HTTP client: one per poll, nothing left open between ticks
 
     return work
 

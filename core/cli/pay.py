@@ -3,8 +3,7 @@ back, refunds against credit notes. The provider is the one `[payments]` names, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,18 +32,11 @@ class Money(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
         return amount.quantize(Decimal("0.01"))
 
 
-@contextmanager
-def provider_for_command() -> Iterator[Any]:
-    """The configured provider for one command, its connections closed after (adapters that hold a client)."""
-    from core.bootstrap import payment_provider
+def provider_for_command() -> AbstractContextManager[Any]:
+    """The configured provider for one command (core.bootstrap.payment_provider_for: closed after)."""
+    from core.bootstrap import payment_provider_for
 
-    provider = payment_provider(state().settings, state().company())
-    try:
-        yield provider
-    finally:
-        close = getattr(provider, "close", None)
-        if callable(close):
-            close()
+    return payment_provider_for(state().settings, state().company())
 
 
 @click.group("pay")

@@ -67,6 +67,16 @@ def test_a_demo_that_fails_while_issuing_leaves_nothing_and_can_be_run_again(run
     assert run("audit", "verify").exit_code == 0
 
 
+def test_a_second_init_is_refused_and_leaves_the_company_as_it_was(run, env) -> None:  # type: ignore[no-untyped-def]
+    """`new_company` removes what it made when a step fails; refusing an existing company is not such a step."""
+    assert run("init", "--demo", "--drafts", "10").exit_code == 0
+    before = db_file(env).read_bytes()
+    again = run("init", "--demo", "--drafts", "10")
+    assert again.exit_code == 6 and "already exists" in again.output
+    assert db_file(env).read_bytes() == before and count(env, "invoice") == 10
+    assert run("audit", "verify").exit_code == 0
+
+
 def test_init_reports_every_missing_field_and_writes_nothing(run, env) -> None:  # type: ignore[no-untyped-def]
     result = run("init", "--name-en", "Half Co", "--vat", "12345")
     assert result.exit_code == 2
