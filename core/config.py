@@ -20,6 +20,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from core.config_file import CONFIG_ENV, locate_file
 from core.errors import ConfigError
 
 Language = Literal["en", "ar"]
@@ -30,7 +31,6 @@ ZatcaEnvironment = Literal["sandbox", "simulation", "production"]
 MailSecurity = Literal["starttls", "ssl", "none"]
 
 MASTER_KEY_ENV = "QAYD_MASTER_KEY"
-CONFIG_ENV = "QAYD_CONFIG"
 # QAYD_* variables that are not settings: the key itself, the file path, and test switches.
 _NOT_SETTINGS_ENV = frozenset({MASTER_KEY_ENV, CONFIG_ENV})
 _INTERNAL_ENV_PREFIXES = ("QAYD_TEST_",)
@@ -73,6 +73,22 @@ _FIELDS: dict[str, _Field] = {
                                 "an https:// URL, or http://127.0.0.1:PORT for a local test server"),
     "payments.currency": _Field("QAYD_PAYMENTS_CURRENCY", "an ISO 4217 code in capitals, e.g. SAR"),
 
+    "alerts.zatca_report_warn_hours": _Field("QAYD_ALERTS_ZATCA_REPORT_WARN_HOURS",
+                                             "a number of hours from 1 to 23 (ZATCA's deadline is 24)"),
+    "alerts.clearance_wait_minutes": _Field("QAYD_ALERTS_CLEARANCE_WAIT_MINUTES", "a number of minutes >= 1"),
+    "alerts.certificate_warn_days": _Field("QAYD_ALERTS_CERTIFICATE_WARN_DAYS", "a number of days >= 1"),
+    "alerts.sync_failing_minutes": _Field("QAYD_ALERTS_SYNC_FAILING_MINUTES", "a number of minutes >= 1"),
+    "alerts.clock_skew_warn_seconds": _Field("QAYD_ALERTS_CLOCK_SKEW_WARN_SECONDS", "a number of seconds >= 1"),
+    "alerts.clock_skew_fail_seconds": _Field("QAYD_ALERTS_CLOCK_SKEW_FAIL_SECONDS",
+                                             "a number of seconds >= 1, above the warning's"),
+    "alerts.failed_mails": _Field("QAYD_ALERTS_FAILED_MAILS", "a whole number of failed mails >= 1"),
+    "alerts.payment_poll_gap_minutes": _Field("QAYD_ALERTS_PAYMENT_POLL_GAP_MINUTES", "a number of minutes >= 1"),
+    "alerts.free_disk_mb": _Field("QAYD_ALERTS_FREE_DISK_MB", "a number of megabytes >= 1"),
+    "alerts.wal_mb": _Field("QAYD_ALERTS_WAL_MB", "a number of megabytes >= 1"),
+    "support.crash_upload_url": _Field("QAYD_SUPPORT_CRASH_UPLOAD_URL",
+                                       "an https:// URL the company chose, or http://127.0.0.1:PORT for a local "
+                                       "receiver; unset (the default) uploads nothing"),
+
     "mail.host": _Field("QAYD_MAIL_HOST", "the SMTP server's host name"),
     "mail.port": _Field("QAYD_MAIL_PORT", "a port number from 1 to 65535 (587 for starttls, 465 for ssl)"),
     "mail.security": _Field("QAYD_MAIL_SECURITY", _one_of(MailSecurity) + " (none only for a loopback host)"),
@@ -84,6 +100,7 @@ _SECTIONS = {name.split(".")[0]: name for name in _FIELDS if "." in name}
 _ENV_TO_NAME = {field.env: name for name, field in _FIELDS.items()}
 _PATH_FIELDS = frozenset({"data_dir", "secrets.master_key_file"})
 _OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url", "zatca.base_url",
+                              "support.crash_upload_url",
                               "payments.base_url", "mail.host", "mail.username", "mail.from_address"})
 
 _Layer = dict[str, tuple[object, str]]  # dotted name -> (raw value, source label)
@@ -174,6 +191,42 @@ class PaymentsSettings(_Section):
     def _http_url(cls, value: str | None) -> str | None:
         return None if value is None else _local_or_https(value, "payments.base_url")
 
+
+class AlertsSettings(_Section):
+    """Thresholds where a condition `qayd doctor` checks becomes a warning (and, past its hard limit, a failure) and so
+    an alert (docs/runbooks/<id>.md). The defaults are documented in docs/OPERATIONS.md."""
+
+    zatca_report_warn_hours: float = Field(default=18.0, ge=1, le=23)  # a simplified invoice unreported this long
+    clearance_wait_minutes: float = Field(default=60.0, ge=1)  # a standard invoice waiting for clearance this long
+    certificate_warn_days: int = Field(default=30, ge=1)  # an EGS unit's certificate expiring within this
+    sync_failing_minutes: float = Field(default=60.0, ge=1)  # no successful sync with central for this long
+    clock_skew_warn_seconds: float = Field(default=30.0, ge=1)
+    clock_skew_fail_seconds: float = Field(default=300.0, ge=1)
+    failed_mails: int = Field(default=1, ge=1)  # this many mails failed for good
+    payment_poll_gap_minutes: float = Field(default=60.0, ge=1)  # no successful payment poll for this long
+    free_disk_mb: int = Field(default=1024, ge=1)  # less free space than this beside the store
+    wal_mb: int = Field(default=256, ge=1)  # a write-ahead log larger than this
+
+    @field_validator("clock_skew_fail_seconds")
+    @classmethod
+    def _above_the_warning(cls, value: float, info: Any) -> float:
+        warn = info.data.get("clock_skew_warn_seconds")
+        if warn is not None and value <= warn:
+            raise ValueError(f"must be above alerts.clock_skew_warn_seconds ({warn:g})")
+        return value
+
+
+class SupportSettings(_Section):
+    """Crash reports stay on this machine unless the company names a receiver (opt-in, scrubbed as on disk)."""
+
+    crash_upload_url: str | None = None
+
+    @field_validator("crash_upload_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return None if value is None else _local_or_https(value, "support.crash_upload_url")
+
+
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
@@ -222,6 +275,8 @@ class Settings(_Section):
     payments: PaymentsSettings = Field(default_factory=PaymentsSettings)
 
     mail: MailSettings = Field(default_factory=MailSettings)
+    alerts: AlertsSettings = Field(default_factory=AlertsSettings)
+    support: SupportSettings = Field(default_factory=SupportSettings)
     config_file: Path | None = None
     sources: dict[str, str] = Field(default_factory=dict)
     master_key_env_set: bool = False  # whether QAYD_MASTER_KEY is set; its value is never kept
@@ -303,14 +358,6 @@ def _unknown_file_key(path: Path, name: str, is_table: bool = False) -> str:
         hint += " (secrets belong in the secret store, not in the config file)"
     shown = f"[{name}]" if is_table else _toml_name(name)
     return f"{path}: {shown} is not a known {'section' if is_table else 'setting'}{hint}"
-
-
-def _locate_file(env: Mapping[str, str], config_file: Path | None) -> tuple[Path, str]:
-    if config_file is not None:
-        return Path(config_file).expanduser(), "option"
-    if env.get(CONFIG_ENV):
-        return Path(env[CONFIG_ENV]).expanduser(), f"env {CONFIG_ENV}"
-    return platformdirs.user_config_path("qayd") / "config.toml", "default"
 
 
 def _read_file(path: Path, source: str) -> tuple[dict[str, Any] | None, list[str]]:
@@ -444,7 +491,7 @@ def check_settings(
     `qayd config check` can still show the effective configuration beside the problems.
     """
     env = os.environ if environ is None else environ
-    path, path_source = _locate_file(env, config_file)
+    path, path_source = locate_file(env, config_file)
     data, problems = _read_file(path, path_source)
     merged: _Layer = {}
     layers = [_file_layer(data or {}, path), _env_layer(env), _override_layer(overrides or {})]

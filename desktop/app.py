@@ -4,8 +4,9 @@
     qayd-desktop --screenshots DIR       render every view in English and Arabic to DIR/<key>-<lang>.png, offscreen
     qayd-desktop --version
 
-Settings come from `core.config.load_settings` (config file, QAYD_* variables); a configuration problem is shown
-in a dialog. The log goes to `<data dir>/logs/qayd-desktop.log`: messages and rule ids, never personal data.
+The window paints first, in the language the settings name (core.config_file); then the settings are loaded and
+checked (`core.config.load_settings`: config file, QAYD_* variables), a problem shown in a dialog; then the first-run
+wizard when there is no company yet, then the company opens. The log goes to `<data dir>/logs/qayd-desktop.log`: messages and rule ids, never personal data.
 """
 
 from __future__ import annotations
@@ -164,36 +165,20 @@ def _run(args: argparse.Namespace) -> int:
     times: dict[str, float] = {}
     app = _application()
     times["qt"] = time.perf_counter() - STARTED
-    from core.config import load_settings
-    from core.errors import ConfigError
+    from core.config_file import peek_language
     from desktop.i18n import install_language
-
-    try:
-        settings = load_settings(overrides={"language": args.language})
-    except ConfigError as exc:
-        install_language(app, args.language or "en")
-        _config_error_dialog(exc)
-        return exc.exit_code
-    setup_logging(settings)
-    _install_excepthook()
-    install_language(app, settings.language)
-    from core.sync import has_company
     from desktop.session import AppSession
 
-    session = AppSession(settings)
-    if not has_company(settings):  # no store yet, or a join cut half-way left a store without its company
-        from desktop.views.first_run import FirstRunWizard
-
-        wizard = FirstRunWizard(session)
-        if wizard.exec() != wizard.DialogCode.Accepted or wizard.ctx is None:
-            session.close()
-            return 0
-    times["settings"] = time.perf_counter() - STARTED
+    # The settings model (pydantic) loads after the paint: the window is drawn in the language the settings will
+    # hold, read from the same sources (an invalid value draws in English until the dialog names it).
+    language = peek_language(args.language)
+    install_language(app, language)
+    session = AppSession(None, language=language)
     from desktop.shell import MainWindow
 
-    window = MainWindow(session)  # the company, when not open yet, opens after the first paint (open_company)
+    window = MainWindow(session)  # the settings, the first-run wizard and the company come after the first paint
     times["window"] = time.perf_counter() - STARTED
-    _after_first_paint(window, lambda: _painted(app, window, times, args.startup_report))
+    _after_first_paint(window, lambda: _start(app, window, times, args))
     window.show()
     try:
         return app.exec()
@@ -201,13 +186,46 @@ def _run(args: argparse.Namespace) -> int:
         shutdown(session)
 
 
-def _painted(app: QApplication, window: Any, times: dict[str, float], report: bool) -> None:
-    """The window is on screen: open the company and fill the first view (a refused store ends the app with the
-    error's exit code, as before the window existed)."""
+def _start(app: QApplication, window: Any, times: dict[str, float], args: argparse.Namespace) -> None:
+    """The window is on screen: load and check the settings (a refused setting ends the app with its dialog and exit
+    code), set up the log, run the first-run wizard when there is no company yet, then open it (`_painted`)."""
     times["painted"] = time.perf_counter() - STARTED
-    if report:  # and whether the store stack was loaded before the paint (it should not be)
-        loaded = [name for name in ("sqlalchemy", "core.bootstrap", "core.uow") if name in sys.modules]
+    if args.startup_report:  # and whether the settings model or the store stack was loaded before the paint
+        loaded = [name for name in PAINT_FREE_MODULES if name in sys.modules]
         print(json.dumps({"painted": round(times["painted"], 4), "loaded_at_paint": loaded}), flush=True)
+    from core.config import load_settings
+    from core.errors import ConfigError
+
+    session = window.session
+    try:
+        settings = load_settings(overrides={"language": args.language})
+    except ConfigError as exc:
+        _config_error_dialog(exc)
+        window.close()
+        app.exit(exc.exit_code)
+        return
+    setup_logging(settings)
+    _install_excepthook()
+    session.use_settings(settings)
+    if settings.language != session.language:  # the peek and the settings disagree only when the code above changes
+        window.set_language(settings.language)
+    times["settings"] = time.perf_counter() - STARTED
+    from core.sync import has_company
+
+    if not has_company(settings):  # no store yet, or a join cut half-way left a store without its company
+        from desktop.views.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(session)
+        if wizard.exec() != wizard.DialogCode.Accepted or wizard.ctx is None:
+            window.close()
+            app.exit(0)
+            return
+    _painted(app, window, times, args.startup_report)
+
+
+def _painted(app: QApplication, window: Any, times: dict[str, float], report: bool) -> None:
+    """The window is on screen and the settings are read: open the company and fill the first view (a refused store
+    ends the app with the error's exit code)."""
     from core import startup
     from core.errors import QaydError
 
@@ -240,6 +258,8 @@ def _after_first_paint(window: Any, callback: Any) -> None:
     window._first_paint_watcher = watcher  # keep it alive
 
 
+# What must not be loaded when the window first paints: the settings model, the store stack.
+PAINT_FREE_MODULES = ("pydantic", "core.config", "sqlalchemy", "core.bootstrap", "core.uow")
 # What a start must not load (a view's module before it is shown, the mail, payment, PDF and XML stacks): the
 # startup report lists which of them are loaded once the dashboard is filled, for the tests and the benchmark.
 WATCHED_MODULES = ("stripe", "smtplib", "reportlab", "lxml")

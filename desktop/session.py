@@ -30,16 +30,32 @@ class AppSession(QObject):
     changed = Signal(str)  # a topic above
     language_changed = Signal(str)  # "en" | "ar", after the translators are swapped
 
-    def __init__(self, settings: Settings, *, clock: Clock = system_clock, pool: Pool | None = None,
-                 ctx: Context | None = None) -> None:
+    def __init__(self, settings: Settings | None, *, clock: Clock = system_clock, pool: Pool | None = None,
+                 ctx: Context | None = None, language: str | None = None) -> None:
+        """`settings` may come later (`use_settings`): the app paints its window in `language` (peeked from the same
+        sources, core.config_file) before it loads and validates them (issue 14)."""
         super().__init__()
-        self.settings, self.clock = settings, clock
+        self._settings, self.clock = settings, clock
         self.pool: Pool = pool if pool is not None else ThreadPool()
         self._ctx = self._desktop(ctx) if ctx is not None else None
-        self.language: str = settings.language
+        self.language: str = language or (settings.language if settings is not None else "en")
         # The central-sync controller, set by `desktop.sync_controller.ensure_controller` when this install has a
         # central database; None offline-only.
         self.sync: SyncController | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            raise RuntimeError("the settings are read after the first paint; nothing may use them before")
+        return self._settings
+
+    @property
+    def has_settings(self) -> bool:
+        return self._settings is not None
+
+    def use_settings(self, settings: Settings) -> None:
+        """The validated settings, once loaded (the window is already on screen)."""
+        self._settings = settings
 
     @staticmethod
     def _desktop(ctx: Context) -> Context:

@@ -60,9 +60,11 @@ def test_a_bad_setting_stops_the_start_with_a_dialog_naming_it(
     monkeypatch.setenv("QAYD_LANGUAGE", "xx")
     seen: dict[str, str] = {}
 
-    def read_and_close() -> None:
+    def read_and_close() -> None:  # the dialog comes once the window has painted (the settings are read after it)
         box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, read_and_close)
+            return
         seen.update(name=box.objectName(), title=box.text(), fix=box.informativeText())
         box.done(0)
 
