@@ -147,8 +147,8 @@ def test_an_old_path_offers_the_very_objects_that_moved(old: str, new: str) -> N
 
 # --- faces (issue 14 point 2): the desktop and the CLI use what each capability's face offers, nothing deeper ------
 
-GROUND_FLOOR = {"errors", "clock", "findings", "config", "config_file", "resources", "files", "uow", "bootstrap", "progress",
-                "startup"}
+GROUND_FLOOR = {"errors", "clock", "findings", "config", "config_file", "resources", "files", "uow", "bootstrap",
+                "progress", "startup"}
 
 
 def face_names(package: Path) -> set[str]:
