@@ -138,3 +138,13 @@ def test_every_qayd_command_in_a_runbook_is_a_real_command() -> None:
 def test_the_command_check_can_fail(line: str, problem: str | None) -> None:
     found = problem_with(line)
     assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+def test_operations_lists_every_threshold_with_its_default_and_every_runbook() -> None:
+    from core.config import AlertsSettings
+
+    text = (REPO / "docs" / "OPERATIONS.md").read_text("utf-8")
+    for name, field in AlertsSettings.model_fields.items():
+        assert re.search(rf"^\| `{name}` \| {field.default:g} \|", text, re.M), name
+    for runbook in RUNBOOKS:
+        assert f"[{runbook}](runbooks/{runbook}.md)" in text and f"(runbooks/{runbook}.ar.md)" in text, runbook
