@@ -1,6 +1,10 @@
 """What central sync shows outside its own view: the status bar (sync state, who is online, the notification bell
 with its unread badge and popup list), toasts for new notifications, and the "Also open by" banner of an editor.
 
+The bell also carries the health alerts (`desktop.alerts_poller`, a check of `qayd doctor` that warns or fails): they
+count on its badge while they are on, a new one is toasted, and a click on one (in the list or its toast) opens its
+runbook. With alerts on, the bell shows on a desk without central too.
+
 This module loads with the main window, so it imports nothing of the network stack: the controller
 (`desktop.sync_controller`, which loads psycopg) is imported only once this install turns out to have a central
 connection, after the window is up.
@@ -11,6 +15,7 @@ from __future__ import annotations
 import logging
 from contextlib import suppress
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -47,6 +52,9 @@ from desktop.session import SETTINGS, AppSession
 from desktop.views.central_panel import saved_connection
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from core.health import Alert, AlertChange
     from desktop.sync_controller import NoticeItem, SyncController, SyncState
 
 log = logging.getLogger("qayd.desktop.sync")
@@ -54,6 +62,8 @@ log = logging.getLogger("qayd.desktop.sync")
 TOAST_MS = 5000
 FADE_MS = 400
 ERROR_COLOR = "#b3261e"
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # what a row of the bell's list is: a central notice or a health alert
+NOTICE, HEALTH = "notice", "health"
 
 
 # --- texts ------------------------------------------------------------------------------------------------------
@@ -105,6 +115,17 @@ def notice_detail(item: NoticeItem, language: str) -> str:
     when = notice.created_at
     when_text = format_date(saudi_time(when), language) if isinstance(when, datetime) else str(when)
     return tr("Notifications", "{who}, {when}").format(who=notice.login, when=when_text)
+
+
+def alert_message(alert: Alert) -> str:
+    severity = alert.severity.value
+    label = tr("Alerts", "Failure") if severity == "fail" else tr("Alerts", "Warning")
+    return tr("Alerts", "{severity}: {title}").format(severity=label, title=alert.title)
+
+
+def alert_detail(alert: Alert) -> str:
+    more = tr("Alerts", "Click to open its runbook.") if alert.paths else ""
+    return f"{alert.found}\n{more}".strip()
 
 
 # --- the bell ---------------------------------------------------------------------------------------------------
@@ -182,6 +203,7 @@ def fill_notices(widget: QListWidget, items: list[NoticeItem], language: str, *,
     for item in reversed(items):
         row = QListWidgetItem(f"{notice_message(item, language)}\n{notice_detail(item, language)}")
         row.setData(Qt.ItemDataRole.UserRole, item.notice.id)
+        row.setData(KIND_ROLE, NOTICE)
         row.setToolTip(notice_message(item, language))
         if item.notice.id > last_read and item.device_id != own_device:
             font = QFont(row.font())
@@ -190,10 +212,25 @@ def fill_notices(widget: QListWidget, items: list[NoticeItem], language: str, *,
         widget.addItem(row)
 
 
-class NotificationPopup(QFrame):
-    """The list under the bell."""
+def add_alerts(widget: QListWidget, alerts: tuple[Alert, ...]) -> None:
+    """The health alerts on now, above the notices, in bold red: a click opens the runbook."""
+    for index, alert in enumerate(alerts):
+        row = QListWidgetItem(f"{alert_message(alert)}\n{alert_detail(alert)}")
+        row.setData(Qt.ItemDataRole.UserRole, alert.id)
+        row.setData(KIND_ROLE, HEALTH)
+        row.setToolTip(alert.fix or alert.found)
+        font = QFont(row.font())
+        font.setBold(True)
+        row.setFont(font)
+        row.setForeground(QColor(ERROR_COLOR))
+        widget.insertItem(index, row)
 
-    def __init__(self, controller: SyncController, language: str, parent: QWidget | None = None) -> None:
+
+class NotificationPopup(QFrame):
+    """The list under the bell: the health alerts on now, then central's notices."""
+
+    def __init__(self, controller: SyncController | None, language: str, parent: QWidget | None = None,
+                 alerts: tuple[Alert, ...] = (), open_alert: Callable[[Alert], object] | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("notificationPopup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -211,11 +248,22 @@ class NotificationPopup(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
-        fill_notices(self.list, controller.notices, language, last_read=controller.last_read,
-                     own_device=controller.device)
-        self.list.setVisible(bool(controller.notices))
-        self.empty.setVisible(not controller.notices)
+        if controller is not None:
+            fill_notices(self.list, controller.notices, language, last_read=controller.last_read,
+                         own_device=controller.device)
+        add_alerts(self.list, alerts)
+        self.alerts = {alert.id: alert for alert in alerts}
+        self.open_alert = open_alert
+        self.list.itemClicked.connect(self._clicked)
+        self.list.setVisible(self.list.count() > 0)
+        self.empty.setVisible(self.list.count() == 0)
         self.resize(420, 320)
+
+    def _clicked(self, row: QListWidgetItem) -> None:
+        alert = self.alerts.get(row.data(Qt.ItemDataRole.UserRole)) if row.data(KIND_ROLE) == HEALTH else None
+        if alert is not None and self.open_alert is not None:
+            self.open_alert(alert)
+            self.close()
 
 
 # --- toasts -----------------------------------------------------------------------------------------------------
@@ -224,8 +272,10 @@ class NotificationPopup(QFrame):
 class Toast(QFrame):
     """A small frameless note over the window's corner that fades after ~5 s (a click closes it)."""
 
-    def __init__(self, message: str, detail: str, parent: QWidget) -> None:
+    def __init__(self, message: str, detail: str, parent: QWidget,
+                 on_click: Callable[[], object] | None = None) -> None:
         super().__init__(parent)
+        self.on_click = on_click
         self.setObjectName("toast")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("QFrame#toast { background: #2b2b2b; border-radius: 6px; } "
@@ -261,6 +311,8 @@ class Toast(QFrame):
         self.timer.start()
 
     def mousePressEvent(self, event: Any) -> None:
+        if self.on_click is not None:
+            self.on_click()
         self.close()
 
 
@@ -273,8 +325,8 @@ class ToastStack(QObject):
         self.toasts: list[Toast] = []
         host.installEventFilter(self)
 
-    def show_toast(self, message: str, detail: str) -> Toast:
-        toast = Toast(message, detail, self.host)
+    def show_toast(self, message: str, detail: str, on_click: Callable[[], object] | None = None) -> Toast:
+        toast = Toast(message, detail, self.host, on_click)
         toast.destroyed.connect(lambda _o=None, t=toast: self._gone(t))
         self.toasts.append(toast)
         toast.start()
@@ -333,6 +385,7 @@ class SyncStatusBar(QWidget):
         self.window_ = window
         self.controller: SyncController | None = None
         self.popup: NotificationPopup | None = None
+        self.alerts: tuple[Alert, ...] = ()  # the health alerts on now (desktop.alerts_poller)
         self.state_label = QLabel()
         self.state_label.setObjectName("syncState")
         self.presence_label = QLabel()
@@ -401,33 +454,50 @@ class SyncStatusBar(QWidget):
         offline = state is not None and state.online is False
         self.state_label.setStyleSheet(f"color: {ERROR_COLOR};" if offline or (state and state.conflicts) else "")
         self.presence_label.setVisible(controller is not None)
-        self.bell.setVisible(controller is not None)
+        self.bell.setVisible(controller is not None or bool(self.alerts))
+        unread = controller.unread if controller is not None else 0
+        self.bell.set_count(unread + len(self.alerts))
+        tip = tr("Notifications", "Notifications: {n} unread").format(n=format_int(unread))
+        if self.alerts:
+            tip += "\n" + tr("Alerts", "Health alerts: {n}").format(n=format_int(len(self.alerts)))
+        self.bell.setToolTip(tip)
         if controller is None:
             return
         others = controller.others()
         self.presence_label.setText(presence_text(others))
         self.presence_label.setToolTip("\n".join(person_name(p) for p in others))
-        self.bell.set_count(controller.unread)
-        self.bell.setToolTip(tr("Notifications", "Notifications: {n} unread").format(n=format_int(controller.unread)))
 
     def toast(self, item: NoticeItem) -> Toast:
         language = self.session.language
         return self.toasts.show_toast(notice_message(item, language), notice_detail(item, language))
 
+    def show_alerts(self, change: AlertChange) -> list[Toast]:
+        """A health run's outcome: the badge counts what is on now, and each new alert gets a toast."""
+        self.alerts = change.current
+        self.render()
+        return [self.toasts.show_toast(alert_message(alert), alert_detail(alert), partial(self.open_alert, alert))
+                for alert in change.new]
+
+    def open_alert(self, alert: Alert) -> bool:
+        from desktop import alerts_poller
+
+        return alerts_poller.open_runbook(alert, self.session.language)
+
     def show_notifications(self) -> NotificationPopup | None:
         controller = self.controller
-        if controller is None:
+        if controller is None and not self.alerts:
             return None
         if self.popup is not None:
             self.popup.close()
             self.popup.deleteLater()
-        self.popup = NotificationPopup(controller, self.session.language, self.window_)
+        self.popup = NotificationPopup(controller, self.session.language, self.window_, self.alerts, self.open_alert)
         self.popup.setLayoutDirection(QApplication.layoutDirection())
         anchor = self.bell.mapToGlobal(QPoint(0, 0))
         x = anchor.x() if QApplication.isRightToLeft() else anchor.x() + self.bell.width() - self.popup.width()
         self.popup.move(QPoint(max(x, 0), max(anchor.y() - self.popup.height() - 4, 0)))
         self.popup.show()
-        controller.mark_read()
+        if controller is not None:
+            controller.mark_read()
         return self.popup
 
     def stop(self) -> None:

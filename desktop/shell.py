@@ -40,6 +40,7 @@ from desktop.zatca_texts import environment_name
 
 if TYPE_CHECKING:
     from core.uow import Context
+    from desktop.alerts_poller import AlertsPoller
     from desktop.payments_poller import PaymentsPoller
 
 STATUS_TOPICS = (COMPANY, ZATCA, INVOICES, AUDIT)
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.status_job: Job | None = None
         self.retention_job: Job | None = None
         self.payments_poller: PaymentsPoller | None = None  # started once the company is open
+        self.alerts_poller: AlertsPoller | None = None  # likewise: the health checks, as alerts on the bell
         self._status_generation = 0
         self.dialogs: list[QWidget] = []  # non-modal boxes kept alive while shown
         self.setObjectName("mainWindow")
@@ -191,6 +193,15 @@ class MainWindow(QMainWindow):
 
         flusher_for(self.session).flush_now()  # the outbox goes out in a job now, then every two minutes (if set up)
         self.start_payments_poll()
+        self.start_alerts_poll()
+
+    def start_alerts_poll(self) -> None:
+        """Run the health checks every few minutes (first soon after the start) in a job; alerts go to the bell."""
+        from desktop.alerts_poller import AlertsPoller
+
+        self.alerts_poller = AlertsPoller(self.session, parent=self)
+        self.alerts_poller.changed.connect(self.sync_status.show_alerts)
+        self.alerts_poller.start(first_after_ms=RETENTION_DELAY_MS)
 
     def start_payments_poll(self) -> None:
         """Poll the payment provider every few minutes, first soon after the start (a desk with no provider key polls
@@ -215,6 +226,8 @@ class MainWindow(QMainWindow):
         self.retention_timer.stop()
         if self.payments_poller is not None:
             self.payments_poller.stop()
+        if self.alerts_poller is not None:
+            self.alerts_poller.stop()
         self.sync_status.stop()
         super().closeEvent(event)
 
