@@ -3,7 +3,7 @@ held), gone once it ends; refreshed by session changes; the admin's dialog start
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -12,12 +12,24 @@ from pytestqt.qtbot import QtBot
 from core.config import Settings
 from core.incident import end, start, status
 from core.invoicing.demo import create_demo
+from core.sync.connection import dsn_for
+from core.sync.engine import sync_once
 from core.uow import Context
 from desktop.i18n import install_language
 from desktop.jobs import SyncPool
 from desktop.session import AUDIT, AppSession
 from desktop.shell import MainWindow
+from desktop.sync_controller import SyncController
 from tests.conftest import StepClock
+from tests.desktop.test_sync_desktop import (  # noqa: F401  (fixtures: central with two desks, their controllers)
+    Install,
+    central_db,
+    central_template,
+    central_url,
+    controllers,
+    install_a,
+    second,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +95,25 @@ def test_a_clerk_has_no_incident_dialog(qtbot: QtBot, settings: Settings, clock:
     qtbot.addWidget(main)
     assert not main.incident.action.isEnabled() and main.incident.open_dialog() is None
     assert "administrator" in main.incident.action.toolTip()
+
+
+def test_an_incident_started_on_another_desk_shows_here_after_a_pull(
+        qtbot: QtBot, install_a: Install, second: Callable[..., Install],  # noqa: F811
+        controllers: list[SyncController]) -> None:  # noqa: F811
+    window = MainWindow(install_a.session)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: install_a.session.sync is not None, timeout=3000)
+    controller = install_a.session.sync
+    assert controller is not None
+    controllers.append(controller)
+    assert window.incident.banner.isHidden()
+    b = second()
+    start(b.ctx, "a stolen laptop at the Jeddah branch")
+    sync_once(b.ctx, dsn_for(b.ctx))
+    controller.sync_now()
+    qtbot.waitUntil(lambda: not window.incident.banner.isHidden(), timeout=5000)
+    assert "Jeddah branch" in window.incident.banner.label.text()
+    end(b.ctx, "laptop found")
+    sync_once(b.ctx, dsn_for(b.ctx))
+    controller.sync_now()
+    qtbot.waitUntil(window.incident.banner.isHidden, timeout=5000)
