@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.clock import saudi_time
 from core.errors import AccessDeniedError, AlreadyExistsError, IncidentHold, NotFoundError, QaydError, ValidationError
 from core.findings import Finding
 from core.incident.model import ALWAYS_HELD, CHANNELS, Incident
@@ -57,7 +58,7 @@ def check_not_held(uow: UnitOfWork, channel: str) -> None:
         raise ValueError(f"unknown incident channel {channel!r}")
     for row in _active_rows(uow):
         if channel in row.holds.split(","):
-            since = row.started_at.isoformat(timespec="minutes")
+            since = saudi_time(row.started_at).strftime("%Y-%m-%d %H:%M") + " Riyadh time"
             kind = "automatic incident" if row.automatic else "incident"
             raise IncidentHold(f"Incident mode holds {CHANNELS[channel]} (channel {channel!r}): {kind} "
                                f"{row.id.hex[:8]} since {since}, reason: {row.reason}", fix=END_FIX)
@@ -116,7 +117,7 @@ def _refuse_second(uow: UnitOfWork) -> None:
     active = current(uow)
     if active is not None:
         raise AlreadyExistsError(f"Incident {active.id.hex[:8]} is already active (since "
-                                 f"{active.started_at.isoformat(timespec='minutes')}: {active.reason}).",
+                                 f"{saudi_time(active.started_at):%Y-%m-%d %H:%M} Riyadh time: {active.reason}).",
                                  fix="End it first: `qayd incident end --reason …`.")
 
 

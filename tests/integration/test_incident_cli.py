@@ -50,3 +50,20 @@ def test_incident_mode_from_the_command_line(run: Callable[..., Result], env: di
     assert ended.exit_code == 0 and "ended" in ended.stdout
     assert json.loads(run("incident", "status", "--json").stdout) == {"active": False, "incident": None}
     assert run("incident", "end", "--reason", "twice").exit_code == 5
+
+
+def test_a_broken_chain_locks_issuing_until_an_admin_ends_the_incident(run: Callable[..., Result],
+                                                                        env: dict[str, str]) -> None:
+    assert run("init", "--demo", "--drafts", "22").exit_code == 0  # the demo issues 20 of them
+    listed = json.loads(run("invoice", "list", "--status", "draft", "--json").stdout)
+    draft = (listed["invoices"] if isinstance(listed, dict) else listed)[0]["number"]
+    with sqlite3.connect(db_file(env)) as conn:
+        conn.execute("DROP TRIGGER audit_entry_append_only_u")
+        conn.execute("UPDATE audit_entry SET body = replace(body, '\"', '\"') || ' ' WHERE seq = 5")
+    verified = run("audit", "verify")
+    assert verified.exit_code == 1 and "Incident mode is on" in verified.stderr
+    assert json.loads(run("incident", "status", "--json").stdout)["incident"]["automatic"] is True
+    locked = run("invoice", "issue", draft)
+    assert locked.exit_code == 14 and "issuing" in locked.output and "Traceback" not in locked.output
+    assert run("incident", "end", "--reason", "restored from last night's backup").exit_code == 0
+    assert run("invoice", "issue", draft).exit_code == 0
