@@ -45,10 +45,13 @@ def channel_names() -> dict[str, str]:
             "submission": tr("Incident", "ZATCA submission"), "issuing": tr("Incident", "issuing")}
 
 
-def banner_text(incident: Incident, language: str) -> str:
+def banner_text(incident: Incident, language: str, device_id: object = None) -> str:
+    """The banner's sentence; issuing is named only on the desk it is locked on (core.incident: the desk whose
+    verification failed)."""
     since = saudi_time(incident.started_at).strftime("%Y-%m-%d %H:%M")
     names = channel_names()
-    held = ("، " if language == "ar" else ", ").join(names.get(h, h) for h in incident.holds)
+    holds = [h for h in incident.holds if h != "issuing" or device_id in (None, incident.device_id)]
+    held = ("، " if language == "ar" else ", ").join(names.get(h, h) for h in holds)
     head = (tr("Incident", "Incident mode (automatic): {reason}") if incident.automatic
             else tr("Incident", "Incident mode: {reason}")).format(reason=incident.reason)
     return head + " — " + tr("Incident", "since {time} (Riyadh time); held: {held}").format(time=since, held=held)
@@ -111,7 +114,7 @@ class IncidentBanner(QFrame):
             self.label.setText("")
             self.hide()
             return
-        self.label.setText(banner_text(self.incident, self.session.language))
+        self.label.setText(banner_text(self.incident, self.session.language, self.session.ctx.device_id))
         self.show()
 
 
@@ -155,7 +158,7 @@ class IncidentDialog(QDialog):
                                               "administrator ends it. Issuing and ZATCA submission go on."))
         else:
             self.setWindowTitle(tr("Incident", "End incident mode"))
-            self.intro.setText(banner_text(self.active, self.session.language))
+            self.intro.setText(banner_text(self.active, self.session.language, self.session.ctx.device_id))
         self.reason.setPlaceholderText(tr("Incident", "Reason (required)"))
         self.pause_submission.setText(tr("Incident", "Also pause ZATCA submission (a key compromise)"))
         self.hold_sync_push.setText(tr("Incident", "Also hold sending changes to central"))

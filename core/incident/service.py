@@ -48,8 +48,16 @@ def current(uow: UnitOfWork) -> Incident | None:
 
 
 def held(uow: UnitOfWork) -> frozenset[str]:
-    """Every channel an active incident holds (all of them, should two desks have started one offline)."""
-    return frozenset(h for row in _active_rows(uow) for h in row.holds.split(",") if h)
+    """Every channel an active incident holds on this desk (all of them, should two desks have started one)."""
+    return frozenset(h for row in _active_rows(uow) for h in row.holds.split(",") if h and _holds_here(uow, row, h))
+
+
+def _holds_here(uow: UnitOfWork, row: m.Incident, channel: str) -> bool:
+    """Issuing is locked only on the desk whose verification failed (its chain or its store is in doubt); a desk
+    that pulled that automatic incident shows it and holds the rest, but goes on issuing from its own intact chain."""
+    if channel not in row.holds.split(","):
+        return False
+    return channel != "issuing" or row.device_id == uow.ctx.device_id
 
 
 def check_not_held(uow: UnitOfWork, channel: str) -> None:
@@ -57,7 +65,7 @@ def check_not_held(uow: UnitOfWork, channel: str) -> None:
     if channel not in CHANNELS:
         raise ValueError(f"unknown incident channel {channel!r}")
     for row in _active_rows(uow):
-        if channel in row.holds.split(","):
+        if _holds_here(uow, row, channel):
             since = saudi_time(row.started_at).strftime("%Y-%m-%d %H:%M") + " Riyadh time"
             kind = "automatic incident" if row.automatic else "incident"
             raise IncidentHold(f"Incident mode holds {CHANNELS[channel]} (channel {channel!r}): {kind} "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -14,10 +15,12 @@ import pytest
 from core.audit.service import verify_store
 from core.errors import AccessDeniedError, AlreadyExistsError, IncidentHold, NotFoundError, ValidationError
 from core.incident import check_not_held, current, end, held, start, status
+from core.incident.service import AUTOMATIC_ACTOR
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.mail import flush, send_invoice
 from core.payments import make_link, refund
 from core.payments.stripe import StripeProvider
+from core.store import models as m
 from core.uow import Context
 from core.zatca.egs import create_demo_egs
 from core.zatca.issuing import issue_invoice, issued_xml
@@ -225,3 +228,22 @@ def test_stored_document_verification_enters_incident_mode(shop: Context) -> Non
     assert report.chain_ok and report.documents is not None and not report.documents.ok
     active = status(shop)
     assert active is not None and active.automatic and "INV-P-0001" in active.reason
+
+
+def test_an_automatic_incident_pulled_from_another_desk_holds_mail_but_not_issuing_here(shop: Context) -> None:
+    """The desk whose verification failed locks its issuing; the others show the incident and hold the rest."""
+    other = uuid.uuid4()
+    now = shop.clock()
+    with shop.uow() as uow:
+        uow.session.add(m.Incident(id=uuid.uuid4(), created_at=now, updated_at=now, device_id=other, started_at=now,
+                                   started_by=AUTOMATIC_ACTOR, reason="The audit chain failed verification.",
+                                   holds="mail,payments,assistant,issuing", pause_submission=False, automatic=True))
+        uow.commit()
+    with shop.uow(write=False) as uow:
+        assert held(uow) == {"mail", "payments", "assistant"}
+        with pytest.raises(IncidentHold):
+            check_not_held(uow, "mail")
+    save(shop, a_draft("INV-P-0100", T0))
+    with shop.uow() as uow:
+        issue_invoice(uow, "INV-P-0100")
+        uow.commit()
