@@ -31,6 +31,7 @@ QaydError                  any other Qayd error (exit 10)
 │   ├── MailNotConfigured  the [mail] settings or the mail.password / mail.oauth secret are missing (exit 13)
 │   ├── MailRefused        the server refused for good (5xx: recipient, sender, login); reason and fix (exit 13)
 │   └── MailUnavailable    the server could not be reached or asked to wait (4xx, timeout, TLS); retried (exit 13)
+├── IncidentHold           core.incident: incident mode holds this channel until an admin ends it (exit 14)
 ├── AccessDeniedError      the acting user's role may not do or see this (exit 11)
 │   └── DeviceOwnerError   core.sync.ownership: central registered this device to another login (exit 11)
 ├── ResourceMissingError   core.resources: a bundled data file is missing from the installation (exit 10)
@@ -65,6 +66,7 @@ EXIT_CODES: dict[int, str] = {
     11: "not allowed for your role",
     12: "store busy: another process is writing; try again",
     13: "a payment provider or the mail server refused or could not be reached",
+    14: "held by incident mode: an admin ends it (`qayd incident end --reason …`)",
     70: "internal error (details in the log file)",
     130: "interrupted: Ctrl-C, or a long job the person cancelled (Cancelled)",
 }
@@ -146,6 +148,12 @@ class AuditError(QaydError):
 
 class TamperedDocumentError(AuditError):
     """An issued document whose stored XML no longer verifies against its stamp: export, print and QR refuse it."""
+
+
+class IncidentHold(QaydError):
+    """Incident mode holds this channel (core.incident.check_not_held): nothing was sent or changed; it waits."""
+
+    exit_code = 14
 
 
 class AccessDeniedError(QaydError):

@@ -74,6 +74,7 @@ class UnitOfWork:
         self._committed = False
         # (subject, purpose, channel, restricted) -> fields, in the order first read: one entry per subject
         self._accesses: dict[tuple[str, str, str, bool], dict[str, None]] = {}
+        self._afterwards: list[Callable[[], object]] = []
 
     def __enter__(self) -> UnitOfWork:
         ctx = self.ctx
@@ -102,6 +103,11 @@ class UnitOfWork:
         key = (subject, purpose, channel or self.channel, restricted)
         self._accesses.setdefault(key, {}).update(dict.fromkeys(fields))
 
+    def afterwards(self, action: Callable[[], object]) -> None:
+        """Run `action` once this unit of work has ended (committed or not) and released the store: for what must be
+        recorded in a transaction of its own whatever becomes of this one (core.incident's automatic entry)."""
+        self._afterwards.append(action)
+
     def commit(self) -> None:
         if not self._write:
             raise RuntimeError("a read-only unit of work cannot commit")
@@ -126,6 +132,9 @@ class UnitOfWork:
         self.session.close()  # a reader's objects stay readable (close detaches, rollback would expire them)
         if self._accesses:
             self._write_accesses_alone(failing=exc is not None)
+        actions, self._afterwards = self._afterwards, []
+        for action in actions:
+            action()
 
     def _take_accesses(self) -> list[Access]:
         taken = [(subject, tuple(fields), purpose, channel, restricted)

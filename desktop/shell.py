@@ -32,6 +32,7 @@ from core.errors import NotFoundError
 from desktop.errors import log_text, present_error
 from desktop.i18n import LANGUAGE_NAMES, format_date, format_int, tr
 from desktop.icons import NAV_ICONS, SHELL_ACTIONS, decorate_view, icon
+from desktop.incident_banner import install as install_incident_mode
 from desktop.jobs import Cancelled, Job, Progress
 from desktop.session import AUDIT, COMPANY, INVOICES, PRIVACY, ZATCA, AppSession
 from desktop.views.base import View
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         for action, entry in zip(self.go_actions, self.entries, strict=True):
             action.setIcon(icon(NAV_ICONS.get(entry.key, "layout-dashboard")))
         self._build_status_bar()
+        self.incident = install_incident_mode(self, session)  # the red banner over every view, and its menu action
+        self.file_menu.insertAction(self.quit_action, self.incident.action)
         self.nav.setCurrentRow(0)  # builds the first view once the company is open
         self.retranslate()
         session.changed.connect(self._on_changed)
@@ -188,6 +191,7 @@ class MainWindow(QMainWindow):
         self._row_changed(self.nav.currentRow())
         self.refresh_status()
         self.sync_status.company_opened()
+        self.incident.company_opened()
         self.retention_timer.start()
         from desktop.views.mail_send import flusher_for
 
@@ -498,6 +502,7 @@ class MainWindow(QMainWindow):
             language=other))
         self.help_menu.setTitle(tr("Shell", "&Help"))
         self.about_action.setText(tr("Shell", "&About Qayd"))
+        self.incident.retranslate()
         self._render_status()
 
     def changeEvent(self, event: QEvent) -> None:

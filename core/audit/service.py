@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from core.audit.heads import CentralProbe, judge, read_outside, signed_heads
+from core.incident import enter_automatically
 from core.ledger.chain import Checkpoint, Entry
 from core.ledger.verify import Row, VerifyReport, Window, verify_chain
 from core.progress import CancelCheck, Progress, check, part
@@ -86,12 +87,24 @@ def verify_store(ctx: Context, *, progress: Progress | None = None, cancelled: C
                               progress=chain_progress, cancelled=cancelled)
         conn.rollback()
     report = judge(outside, replace(report, warnings=tuple(warnings) + report.warnings), str(ctx.device_id))
+    _enter_incident_if_broken(ctx, report)
     if documents:
         check(cancelled, f"{report.entries:,} entries verified")  # between the phases, however short the chain
         from core.zatca.stored import verify_documents  # above the audit layer: imported only when used
 
         report = replace(report, documents=verify_documents(ctx, progress=docs_progress, cancelled=cancelled))
     return report
+
+
+def _enter_incident_if_broken(ctx: Context, report: VerifyReport) -> None:
+    """A chain that fails verification puts Qayd in incident mode by itself, issuing locked (core.incident), in a
+    write transaction of its own: the verification read a snapshot and wrote nothing."""
+    failed = [a.name for a in report.anchors if a.failed]
+    if report.broken is None and not failed:
+        return
+    what = (f"entry {report.broken.seq} {report.broken.kind.value}" if report.broken is not None
+            else "cut short (" + ", ".join(failed) + " reach further)")
+    enter_automatically(ctx, f"The audit chain failed verification: {what}.")
 
 
 def _split(progress: Progress | None, documents: bool) -> tuple[Progress | None, Progress | None]:

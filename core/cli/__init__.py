@@ -4,8 +4,8 @@ Exit codes (one meaning each: core.errors.EXIT_CODES, and its docstring's tree o
 0 success; 1 a check ran and found problems (broken chain, invalid document); 2 bad input (usage, or a document
 refused with findings); 3 configuration; 4 store; 5 not found; 6 already exists or immutable; 7 secrets; 8 audit
 bundle or evidence; 9 ZATCA; 10 other Qayd error; 11 not allowed for your role; 12 store busy (another process is
-writing; try again); 13 a payment provider or the mail server refused or was unreachable; 70 internal error (details
-in the log file, never on screen); 130 interrupted.
+writing; try again); 13 a payment provider or the mail server refused or was unreachable; 14 held by incident mode
+(an admin ends it); 70 internal error (details in the log file, never on screen); 130 interrupted.
 
 The command groups live one per module (invoice.py, zatca.py, audit.py, ...), each imported only when one of its
 commands runs (COMMANDS below, through core.cli.lazy.LazyGroup), so `qayd --help` and `--version` answer at once.
@@ -40,6 +40,8 @@ COMMANDS = {
     "config": ("core.cli.config:config", "Settings: defaults, the config file and QAYD_* variables."),
     "customer": ("core.cli.customer:customer", "Customers (buyers): businesses and individuals."),
     "gdpr": ("core.cli.gdpr:gdpr", "Data-subject requests (GDPR Art."),
+    "incident": ("core.cli.incident:incident",
+                 "Incident mode: hold outgoing side effects that can wait, while issuing and ZATCA go on."),
     "init": ("core.cli.company:init", "Create a company: its store, device key and first audit entries."),
     "invoice": ("core.cli.invoice:invoice", "Invoices, credit notes and debit notes."),
     "pay": ("core.cli.pay:pay", "Payment links for invoices, and refunds through credit notes."),

@@ -140,8 +140,20 @@ def audit_verify(bundle: Path | None, in_central: bool, as_json: bool) -> None:
         for e in neighbours:
             click.echo(f"  {'>' if report.broken and e.seq == report.broken.seq else ' '} #{e.seq} {_saudi(e.at)} "
                        f"{e.action} {e.subject} {e.hash[:12]}…")
+        if not report.ok and bundle is None:
+            _incident_note()
     if not report.ok:
         raise click.exceptions.Exit(EXIT_BROKEN)
+
+
+def _incident_note() -> None:
+    """A failed verification puts Qayd in incident mode by itself (core.incident): say so, and how it ends."""
+    from core.incident import status
+
+    active = status(state().company())
+    if active is not None and active.automatic:
+        click.echo(f"Incident mode is on ({active.id.hex[:8]}): issuing, e-mail and payments are held until an "
+                   "admin ends it: `qayd incident end --reason …`.", err=True)
 
 
 @audit.command("export")

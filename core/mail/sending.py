@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from core.config import MailSettings
+from core.incident import check_not_held
 from core.mail.compose import Attachment, Rendered, build_message
 from core.mail.errors import MailError, MailRefused, MailUnavailable
 from core.mail.login import read_login, smtp_server
@@ -53,7 +54,10 @@ def backoff(attempts: int) -> timedelta:
 
 def flush(ctx: Context, mail: MailSettings, *, connect: Connect | None = None, limit: int | None = None,
           progress: Progress | None = None, cancelled: CancelCheck | None = None) -> FlushResult:
-    """Send every due message over one SMTP session; raises MailError only when no message could be tried."""
+    """Send every due message over one SMTP session; raises MailError only when no message could be tried, and
+    IncidentHold (nothing touched: queued messages stay queued) while incident mode holds mail."""
+    with ctx.uow(write=False) as uow:
+        check_not_held(uow, "mail")
     result = FlushResult(needs_person=_hand_stuck_to_a_person(ctx))
     due = _due(ctx, limit)
     if not due:

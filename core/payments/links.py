@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from core.errors import ImmutableError, ValidationError
 from core.findings import Finding
+from core.incident import check_not_held
 from core.invoicing.service import find_invoice_row
 from core.payments.port import LinkRequest, PaymentLink, PaymentProvider
 from core.payments.status import paid_status
@@ -69,6 +70,7 @@ def make_link(ctx: Context, provider: PaymentProvider, ref: str, *, currency: st
     one, else asked of the provider and recorded with its audit entry (the provider called outside any
     transaction)."""
     with ctx.uow(write=False) as uow:
+        check_not_held(uow, "payments")  # incident mode: no link is asked of the provider
         request = _request(uow, ref, currency)
         existing = None if request is None else _open_link(uow, request, provider.name)
     if request is None or existing is not None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from core.errors import ValidationError
 from core.findings import Finding
+from core.incident import check_not_held
 from core.invoicing.service import find_invoice_row
 from core.payments.port import PaymentProvider
 from core.store import models as m
@@ -103,6 +104,8 @@ def refund(ctx: Context, provider: PaymentProvider, ref: str, amount: Decimal) -
     confirmed with the provider's refund id after: a crash in between leaves the reservation, which the next run
     (or the poll, when the refund's event comes back) completes under the same key. Nothing is refunded twice,
     and the refund's own event is never mistaken for one made at the provider."""
+    with ctx.uow(write=False) as uow:
+        check_not_held(uow, "payments")  # incident mode: the provider is not asked, nothing is reserved
     interrupted = _pending(ctx, ref, provider.name)
     if interrupted:  # an earlier run was cut off after reserving: finish it first, under the same keys
         return RefundMade(ref, sum((p[3] for p in interrupted), ZERO),

@@ -499,3 +499,24 @@ class MailOutbox(Base):
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     __table_args__ = (Index("ix_mail_outbox_due", "status", "next_attempt_at"),)
+
+
+class Incident(SyncedMixin, Base):
+    """Incident mode (store migration 0014): while a row has no `ended_at`, the channels in `holds` wait.
+
+    Synchronised, so every desk that pulls holds the same channels. `holds` is a comma-separated list of channel
+    names (core.incident.CHANNELS); `automatic` marks one Qayd entered by itself after a failed verification (it
+    also holds issuing). At most one is active: core.incident.start refuses a second.
+    """
+
+    __tablename__ = "incident"
+    started_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    started_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    reason: Mapped[str] = mapped_column(String(1000), nullable=False)
+    holds: Mapped[str] = mapped_column(String(200), nullable=False)
+    pause_submission: Mapped[bool] = mapped_column(nullable=False, default=False)
+    automatic: Mapped[bool] = mapped_column(nullable=False, default=False)
+    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    ended_by: Mapped[str | None] = mapped_column(String(200))
+    end_reason: Mapped[str | None] = mapped_column(String(1000))
+    __table_args__ = (Index("ix_incident_active", "ended_at"),)

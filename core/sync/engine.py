@@ -29,6 +29,7 @@ from psycopg.types.json import Jsonb
 
 from core.central.admin import CentralSetupError
 from core.errors import QaydError
+from core.incident import held
 from core.progress import CancelCheck, part
 from core.progress import Progress as Progress  # re-exported: its importers' old place
 from core.progress import check as check_cancelled  # the loop below has its own `check`
@@ -66,6 +67,7 @@ class SyncResult:
     seconds: float = 0.0
     announced: list[str] = field(default_factory=list)
     entities: set[str] = field(default_factory=set)  # the tables pulled changes touched (views showing them refresh)
+    push_held: bool = False  # incident mode held the push: only incident rows were sent (core.incident)
 
 
 @contextmanager
@@ -146,11 +148,16 @@ def register_checked(ctx: Context, conn: psycopg.Connection[Any]) -> uuid.UUID:
 def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult, *, batch: int | None = None,
                  progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
     """Send the outbox in batches. The next batch is read and encoded on a helper thread while central applies the
-    current one, so the two overlap; acknowledgements stay in batch order on this thread."""
+    current one, so the two overlap; acknowledgements stay in batch order on this thread.
+
+    While incident mode holds the push (`hold_sync_push`), only the incident rows travel, so that every other desk
+    still learns of the incident and of its end; the rest stays in the outbox (`result.push_held`)."""
     size = batch or PUSH_BATCH
     device = str(ctx.device_id)
     with ctx.uow(write=False) as uow:
-        total = max(outbox.count_pending(raw(uow)), 1)
+        only = "incident" if "sync_push" in held(uow) else None
+        result.push_held = only is not None
+        total = max(outbox.count_pending(raw(uow), only), 1)
     ready: queue.Queue[tuple[list[outbox.Pending], str] | BaseException | None] = queue.Queue(maxsize=2)
     stop = threading.Event()
 
@@ -159,7 +166,7 @@ def push_changes(ctx: Context, conn: psycopg.Connection[Any], result: SyncResult
         try:
             while not stop.is_set():
                 with ctx.uow(write=False) as uow:
-                    items = outbox.pending(raw(uow), size, after=after)
+                    items = outbox.pending(raw(uow), size, after=after, only=only)
                 if not items:
                     ready.put(None)
                     return
@@ -307,7 +314,8 @@ def sync_once(ctx: Context, dsn: str, *, progress: Progress | None = None, cance
             # before push_audit: the records travel with this sync
             attest_heads(ctx, conn, moved=bool(result.pushed or result.pulled))
             result.audit_lost = check_own_copy(ctx, conn)
-            push_audit(ctx, conn, result, cancelled=cancelled)
+            if not result.push_held:  # the chain is pushed too: held with the rest
+                push_audit(ctx, conn, result, cancelled=cancelled)
             result.announced = announce_new_events(ctx, conn)
     except psycopg.Error as exc:
         refused = device_refusal(exc)  # another login's device: running again cannot help, so not a SyncError

@@ -90,10 +90,12 @@ def read_rows(conn: sqlite3.Connection, spec: Synced, keys: Sequence[str]) -> di
     return found
 
 
-def pending(conn: sqlite3.Connection, limit: int, *, after: int = 0) -> list[Pending]:
-    """The oldest `limit` outbox entries after entry `after`, with their rows' current state, in outbox order."""
+def pending(conn: sqlite3.Connection, limit: int, *, after: int = 0, only: str | None = None) -> list[Pending]:
+    """The oldest `limit` outbox entries after entry `after`, with their rows' current state, in outbox order
+    (`only`: of that table alone, as while incident mode holds the push of everything but the incident itself)."""
+    where, params = ("AND entity = ? ", (only,)) if only else ("", ())
     entries = conn.execute("SELECT seq, entity, row_id, op, base_version, gen, resolves FROM sync_outbox "
-                           "WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)).fetchall()
+                           f"WHERE seq > ? {where}ORDER BY seq LIMIT ?", (after, *params, limit)).fetchall()
     by_entity: dict[str, list[str]] = {}
     for _seq, entity, row_id, op, *_rest in entries:
         if op == "upsert":
@@ -109,7 +111,9 @@ def pending(conn: sqlite3.Connection, limit: int, *, after: int = 0) -> list[Pen
     return out
 
 
-def count_pending(conn: sqlite3.Connection) -> int:
+def count_pending(conn: sqlite3.Connection, only: str | None = None) -> int:
+    if only:
+        return int(conn.execute("SELECT count(*) FROM sync_outbox WHERE entity = ?", (only,)).fetchone()[0])
     return int(conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0])
 
 

@@ -38,7 +38,9 @@ class Synced:
 NAMES = ("device", "company", "setting", "customer", "product", "egs_unit", "invoice", "invoice_line",
          "invoice_allowance_charge", "issued_document", "zatca_submission", "gdpr_request",
          # payments (store migration 0013): after the invoices they settle, refunds after their payments
-         "payment_link", "payment", "payment_refund")
+         "payment_link", "payment", "payment_refund",
+         # incident mode (store migration 0014): every desk that pulls holds what the incident holds
+         "incident")
 
 
 def _spec(name: str) -> Synced:

@@ -13,6 +13,7 @@ from core.clock import saudi_time
 from core.company_settings import get_setting
 from core.errors import ConcurrentEditError, ImmutableError, NotFoundError, QaydError, ValidationError
 from core.findings import errors_in
+from core.incident import check_not_held
 from core.invoicing import repository as repo
 from core.invoicing.model import DocumentKind, InvoiceDraft
 from core.invoicing.rules import validate
@@ -118,6 +119,7 @@ class _Batch:
 
     def __init__(self, uow: UnitOfWork, unit: EgsUnit, *, rules_checked: bool = False) -> None:
         self.uow, self.unit, self.rules_checked = uow, unit, rules_checked
+        check_not_held(uow, "issuing")  # only an automatic incident (a failed verification) locks issuing
         self.seller, self.now = get_company(uow), uow.now()
         expires = unit.certificate_expires_at
         if expires is not None and expires <= self.now:
@@ -220,9 +222,9 @@ def issued_xml(uow: UnitOfWork, ref: str) -> tuple[bytes, str, bool]:
     if sub is not None and sub.cleared_xml:
         cleared = sealing.maybe_open_text(uow, sub.cleared_xml, record=record, column=sealing.CLEARED,
                                           purpose="issued document")
-        return stored.checked(row.number, doc, (cleared or "").encode("utf-8"), cleared=True), "cleared", True
+        return stored.checked(row.number, doc, (cleared or "").encode("utf-8"), cleared=True, uow=uow), "cleared", True
     needs_clearance = sub is not None and sub.kind == "clearance"
     xml = sealing.maybe_open_bytes(uow, stored.as_bytes(doc.xml), record=record, column=sealing.XML,
                                    purpose="issued document")
-    return (stored.checked(row.number, doc, xml or b""), "signed",
+    return (stored.checked(row.number, doc, xml or b"", uow=uow), "signed",
             not needs_clearance or (sub is not None and sub.state == "done"))

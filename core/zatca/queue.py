@@ -143,7 +143,7 @@ def claim_next(ctx: Context, *, now: datetime, lease: timedelta) -> Claimed | No
         # A stored document whose stamp no longer verifies is not sent (nothing is committed: it stays pending).
         from core.zatca import stored  # the XML stack (lxml) loads when a document is sent, not with the queue
 
-        xml = stored.checked(invoice.number, doc, stored.as_bytes(xml))
+        xml = stored.checked(invoice.number, doc, stored.as_bytes(xml), uow=uow)
         claimed = Claimed(sub.id, sub.invoice_id, invoice.number, sub.kind, unit.id, unit.environment, sub.attempts,
                           str(doc.document_uuid), doc.invoice_hash, xml)
         uow.commit()

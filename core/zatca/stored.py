@@ -22,6 +22,7 @@ from lxml import etree
 from sqlalchemy import func, select, text
 
 from core.errors import AccessDeniedError, NotFoundError, TamperedDocumentError
+from core.incident import enter_after, enter_automatically
 from core.ledger.verify import DocumentProblem, DocumentsCheck
 from core.personal import sealing
 from core.personal.roles import sees_restricted
@@ -79,6 +80,10 @@ def verify_documents(ctx: Context, *, progress: Progress | None = None,
             done += 1
         run.broken += _unit_ends(run)
         run.broken += _issued_without_document(uow)
+    if run.broken:  # a stored stamp or the ICV/PIH chain does not verify: incident mode, issuing locked
+        shown = ", ".join(p.number for p in run.broken[:3]) + (" …" if len(run.broken) > 3 else "")
+        enter_automatically(ctx, f"{len(run.broken)} issued document(s) failed verification of their stored "
+                                 f"stamp or chain ({shown}).")
     return _result(run, done, started)
 
 
@@ -239,8 +244,10 @@ def stamp_problems(xml: bytes, *, icv: int, pih: str, doc_uuid: str, digest: str
     return problems, computed, inside["certificate"]
 
 
-def checked(number: str, doc: IssuedDocument, xml: bytes, *, cleared: bool = False) -> bytes:
-    """`xml` when the stored document verifies against its row; else refuse (nothing is written or shown).
+def checked(number: str, doc: IssuedDocument, xml: bytes, *, cleared: bool = False,
+            uow: UnitOfWork | None = None) -> bytes:
+    """`xml` when the stored document verifies against its row; else refuse (nothing is written or shown) and,
+    given the caller's unit of work, enter incident mode once it has ended (core.incident.enter_after).
 
     The one choke point of export, print and QR read-back (`core.zatca.issuing.issued_xml`).
     """
@@ -251,6 +258,8 @@ def checked(number: str, doc: IssuedDocument, xml: bytes, *, cleared: bool = Fal
         qr=None if cleared else _str(doc.qr), phase=_int(doc.phase))
     if problems:
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        if uow is not None:
+            enter_after(uow, f"The stored stamp of {number} does not verify: it was changed after it was issued.")
         raise TamperedDocumentError(
             f"{number} does not verify, so it is not exported, printed or read back: its stored "
             f"{'cleared copy' if cleared else 'signed XML'} was changed after it was issued ({shown}).",
@@ -330,7 +339,7 @@ def verified_qr(uow: UnitOfWork, doc: IssuedDocument, number: str) -> str:
             return _str(doc.qr)
         raw = sealing.open_held(uow, raw, record=sealing.record_of(doc.invoice_id), column=sealing.XML,
                                 purpose="QR read-back")
-    checked(number, doc, raw)
+    checked(number, doc, raw, uow=uow)
     return _str(doc.qr)
 
 

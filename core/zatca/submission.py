@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from core.incident import check_not_held
 from core.progress import CancelCheck, Progress
 from core.uow import Context
 from core.zatca.api import Credentials, FatooraClient, Outcome, SubmissionResult
@@ -38,6 +39,8 @@ def submit_pending(ctx: Context, client_for: Callable[[str], FatooraClient], *, 
     A cancel stops between two items and returns what was sent: unlike the other long jobs (which raise
     core.errors.Cancelled and leave nothing), each item sent here is already a fact at ZATCA, committed on its own,
     and the summary is the only place that says which."""
+    with ctx.uow(write=False) as uow:
+        check_not_held(uow, "submission")  # only an incident started with pause_submission (a key compromise)
     summary = SubmitSummary()
     count = 0
     while (limit is None or count < limit) and not (cancelled and cancelled()):
