@@ -30,6 +30,7 @@ def test_a_thousand_desks_push_pull_and_listen_with_nothing_lost_or_duplicated()
     plan = Plan.from_env()
     settings = {"shared_buffers": "256MB", "statement_timeout": "'30s'",
                 "idle_in_transaction_session_timeout": "'60s'"}
+    load_before = os.getloadavg()
     with PgServer(max_connections=plan.pool + plan.listeners + 20, settings=settings) as server:
         central = Central(server.superuser_dsn(),
                           lambda login, password: server.dsn(user=login, password=password, sslmode="verify-full"),
@@ -40,8 +41,8 @@ def test_a_thousand_desks_push_pull_and_listen_with_nothing_lost_or_duplicated()
 
     f = figures
     print(f"\ncentral under load: {plan}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}, "
-          f"PostgreSQL {version}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}, PostgreSQL {version}; "
+          f"load average (1 min) {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"pushes {f.pushes} (changes {counts['pushed']}), pulls {f.pulls} (rows {f.pulled_rows}), "
           f"heartbeats {f.heartbeats}, change notifications received {f.notifications}")
     print("                      p50 ms   p95 ms   max ms      n")
