@@ -6,7 +6,8 @@ Not in the default run (marker `load`). Reproduce the figures in docs/CENTRAL.md
 
 Every figure of the plan can be changed: QAYD_LOAD_SECONDS=300, QAYD_LOAD_DEVICES, QAYD_LOAD_COMPANIES,
 QAYD_LOAD_LISTENERS, QAYD_LOAD_POOL, QAYD_LOAD_SYNC_EVERY, QAYD_LOAD_HEARTBEAT_EVERY, QAYD_LOAD_PUSH_EVERY,
-QAYD_LOAD_CHANGES (tests/support/central_load.py's Plan).
+QAYD_LOAD_CHANGES, QAYD_LOAD_CONNECT_EACH_SYNC=1 (a new session per sync, as the product's sync does; else pooled)
+(tests/support/central_load.py's Plan).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def test_a_thousand_desks_push_pull_and_listen_with_nothing_lost_or_duplicated()
     print(f"pushes {f.pushes} (changes {counts['pushed']}), pulls {f.pulls} (rows {f.pulled_rows}), "
           f"heartbeats {f.heartbeats}, change notifications received {f.notifications}")
     print("                      p50 ms   p95 ms   max ms      n")
-    for name in ("push", "pull", "heartbeat", "wait", "notify_to_pull", "push_to_listener"):
+    for name in ("push", "pull", "heartbeat", "connect", "wait", "notify_to_pull", "push_to_listener"):
         values = getattr(f, name)
         print(f"  {name:18} {_ms(values, 0.5)} {_ms(values, 0.95)} {_ms(values, 1.0)} {len(values):6}")
     print(f"errors {len(f.errors)}; {counts}")

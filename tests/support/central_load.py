@@ -65,6 +65,7 @@ class Plan:
     heartbeat_every: float = 30.0
     push_every: float = 120.0
     changes: int = 50
+    connect_each_sync: int = 0  # 1: each sync opens its own session, as engine.sync_once does (TLS + SCRAM each time)
 
     @classmethod
     def from_env(cls) -> Plan:
@@ -110,6 +111,7 @@ class Figures:
     push: list[float] = field(default_factory=list)
     pull: list[float] = field(default_factory=list)
     heartbeat: list[float] = field(default_factory=list)
+    connect: list[float] = field(default_factory=list)  # a new session (connect_each_sync)
     wait: list[float] = field(default_factory=list)  # due -> a pooled session took the task
     notify_to_pull: list[float] = field(default_factory=list)
     push_to_listener: list[float] = field(default_factory=list)
@@ -203,6 +205,13 @@ class Simulation:
                 self.figures.pushes += 1
         self.pull(conn, desk)
 
+    def sync_on_own_session(self, desk: Desk, *, push: bool) -> None:
+        started = time.perf_counter()
+        with psycopg.connect(self.central.logins[desk.company], connect_timeout=10,
+                             application_name="qayd") as conn:
+            self.figures.add("connect", time.perf_counter() - started)
+            self.sync(conn, desk, push=push)
+
     def pull(self, conn: psycopg.Connection[Any], desk: Desk) -> None:
         started = time.perf_counter()
         conn.execute(NEWEST_SQL).fetchone()
@@ -247,7 +256,10 @@ class Simulation:
             try:
                 with desk.lock:
                     if kind in ("sync", "push"):
-                        self.sync(conn, desk, push=kind == "push")
+                        if self.plan.connect_each_sync:
+                            self.sync_on_own_session(desk, push=kind == "push")
+                        else:
+                            self.sync(conn, desk, push=kind == "push")
                     elif kind == "heartbeat":
                         self.heartbeat(conn, desk)
                     else:
