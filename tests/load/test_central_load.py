@@ -6,8 +6,8 @@ Not in the default run (marker `load`). Reproduce the figures in docs/CENTRAL.md
 
 Every figure of the plan can be changed: QAYD_LOAD_SECONDS=300, QAYD_LOAD_DEVICES, QAYD_LOAD_COMPANIES,
 QAYD_LOAD_LISTENERS, QAYD_LOAD_POOL, QAYD_LOAD_SYNC_EVERY, QAYD_LOAD_HEARTBEAT_EVERY, QAYD_LOAD_PUSH_EVERY,
-QAYD_LOAD_CHANGES, QAYD_LOAD_CONNECT_EACH_SYNC=1 (a new session per sync, as the product's sync does; else pooled)
-(tests/support/central_load.py's Plan).
+QAYD_LOAD_CHANGES, and QAYD_LOAD_CONNECT_EACH_TIME=1 for a new session per sync and heartbeat, as the product opens
+them, instead of pooled ones (tests/support/central_load.py's Plan).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def test_a_thousand_desks_push_pull_and_listen_with_nothing_lost_or_duplicated()
     settings = {"shared_buffers": "256MB", "statement_timeout": "'30s'",
                 "idle_in_transaction_session_timeout": "'60s'"}
     load_before = os.getloadavg()
-    with PgServer(max_connections=plan.pool + plan.listeners + 20, settings=settings) as server:
+    with PgServer(max_connections=2 * plan.pool + plan.listeners + 20, settings=settings) as server:
         central = Central(server.superuser_dsn(),
                           lambda login, password: server.dsn(user=login, password=password, sslmode="verify-full"),
                           plan)

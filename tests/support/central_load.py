@@ -10,6 +10,8 @@ below are still the engine's own.
 Connections: each company's desks share a few pooled sessions (one login per company: row-level security and the
 device owner check read `session_user`, so a session serves one company); each listening desk holds one session of
 its own for LISTEN, and pulls through its company's pool when a change is announced (one pull queued at a time).
+With `connect_each_time`, the pool bounds how many exchanges run at once, but each opens a session of its own, as
+the product's sync and heartbeat do (`core.sync.engine.central`).
 
 Cadence, as the desktop's (desktop/sync_controller.py): a heartbeat every 30 s and a sync (a pull when nothing is
 waiting) every 30 s; every `push_every` seconds a desk has written 50 changes and syncs at once (push, then pull).
@@ -29,6 +31,8 @@ import uuid
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +69,7 @@ class Plan:
     heartbeat_every: float = 30.0
     push_every: float = 120.0
     changes: int = 50
-    connect_each_sync: int = 0  # 1: each sync opens its own session, as engine.sync_once does (TLS + SCRAM each time)
+    connect_each_time: int = 0  # 1: each sync and heartbeat opens its own session (TLS + SCRAM), as the product does
 
     @classmethod
     def from_env(cls) -> Plan:
@@ -111,7 +115,7 @@ class Figures:
     push: list[float] = field(default_factory=list)
     pull: list[float] = field(default_factory=list)
     heartbeat: list[float] = field(default_factory=list)
-    connect: list[float] = field(default_factory=list)  # a new session (connect_each_sync)
+    connect: list[float] = field(default_factory=list)  # a new session (connect_each_time)
     wait: list[float] = field(default_factory=list)  # due -> a pooled session took the task
     notify_to_pull: list[float] = field(default_factory=list)
     push_to_listener: list[float] = field(default_factory=list)
@@ -205,13 +209,6 @@ class Simulation:
                 self.figures.pushes += 1
         self.pull(conn, desk)
 
-    def sync_on_own_session(self, desk: Desk, *, push: bool) -> None:
-        started = time.perf_counter()
-        with psycopg.connect(self.central.logins[desk.company], connect_timeout=10,
-                             application_name="qayd") as conn:
-            self.figures.add("connect", time.perf_counter() - started)
-            self.sync(conn, desk, push=push)
-
     def pull(self, conn: psycopg.Connection[Any], desk: Desk) -> None:
         started = time.perf_counter()
         conn.execute(NEWEST_SQL).fetchone()
@@ -243,23 +240,34 @@ class Simulation:
         with self.figures.lock:
             self.figures.heartbeats += 1
 
-    def worker(self, company: int) -> None:
-        try:
-            conn = self._connect(company)
-        except psycopg.Error as exc:
-            self.figures.error("connect", exc)
+    @contextmanager
+    def session(self, company: int, pooled: psycopg.Connection[Any] | None) -> Iterator[psycopg.Connection[Any]]:
+        """The pooled session, or (connect_each_time) a new one for this exchange, as the product opens one for each
+        sync and heartbeat (`engine.central`)."""
+        if pooled is not None:
+            yield pooled
             return
+        started = time.perf_counter()
+        with psycopg.connect(self.central.logins[company], connect_timeout=10, application_name="qayd") as conn:
+            self.figures.add("connect", time.perf_counter() - started)
+            yield conn
+
+    def worker(self, company: int) -> None:
+        pooled = None
+        if not self.plan.connect_each_time:
+            try:
+                pooled = self._connect(company)
+            except psycopg.Error as exc:
+                self.figures.error("connect", exc)
+                return
         while (task := self.queues[company].get()) is not None:
             due, kind, desk = task
             taken = time.perf_counter()
             self.figures.add("wait", max(taken - due, 0.0))
             try:
-                with desk.lock:
+                with desk.lock, self.session(company, pooled) as conn:
                     if kind in ("sync", "push"):
-                        if self.plan.connect_each_sync:
-                            self.sync_on_own_session(desk, push=kind == "push")
-                        else:
-                            self.sync(conn, desk, push=kind == "push")
+                        self.sync(conn, desk, push=kind == "push")
                     elif kind == "heartbeat":
                         self.heartbeat(conn, desk)
                     else:
@@ -268,8 +276,8 @@ class Simulation:
                         self.figures.add("notify_to_pull", time.perf_counter() - due)
             except (psycopg.Error, AssertionError) as exc:
                 self.figures.error(kind, exc)
-                if not conn.closed:
-                    conn.rollback()
+                if pooled is not None and not pooled.closed:
+                    pooled.rollback()
 
     def listen(self, desk: Desk) -> None:
         try:
