@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import platform
+from collections import Counter
 
 import pytest
 
@@ -55,3 +56,6 @@ def test_a_thousand_desks_push_pull_and_listen_with_nothing_lost_or_duplicated()
     assert f.pushes and f.pulls and f.heartbeats and f.notify_to_pull
     assert counts["duplicated"] == counts["lost"] == counts["unexpected"] == counts["desks_pulled_wrong"] == 0
     assert counts["changes"] == counts["pushed"] == f.pushes * plan.changes
+    listening = Counter(d.company for d in central.desks if d.listening)  # spread evenly over the companies
+    assert len(listening) == min(plan.companies, plan.listeners)
+    assert max(listening.values()) - min(listening.values()) <= 1

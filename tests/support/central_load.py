@@ -157,9 +157,8 @@ class Central:
             login, password = f"load_{n}", f"load-{n}-{uuid.uuid4().hex[:10]}"
             add_member(owner_dsn, login, password, "staff", company, display_name=f"Load {n}")
             self.logins.append(login_dsn(login, password))
-        every = max(plan.devices // max(plan.listeners, 1), 1) if plan.listeners else 0
-        self.desks = [Desk(uuid.uuid4(), n % plan.companies,
-                           listening=bool(every) and n % every == 0 and n // every < plan.listeners)
+        # desk n is company n % companies's, so the first `listeners` desks spread the listeners evenly
+        self.desks = [Desk(uuid.uuid4(), n % plan.companies, listening=n < plan.listeners)
                       for n in range(plan.devices)]
 
 
