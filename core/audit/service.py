@@ -50,13 +50,13 @@ def _reader(ctx: Context) -> sqlite3.Connection:
 
 def iter_entry_rows(ctx: Context) -> Iterator[Row]:
     with closing(_reader(ctx)) as conn:
-        yield from conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq")
+        yield from conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq")  # nosec B608 # ENTRY_COLUMNS is this module's constant
 
 
 def entry_window(ctx: Context) -> Window:
     def window(position: int, count: int) -> list[Row]:
         with closing(_reader(ctx)) as conn:
-            return list(conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq LIMIT ? OFFSET ?",
+            return list(conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq LIMIT ? OFFSET ?",  # nosec B608 # ENTRY_COLUMNS is this module's constant; values are parameters
                                      (count, position - 1)))
     return window
 
@@ -121,7 +121,7 @@ def _snapshot_checkpoints(conn: sqlite3.Connection) -> list[Checkpoint]:
 
 def _snapshot_window(conn: sqlite3.Connection) -> Window:
     def window(position: int, count: int) -> list[Row]:
-        return list(conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq LIMIT ? OFFSET ?",
+        return list(conn.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry ORDER BY seq LIMIT ? OFFSET ?",  # nosec B608 # ENTRY_COLUMNS is this module's constant; values are parameters
                                  (count, position - 1)))
     return window
 
@@ -139,7 +139,7 @@ def entries_around(ctx: Context, seq: int, before: int = 2, after: int = 2) -> l
     """An entry with its neighbours, for showing a break in context."""
     raw: Any = ctx.db.engine.raw_connection()
     with closing(raw):
-        rows = raw.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE seq BETWEEN ? AND ? ORDER BY seq",
+        rows = raw.execute(f"SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE seq BETWEEN ? AND ? ORDER BY seq",  # nosec B608 # ENTRY_COLUMNS is this module's constant; values are parameters
                            (seq - before, seq + after)).fetchall()
     return [Entry(s, body, bytes(prev).hex(), bytes(h).hex()) for s, body, prev, h in rows]
 

@@ -258,7 +258,7 @@ class SubjectRecords:
     def audit(self) -> None:
         """Entries about the subject and entries carrying data sealed with its key (both found through indexes)."""
         rows = self.uow.session.execute(text(
-            "SELECT seq, body FROM audit_entry WHERE subject = :s UNION "
+            "SELECT seq, body FROM audit_entry WHERE subject = :s UNION "  # nosec B608 # SEALED_FOR is a constant expression; the subject is a bound parameter
             f"SELECT seq, body FROM audit_entry WHERE {SEALED_FOR} = :s ORDER BY seq"), {"s": self.subject})
         keys = self.uow.subject_keys
         for seq, body in rows:

@@ -57,12 +57,12 @@ _COLUMNS = ("id, entity, row_id, kind, detail, detected_at, remote_device, remot
 
 
 def list_conflicts(uow: UnitOfWork) -> list[Conflict]:
-    rows = raw(uow).execute(f"SELECT {_COLUMNS} FROM sync_conflict WHERE resolved_at IS NULL ORDER BY id").fetchall()
+    rows = raw(uow).execute(f"SELECT {_COLUMNS} FROM sync_conflict WHERE resolved_at IS NULL ORDER BY id").fetchall()  # nosec B608 # _COLUMNS is this module's constant
     return [_conflict(r) for r in rows]
 
 
 def get_conflict(uow: UnitOfWork, ident: int) -> Conflict:
-    row = raw(uow).execute(f"SELECT {_COLUMNS} FROM sync_conflict WHERE id = ? AND resolved_at IS NULL",
+    row = raw(uow).execute(f"SELECT {_COLUMNS} FROM sync_conflict WHERE id = ? AND resolved_at IS NULL",  # nosec B608 # _COLUMNS is this module's constant; the id is a parameter
                            (ident,)).fetchone()
     if row is None:
         raise NotFoundError(f"There is no open conflict {ident}.", fix="`qayd sync conflicts` lists them.")

@@ -119,7 +119,7 @@ def notices(conn: psycopg.Connection[Any], *, after: int = 0, limit: int = 100, 
     """The company's notifications after id `after`, oldest first: the oldest `limit` of them, or with `newest` the
     newest `limit` (a desk coming back after a long time shows the latest, not the first)."""
     order = "DESC" if newest else "ASC"
-    rows = conn.execute("SELECT id, kind, subject, message_en, message_ar, login, created_at, device_id::text "
+    rows = conn.execute("SELECT id, kind, subject, message_en, message_ar, login, created_at, device_id::text "  # nosec B608 # order is ASC or DESC, chosen in code; values are parameters
                         f"FROM qayd.notification WHERE id > %s ORDER BY id {order} LIMIT %s", (after, limit)).fetchall()
     conn.commit()
     found = [Notice(*row) for row in rows]

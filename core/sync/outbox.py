@@ -84,7 +84,7 @@ def read_rows(conn: sqlite3.Connection, spec: Synced, keys: Sequence[str]) -> di
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         marks = ", ".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT {columns} FROM {spec.name} WHERE {spec.key} IN ({marks})", chunk):
+        for row in conn.execute(f"SELECT {columns} FROM {spec.name} WHERE {spec.key} IN ({marks})", chunk):  # nosec B608 # table, key, columns from core.sync.tables (code); ids are parameters
             values = encode_row(spec, row, spec.columns)
             found[str(values[spec.key])] = values
     return found
@@ -93,9 +93,9 @@ def read_rows(conn: sqlite3.Connection, spec: Synced, keys: Sequence[str]) -> di
 def pending(conn: sqlite3.Connection, limit: int, *, after: int = 0, only: str | None = None) -> list[Pending]:
     """The oldest `limit` outbox entries after entry `after`, with their rows' current state, in outbox order
     (`only`: of that table alone, as while incident mode holds the push of everything but the incident itself)."""
-    where, params = ("AND entity = ? ", (only,)) if only else ("", ())
     entries = conn.execute("SELECT seq, entity, row_id, op, base_version, gen, resolves FROM sync_outbox "
-                           f"WHERE seq > ? {where}ORDER BY seq LIMIT ?", (after, *params, limit)).fetchall()
+                           "WHERE seq > ? AND (? IS NULL OR entity = ?) ORDER BY seq LIMIT ?",
+                           (after, only or None, only or None, limit)).fetchall()
     by_entity: dict[str, list[str]] = {}
     for _seq, entity, row_id, op, *_rest in entries:
         if op == "upsert":
@@ -169,12 +169,12 @@ def upsert_sql(spec: Synced) -> str:
     columns = ", ".join(spec.columns)
     marks = ", ".join("?" * len(spec.columns))
     updates = ", ".join(f"{c} = excluded.{c}" for c in spec.columns if c != spec.key)
-    return (f"INSERT INTO {spec.name} ({columns}) VALUES ({marks}) "
+    return (f"INSERT INTO {spec.name} ({columns}) VALUES ({marks}) "  # nosec B608 # table and column names from core.sync.tables (code); values are parameters
             f"ON CONFLICT ({spec.key}) DO UPDATE SET {updates}")
 
 
 def delete_sql(spec: Synced) -> str:
-    return f"DELETE FROM {spec.name} WHERE {spec.key} = ?"
+    return f"DELETE FROM {spec.name} WHERE {spec.key} = ?"  # nosec B608 # table and key names from core.sync.tables (code); the id is a parameter
 
 
 @contextmanager
@@ -267,7 +267,7 @@ def _missing_parent(conn: sqlite3.Connection, change: Remote) -> str:
         return ""
     for column, (parent, key) in FOREIGN_KEYS.get(change.entity, {}).items():
         value = change.payload.get(column)
-        if value is not None and conn.execute(f"SELECT 1 FROM {parent} WHERE {key} = ?", (value,)).fetchone() is None:
+        if value is not None and conn.execute(f"SELECT 1 FROM {parent} WHERE {key} = ?", (value,)).fetchone() is None:  # nosec B608 # parent table and key from core.sync.tables (code); the value is a parameter
             return parent
     return ""
 

@@ -26,7 +26,7 @@ BR-KSA-61 W cac:AdditionalDocumentReference
 The previous invoice hash (PIH, KSA-13) is missing.
 Add the PIH reference with the base64 hash of the previous invoice (mimeCode text/plain).
 تجزئة الفاتورة السابقة (PIH، KSA-13) مفقودة.
-أضف مرجع PIH مع تجزئة الفاتورة السابقة بترميز base64 ‏(mimeCode text/plain).
+أضف مرجع PIH مع تجزئة الفاتورة السابقة بترميز base64 \u200f(mimeCode text/plain).
 
 BR-KSA-26 W cbc:EmbeddedDocumentBinaryObject
 The previous invoice hash (KSA-13) is empty or not marked mimeCode="text/plain".
@@ -122,7 +122,7 @@ BR-KSA-06 E @name
 The transaction code (KSA-2, InvoiceTypeCode/@name) is not 01 or 02 followed by 0/1 flags.
 Write it as NNPNESB: 0100000 tax invoice, 0200000 simplified invoice.
 رمز المعاملة (KSA-2) ليس 01 أو 02 متبوعًا بخانات 0/1.
-اكتبه بالشكل NNPNESB: ‏0100000 فاتورة ضريبية، 0200000 فاتورة مبسطة.
+اكتبه بالشكل NNPNESB: \u200f0100000 فاتورة ضريبية، 0200000 فاتورة مبسطة.
 
 BR-KSA-07 E @name
 Self-billing (KSA-2 position 7) is not allowed on an export invoice (position 5).

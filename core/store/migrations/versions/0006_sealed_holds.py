@@ -48,7 +48,7 @@ def _hold_running(id_column: str, new_value: str) -> str:
     # retention_hold.record is "invoice:<uuid with dashes>"; ids are stored as 32 hex digits. The sealed value must
     # name the hold's subject: "QAYD-HELD:1:<subject>:".
     named = _starts(new_value, "'" + HELD_HEAD + "' || subject || ':'")
-    return (f"EXISTS (SELECT 1 FROM retention_hold WHERE purged_at IS NULL "
+    return (f"EXISTS (SELECT 1 FROM retention_hold WHERE purged_at IS NULL "  # nosec B608 # id_column and HELD_HEAD are this migration's constants
             f"AND replace(record, '-', '') = 'invoice:' || OLD.{id_column} AND {named})")
 
 

@@ -42,7 +42,7 @@ def upgrade() -> None:
         op.execute(statement)
     for name, key, _versioned in ADDED:
         # Rows made before their table synchronised: noted as if just written, based on no central version.
-        op.execute(f"INSERT INTO sync_outbox (entity, row_id, op, base_version, gen) SELECT '{name}', {key}, "
+        op.execute(f"INSERT INTO sync_outbox (entity, row_id, op, base_version, gen) SELECT '{name}', {key}, "  # nosec B608 # table and key names from this migration's constants
                    f"'upsert', NULL, 0 FROM {name} WHERE true ON CONFLICT (entity, row_id) DO NOTHING")
 
 
