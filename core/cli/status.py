@@ -1,0 +1,28 @@
+"""`qayd status [--json]`: one line per check that is not ok (the local checks, as the alerts see them)."""
+
+from __future__ import annotations
+
+import click
+
+from core.cli.common import print_json, state
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks that are not ok as JSON.")
+def status(as_json: bool) -> None:
+    """What needs attention now, each with its runbook (exit 0: `qayd doctor` is the one that fails)."""
+    from core.health import run_checks
+
+    st = state()
+    report = run_checks(st.company(), st.settings, network=False)
+    alerts = report.not_ok()
+    if as_json:
+        print_json({"started_at": report.started_at.isoformat(), "worst": str(report.worst),
+                    "alerts": [c.to_json() for c in alerts]})
+        return
+    if not alerts:
+        click.echo("All clear.")
+        return
+    for c in alerts:
+        runbook = f" — runbook docs/runbooks/{c.runbook}.md" if c.runbook else ""
+        click.echo(f"{str(c.status).upper()} {c.id}: {c.found}{runbook}")
