@@ -76,3 +76,18 @@ def test_the_textfile_is_written_whole_readable_by_the_collector_and_escaped(tmp
     assert samples[("qayd_check_timestamp_seconds", ())] == report.started_at.timestamp()
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["qayd.prom"]  # no temporary file left beside it
+
+
+def test_sync_watch_writes_the_textfile_after_each_cycle_even_when_central_is_down(run, env, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env["QAYD_CENTRAL_DATABASE_URL"] = f"postgresql://127.0.0.1:{port}/qayd"  # nothing listens there
+    textfile = tmp_path / "qayd.prom"
+    watch = run("sync", "watch", "--interval", "0.2", "--for", "0.5", "--metrics-file", str(textfile))
+    assert "cannot be reached" in watch.stderr
+    samples = metrics(textfile)
+    assert samples[("qayd_check_status", (("check", "sync.last_sync"),))] == 1  # never synced: a warning
+    assert samples[("qayd_check_status", (("check", "store.integrity"),))] == 0
