@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from core.config import Settings
 from core.errors import Cancelled
 from core.health.model import CheckResult, Report, Status
-from core.progress import CancelCheck, Progress
+from core.progress import CancelCheck, Progress, part
 
 if TYPE_CHECKING:
     from core.health.probes import CentralFacts, Probes
@@ -90,6 +90,7 @@ def run_checks(ctx: Context, settings: Settings, *, deep: bool = False, network:
             raise Cancelled("health checks")
         if progress is not None:
             progress(n / len(checks), title)
+        run.progress = part(progress, n / len(checks), (n + 1) / len(checks), title)  # a long check's own share
         results.extend(_one(run, check_id, title, fn))
     if progress is not None:
         progress(1.0, "done")
