@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,13 +24,9 @@ STATUS_WORDS = {"ok": "OK", "warn": "WARN", "fail": "FAIL"}
               "mail server).")
 def doctor(as_json: bool, deep: bool, offline: bool) -> None:
     """Check this install's health: store, audit chain, secrets, ZATCA, clocks, central, mail, payments."""
-    from core.health import run_checks
-
-    st = state()
-    ctx = st.company()
     printer = progress_printer("Checking") if not as_json else None
     try:
-        report = run_checks(ctx, st.settings, deep=deep, network=not offline, progress=printer)
+        report = health_report(deep=deep, network=not offline, progress=printer)
     finally:
         end_progress(printer)
     if as_json:
@@ -38,6 +35,23 @@ def doctor(as_json: bool, deep: bool, offline: bool) -> None:
         print_report(report)
     if report.failed:
         raise click.exceptions.Exit(1)
+
+
+def health_report(*, deep: bool = False, network: bool = True,
+                  progress: Callable[[float, str], None] | None = None) -> Report:
+    """run_checks on this command's company; a company whose master key cannot be had is a failed check, not an
+    error (the secret store's check names it), so doctor and status still answer."""
+    from core.errors import SecretStoreError
+    from core.health import run_checks, unopened_report
+
+    st = state()
+    try:
+        ctx = st.company()
+    except SecretStoreError as exc:
+        from core.clock import system_clock
+
+        return unopened_report(exc, system_clock())
+    return run_checks(ctx, st.settings, deep=deep, network=network, progress=progress)
 
 
 def print_report(report: Report) -> None:

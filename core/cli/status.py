@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import click
 
-from core.cli.common import print_json, state
+from core.cli.common import print_json
 
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks that are not ok as JSON.")
 def status(as_json: bool) -> None:
     """What needs attention now, each with its runbook (exit 0: `qayd doctor` is the one that fails)."""
-    from core.health import run_checks
+    from core.cli.doctor import health_report
 
-    st = state()
-    report = run_checks(st.company(), st.settings, network=False)
+    report = health_report(network=False)
     alerts = report.not_ok()
     if as_json:
         print_json({"started_at": report.started_at.isoformat(), "worst": str(report.worst),

@@ -122,3 +122,13 @@ def _timed(result: CheckResult, seconds: float) -> CheckResult:
 _RUNBOOK_OF = {"store": "store-health", "audit": "audit-chain-broken", "secrets": "secret-store",
                "zatca": "zatca-reporting-deadline", "clock": "clock-skew", "central": "central-unreachable",
                "sync": "sync-failing", "mail": "mail-failed", "payments": "payment-poll-gap"}
+
+
+def unopened_report(error: BaseException, now: datetime) -> Report:
+    """The report when the company cannot even be opened because its master key cannot be had (no keyring entry,
+    the wrong key): one FAIL on the secret store, with the error's own words and fix (never the key)."""
+    from core.errors import QaydError
+
+    fix = error.fix if isinstance(error, QaydError) and error.fix else "See docs/runbooks/secret-store.md."
+    return Report((CheckResult("secrets.master_key", "Master key and secret store", Status.FAIL,
+                               f"The company cannot be opened: {_reason(error)}", fix, "secret-store"),), now)

@@ -91,3 +91,14 @@ def test_sync_watch_writes_the_textfile_after_each_cycle_even_when_central_is_do
     samples = metrics(textfile)
     assert samples[("qayd_check_status", (("check", "sync.last_sync"),))] == 1  # never synced: a warning
     assert samples[("qayd_check_status", (("check", "store.integrity"),))] == 0
+
+
+def test_a_master_key_gone_from_the_keyring_is_a_failed_check_not_an_error(run, ctx, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    ctx.close()
+    memory_keyring._items.clear()  # the OS keyring lost Qayd's entry
+    doctor = run("doctor", "--json")
+    assert doctor.exit_code == 1
+    (only,) = json.loads(doctor.stdout)["checks"]
+    assert only["id"] == "secrets.master_key" and only["status"] == "fail" and "no master key" in only["found"]
+    status = run("status")
+    assert status.exit_code == 0 and "FAIL secrets.master_key: The company cannot be opened" in status.stdout
