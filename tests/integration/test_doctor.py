@@ -16,15 +16,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, select
 
 from core.bootstrap import open_company
 from core.config import Settings, load_settings
 from core.health import Probes, Report, Status, checks_store, health_probes, run_checks
-from core.invoicing.demo import DEMO_COMPANY
+from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.payments import poll
 from core.secrets import manager
+from core.store.models import EgsUnit, Invoice, ZatcaSubmission
 from core.uow import Context
 from core.zatca.egs import create_demo_egs
+from core.zatca.queue import submission_row
 from tests.conftest import StepClock
 from tests.fatoora.server import FakeFatoora
 from tests.support.fake_provider import FakeProvider
@@ -141,6 +144,41 @@ def test_an_expired_certificate_fails_the_certificate_check_alone(company: Conte
     report = offline(company, settings)
     assert failing(report) == {"zatca.certificates"}
     assert check(report, "zatca.certificates").figures["expired"] == 1
+
+
+def queue(ctx: Context, kind: str, count: int = 2) -> None:
+    """Queue `count` documents of `kind` as issuing does now (the rows of drafts stand in for issued ones)."""
+    create_demo(ctx, drafts=count)
+    with ctx.uow() as uow:
+        ids = list(uow.session.scalars(select(Invoice.id).limit(count)))
+        unit = uow.session.scalars(select(EgsUnit.id)).one()
+        now = uow.now()
+        uow.session.execute(insert(ZatcaSubmission), [submission_row(
+            invoice_id=i, egs_unit_id=unit, kind=kind, issued_at=now, now=now, device_id=ctx.device_id) for i in ids])
+        uow.commit()
+
+
+def test_a_simplified_invoice_nears_then_passes_its_reporting_deadline(company: Context, settings: Settings,
+                                                                       clock: StepClock) -> None:
+    queue(company, "reporting")
+    assert check(offline(company, settings), "zatca.reporting_deadline").status is Status.OK
+    clock.now += timedelta(hours=19)
+    near = offline(company, settings)
+    assert check(near, "zatca.reporting_deadline").status is Status.WARN and failing(near) == set()
+    assert check(near, "zatca.reporting_deadline").figures == {"waiting": 2, "oldest_hours": pytest.approx(19, 0.01)}
+    clock.now += timedelta(hours=5)
+    late = offline(company, settings)
+    assert failing(late) == {"zatca.reporting_deadline"}
+    assert "24-hour reporting deadline has passed" in check(late, "zatca.reporting_deadline").found
+
+
+def test_standard_invoices_waiting_long_for_clearance_warn(company: Context, settings: Settings,
+                                                           clock: StepClock) -> None:
+    queue(company, "clearance")
+    assert check(offline(company, settings), "zatca.clearance_waiting").status is Status.OK
+    clock.now += timedelta(minutes=61)
+    report = offline(company, settings)
+    assert check(report, "zatca.clearance_waiting").status is Status.WARN and failing(report) == set()
 
 
 def test_a_certificate_near_its_end_warns(company: Context, settings: Settings, clock: StepClock) -> None:
