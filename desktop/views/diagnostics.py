@@ -36,6 +36,7 @@ from desktop.views.base import View
 
 COLOURS = {Status.OK: QColor("#2e7d32"), Status.WARN: QColor("#ef6c00"), Status.FAIL: QColor("#c62828")}
 SYMBOLS = {Status.OK: "✔", Status.WARN: "⚠", Status.FAIL: "✖"}
+NETWORK_IDS = {"clock.skew", "central.connection", "mail.login"}  # the checks only a run with the network has
 RUNBOOKS_DIR = Path(__file__).resolve().parents[2] / "docs" / "runbooks"
 
 
@@ -56,6 +57,7 @@ class DiagnosticsView(View):
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.report: Report | None = None
+        self.network_ran = False
         self.job: Job | None = None
         self.outcome = ""  # "", "cancelled", "failed"
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl  # tests replace it
@@ -64,7 +66,7 @@ class DiagnosticsView(View):
         self.result.setWordWrap(True)
         self.run_button, self.cancel_button, self.runbook_button = QPushButton(), QPushButton(), QPushButton()
         self.deep = QCheckBox()
-        self.run_button.clicked.connect(self.run)
+        self.run_button.clicked.connect(lambda: self.run())
         self.cancel_button.clicked.connect(self.cancel)
         self.runbook_button.clicked.connect(self.open_runbook)
         self.cancel_button.setEnabled(False)
@@ -114,13 +116,18 @@ class DiagnosticsView(View):
 
     # -- running ------------------------------------------------------------------------------------------------
 
-    def run(self) -> None:
+    def refresh(self) -> None:
+        """On showing: the checks that read this machine (well under a second); Run adds the network ones."""
+        if self.job is None and self.report is None:
+            self.run(network=False)
+
+    def run(self, *, network: bool = True) -> None:
         if self.job is not None:
             return
-        ctx, settings, deep = self.session.ctx, self.session.settings, self.deep.isChecked()
+        ctx, settings, deep = self.session.ctx, self.session.settings, self.deep.isChecked() and network
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Report:
-            return run_checks(ctx, settings, deep=deep, progress=progress, cancelled=cancelled)
+            return run_checks(ctx, settings, deep=deep, network=network, progress=progress, cancelled=cancelled)
 
         job = Job(work, "health checks")
         job.signals.succeeded.connect(self._done)
@@ -143,6 +150,7 @@ class DiagnosticsView(View):
 
     def _done(self, report: Report) -> None:
         self.report = report
+        self.network_ran = any(c.id in NETWORK_IDS for c in report.checks)
         self._show()
 
     def _failed(self, exc: BaseException) -> None:
@@ -171,8 +179,12 @@ class DiagnosticsView(View):
             return
         checks = self.report.checks
         counts = {s: sum(1 for c in checks if c.status is s) for s in Status}
-        self.result.setText(tr("Diagnostics", "{ok} ok, {warn} warning(s), {fail} failure(s).").format(
-            ok=counts[Status.OK], warn=counts[Status.WARN], fail=counts[Status.FAIL]))
+        text = tr("Diagnostics", "{ok} ok, {warn} warning(s), {fail} failure(s).").format(
+            ok=counts[Status.OK], warn=counts[Status.WARN], fail=counts[Status.FAIL])
+        if not self.network_ran:
+            text += " " + tr("Diagnostics", "The checks of this machine only: Run checks adds the ZATCA portal, "
+                                            "central and the mail server.")
+        self.result.setText(text)
         self.result.setStyleSheet(f"color: {COLOURS[self.report.worst].name()}")
         self.table.setRowCount(len(checks))
         for row, c in enumerate(checks):
@@ -187,6 +199,9 @@ class DiagnosticsView(View):
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()
         self._selection_changed()
+
+    def data_shown(self) -> bool:
+        return self.report is not None or self.outcome != ""
 
     def _selected_runbook(self) -> str:
         row = self.table.currentRow()

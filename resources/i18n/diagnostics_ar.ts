@@ -78,5 +78,9 @@
       <source>{ok} ok, {warn} warning(s), {fail} failure(s).</source>
       <translation>{ok} سليم، {warn} تنبيه، {fail} إخفاق.</translation>
     </message>
+    <message>
+      <source>The checks of this machine only: Run checks adds the ZATCA portal, central and the mail server.</source>
+      <translation>فحوص هذا الجهاز وحده: يضيف «تشغيل الفحوص» بوابة زاتكا والقاعدة المركزية وخادم البريد.</translation>
+    </message>
   </context>
 </TS>

@@ -57,6 +57,18 @@ def test_run_shows_a_row_per_check_and_opens_the_runbook_of_a_failure(session: A
     assert len(opened) == 1 and "docs/runbooks/audit-chain-broken" in opened[0].toLocalFile()
 
 
+def test_showing_the_view_runs_the_local_checks_at_once(session: AppSession, qtbot: QtBot) -> None:
+    view = DiagnosticsView(session)
+    qtbot.addWidget(view)
+    view.retranslate()
+    view.refresh()
+    assert view.data_shown() and view.report is not None and not view.network_ran
+    ids = {view.table.item(row, 1).toolTip() for row in range(view.table.rowCount())}
+    assert "audit.chain" in ids and "clock.skew" not in ids
+    view.run()
+    assert view.network_ran and "clock.skew" in {c.id for c in view.report.checks}
+
+
 def test_a_cancel_concludes_nothing(session: AppSession, qtbot: QtBot) -> None:
     view = DiagnosticsView(session)
     qtbot.addWidget(view)
