@@ -45,6 +45,35 @@ def status_label(status: Status) -> str:
             Status.FAIL: tr("Diagnostics", "Failure")}[status]
 
 
+def check_title(check_id: str, title: str) -> str:
+    """A check's name in the UI's language (the core's English title for a check this view does not know)."""
+    names = {"store.integrity": tr("Diagnostics", "Store integrity"),
+             "store.foreign_keys": tr("Diagnostics", "Store references"),
+             "store.schema": tr("Diagnostics", "Store schema"),
+             "store.free_disk": tr("Diagnostics", "Free disk beside the store"),
+             "store.wal": tr("Diagnostics", "Write-ahead log"),
+             "audit.chain": tr("Diagnostics", "Audit chain"),
+             "secrets.master_key": tr("Diagnostics", "Master key and secret store"),
+             "zatca.certificates": tr("Diagnostics", "EGS certificates"),
+             "zatca.reporting_deadline": tr("Diagnostics", "ZATCA reporting deadline"),
+             "zatca.clearance_waiting": tr("Diagnostics", "ZATCA clearance"),
+             "clock.skew": tr("Diagnostics", "Clock"),
+             "central.connection": tr("Diagnostics", "Central database"),
+             "sync.last_sync": tr("Diagnostics", "Last sync"),
+             "sync.conflicts": tr("Diagnostics", "Sync conflicts"),
+             "mail.login": tr("Diagnostics", "Mail server login"),
+             "mail.failed": tr("Diagnostics", "Failed mails"),
+             "payments.poll": tr("Diagnostics", "Payment polling")}
+    return names.get(check_id, title)
+
+
+def english(text: str) -> QTableWidgetItem:
+    """A cell of the core's English text, kept left-to-right in an Arabic layout (its full stop stays at its end)."""
+    item = QTableWidgetItem(f"\u2066{text}\u2069" if text else "")  # a left-to-right isolate
+    item.setToolTip(text)
+    return item
+
+
 def runbook_path(runbook: str, language: str) -> Path:
     """docs/runbooks/<id>.md, or its Arabic twin <id>.ar.md when the UI is in Arabic and the twin exists."""
     arabic = RUNBOOKS_DIR / f"{runbook}.ar.md"
@@ -191,10 +220,9 @@ class DiagnosticsView(View):
             status = QTableWidgetItem(f"{SYMBOLS[c.status]} {status_label(c.status)}")
             status.setForeground(QBrush(COLOURS[c.status]))
             status.setData(Qt.ItemDataRole.UserRole, c.runbook or "")
-            name = QTableWidgetItem(c.title)
+            name = QTableWidgetItem(check_title(c.id, c.title))
             name.setToolTip(c.id)
-            cells = (status, name, QTableWidgetItem(c.found), QTableWidgetItem(c.fix if c.status is not Status.OK
-                                                                               else ""))
+            cells = (status, name, english(c.found), english(c.fix if c.status is not Status.OK else ""))
             for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()

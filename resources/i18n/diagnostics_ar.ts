@@ -82,5 +82,73 @@
       <source>The checks of this machine only: Run checks adds the ZATCA portal, central and the mail server.</source>
       <translation>فحوص هذا الجهاز وحده: يضيف «تشغيل الفحوص» بوابة زاتكا والقاعدة المركزية وخادم البريد.</translation>
     </message>
+    <message>
+      <source>Store integrity</source>
+      <translation>سلامة قاعدة البيانات</translation>
+    </message>
+    <message>
+      <source>Store references</source>
+      <translation>مراجع قاعدة البيانات</translation>
+    </message>
+    <message>
+      <source>Store schema</source>
+      <translation>مخطط قاعدة البيانات</translation>
+    </message>
+    <message>
+      <source>Free disk beside the store</source>
+      <translation>المساحة الحرة بجوار قاعدة البيانات</translation>
+    </message>
+    <message>
+      <source>Write-ahead log</source>
+      <translation>سجل الكتابة المسبقة</translation>
+    </message>
+    <message>
+      <source>Audit chain</source>
+      <translation>سلسلة التدقيق</translation>
+    </message>
+    <message>
+      <source>Master key and secret store</source>
+      <translation>المفتاح الرئيسي ومخزن الأسرار</translation>
+    </message>
+    <message>
+      <source>EGS certificates</source>
+      <translation>شهادات وحدات الفوترة</translation>
+    </message>
+    <message>
+      <source>ZATCA reporting deadline</source>
+      <translation>مهلة الإبلاغ لدى زاتكا</translation>
+    </message>
+    <message>
+      <source>ZATCA clearance</source>
+      <translation>الاعتماد لدى زاتكا</translation>
+    </message>
+    <message>
+      <source>Clock</source>
+      <translation>الساعة</translation>
+    </message>
+    <message>
+      <source>Central database</source>
+      <translation>قاعدة البيانات المركزية</translation>
+    </message>
+    <message>
+      <source>Last sync</source>
+      <translation>آخر مزامنة</translation>
+    </message>
+    <message>
+      <source>Sync conflicts</source>
+      <translation>تعارضات المزامنة</translation>
+    </message>
+    <message>
+      <source>Mail server login</source>
+      <translation>الدخول إلى خادم البريد</translation>
+    </message>
+    <message>
+      <source>Failed mails</source>
+      <translation>الرسائل المخفقة</translation>
+    </message>
+    <message>
+      <source>Payment polling</source>
+      <translation>استطلاع المدفوعات</translation>
+    </message>
   </context>
 </TS>
