@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PORTAL_TIMEOUT = 3.0  # seconds: doctor answers in under 5 s even when the portal does not
 CENTRAL_TIMEOUT = 3  # seconds (libpq's connect_timeout is whole seconds)
-SMTP_TIMEOUT = 5.0
+SMTP_TIMEOUT = 3.0
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # The central functions this version calls: a login that may not read central's revision still sees whether
 # they are there (a central older than this version lacks some).

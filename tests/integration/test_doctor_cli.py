@@ -43,6 +43,8 @@ def test_doctor_status_and_the_textfile_on_the_demo_company(run, env, portal, tm
     assert report["worst"] in ("ok", "warn") and {c["status"] for c in report["checks"]} <= {"ok", "warn"}
     assert {"store.integrity", "audit.chain", "clock.skew", "zatca.certificates"} <= {c["id"] for c in report["checks"]}
     assert run("status").stdout.strip() == "All clear."
+    deep = run("doctor", "--deep", "--offline")  # every entry and every issued document's stamp
+    assert deep.exit_code == 0 and "(deep)" in deep.stdout and "clock.skew" not in deep.stdout
 
     textfile = tmp_path / "node" / "qayd.prom"
     run("zatca", "submit", "--metrics-file", str(textfile))
