@@ -37,19 +37,18 @@ def _central_on(run: Run) -> bool:
 def clock_skew(run: Run) -> CheckResult:
     measured: dict[str, float] = {}
     unmeasured: list[str] = []
-    probe = run.probes.zatca_time if run.probes is not None else None
-    if probe is not None:
-        try:
-            portal = probe()
+    try:
+        portal = run.answer("zatca")
+        if portal is not None:
             # the Date header has whole seconds: the portal's clock is up to a second past it
-            measured["zatca"] = (run.ctx.clock() - portal).total_seconds() - 0.5
-        except Exception as exc:
-            from core.health.doctor import _reason
+            measured["zatca"] = (portal[1] - portal[0]).total_seconds() - 0.5
+    except Exception as exc:
+        from core.health.doctor import _reason
 
-            unmeasured.append(f"the ZATCA portal could not be reached ({_reason(exc)})")
-    facts, why = run.central()
-    if facts is not None:
-        measured["central"] = (run.ctx.clock() - facts.server_now).total_seconds()
+        unmeasured.append(f"the ZATCA portal could not be reached ({_reason(exc)})")
+    facts, why, at = run.central()
+    if facts is not None and at is not None:
+        measured["central"] = (at - facts.server_now).total_seconds()
     elif why != "not configured":
         unmeasured.append("central could not be reached (see the central check)")
     figures = {f"{name}_skew_seconds": round(value, 2) for name, value in measured.items()}
@@ -85,7 +84,7 @@ def _skew_text(worst: tuple[str, float]) -> str:
 
 
 def central(run: Run) -> Iterable[CheckResult]:
-    facts, why = run.central()
+    facts, why, _at = run.central()
     title, runbook = "Central database", "central-unreachable"
     if facts is None and why == "not configured":
         return []
@@ -162,14 +161,13 @@ def mail_failed(run: Run) -> Iterable[CheckResult]:
 
 
 def mail_login(run: Run) -> Iterable[CheckResult]:
-    probe = run.probes.smtp_login if run.probes is not None else None
-    if probe is None:
+    if "smtp" not in run.answers:
         return []
     from core.mail import MailRefused, MailUnavailable
 
     title = "Mail server login"
     try:
-        probe()
+        run.answer("smtp")
     except MailUnavailable as exc:
         return [CheckResult("mail.login", title, Status.WARN, f"The login could not be tried: {exc.message}",
                             exc.fix, "mail-failed", {"login_ok": 0})]

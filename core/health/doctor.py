@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -30,24 +31,44 @@ class Run:
     probes: Probes | None
     progress: Progress | None = None
     cancelled: CancelCheck | None = None
-    _central: tuple[CentralFacts | None, str] | None = field(default=None, repr=False)
+    answers: dict[str, Future[Any]] = field(default_factory=dict, repr=False)
 
     @property
     def alerts(self) -> Any:
         return self.settings.alerts
 
-    def central(self) -> tuple[CentralFacts | None, str]:
-        """Central's answer, asked once per run (the central check and the clock check share it): (facts, why not)."""
-        if self._central is None:
-            probe = self.probes.central if self.probes is not None else None
-            if probe is None:
-                self._central = (None, "not configured")
-            else:
-                try:
-                    self._central = (probe(), "")
-                except Exception as exc:  # reported by the central check; the clock check says "not measured"
-                    self._central = (None, _reason(exc))
-        return self._central
+    def answer(self, name: str) -> Any:
+        """A network probe's answer, with this machine's clock read the moment it came ("zatca": (portal time,
+        local time); "central": (CentralFacts, local time); "smtp": (None, local time)); None when there is no such
+        probe. Raises what the probe raised."""
+        future = self.answers.get(name)
+        return None if future is None else future.result()
+
+    def central(self) -> tuple[CentralFacts | None, str, datetime | None]:
+        """Central's answer (the central check and the clock check share it): (facts, why not, local time)."""
+        if "central" not in self.answers:
+            return None, "not configured", None
+        try:
+            facts, at = self.answer("central")
+        except Exception as exc:  # reported by the central check; the clock check says "not measured"
+            return None, _reason(exc), None
+        return facts, "", at
+
+
+def _ask(probes: Probes, ctx: Context) -> dict[str, Future[Any]]:
+    """Start every network probe at once, each in a thread of its own, so doctor waits for the slowest, not the sum
+    (each has its own short timeout). Each reads this machine's clock the moment its answer arrives."""
+    asks: dict[str, Callable[[], Any] | None] = {
+        "zatca": probes.zatca_time, "central": probes.central, "smtp": probes.smtp_login}
+    pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="qayd-probe")
+
+    def timed(fn: Callable[[], Any]) -> Callable[[], tuple[Any, datetime]]:
+        return lambda: (fn(), ctx.clock())
+
+    try:
+        return {name: pool.submit(timed(fn)) for name, fn in asks.items() if fn is not None}
+    finally:
+        pool.shutdown(wait=False)
 
 
 Check = Callable[[Run], "CheckResult | Iterable[CheckResult]"]
@@ -82,7 +103,8 @@ def run_checks(ctx: Context, settings: Settings, *, deep: bool = False, network:
         from core.health.probes import health_probes
 
         probes = health_probes(settings, ctx)
-    run = Run(ctx, settings, ctx.clock(), deep, network, probes, progress, cancelled)
+    answers = _ask(probes, ctx) if network and probes is not None else {}
+    run = Run(ctx, settings, ctx.clock(), deep, network, probes, progress, cancelled, answers)
     checks = _checks(network)
     results: list[CheckResult] = []
     for n, (check_id, title, fn) in enumerate(checks):

@@ -303,3 +303,18 @@ def test_a_stale_payment_poll_fails_the_payment_check_alone(tmp_path: Path, env:
 
 def test_no_payment_check_without_a_provider_key(company: Context, settings: Settings) -> None:
     assert "payments.poll" not in {c.id for c in offline(company, settings).checks}
+
+
+def test_the_network_probes_run_at_once_so_doctor_waits_for_the_slowest_not_the_sum(company: Context,
+                                                                                    settings: Settings) -> None:
+    def slow_portal() -> datetime:
+        time.sleep(1.0)
+        return company.clock()
+
+    def slow_login() -> None:
+        time.sleep(1.0)
+
+    started = time.perf_counter()
+    report = run_checks(company, settings, probes=Probes(zatca_time=slow_portal, smtp_login=slow_login))
+    assert time.perf_counter() - started < 1.9
+    assert check(report, "clock.skew").status is Status.OK and check(report, "mail.login").status is Status.OK
