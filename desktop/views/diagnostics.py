@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.health import Report, Status, run_checks
+from core.resources import resources_root
 from desktop.errors import present_error
 from desktop.i18n import tr
 from desktop.jobs import Job
@@ -75,9 +76,15 @@ def english(text: str) -> QTableWidgetItem:
 
 
 def runbook_path(runbook: str, language: str) -> Path:
-    """docs/runbooks/<id>.md, or its Arabic twin <id>.ar.md when the UI is in Arabic and the twin exists."""
-    arabic = RUNBOOKS_DIR / f"{runbook}.ar.md"
-    return arabic if language == "ar" and arabic.exists() else RUNBOOKS_DIR / f"{runbook}.md"
+    """The runbook's file, in Arabic (<id>.ar.md) when the UI is and it exists: where an installation ships them
+    (resources/runbooks, package data) or else the repository's docs/runbooks."""
+    folders = (resources_root() / "runbooks", RUNBOOKS_DIR)
+    names = ([f"{runbook}.ar.md"] if language == "ar" else []) + [f"{runbook}.md"]
+    for name in names:
+        for folder in folders:
+            if (folder / name).exists():
+                return folder / name
+    return RUNBOOKS_DIR / f"{runbook}.md"
 
 
 class DiagnosticsView(View):
