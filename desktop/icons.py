@@ -26,10 +26,13 @@ NAV_ICONS = {
     "dashboard": "layout-dashboard", "invoices": "receipt-text", "customers": "users", "products": "package",
     "zatca_queue": "cloud-upload", "audit": "shield-check", "privacy": "lock-keyhole",
     "reports": "file-chart-column", "sync": "refresh-cw", "settings": "settings",
+    "diagnostics": "check-check",
 }
 
 # Each view's main actions: attribute of the view -> (icon, primary). A primary action is the accent button.
 VIEW_ACTIONS: dict[str, dict[str, tuple[str, bool]]] = {
+    "diagnostics": {"run_button": ("check-check", True), "cancel_button": ("circle-x", False),
+                    "runbook_button": ("info", False)},
     "invoices": {"new_button": ("file-plus", True), "clear_button": ("filter-x", False)},
     "customers": {"add_button": ("user-plus", True), "edit_button": ("pencil", False)},
     "products": {"add_button": ("package-plus", True), "edit_button": ("pencil", False)},

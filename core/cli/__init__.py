@@ -39,6 +39,8 @@ COMMANDS = {
     "company": ("core.cli.company:company", "The seller's company profile."),
     "config": ("core.cli.config:config", "Settings: defaults, the config file and QAYD_* variables."),
     "customer": ("core.cli.customer:customer", "Customers (buyers): businesses and individuals."),
+    "doctor": ("core.cli.doctor:doctor",
+               "Check this install's health: store, audit chain, secrets, ZATCA, clocks, central, mail, payments."),
     "gdpr": ("core.cli.gdpr:gdpr", "Data-subject requests (GDPR Art."),
     "incident": ("core.cli.incident:incident",
                  "Incident mode: hold outgoing side effects that can wait, while issuing and ZATCA go on."),
@@ -54,6 +56,8 @@ COMMANDS = {
                 "Printable compliance documents: VAT return, ZATCA submissions, audit evidence, privacy (PDF/A-3)."),
     "secrets": ("core.cli.secrets:secrets",
                 "Secrets (API keys, passwords) sealed in the company store with a key from the OS keyring."),
+    "status": ("core.cli.status:status",
+               "What needs attention now, each with its runbook (exit 0: `qayd doctor` is the one that fails)."),
     "sync": ("core.cli.sync:sync",
                 "Push this install's changes and audit chain to central and pull everyone else's (resumes where it "
                 "stopped; safe to run any time)."),

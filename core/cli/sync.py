@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
 from core.cli.common import end_progress, json_option, print_json, progress_printer, state
+from core.cli.doctor import metrics_option, write_metrics
 
 
 @click.group("sync", invoke_without_command=True)
@@ -111,7 +113,8 @@ def sync_resolve(ident: int, take: str, fields: tuple[str, ...]) -> None:
 @sync.command("watch")
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between syncs when nothing happens.")
 @click.option("--for", "duration", type=float, default=None, help="Stop after this many seconds.")
-def sync_watch(interval: float, duration: float | None) -> None:
+@metrics_option
+def sync_watch(interval: float, duration: float | None, metrics_file: Path | None) -> None:
     """Stay connected: sync at once when another install pushes (LISTEN/NOTIFY), else every --interval."""
     import psycopg
 
@@ -122,7 +125,11 @@ def sync_watch(interval: float, duration: float | None) -> None:
     stop = time.monotonic() + duration if duration else None
     while stop is None or time.monotonic() < stop:
         try:
-            result = sync_once(ctx, dsn)
+            try:
+                result = sync_once(ctx, dsn)
+            finally:  # after each cycle, failed or not: the textfile says how long sync has been failing
+                if metrics_file is not None:
+                    write_metrics(metrics_file)
             click.echo(f"{time.strftime('%H:%M:%S')} pushed {result.pushed}, pulled {result.pulled}")
             with Listener(dsn) as listener:
                 for event in listener.events(timeout=interval):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
 from core.cli.common import ROWS, end_progress, json_option, print_json, print_table, progress_printer, state
+from core.cli.doctor import metrics_option, write_metrics
 from core.errors import NotFoundError
 from core.zatca import FatooraClient, list_queue, onboarding, submit_pending
 from core.zatca import egs as units
@@ -95,9 +97,14 @@ def zatca_status(as_json: bool) -> None:
 @zatca.command("submit")
 @click.option("--limit", type=ROWS, default=None, help="At most this many documents.")
 @json_option
-def zatca_submit(limit: int | None, as_json: bool) -> None:
+@metrics_option
+def zatca_submit(limit: int | None, as_json: bool, metrics_file: Path | None) -> None:
     """Clear or report every due document; exit 1 when some were rejected or the portal was unreachable."""
-    summary = submit_pending(state().company(), client_for, limit=limit)
+    try:
+        summary = submit_pending(state().company(), client_for, limit=limit)
+    finally:  # after the run, whatever its outcome: the queue's deadlines are what the textfile watches
+        if metrics_file is not None:
+            write_metrics(metrics_file)
     if as_json:
         print_json(summary)
     else:

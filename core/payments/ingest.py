@@ -53,7 +53,23 @@ def poll(ctx: Context, provider: PaymentProvider, *, limit: int = 100, max_pages
             progress(result.pages / (result.pages + 1), f"{result.events} new event(s), page {result.pages}")
         if not page.has_more or page.cursor is None:
             break
+    _polled(ctx, provider.name)
     return result
+
+
+def last_poll_key(provider: str) -> str:
+    """Where this desk keeps its last successful poll of `provider` (sync_state: local, never synchronised)."""
+    return f"payments.{provider}.last_poll_at"
+
+
+def _polled(ctx: Context, provider: str) -> None:
+    """Remember that a poll reached the provider's last page (`qayd doctor`'s payment-poll-gap check reads it).
+    Bookkeeping of this desk, like sync's last_sync_at: no audit entry (the events it recorded have theirs)."""
+    with ctx.uow() as uow:
+        uow.session.connection().exec_driver_sql(
+            "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (last_poll_key(provider), uow.now().isoformat()))
+        uow.commit()
 
 
 def _cursor(ctx: Context, provider: str) -> str | None:

@@ -10,6 +10,8 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from types import TracebackType
 from typing import Any
@@ -180,6 +182,16 @@ class FatooraClient:
     def clear(self, creds: Credentials, *, invoice_hash: str, uuid: str, signed_xml: bytes) -> SubmissionResult:
         """POST /invoices/clearance/single: a standard document, before it is given to the buyer."""
         return self._submit("/invoices/clearance/single", Outcome.CLEARED, creds, invoice_hash, uuid, signed_xml, "1")
+
+    def server_time(self, *, timeout: float = 3.0) -> datetime:
+        """The portal's clock, from the HTTP Date header of one plain GET of its base address (no retries, any
+        status): `qayd doctor` compares it with this machine's, since signing and QR times depend on it."""
+        response = self._http.get("/", timeout=timeout)
+        value = response.headers.get("date")
+        parsed = parsedate_to_datetime(value) if value else None
+        if parsed is None or parsed.tzinfo is None:
+            raise ZatcaError("The portal's answer carries no usable Date header.")
+        return parsed
 
     def close(self) -> None:
         self._http.close()

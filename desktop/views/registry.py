@@ -43,6 +43,7 @@ VIEWS = (
     ViewEntry("reports", "desktop.views.reports:ReportsView"),
     ViewEntry("sync", "desktop.views.sync_view:SyncView"),
     ViewEntry("settings", "desktop.views.settings:SettingsView"),
+    ViewEntry("diagnostics", "desktop.views.diagnostics:DiagnosticsView"),  # past Ctrl+0: no digit shortcut
 )
 
 
@@ -52,7 +53,8 @@ def titles() -> dict[str, str]:
             "customers": tr("Navigation", "Customers"), "products": tr("Navigation", "Products"),
             "zatca_queue": tr("Navigation", "ZATCA queue"), "audit": tr("Navigation", "Audit"),
             "privacy": tr("Navigation", "Privacy"), "reports": tr("Navigation", "Reports"),
-            "sync": tr("Navigation", "Sync"), "settings": tr("Navigation", "Settings")}
+            "sync": tr("Navigation", "Sync"), "settings": tr("Navigation", "Settings"),
+            "diagnostics": tr("Navigation", "Diagnostics")}
 
 
 def view_classes() -> list[type[View]]:
