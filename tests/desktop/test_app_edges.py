@@ -20,7 +20,6 @@ from pytestqt.qtbot import QtBot
 
 from core.config import Settings
 from desktop import app as desktop_app
-from desktop.i18n import install_language
 
 
 @pytest.fixture
@@ -30,15 +29,6 @@ def umask_kept() -> Iterator[None]:
     os.umask(old)
     yield
     os.umask(old)
-
-
-@pytest.fixture
-def app_restored(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[QApplication]:
-    """run_app on the tests' application as it is: styling it as `qayd-desktop` does would leak Fusion, the palette
-    and the bundled font into the other desktop tests (their pixels are measured)."""
-    monkeypatch.setattr(desktop_app, "_application", lambda: qapp)
-    yield qapp
-    install_language(qapp, "en")
 
 
 @pytest.fixture
@@ -53,7 +43,7 @@ def qayd_handlers() -> Iterator[logging.Logger]:
 
 
 def test_a_bad_setting_stops_the_start_with_a_dialog_naming_it(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask_kept: None, app_restored: QApplication
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask_kept: None, app_unstyled: QApplication
 ) -> None:
     monkeypatch.setenv("QAYD_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("QAYD_CONFIG", str(tmp_path / "none.toml"))

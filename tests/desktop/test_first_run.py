@@ -186,7 +186,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == "qayd-desktop 0.1.0"
 
 
-def test_a_bad_configuration_is_shown_in_a_dialog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_configuration_is_shown_in_a_dialog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  app_unstyled: QApplication) -> None:
     shown: list[BaseException] = []
     monkeypatch.setattr(desktop_app, "_config_error_dialog", shown.append)
     config = tmp_path / "config.toml"
@@ -198,7 +199,7 @@ def test_a_bad_configuration_is_shown_in_a_dialog(tmp_path: Path, monkeypatch: p
 
 
 def test_qayd_desktop_without_a_company_runs_the_wizard_then_opens_the_main_window(
-        qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, app_unstyled: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config.toml"
     config.write_text("", "utf-8")
     monkeypatch.setenv("QAYD_CONFIG", str(config))
