@@ -84,10 +84,12 @@ def _reason(exc: BaseException) -> str:
 
 
 def _checks(network: bool) -> list[tuple[str, str, Check]]:
-    from core.health import checks_audit, checks_channels, checks_store, checks_zatca
+    from core.health import checks_audit, checks_channels, checks_incident, checks_store, checks_zatca
 
     local: list[tuple[str, str, Check]] = [
-        *checks_store.CHECKS, *checks_audit.CHECKS, *checks_zatca.CHECKS, *checks_channels.LOCAL]
+        # incident mode first: as it stood when doctor began (a failed chain check below enters it)
+        *checks_incident.CHECKS, *checks_store.CHECKS, *checks_audit.CHECKS, *checks_zatca.CHECKS,
+        *checks_channels.LOCAL]
     return local + (list(checks_channels.NETWORK) if network else [])
 
 
@@ -143,7 +145,8 @@ def _timed(result: CheckResult, seconds: float) -> CheckResult:
 
 _RUNBOOK_OF = {"store": "store-health", "audit": "audit-chain-broken", "secrets": "secret-store",
                "zatca": "zatca-reporting-deadline", "clock": "clock-skew", "central": "central-unreachable",
-               "sync": "sync-failing", "mail": "mail-failed", "payments": "payment-poll-gap"}
+               "sync": "sync-failing", "mail": "mail-failed", "payments": "payment-poll-gap",
+               "incident": "incident-mode"}
 
 
 def unopened_report(error: BaseException, now: datetime) -> Report:

@@ -27,6 +27,7 @@ RUNBOOKS: dict[str, str] = {
     "sync-failing": "No successful sync with central for too long, or conflicts are open",
     "mail-failed": "E-mailed invoices failed, or the mail server refuses the login",
     "payment-poll-gap": "The payment provider has not been polled successfully for too long",
+    "incident-mode": "Incident mode is active: outgoing side effects are held (and issuing, when Qayd entered it)",
 }
 
 

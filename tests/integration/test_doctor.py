@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 
 from core.bootstrap import open_company
 from core.config import Settings, load_settings
-from core.health import Probes, Report, Status, checks_store, health_probes, run_checks
+from core.health import CheckResult, Probes, Report, Status, checks_store, health_probes, run_checks
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.payments import poll
 from core.secrets import manager
@@ -34,7 +34,7 @@ from tests.support.fake_provider import FakeProvider
 from tests.support.smtp_server import PASSWORD, SmtpWorld
 
 LOCAL_IDS = {"store.integrity", "store.foreign_keys", "store.schema", "store.free_disk", "store.wal", "audit.chain",
-             "secrets.master_key", "zatca.certificates", "zatca.reporting_deadline", "zatca.clearance_waiting"}
+             "secrets.master_key", "zatca.certificates", "zatca.reporting_deadline", "zatca.clearance_waiting", "incident.active"}
 
 
 def failing(report: Report) -> set[str]:
@@ -318,3 +318,22 @@ def test_the_network_probes_run_at_once_so_doctor_waits_for_the_slowest_not_the_
     report = run_checks(company, settings, probes=Probes(zatca_time=slow_portal, smtp_login=slow_login))
     assert time.perf_counter() - started < 1.9
     assert check(report, "clock.skew").status is Status.OK and check(report, "mail.login").status is Status.OK
+
+
+def test_incident_mode_warns_while_an_admin_holds_and_fails_when_qayd_entered_it(
+        settings: Settings, ctx: Context, clock: StepClock) -> None:
+    from core import incident
+
+    def found() -> CheckResult:
+        report = run_checks(ctx, settings, network=False)
+        return next(c for c in report.checks if c.id == "incident.active")
+
+    assert found().status is Status.OK
+    incident.start(ctx, "Phishing mail reported by the finance team", actor="admin")
+    manual = found()
+    assert manual.status is Status.WARN and manual.runbook == "incident-mode" and "mail" in manual.found
+    assert "Phishing" not in manual.found  # the free-text reason stays out of doctor's output (bundles, metrics)
+    incident.end(ctx, "Handled", actor="admin")
+    incident.enter_automatically(ctx, "the audit chain does not verify")
+    automatic = found()
+    assert automatic.status is Status.FAIL and "issuing is locked" in automatic.found

@@ -1,0 +1,41 @@
+"""Incident mode as doctor sees it: active or not, what it holds, and whether issuing is locked.
+
+The reason is free text an admin typed: it is shown by `qayd incident status` and the banner, never here (doctor's
+output goes into support bundles and the metrics file)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.clock import saudi_time
+from core.health.model import CheckResult, Status
+
+if TYPE_CHECKING:
+    from core.health.doctor import Check, Run
+
+RUNBOOK = "incident-mode"
+
+
+def active(run: Run) -> CheckResult:
+    from core.incident import status
+
+    incident = status(run.ctx)
+    if incident is None or not incident.active:
+        return CheckResult("incident.active", "Incident mode", Status.OK, "No incident is active.",
+                           runbook=RUNBOOK, figures={"active": 0})
+    hours = max(0.0, (run.now - incident.started_at).total_seconds() / 3600)
+    since = saudi_time(incident.started_at).strftime("%Y-%m-%d %H:%M")
+    held = ", ".join(incident.holds) or "nothing"
+    figures = {"active": 1, "hours": round(hours, 2), "automatic": int(incident.automatic)}
+    if incident.automatic:
+        return CheckResult("incident.active", "Incident mode", Status.FAIL,
+                           f"Qayd entered incident mode by itself at {since} (Riyadh) after a verification failed; "
+                           f"issuing is locked and {held} are held.",
+                           "Find what failed (qayd audit verify, qayd doctor --deep), then an admin ends it with "
+                           "qayd incident end --reason TEXT.", RUNBOOK, figures)
+    return CheckResult("incident.active", "Incident mode", Status.WARN,
+                       f"An incident has been active since {since} (Riyadh); held: {held}.",
+                       "When it is over, an admin ends it with qayd incident end --reason TEXT.", RUNBOOK, figures)
+
+
+CHECKS: list[tuple[str, str, Check]] = [("incident.active", "Incident mode", active)]
