@@ -34,7 +34,8 @@ from tests.support.fake_provider import FakeProvider
 from tests.support.smtp_server import PASSWORD, SmtpWorld
 
 LOCAL_IDS = {"store.integrity", "store.foreign_keys", "store.schema", "store.free_disk", "store.wal", "audit.chain",
-             "secrets.master_key", "zatca.certificates", "zatca.reporting_deadline", "zatca.clearance_waiting", "incident.active"}
+             "secrets.master_key", "zatca.certificates", "zatca.reporting_deadline", "zatca.clearance_waiting",
+             "incident.active"}
 
 
 def failing(report: Report) -> set[str]:
