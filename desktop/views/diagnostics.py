@@ -45,7 +45,8 @@ def status_label(status: Status) -> str:
 
 def check_title(check_id: str, title: str) -> str:
     """A check's name in the UI's language (the core's English title for a check this view does not know)."""
-    names = {"store.integrity": tr("Diagnostics", "Store integrity"),
+    names = {"incident.active": tr("Diagnostics", "Incident mode"),
+             "store.integrity": tr("Diagnostics", "Store integrity"),
              "store.foreign_keys": tr("Diagnostics", "Store references"),
              "store.schema": tr("Diagnostics", "Store schema"),
              "store.free_disk": tr("Diagnostics", "Free disk beside the store"),

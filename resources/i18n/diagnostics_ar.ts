@@ -147,6 +147,10 @@
       <translation>الرسائل المخفقة</translation>
     </message>
     <message>
+      <source>Incident mode</source>
+      <translation>وضع الحوادث</translation>
+    </message>
+    <message>
       <source>Payment polling</source>
       <translation>استطلاع المدفوعات</translation>
     </message>
