@@ -34,11 +34,13 @@ def finding_fix(finding: Finding, language: str) -> str:
 def log_text(exc: BaseException) -> str:
     """What the log may say about `exc`: a core message (written without personal data), or for refused input
     only the rules and fields (a finding's message quotes the value typed, which may be personal data)."""
+    from core.support import safe  # marked safe: the log's scrubber shows it (still through its patterns)
+
     if isinstance(exc, ValidationError):
-        return "refused: " + ", ".join(f"{f.rule}@{f.field}" for f in exc.findings if f.is_error)
+        return safe("refused: " + ", ".join(f"{f.rule}@{f.field}" for f in exc.findings if f.is_error))
     if isinstance(exc, QaydError):
-        return exc.message
-    return "internal error"
+        return safe(exc.message)
+    return safe("internal error")
 
 
 def present_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> QMessageBox:
