@@ -17,7 +17,7 @@ if TYPE_CHECKING:
         remove_logging,
         set_log_fields,
     )
-    from core.support.scrub import REDACTED, safe, scrub_text
+    from core.support.scrub import REDACTED, exception_message, safe, scrub_text
     from core.support.upload import CrashUploadError, UploadResult, pending_crash_files, upload_crashes
 
 _FACE = {
@@ -27,6 +27,7 @@ _FACE = {
     "configure_logging": "core.support.logs",
     "crash_dir": "core.support.crash",
     "current_context": "core.support.logs",
+    "exception_message": "core.support.scrub",
     "create_bundle": "core.support.bundle",
     "install_crash_handlers": "core.support.crash",
     "log_context": "core.support.logs",
@@ -49,6 +50,7 @@ __all__ = [
     "crash_dir",
     "create_bundle",
     "current_context",
+    "exception_message",
     "install_crash_handlers",
     "log_context",
     "log_dir",
