@@ -6,8 +6,8 @@
 
 The window paints first, in the language the settings name (core.config_file); then the settings are loaded and
 checked (`core.config.load_settings`: config file, QAYD_* variables), a problem shown in a dialog; then the first-run
-wizard when there is no company yet, then the company opens. The log goes to `<data dir>/logs/qayd-desktop.log` (JSON lines, core.support: never personal data or secrets);
-crash files to `<data dir>/crash/`.
+wizard when there is no company yet, then the company opens. The log goes to `<data dir>/logs/qayd-desktop.log`
+(JSON lines, core.support: never personal data or secrets), crash files to `<data dir>/crash/`.
 """
 
 from __future__ import annotations

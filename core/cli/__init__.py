@@ -83,7 +83,6 @@ COMMANDS = {
 def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_file: Path | None) -> None:
     """Qayd (قيد): ZATCA e-invoicing, tamper-evident audit and privacy compliance."""
     from core.cli.common import CliState
-
     from core.support import log_context
 
     holder = ctx.obj if isinstance(ctx.obj, dict) else {}  # main() passes one: a crash after the command reads it

@@ -43,8 +43,8 @@ _FACE = {
     "write_crash_file": "core.support.crash",
 }
 __all__ = [
-    "CrashUploadError",
     "REDACTED",
+    "CrashUploadError",
     "UploadResult",
     "configure_logging",
     "crash_dir",

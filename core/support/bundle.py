@@ -74,7 +74,8 @@ def _doctor_report(doctor: Doctor | None) -> dict[str, Any]:
     if doctor is None:
         return {"skipped": "no health checks were available to this bundle"}
     try:
-        return _scrubbed(doctor())
+        report: dict[str, Any] = _scrubbed(doctor())
+        return report
     except Exception as exc:  # a broken check must not stop the bundle that reports it
         return {"error": exception_record(exc)}
 
@@ -92,7 +93,7 @@ def _config_report(settings: Settings) -> dict[str, Any]:
 def _manifest(stamp: datetime, contents: list[str], dropped: int) -> dict[str, Any]:
     from core import __version__
 
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)

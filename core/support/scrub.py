@@ -33,7 +33,7 @@ _UUID = re.compile(r"\b([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|«[^»\n]*»")
 
 
-class safe(str):  # noqa: N801 - reads as a marker at the call site: log.info("sent %s", safe(kind))
+class safe(str):
     """A string argument the caller vouches for (an event name, a rule id, a status): logged as it is."""
 
 
@@ -125,7 +125,9 @@ def exception_record(exc: BaseException) -> dict[str, Any]:
 
 def _type_name(exc: BaseException) -> str:
     kind = type(exc)
-    return kind.__qualname__ if kind.__module__ in ("builtins", "__main__") else f"{kind.__module__}.{kind.__qualname__}"
+    if kind.__module__ in ("builtins", "__main__"):
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 _PROJECT = str(Path(__file__).resolve().parents[2])  # the folder holding core/ and desktop/ (editable or installed)

@@ -83,7 +83,8 @@ def _post(http: httpx.Client, url: str, path: Path) -> None:
         response = http.post(url, json=body)
     except httpx.HTTPError as exc:
         raise CrashUploadError(f"The crash-report address could not be reached ({type(exc).__name__}).",
-                               fix="Check support.crash_upload_url and the network; the files are sent next time.")
+                               fix="Check support.crash_upload_url and the network; the files are sent next time."
+                               ) from None
     if response.status_code >= 300:
         raise CrashUploadError(f"The crash-report address answered HTTP {response.status_code}.",
                                fix="Check support.crash_upload_url with whoever runs it; the files stay to send.")

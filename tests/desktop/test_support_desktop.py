@@ -16,7 +16,6 @@ import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import StepClock
 from core.config import Settings
 from core.errors import NotFoundError
 from core.support import remove_logging
@@ -26,6 +25,7 @@ from desktop.errors import present_error
 from desktop.jobs import Job, SyncPool
 from desktop.session import AppSession
 from desktop.shell import MainWindow
+from tests.conftest import StepClock
 from tests.integration.test_support_planted import API_KEY, EMAIL, NAME, PASSWORD, PHONE, PLANTED, VAT
 
 

@@ -17,7 +17,7 @@ import pytest
 from core.config import Settings
 from core.invoicing import service
 from core.secrets import MemoryKeyring
-from core.support import create_bundle, crash_dir, log_dir
+from core.support import crash_dir, create_bundle, log_dir
 from tests.integration.conftest import Result
 from tests.integration.test_support_planted import API_KEY, EMAIL, NAME, PASSWORD, PHONE, PLANTED, VAT
 
@@ -31,7 +31,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append({"path": self.path, "type": self.headers["Content-Type"],
                                           "body": json.loads(body)})

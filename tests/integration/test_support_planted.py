@@ -58,7 +58,7 @@ def test_planted_values_reach_no_log_and_no_crash_file(
     log.error("customer %s <%s> VAT %s phone %s key %s password %s", NAME, EMAIL, VAT, PHONE, API_KEY, PASSWORD,
               extra={"event": "invoicing.planted"})
     log.warning("customer %(name)s", {"name": NAME})
-    log.warning(f"mail to {EMAIL}, phone {PHONE}, VAT {VAT}, api_key={API_KEY}, "  # noqa: G004 - the slip we test
+    log.warning(f"mail to {EMAIL}, phone {PHONE}, VAT {VAT}, api_key={API_KEY}, "
                 f"central postgresql://qayd:{PASSWORD}@db.example.com/acme, Authorization: Bearer {API_KEY}")
     try:
         raise RuntimeError(f"state of {NAME} {EMAIL} {VAT} {PHONE} {API_KEY} {PASSWORD}")
