@@ -34,6 +34,7 @@ QaydError                  any other Qayd error (exit 10)
 ├── IncidentHold           core.incident: incident mode holds this channel until an admin ends it (exit 14)
 ├── AccessDeniedError      the acting user's role may not do or see this (exit 11)
 │   └── DeviceOwnerError   core.sync.ownership: central registered this device to another login (exit 11)
+├── CrashUploadError       core.support.upload: the crash-report address refused or was unreachable (exit 10)
 ├── ResourceMissingError   core.resources: a bundled data file is missing from the installation (exit 10)
 └── Cancelled              the person stopped a long job, as Ctrl-C does; nothing half-written (exit 130)
 

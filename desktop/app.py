@@ -6,8 +6,8 @@
 
 The window paints first, in the language the settings name (core.config_file); then the settings are loaded and
 checked (`core.config.load_settings`: config file, QAYD_* variables), a problem shown in a dialog; then the first-run
-wizard when there is no company yet, then the company opens. The log goes to `<data dir>/logs/qayd-desktop.log`:
-messages and rule ids, never personal data.
+wizard when there is no company yet, then the company opens. The log goes to `<data dir>/logs/qayd-desktop.log`
+(JSON lines, core.support: never personal data or secrets), crash files to `<data dir>/crash/`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
-from logging.handlers import RotatingFileHandler  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
@@ -31,7 +30,8 @@ if TYPE_CHECKING:
     from core.config import Settings
 
 VERSION_TEXT = "qayd-desktop {version}"
-LOG_NAME = "qayd-desktop.log"
+PROGRAM = "qayd-desktop"
+LOG_NAME = f"{PROGRAM}.log"
 log = logging.getLogger("qayd.desktop")
 
 
@@ -47,27 +47,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def setup_logging(settings: Settings) -> Path | None:
-    """A rotating log file in the data folder; returns its path (None when the folder cannot be written)."""
-    folder = settings.data_dir / "logs"
-    try:
-        from core.files import create_private, private_dir, private_file
+    """The JSON-lines log (core.support.configure_logging: rotated, owner-only, scrubbed) in `<data dir>/logs/`, and
+    the crash files of unhandled exceptions and native crashes in `<data dir>/crash/`; returns the log's path (None
+    when the folder cannot be written)."""
+    from core.support import configure_logging, install_crash_handlers, set_log_fields
 
-        private_dir(folder)
-        for old in folder.glob(f"{LOG_NAME}*"):  # rotated files of older versions, which were world-readable
-            private_file(old)
-        handler = RotatingFileHandler(create_private(folder / LOG_NAME), maxBytes=1_000_000, backupCount=3,
-                                      encoding="utf-8")
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("qayd")
-    for old_handler in [h for h in root.handlers if getattr(h, "qayd_desktop", False)]:
-        root.removeHandler(old_handler)  # a second window in one process: the earlier file is closed, not leaked
-        old_handler.close()
-    handler.qayd_desktop = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
-    root.setLevel(settings.log_level)
-    return folder / LOG_NAME
+    path = configure_logging(settings, PROGRAM)
+    install_crash_handlers(settings, PROGRAM)
+    set_log_fields(company=settings.company)
+    return path
 
 
 def _install_excepthook() -> None:
@@ -205,8 +193,8 @@ def _start(app: QApplication, window: Any, times: dict[str, float], args: argpar
         window.close()
         app.exit(exc.exit_code)
         return
-    setup_logging(settings)
     _install_excepthook()
+    setup_logging(settings)  # its crash hook writes the crash file, then the desktop's hook shows the dialog
     session.use_settings(settings)
     if settings.language != session.language:  # the peek and the settings disagree only when the code above changes
         window.set_language(settings.language)

@@ -171,12 +171,15 @@ class IncidentDialog(QDialog):
         ctx, reason = self.session.ctx, self.reason.text()
         starting, pause, hold = self.active is None, self.pause_submission.isChecked(), self.hold_sync_push.isChecked()
 
+        settings = self.session.settings
+
         def work(progress: Progress, cancelled: Cancelled) -> object:
             from core import incident
+            from core.support import incident_snapshot
 
-            if starting:
+            if starting:  # the chain's verification and a support bundle, as `qayd incident start` takes them
                 return incident.start(ctx, reason, actor=ctx.actor, pause_submission=pause, hold_sync_push=hold,
-                                      verify=chain_check(ctx))
+                                      verify=chain_check(ctx), snapshot=incident_snapshot(ctx, settings))
             return incident.end(ctx, reason, actor=ctx.actor)
 
         self.job = Job(work, "incident")
@@ -197,7 +200,7 @@ class IncidentDialog(QDialog):
 
 
 def chain_check(ctx: Context) -> Callable[[], dict[str, Any]]:
-    """The chain verification an incident's start records (the support bundle is wired at the merge)."""
+    """The chain verification an incident's start records."""
     def verify() -> dict[str, Any]:
         from core.audit import verify_store
 

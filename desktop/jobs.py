@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from core.errors import Cancelled as CancelledError
 from core.progress import CancelCheck, Progress
+from core.support import current_context, log_context, new_correlation_id, safe
 from desktop.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Job(QRunnable):
         self.fn, self.name = fn, name
         self.signals = JobSignals()
         self._cancel = threading.Event()
+        self._log_fields = current_context()  # the company and device of the thread that made the job
         self.setAutoDelete(False)
 
     def cancel(self) -> None:
@@ -60,15 +62,20 @@ class Job(QRunnable):
         return self._cancel.is_set()
 
     def run(self) -> None:
+        fields = {k: v for k, v in self._log_fields.items() if k in ("company", "device")}
+        with log_context(**fields, job=self.name, correlation_id=new_correlation_id()):  # each run its own id
+            self._run()
+
+    def _run(self) -> None:
         signals = self.signals
         try:
             result = self.fn(lambda fraction, message: signals.progressed.emit(float(fraction), message),
                              self._cancel.is_set)
         except CancelledError:  # from core or from the job itself: a cancel, never a failure
-            log.debug("job %s cancelled", self.name)
+            log.debug("job %s cancelled", safe(self.name))
             signals.cancelled.emit()
         except Exception as exc:  # reported to the UI; the details go to the log, never to a crash
-            log.debug("job %s failed", self.name, exc_info=True)
+            log.debug("job %s failed", safe(self.name), exc_info=True)
             signals.failed.emit(exc)
         else:
             if self._cancel.is_set() and result is None:

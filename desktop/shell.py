@@ -351,6 +351,10 @@ class MainWindow(QMainWindow):
         self.about_action.setObjectName("about")
         self.about_action.triggered.connect(self.show_about)
         self.help_menu.addAction(self.about_action)
+        self.support_bundle_action = QAction(self)
+        self.support_bundle_action.setObjectName("supportBundle")
+        self.support_bundle_action.triggered.connect(self.create_support_bundle)
+        self.help_menu.addAction(self.support_bundle_action)
 
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("languageToolbar")
@@ -375,6 +379,11 @@ class MainWindow(QMainWindow):
         view = self.show_view("invoices")
         assert isinstance(view, InvoicesView)
         view.new_invoice()
+
+    def create_support_bundle(self) -> None:
+        from desktop.support import create_support_bundle
+
+        self.support_job = create_support_bundle(self, self.session)
 
     def show_about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, tr("Shell", "About Qayd"),
@@ -503,6 +512,7 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(tr("Shell", "&Help"))
         self.about_action.setText(tr("Shell", "&About Qayd"))
         self.incident.retranslate()
+        self.support_bundle_action.setText(tr("Shell", "Create &support bundle…"))
         self._render_status()
 
     def changeEvent(self, event: QEvent) -> None:

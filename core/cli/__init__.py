@@ -17,6 +17,7 @@ import io
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,6 +25,9 @@ from core import __version__, startup
 from core.cli.lazy import LazyGroup
 from core.errors import QaydError
 from core.files import create_private, private_dir, private_umask
+
+if TYPE_CHECKING:
+    from core.cli.common import CliState
 
 EXIT_INTERNAL = 70
 EXIT_BAD_PATH = 2  # a path given on the command line is unusable: bad input
@@ -58,6 +62,8 @@ COMMANDS = {
                 "Secrets (API keys, passwords) sealed in the company store with a key from the OS keyring."),
     "status": ("core.cli.status:status",
                "What needs attention now, each with its runbook (exit 0: `qayd doctor` is the one that fails)."),
+    "support": ("core.cli.support:support",
+                "Support: a bundle of logs, crash files and health checks; opt-in upload of crash reports."),
     "sync": ("core.cli.sync:sync",
                 "Push this install's changes and audit chain to central and pull everyone else's (resumes where it "
                 "stopped; safe to run any time)."),
@@ -83,8 +89,13 @@ COMMANDS = {
 def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_file: Path | None) -> None:
     """Qayd (قيد): ZATCA e-invoicing, tamper-evident audit and privacy compliance."""
     from core.cli.common import CliState
+    from core.support import log_context
 
-    ctx.obj = CliState(overrides={"data_dir": data_dir, "company": company}, config_file=config_file)
+    holder = ctx.obj if isinstance(ctx.obj, dict) else {}  # main() passes one: a crash after the command reads it
+    ctx.obj = holder["state"] = CliState(overrides={"data_dir": data_dir, "company": company},
+                                         config_file=config_file, command=ctx.invoked_subcommand)
+    fields = ctx.with_resource(log_context(job=ctx.invoked_subcommand))  # one correlation id for the command
+    ctx.obj.correlation_id = fields["correlation_id"]
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -130,8 +141,13 @@ def _main(argv: list[str] | None) -> int:
     if problem is not None:
         click.echo(problem, err=True)
         return 2
+    holder: dict[str, CliState] = {}  # the command's state, for a crash after the command has ended
+    return _run_command(argv, holder)
+
+
+def _run_command(argv: list[str] | None, holder: dict[str, CliState]) -> int:
     try:
-        code = cli.main(args=argv, prog_name="qayd", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="qayd", standalone_mode=False, obj=holder)
         return code if isinstance(code, int) else 0  # click returns the code of an Exit raised by a command
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
@@ -148,10 +164,10 @@ def _main(argv: list[str] | None) -> int:
         click.echo("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except Exception as exc:
-        return _unexpected(exc)
+        return _unexpected(exc, holder.get("state"))
 
 
-def _unexpected(exc: Exception) -> int:
+def _unexpected(exc: Exception, cli_state: CliState | None = None) -> int:
     """What no command caught: a busy store or a path the person gave are still theirs to fix; the rest is ours."""
     from core.store import busy_error, is_busy  # SQLAlchemy: loaded only when a command has failed
 
@@ -165,11 +181,27 @@ def _unexpected(exc: Exception) -> int:
         click.echo(f"Error: {exc.filename}: {exc.strerror or exc}. Choose another path, or check its permissions.",
                    err=True)
         return EXIT_BAD_PATH
-    path = _log_file()
-    handler = logging.FileHandler(path, encoding="utf-8")
-    log.addHandler(handler)
-    log.error("internal error in qayd %s", __version__, exc_info=exc)
-    handler.close()
-    log.removeHandler(handler)
+    path = _crash_record(exc, cli_state)
     click.echo(f"Qayd hit an internal error; the details are in {path}. Please report it.", err=True)
     return EXIT_INTERNAL
+
+
+def _crash_record(exc: Exception, cli_state: CliState | None) -> Path:
+    """A crash file (scrubbed: core.support.crash) in the data folder's crash/, and the error in the JSON log; where
+    the settings themselves cannot be read, the crash file goes to the platform's log folder instead."""
+    from core.support import configure_logging, crash_dir, log_context, remove_logging, safe, write_crash_file
+
+    settings = None
+    try:
+        settings = cli_state.settings if cli_state is not None else None
+    except Exception:  # the settings are what failed: the platform's log folder still takes the crash file
+        settings = None
+    folder = crash_dir(settings) if settings is not None else _log_file().parent / "crash"
+    fields = {"job": cli_state.command, "correlation_id": cli_state.correlation_id} if cli_state is not None else {}
+    with log_context(**fields, company=settings.company if settings is not None else None):
+        if settings is not None and configure_logging(settings, "qayd") is not None:
+            log.error("internal error in qayd %s", safe(__version__), exc_info=exc,
+                      extra={"event": "cli.internal_error"})
+            remove_logging("qayd")
+        written = write_crash_file(folder, exc, "qayd")
+    return written if written is not None else folder

@@ -38,14 +38,19 @@ class CliState:
     _settings: Settings | None = None
     _company: Context | None = None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    command: str | None = None  # the command group, the `job` of this command's log lines
+    correlation_id: str | None = None  # the id every log line and crash file of this command carries
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
             from core.config import load_settings
+            from core.support import configure_logging, set_log_fields
 
             self._settings = load_settings(environ=self.environ, config_file=self.config_file,
                                            overrides=self.overrides)
+            configure_logging(self._settings, "qayd")  # the JSON-lines log, for this command (closed in close())
+            set_log_fields(company=self._settings.company)
         return self._settings
 
     def company(self, *, create: bool = False) -> Context:
@@ -53,6 +58,9 @@ class CliState:
             from core.bootstrap import open_company
 
             self._company = open_company(self.settings, create=create, environ=self.environ)
+            from core.support import set_log_fields
+
+            set_log_fields(device=self._company.device_id)
             startup.settle()  # what answering needs is loaded: collect as usual from here
         return self._company
 
@@ -67,6 +75,10 @@ class CliState:
     def close(self) -> None:
         if self._company is not None:
             self._company.close()
+        if self._settings is not None:
+            from core.support import remove_logging
+
+            remove_logging("qayd")
 
 
 def state() -> CliState:

@@ -35,22 +35,11 @@ def _chain_snapshot(ctx: Context) -> Callable[[], Mapping[str, Any]]:
     return verify
 
 
-def bundle_snapshot(ctx: Context) -> Callable[[], Path] | None:
-    """A support bundle beside the company's store, when the support capability is installed (issue 16, point 2);
-    None records "no bundle" in the incident's audit entry."""
-    import importlib
+def bundle_snapshot(ctx: Context) -> Callable[[], Path]:
+    """A support bundle beside the company's store, with doctor's report (core.support.incident_snapshot)."""
+    from core.support import incident_snapshot
 
-    try:  # the support lane's face (core.support.create_bundle); looked up by name until it is merged
-        create_bundle = importlib.import_module("core.support").create_bundle
-    except (ImportError, AttributeError):
-        return None
-    cli = state()
-
-    def snapshot() -> Path:
-        stamp = ctx.clock().strftime("%Y%m%dT%H%M%SZ")
-        dest = ctx.db.path.parent / f"incident-{stamp}.zip"
-        return Path(create_bundle(dest, settings=cli.settings, doctor=None))
-    return snapshot
+    return incident_snapshot(ctx, state().settings)
 
 
 @incident.command("start")

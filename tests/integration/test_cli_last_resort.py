@@ -35,8 +35,8 @@ def _raise(exc: BaseException) -> Callable[..., Any]:
     return fail
 
 
-def test_a_bug_is_one_line_naming_a_private_log_that_holds_the_traceback(
-    demo: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, state_home: Path
+def test_a_bug_is_one_line_naming_a_private_crash_file_that_holds_the_traceback(
+    demo: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = _first_issued(demo)
     monkeypatch.setattr(service, "get_invoice", _raise(RuntimeError(f"unexpected state for {SECRET_LOOKING}")))
@@ -44,11 +44,12 @@ def test_a_bug_is_one_line_naming_a_private_log_that_holds_the_traceback(
     assert result.exit_code == 70 and result.stdout == ""
     assert "Traceback" not in result.output and SECRET_LOOKING not in result.output  # the person's data stays put
     assert "Qayd hit an internal error; the details are in" in result.stderr and "Please report it." in result.stderr
-    log = Path(result.stderr.split("the details are in ")[1].split(". Please")[0])
-    assert log.is_relative_to(state_home)
-    text = log.read_text("utf-8")
-    assert "Traceback" in text and "RuntimeError" in text
-    assert stat.S_IMODE(log.stat().st_mode) == 0o600  # the traceback may hold data: its owner's only
+    crash = Path(result.stderr.split("the details are in ")[1].split(". Please")[0])
+    assert crash.parent.name == "crash" and crash.suffix == ".json"  # core.support's crash file, in the data folder
+    report = json.loads(crash.read_text("utf-8"))
+    assert report["exception"]["type"] == "RuntimeError" and report["exception"]["frames"][-1].endswith(":fail")
+    assert SECRET_LOOKING.split()[1] not in crash.read_text("utf-8")  # the frames, never the data the error held
+    assert stat.S_IMODE(crash.stat().st_mode) == 0o600
 
 
 def test_ctrl_c_stops_with_130_and_a_word_not_a_traceback(

@@ -111,10 +111,9 @@ def test_the_desktop_log_is_private(tmp_path: Path, env: dict[str, str]) -> None
     assert path is not None
     logging.getLogger("qayd").warning("a line, so the file surely exists")
     assert loose(path.parent) == []
-    for handler in logging.getLogger("qayd").handlers[:]:
-        if getattr(handler, "qayd_desktop", False):
-            logging.getLogger("qayd").removeHandler(handler)
-            handler.close()
+    from core.support import remove_logging
+
+    remove_logging("qayd-desktop")
 
 
 def test_sqlite_companions_follow_the_umask_of_a_real_process(tmp_path: Path) -> None:
