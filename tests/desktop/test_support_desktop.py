@@ -94,3 +94,26 @@ def test_help_creates_a_support_bundle_where_the_person_chooses(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: ("", ""))
     window.support_bundle_action.trigger()  # cancelled: no job, nothing written
     assert window.support_job is None
+
+
+def test_an_uncaught_exception_writes_a_crash_file_and_still_shows_the_dialog(
+    qapp: QApplication, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    drawn: list[BaseException] = []
+    monkeypatch.setattr("desktop.errors.present_error", lambda _parent, exc: drawn.append(exc))
+    desktop_app._install_excepthook()
+    desktop_app.setup_logging(settings)  # as _start does: the crash hook wraps the dialog's
+    try:
+        try:
+            raise ValueError(f"{NAME} {EMAIL}")
+        except ValueError as exc:
+            sys.excepthook(ValueError, exc, exc.__traceback__)
+    finally:
+        remove_logging(desktop_app.PROGRAM)
+    assert [type(e) for e in drawn] == [ValueError]
+    [crash] = (settings.data_dir / "crash").glob("crash-qayd-desktop-*.json")
+    report = json.loads(crash.read_text("utf-8"))
+    assert report["program"] == "qayd-desktop" and report["exception"]["type"] == "ValueError"
+    assert NAME not in crash.read_text("utf-8") and EMAIL not in crash.read_text("utf-8")

@@ -163,3 +163,16 @@ def test_crash_files_go_once_to_the_address_the_company_chose(
     assert all(value.lower() not in json.dumps(sent).lower() for value in PLANTED)
     assert crashed("support", "upload").stdout.startswith("Sent 0 crash file(s)")  # each file goes once
     assert len(receiver.received) == 2
+
+
+def test_an_unreachable_address_is_an_error_naming_the_setting_and_keeps_the_files(
+    crashed: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    server = Receiver()
+    url = server.url
+    server.close()  # nothing listens there any more
+    monkeypatch.setenv("QAYD_SUPPORT_CRASH_UPLOAD_URL", url)
+    result = crashed("support", "upload")
+    assert result.exit_code == 10 and "could not be reached (ConnectError)" in result.stderr
+    assert "support.crash_upload_url" in result.stderr
+    assert not (crash_dir(settings) / ".uploaded").exists()
