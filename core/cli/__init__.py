@@ -17,7 +17,7 @@ import io
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -93,7 +93,8 @@ def cli(ctx: click.Context, data_dir: Path | None, company: str | None, config_f
 
     holder = ctx.obj if isinstance(ctx.obj, dict) else {}  # main() passes one: a crash after the command reads it
     ctx.obj = holder["state"] = CliState(overrides={"data_dir": data_dir, "company": company},
-                                         config_file=config_file, command=ctx.invoked_subcommand)
+                                         config_file=config_file, command=ctx.invoked_subcommand,
+                                         crash_hooks=holder.get("own_process") is True)
     fields = ctx.with_resource(log_context(job=ctx.invoked_subcommand))  # one correlation id for the command
     ctx.obj.correlation_id = fields["correlation_id"]
     ctx.call_on_close(ctx.obj.close)
@@ -141,11 +142,12 @@ def _main(argv: list[str] | None) -> int:
     if problem is not None:
         click.echo(problem, err=True)
         return 2
-    holder: dict[str, CliState] = {}  # the command's state, for a crash after the command has ended
+    # the command's state, for a crash after the command has ended; whether this process is the command's own
+    holder: dict[str, Any] = {"own_process": argv is None}
     return _run_command(argv, holder)
 
 
-def _run_command(argv: list[str] | None, holder: dict[str, CliState]) -> int:
+def _run_command(argv: list[str] | None, holder: dict[str, Any]) -> int:
     try:
         code = cli.main(args=argv, prog_name="qayd", standalone_mode=False, obj=holder)
         return code if isinstance(code, int) else 0  # click returns the code of an Exit raised by a command

@@ -40,6 +40,7 @@ class CliState:
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     command: str | None = None  # the command group, the `job` of this command's log lines
     correlation_id: str | None = None  # the id every log line and crash file of this command carries
+    crash_hooks: bool = False  # a `qayd` process of its own: native crashes and thread errors leave crash files
 
     @property
     def settings(self) -> Settings:
@@ -50,6 +51,10 @@ class CliState:
             self._settings = load_settings(environ=self.environ, config_file=self.config_file,
                                            overrides=self.overrides)
             configure_logging(self._settings, "qayd")  # the JSON-lines log, for this command (closed in close())
+            if self.crash_hooks:  # not in a process running many commands (the tests): the hooks would stack
+                from core.support import install_crash_handlers
+
+                install_crash_handlers(self._settings, "qayd")
             set_log_fields(company=self._settings.company)
         return self._settings
 

@@ -71,3 +71,25 @@ def test_a_native_crash_leaves_the_stacks_without_values(tmp_path: Path) -> None
     text = files[0].read_text("utf-8")
     assert "Segmentation fault" in text and 'line 13 in post_invoice' in text
     assert_clean(text)
+
+
+def test_a_qayd_command_in_its_own_process_leaves_a_native_crash_file(tmp_path: Path) -> None:
+    """The `qayd` process itself installs the hooks (main() without arguments): a native crash after a command that
+    read the settings leaves its file in the data folder's crash/ (in-process runs, as the tests make, do not)."""
+    config = tmp_path / "config.toml"
+    config.write_text("", "utf-8")
+    code = textwrap.dedent("""
+        import faulthandler, sys
+        from core.cli import main
+        sys.argv = ["qayd", "customer", "list"]  # reads the settings; no company: exit 4, the process goes on
+        main()
+        faulthandler._sigsegv()
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONFAULTHANDLER"}
+    env.update(QAYD_DATA_DIR=str(tmp_path / "data"), QAYD_CONFIG=str(config))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).parents[2])
+    assert done.returncode == -signal.SIGSEGV, done.stderr
+    files = sorted((tmp_path / "data" / "crash").iterdir())
+    assert len(files) == 1 and files[0].name.startswith("native-qayd-"), files
+    assert "Segmentation fault" in files[0].read_text("utf-8")
