@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,7 +42,11 @@ def test_incident_mode_from_the_command_line(run: Callable[..., Result], env: di
     with sqlite3.connect(db_file(env)) as conn:
         (body,) = conn.execute("SELECT body FROM audit_entry WHERE body LIKE '%incident.started%'").fetchone()
         conn.execute("UPDATE staff_user SET role = 'clerk'")
-    assert '"chain"' in body and '"ok": true' in body.replace('":true', '": true') and "no bundle" in body
+    assert '"chain"' in body and '"ok": true' in body.replace('":true', '": true')
+    bundles = sorted(db_file(env).parent.glob("incident-*.zip"))  # the support bundle, beside the store
+    assert len(bundles) == 1 and f'"bundle":"{bundles[0].name}"' in body.replace('": "', '":"'), body
+    with zipfile.ZipFile(bundles[0]) as zf:
+        assert "doctor.json" in zf.namelist() and not any(n.endswith(".db") for n in zf.namelist())
     assert run("incident", "end", "--reason", "a clerk tries").exit_code == 11
     with sqlite3.connect(db_file(env)) as conn:
         conn.execute("UPDATE staff_user SET role = 'admin'")
