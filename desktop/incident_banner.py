@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from core.incident import Incident
     from core.uow import Context
     from desktop.session import AppSession
+    from desktop.shell import MainWindow
 
 log = logging.getLogger("qayd.desktop")
 BANNER_STYLE = "QFrame#incidentBanner { background: #b3261e; } QFrame#incidentBanner QLabel { color: white; }"
@@ -212,19 +212,13 @@ def chain_check(ctx: Context) -> Callable[[], dict[str, Any]]:
 class IncidentMode:
     """The banner and the menu action the shell gets from `install`."""
 
-    def __init__(self, window: QMainWindow, session: AppSession) -> None:
+    def __init__(self, window: MainWindow, session: AppSession) -> None:
         self.window, self.session = window, session
         self.banner = IncidentBanner(session)
         self.dialog: IncidentDialog | None = None
-        body = window.takeCentralWidget()
-        holder = QWidget()
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.banner)
-        if body is not None:
-            layout.addWidget(body, 1)
-        window.setCentralWidget(holder)
+        # into the shell's slot for full-width bars: re-wrapping its central widget would move the navigation to a
+        # new parent after it was styled, and its rows lost the style sheet's height
+        window.banners.insertWidget(0, self.banner)
         self.action = QAction(window)
         self.action.setObjectName("incidentMode")
         self.action.triggered.connect(self.open_dialog)
@@ -250,6 +244,6 @@ class IncidentMode:
         self.banner.retranslate()
 
 
-def install(window: QMainWindow, session: AppSession) -> IncidentMode:
+def install(window: MainWindow, session: AppSession) -> IncidentMode:
     """Put the banner above the window's central widget and return the mode (its `action` goes in a menu)."""
     return IncidentMode(window, session)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -147,7 +148,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(body)
+        root = QWidget()
+        self.banners = QVBoxLayout(root)  # full-width bars above navigation and page (the incident banner)
+        self.banners.setContentsMargins(0, 0, 0, 0)
+        self.banners.setSpacing(0)
+        self.banners.addWidget(body, 1)
+        self.setCentralWidget(root)
         self.entries: tuple[ViewEntry, ...] = VIEWS
         self.keys = [entry.key for entry in self.entries]
         self.views = Views(self)
