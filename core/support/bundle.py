@@ -61,7 +61,7 @@ def create_bundle(dest: Path, *, settings: Settings, doctor: Doctor | None,
             dropped += left_out
             put(f"logs/{path.name}", text)
         for path in _files(crash_dir(settings), "*"):
-            if path.suffix in (".json", ".txt"):
+            if path.suffix in (".json", ".txt") and path.stat().st_size > 0:  # an empty native file: a live process
                 put(f"crash/{path.name}", scrub_text(path.read_text("utf-8", errors="replace")))
         put("manifest.json", _json(_manifest(stamp, contents, dropped)))
     step(progress, None, 0.95, "Writing the bundle")

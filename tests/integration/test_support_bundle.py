@@ -93,6 +93,7 @@ def test_the_bundle_holds_logs_crashes_doctor_and_config_never_the_store_or_secr
     result = crashed("support", "bundle", "--out", str(tmp_path / "config.toml" / "b.zip"))  # under a file
     assert result.exit_code == 2 and "Choose another path" in result.stderr  # input to correct, not a crash
     (tmp_path / "out").mkdir()  # a folder: the bundle is named in it
+    (settings.data_dir / "crash" / "native-qayd-desktop-1.txt").write_text("", "utf-8")  # a live process's: empty
     result = crashed("support", "bundle", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     [bundle] = (tmp_path / "out").glob("qayd-support-*.zip")
