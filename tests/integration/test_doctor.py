@@ -32,7 +32,7 @@ from tests.conftest import StepClock
 from tests.fatoora.server import FakeFatoora
 from tests.support.fake_provider import FakeProvider
 from tests.support.smtp_server import PASSWORD, SmtpWorld
-from tests.unit.test_health_arabic import assert_arabic
+from tests.unit.health.test_arabic_findings import assert_arabic
 
 LOCAL_IDS = {"store.integrity", "store.foreign_keys", "store.schema", "store.free_disk", "store.wal", "audit.chain",
              "secrets.master_key", "zatca.certificates", "zatca.reporting_deadline", "zatca.clearance_waiting",
