@@ -59,7 +59,7 @@ def _quick(run: Run) -> CheckResult:
     return CheckResult("audit.chain", TITLE, Status.OK,
                        f"{top:,} entries; the last signed checkpoint, the signed heads and the entries after them "
                        "verify (`qayd doctor --deep` checks every entry).", runbook=RUNBOOK, figures=figures,
-                       found_ar=f"عدد القيود {top:,}؛ وقد تحققت آخر نقطة تحقق موقّعة والرؤوس الموقّعة والقيود التي "
+                       found_ar=f"عدد القيود: {top:,}؛ وقد تحققت آخر نقطة تحقق موقّعة والرؤوس الموقّعة والقيود التي "
                                 "بعدها (يفحص `qayd doctor --deep` كل قيد).")
 
 

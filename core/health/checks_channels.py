@@ -75,7 +75,7 @@ def clock_skew(run: Run) -> CheckResult:
         said = "; ".join(unmeasured)
         ok = "" if worst is None else f" Against the {' and '.join(measured)} clock it is within " \
                                       f"{run.alerts.clock_skew_warn_seconds:g} s."
-        ok_ar = "" if worst is None else (f" والفرق عن ساعة {_clocks_ar(measured)} ضمن "
+        ok_ar = "" if worst is None else (f" أما الفرق عن ساعة {_clocks_ar(measured)} فلا يتجاوز "
                                           f"{run.alerts.clock_skew_warn_seconds:g} ثانية.")
         return CheckResult("clock.skew", title, Status.WARN, f"The clock could not be measured: {said}.{ok}",
                            "Check the network, then run `qayd doctor` again.", runbook, figures,
@@ -86,7 +86,8 @@ def clock_skew(run: Run) -> CheckResult:
                            found_ar="لا توجد ساعة تُقارن بها ساعة هذا الجهاز.")
     return CheckResult("clock.skew", title, Status.OK, f"This machine's clock is within {abs(worst[1]):.1f} s of the "
                        f"{' and '.join(measured)} clock.", runbook=runbook, figures=figures,
-                       found_ar=f"ساعة هذا الجهاز ضمن {abs(worst[1]):.1f} ثانية من ساعة {_clocks_ar(measured)}.")
+                       found_ar=f"الفرق بين ساعة هذا الجهاز وساعة {_clocks_ar(measured)} لا يتجاوز "
+                                f"{abs(worst[1]):.1f} ثانية.")
 
 
 def _skew_text(worst: tuple[str, float]) -> str:
@@ -167,7 +168,8 @@ def last_sync(run: Run) -> Iterable[CheckResult]:
     if not last:
         return [CheckResult("sync.last_sync", title, Status.WARN, "This desk has never synced with central." + reason,
                             fix, runbook, {"minutes_since": -1.0},
-                            found_ar="لم يُزامن هذا الجهاز مع قاعدة البيانات المركزية قط." + reason_ar, fix_ar=fix_ar)]
+                            found_ar="لم يُجرِ هذا الجهاز أي مزامنة مع قاعدة البيانات المركزية بعد." + reason_ar,
+                            fix_ar=fix_ar)]
     minutes = (run.now - datetime.fromisoformat(last)).total_seconds() / 60
     figures = {"minutes_since": round(minutes, 1)}
     if minutes > run.alerts.sync_failing_minutes:

@@ -45,7 +45,7 @@ def active(run: Run) -> CheckResult:
     return CheckResult("incident.active", "Incident mode", Status.WARN,
                        f"An incident has been active since {since} (Riyadh); held: {held}.",
                        "When it is over, an admin ends it with qayd incident end --reason TEXT.", RUNBOOK, figures,
-                       found_ar=f"حادث نشط منذ {since} (بتوقيت الرياض)؛ والمعلَّق: {held_ar}.",
+                       found_ar=f"يوجد حادث نشط منذ {since} (بتوقيت الرياض)؛ والمعلَّق: {held_ar}.",
                        fix_ar="حين ينتهي، ينهيه مسؤول بالأمر `qayd incident end --reason TEXT`.")
 
 

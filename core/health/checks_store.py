@@ -104,13 +104,13 @@ def wal(run: Run) -> CheckResult:
     if size_mb <= limit:
         return CheckResult("store.wal", "Write-ahead log", Status.OK, f"The write-ahead log holds {size_mb:,.1f} MB.",
                            runbook=RUNBOOK, figures=figures,
-                           found_ar=f"يحمل سجل الكتابة المسبقة {size_mb:,.1f} ميغابايت.")
+                           found_ar=f"حجم سجل الكتابة المسبقة {size_mb:,.1f} ميغابايت.")
     return CheckResult("store.wal", "Write-ahead log", Status.WARN,
                        f"The write-ahead log holds {size_mb:,.0f} MB (the warning is above {limit:,} MB): a reader "
                        "has kept SQLite from folding it back into the store.",
                        "Close the other Qayd windows and commands on this company; SQLite folds the log back when "
                        "no reader holds it.", RUNBOOK, figures,
-                       found_ar=f"يحمل سجل الكتابة المسبقة {size_mb:,.0f} ميغابايت (يبدأ التحذير فوق {limit:,} "
+                       found_ar=f"حجم سجل الكتابة المسبقة {size_mb:,.0f} ميغابايت (يبدأ التحذير فوق {limit:,} "
                                 "ميغابايت): قارئٌ ما منع SQLite من دمجه في المخزن.",
                        fix_ar="أغلق نوافذ قيد وأوامره الأخرى المفتوحة على هذه المنشأة؛ إذ يدمج SQLite السجل في "
                               "المخزن حين لا يمسكه أي قارئ.")

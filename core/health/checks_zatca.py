@@ -79,7 +79,7 @@ def reporting(run: Run) -> CheckResult:
         return CheckResult("zatca.reporting_deadline", title, Status.FAIL,
                            f"{count} simplified invoice(s) wait to be reported; the oldest was issued {hours:.1f} h "
                            "ago: ZATCA's 24-hour reporting deadline has passed.", fix, runbook, figures,
-                           found_ar=waiting_ar + ": وقد انقضت مهلة الإبلاغ البالغة 24 ساعة لدى هيئة الزكاة "
+                           found_ar=waiting_ar + "؛ فقد انقضت مهلة الإبلاغ البالغة 24 ساعة لدى هيئة الزكاة "
                                                  "والضريبة والجمارك.", fix_ar=fix_ar)
     if hours >= run.alerts.zatca_report_warn_hours:
         return CheckResult("zatca.reporting_deadline", title, Status.WARN,
