@@ -117,15 +117,31 @@ def notice_detail(item: NoticeItem, language: str) -> str:
     return tr("Notifications", "{who}, {when}").format(who=notice.login, when=when_text)
 
 
-def alert_message(alert: Alert) -> str:
+def alert_message(alert: Alert, language: str = "en") -> str:
     severity = alert.severity.value
     label = tr("Alerts", "Failure") if severity == "fail" else tr("Alerts", "Warning")
-    return tr("Alerts", "{severity}: {title}").format(severity=label, title=alert.title)
+    title = alert.title
+    if language == "ar":
+        from desktop.views.diagnostics import check_title  # the check's Arabic name, as the Diagnostics view shows
+
+        title = check_title(alert.id, alert.title)
+    return tr("Alerts", "{severity}: {title}").format(severity=label, title=title)
 
 
-def alert_detail(alert: Alert) -> str:
+def alert_found(alert: Alert, language: str) -> str:
+    """What the check found in the UI's language: the Arabic the check wrote, else its English kept left to right."""
+    found, _fix = alert.text(language)
+    return found if language != "ar" or alert.found_ar else f"\u2066{found}\u2069"
+
+
+def alert_fix(alert: Alert, language: str) -> str:
+    _found, fix = alert.text(language)
+    return fix if language != "ar" or alert.fix_ar or not fix else f"\u2066{fix}\u2069"
+
+
+def alert_detail(alert: Alert, language: str = "en") -> str:
     more = tr("Alerts", "Click to open its runbook.") if alert.paths else ""
-    return f"{alert.found}\n{more}".strip()
+    return f"{alert_found(alert, language)}\n{more}".strip()
 
 
 # --- the bell ---------------------------------------------------------------------------------------------------
@@ -212,13 +228,13 @@ def fill_notices(widget: QListWidget, items: list[NoticeItem], language: str, *,
         widget.addItem(row)
 
 
-def add_alerts(widget: QListWidget, alerts: tuple[Alert, ...]) -> None:
-    """The health alerts on now, above the notices, in bold red: a click opens the runbook."""
+def add_alerts(widget: QListWidget, alerts: tuple[Alert, ...], language: str = "en") -> None:
+    """The health alerts on now, above the notices, in bold red, in the UI's language: a click opens the runbook."""
     for index, alert in enumerate(alerts):
-        row = QListWidgetItem(f"{alert_message(alert)}\n{alert_detail(alert)}")
+        row = QListWidgetItem(f"{alert_message(alert, language)}\n{alert_detail(alert, language)}")
         row.setData(Qt.ItemDataRole.UserRole, alert.id)
         row.setData(KIND_ROLE, HEALTH)
-        row.setToolTip(alert.fix or alert.found)
+        row.setToolTip(alert_fix(alert, language) or alert_found(alert, language))
         font = QFont(row.font())
         font.setBold(True)
         row.setFont(font)
@@ -251,7 +267,7 @@ class NotificationPopup(QFrame):
         if controller is not None:
             fill_notices(self.list, controller.notices, language, last_read=controller.last_read,
                          own_device=controller.device)
-        add_alerts(self.list, alerts)
+        add_alerts(self.list, alerts, language)
         self.alerts = {alert.id: alert for alert in alerts}
         self.open_alert = open_alert
         self.list.itemClicked.connect(self._clicked)
@@ -475,8 +491,9 @@ class SyncStatusBar(QWidget):
         """A health run's outcome: the badge counts what is on now, and each new alert gets a toast."""
         self.alerts = change.current
         self.render()
-        return [self.toasts.show_toast(alert_message(alert), alert_detail(alert), partial(self.open_alert, alert))
-                for alert in change.new]
+        language = self.session.language
+        return [self.toasts.show_toast(alert_message(alert, language), alert_detail(alert, language),
+                                       partial(self.open_alert, alert)) for alert in change.new]
 
     def open_alert(self, alert: Alert) -> bool:
         from desktop import alerts_poller

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.health.model import RUNBOOKS, CheckResult, Report, Status
+from core.health.model import RUNBOOKS, CheckResult, Report, Status, localised
 from core.resources import resource_path
 
 LANGUAGES = ("en", "ar")
@@ -39,7 +39,8 @@ def runbook_path(runbook: str, language: str = "en") -> Path:
 @dataclass(frozen=True)
 class Alert:
     """A check that is not ok. `id` is the check's id; `paths` maps "en" and "ar" to the runbook's files (empty when
-    the check names no runbook). Like the check, it holds no personal data and no secret."""
+    the check names no runbook); `found_ar`/`fix_ar` the check's Arabic words. Like the check, it holds no personal
+    data and no secret."""
 
     id: str
     severity: Status  # WARN or FAIL
@@ -48,6 +49,8 @@ class Alert:
     fix: str
     runbook: str | None
     paths: tuple[tuple[str, Path], ...] = ()
+    found_ar: str = ""
+    fix_ar: str = ""
 
     @classmethod
     def from_check(cls, check: CheckResult) -> Alert:
@@ -56,7 +59,12 @@ class Alert:
         paths: tuple[tuple[str, Path], ...] = ()
         if check.runbook is not None:
             paths = tuple((language, runbook_path(check.runbook, language)) for language in LANGUAGES)
-        return cls(check.id, check.status, check.title, check.found, check.fix, check.runbook, paths)
+        return cls(check.id, check.status, check.title, check.found, check.fix, check.runbook, paths,
+                   check.found_ar, check.fix_ar)
+
+    def text(self, language: str) -> tuple[str, str]:
+        """(found, fix) in `language`: the Arabic when "ar" is asked and present, else the English."""
+        return localised(self.found, self.fix, self.found_ar, self.fix_ar, language)
 
     def path(self, language: str) -> Path | None:
         """The runbook in `language`, else in English, else None."""

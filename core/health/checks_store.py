@@ -17,6 +17,8 @@ RUNBOOK = "store-health"
 MB = 1024 * 1024
 RESTORE = ("Stop using this company, copy its folder aside, and restore the newest backup "
            "(docs/runbooks/store-health.md); Qayd never repairs a store in place.")
+RESTORE_AR = ("توقّف عن استخدام هذه المنشأة، وانسخ مجلدها جانبًا، ثم استعد أحدث نسخة احتياطية "
+              "(docs/runbooks/store-health.ar.md)؛ فقيد لا يُصلح المخزن في مكانه أبدًا.")
 
 
 def reader(path: Path) -> sqlite3.Connection:
@@ -32,10 +34,13 @@ def integrity(run: Run) -> CheckResult:
     problems = [r for r in rows if r != "ok"]
     if not problems:
         return CheckResult("store.integrity", title, Status.OK, f"SQLite's {pragma} found no damage.",
-                           runbook=RUNBOOK, figures={"problems": 0})
+                           runbook=RUNBOOK, figures={"problems": 0},
+                           found_ar=f"لم يجد فحص سلامة المخزن (`{pragma}`) أي تلف.")
     return CheckResult("store.integrity", title, Status.FAIL,
                        f"SQLite's {pragma} found {len(problems)} problem(s), the first: {problems[0][:200]}",
-                       RESTORE, RUNBOOK, {"problems": len(problems)})
+                       RESTORE, RUNBOOK, {"problems": len(problems)},
+                       found_ar=f"وجد فحص سلامة المخزن (`{pragma}`) مشكلات عددها {len(problems)}، أولاها: "
+                                f"«{problems[0][:200]}»", fix_ar=RESTORE_AR)
 
 
 def foreign_keys(run: Run) -> CheckResult:
@@ -44,11 +49,13 @@ def foreign_keys(run: Run) -> CheckResult:
     if not rows:
         return CheckResult("store.foreign_keys", "Store references", Status.OK,
                            "Every row's references point at rows that exist.", runbook=RUNBOOK,
-                           figures={"orphans": 0})
+                           figures={"orphans": 0}, found_ar="كل مراجع الصفوف تشير إلى صفوف موجودة.")
     tables = sorted({str(r[0]) for r in rows})
     return CheckResult("store.foreign_keys", "Store references", Status.FAIL,
                        f"{len(rows)} row(s) refer to rows that do not exist (in {', '.join(tables[:5])}).",
-                       RESTORE, RUNBOOK, {"orphans": len(rows)})
+                       RESTORE, RUNBOOK, {"orphans": len(rows)},
+                       found_ar=f"عدد الصفوف التي تشير إلى صفوف غير موجودة: {len(rows)} (في الجداول: "
+                                f"{'، '.join(tables[:5])}).", fix_ar=RESTORE_AR)
 
 
 def schema(run: Run) -> CheckResult:
@@ -57,11 +64,16 @@ def schema(run: Run) -> CheckResult:
     current, head = current_revision(run.ctx.db.engine), head_revision()
     if current == head:
         return CheckResult("store.schema", "Store schema", Status.OK, f"The store is at schema {head}, this "
-                           "version's newest.", runbook=RUNBOOK)
+                           "version's newest.", runbook=RUNBOOK,
+                           found_ar=f"المخزن على المخطط {head}، وهو أحدث مخطط يعرفه هذا الإصدار من قيد.")
     return CheckResult("store.schema", "Store schema", Status.FAIL,
                        f"The store is at schema {current or 'none'}, but this version of Qayd expects {head}.",
                        "Open the company with this version of Qayd (it upgrades the store after a backup), or "
-                       "install the version that wrote it.", RUNBOOK)
+                       "install the version that wrote it.", RUNBOOK,
+                       found_ar=f"المخزن على المخطط {current or 'لا شيء'}، لكن هذا الإصدار من قيد يتوقع المخطط "
+                                f"{head}.",
+                       fix_ar="افتح المنشأة بهذا الإصدار من قيد (فهو يرقّي المخزن بعد أخذ نسخة احتياطية)، أو ثبّت "
+                              "الإصدار الذي كتبه.")
 
 
 def free_disk(run: Run) -> CheckResult:
@@ -71,12 +83,17 @@ def free_disk(run: Run) -> CheckResult:
     figures = {"free_mb": round(free_mb, 1), "threshold_mb": float(limit)}
     if free_mb >= limit:
         return CheckResult("store.free_disk", "Free disk beside the store", Status.OK,
-                           f"{free_mb:,.0f} MB free beside the store.", runbook=RUNBOOK, figures=figures)
+                           f"{free_mb:,.0f} MB free beside the store.", runbook=RUNBOOK, figures=figures,
+                           found_ar=f"المساحة الحرة بجوار المخزن {free_mb:,.0f} ميغابايت.")
     status = Status.FAIL if free_mb < 50 else Status.WARN
     return CheckResult("store.free_disk", "Free disk beside the store", status,
                        f"Only {free_mb:,.0f} MB free beside the store (the warning is below {limit:,} MB).",
                        "Free space on that disk, or move the data folder (--data-dir) to a larger one; a full "
-                       "disk stops issuing.", RUNBOOK, figures)
+                       "disk stops issuing.", RUNBOOK, figures,
+                       found_ar=f"لم يبقَ بجوار المخزن سوى {free_mb:,.0f} ميغابايت حرة (يبدأ التحذير دون "
+                                f"{limit:,} ميغابايت).",
+                       fix_ar="أفرغ مساحة على ذلك القرص، أو انقل مجلد البيانات (--data-dir) إلى قرص أكبر؛ فامتلاء "
+                              "القرص يوقف إصدار الفواتير.")
 
 
 def wal(run: Run) -> CheckResult:
@@ -86,12 +103,17 @@ def wal(run: Run) -> CheckResult:
     figures = {"wal_mb": round(size_mb, 2), "threshold_mb": float(limit)}
     if size_mb <= limit:
         return CheckResult("store.wal", "Write-ahead log", Status.OK, f"The write-ahead log holds {size_mb:,.1f} MB.",
-                           runbook=RUNBOOK, figures=figures)
+                           runbook=RUNBOOK, figures=figures,
+                           found_ar=f"حجم سجل الكتابة المسبقة {size_mb:,.1f} ميغابايت.")
     return CheckResult("store.wal", "Write-ahead log", Status.WARN,
                        f"The write-ahead log holds {size_mb:,.0f} MB (the warning is above {limit:,} MB): a reader "
                        "has kept SQLite from folding it back into the store.",
                        "Close the other Qayd windows and commands on this company; SQLite folds the log back when "
-                       "no reader holds it.", RUNBOOK, figures)
+                       "no reader holds it.", RUNBOOK, figures,
+                       found_ar=f"حجم سجل الكتابة المسبقة {size_mb:,.0f} ميغابايت (يبدأ التحذير فوق {limit:,} "
+                                "ميغابايت): قارئٌ ما منع SQLite من دمجه في المخزن.",
+                       fix_ar="أغلق نوافذ قيد وأوامره الأخرى المفتوحة على هذه المنشأة؛ إذ يدمج SQLite السجل في "
+                              "المخزن حين لا يمسكه أي قارئ.")
 
 
 CHECKS: list[tuple[str, str, Check]] = [

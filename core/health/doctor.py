@@ -131,7 +131,9 @@ def _one(run: Run, check_id: str, title: str, fn: Check) -> list[CheckResult]:
     except Exception as exc:
         results = [CheckResult(check_id, title, Status.FAIL, f"The check '{title}' could not run ({_reason(exc)}).",
                                "Run `qayd doctor` again; if it persists, create a support bundle.",
-                               runbook=_RUNBOOK_OF.get(check_id.split(".")[0], "store-health"))]
+                               runbook=_RUNBOOK_OF.get(check_id.split(".")[0], "store-health"),
+                               found_ar=f"تعذّر تشغيل الفحص '{check_id}' («{_reason(exc)}»).",
+                               fix_ar="شغّل `qayd doctor` مرة أخرى؛ وإن تكرر ذلك فأنشئ حزمة دعم.")]
     seconds = time.perf_counter() - started
     share = seconds / max(1, len(results))
     return [_timed(r, share) for r in results]
@@ -156,4 +158,7 @@ def unopened_report(error: BaseException, now: datetime) -> Report:
 
     fix = error.fix if isinstance(error, QaydError) and error.fix else "See docs/runbooks/secret-store.md."
     return Report((CheckResult("secrets.master_key", "Master key and secret store", Status.FAIL,
-                               f"The company cannot be opened: {_reason(error)}", fix, "secret-store"),), now)
+                               f"The company cannot be opened: {_reason(error)}", fix, "secret-store",
+                               found_ar=f"تعذّر فتح المنشأة لأن مفتاحها الرئيسي غير متاح: «{_reason(error)}»",
+                               fix_ar="تحقق من أن المفتاح الرئيسي لهذه المنشأة محفوظ في مخزن مفاتيح النظام وأنه "
+                                      "المفتاح الذي خُتمت به، واتبع docs/runbooks/secret-store.ar.md."),), now)

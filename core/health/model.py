@@ -53,11 +53,24 @@ class CheckResult:
     runbook: str | None = None
     figures: Mapping[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    found_ar: str = ""  # the same finding in Arabic (the desktop shows it when its UI is Arabic)
+    fix_ar: str = ""
+
+    def text(self, language: str) -> tuple[str, str]:
+        """(found, fix) in `language`: the Arabic when "ar" is asked and the check wrote it, else the English."""
+        return localised(self.found, self.fix, self.found_ar, self.fix_ar, language)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "status": str(self.status), "found": self.found,
-                "fix": self.fix, "runbook": self.runbook, "figures": dict(self.figures),
-                "seconds": round(self.seconds, 4)}
+                "fix": self.fix, "found_ar": self.found_ar, "fix_ar": self.fix_ar, "runbook": self.runbook,
+                "figures": dict(self.figures), "seconds": round(self.seconds, 4)}
+
+
+def localised(found: str, fix: str, found_ar: str, fix_ar: str, language: str) -> tuple[str, str]:
+    """Arabic when asked and present (each of the two on its own), else the English."""
+    if language != "ar":
+        return found, fix
+    return found_ar or found, fix_ar or fix
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 table of status, check, what was found and the fix, with the runbook of the selected check one click away.
 
 The checks are `core.health.run_checks`, the one source of health the CLI, the alerts and the support bundle read
-too. What a check found is written in English by the core (like the audit view's notes); the view's own words and
-the status are in the UI's language.
+too. Each check writes what it found and the fix in English and in Arabic (`CheckResult.text(language)`); the view
+shows them in the UI's language, right to left in Arabic (English only where a check wrote no Arabic, kept left to
+right).
 """
 
 from __future__ import annotations
@@ -69,6 +70,15 @@ def check_title(check_id: str, title: str) -> str:
 def english(text: str) -> QTableWidgetItem:
     """A cell of the core's English text, kept left-to-right in an Arabic layout (its full stop stays at its end)."""
     item = QTableWidgetItem(f"\u2066{text}\u2069" if text else "")  # a left-to-right isolate
+    item.setToolTip(text)
+    return item
+
+
+def finding(text: str, arabic: bool) -> QTableWidgetItem:
+    """A cell of what a check found or its fix: Arabic runs right to left as the layout does; English is isolated."""
+    if not arabic:
+        return english(text)
+    item = QTableWidgetItem(text)
     item.setToolTip(text)
     return item
 
@@ -215,7 +225,10 @@ class DiagnosticsView(View):
             status.setData(Qt.ItemDataRole.UserRole, c.runbook or "")
             name = QTableWidgetItem(check_title(c.id, c.title))
             name.setToolTip(c.id)
-            cells = (status, name, english(c.found), english(c.fix if c.status is not Status.OK else ""))
+            found, fix = c.text(self.session.language)
+            arabic = self.session.language == "ar"
+            cells = (status, name, finding(found, arabic and bool(c.found_ar)),
+                     finding(fix if c.status is not Status.OK else "", arabic and bool(c.fix_ar)))
             for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()

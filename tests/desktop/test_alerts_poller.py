@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -202,3 +203,38 @@ def test_without_the_checks_in_this_build_the_poller_does_nothing(
     poller = AlertsPoller(AppSession(settings, clock=clock, pool=pool, ctx=ctx))
     poller.check_now()
     assert pool.started == [] and poller.last is None
+
+
+def test_in_arabic_the_toast_and_the_bell_show_the_checks_arabic_right_to_left(
+        qtbot: Any, qapp: QApplication, settings: Settings, ctx: Context, clock: StepClock) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop.alerts_poller import AlertsPoller
+    from desktop.notifications import SyncStatusBar
+
+    host = QMainWindow()
+    qtbot.addWidget(host)
+    session = AppSession(settings, clock=clock, pool=SyncPool(), ctx=ctx)
+    session.set_language("ar")
+    try:
+        bar = SyncStatusBar(session, host)
+        arabic = replace(check("zatca.reporting_deadline", Status.FAIL), found_ar="انقضت مهلة الإبلاغ",
+                         fix_ar="شغّل `qayd zatca submit` الآن")
+        poller = AlertsPoller(session, Runner(report(arabic, check("mail.failed", Status.WARN, "mail-failed"))))
+        toasts: list[Any] = []
+        poller.changed.connect(lambda change: toasts.extend(bar.show_alerts(change)))
+        poller.check_now()
+        by_title = {t.message.text(): t for t in toasts}
+        toast = by_title["فشل: مهلة الإبلاغ لدى زاتكا"]  # the check's Arabic name too
+        assert "انقضت مهلة الإبلاغ" in toast.detail.text() and "found this" not in toast.detail.text()
+        assert "\u2066" not in toast.detail.text()  # Arabic runs right to left: no left-to-right isolate
+        english = next(t for title, t in by_title.items() if title != "فشل: مهلة الإبلاغ لدى زاتكا")
+        assert "\u2066mail.failed found this\u2069" in english.detail.text()  # no Arabic written: English, isolated
+        popup = bar.show_notifications()
+        assert popup is not None
+        rows = [popup.list.item(i) for i in range(popup.list.count())]
+        row = next(r for r in rows if "انقضت" in r.text())
+        assert row.toolTip() == "شغّل `qayd zatca submit` الآن"
+        popup.close()
+    finally:
+        session.set_language("en")

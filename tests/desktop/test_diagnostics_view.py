@@ -50,7 +50,14 @@ def test_run_shows_a_row_per_check_and_opens_the_runbook_of_a_failure(session: A
     status = view.table.item(row, 0)
     assert status.foreground().color() == COLOURS[Status.FAIL]
     assert ("Failure" if session.language == "en" else "إخفاق") in status.text()
-    assert "cut" in view.table.item(row, 2).text() and view.table.item(row, 3).text()
+    found, fix = view.table.item(row, 2).text(), view.table.item(row, 3).text()
+    if session.language == "ar":  # the check's own Arabic, right to left: no left-to-right isolate around it
+        assert "قُطعت" in found and "cut" not in found and "\u2066" not in found
+        assert "لا تُصدر أي فاتورة" in fix and "`qayd audit verify`" in fix and "\u2066" not in fix
+        assert all(any("\u0600" <= ch <= "\u06ff" for ch in view.table.item(r, 2).text())
+                   for r in range(view.table.rowCount()))  # every check's finding, healthy ones too
+    else:
+        assert "cut" in found and found.startswith("\u2066") and "Do not issue" in fix
     view.table.setCurrentCell(row, 0)  # (selectRow picks its column from the geometry, unset offscreen in RTL)
     assert view.runbook_button.isEnabled()
     view.open_runbook()

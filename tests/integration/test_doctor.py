@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 
 from core.bootstrap import open_company
 from core.config import Settings, load_settings
-from core.health import CheckResult, Probes, Report, Status, checks_store, health_probes, run_checks
+from core.health import CheckResult, Probes, Report, Status, checks_store, doctor, health_probes, run_checks
 from core.invoicing.demo import DEMO_COMPANY, create_demo
 from core.payments import poll
 from core.secrets import manager
@@ -32,10 +32,28 @@ from tests.conftest import StepClock
 from tests.fatoora.server import FakeFatoora
 from tests.support.fake_provider import FakeProvider
 from tests.support.smtp_server import PASSWORD, SmtpWorld
+from tests.unit.health.test_arabic_findings import assert_arabic
 
 LOCAL_IDS = {"store.integrity", "store.foreign_keys", "store.schema", "store.free_disk", "store.wal", "audit.chain",
              "secrets.master_key", "zatca.certificates", "zatca.reporting_deadline", "zatca.clearance_waiting",
              "incident.active"}
+
+
+@pytest.fixture(autouse=True)
+def every_finding_in_arabic(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[CheckResult]]:
+    """Each test here runs checks on a healthy company or one broken fixture: whatever any check answered (ok, warn,
+    fail, or "could not run") must say it in Arabic too, mostly in Arabic letters."""
+    seen: list[CheckResult] = []
+    one = doctor._one
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        results = one(*args, **kwargs)
+        seen.extend(results)
+        return results
+
+    monkeypatch.setattr(doctor, "_one", recording)
+    yield seen
+    assert_arabic(*seen)
 
 
 def failing(report: Report) -> set[str]:
