@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,7 +70,8 @@ def write_private(path: Path, data: bytes) -> Path:
     """Write `data` to `path` whole or not at all (a temporary file, then rename), the file 0600 from the start."""
     if not path.name or path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", str(path))
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    # one partial file per writer: two threads writing one path must not share (and rename away) each other's
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}-{threading.get_ident()}")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as fh:

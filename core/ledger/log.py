@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -95,11 +96,25 @@ def _stamp(now: datetime) -> str:
     return now.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+_HEAD_LOCK = threading.Lock()
+
+
 def write_head_file(path: Path, checkpoint: Checkpoint) -> None:
-    """Mirror the latest checkpoint beside the database, so cutting the tail of both table and chain shows."""
+    """Mirror the latest checkpoint beside the database, so cutting the tail of both table and chain shows.
+
+    It is written after the commit, outside the store's lock: two units of work of one process (two desktop jobs)
+    may get here in either order. So one writer at a time, and never backwards: a head file already at this
+    checkpoint or a later one stays (an older head would guard less of the tail)."""
     doc = {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at, "device_id": checkpoint.device_id,
            "signature": base64.b64encode(checkpoint.signature).decode()}
-    write_private(path, json.dumps(doc).encode("utf-8"))  # owner-only (issue 12 point 9), whole or not at all
+    with _HEAD_LOCK:
+        try:
+            current = read_head_file(path)
+        except (OSError, ValueError, KeyError, TypeError):  # unreadable: verification reports it; this write mends it
+            current = None
+        if current is not None and current.device_id == checkpoint.device_id and current.seq >= checkpoint.seq:
+            return
+        write_private(path, json.dumps(doc).encode("utf-8"))  # owner-only (issue 12 point 9), whole or not at all
 
 
 def read_head_file(path: Path) -> Checkpoint | None:
