@@ -29,20 +29,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CHECK_MS = 5 * 60 * 1000  # every five minutes: the thresholds are in hours and minutes; the checks take well under 5 s
 
-Runner = Callable[..., "Report"]  # run_checks(ctx, settings, *, deep=False, network=True, probes=None, progress=None)
+Runner = Callable[..., "Report"]  # core.health.run_checks's signature
 
 
 def default_runner() -> Runner:
     """`core.health.run_checks`, imported when the first run starts (not with the window)."""
     from core import health
 
-    runner: Runner = health.run_checks  # the doctor lane's (core/health/doctor.py); missing: AttributeError
+    runner: Runner = health.run_checks
     return runner
 
 
 def check_work(session: AppSession, runner: Runner) -> Callable[[Progress, CancelCheck], Report]:
     def work(progress: Progress, cancelled: CancelCheck) -> Report:
-        return runner(session.ctx, session.settings, deep=False, network=False, progress=progress)
+        return runner(session.ctx, session.settings, deep=False, network=False, scans=False, progress=progress)
 
     return work
 
@@ -95,12 +95,7 @@ class AlertsPoller(QObject):
     def check_now(self) -> None:
         if self.job is not None or not self.session.is_open:
             return
-        try:
-            runner = self.runner or default_runner()
-        except (ImportError, AttributeError):  # no checks in this build: nothing to alert on
-            log.warning("health checks are not available")
-            return
-        self.job = Job(check_work(self.session, runner), "health-alerts")
+        self.job = Job(check_work(self.session, self.runner or default_runner()), "health-alerts")
         self.job.signals.succeeded.connect(self._done)
         self.job.signals.failed.connect(self._failed)
         self.job.signals.finished.connect(self._finished)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -31,7 +31,6 @@ from desktop.jobs import Cancelled, Job, Progress
 
 if TYPE_CHECKING:
     from core.incident import Incident
-    from core.uow import Context
     from desktop.session import AppSession
     from desktop.shell import MainWindow
 
@@ -175,11 +174,11 @@ class IncidentDialog(QDialog):
 
         def work(progress: Progress, cancelled: Cancelled) -> object:
             from core import incident
-            from core.support import incident_snapshot
+            from core.support import incident_evidence
 
             if starting:  # the chain's verification and a support bundle, as `qayd incident start` takes them
                 return incident.start(ctx, reason, actor=ctx.actor, pause_submission=pause, hold_sync_push=hold,
-                                      verify=chain_check(ctx), snapshot=incident_snapshot(ctx, settings))
+                                      **incident_evidence(ctx, settings))
             return incident.end(ctx, reason, actor=ctx.actor)
 
         self.job = Job(work, "incident")
@@ -197,16 +196,6 @@ class IncidentDialog(QDialog):
         self.job = None
         self._enable()
         self.error = present_error(self, exc)
-
-
-def chain_check(ctx: Context) -> Callable[[], dict[str, Any]]:
-    """The chain verification an incident's start records."""
-    def verify() -> dict[str, Any]:
-        from core.audit import verify_store
-
-        report = verify_store(ctx, documents=False)
-        return {"ok": report.ok, "entries": report.entries, "head_hash": report.head_hash}
-    return verify
 
 
 class IncidentMode:

@@ -37,7 +37,7 @@ def doctor(as_json: bool, deep: bool, offline: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
-def health_report(*, deep: bool = False, network: bool = True,
+def health_report(*, deep: bool = False, network: bool = True, scans: bool = True,
                   progress: Callable[[float, str], None] | None = None) -> Report:
     """run_checks on this command's company; a company whose master key cannot be had is a failed check, not an
     error (the secret store's check names it), so doctor and status still answer."""
@@ -51,7 +51,7 @@ def health_report(*, deep: bool = False, network: bool = True,
         from core.clock import system_clock
 
         return unopened_report(exc, system_clock())
-    return run_checks(ctx, st.settings, deep=deep, network=network, progress=progress)
+    return run_checks(ctx, st.settings, deep=deep, network=network, scans=scans, progress=progress)
 
 
 def print_report(report: Report) -> None:
@@ -68,7 +68,7 @@ def write_metrics(path: Path) -> None:
     from core.health import run_checks, write_textfile
 
     st = state()
-    write_textfile(run_checks(st.company(), st.settings, network=False), path)
+    write_textfile(run_checks(st.company(), st.settings, network=False, scans=False), path)
 
 
 metrics_option = click.option(

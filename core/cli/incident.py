@@ -5,9 +5,7 @@ Imports only click at load; the store stack loads inside the commands."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,7 +13,7 @@ from core.cli.common import json_option, print_json, state
 from core.clock import saudi_time
 
 if TYPE_CHECKING:
-    from core.uow import Context
+    pass
 
 _reason = click.option("--reason", required=True, metavar="TEXT", help="Why (kept in the audit chain).")
 
@@ -23,23 +21,6 @@ _reason = click.option("--reason", required=True, metavar="TEXT", help="Why (kep
 @click.group()
 def incident() -> None:
     """Incident mode: hold outgoing side effects that can wait, while issuing and ZATCA go on."""
-
-
-def _chain_snapshot(ctx: Context) -> Callable[[], Mapping[str, Any]]:
-    def verify() -> Mapping[str, Any]:
-        from core.audit import verify_store
-
-        report = verify_store(ctx, documents=False)
-        return {"ok": report.ok, "entries": report.entries, "head_hash": report.head_hash,
-                "broken": None if report.broken is None else f"{report.broken.kind.value} at {report.broken.seq}"}
-    return verify
-
-
-def bundle_snapshot(ctx: Context) -> Callable[[], Path]:
-    """A support bundle beside the company's store, with doctor's report (core.support.incident_snapshot)."""
-    from core.support import incident_snapshot
-
-    return incident_snapshot(ctx, state().settings)
 
 
 @incident.command("start")
@@ -50,10 +31,11 @@ def bundle_snapshot(ctx: Context) -> Callable[[], Path]:
 def incident_start(reason: str, pause_submission: bool, hold_sync_push: bool) -> None:
     """Start incident mode (admin only): snapshots the chain verification and a support bundle first."""
     from core.incident import CHANNELS, start
+    from core.support import incident_evidence
 
     ctx = state().company()
     started = start(ctx, reason, actor=ctx.actor, pause_submission=pause_submission,
-                    hold_sync_push=hold_sync_push, snapshot=bundle_snapshot(ctx), verify=_chain_snapshot(ctx))
+                    hold_sync_push=hold_sync_push, **incident_evidence(ctx, state().settings))
     click.echo(f"Incident {started.id.hex[:8]} started. Held: "
                + "; ".join(CHANNELS[h] for h in started.holds) + ".")
     click.echo("Issuing goes on" + ("." if pause_submission else "; ZATCA submission goes on."))

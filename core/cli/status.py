@@ -13,7 +13,7 @@ def status(as_json: bool) -> None:
     """What needs attention now, each with its runbook (exit 0: `qayd doctor` is the one that fails)."""
     from core.cli.doctor import health_report
 
-    report = health_report(network=False)
+    report = health_report(network=False, scans=False)  # as the desktop's alerts: no whole-store scan
     alerts = report.not_ok()
     if as_json:
         print_json({"started_at": report.started_at.isoformat(), "worst": str(report.worst),

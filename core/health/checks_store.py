@@ -116,6 +116,9 @@ def wal(run: Run) -> CheckResult:
                               "المخزن حين لا يمسكه أي قارئ.")
 
 
+# Read every page of the store: doctor and the Diagnostics view run them, the frequent polls do not (run_checks).
+SCANS = frozenset({"store.integrity", "store.foreign_keys"})
+
 CHECKS: list[tuple[str, str, Check]] = [
     ("store.integrity", "Store integrity", integrity),
     ("store.foreign_keys", "Store references", foreign_keys),

@@ -83,20 +83,22 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _checks(network: bool) -> list[tuple[str, str, Check]]:
+def _checks(network: bool, scans: bool) -> list[tuple[str, str, Check]]:
     from core.health import checks_audit, checks_channels, checks_incident, checks_store, checks_zatca
 
+    store = checks_store.CHECKS if scans else [c for c in checks_store.CHECKS if c[0] not in checks_store.SCANS]
     local: list[tuple[str, str, Check]] = [
         # incident mode first: as it stood when doctor began (a failed chain check below enters it)
-        *checks_incident.CHECKS, *checks_store.CHECKS, *checks_audit.CHECKS, *checks_zatca.CHECKS,
-        *checks_channels.LOCAL]
+        *checks_incident.CHECKS, *store, *checks_audit.CHECKS, *checks_zatca.CHECKS, *checks_channels.LOCAL]
     return local + (list(checks_channels.NETWORK) if network else [])
 
 
-def run_checks(ctx: Context, settings: Settings, *, deep: bool = False, network: bool = True,
+def run_checks(ctx: Context, settings: Settings, *, deep: bool = False, network: bool = True, scans: bool = True,
                probes: Probes | None = None, progress: Progress | None = None,
                cancelled: CancelCheck | None = None) -> Report:
-    """Run every check (`network=False`: only those that read this machine, for the alerts' frequent poll).
+    """Run every check (`network=False`: only those that read this machine). `scans=False` leaves out the checks
+    that read the whole store (SQLite's quick_check and foreign_key_check: seconds on a large store), for what runs
+    often: the alerts' poll every few minutes, `qayd status`, the metrics file after every sync cycle.
 
     `probes` reach the ZATCA portal, central and the mail server; by default they are built from the settings
     (`core.health.health_probes`). A check that raises becomes a FAIL naming the check; a cancel raises Cancelled.
@@ -107,7 +109,7 @@ def run_checks(ctx: Context, settings: Settings, *, deep: bool = False, network:
         probes = health_probes(settings, ctx)
     answers = _ask(probes, ctx) if network and probes is not None else {}
     run = Run(ctx, settings, ctx.clock(), deep, network, probes, progress, cancelled, answers)
-    checks = _checks(network)
+    checks = _checks(network, scans)
     results: list[CheckResult] = []
     for n, (check_id, title, fn) in enumerate(checks):
         if cancelled is not None and cancelled():

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from core.face import lazy_face
 
 if TYPE_CHECKING:
-    from core.support.bundle import create_bundle, doctor_of, incident_snapshot
+    from core.support.bundle import create_bundle, doctor_of, incident_evidence
     from core.support.crash import crash_dir, install_crash_handlers, write_crash_file
     from core.support.logs import (
         configure_logging,
@@ -30,7 +30,7 @@ _FACE = {
     "exception_message": "core.support.scrub",
     "create_bundle": "core.support.bundle",
     "doctor_of": "core.support.bundle",
-    "incident_snapshot": "core.support.bundle",
+    "incident_evidence": "core.support.bundle",
     "install_crash_handlers": "core.support.crash",
     "log_context": "core.support.logs",
     "log_dir": "core.support.logs",
@@ -54,7 +54,7 @@ __all__ = [
     "current_context",
     "doctor_of",
     "exception_message",
-    "incident_snapshot",
+    "incident_evidence",
     "install_crash_handlers",
     "log_context",
     "log_dir",

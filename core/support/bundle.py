@@ -151,11 +151,19 @@ def doctor_of(ctx: Context, settings: Settings) -> Doctor:
     return doctor
 
 
-def incident_snapshot(ctx: Context, settings: Settings) -> Callable[[], Path]:
-    """The support bundle an incident's start takes (core.incident.start's `snapshot`): beside the company's store,
-    named for the moment, with doctor's report. The CLI and the desktop both start incidents with it."""
+def incident_evidence(ctx: Context, settings: Settings) -> dict[str, Callable[[], Any]]:
+    """What an incident's start records (core.incident.start's `verify` and `snapshot`): the audit chain's
+    verification, and a support bundle beside the company's store, named for the moment, with doctor's report. The
+    CLI and the desktop both start incidents with it: `incident.start(ctx, reason, **incident_evidence(...))`."""
+    def verify() -> dict[str, Any]:
+        from core.audit import verify_store
+
+        report = verify_store(ctx, documents=False)
+        return {"ok": report.ok, "entries": report.entries, "head_hash": report.head_hash,
+                "broken": None if report.broken is None else f"{report.broken.kind.value} at {report.broken.seq}"}
+
     def snapshot() -> Path:
         stamp = ctx.clock().strftime("%Y%m%dT%H%M%SZ")
         return create_bundle(ctx.db.path.parent / f"incident-{stamp}.zip", settings=settings,
                              doctor=doctor_of(ctx, settings))
-    return snapshot
+    return {"verify": verify, "snapshot": snapshot}

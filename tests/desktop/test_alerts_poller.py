@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,7 +88,8 @@ def test_a_failing_check_rings_the_bell_and_toasts_then_a_healthy_run_clears_the
     assert bar.bell.isHidden()  # no central and no alert: no bell
     window.show()
     qtbot.waitUntil(lambda: bar.bell.count == 1, timeout=5000)
-    assert runner.calls == [{"deep": False, "network": False, "progress": runner.calls[0]["progress"]}]
+    assert runner.calls == [{"deep": False, "network": False, "scans": False,  # no network, no whole-store scan
+                             "progress": runner.calls[0]["progress"]}]
     assert bar.bell.isVisible() and bar.bell.badge.isVisible() and bar.bell.badge.text() == "1"
     [toast] = bar.toasts.toasts
     assert toast.message.text() == "Failure: Check zatca.reporting_deadline"
@@ -189,20 +189,17 @@ def test_a_failed_run_is_logged_without_its_text_and_the_next_tick_runs_again(
     assert poller.last is not None and [a.id for a in poller.current] == ["store.free_disk"]
 
 
-def test_without_the_checks_in_this_build_the_poller_does_nothing(
-        qapp: QApplication, settings: Settings, ctx: Context, clock: StepClock,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop.alerts_poller
+def test_without_an_injected_runner_the_poller_runs_the_real_local_checks(
+        qapp: QApplication, settings: Settings, ctx: Context, clock: StepClock) -> None:
+    from core import incident
     from desktop.alerts_poller import AlertsPoller
 
-    def missing() -> Callable[..., Report]:
-        raise AttributeError("module 'core.health' has no attribute 'run_checks'")
-
-    monkeypatch.setattr(desktop.alerts_poller, "default_runner", missing)
-    pool = SyncPool()
-    poller = AlertsPoller(AppSession(settings, clock=clock, pool=pool, ctx=ctx))
+    poller = AlertsPoller(AppSession(settings, clock=clock, pool=SyncPool(), ctx=ctx))
     poller.check_now()
-    assert pool.started == [] and poller.last is None
+    assert poller.last is not None and poller.current == ()  # a healthy company: nothing on the bell
+    incident.start(ctx, "a lost laptop", actor="admin")  # something the real checks see
+    poller.check_now()
+    assert [(a.id, a.runbook) for a in poller.current] == [("incident.active", "incident-mode")]
 
 
 def test_in_arabic_the_toast_and_the_bell_show_the_checks_arabic_right_to_left(

@@ -109,6 +109,26 @@ def test_the_local_checks_answer_well_under_a_second_and_need_no_network(company
     assert time.perf_counter() - started < 1.0
     assert {c.id for c in report.checks} == LOCAL_IDS
     assert report.worst is Status.OK
+    # what runs often (the alerts' poll, `qayd status`, the metrics file) reads no whole store
+    frequent = run_checks(company, settings, network=False, scans=False)
+    assert {c.id for c in frequent.checks} == LOCAL_IDS - {"store.integrity", "store.foreign_keys"}
+
+
+def test_the_frequent_polls_never_scan_the_whole_store(company: Context, settings: Settings,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    pragmas: list[str] = []
+    real = checks_store.reader
+
+    def spying(path: Path) -> sqlite3.Connection:
+        conn = real(path)
+        conn.set_trace_callback(pragmas.append)
+        return conn
+
+    monkeypatch.setattr(checks_store, "reader", spying)
+    run_checks(company, settings, network=False, scans=False)
+    assert not any("quick_check" in sql or "foreign_key_check" in sql for sql in pragmas)
+    run_checks(company, settings, network=False)
+    assert any("quick_check" in sql for sql in pragmas) and any("foreign_key_check" in sql for sql in pragmas)
 
 
 def test_a_check_that_raises_is_a_failure_naming_it_not_a_traceback(company: Context, settings: Settings,

@@ -92,7 +92,8 @@ def test_sync_watch_writes_the_textfile_after_each_cycle_even_when_central_is_do
     assert "cannot be reached" in watch.stderr
     samples = metrics(textfile)
     assert samples[("qayd_check_status", (("check", "sync.last_sync"),))] == 1  # never synced: a warning
-    assert samples[("qayd_check_status", (("check", "store.integrity"),))] == 0
+    assert samples[("qayd_check_status", (("check", "store.schema"),))] == 0
+    assert ("qayd_check_status", (("check", "store.integrity"),)) not in samples  # no whole-store scan every cycle
 
 
 def test_a_master_key_gone_from_the_keyring_is_a_failed_check_not_an_error(run, ctx, memory_keyring) -> None:  # type: ignore[no-untyped-def]
