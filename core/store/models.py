@@ -520,3 +520,34 @@ class Incident(SyncedMixin, Base):
     ended_by: Mapped[str | None] = mapped_column(String(200))
     end_reason: Mapped[str | None] = mapped_column(String(1000))
     __table_args__ = (Index("ix_incident_active", "ended_at"),)
+
+
+class InsightMark(SyncedMixin, Base):
+    """A person's verdict on an insight finding (store migration 0015): acknowledged, false positive or resolved.
+
+    Keyed by the finding's `key` (its rule and the evidence behind it, core.insights.model), so a false positive is
+    not raised again for the same evidence on any desk: marks synchronise. The latest mark of a key counts; older ones
+    stay as the record of who decided what (each mark is also an audit entry, `insight.marked`).
+    """
+
+    __tablename__ = "insight_mark"
+    finding_key: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    rule: Mapped[str] = mapped_column(String(40), nullable=False)
+    state: Mapped[str] = mapped_column(String(20), nullable=False)  # acknowledged|false_positive|resolved
+    note: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    marked_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    marked_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+
+
+class InsightFinding(Base):
+    """The findings of the last insights run on this install (store migration 0015); not synchronised: every desk
+    computes them from the same synchronised books. `body` is the finding's JSON (core.insights.model.Finding):
+    documents by id and number, customers by id, figures as text; never a name, e-mail or other personal value."""
+
+    __tablename__ = "insight_finding"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    score: Mapped[float] = mapped_column(nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    run_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+    first_seen: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)

@@ -40,7 +40,9 @@ NAMES = ("device", "company", "setting", "customer", "product", "egs_unit", "inv
          # payments (store migration 0013): after the invoices they settle, refunds after their payments
          "payment_link", "payment", "payment_refund",
          # incident mode (store migration 0014): every desk that pulls holds what the incident holds
-         "incident")
+         "incident",
+         # insights (store migration 0015): a person's mark on a finding counts on every desk
+         "insight_mark")
 
 
 def _spec(name: str) -> Synced:

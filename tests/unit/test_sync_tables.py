@@ -18,12 +18,14 @@ def test_migrations_0007_and_0010_list_todays_synchronised_tables() -> None:
     added = importlib.import_module("core.store.migrations.versions.0010_sync_profile_series")
     payments = importlib.import_module("core.store.migrations.versions.0013_payments")
     incident = importlib.import_module("core.store.migrations.versions.0014_incident")
-    frozen = first.SYNCED + added.ADDED + payments.ADDED + incident.ADDED
+    insights = importlib.import_module("core.store.migrations.versions.0015_insights")
+    frozen = first.SYNCED + added.ADDED + payments.ADDED + incident.ADDED + insights.ADDED
     assert sorted(frozen) == sorted((s.name, s.key, s.versioned) for s in TABLES.values())
 
 
 @pytest.mark.parametrize(("module", "tables"), [("0007_sync", "SYNCED"), ("0010_sync_profile_series", "ADDED"),
-                                                       ("0013_payments", "ADDED"), ("0014_incident", "ADDED")])
+                                                       ("0013_payments", "ADDED"), ("0014_incident", "ADDED"),
+                                                       ("0015_insights", "ADDED")])
 def test_a_migrations_frozen_triggers_are_what_the_live_code_makes(module: str, tables: str) -> None:
     """The migrations carry their SQL as text (they import no live code); it must be, statement for statement, what
     core.sync.tables.trigger_sql made for that revision's tables, so a store made or upgraded today is unchanged."""
