@@ -32,7 +32,16 @@ if TYPE_CHECKING:
     from core.insights.thresholds import DEFAULTS, Thresholds, thresholds_from
     from core.insights.thresholds import load as load_thresholds
     from core.insights.thresholds import save as save_thresholds
-    from core.insights.trends import SERIES, Forecast, Series, forecast, monthly_series
+    from core.insights.trends import (
+        SERIES,
+        ZATCA_STATES,
+        Forecast,
+        Series,
+        StatusMonths,
+        forecast,
+        monthly_series,
+        zatca_by_month,
+    )
 
 _FACE = {
     "Book": "core.insights.book",
@@ -66,11 +75,15 @@ _FACE = {
     "Series": "core.insights.trends",
     "forecast": "core.insights.trends",
     "monthly_series": "core.insights.trends",
+    "ZATCA_STATES": "core.insights.trends",
+    "StatusMonths": "core.insights.trends",
+    "zatca_by_month": "core.insights.trends",
 }
 __all__ = [
     "DEFAULTS",
     "RULES",
     "SERIES",
+    "ZATCA_STATES",
     "Book",
     "Collections",
     "CustomerCollections",
@@ -84,6 +97,7 @@ __all__ = [
     "RunResult",
     "Series",
     "Shown",
+    "StatusMonths",
     "Stored",
     "Thresholds",
     "default_period",
@@ -99,5 +113,6 @@ __all__ = [
     "save_thresholds",
     "shown_names",
     "thresholds_from",
+    "zatca_by_month",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)

@@ -70,3 +70,22 @@ def forecast(values: Sequence[Decimal], months: Sequence[date], *, horizon: int 
              season: int = 12) -> Forecast:
     """The forecast of one series: a model if it beats seasonal-naive in the back-test, else seasonal-naive."""
     raise NotImplementedError
+
+
+# The states a document's ZATCA submission is counted under, per month of issue (the Dashboard's "ZATCA status over
+# time"): cleared (standard, cleared), reported (simplified, reported), rejected, waiting (queued or being sent),
+# not_submitted (issued while no submission was due: a demo or phase-1 unit).
+ZATCA_STATES = ("cleared", "reported", "rejected", "waiting", "not_submitted")
+
+
+@dataclass(frozen=True)
+class StatusMonths:
+    """Documents issued per month, by ZATCA submission state (ZATCA_STATES)."""
+
+    months: tuple[date, ...]
+    counts: dict[str, tuple[int, ...]]
+
+
+def zatca_by_month(uow: UnitOfWork, end: date, *, months: int = 12) -> StatusMonths:
+    """How many documents issued in each of the `months` months up to the month of `end` are in each state."""
+    raise NotImplementedError
