@@ -83,15 +83,14 @@ class Synth:
         return _add_months(self.start, self.months) - timedelta(days=1)
 
     def working_moment(self, day: date | None = None) -> datetime:
-        """A working day (Sun–Thu, no holiday) and hour (08:00–17:00) in Riyadh."""
-        while True:
-            if day is None or not is_working_day(day):
-                day = self.start + timedelta(days=self.rng.randrange((self.end - self.start).days + 1))
-                if not is_working_day(day):
-                    day = None
-                    continue
-            seconds = self.rng.randrange(8 * 3600, 17 * 3600)
-            return datetime.combine(day, time(), RIYADH) + timedelta(seconds=seconds)
+        """A working hour (08:00–17:00, Riyadh) of `day`, or of the next working day (Sun–Thu, no holiday) when `day`
+        is not one; of a random working day of the book when no day is given."""
+        if day is None:
+            day = self.start + timedelta(days=self.rng.randrange((self.end - self.start).days + 1))
+        while not is_working_day(day):
+            day += timedelta(days=1)
+        seconds = self.rng.randrange(8 * 3600, 17 * 3600)
+        return datetime.combine(day, time(), RIYADH) + timedelta(seconds=seconds)
 
     def lines_for(self, total_sar: float, categories: Iterable[str] | None = None) -> tuple[Line, ...]:
         """Lines whose net adds up to about `total_sar`, from products (of `categories`, when given)."""
@@ -244,6 +243,8 @@ def clean(n: int = 100_000, *, seed: int = 17, start: date = START, months: int 
     for _ in range(n - invoices):
         original = rng.choice(originals)
         later = original.issued.date() + timedelta(days=rng.randrange(1, 45))
+        while not is_working_day(later):
+            later += timedelta(days=1)
         if later > end:
             continue
         customer = synth.customer_of(original)
