@@ -46,7 +46,7 @@ class Trend:
 
 def _nice_step(span: float, ticks: int = 4) -> float:
     raw = span / ticks if span > 0 else 1.0
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
+
+from reportlab.lib.colors import Color
 
 from core.reports import charts
 from core.reports.document import Built, CancelFn, ProgressFn, finish
@@ -141,17 +145,17 @@ def _collections(w: ReportWriter, report: InsightsReport) -> None:
             rows, size=7.5, empty=("Nothing outstanding.", "لا توجد مبالغ مستحقة."))
 
 
-def _chart_block(w: ReportWriter, title: Label, draw: object, legend: list[tuple[str, object, bool]] | None = None
-                 ) -> None:
+def _chart_block(w: ReportWriter, title: Label, draw: Callable[[float, float, float], None],
+                 legend: list[tuple[str, Color, bool]] | None = None) -> None:
     """A chart's title (and legend) over its box, kept together on one page."""
     w.ensure(CHART_H + (34 if legend else 22))
     w.text(w.t(title), 0, w.y, 8.5, True)
     w.y -= 12
     if legend:
-        charts.legend(w.canvas, w.sx(0), w.y, legend, rtl=w.rtl)  # type: ignore[arg-type]
+        charts.legend(w.canvas, w.sx(0), w.y, legend, rtl=w.rtl)
         w.y -= 12
-    draw(MARGIN, w.y - CHART_H, w.width)  # type: ignore[operator]
-    w.y -= CHART_H + 12
+    draw(MARGIN, w.y - CHART_H, w.width)
+    w.y -= CHART_H + 18
 
 
 def _trends(w: ReportWriter, report: InsightsReport) -> None:
@@ -168,5 +172,8 @@ def _trends(w: ReportWriter, report: InsightsReport) -> None:
         legend = [(w.t(("Actual", "الفعلي")), charts.LINE, False),
                   (w.t((f"Forecast: {f.label}", f"التوقع: {f.label_ar}")), charts.FORECAST, True),
                   (w.t(("80 % band", "نطاق 80 %")), charts.BAND, False)]
-        _chart_block(w, label, lambda x, y, width, trend=trend:
-                     charts.line_chart(w.canvas, x, y, width, CHART_H, trend, rtl=w.rtl), legend)
+        _chart_block(w, label, partial(_line, w, trend), legend)
+
+
+def _line(w: ReportWriter, trend: charts.Trend, x: float, y: float, width: float) -> None:
+    charts.line_chart(w.canvas, x, y, width, CHART_H, trend, rtl=w.rtl)

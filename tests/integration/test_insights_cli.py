@@ -10,7 +10,6 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from core.privacy import access_log
-
 from core.store import models as m
 from tests.integration.conftest import Result
 from tests.support.insights_world import DUPLICATES, World, as_clerk, world

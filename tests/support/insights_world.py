@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+
 from core.bootstrap import open_company
 from core.config import Settings
 from core.insights import DocRef, Finding, Forecast, NotApplicable, Series
