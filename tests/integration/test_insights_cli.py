@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
 from core.privacy import access_log
@@ -105,3 +106,24 @@ def test_thresholds_show_values_defaults_and_docs_and_set_them(world: World, run
         entry = uow.session.scalars(select(m.AuditEntry).where(m.AuditEntry.action == "setting.changed")
                                     .order_by(m.AuditEntry.seq.desc())).first()
     assert entry is not None and entry.subject == "setting:insights.thresholds"
+
+
+def test_ctrl_c_stops_the_run_and_keeps_the_last_findings(world: World, run: Run,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    run("insights", "run", "--period", "2026-11")
+    kept = json.loads(run("insights", "list", "--json").stdout)
+
+    def interrupted(book: object, thresholds: object) -> list[object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("core.insights.checks.timing.check", interrupted)
+    stopped = run("insights", "run", "--period", "2026-11")
+    assert stopped.exit_code == 130 and "Aborted." in stopped.stderr and "Traceback" not in stopped.output
+    assert json.loads(run("insights", "list", "--json").stdout) == kept
+    with world.ctx.uow(write=False) as uow:
+        assert uow.session.scalars(select(m.AuditEntry.action)).all().count("insights.run") == 1
+
+
+def test_help_says_findings_are_not_a_failure(run: Run) -> None:
+    shown = run("insights", "run", "--help")
+    assert shown.exit_code == 0 and "Exit 0 whatever is found" in shown.stdout
