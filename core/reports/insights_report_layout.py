@@ -8,6 +8,7 @@ from functools import partial
 
 from reportlab.lib.colors import Color
 
+from core.progress import part
 from core.reports import charts
 from core.reports.document import Built, CancelFn, ProgressFn, finish
 from core.reports.insights_report import FILE, NO_TRENDS, SEVERITIES, TITLE, InsightsReport
@@ -35,6 +36,7 @@ AGEING: tuple[Label, ...] = (("Not due", "غير مستحقة"), ("1–30 days",
                              ("61–90 days", "61–90 يوماً"), ("Over 90 days", "أكثر من 90 يوماً"))
 EVIDENCE_SHOWN = 40  # document numbers printed per finding; the JSON attachment has them all
 CHART_H = 130.0
+LAID_OUT = 0.8  # the share of the whole document's progress done when the layout starts (the run and reading before)
 
 
 def lay_out_insights_report(report: InsightsReport, *, progress: ProgressFn | None = None,
@@ -45,7 +47,7 @@ def lay_out_insights_report(report: InsightsReport, *, progress: ProgressFn | No
     writer = ReportWriter(lang=lang, title=TITLE, identity=report.identity, generated_at=report.generated_at,
                           subtitle=period_label(start, end))
     _summary(writer, report)
-    _findings(writer, report, Progress(progress, cancelled))
+    _findings(writer, report, Progress(part(progress, LAID_OUT, 1.0, "Listing the findings"), cancelled))
     _not_applicable(writer, report)
     _collections(writer, report)
     _trends(writer, report)

@@ -5,6 +5,7 @@ clear message with its exit code, never a traceback."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 
 import pytest
@@ -127,3 +128,14 @@ def test_ctrl_c_stops_the_run_and_keeps_the_last_findings(world: World, run: Run
 def test_help_says_findings_are_not_a_failure(run: Run) -> None:
     shown = run("insights", "run", "--help")
     assert shown.exit_code == 0 and "Exit 0 whatever is found" in shown.stdout
+
+
+def test_an_erased_customer_shows_its_pseudonym(world: World, run: Run) -> None:
+    assert run("insights", "run").exit_code == 0  # the default period: the last twelve months
+    run("insights", "run", "--period", "2026-11")
+    with sqlite3.connect(world.ctx.db.path) as conn:
+        changed = conn.execute("UPDATE customer SET erased_at = '2026-12-01T00:00:00+00:00' WHERE id = ?",
+                               (world.customer.replace("-", ""),))
+        assert changed.rowcount == 1
+    shown = run("insights", "list")
+    assert "Erased customer " in shown.stdout and world.customer_name not in shown.stdout

@@ -147,3 +147,17 @@ def test_expected_collections_with_the_ageing_chart(world: World, monkeypatch: p
     for expected in ("الذمم المدينة والتحصيلات المتوقعة", "أكثر من 90 يوماً", world.customer_name_ar):
         assert loose(expected) in loose(logical), expected
     render_png(arabic.pdf, "insights-collections-ar", last=2)
+
+
+def test_progress_runs_forward_and_a_cancel_writes_nothing(world: World) -> None:
+    from core.errors import Cancelled
+
+    seen: list[float] = []
+    build_insights_report(world.ctx, start=NOVEMBER[0], end=NOVEMBER[1], lang="en",
+                          progress=lambda fraction, _message: seen.append(fraction))
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    with pytest.raises(Cancelled):
+        build_insights_report(world.ctx, start=NOVEMBER[0], end=NOVEMBER[1], lang="en", cancelled=lambda: True)
+    with world.ctx.uow(write=False) as uow:
+        runs = uow.session.scalars(select(m.AuditEntry).where(m.AuditEntry.action == "insights.run")).all()
+    assert len(runs) == 1  # the cancelled report left no run on the record
