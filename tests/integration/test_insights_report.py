@@ -161,3 +161,11 @@ def test_progress_runs_forward_and_a_cancel_writes_nothing(world: World) -> None
     with world.ctx.uow(write=False) as uow:
         runs = uow.session.scalars(select(m.AuditEntry).where(m.AuditEntry.action == "insights.run")).all()
     assert len(runs) == 1  # the cancelled report left no run on the record
+
+
+def test_the_reports_view_offers_it_through_the_report_service(world: World) -> None:
+    from core.reports import REPORT_KINDS, build_report
+
+    assert REPORT_KINDS["insights"].params == ("start", "end")
+    built = build_report(world.ctx, "insights", {"start": NOVEMBER[0], "end": NOVEMBER[1]}, "ar")
+    assert built.filename.endswith("_ar.pdf") and _attached(built.pdf)["counts"]["findings"] == 1  # type: ignore[index]
