@@ -49,6 +49,8 @@ COMMANDS = {
     "incident": ("core.cli.incident:incident",
                  "Incident mode: hold outgoing side effects that can wait, while issuing and ZATCA go on."),
     "init": ("core.cli.company:init", "Create a company: its store, device key and first audit entries."),
+    "insights": ("core.cli.insights:insights",
+                 "Insights: what an auditor would flag in the books, and people's verdicts on it."),
     "invoice": ("core.cli.invoice:invoice", "Invoices, credit notes and debit notes."),
     "pay": ("core.cli.pay:pay", "Payment links for invoices, and refunds through credit notes."),
     "payments": ("core.cli.pay:payments", "Payments received: poll the provider, list them."),

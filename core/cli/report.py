@@ -73,6 +73,9 @@ COMMANDS = {
     "payments": ("core.cli.report_payments:payments",
                 "Payments report: each payment of the period with its invoice, gross, refunds, fees and net; totals "
                 "per provider against the payouts that settle them; unmatched payments apart."),
+    "insights": ("core.cli.report_insights:insights",
+                "Insights report: the period's findings with their evidence and actions, what could not be judged, "
+                "expected collections, and charts of sales, VAT due and receivables with the forecast."),
     "audit": ("core.cli.report_audit:audit",
                 "Audit evidence report: the chain verified, its checkpoints, the period's entries; exit 1 if broken."),
     "gdpr": ("core.cli.report_audit:gdpr",

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         shown_names,
     )
     from core.insights.thresholds import DEFAULTS, Thresholds, thresholds_from
+    from core.insights.thresholds import DOCS as THRESHOLD_DOCS
     from core.insights.thresholds import load as load_thresholds
     from core.insights.thresholds import save as save_thresholds
     from core.insights.trends import (
@@ -68,6 +69,7 @@ _FACE = {
     "DEFAULTS": "core.insights.thresholds",
     "Thresholds": "core.insights.thresholds",
     "thresholds_from": "core.insights.thresholds",
+    "THRESHOLD_DOCS": "core.insights.thresholds:DOCS",
     "load_thresholds": "core.insights.thresholds:load",
     "save_thresholds": "core.insights.thresholds:save",
     "SERIES": "core.insights.trends",
@@ -83,6 +85,7 @@ __all__ = [
     "DEFAULTS",
     "RULES",
     "SERIES",
+    "THRESHOLD_DOCS",
     "ZATCA_STATES",
     "Book",
     "Collections",

@@ -129,9 +129,42 @@ def load(uow: UnitOfWork) -> Thresholds:
 def save(uow: UnitOfWork, changes: dict[str, Any]) -> Thresholds:
     """Change some thresholds (checked all at once; audited as a company setting). Returns the new set."""
     from core.company_settings import get_setting, set_setting
+    from core.personal.roles import require_role
 
+    require_role(uow, "admin", "compliance", action="change the insights thresholds")
     current = dict(get_setting(uow, SETTING, {}) or {})
     current.update(changes)
     result = thresholds_from(current)
     set_setting(uow, SETTING, {k: v for k, v in result.to_json().items() if v != DEFAULTS.to_json()[k]})
     return result
+
+
+# What each threshold means, as `qayd insights thresholds` prints it (the field comments above, each standing alone).
+DOCS: dict[str, str] = {
+    "duplicate_days": "Same buyer and same total (or same lines) within this many days is a possible duplicate.",
+    "name_similarity": "Buyer names at least this similar (0–100, token-sort ratio) are taken as one buyer.",
+    "digits_min_documents": "Fewest documents of a user or customer before its digits are judged.",
+    "digits_ratio": "A user's or customer's share of round amounts (or a repeated ending) at least this × the "
+                    "company's.",
+    "digits_p_value": "… and at most this likely under the company's share (binomial tail).",
+    "work_start_hour": "Working hours start at this hour, Riyadh time (inclusive).",
+    "work_end_hour": "Working hours end at this hour, Riyadh time (exclusive).",
+    "weekend_days": "The weekend's days (Monday is 0): Friday and Saturday by default.",
+    "vat_period_months": "The company's VAT return period: 1 (monthly) or 3 (quarterly).",
+    "period_end_days": "How many last days of a VAT period count as its end.",
+    "period_end_ratio": "A user's share of amounts issued in a period's last days at least this × the usual.",
+    "share_change_points": "A month's zero-rated or exempt share moving this much (0.15 = 15 points).",
+    "spend_mad_k": "A document this many robust deviations (MAD × 1.4826) from its customer's median.",
+    "spend_min_history": "Fewest earlier documents of a customer before its baseline is used.",
+    "new_customer_factor": "A first invoice at least this × the median first invoice.",
+    "backdated_days": "Issue date this many days or more before the audit chain recorded the issue.",
+    "backwards_minutes": "Issue time this many minutes earlier than the previous counter's.",
+    "credit_after_close_days": "A credit note this many days after a VAT period closed, on that period.",
+    "credit_concentration_ratio": "A user's or customer's share of credit notes at least this × its share of "
+                                  "invoices.",
+    "credit_min_notes": "Fewest credit notes of a user or customer before concentration is judged.",
+    "benford_min_amounts": "Fewest positive amounts for the first-two-digit (Benford) test.",
+    "benford_min_orders": "The amounts must span this many orders of magnitude (log10 of max/min).",
+    "late_factor": "Outstanding this many × the customer's usual days to pay …",
+    "late_grace_days": "… and at least this many days beyond them, to be late.",
+}

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from core.reports.document import Built
     from core.reports.erasure_certificate import certificate_document
     from core.reports.errors import ReportError
+    from core.reports.insights_report import InsightsReport, build_insights_report, gather_insights_report
     from core.reports.invoice_pdf import export_pdfs, issued_in
     from core.reports.invoice_pdf import invoice_pdf as printed_invoice
     from core.reports.payments_report import build_payments_report, gather_payments_report
@@ -35,6 +36,9 @@ _FACE = {
     "build_zatca_report": "core.reports.zatca_report",
     "certificate_document": "core.reports.erasure_certificate",
     "export_pdfs": "core.reports.invoice_pdf",
+    "InsightsReport": "core.reports.insights_report",
+    "build_insights_report": "core.reports.insights_report",
+    "gather_insights_report": "core.reports.insights_report",
     "gather_payments_report": "core.reports.payments_report",
     "issued_in": "core.reports.invoice_pdf",
     "parse_period": "core.reports.vat_return",
@@ -46,15 +50,18 @@ _FACE = {
 __all__ = [
     "REPORT_KINDS",
     "Built",
+    "InsightsReport",
     "ReportError",
     "audit_evidence",
     "build_access_report",
+    "build_insights_report",
     "build_payments_report",
     "build_report",
     "build_vat_return",
     "build_zatca_report",
     "certificate_document",
     "export_pdfs",
+    "gather_insights_report",
     "gather_payments_report",
     "issued_in",
     "parse_period",

@@ -40,6 +40,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          ("start", "end")),
     Kind("audit", "Audit evidence report", "تقرير أدلة التدقيق", "core.reports.audit_report:build_audit_report",
          ("start", "end")),
+    Kind("insights", "Insights report", "تقرير الرؤى التحليلية",
+         "core.reports.insights_report:build_insights_report", ("start", "end")),
     Kind("gdpr-access", "Access request report", "تقرير طلب الاطلاع",
          "core.reports.access_report:build_access_report", ("request",), ("export_dir",)),
     Kind("gdpr-erasure", "Erasure certificate", "شهادة المحو",

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from core.reports import Built
     from desktop.pdf_preview import BuildFn, PdfPreview
 
-PERIOD_KINDS = ("vat", "zatca", "payments", "audit")
+PERIOD_KINDS = ("vat", "zatca", "payments", "audit", "insights")
 REQUEST_KINDS = {"gdpr-access": ("access",), "gdpr-erasure": ("erasure",)}
 PRESETS = ("this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year", "all", "custom")
 
@@ -465,7 +465,7 @@ class ReportsView(View):
         kind = self.kind
         if kind == "invoice":
             self.language_hint.setText(tr("Reports", "An invoice is printed in Arabic and English together."))
-        elif kind in ("vat", "zatca", "payments"):
+        elif kind in ("vat", "zatca", "payments", "insights"):
             self.language_hint.setText(tr("Reports", "Dates are days in Riyadh time; the period includes both "
                                                      "days."))
         elif kind == "audit":
