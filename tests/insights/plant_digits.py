@@ -28,12 +28,13 @@ def retotal(doc: Doc, total: int) -> None:
 
 
 def untouched(synth: Synth, minimum: int) -> list[tuple[str, list[Doc]]]:
-    """Customers with at least `minimum` invoices and nothing planted on them yet, with their invoices."""
+    """Customers with at least `minimum` invoices and nothing planted on them yet, with their invoices in issue
+    order."""
     taken = set().union(*synth.truth.values()) if synth.truth else set()
     counts = Counter(d.customer for d in synth.docs if d.customer and d.type == "invoice")
     chosen = sorted(c for c, n in counts.items() if n >= minimum and "customer:" + c not in taken)
     docs: dict[str, list[Doc]] = {c: [] for c in chosen}
-    for doc in synth.docs:
+    for doc in sorted(synth.docs, key=lambda d: d.issued):
         if doc.customer in docs and doc.type == "invoice" and doc.id not in taken:
             docs[doc.customer].append(doc)
     return list(docs.items())

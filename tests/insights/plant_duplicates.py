@@ -5,13 +5,20 @@ little differently and no VAT number, as a second clerk would."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import date, timedelta
 
 from core.insights.book import Doc, Line, buyer_key
 from core.insights.calendar import is_working_day
 from tests.insights.synth import Synth, _uuid
 
 COUNT = 50
+
+
+def working_day(day: date) -> date:
+    """`day`, or the next working day after it (Synth.working_moment picks any day for one that is not)."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
 
 
 def _respelt(synth: Synth, name: str) -> str:
@@ -40,10 +47,7 @@ def _originals(synth: Synth, count: int) -> list[Doc]:
 
 def _copy(synth: Synth, original: Doc, lines: tuple[Line, ...]) -> Doc:
     rng = synth.rng
-    day = original.day + timedelta(days=rng.randrange(0, 5))
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    moment = synth.working_moment(day)
+    moment = synth.working_moment(working_day(original.day + timedelta(days=rng.randrange(0, 5))))
     copy = dataclasses.replace(original, id=_uuid(rng), number="", issued=moment,
                                recorded=moment + timedelta(seconds=rng.randrange(1, 600)),
                                user=rng.choice(synth.users), lines=lines)
@@ -57,7 +61,7 @@ def _copy(synth: Synth, original: Doc, lines: tuple[Line, ...]) -> Doc:
 
 def plant_same_lines(synth: Synth) -> None:
     for original in _originals(synth, COUNT):
-        synth.plant("INS-DUP-LINES", _copy(synth, original, original.lines).id)
+        synth.plant("INS-DUP-LINES", original.id, _copy(synth, original, original.lines).id)
 
 
 def plant_same_total(synth: Synth) -> None:
@@ -66,7 +70,7 @@ def plant_same_total(synth: Synth) -> None:
         first = original.lines[0]
         net = sum(line.net for line in original.lines)
         lump = Line("name:supplies as agreed", first.category, net, "1", f"{net / 100:.2f}")
-        synth.plant("INS-DUP-AMOUNT", _copy(synth, original, (lump,)).id)
+        synth.plant("INS-DUP-AMOUNT", original.id, _copy(synth, original, (lump,)).id)
 
 
 PLANTERS = {"INS-DUP-LINES": ("events", plant_same_lines), "INS-DUP-AMOUNT": ("events", plant_same_total)}

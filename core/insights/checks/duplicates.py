@@ -120,7 +120,7 @@ def _finding(rule: str, pair: Pair, th: Thresholds) -> Finding:
     buyer_en = "" if similarity >= 100 else f" (buyer names {similarity:.0f}% alike)"
     buyer_ar = "" if similarity >= 100 else f" (تشابه اسمي المشتري {similarity:.0f}%)"
     return Finding(
-        rule=rule, score=min(score, 1.0),
+        rule=rule, score=round(min(score, 1.0), 4),
         summary=f"{numbers}: {what}{buyer_en}, {money_en}, {days_apart(gap)}.",
         summary_ar=f"{numbers_ar}: {what_ar}{buyer_ar}، {money_ar}، {days_apart_ar(gap)}.",
         action=(f"Check with the buyer whether {b.number} bills the same supply as {a.number}; if it does, "
