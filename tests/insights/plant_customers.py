@@ -16,7 +16,7 @@ COUNT = 50
 
 def plant_spend(synth: Synth) -> None:
     rng = synth.rng
-    for customer, docs in rng.sample(untouched(synth, 20), COUNT):
+    for _, docs in rng.sample(untouched(synth, 20), COUNT):
         doc = rng.choice(docs[12:])
         retotal(doc, round(doc.total * rng.uniform(30, 80)))
         synth.plant("INS-CUS-SPEND", doc.id)
@@ -41,8 +41,8 @@ def plant_new_large(synth: Synth) -> None:
                             vat="3" + f"{rng.randrange(10 ** 13):013d}" + "3" if business else "",
                             country="SA", level=level, spread=0.3, weight=1.0, pay_days=30, created=joined)
         synth.customers.append(customer)
-        first = synth.doc(customer=customer, moment=synth.working_moment(working_day(joined)), user=rng.choice(synth.users),
-                          lines=synth.lines_for(level))
+        first = synth.doc(customer=customer, moment=synth.working_moment(working_day(joined)),
+                          user=rng.choice(synth.users), lines=synth.lines_for(level))
         retotal(first, round(medians[kind] * rng.uniform(20, 60)))
         synth.add(first)
         for _ in range(rng.randrange(2, 6)):

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from core.insights.book import Book, Doc
+from core.insights.checks._amounts import no_gc_pauses
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -40,10 +41,16 @@ def first_two(totals: np.ndarray) -> np.ndarray:
     prefix = totals // 10 ** exponent
     # log10 is a float: put right the few amounts at a power of ten it rounds the wrong way
     exponent += (prefix >= 100).astype(np.int64) - (prefix < 10).astype(np.int64)
-    return totals // 10 ** exponent
+    prefixes: np.ndarray = totals // 10 ** exponent
+    return prefixes
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
+    with no_gc_pauses():
+        return _check(book, th)
+
+
+def _check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
     docs = [d for d in book.period_docs() if d.total >= 10]
     count = len(docs)
     if count < th.benford_min_amounts:

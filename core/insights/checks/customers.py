@@ -25,7 +25,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from core.insights.book import Book, Doc
-from core.insights.checks._amounts import amount, amount_ar
+from core.insights.checks._amounts import amount, amount_ar, no_gc_pauses
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -37,6 +37,11 @@ MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal dat
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
+    with no_gc_pauses():
+        return _check(book, th)
+
+
+def _check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
     invoices: dict[str, list[Doc]] = defaultdict(list)
     for doc in book.docs:
         if doc.customer and doc.type == "invoice" and doc.total > 0:
@@ -78,7 +83,8 @@ def _median(rows: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Each row's median over its first `counts` values once sorted (NaN sort last)."""
     ordered = np.sort(rows, axis=1)
     index = np.arange(len(rows))
-    return (ordered[index, (counts - 1) // 2] + ordered[index, counts // 2]) / 2
+    middle: np.ndarray = (ordered[index, (counts - 1) // 2] + ordered[index, counts // 2]) / 2
+    return middle
 
 
 def _spend_finding(doc: Doc, median: int, distance: float, history: int, th: Thresholds) -> Finding:

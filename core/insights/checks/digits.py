@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from core.insights.book import Book, Doc
-from core.insights.checks._amounts import binomial_tail, percent
+from core.insights.checks._amounts import binomial_tail, no_gc_pauses, percent
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -30,6 +30,11 @@ def is_round(doc: Doc) -> bool:
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
+    with no_gc_pauses():
+        return _check(book, th)
+
+
+def _check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
     every = [d for d in book.docs if d.total > 0]
     if not every:
         return []
@@ -51,7 +56,7 @@ def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
         if raised:
             found.append(raised)
         counts = Counter(d.total % 100 for d in docs)
-        for ending, count in counts.most_common(3):
+        for ending, _ in counts.most_common(3):
             if ending == 0 and raised:
                 continue
             base = _share(endings[ending], len(every))

@@ -13,13 +13,13 @@ are ordinary there.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from datetime import timedelta
 
 from rapidfuzz import fuzz
 
 from core.insights.book import Book, Doc, fold_name
-from core.insights.checks._amounts import amount, amount_ar, days_apart, days_apart_ar
+from core.insights.checks._amounts import amount, amount_ar, days_apart, days_apart_ar, no_gc_pauses
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -27,12 +27,23 @@ Pair = tuple[Doc, Doc, float]  # earlier, later, buyer similarity 0–100
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
-    first_day = book.start - timedelta(days=th.duplicate_days)
-    docs = [d for d in book.docs if (d.buyer or d.customer) and first_day <= d.day <= book.end and d.total > 0]
+    with no_gc_pauses():
+        return _check(book, th)
+
+
+def _check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
+    first, start, last = ((book.start - timedelta(days=th.duplicate_days)).toordinal(), book.start.toordinal(),
+                          book.end.toordinal())
+    docs: list[tuple[int, Doc]] = []  # (Riyadh day ordinal, document), in issue order
+    for doc in book.docs:
+        if (doc.buyer or doc.customer) and doc.total > 0:
+            day = doc.issued.toordinal()
+            if first <= day <= last:
+                docs.append((day, doc))
     buyers = _Buyers(th.name_similarity)
-    same_lines = _pairs(docs, _lines_key, book, th, buyers)
+    same_lines = _pairs(docs, _lines_key, start, th, buyers)
     seen = {(a.id, b.id) for a, b, _ in same_lines}
-    same_total = [p for p in _pairs(docs, lambda d: (d.type, d.currency, d.total), book, th, buyers)
+    same_total = [p for p in _pairs(docs, lambda d: (d.type, d.currency, d.total), start, th, buyers)
                   if (p[0].id, p[1].id) not in seen]
     found: list[Finding | NotApplicable] = [_finding("INS-DUP-LINES", p, th) for p in same_lines]
     found.extend(_finding("INS-DUP-AMOUNT", p, th) for p in same_total)
@@ -40,27 +51,30 @@ def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
 
 
 def _lines_key(doc: Doc) -> Hashable:
-    if not doc.lines:
+    lines = doc.lines
+    if not lines:
         return None
-    return doc.type, tuple(sorted((line.product, line.quantity, line.unit_price) for line in doc.lines))
+    if len(lines) == 1:
+        return doc.type, lines[0].product, lines[0].quantity, lines[0].unit_price
+    return doc.type, tuple(sorted((line.product, line.quantity, line.unit_price) for line in lines))
 
 
-def _pairs(docs: Iterable[Doc], key: Callable[[Doc], Hashable], book: Book, th: Thresholds,
+def _pairs(docs: list[tuple[int, Doc]], key: Callable[[Doc], Hashable], start: int, th: Thresholds,
            buyers: _Buyers) -> list[Pair]:
-    blocks: dict[Hashable, list[Doc]] = defaultdict(list)
-    for doc in docs:  # the book is in issue order, so every block is too
-        value = key(doc)
+    blocks: dict[Hashable, list[tuple[int, Doc]]] = defaultdict(list)
+    for entry in docs:  # in issue order, so every block is too
+        value = key(entry[1])
         if value is not None:
-            blocks[value].append(doc)
+            blocks[value].append(entry)
     pairs: list[Pair] = []
     for block in blocks.values():
         if len(block) < 2:
             continue
-        for i, earlier in enumerate(block):
-            for later in block[i + 1:]:
-                if (later.day - earlier.day).days > th.duplicate_days:
+        for i, (day, earlier) in enumerate(block):
+            for later_day, later in block[i + 1:]:
+                if later_day - day > th.duplicate_days:
                     break
-                if not book.in_period(later) or later.type != earlier.type or _refers(earlier, later):
+                if later_day < start or later.type != earlier.type or _refers(earlier, later):
                     continue
                 similarity = buyers.same(earlier, later)
                 if similarity is not None:
@@ -69,8 +83,8 @@ def _pairs(docs: Iterable[Doc], key: Callable[[Doc], Hashable], book: Book, th: 
 
 
 def _refers(a: Doc, b: Doc) -> bool:
-    return bool(a.billing_reference and a.billing_reference == b.number
-                or b.billing_reference and b.billing_reference == a.number)
+    return bool((a.billing_reference and a.billing_reference == b.number)
+                or (b.billing_reference and b.billing_reference == a.number))
 
 
 class _Buyers:
@@ -88,12 +102,12 @@ class _Buyers:
         return cached
 
     def same(self, a: Doc, b: Doc) -> float | None:
-        if a.customer is not None and a.customer == b.customer or a.buyer and a.buyer == b.buyer:
+        if (a.customer is not None and a.customer == b.customer) or (a.buyer and a.buyer == b.buyer):
             return 100.0
         if a.buyer.startswith("vat:") and b.buyer.startswith("vat:"):
             return None  # two VAT numbers: two taxable persons
         (name_a, digits_a), (name_b, digits_b) = self.name(a), self.name(b)
-        if not name_a or not name_b or digits_a and digits_b and digits_a != digits_b:
+        if not name_a or not name_b or (digits_a and digits_b and digits_a != digits_b):
             return None
         ratio = fuzz.token_sort_ratio(name_a, name_b, score_cutoff=self.cutoff)
         return float(ratio) if ratio else None
