@@ -95,7 +95,7 @@ def _finding(docs: list[Doc], prefixes: np.ndarray, top: list[int], observed: np
                     f"المطلق {mad:.4f}، أعلى من حد نيغريني 0.0022 (عدم مطابقة). الأكثر تمثيلًا بإفراط: {shares_ar}."),
         action=(f"Review a sample of the documents whose totals begin with {listed} "
                 f"(e.g. {', '.join(d.number for d in sample[:3])}): who set these amounts, and from what."),
-        action_ar=(f"راجع عينة من المستندات التي تبدأ إجمالياتها بـ {listed} "
+        action_ar=(f"راجع عينة من المستندات التي تبدأ إجمالياتها بـ {listed.replace(', ', '، ')} "
                    f"(مثل {'، '.join(d.number for d in sample[:3])}): من حدّد هذه المبالغ وعلى أي أساس."),
         documents=tuple(DocRef(d.id, d.number) for d in sample),
         figures={"mad": f"{mad:.5f}", "band": "nonconformity", "count": str(count),

@@ -91,15 +91,14 @@ def _spend_finding(doc: Doc, median: int, distance: float, history: int, th: Thr
     higher = doc.total > median
     ratio = doc.total / median if median else 0.0
     direction = f"{ratio:.1f} times" if higher else f"{ratio * 100:.0f}% of"
-    direction_ar = f"{ratio:.1f} أضعاف" if higher else f"{ratio * 100:.0f}% من"
     return Finding(
         rule="INS-CUS-SPEND", score=min(1.0, 0.5 + 0.5 * (distance - th.spend_mad_k) / (3 * th.spend_mad_k)),
         summary=(f"{doc.number}: {amount(doc.total, doc.currency)} to this customer, {direction} its usual "
                  f"{amount(median, doc.currency)} (median of its last {history} invoices; "
                  f"{distance:.0f} robust deviations away)."),
-        summary_ar=(f"{doc.number}: {amount_ar(doc.total, doc.currency)} لهذا العميل، أي {direction_ar} معدله "
-                    f"المعتاد البالغ {amount_ar(median, doc.currency)} (وسيط آخر {history} فاتورة له؛ "
-                    f"على بعد {distance:.0f} انحرافات معيارية متينة)."),
+        summary_ar=(f"{doc.number}: {amount_ar(doc.total, doc.currency)} لهذا العميل، ونسبتها إلى معدله المعتاد "
+                    f"{ratio:.2f} (المعدل {amount_ar(median, doc.currency)}، وهو وسيط آخر {history} من فواتيره؛ "
+                    f"وتبعد عنه {distance:.0f} من الانحرافات المتينة)."),
         action=f"Confirm {doc.number}'s quantities and prices with the order, and that the customer expects it.",
         action_ar=f"تحقق من كميات {doc.number} وأسعارها مقابل الطلب، ومن أن العميل يتوقعها.",
         documents=(DocRef(doc.id, doc.number),), customers=(doc.customer or "",),
@@ -136,8 +135,9 @@ def _new_finding(doc: Doc, median: int, kind: str, th: Thresholds) -> Finding:
         summary=(f"{doc.number} is a new customer's first invoice: {amount(doc.total, doc.currency)}, "
                  f"{ratio:.0f} times the company's median first invoice ({whose} "
                  f"{amount(median, doc.currency)})."),
-        summary_ar=(f"{doc.number} هي أول فاتورة لعميل جديد: {amount_ar(doc.total, doc.currency)}، أي {ratio:.0f} "
-                    f"ضعفًا لوسيط الفاتورة الأولى في المنشأة ({amount_ar(median, doc.currency)} {whose_ar})."),
+        summary_ar=(f"{doc.number} هي أول فاتورة لعميل جديد: {amount_ar(doc.total, doc.currency)}، ونسبتها إلى "
+                    f"وسيط الفاتورة الأولى في المنشأة {ratio:.1f} (الوسيط {amount_ar(median, doc.currency)} "
+                    f"{whose_ar})."),
         action=(f"Check the new customer's identity and credit before {doc.number} is delivered or its credit "
                 f"extended, and that the order is genuine."),
         action_ar=(f"تحقق من هوية العميل الجديد وملاءته قبل تسليم {doc.number} أو منحه ائتمانًا، "

@@ -110,12 +110,12 @@ def _who(scope: str) -> tuple[str, str, str, str]:
 def _round_text(scope: str, k: int, n: int, share: float, base: float,
                 examples: tuple[str, ...]) -> tuple[str, str, str, str, str]:
     whose, whose_ar, ask, ask_ar = _who(scope)
-    listed = ", ".join(examples)
+    listed, listed_ar = ", ".join(examples), "، ".join(examples)
     return ("INS-DIG-ROUND",
             f"{k} of {n} {whose} in the period have round totals (whole multiples of SAR 50): {percent(share)} "
             f"against the company's {percent(base)} ({listed} …).",
             f"{k} من أصل {n} من {whose_ar} خلال الفترة إجمالياتها مبالغ مقرّبة (مضاعفات كاملة لـ 50 ريالًا): "
-            f"{percent(share)} مقابل {percent(base)} على مستوى المنشأة ({listed} …).",
+            f"{percent(share)} مقابل {percent(base)} على مستوى المنشأة ({listed_ar} …).",
             f"{ask}, and compare them with the lines and the supporting documents.",
             f"{ask_ar}، وقارنها بالبنود والمستندات المؤيدة.")
 
@@ -124,12 +124,12 @@ def _repeat_text(ending: int) -> Texts:
     def texts(scope: str, k: int, n: int, share: float, base: float,
               examples: tuple[str, ...]) -> tuple[str, str, str, str, str]:
         whose, whose_ar, ask, ask_ar = _who(scope)
-        listed = ", ".join(examples)
+        listed, listed_ar = ", ".join(examples), "، ".join(examples)
         return ("INS-DIG-REPEAT",
                 f"{k} of {n} {whose} in the period end in .{ending:02d}: {percent(share)} against the company's "
                 f"{percent(base)} ({listed} …).",
                 f"{k} من أصل {n} من {whose_ar} خلال الفترة تنتهي بالخانتين {ending:02d}: {percent(share)} مقابل "
-                f"{percent(base)} على مستوى المنشأة ({listed} …).",
+                f"{percent(base)} على مستوى المنشأة ({listed_ar} …).",
                 f"{ask}: the same last digits this often suggest amounts typed in rather than computed.",
                 f"{ask_ar}: تكرار الخانات الأخيرة نفسها بهذا القدر يوحي بمبالغ مُدخلة يدويًا لا محسوبة.")
     return texts
