@@ -65,7 +65,7 @@ def plant_round(synth: Synth) -> None:
     def change() -> Callable[[Doc], None]:
         return lambda doc: retotal(doc, max(5_000, round(doc.total / 5_000) * 5_000))
 
-    _plant(synth, "INS-DIG-ROUND", change, 0.25, 0.05)
+    _plant(synth, "INS-DIG-ROUND", change, 0.25, 0.12)  # the planted customers raise every user's share too
 
 
 def plant_repeat(synth: Synth) -> None:
