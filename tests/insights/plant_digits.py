@@ -54,7 +54,8 @@ def _plant(synth: Synth, rule: str, change: Change, customer_share: float, user_
     taken = set().union(*synth.truth.values())
     user = rng.choice([u for u in synth.users if u not in taken])
     customers = {k.removeprefix("customer:") for k in taken if k.startswith("customer:")}
-    docs = [d for d in synth.docs if d.user == user and d.type == "invoice" and d.customer not in customers]
+    docs = [d for d in synth.docs if d.user == user and d.type == "invoice" and d.customer not in customers
+            and d.id not in taken]
     apply = change()
     for doc in rng.sample(docs, round(len(docs) * user_share)):
         apply(doc)
