@@ -102,14 +102,14 @@ def choose(y: Sequence[float], horizon: int, season: int = 12, *, fit: Fit | Non
     seasonal = len(y) > season
     naive = baseline_band(y, horizon, season, seasonal=seasonal)
     name = baseline_name(len(y), season)
+    tested = origins(len(y), horizon, season, seasonal=seasonal)
+    if not tested:  # before the import: a short history never loads the statistics library
+        return Outcome(name, naive, None, None, False, "short")
     if fit is None:
         try:
             fit = model_fit()
         except ImportError:
             return Outcome(name, naive, None, None, False, "no_model")
-    tested = origins(len(y), horizon, season, seasonal=seasonal)
-    if not tested:
-        return Outcome(name, naive, None, None, False, "short")
     with _one_thread():
         try:
             model_mae, naive_mae, signed = _back_test(y, tested, horizon, season, fit, seasonal=seasonal)

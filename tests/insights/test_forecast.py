@@ -119,7 +119,8 @@ def test_without_statsmodels_seasonal_naive_is_shown_with_what_to_install(monkey
         monkeypatch.setitem(sys.modules, name, None)  # `import` raises ImportError, as in a build without the extra
     f = run(seasonal(48, 1))
     assert f.method == "seasonal_naive" and f.model_mae is None and f.naive_mae is None
-    assert f.label == "Seasonal-naive (the same month last year): the forecasting model needs pip install 'qayd[insights]'"
+    assert f.label == ("Seasonal-naive (the same month last year): "
+                       "the forecasting model needs pip install 'qayd[insights]'")
     assert "pip install 'qayd[insights]'" in f.label_ar
     assert all(lo < hi for lo, hi in zip(f.lower, f.upper, strict=True))  # from its own errors (offset by the trend)
 
