@@ -121,6 +121,9 @@ def test_a_running_month_is_shown_as_it_stands_and_forecast_whole(books: Context
     assert list(series["vat_due"].values) == [Decimal("75.00"), Decimal("150.00"), Decimal("356.25"),
                                                      Decimal("0.00")]
     assert series["receivables"].values == tuple(_recomputed(books, date(2026, 11, 19))["receivables"])
+    with books.uow(write=False) as uow:  # the payment stored at 22:00 UTC on 31 October is November's in Riyadh
+        october = monthly_series(uow, date(2026, 10, 31), months=3)["receivables"]
+    assert october.values[-1] == Decimal("3881.25") == _recomputed(books, date(2026, 10, 31))["receivables"][2]
 
 
 def test_documents_per_month_by_zatca_state(books: Context) -> None:
