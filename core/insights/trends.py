@@ -167,12 +167,17 @@ def monthly_series(uow: UnitOfWork, end: date, *, months: int = 36, horizon: int
 
 
 def _series(name: str, months: tuple[date, ...], values: list[Decimal], horizon: int, *, partial: bool) -> Series:
+    """The months before the first non-zero one are no history (a company that started issuing within the window):
+    the decomposition and the forecast start there; a running month is left out of both (see monthly_series)."""
     complete = len(values) - 1 if partial else len(values)
-    trend, seasonal = components(values[:complete], months[:complete])
+    first = min(next((i for i, v in enumerate(values) if v), len(values)), complete)
+    trend, seasonal = components(values[first:complete], months[first:complete])
+    pad: tuple[None, ...] = (None,) * first
+    trend, seasonal = pad + trend, pad + seasonal
     if partial:
         trend, seasonal = (*trend, None), (*seasonal, _season_of(seasonal, months[:complete], months[-1]))
     return Series(name, months, tuple(values), trend, seasonal,
-                  forecast(values[:complete], months[:complete], horizon=horizon))
+                  forecast(values[first:complete], months[first:complete], horizon=horizon))
 
 
 def _cents(value: Decimal) -> Decimal:

@@ -110,6 +110,19 @@ def test_monthly_sales_vat_and_receivables(books: Context) -> None:
     assert sales.to_json()["values"] == ["500.00", "1000.00", "2375.00", "500.00"]
 
 
+def test_months_before_the_first_document_are_no_history(books: Context) -> None:
+    with books.uow(write=False) as uow:
+        series = monthly_series(uow, END, months=12)
+    sales = series["sales"]
+    assert sales.values[:8] == (Decimal("0.00"),) * 8 and sales.months[0] == date(2025, 12, 1)
+    assert sales.forecast.method == "naive" and sales.forecast.values == (Decimal("500.00"),) * 3
+    assert sales.forecast.label.endswith("too little history to test a model (4 months)")
+    assert sales.trend == (None,) * 12 and sales.seasonal == (None,) * 12
+    with books.uow(write=False) as uow:
+        before = monthly_series(uow, date(2026, 7, 31), months=6)
+    assert all(s.values == (Decimal("0.00"),) * 6 and s.forecast.values == () for s in before.values())
+
+
 def test_a_running_month_is_shown_as_it_stands_and_forecast_whole(books: Context) -> None:
     with books.uow(write=False) as uow:
         series = monthly_series(uow, date(2026, 11, 19), months=4)
