@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -149,8 +149,8 @@ def monthly_series(uow: UnitOfWork, end: date, *, months: int = 36, horizon: int
     was refunded on them. Two aggregate queries over the store, whatever its size (tests/benchmarks).
 
     When `end` is not the last day of its month, that month is still running: its value is shown as it stands, but
-    the trend, the season and the forecast are made from the complete months before it, so the forecast's first
-    month is this one (what the whole month is expected to make)."""
+    the trend, the season and the forecast are made from the complete months before it (the forecast reaching one
+    month further, its running month left out), so the forecast's months follow the series' months, as always."""
     calendar_months = month_list(end, months)
     sales, vat, change = _amounts(uow, end)
     keys = [m.isoformat()[:7] for m in calendar_months]
@@ -176,8 +176,13 @@ def _series(name: str, months: tuple[date, ...], values: list[Decimal], horizon:
     trend, seasonal = pad + trend, pad + seasonal
     if partial:
         trend, seasonal = (*trend, None), (*seasonal, _season_of(seasonal, months[:complete], months[-1]))
-    return Series(name, months, tuple(values), trend, seasonal,
-                  forecast(values[first:complete], months[first:complete], horizon=horizon))
+    if not partial:
+        return Series(name, months, tuple(values), trend, seasonal,
+                      forecast(values[first:complete], months[first:complete], horizon=horizon))
+    ahead = forecast(values[first:complete], months[first:complete], horizon=horizon + 1)  # the running month first
+    ahead = replace(ahead, months=ahead.months[1:], values=ahead.values[1:], lower=ahead.lower[1:],
+                    upper=ahead.upper[1:])
+    return Series(name, months, tuple(values), trend, seasonal, ahead)
 
 
 def _cents(value: Decimal) -> Decimal:
