@@ -229,7 +229,7 @@ def forecast(values: Sequence[Decimal], months: Sequence[date], *, horizon: int 
     ahead = _next_months(months[-1], horizon) if months else ()
     if not values:
         return Forecast("naive", ahead, (), (), (), None, None, "No history to forecast from yet.",
-                        "لا يوجد تاريخ يُبنى عليه التنبؤ بعد.")
+                        "لا توجد بعدُ بيانات سابقة يُبنى عليها التنبؤ.")
     outcome = forecasting.choose([float(v) for v in values], horizon, season)
     p = outcome.prediction
     label, label_ar = _labels(outcome, len(values))
@@ -254,21 +254,21 @@ def _labels(outcome: forecasting.Outcome, n: int) -> tuple[str, str]:
         name, name_ar = (("Holt-Winters", "هولت-وينترز") if outcome.seasonal_model
                          else ("Holt (damped trend)", "هولت (اتجاه مُخمَّد)"))
         return (f"{name} (beats {against} by {gain} % in the back-test on this company's history)",
-                f"{name_ar} (يتفوّق على {against_ar} بنسبة {gain} % في الاختبار على تاريخ الشركة)")
+                f"{name_ar} (يتفوّق على {against_ar} بنسبة {gain} % في الاختبار الرجعي على بيانات الشركة)")
     base, base_ar = _BASE[outcome.method]
     if outcome.reason == "no_model":
         return (f"{base}: the forecasting model needs pip install 'qayd[insights]'",
-                f"{base_ar}: نموذج التنبؤ يتطلب تثبيت pip install 'qayd[insights]'")
+                f"{base_ar}: نموذج التنبؤ يحتاج إلى تثبيت الإضافة: pip install 'qayd[insights]'")
     if outcome.reason == "failed":
         return (f"{base}: the model could not be fitted to this history",
-                f"{base_ar}: تعذّر ملاءمة النموذج لهذا التاريخ")
+                f"{base_ar}: تعذّرت ملاءمة النموذج لهذه البيانات")
     if outcome.reason == "short":
         return (f"{base}: too little history to test a model ({n} months)",
-                f"{base_ar}: التاريخ أقصر من أن يُختبر عليه نموذج (عدد الأشهر: {n})")
+                f"{base_ar}: البيانات السابقة أقصر من أن يُختبر عليها نموذج (عدد الأشهر: {n})")
     worse = "" if not naive else f" (its error was {round((model or 0) / naive * 100 - 100)} % higher)"
     worse_ar = "" if not naive else f" (كان خطؤه أعلى بنسبة {round((model or 0) / naive * 100 - 100)} %)"
     return (f"{base}: the model did not beat it in the back-test on this company's history{worse}",
-            f"{base_ar}: لم يتفوّق عليه النموذج في الاختبار على تاريخ الشركة{worse_ar}")
+            f"{base_ar}: لم يتفوّق عليه النموذج في الاختبار الرجعي على بيانات الشركة{worse_ar}")
 
 
 # The states a document's ZATCA submission is counted under, per month of issue (the Dashboard's "ZATCA status over
