@@ -82,15 +82,14 @@ class InsightsReport:
 
 
 def _series(ctx: Context, end: date) -> dict[str, Series] | None:
-    """The monthly series up to the period's end; None where this build cannot compute them (the report is then
-    printed without its charts and says so, rather than not at all)."""
+    """The monthly series up to the period's end; None without any issued history (the report is then printed
+    without its charts and says so)."""
     from core.insights import monthly_series
 
-    try:
-        with ctx.uow(write=False) as uow:
-            return monthly_series(uow, end)
-    except NotImplementedError:
-        return None
+    with ctx.uow(write=False) as uow:
+        series = monthly_series(uow, end)
+    # a company with no issued history has no months to draw: the report says so instead of empty charts
+    return series if any(s.values for s in series.values()) else None
 
 
 def gather_insights_report(ctx: Context, start: date, end: date, *, lang: str = "en",

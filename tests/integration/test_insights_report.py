@@ -102,7 +102,8 @@ def test_arabic_report_reads_in_logical_order_with_mirrored_months(world: World,
     assert _attached(built.pdf)["language"] == "ar"
 
 
-def test_without_trends_the_report_is_printed_without_charts(world: World) -> None:
+def test_without_trends_the_report_is_printed_without_charts(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("core.insights.trends.monthly_series", lambda uow, end, **_: {})  # no issued history
     built = build_insights_report(world.ctx, start=NOVEMBER[0], end=NOVEMBER[1], lang="en")
     assert "monthly trends are not available" in poppler_text(built.pdf)
     figures = _attached(built.pdf)
