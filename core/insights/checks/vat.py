@@ -96,24 +96,28 @@ def _product_finding(product: str, main: str, category: str, docs: list[Doc], co
 # -- zero-rated and exempt shares by month ---------------------------------------------------------------------
 
 def _shares(book: Book, th: Thresholds) -> list[Finding]:
-    net: dict[str, int] = defaultdict(int)
-    part: dict[tuple[str, str], int] = defaultdict(int)
-    docs_of: dict[tuple[str, str], list[tuple[int, Doc]]] = defaultdict(list)
+    net: dict[int, int] = defaultdict(int)
+    part: dict[tuple[int, str], int] = defaultdict(int)
+    docs_of: dict[tuple[int, str], list[tuple[int, Doc]]] = defaultdict(list)
     for doc in book.docs:
         if doc.type != "invoice":
             continue
-        month = f"{doc.issued.year:04d}-{doc.issued.month:02d}"
-        amounts: dict[str, int] = defaultdict(int)
+        month = doc.issued.year * 100 + doc.issued.month
+        total = zero = exempt = 0
         for line in doc.lines:
-            net[month] += line.net
-            if line.category in ("Z", "E"):
-                amounts[line.category] += line.net
-        for category, amount in amounts.items():
-            part[(month, category)] += amount
-            docs_of[(month, category)].append((amount, doc))
+            total += line.net
+            if line.category == "Z":
+                zero += line.net
+            elif line.category == "E":
+                exempt += line.net
+        net[month] += total
+        for category, amount in (("Z", zero), ("E", exempt)):
+            if amount:
+                part[(month, category)] += amount
+                docs_of[(month, category)].append((amount, doc))
     months = sorted(m for m, v in net.items() if v > 0)
     findings = []
-    first, last = book.start.strftime("%Y-%m"), book.end.strftime("%Y-%m")
+    first, last = book.start.year * 100 + book.start.month, book.end.year * 100 + book.end.month
     for category in ("Z", "E"):
         shares = [part[(m, category)] / net[m] for m in months]
         for index, month in enumerate(months):
@@ -122,8 +126,8 @@ def _shares(book: Book, th: Thresholds) -> list[Finding]:
                 continue
             usual = median(before)
             if abs(shares[index] - usual) >= th.share_change_points:
-                findings.append(_share_finding(month, category, shares[index], usual, docs_of[(month, category)],
-                                               net[month], th))
+                findings.append(_share_finding(f"{month // 100:04d}-{month % 100:02d}", category, shares[index],
+                                               usual, docs_of[(month, category)], net[month], th))
     return findings
 
 
