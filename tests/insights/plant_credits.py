@@ -9,7 +9,6 @@ from datetime import timedelta
 from core.insights.book import Doc, Line
 from core.insights.calendar import is_working_day
 from core.insights.checks.timing import vat_period
-
 from tests.insights.synth import EGS, Synth
 
 COUNT = 50
@@ -53,7 +52,7 @@ def plant_after_close(synth: Synth) -> None:
     picked = 0
     candidates = rng.sample(_invoices(synth), len(_invoices(synth)))
     for original in candidates:
-        first, end = vat_period(original.issued.date(), 3)
+        _first, end = vat_period(original.issued.date(), 3)
         if end.month != original.issued.month or end >= synth.end:
             continue
         days = [end + timedelta(days=i) for i in range(1, 5) if is_working_day(end + timedelta(days=i))]

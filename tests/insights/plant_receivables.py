@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from core.insights.book import Doc
-
 from tests.insights.synth import RIYADH, Synth
 
 COUNT = 40

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from core.insights.book import Doc
-
 from tests.insights.synth import Synth
 
 COUNT = 50

@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta
 
 from core.insights.calendar import holiday_of, is_weekend
 from core.insights.checks.timing import vat_period
-
 from tests.insights.synth import EGS, RIYADH, Synth
 
 COUNT = 50

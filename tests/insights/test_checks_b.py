@@ -16,7 +16,6 @@ from core.insights.calendar import holidays
 from core.insights.checks import credits, receivables, sequence, timing, vat
 from core.insights.model import Finding, NotApplicable
 from core.insights.thresholds import DEFAULTS
-
 from tests.insights.synth import RIYADH
 
 EGS = "11111111-1111-4111-8111-111111111111"
@@ -30,9 +29,9 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 
 def doc(moment: datetime, *, total: int = 11500, type_: str = "invoice", user: str = CLERK,
-        customer: str | None = ACME, icv: int | None = None, number: str | None = None, recorded: datetime | None = None,
-        reference: str = "", export: bool = False, country: str = "SA", buyer: str = "name:acme",
-        lines: tuple[Line, ...] | None = None, egs: str = EGS) -> Doc:
+        customer: str | None = ACME, icv: int | None = None, number: str | None = None,
+        recorded: datetime | None = None, reference: str = "", export: bool = False, country: str = "SA",
+        buyer: str = "name:acme", lines: tuple[Line, ...] | None = None, egs: str = EGS) -> Doc:
     serial = next(_serial)
     icv = serial if icv is None else icv
     return Doc(id=str(uuid.UUID(int=serial, version=4)), number=number or f"INV-{icv:06d}", type=type_,

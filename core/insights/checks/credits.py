@@ -61,8 +61,8 @@ def _exceeds(book: Book, credits: list[Doc]) -> list[Finding]:
         findings.append(Finding(
             rule="INS-CRN-EXCEEDS", score=round(score, 4),
             summary=(f"{len(on_it)} credit note(s) on {original.number} ({numbers(on_it)}) credit {money(credited)} "
-                     f"{original.currency}, {money(over)} more than the invoice{' and its debit notes' if debits[number] else ''} "
-                     f"({money(limit)})."),
+                     f"{original.currency}, {money(over)} more than the invoice"
+                     f"{' and its debit notes' if debits[number] else ''} ({money(limit)})."),
             summary_ar=(f"{len(on_it)} إشعار دائن على الفاتورة {original.number} ({numbers(on_it)}) بقيمة "
                         f"{money(credited)} {original.currency}، أي بزيادة {money(over)} على قيمة الفاتورة "
                         f"{'وإشعارات المدين عليها ' if debits[number] else ''}({money(limit)})."),
