@@ -1,8 +1,10 @@
 """Insight check: the numbering and time order of issued documents.
 
 * INS-SEQ-GAP: counter values (ICV) missing in an EGS unit's chain, and numbers missing in a number series (the
-  number's prefix and its trailing digits). One finding per gap: the documents are the two neighbours, the figures
-  the missing range; a gap seen by both the counter and the series (the same two neighbours) is reported once.
+  number's prefix and its trailing digits: INV-2026-0042, INV-2026-D7F3A-0042). One finding per gap: the documents
+  are the two neighbours, the figures the missing range; a gap seen by both the counter and the series (the same two
+  neighbours) is reported once, as the counter's. A number is given to a draft (core.invoicing.suggest_number) and
+  the book holds issued documents only, so a series gap may be a draft not issued yet: it scores lower.
 * INS-SEQ-BACKWARDS: in an EGS unit, by counter, a document issued more than `backwards_minutes` before the previous
   one (documents: the previous and this one). A back-dated document is reported as such, not also here.
 * INS-SEQ-BACKDATED: issued `backdated_days` or more before the audit chain recorded the issue.
@@ -80,13 +82,18 @@ def _gap_finding(before: Doc, after: Doc, low: int, high: int, kind: str, name: 
         what = first if low == high else f"numbers {first}–{last}"
         what_ar = f"الرقم {first}" if low == high else f"الأرقام {first}–{last}"
         scope = f"series:{name}"
-    score = 0.9 if missing <= 10 else 0.7
+    if kind == "counter":  # the counter is given at issue, in the same transaction: a hole is a lost document
+        score = 0.9 if missing <= 10 else 0.7
+        why = "were never issued or are not in this desk's books (not synchronised, or removed)"
+        why_ar = "لم تُصدر أو ليست في سجلات هذا الجهاز (لم تُزامَن أو حُذفت)"
+    else:  # numbers are given to drafts: a hole may be a draft not issued yet, or one deleted
+        score = 0.55 if missing <= 10 else 0.4
+        why = "were never issued: a draft still open, a deleted draft, or a document that is not in the books"
+        why_ar = "لم تُصدر: قد تكون مسودة لم تُصدر بعد أو مسودة محذوفة أو مستندًا غير موجود في السجلات"
     return Finding(
         rule="INS-SEQ-GAP", score=score,
-        summary=(f"{missing} document(s) missing between {before.number} and {after.number}: {what} were never "
-                 f"issued or are not in the book."),
-        summary_ar=(f"يوجد {missing} مستند مفقود بين {before.number} و{after.number}: لم تُصدر {what_ar} أو أنها "
-                    f"غير موجودة في السجلات."),
+        summary=f"{missing} document(s) missing between {before.number} and {after.number}: {what} {why}.",
+        summary_ar=f"يوجد {missing} مستند مفقود بين {before.number} و{after.number}: {what_ar} {why_ar}.",
         action=("Find out what happened to the missing numbers (a failed issue, a deleted or unsynchronised "
                 "document) and run `qayd audit verify`; document the explanation for the auditor."),
         action_ar=("تحقق مما حدث للأرقام المفقودة (إصدار فشل، أو مستند محذوف أو لم تتم مزامنته) وشغّل "

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from statistics import median
@@ -74,13 +75,16 @@ def _product_finding(product: str, main: str, category: str, docs: list[Doc], co
     lines = sum(counts.values())
     minority = counts[category] / lines
     score = max(0.3, min(1.0, 0.95 - minority))
-    label = product.removeprefix("name:")
+    # a line typed without a product is known by its text, which is not shown: it may name anything or anyone
+    typed = product.startswith("name:")
+    label = "typed by hand (the same line text)" if typed else product
+    label_ar = "مكتوب يدويًا (نص البند نفسه)" if typed else product
     listed = numbers(docs)
     return Finding(
         rule="INS-VAT-PRODUCT", score=round(score, 4),
         summary=(f"Product {label} is usually sold {_CATEGORY.get(main, main)} ({counts[main]} of {lines} lines) "
                  f"but {len(docs)} document(s) of the period sell it {_CATEGORY.get(category, category)}: {listed}."),
-        summary_ar=(f"المنتج {label} يُباع عادةً بالفئة {_CATEGORY_AR.get(main, main)} ({counts[main]} من {lines} "
+        summary_ar=(f"المنتج {label_ar} يُباع عادةً بالفئة {_CATEGORY_AR.get(main, main)} ({counts[main]} من {lines} "
                     f"بندًا)، لكن {len(docs)} مستند في الفترة باعه بالفئة {_CATEGORY_AR.get(category, category)}: "
                     f"{listed}."),
         action=("Check which VAT category the product really has; correct the product and issue credit and debit "
@@ -88,9 +92,9 @@ def _product_finding(product: str, main: str, category: str, docs: list[Doc], co
         action_ar=("تحقق من الفئة الضريبية الصحيحة للمنتج، وصحّح بيانات المنتج، وأصدر إشعارات دائن ومدين للمستندات "
                    "التي احتُسبت ضريبتها خطأً."),
         documents=tuple(DocRef(d.id, d.number) for d in docs),
-        figures={"product": label, "usual_category": main, "category": category, "documents": str(len(docs)),
-                 "lines_usual": str(counts[main]), "lines_other": str(counts[category]), "lines": str(lines)},
-        scope=f"product:{product}:{category}")
+        figures={"product": "" if typed else product, "usual_category": main, "category": category,
+                 "documents": str(len(docs)), "lines_usual": str(counts[main]), "lines_other": str(counts[category]), "lines": str(lines)},
+        scope=f"product:{product if not typed else hashlib.sha256(product.encode()).hexdigest()[:16]}:{category}")
 
 
 # -- zero-rated and exempt shares by month ---------------------------------------------------------------------
