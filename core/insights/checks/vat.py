@@ -93,7 +93,8 @@ def _product_finding(product: str, main: str, category: str, docs: list[Doc], co
                    "التي احتُسبت ضريبتها خطأً."),
         documents=tuple(DocRef(d.id, d.number) for d in docs),
         figures={"product": "" if typed else product, "usual_category": main, "category": category,
-                 "documents": str(len(docs)), "lines_usual": str(counts[main]), "lines_other": str(counts[category]), "lines": str(lines)},
+                 "documents": str(len(docs)), "lines_usual": str(counts[main]),
+                 "lines_other": str(counts[category]), "lines": str(lines)},
         scope=f"product:{product if not typed else hashlib.sha256(product.encode()).hexdigest()[:16]}:{category}")
 
 
