@@ -13,9 +13,9 @@ import pytest
 
 from core.insights.book import Book, Doc, Line, Paid
 from core.insights.calendar import holidays
-from core.insights.checks import credits, receivables, sequence, timing, vat
+from core.insights.checks import CHECKS, credits, receivables, sequence, timing, vat
 from core.insights.model import Finding, NotApplicable
-from core.insights.thresholds import DEFAULTS
+from core.insights.thresholds import DEFAULTS, thresholds_from
 from tests.insights.synth import RIYADH
 
 EGS = "11111111-1111-4111-8111-111111111111"
@@ -85,6 +85,15 @@ def test_a_public_holiday_is_flagged_and_its_edge_day_scores_lower():
     by_doc = {d.id: f for f in found for d in f.documents}
     assert set(by_doc) == {on_edge.id, on_inner.id, on_national.id}
     assert by_doc[on_edge.id].score < by_doc[on_inner.id].score
+
+
+def test_working_hours_and_the_weekend_are_the_companys_settings():
+    th = thresholds_from({"work_start_hour": 8, "weekend_days": [5, 6]})
+    early, friday, sunday = doc(at(SUNDAY, 7, 30)), doc(at(date(2025, 3, 14))), doc(at(SUNDAY, 10))
+    b = book([early, friday, sunday])
+    assert {d for f in findings(timing, b, "INS-TIME-HOURS", th) for d in ids(f)} == {early.id}
+    assert {d for f in findings(timing, b, "INS-TIME-WEEKEND", th) for d in ids(f)} == {early.id, sunday.id}
+    assert findings(timing, b, "INS-TIME-HOURS") == []  # 07:30 is within the default hours (07–20)
 
 
 def _quarter_book(extra: list[Doc]) -> Book:
@@ -213,6 +222,14 @@ def test_a_credit_note_just_after_the_quarter_closed_on_that_quarters_invoice_is
     assert len(found) == 1 and ids(found[0]) == {soon.id} and found[0].scope == "period:2025-03"
 
 
+def test_monthly_vat_periods_close_every_month():
+    may = doc(at(date(2025, 5, 20)))
+    note = doc(at(date(2025, 6, 2)), type_="credit_note", reference=may.number, total=1_000)
+    monthly = findings(credits, book([may, note]), "INS-CRN-AFTER-CLOSE", thresholds_from({"vat_period_months": 1}))
+    assert [f.scope for f in monthly] == ["period:2025-05"]
+    assert findings(credits, book([may, note]), "INS-CRN-AFTER-CLOSE") == []  # May does not close a quarter
+
+
 def test_credit_notes_concentrated_on_one_user_are_flagged_from_the_minimum_count():
     invoices = [doc(at(SUNDAY + timedelta(days=i % 200)), customer=f"c-{i % 50}") for i in range(1000)]
 
@@ -280,8 +297,8 @@ def test_collections_age_what_is_open_and_expect_it_from_the_customers_own_histo
 def test_every_finding_has_arabic_and_no_buyer_name():
     from tests.insights import synth
 
-    s = synth.planted(3000, seed=5, rules=[r for m in ("timing", "vat", "sequence", "credits", "receivables")
-                                          for r in __import__("core.insights.checks", fromlist=["CHECKS"]).CHECKS[m]])
+    modules = ("timing", "vat", "sequence", "credits", "receivables")
+    s = synth.planted(3000, seed=5, rules=[rule for module in modules for rule in CHECKS[module]])
     b = s.book()
     names = {c.name for c in s.customers}
     seen = set()
