@@ -64,6 +64,7 @@ def test_a_document_issued_at_night_is_flagged_and_one_just_before_closing_is_no
     found = findings(timing, book([night, evening]), "INS-TIME-HOURS")
     assert len(found) == 1 and ids(found[0]) == {night.id}
     assert "22:15" in found[0].summary and "22:15" in found[0].summary_ar and night.number in found[0].summary
+    assert found[0].period == (date(2025, 3, 1), date(2025, 3, 31)) and found[0].users == (CLERK,)
 
 
 def test_documents_on_the_weekend_are_grouped_per_user_and_month():

@@ -112,7 +112,12 @@ def _odd_finding(rule: str, user: str, month: str, docs: list[Doc], th: Threshol
                  "صلاحيات المستخدم كما ينبغي.")
     return Finding(rule=rule, score=round(score, 4), summary=summary, summary_ar=summary_ar, action=action,
                    action_ar=action_ar, documents=tuple(DocRef(d.id, d.number) for d in docs), users=(user,),
-                   figures=figures, scope=f"user:{user.removeprefix('user:')}:{month}")
+                   figures=figures, scope=f"user:{user.removeprefix('user:')}:{month}", period=_month(month))
+
+
+def _month(month: str) -> tuple[date, date]:
+    first = date(int(month[:4]), int(month[5:]), 1)
+    return first, vat_period(first, 1)[1]
 
 
 # -- the last days of VAT periods ------------------------------------------------------------------------------
