@@ -1,7 +1,8 @@
 """Insight check: credit notes.
 
 * INS-CRN-EXCEEDS: the credit notes referencing an invoice (billing reference = its number) add up to more than the
-  invoice and the debit notes on it. Documents: the invoice and its credit notes.
+  invoice and the debit notes on it. Documents: the invoice and the notes from the one that took the credits over
+  it (the notes before it were within the invoice; the summary names every note).
 * INS-CRN-AFTER-CLOSE: credit notes issued within `credit_after_close_days` after a VAT period closed, crediting an
   invoice of that period (the output VAT of a filed return is reduced in the next one). One finding per closed
   period, listing its credit notes; scope "period:YYYY-MM" (the closed period's last month).
@@ -58,6 +59,13 @@ def _exceeds(book: Book, credits: list[Doc]) -> list[Finding]:
         over = credited - limit
         score = min(1.0, 0.7 + over / max(limit, 1))
         on_it.sort(key=lambda d: d.issued)
+        running, crossing = 0, len(on_it) - 1
+        for index, note in enumerate(on_it):
+            running += abs(note.total)
+            if running > limit:
+                crossing = index
+                break
+        beyond = on_it[crossing:]  # the notes from the one that took the credits over the invoice
         findings.append(Finding(
             rule="INS-CRN-EXCEEDS", score=round(score, 4),
             summary=(f"{len(on_it)} credit note(s) on {original.number} ({numbers(on_it)}) credit {money(credited)} "
@@ -70,10 +78,11 @@ def _exceeds(book: Book, credits: list[Doc]) -> list[Finding]:
                     "note and correct the VAT return if it was declared."),
             action_ar=("راجع كل إشعار دائن مقابل ما أُرجع أو صُحّح فعلًا، وألغِ الزيادة بإشعار مدين، وصحّح الإقرار "
                        "الضريبي إن كانت قد أُقرّت."),
-            documents=_refs([original, *on_it]), customers=(original.customer,) if original.customer else (),
+            documents=_refs([original, *beyond]), customers=(original.customer,) if original.customer else (),
             users=tuple(sorted({n.user for n in on_it})),
             figures={"invoice_total": str(money(abs(original.total))), "debit_notes": str(money(debits[number])),
-                     "credited": str(money(credited)), "excess": str(money(over)), "notes": str(len(on_it))}))
+                     "credited": str(money(credited)), "excess": str(money(over)), "notes": str(len(on_it)),
+                     "first_beyond": beyond[0].number}))
     return findings
 
 
