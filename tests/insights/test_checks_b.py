@@ -315,3 +315,14 @@ def test_every_finding_has_arabic_and_no_buyer_name():
                 assert re.search("[\u0600-\u06ff]{3,}", arabic), (f.rule, arabic)
             assert f.documents and 0 <= f.score <= 1
     assert len(seen) >= 12
+
+
+def test_one_large_sale_at_a_quarter_end_does_not_make_a_user_a_pattern():
+    seller = "user:ffffffff-0000-4000-8000-000000000006"
+    extra = [doc(at(date(2025, 1 + i % 12, 5 + i // 12), 14), user=seller) for i in range(97)]
+    extra += [doc(at(date(2025, 6, 29), 14), user=seller, total=total) for total in (500_000, 11_500, 11_500)]
+    found = findings(timing, _quarter_book(extra), "INS-TIME-PERIOD-END")
+    assert not [f for f in found if f.users == (seller,)]  # 3 of its 100 documents: as usual, one of them large
+    shares = findings(timing, _quarter_book(extra), "INS-TIME-PERIOD-END",
+                      thresholds_from({"period_end_ratio": 0.5}))
+    assert [f for f in shares if f.users == (seller,)]  # (the same book does flag it when any excess counts)

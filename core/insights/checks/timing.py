@@ -4,7 +4,8 @@ and unusual concentration in the last days of a VAT period.
 The first three are per document (a company that works normally issues nothing then), grouped into one finding per
 user and month so a night of catch-up work is one thing to look at, not forty. The period-end rule is a
 concentration, never "every document of the last days": a user whose share of amount issued in the last
-`period_end_days` days of VAT periods is `period_end_ratio` × the company's share or more, or a VAT period whose last
+`period_end_days` days of VAT periods is `period_end_ratio` × the company's share or more (and whose share of
+documents there is at least half as far above the usual, so one large sale is not a pattern), or a VAT period whose last
 days carry that many times the usual (median) share of its amount.
 """
 
@@ -162,13 +163,17 @@ def _period_end(book: Book, th: Thresholds) -> list[Finding]:
                 user_docs[doc.user].append(doc)
     findings: list[Finding] = []
     company_total, company_last = sum(total.values()), sum(last.values())
+    company_count = sum(len(d) for d in user_docs.values()) / max(1, sum(user_count.values()))
     if company_total and company_last:
         usual = company_last / company_total
         for user, amount in user_total.items():
             if user_count[user] < _MIN_USER_DOCS or not amount:
                 continue
             share = user_last[user] / amount
-            if share >= th.period_end_ratio * usual and len(user_docs[user]) >= 3:
+            # and its share of documents at least half as far above the usual: one large sale is not a pattern
+            counted = len(user_docs[user]) / user_count[user]
+            if (share >= th.period_end_ratio * usual and len(user_docs[user]) >= 3
+                    and counted >= th.period_end_ratio / 2 * company_count):
                 findings.append(_user_finding(user, user_docs[user], share, usual, user_last[user], th))
     shares = {first: last[first] / total[first] for first in total if total[first]}
     if len(shares) >= _MIN_PERIODS:
