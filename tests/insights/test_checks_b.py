@@ -326,3 +326,9 @@ def test_one_large_sale_at_a_quarter_end_does_not_make_a_user_a_pattern():
     shares = findings(timing, _quarter_book(extra), "INS-TIME-PERIOD-END",
                       thresholds_from({"period_end_ratio": 0.5}))
     assert [f for f in shares if f.users == (seller,)]  # (the same book does flag it when any excess counts)
+
+
+def test_arabic_counts_take_the_form_the_number_asks_for():
+    assert [timing.count_ar(n, timing.DOCS_AR) for n in (1, 2, 3, 10, 11, 99, 100, 103, 111)] == [
+        "مستند واحد", "مستندان", "3 مستندات", "10 مستندات", "11 مستندًا", "99 مستندًا", "100 مستند",
+        "103 مستندات", "111 مستندًا"]

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from core.insights.book import Book, Doc, money
-from core.insights.checks.timing import numbers, vat_period
+from core.insights.checks.timing import DAYS_AR, NOTES_AR, count_ar, numbers, vat_period
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -71,8 +71,9 @@ def _exceeds(book: Book, credits: list[Doc]) -> list[Finding]:
             summary=(f"{len(on_it)} credit note(s) on {original.number} ({numbers(on_it)}) credit {money(credited)} "
                      f"{original.currency}, {money(over)} more than the invoice"
                      f"{' and its debit notes' if debits[number] else ''} ({money(limit)})."),
-            summary_ar=(f"{len(on_it)} إشعار دائن على الفاتورة {original.number} ({numbers(on_it)}) بقيمة "
-                        f"{money(credited)} {original.currency}، أي بزيادة {money(over)} على قيمة الفاتورة "
+            summary_ar=(f"بلغت إشعارات الدائن على الفاتورة {original.number} ({count_ar(len(on_it), NOTES_AR)}: "
+                        f"{numbers(on_it)}) {money(credited)} {original.currency}، أي بزيادة {money(over)} على قيمة "
+                        f"الفاتورة "
                         f"{'وإشعارات المدين عليها ' if debits[number] else ''}({money(limit)})."),
             action=("Check each credit note against what was returned or corrected; cancel the excess with a debit "
                     "note and correct the VAT return if it was declared."),
@@ -114,7 +115,8 @@ def _after_close(book: Book, th: Thresholds, credits: list[Doc]) -> list[Finding
             summary=(f"{len(notes)} credit note(s) issued within {th.credit_after_close_days} days after the VAT "
                      f"period {first}–{end} closed credit invoices of that period: {numbers(notes)}; {amount} "
                      f"(VAT {vat})."),
-            summary_ar=(f"{len(notes)} إشعار دائن صدر خلال {th.credit_after_close_days} أيام بعد إغلاق الفترة الضريبية "
+            summary_ar=(f"صدر {count_ar(len(notes), NOTES_AR)} خلال "
+                        f"{count_ar(th.credit_after_close_days, DAYS_AR)} بعد إغلاق الفترة الضريبية "
                         f"{first}–{end} على فواتير من تلك الفترة: {numbers(notes)}، بقيمة {amount} (الضريبة {vat})."),
             action=("Check that each return or correction really happened after the period closed and that the "
                     "original sale was genuine; credits that undo sales declared in a return need their evidence."),
@@ -176,7 +178,8 @@ def _concentrated_finding(kind: str, who: str, notes: list[Doc], note_share: flo
         rule="INS-CRN-CONCENTRATED", score=round(score, 4),
         summary=(f"{name} has {len(notes)} credit notes ({note_pct} % of all) against {invoice_pct} % of the "
                  f"invoices ({ratio:.1f} ×), {amount} in total; the largest: {numbers(largest)}."),
-        summary_ar=(f"لدى {name_ar} {len(notes)} إشعار دائن ({note_pct} % من المجموع) مقابل {invoice_pct} % من "
+        summary_ar=(f"لدى {name_ar} {count_ar(len(notes), NOTES_AR)} ({note_pct} % من المجموع) مقابل {invoice_pct} "
+                    f"% من "
                     f"الفواتير ({ratio:.1f} ضعف)، بإجمالي {amount}؛ أكبرها: {numbers(largest)}."),
         action=action, action_ar=action_ar, documents=_refs(largest),
         customers=(who,) if kind == "customer" else (), users=(who,) if kind == "user" else (),

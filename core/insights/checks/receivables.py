@@ -25,7 +25,7 @@ from decimal import Decimal
 from statistics import median
 
 from core.insights.book import Book, Doc, money
-from core.insights.checks.timing import numbers
+from core.insights.checks.timing import DAYS_AR, INVOICES_AR, count_ar, numbers
 from core.insights.model import Collections, CustomerCollections, DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -114,8 +114,9 @@ def _overdue(customer: str, late: list[_Invoice], usual: float, limit: float) ->
         rule="INS-AR-OVERDUE", score=round(score, 4),
         summary=(f"This customer usually pays in {usual:.0f} days, but {len(late)} invoice(s) are open past "
                  f"{limit:.0f} days (the oldest {oldest:.0f} days): {numbers(docs)}; {amount} outstanding."),
-        summary_ar=(f"يسدد هذا العميل عادةً خلال {usual:.0f} يومًا، لكن {len(late)} فاتورة ما زالت مفتوحة بعد "
-                    f"{limit:.0f} يومًا (أقدمها منذ {oldest:.0f} يومًا): {numbers(docs)}، والمبلغ المستحق {amount}."),
+        summary_ar=(f"يسدد هذا العميل عادةً خلال {count_ar(round(usual), DAYS_AR)}، لكن "
+                    f"{count_ar(len(late), INVOICES_AR)} ما زالت مفتوحة بعد {count_ar(round(limit), DAYS_AR)} "
+                    f"(أقدمها منذ {count_ar(round(oldest), DAYS_AR)}): {numbers(docs)}، والمبلغ المستحق {amount}."),
         action=("Contact the customer about these invoices, check for a dispute or a missing payment match, and "
                 "consider holding further credit until they are settled."),
         action_ar=("تواصل مع العميل بشأن هذه الفواتير، وتحقق من وجود نزاع أو دفعة لم تُطابَق، وفكّر في إيقاف البيع "

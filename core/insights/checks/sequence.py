@@ -16,6 +16,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from core.insights.book import Book, Doc, money
+from core.insights.checks.timing import DAYS_AR, DOCS_AR, count_ar
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -93,7 +94,8 @@ def _gap_finding(before: Doc, after: Doc, low: int, high: int, kind: str, name: 
     return Finding(
         rule="INS-SEQ-GAP", score=score,
         summary=f"{missing} document(s) missing between {before.number} and {after.number}: {what} {why}.",
-        summary_ar=f"يوجد {missing} مستند مفقود بين {before.number} و{after.number}: {what_ar} {why_ar}.",
+        summary_ar=(f"في الترقيم فجوة بين {before.number} و{after.number} ({count_ar(missing, DOCS_AR)}): {what_ar} "
+                    f"{why_ar}."),
         action=("Find out what happened to the missing numbers (a failed issue, a deleted or unsynchronised "
                 "document) and run `qayd audit verify`; document the explanation for the auditor."),
         action_ar=("تحقق مما حدث للأرقام المفقودة (إصدار فشل، أو مستند محذوف أو لم تتم مزامنته) وشغّل "
@@ -155,7 +157,7 @@ def _backdated(book: Book, th: Thresholds) -> list[Finding]:
             summary=(f"{doc.number} ({money(doc.total)} {doc.currency}) is dated {issued} but the audit chain "
                      f"recorded its issue on {recorded}, {days:.0f} days later."),
             summary_ar=(f"المستند {doc.number} ({money(doc.total)} {doc.currency}) مؤرخ {issued} لكن سلسلة التدقيق "
-                        f"سجّلت إصداره في {recorded}، أي بعد {days:.0f} يومًا."),
+                        f"سجّلت إصداره في {recorded}، أي بعد {count_ar(round(days), DAYS_AR)}."),
             action=("Ask why it was dated back; check that it does not move a sale into an earlier VAT period or "
                     "past a closed one, and correct it with a credit note if it does."),
             action_ar=("اسأل عن سبب تأريخه بتاريخ سابق، وتحقق من أنه لا ينقل بيعًا إلى فترة ضريبية سابقة أو مغلقة، "

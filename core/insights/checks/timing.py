@@ -33,6 +33,23 @@ def numbers(docs: Iterable[Doc], limit: int = 5) -> str:
     return text + (f" (+{len(listed) - limit})" if len(listed) > limit else "")
 
 
+# Arabic counted nouns: (one, two, 3–10, 11–99, hundreds) — "مستندان", "5 مستندات", "12 مستندًا", "100 مستند"
+DOCS_AR = ("مستند واحد", "مستندان", "مستندات", "مستندًا", "مستند")
+INVOICES_AR = ("فاتورة واحدة", "فاتورتان", "فواتير", "فاتورة", "فاتورة")
+NOTES_AR = ("إشعار دائن واحد", "إشعارا دائن", "إشعارات دائن", "إشعارًا دائنًا", "إشعار دائن")
+DAYS_AR = ("يوم واحد", "يومان", "أيام", "يومًا", "يوم")
+
+
+def count_ar(n: int, forms: tuple[str, str, str, str, str]) -> str:
+    """`n` things in Arabic, with the noun in the form the number asks for."""
+    if n == 1:
+        return forms[0]
+    if n == 2:
+        return forms[1]
+    rest = n % 100
+    return f"{n} {forms[2] if 3 <= rest <= 10 else forms[3] if 11 <= rest <= 99 else forms[4]}"
+
+
 def vat_period(day: date, months: int) -> tuple[date, date]:
     """The VAT return period (monthly or quarterly, calendar-aligned) holding `day`: its first and last day."""
     first_month = (day.month - 1) // months * months + 1
@@ -85,7 +102,7 @@ def _odd_finding(rule: str, user: str, month: str, docs: list[Doc], th: Threshol
         summary = (f"{count} document(s) issued in {month} outside working hours "
                    f"({th.work_start_hour:02d}:00–{th.work_end_hour:02d}:00 Riyadh time), at {', '.join(times[:5])}: "
                    f"{listed}; {amount} in total.")
-        summary_ar = (f"أُصدر {count} مستند في {month} خارج ساعات العمل "
+        summary_ar = (f"صدر في {month} {count_ar(count, DOCS_AR)} خارج ساعات العمل "
                       f"({th.work_start_hour:02d}:00–{th.work_end_hour:02d}:00 بتوقيت الرياض)، في الأوقات "
                       f"{'، '.join(times[:5])}: {listed}، بإجمالي {amount}.")
     elif rule == "INS-TIME-WEEKEND":
@@ -93,7 +110,8 @@ def _odd_finding(rule: str, user: str, month: str, docs: list[Doc], th: Threshol
         figures["days"] = ", ".join(days)
         summary = (f"{count} document(s) issued in {month} on the weekend ({', '.join(days[:5])}): {listed}; "
                    f"{amount} in total.")
-        summary_ar = (f"أُصدر {count} مستند في {month} خلال عطلة نهاية الأسبوع ({'، '.join(days[:5])}): {listed}، "
+        summary_ar = (f"صدر في {month} {count_ar(count, DOCS_AR)} خلال عطلة نهاية الأسبوع ({'، '.join(days[:5])}): "
+                      f"{listed}، "
                       f"بإجمالي {amount}.")
     else:
         names = sorted({holiday_of(d.issued.date()).name for d in docs})  # type: ignore[union-attr]
@@ -105,7 +123,8 @@ def _odd_finding(rule: str, user: str, month: str, docs: list[Doc], th: Threshol
             score *= 0.6
         summary = (f"{count} document(s) issued in {month} on a public holiday ({', '.join(names)}: "
                    f"{', '.join(days[:5])}): {listed}; {amount} in total.")
-        summary_ar = (f"أُصدر {count} مستند في {month} في عطلة رسمية ({'، '.join(names_ar)}: {'، '.join(days[:5])}): "
+        summary_ar = (f"صدر في {month} {count_ar(count, DOCS_AR)} في عطلة رسمية ({'، '.join(names_ar)}: "
+                      f"{'، '.join(days[:5])}): "
                       f"{listed}، بإجمالي {amount}.")
     action = ("Ask who issued them and why at that time; confirm each was a real sale made then, and that the "
               "user's access is as intended.")
@@ -198,8 +217,10 @@ def _user_finding(user: str, docs: list[Doc], share: float, usual: float, amount
         summary=(f"{pct} % of the amount this user issued falls in the last {th.period_end_days} days of VAT "
                  f"periods, against {usual_pct} % for the company ({ratio:.1f} ×): {len(docs)} document(s), "
                  f"{money(amount)}; the largest: {numbers(sorted(docs, key=lambda d: -abs(d.total)))}."),
-        summary_ar=(f"يقع {pct} % من مبالغ ما أصدره هذا المستخدم في آخر {th.period_end_days} أيام من فترات ضريبة "
-                    f"القيمة المضافة، مقابل {usual_pct} % للمنشأة ({ratio:.1f} ضعف): {len(docs)} مستند بقيمة "
+        summary_ar=(f"يقع {pct} % من مبالغ ما أصدره هذا المستخدم في آخر {count_ar(th.period_end_days, DAYS_AR)} من "
+                    f"فترات ضريبة "
+                    f"القيمة المضافة، مقابل {usual_pct} % للمنشأة ({ratio:.1f} ضعف): {count_ar(len(docs), DOCS_AR)} "
+                    f"بقيمة "
                     f"{money(amount)}؛ أكبرها: {numbers(sorted(docs, key=lambda d: -abs(d.total)))}."),
         action=("Check that these sales happened when dated and were not moved into (or out of) a VAT period; "
                 "compare with delivery records."),
@@ -225,8 +246,10 @@ def _period_finding(period: tuple[date, date], docs: list[Doc], share: float, us
         summary=(f"The last {th.period_end_days} days of the VAT period {first}–{end} carry {pct} % of its amount, "
                  f"against a usual {usual_pct} % ({ratio:.1f} ×): {len(docs)} document(s), {amount}; the largest: "
                  f"{largest}."),
-        summary_ar=(f"تحمل آخر {th.period_end_days} أيام من الفترة الضريبية {first}–{end} نسبة {pct} % من مبالغها، "
-                    f"مقابل {usual_pct} % في المعتاد ({ratio:.1f} ضعف): {len(docs)} مستند بقيمة {amount}؛ أكبرها: "
+        summary_ar=(f"تحمل آخر {count_ar(th.period_end_days, DAYS_AR)} من الفترة الضريبية {first}–{end} نسبة {pct} "
+                    f"% من مبالغها، "
+                    f"مقابل {usual_pct} % في المعتاد ({ratio:.1f} ضعف): {count_ar(len(docs), DOCS_AR)} بقيمة "
+                    f"{amount}؛ أكبرها: "
                     f"{largest}."),
         action=("Check that the period's last sales are real and dated right (delivery, payment), not pulled in to "
                 "reach a target or moved between VAT returns."),

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from statistics import median
 
 from core.insights.book import Book, Doc, money
+from core.insights.checks.timing import DOCS_AR, count_ar
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -84,8 +85,10 @@ def _product_finding(product: str, main: str, category: str, docs: list[Doc], co
         rule="INS-VAT-PRODUCT", score=round(score, 4),
         summary=(f"Product {label} is usually sold {_CATEGORY.get(main, main)} ({counts[main]} of {lines} lines) "
                  f"but {len(docs)} document(s) of the period sell it {_CATEGORY.get(category, category)}: {listed}."),
-        summary_ar=(f"المنتج {label_ar} يُباع عادةً بالفئة {_CATEGORY_AR.get(main, main)} ({counts[main]} من {lines} "
-                    f"بندًا)، لكن {len(docs)} مستند في الفترة باعه بالفئة {_CATEGORY_AR.get(category, category)}: "
+        summary_ar=(f"المنتج {label_ar} يُباع عادةً بالفئة {_CATEGORY_AR.get(main, main)} (في {counts[main]} من أصل "
+                    f"{lines} من "
+                    f"البنود)، لكن {count_ar(len(docs), DOCS_AR)} في الفترة بيع فيها بالفئة "
+                    f"{_CATEGORY_AR.get(category, category)}: "
                     f"{listed}."),
         action=("Check which VAT category the product really has; correct the product and issue credit and debit "
                 "notes for documents charged wrongly."),
