@@ -155,6 +155,17 @@ def test_a_month_whose_zero_rated_share_jumps_is_flagged_and_a_smaller_move_is_n
     assert findings(vat, _months([0.05, 0.06, 0.05, 0.04, 0.05, 0.05, 0.15]), "INS-VAT-SHARE") == []
 
 
+def test_an_exempt_share_falling_away_is_flagged_too():
+    docs = []
+    for index, share in enumerate([0.4, 0.42, 0.38, 0.4, 0.1]):
+        exempt = round(100_000 * share)
+        docs.append(doc(at(date(2025, index + 1, 5)), lines=(Line("p-s", "S", 100_000 - exempt, "1", "1"),
+                                                             Line("p-e", "E", exempt, "1", "1"))))
+    found = findings(vat, book(docs), "INS-VAT-SHARE")
+    assert [(f.scope, f.figures["category"]) for f in found] == [("period:2025-05", "E")]
+    assert "fell" in found[0].summary and "انخفضت" in found[0].summary_ar
+
+
 def test_an_export_code_on_a_saudi_buyer_is_flagged_but_not_on_a_foreign_one():
     by_address = doc(at(SUNDAY), export=True, country="SA")
     by_vat = doc(at(SUNDAY), export=True, country="", buyer="vat:300000000000003")
@@ -269,6 +280,15 @@ def test_a_customer_that_stopped_paying_is_overdue_and_one_old_unpaid_invoice_is
     assert ids(found[0]) == {d.id for d in docs[-2:]} and found[0].figures["usual_days"] == "10.0"
     docs, payments = _customer_history(unpaid=1)
     assert findings(receivables, book(docs, payments=payments, now=NOW), "INS-AR-OVERDUE") == []
+
+
+def test_a_part_paid_invoice_owes_the_rest():
+    docs, payments = _customer_history(unpaid=0)
+    part = doc(at(date(2025, 11, 20)), total=10_000)
+    payments.append(Paid(part.id, 6_000, part.issued + timedelta(days=10)))
+    result = receivables.collections(book([*docs, part], payments=payments, now=NOW))
+    assert result is not None and result.customers[0].outstanding == Decimal("40.00")
+    assert result.customers[0].ageing[1] == Decimal("40.00")  # 42 days old: 12 days past due
 
 
 def test_no_payments_is_not_applicable_and_has_no_collections():
