@@ -12,8 +12,8 @@ usual days to pay are the median over its paid invoices (at least three).
   30 days, as the store keeps no payment terms) and the amounts expected within 30, 31–60 and 61–90 days: for each
   open invoice of age a, the share of the customer's invoices still unpaid at age a that were paid within each
   horizon beyond it (its paid invoices, and its open ones old enough to have been paid within that horizon as not
-  paid). A customer with no paid invoice is
-  judged by the company's pooled history.
+  paid). A customer with no paid invoice is judged by the company's pooled history. Amounts are in each document's
+  currency, summed as they are (a company invoicing in several currencies sees them added).
 """
 
 from __future__ import annotations
