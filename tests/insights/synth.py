@@ -77,6 +77,7 @@ class Synth:
     docs: list[Doc] = field(default_factory=list)
     payments: list[Paid] = field(default_factory=list)
     truth: dict[str, set[str]] = field(default_factory=dict)
+    originals: dict[str, str] = field(default_factory=dict)  # a note's id -> its original's id
 
     @property
     def end(self) -> date:
@@ -240,6 +241,7 @@ def clean(n: int = 100_000, *, seed: int = 17, start: date = START, months: int 
         moment = synth.working_moment(day)
         synth.add(synth.doc(customer=customer, moment=moment, user=rng.choice(users), lines=lines, export=foreign))
     originals = [d for d in synth.docs if d.customer is not None]
+    credited: dict[str, float] = {}  # the share of each original already credited: a company never credits more
     for _ in range(n - invoices):
         original = rng.choice(originals)
         later = original.issued.date() + timedelta(days=rng.randrange(1, 45))
@@ -250,6 +252,11 @@ def clean(n: int = 100_000, *, seed: int = 17, start: date = START, months: int 
         customer = synth.customer_of(original)
         credit = rng.random() < 0.85
         share = rng.uniform(0.1, 1.0) if credit else rng.uniform(0.05, 0.3)
+        if credit:
+            share = min(share, 0.95 - credited.get(original.id, 0.0))  # rounding per line stays under the total
+            if share < 0.05:
+                continue
+            credited[original.id] = credited.get(original.id, 0.0) + share
         lines = tuple(Line(line.product, line.category, round(line.net * share), line.quantity, line.unit_price)
                       for line in original.lines[:max(1, len(original.lines) - rng.randrange(2))])
         synth.add(synth.doc(customer=customer, moment=synth.working_moment(later),
@@ -262,11 +269,15 @@ def clean(n: int = 100_000, *, seed: int = 17, start: date = START, months: int 
 
 
 def _resolve_references(synth: Synth) -> None:
-    """Notes were written against an original's id (numbers come later): now they name its number."""
+    """Notes are written against their original's id ("@<id>": numbers come later); each time the documents are
+    numbered (again, after planting), every note names its original's current number."""
     by_id = {d.id: d for d in synth.docs}
     for doc in synth.docs:
         if doc.billing_reference.startswith("@"):
-            doc.billing_reference = by_id[doc.billing_reference[1:]].number
+            synth.originals[doc.id] = doc.billing_reference[1:]
+        original = synth.originals.get(doc.id)
+        if original is not None:
+            doc.billing_reference = by_id[original].number
 
 
 def _pay(synth: Synth) -> None:

@@ -21,7 +21,7 @@ from core.uow import Context
 from core.zatca.issuing import issue_many
 from tests.support.issuing_world import a_draft, ready_to_issue, save
 
-T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # a Tuesday, in working hours: nothing unusual
 NUMBERS = tuple(f"INV-I-{i:04d}" for i in range(1, 6))
 DUPLICATES = NUMBERS[1:3]
 NAME, NAME_AR = "Huda Al-Qahtani", "هدى القحطاني"  # an individual: reading her name is logged
