@@ -14,6 +14,7 @@ line of text instead.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QStackedLayout, QVBoxLayout, QWidget
 
 from desktop.i18n import tr
 from desktop.style import BADGES, PALETTE
@@ -40,8 +41,9 @@ SALES_COLOUR, VAT_COLOUR = PALETTE["accent"], "#3538cd"
 # ZATCA states (core.insights.ZATCA_STATES) in the colours their badges wear in the invoice list and the queue.
 STATE_COLOURS = {"cleared": BADGES["cleared"].foreground, "reported": BADGES["sending"].foreground,
                  "rejected": BADGES["rejected"].foreground, "waiting": "#dc6803", "not_submitted": "#98a2b3"}
-AGE_COLOUR = BADGES["outstanding"].foreground
-MAX_LABELS = 8  # month labels on a time axis; the other months get a tick without a label
+# Receivables by age: green while not due, then warmer with every month overdue.
+AGE_COLOURS = (PALETTE["accent"], "#fdb022", "#f79009", "#dc6803", BADGES["rejected"].foreground)
+MAX_LABELS = 4  # month labels on a time axis; the other months get a tick without a label
 
 
 def month_label(month: date, language: str) -> str:
@@ -55,9 +57,9 @@ def money_tick(value: float) -> str:
     return f"{round(value) or 0:,}"
 
 
-def month_ticks(months: Sequence[date], language: str) -> list[list[tuple[float, str]]]:
-    """pyqtgraph's ticks for x = 0, 1, …: at most MAX_LABELS labelled months (the last one always), the rest bare."""
-    step = max(1, -(-len(months) // MAX_LABELS))
+def month_ticks(months: Sequence[date], language: str, labels: int = MAX_LABELS) -> list[list[tuple[float, str]]]:
+    """pyqtgraph's ticks for x = 0, 1, …: at most `labels` labelled months (the last one always), the rest bare."""
+    step = max(1, -(-len(months) // labels))
     last = len(months) - 1
     major = [(float(i), month_label(m, language)) for i, m in enumerate(months) if (last - i) % step == 0]
     minor = [(float(i), "") for i in range(len(months)) if (last - i) % step]
@@ -85,17 +87,20 @@ def _plot() -> pg.PlotWidget:
     """A plot in the app's look: white surface, muted axes, a light grid, no mouse panning (a dashboard, not a lab)."""
     left, right = MoneyAxis(orientation="left"), MoneyAxis(orientation="right")
     widget = pg.PlotWidget(background=PALETTE["surface"], axisItems={"left": left, "right": right})
-    widget.setMinimumHeight(230)
+    widget.setMinimumHeight(150)
     item = widget.getPlotItem()
     item.setMenuEnabled(False)
     item.hideButtons()
     item.getViewBox().setMouseEnabled(x=False, y=False)
     item.showGrid(x=False, y=True, alpha=0.25)
+    font = QFont(widget.font())
+    font.setPointSizeF(max(font.pointSizeF() - 1, 7.0))  # axis text a step under the body's, as the cards' captions
     for name in ("left", "right", "bottom"):
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(PALETTE["border"]))
         axis.setTextPen(pg.mkPen(PALETTE["muted"]))
-        axis.setStyle(tickFont=QFont(widget.font()))
+        axis.setStyle(tickFont=font, tickTextOffset=4)
+    item.getAxis("bottom").setHeight(widget.fontMetrics().height() + 14)  # month names in full, never clipped
     return widget
 
 
@@ -108,17 +113,21 @@ def _mirror(widget: pg.PlotWidget, language: str) -> None:
     item.showAxis("left", not arabic)
 
 
-def _legend(widget: pg.PlotWidget, language: str) -> pg.LegendItem:
+def swatch(colour: str, kind: str) -> str:
+    """A legend's sample as rich text: a box ("box"; "band": lighter), or a dashed line ("dash")."""
+    if kind == "dash":
+        return f'<span style="color:{colour}; font-weight:700">- -</span>'
+    shade = QColor(colour)
+    if kind == "band":
+        shade.setAlpha(90)
+    return f'<span style="color:{shade.name(QColor.NameFormat.HexArgb) if kind == "band" else colour}">■</span>'
+
+
+def _headroom(widget: pg.PlotWidget, top: float, bottom: float = 0.0) -> None:
+    """The y range from zero (or the lowest value) to a little above the highest, x fitted to the data."""
     item = widget.getPlotItem()
-    if item.legend is not None:  # a language switch: the old labels go
-        scene = item.legend.scene()
-        if scene is not None:
-            scene.removeItem(item.legend)
-        item.legend = None
-    legend = item.addLegend(offset=(-10, 6) if language == "ar" else (10, 6), labelTextColor=PALETTE["text"],
-                            brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen(PALETTE["border"]),
-                            labelTextSize="8pt")
-    return legend
+    item.enableAutoRange(x=True, y=False)
+    item.setYRange(min(bottom, 0.0), top * 1.08 if top > 0 else 1.0, padding=0)
 
 
 class ChartBox(QGroupBox):
@@ -137,10 +146,22 @@ class ChartBox(QGroupBox):
         holder.setLayout(self.stack)
         self.stack.addWidget(self.plot)
         self.stack.addWidget(self.empty)
+        # Qt's text, not pyqtgraph's legend: never over the data, wrapped when narrow, mirrored in Arabic
+        self.legend = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.legend.setObjectName(name + "Legend")
+        self.legend.setStyleSheet(f"color: {PALETTE['text']};")
+        self.legend_texts: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 14, 8, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.legend)
         layout.addWidget(holder, 1)
         layout.addWidget(self.note)
+
+    def set_legend(self, entries: list[tuple[str, str]]) -> None:
+        """(sample, name) pairs: the sample from `swatch`, the name plain text."""
+        self.legend_texts = [text for _sample, text in entries]
+        self.legend.setText("&nbsp;&nbsp; ".join(f"{sample}&nbsp;{html.escape(text).replace(' ', '&nbsp;')}" for sample, text in entries))
 
     def show_chart(self, shown: bool, empty_text: str = "") -> None:
         self.stack.setCurrentWidget(self.plot if shown else self.empty)
@@ -169,9 +190,9 @@ class ChartsPanel(QWidget):
         self.trend, self.ageing, self.zatca = ChartBox("trendChart"), ChartBox("ageingChart"), ChartBox("zatcaChart")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.trend, 5)
-        layout.addWidget(self.ageing, 3)
-        layout.addWidget(self.zatca, 4)
+        for box, stretch in ((self.trend, 4), (self.ageing, 3), (self.zatca, 4)):
+            box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # the stretch decides
+            layout.addWidget(box, stretch)
         self.data: ChartInput | None = None
         self.language = ""
         self.updates = 0
@@ -192,21 +213,21 @@ class ChartsPanel(QWidget):
         self.vat_forecast = plot.plot([], [], pen=pg.mkPen(VAT_COLOUR, width=2, style=dash))
         band = QColor(SALES_COLOUR)
         band.setAlpha(45)
-        self.band_low = pg.PlotDataItem([], [], pen=None)
-        self.band_high = pg.PlotDataItem([], [], pen=None)
+        edge = pg.mkPen(band)  # the band's edges: a curve drawn with no pen has no path to fill between
+        self.band_low = pg.PlotDataItem([], [], pen=edge)
+        self.band_high = pg.PlotDataItem([], [], pen=edge)
         self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=pg.mkBrush(band))
         vat_band = QColor(VAT_COLOUR)
         vat_band.setAlpha(35)
-        self.vat_low = pg.PlotDataItem([], [], pen=None)
-        self.vat_high = pg.PlotDataItem([], [], pen=None)
+        self.vat_low = pg.PlotDataItem([], [], pen=pg.mkPen(vat_band))
+        self.vat_high = pg.PlotDataItem([], [], pen=pg.mkPen(vat_band))
         self.vat_band = pg.FillBetweenItem(self.vat_low, self.vat_high, brush=pg.mkBrush(vat_band))
         for item in (self.band_low, self.band_high, self.band, self.vat_low, self.vat_high, self.vat_band):
             plot.addItem(item)
-        # the legend's sample of the band (FillBetweenItem has no sample of its own): an empty filled curve
-        self.band_sample = pg.PlotDataItem([], [], pen=None, fillLevel=0, fillBrush=pg.mkBrush(band))
 
     def _build_ageing(self) -> None:
-        self.age_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=pg.mkBrush(AGE_COLOUR), pen=None)
+        self.age_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brushes=[pg.mkBrush(c) for c in AGE_COLOURS],
+                                        pen=None)
         self.ageing.plot.addItem(self.age_bars)
 
     def _build_zatca(self) -> None:
@@ -260,13 +281,14 @@ class ChartsPanel(QWidget):
         box.plot.getAxis("bottom").setTicks(month_ticks([*months, *forecast.months], language))
         label = forecast.label_ar if language == "ar" and forecast.label_ar else forecast.label
         box.note.setText(tr("Charts", "Forecast (dashed, 80 % band): {method}").format(method=label))
-        if relabel or box.plot.getPlotItem().legend is None:
-            legend = _legend(box.plot, language)
-            legend.addItem(self.sales_line, tr("Charts", "Sales"))
-            legend.addItem(self.vat_line, tr("Charts", "VAT due"))
-            legend.addItem(self.sales_forecast, tr("Charts", "Forecast"))
-            legend.addItem(self.band_sample, tr("Charts", "80 % band"))
-        box.plot.getPlotItem().enableAutoRange()
+        if relabel or not box.legend_texts:
+            box.set_legend([(swatch(SALES_COLOUR, "line"), tr("Charts", "Sales")),
+                            (swatch(VAT_COLOUR, "line"), tr("Charts", "VAT due")),
+                            (swatch(SALES_COLOUR, "dash"), tr("Charts", "Forecast")),
+                            (swatch(SALES_COLOUR, "band"), tr("Charts", "80 % band"))])
+        tops = [v for v in (*floats(sales.values[skip:]), *floats(forecast.upper)) if v == v]
+        lows = [v for v in (*floats(sales.values[skip:]), *floats(forecast.lower)) if v == v]
+        _headroom(box.plot, max(tops, default=0.0), min(lows, default=0.0))
         box.show_chart(True)
 
     def _update_ageing(self, owed: Receivables | None, language: str) -> None:
@@ -281,7 +303,8 @@ class ChartsPanel(QWidget):
         box.plot.getAxis("bottom").setTicks([[(float(i), n) for i, n in enumerate(names)], []])
         box.note.setText(tr("Charts", "Days since issue; outstanding {amount}").format(
             amount=_money(sar.total, language)))
-        box.plot.getPlotItem().enableAutoRange()
+        _headroom(box.plot, max((float(v) for v in sar.buckets), default=0.0))
+        box.plot.getPlotItem().setXRange(-0.6, len(names) - 0.4, padding=0)
         box.show_chart(True)
 
     def _update_zatca(self, statuses: StatusMonths | None, language: str, relabel: bool) -> None:
@@ -296,13 +319,12 @@ class ChartsPanel(QWidget):
             counts = [float(c) for c in statuses.counts.get(state, (0,) * len(xs))]
             bars.setOpts(x=xs, height=counts, y0=list(base))
             base = [b + c for b, c in zip(base, counts, strict=True)]
-        box.plot.getAxis("bottom").setTicks(month_ticks(statuses.months, language))
+        box.plot.getAxis("bottom").setTicks(month_ticks(statuses.months, language, labels=3))
         box.note.setText(tr("Charts", "Documents issued per month, by where they stand with ZATCA"))
-        if relabel or box.plot.getPlotItem().legend is None:
-            legend = _legend(box.plot, language)
-            for state, bars in self.state_bars.items():
-                legend.addItem(bars, state_name(state))
-        box.plot.getPlotItem().enableAutoRange()
+        if relabel or not box.legend_texts:
+            box.set_legend([(swatch(STATE_COLOURS[state], "box"), state_name(state)) for state in self.state_bars])
+        _headroom(box.plot, max(base, default=0.0))
+        box.plot.getPlotItem().setXRange(-0.6, len(xs) - 0.4, padding=0)
         box.show_chart(True)
 
 
@@ -320,7 +342,7 @@ def _money(value: Decimal, language: str) -> str:
 
 def chart_state(panel: ChartsPanel) -> dict[str, Any]:
     """What the charts show, for tests and the benchmark: points per line and bar heights."""
-    sales_x, sales_y = panel.sales_line.getData()
+    _sales_x, sales_y = panel.sales_line.getData()
     return {"sales": [] if sales_y is None else [float(v) for v in sales_y],
             "forecast": [] if panel.sales_forecast.getData()[1] is None
             else [float(v) for v in panel.sales_forecast.getData()[1]],

@@ -17,6 +17,7 @@ INVOICES and ZATCA for other desks' documents, submissions and payments (desktop
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +59,10 @@ AGE_NAMES = ("ageNotDue", "age1to30", "age31to60", "age61to90", "ageOver90")
 COUNT_BADGES = ("draft", "issued", None, "waiting", "sending", "cleared", "rejected")
 PERIODS = (PeriodKind.THIS_MONTH, PeriodKind.LAST_MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 CHART_MONTHS, CHART_HORIZON, STATUS_MONTHS = 36, 3, 12
-CHARTS_HEIGHT = 300
+CHARTS_HEIGHT = 340
+# The first charts wait this long after the first figures: the figures have painted and the window answers before
+# the charts' Job imports pyqtgraph (its import holds the interpreter's lock for about 0.3 s, even off the UI thread).
+FIRST_CHARTS_DELAY_MS = 150
 
 
 def chart_work(ctx: Context, end: date, owed: Receivables | None) -> Callable[..., Any]:
@@ -71,16 +75,12 @@ def chart_work(ctx: Context, end: date, owed: Receivables | None) -> Callable[..
 
         series, statuses = None, None
         with ctx.uow(write=False) as uow:
-            try:
+            with suppress(NotImplementedError):
                 series = monthly_series(uow, end, months=CHART_MONTHS, horizon=CHART_HORIZON)
-            except NotImplementedError:
-                pass
             if cancelled():
                 return None  # type: ignore[return-value]
-            try:
+            with suppress(NotImplementedError):
                 statuses = zatca_by_month(uow, end, months=STATUS_MONTHS)
-            except NotImplementedError:
-                pass
         return charts.ChartInput(series, statuses, owed)
 
     return work
@@ -133,6 +133,7 @@ class DashboardView(View):
         self.chart_data: ChartInput | None = None
         self.chart_job: Job | None = None
         self._charts_again = False
+        self._charts_error = False
 
         self.period = QComboBox()
         self.period.setObjectName("period")
@@ -263,9 +264,10 @@ class DashboardView(View):
         return self.figures is not None
 
     def _computed(self, result: Figures) -> None:
+        first = self.figures is None
         self.figures, self.queue, self.chain, self.receivables = result
         self._show()
-        QTimer.singleShot(0, self.refresh_charts)  # after the figures have painted
+        QTimer.singleShot(FIRST_CHARTS_DELAY_MS if first else 0, self.refresh_charts)  # after the figures painted
 
     def _finished(self) -> None:
         self.job = None
@@ -295,7 +297,12 @@ class DashboardView(View):
             self.charts_layout.addWidget(self.charts)
         self.charts.show_data(data, self.session.language)
 
+    def screenshot_ready(self) -> bool:
+        """For `qayd-desktop --screenshots`: the charts are drawn (or failed)."""
+        return self.figures is not None and self.chart_job is None and (self.charts is not None or self._charts_error)
+
     def _charts_failed(self, exc: BaseException) -> None:
+        self._charts_error = True
         import logging
 
         logging.getLogger(__name__).info("dashboard charts failed: %s", type(exc).__name__)  # the figures stand

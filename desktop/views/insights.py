@@ -159,7 +159,9 @@ class InsightsView(View):
         header = self.table.horizontalHeader()
         for column in range(COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # titles are long: the summary stretches
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(1, 220)
         self.table.currentCellChanged.connect(lambda *_cells: self._show_detail())
 
         self.detail_box = QGroupBox(objectName="insightDetail")
@@ -353,7 +355,7 @@ class InsightsView(View):
         rows = []
         for stored in self.loaded.stored:
             f = stored.finding
-            if group and RULES[f.rule].group != group or severity and f.severity != severity:
+            if (group and RULES[f.rule].group != group) or (severity and f.severity != severity):
                 continue
             if marked == "open" and stored.mark is not None:
                 continue
@@ -419,7 +421,7 @@ class InsightsView(View):
             return
         f = stored.finding
         title, summary, action = f.text(self.session.language)
-        self.detail_title.setText(f"{title} ({f.rule})")
+        self.detail_title.setText(f"{title} (\u2066{f.rule}\u2069)")  # the rule id left to right in Arabic too
         names = self.customer_names(stored)
         self.summary.setText(summary + ("\n" + tr("Insights", "Customers: {names}").format(names=", ".join(names))
                                         if names else ""))
@@ -444,6 +446,15 @@ class InsightsView(View):
             title = RULES[item.rule].title_ar if arabic else RULES[item.rule].title
             lines.append(f"• {title}: {item.reason_ar if arabic and item.reason_ar else item.reason}")
         self.not_applicable.setText("\n".join(lines))
+
+    def prepare_screenshot(self) -> None:
+        """For `qayd-desktop --screenshots`: run the checks on the demo company (never on a real one: a run is
+        written to the store and its audit chain)."""
+        if self.session.settings.company == "demo" and self.last_run is None:
+            self.run_checks()
+
+    def screenshot_ready(self) -> bool:
+        return self.job is None
 
     # -- acting -----------------------------------------------------------------------------------------------
 

@@ -61,7 +61,8 @@ def fake_series(uow: UnitOfWork, end: date, *, months: int = 36, horizon: int = 
                             "Seasonal-naive (no model beat it)", "موسمي بسيط (لم يتفوق عليه أي نموذج)")
         return Series(name, tuple(shown), tuple(values), (None,) * len(values), (None,) * len(values), forecast)
 
-    return {"sales": series("sales", [f.sales for f in figures]), "vat_due": series("vat_due", [f.vat for f in figures]),
+    return {"sales": series("sales", [f.sales for f in figures]),
+            "vat_due": series("vat_due", [f.vat for f in figures]),
             "receivables": series("receivables", [Decimal(0)] * len(figures))}
 
 
@@ -131,16 +132,16 @@ def test_the_charts_come_after_the_figures_and_show_the_cores_series(
     assert ("موسمي بسيط" if lang == "ar" else "Seasonal-naive") in charts.trend.note.text()
     # months named in the UI's language, running right to left in Arabic, the money axis on the reading side
     ticks = charts.trend.plot.getAxis("bottom")._tickLevels[0]
-    last_month = expected["sales"].months[-1]
-    assert (float(len(sales) - first - 1), month_label(last_month, lang)) in ticks
-    assert ("نوفمبر" if lang == "ar" else "Nov") in month_label(last_month, lang)
+    every = [*expected["sales"].months[first:], *expected["sales"].forecast.months]
+    assert ticks and all(label == month_label(every[int(x)], lang) for x, label in ticks)
+    assert ticks[-1][0] == len(every) - 1  # the last month forecast is always named
+    assert month_label(date(2026, 11, 1), lang) == ("نوفمبر 2026" if lang == "ar" else "Nov 2026")
     viewbox = charts.trend.plot.getPlotItem().getViewBox()
     assert viewbox.xInverted() == (lang == "ar")
     assert charts.trend.plot.getPlotItem().getAxis("right").isVisible() == (lang == "ar")
-    legend = charts.trend.plot.getPlotItem().legend
-    names = [label.text for _sample, label in legend.items]
-    assert names == (["المبيعات", "ضريبة القيمة المضافة المستحقة", "التوقع", "نطاق 80 %"] if lang == "ar"
-                     else ["Sales", "VAT due", "Forecast", "80 % band"])
+    assert charts.trend.legend_texts == (
+        ["المبيعات", "ضريبة القيمة المضافة المستحقة", "التوقع", "نطاق 80 %"] if lang == "ar"
+        else ["Sales", "VAT due", "Forecast", "80 % band"])
 
 
 def test_the_charts_follow_an_invoice_issued(trends: None, session: AppSession, qtbot: QtBot, ctx: Context) -> None:
