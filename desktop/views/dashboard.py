@@ -134,6 +134,8 @@ class DashboardView(View):
         self.chart_job: Job | None = None
         self._charts_again = False
         self._charts_error = False
+        self.charts_timer = QTimer(self, singleShot=True)  # the view's own: it dies with the view
+        self.charts_timer.timeout.connect(self.refresh_charts)
 
         self.period = QComboBox()
         self.period.setObjectName("period")
@@ -267,7 +269,7 @@ class DashboardView(View):
         first = self.figures is None
         self.figures, self.queue, self.chain, self.receivables = result
         self._show()
-        QTimer.singleShot(FIRST_CHARTS_DELAY_MS if first else 0, self.refresh_charts)  # after the figures painted
+        self.charts_timer.start(FIRST_CHARTS_DELAY_MS if first else 0)  # after the figures have painted
 
     def _finished(self) -> None:
         self.job = None
@@ -280,6 +282,8 @@ class DashboardView(View):
         """Recompute the charts' data in a Job (after the figures); a change meanwhile recomputes again."""
         if self.chart_job is not None:
             self._charts_again = True
+            return
+        if not self.session.is_open:  # the company was closed meanwhile (the app is ending): never reopen it here
             return
         job = Job(chart_work(self.session.ctx, saudi_date(self.session.clock()), self.receivables), "dashboard charts")
         job.signals.succeeded.connect(self._charts_computed)

@@ -185,3 +185,17 @@ def test_without_trends_the_charts_say_so_and_the_ageing_still_shows(
     assert chart_state(view.charts)["charts"] == [False, True, False]
     text = view.charts.trend.empty.text()
     assert text and (("غير" in text) if session.language == "ar" else ("not available" in text))
+
+
+def test_a_company_closed_before_the_charts_come_stays_closed(trends: None, session: AppSession,
+                                                              qtbot: QtBot) -> None:
+    """The charts wait a moment after the figures; an app ending meanwhile must not have its company reopened."""
+    view = DashboardView(session)
+    qtbot.addWidget(view)
+    view.retranslate()
+    view.refresh()
+    assert view.figures is not None and view.charts_timer.isActive()
+    session.close()
+    qtbot.waitUntil(lambda: not view.charts_timer.isActive(), timeout=5_000)
+    qtbot.wait(50)
+    assert not session.is_open and view.charts is None and view.chart_job is None

@@ -2,9 +2,9 @@
 the access log, read in the Job), in Arabic right to left with the Arabic texts; a false positive marked is gone on
 the next run; a clerk cannot mark; a double-click on an evidence document opens it as the invoice list does.
 
-The checks themselves are other lanes' (issue 17; stubs on main): two check modules are replaced here by planted ones
-that flag real documents of the store, so everything else (the run, the store of findings, the marks, the names) is
-the real core.
+The checks themselves are other lanes' (issue 17): every check module is replaced here, two of them by planted ones
+that flag real documents of the store, so the findings are known and everything else (the run, the store of findings,
+the marks, the names) is the real core.
 """
 
 from __future__ import annotations
@@ -60,13 +60,20 @@ def too_few(_book: Book, _thresholds: object) -> list[Finding | NotApplicable]:
                           "40 مبلغًا فقط: يحتاج اختبار بنفورد إلى 1,000 مبلغ على الأقل.")]
 
 
+def nothing(_book: Book, _thresholds: object) -> list[Finding | NotApplicable]:
+    return []
+
+
 @pytest.fixture(autouse=True)
 def planted(monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.insights.checks.benford as benford
-    import core.insights.checks.duplicates as duplicates
+    """Only the planted findings: the real checks (the demo's documents are back-dated, for one) are silenced."""
+    import importlib
 
-    monkeypatch.setattr(duplicates, "check", planted_duplicates)
-    monkeypatch.setattr(benford, "check", too_few)
+    from core.insights.checks import CHECKS
+
+    for name in CHECKS:
+        module = importlib.import_module(f"core.insights.checks.{name}")
+        monkeypatch.setattr(module, "check", {"duplicates": planted_duplicates, "benford": too_few}.get(name, nothing))
 
 
 @pytest.fixture
