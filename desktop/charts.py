@@ -161,7 +161,8 @@ class ChartBox(QGroupBox):
     def set_legend(self, entries: list[tuple[str, str]]) -> None:
         """(sample, name) pairs: the sample from `swatch`, the name plain text."""
         self.legend_texts = [text for _sample, text in entries]
-        self.legend.setText("&nbsp;&nbsp; ".join(f"{sample}&nbsp;{html.escape(text).replace(' ', '&nbsp;')}" for sample, text in entries))
+        shown = [f"{sample}&nbsp;{html.escape(text).replace(' ', '&nbsp;')}" for sample, text in entries]
+        self.legend.setText("&nbsp;&nbsp; ".join(shown))  # entries wrap between each other, never inside one
 
     def show_chart(self, shown: bool, empty_text: str = "") -> None:
         self.stack.setCurrentWidget(self.plot if shown else self.empty)

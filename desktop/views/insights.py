@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -159,9 +161,11 @@ class InsightsView(View):
         header = self.table.horizontalHeader()
         for column in range(COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # titles are long: the summary stretches
+        # Titles, document lists and names can be long: fixed widths (a person may drag them), the summary stretches.
+        for column, width in ((1, 230), (3, 150), (4, 130)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 220)
         self.table.currentCellChanged.connect(lambda *_cells: self._show_detail())
 
         self.detail_box = QGroupBox(objectName="insightDetail")
@@ -184,20 +188,30 @@ class InsightsView(View):
             button.clicked.connect(lambda _checked=False, s=state: self.mark_current(s))
         self.mark_reason = QLabel(objectName="markReason")
         self.mark_reason.setWordWrap(True)
-        detail = QVBoxLayout(self.detail_box)
-        detail.addWidget(self.detail_title)
-        detail.addWidget(self.summary)
-        detail.addWidget(self.action_caption)
-        detail.addWidget(self.action)
-        detail.addWidget(self.figures_caption)
-        detail.addLayout(self.figures)
-        detail.addWidget(self.docs_caption)
-        detail.addWidget(self.documents, 1)
+        # The finding's words on the leading side, its figures, evidence and marks beside them (the table above
+        # keeps the window's width for its summary column).
+        words, evidence = QVBoxLayout(), QVBoxLayout()
+        for widget in (self.detail_title, self.summary, self.action_caption, self.action):
+            words.addWidget(widget)
+        words.addWidget(self.figures_caption)
+        words.addLayout(self.figures)
+        words.addStretch(1)
+        evidence.addWidget(self.docs_caption)
+        evidence.addWidget(self.documents, 1)
         buttons = QHBoxLayout()
         for button in (self.ack_button, self.false_button, self.resolve_button):
             buttons.addWidget(button)
-        detail.addLayout(buttons)
-        detail.addWidget(self.mark_reason)
+        evidence.addLayout(buttons)
+        evidence.addWidget(self.mark_reason)
+        words_body = QWidget(objectName="insightWords")
+        words_body.setLayout(words)
+        words_scroll = QScrollArea()  # a long finding scrolls rather than squeezing its lines together
+        words_scroll.setWidgetResizable(True)
+        words_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        words_scroll.setWidget(words_body)
+        detail = QHBoxLayout(self.detail_box)
+        detail.addWidget(words_scroll, 3)
+        detail.addLayout(evidence, 2)
 
         self.not_applicable = QLabel(objectName="notApplicable")
         self.not_applicable.setWordWrap(True)
@@ -211,11 +225,11 @@ class InsightsView(View):
                                (self.mark_caption, self.mark_combo)):
             actions.addWidget(caption)
             actions.addWidget(combo)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail_box)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(actions)
