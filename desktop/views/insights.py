@@ -253,7 +253,7 @@ class InsightsView(View):
         return self._start(run_checks=True)
 
     def _start(self, *, run_checks: bool) -> Job | None:
-        if self.job is not None:
+        if self.job is not None or not self.session.is_open:
             return None
         job = Job(load_work(self.session, run_checks=run_checks), "insights" if run_checks else "insights list")
         job.signals.succeeded.connect(self._loaded)
@@ -415,7 +415,8 @@ class InsightsView(View):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def may_mark(self) -> bool:
-        return self.session.ctx.actor_role in MARKERS
+        # never opens the company: a view left over after its company closed still takes LanguageChange events
+        return self.session.is_open and self.session.ctx.actor_role in MARKERS
 
     def _show_detail(self) -> None:
         stored = self.current()

@@ -237,3 +237,18 @@ def test_names_are_read_in_the_job_never_on_the_ui_thread(settings: Settings, cl
     qtbot.waitUntil(lambda: view.job is None and view.loaded is not None, timeout=20_000)
     assert pool.wait(10_000)
     assert view.table.rowCount() == 2 and threads == [False]
+
+
+def test_a_view_outliving_its_company_never_reopens_it(settings: Settings, clock: StepClock, company: Context,
+                                                       qtbot: QtBot) -> None:
+    """A language switch reaches every live widget, a view whose company was closed too: it must not reopen it."""
+    session = session_in("en", settings, clock, company)
+    view = shown_view(session, qtbot)
+    view.run_checks()
+    session.close()
+    session.set_language("ar")
+    try:
+        assert not session.is_open and view.run_button.text() == "تشغيل الفحوص"
+        assert not view.false_button.isEnabled()
+    finally:
+        session.set_language("en")
