@@ -247,11 +247,12 @@ def _after_first_paint(window: Any, callback: Any) -> None:
     window._first_paint_watcher = watcher  # keep it alive
 
 
-# What must not be loaded when the window first paints: the settings model, the store stack.
-PAINT_FREE_MODULES = ("pydantic", "core.config", "sqlalchemy", "core.bootstrap", "core.uow")
-# What a start must not load (a view's module before it is shown, the mail, payment, PDF and XML stacks): the
-# startup report lists which of them are loaded once the dashboard is filled, for the tests and the benchmark.
-WATCHED_MODULES = ("stripe", "smtplib", "reportlab", "lxml")
+# What must not be loaded when the window first paints: the settings model, the store stack, the charts (pyqtgraph).
+PAINT_FREE_MODULES = ("pydantic", "core.config", "sqlalchemy", "core.bootstrap", "core.uow", "pyqtgraph", "numpy")
+# What a start must not load (a view's module before it is shown, the mail, payment, PDF and XML stacks, and the
+# dashboard's charts before its first figures): the startup report lists which of them are loaded once the dashboard
+# is filled, for the tests and the benchmark.
+WATCHED_MODULES = ("stripe", "smtplib", "reportlab", "lxml", "pyqtgraph")
 REPORT_PATIENCE_S = 60.0
 
 

@@ -5,7 +5,8 @@ Files: `DIR/<key>-<lang>.png` for each view of `desktop.views.registry`, `DIR/fi
 `first_run_company-<lang>.png`, its profile page), and `DIR/<key>-<name>-<lang>.png` for each extra a view
 offers through `View.screenshot_extras()`. The configured company is used when it exists; otherwise the demo
 company is created in a temporary data folder (its master key in a file there, so no OS keyring is needed).
-Jobs run synchronously (SyncPool), so every view has its data before it is rendered.
+Jobs run synchronously (SyncPool), so every view has its data before it is rendered; a view that shows more a moment
+later (the Dashboard's charts) or once asked (the Insights view's checks, on the demo company only) is waited for.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ def _settle(app: object) -> None:
         app.processEvents()
 
 
+def _prepare(view: object, app: object, patience_s: float = 10.0) -> None:
+    """A view that shows more once asked (the Insights view runs its checks on the demo company) or a moment later
+    (the Dashboard's charts come after its figures) says so: `prepare_screenshot()` starts it, `screenshot_ready()`
+    says when it is there."""
+    import time
+
+    prepare = getattr(view, "prepare_screenshot", None)
+    if prepare is not None:
+        prepare()
+    ready = getattr(view, "screenshot_ready", None)
+    deadline = time.monotonic() + patience_s
+    while ready is not None and not ready() and time.monotonic() < deadline:
+        _settle(app)
+        time.sleep(0.02)
+    _settle(app)
+
+
 def _save(widget: object, path: Path, written: list[Path]) -> None:
     from PySide6.QtWidgets import QWidget
 
@@ -103,6 +121,7 @@ def render_all(out_dir: Path, settings: Settings, languages: tuple[str, ...] = L
                 try:
                     view = window.show_view(key)
                     _settle(app)
+                    _prepare(view, app)
                     _save(window, out_dir / f"{key}-{lang}.png", written)
                     for name, extra in view.screenshot_extras():
                         try:

@@ -4,13 +4,23 @@ what customers still owe (receivables, aged by Riyadh days since issue: `core.pa
 Every figure is a SQL aggregate in core (`core.invoicing.figures`, `core.zatca.queue.queue_summary`). On 100k
 invoices a year's sums take about a second (tests/benchmarks/test_bench_figures.py), too long for the UI
 thread, so they are computed in a Job; the view refreshes when invoices, submissions or the audit chain change.
+
+The charts (issue 17: sales and VAT by month with the forecast, receivables by age, documents by ZATCA status per
+month; `desktop.charts`) come after the figures: once the figures are shown, a second Job computes their data
+(`core.insights.monthly_series`, `zatca_by_month`) and warms the pyqtgraph import, then the UI thread builds the
+charts once and updates them in place on every later refresh. So neither pyqtgraph nor the forecast's statistics
+weigh on the first paint or the first figures (tests/benchmarks/test_bench_desktop_start.py). The topics cover every
+live change: this desk's issue and payments poll notify INVOICES, submissions ZATCA, and a sync pull notifies
+INVOICES and ZATCA for other desks' documents, submissions and payments (desktop.sync_controller.TABLE_TOPICS).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,12 +29,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from core.audit import ChainState, chain_state
-from core.clock import saudi_time
+from core.clock import saudi_date, saudi_time
 from core.invoicing import PeriodKind, SalesFigures, period_of, sales_figures
 from core.payments import AGEING_BUCKETS, Receivables, receivables
 from core.zatca import QueueSummary, queue_summary
@@ -37,11 +48,38 @@ from desktop.style import BADGES, PALETTE
 from desktop.views.base import View
 from desktop.zatca_texts import countdown, kind_label
 
+if TYPE_CHECKING:
+    from core.uow import Context
+    from desktop.charts import ChartInput, ChartsPanel
+
 Figures = tuple[SalesFigures, QueueSummary, ChainState, Receivables]
 AGE_NAMES = ("ageNotDue", "age1to30", "age31to60", "age61to90", "ageOver90")
 # The badge colour of each count of "Documents of the period" (credit notes are a kind, not a status).
 COUNT_BADGES = ("draft", "issued", None, "waiting", "sending", "cleared", "rejected")
 PERIODS = (PeriodKind.THIS_MONTH, PeriodKind.LAST_MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+CHART_MONTHS, CHART_HORIZON, STATUS_MONTHS = 36, 3, 12
+CHARTS_HEIGHT = 340
+# The first charts wait this long after the first figures: the figures have painted and the window answers before
+# the charts' Job imports pyqtgraph (its import holds the interpreter's lock for about 0.3 s, even off the UI thread).
+FIRST_CHARTS_DELAY_MS = 150
+
+
+def chart_work(ctx: Context, end: date, owed: Receivables | None) -> Callable[..., Any]:
+    """The charts' Job: warm pyqtgraph's import off the UI thread, then read the monthly series and the ZATCA states
+    (a company with nothing issued yet has no months: its charts say so)."""
+
+    def work(_progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> ChartInput:
+        import desktop.charts as charts  # pyqtgraph and numpy: about 0.3 s, here rather than on the UI thread
+        from core.insights import monthly_series, zatca_by_month
+
+        with ctx.uow(write=False) as uow:
+            series = monthly_series(uow, end, months=CHART_MONTHS, horizon=CHART_HORIZON)
+            if cancelled():
+                return None  # type: ignore[return-value]
+            statuses = zatca_by_month(uow, end, months=STATUS_MONTHS)
+        return charts.ChartInput(series, statuses, owed)
+
+    return work
 
 
 def period_label(kind: PeriodKind) -> str:
@@ -87,6 +125,13 @@ class DashboardView(View):
         self.receivables: Receivables | None = None
         self.job: Job | None = None
         self._again = False
+        self.charts: ChartsPanel | None = None  # built once the first chart data is in (desktop.charts)
+        self.chart_data: ChartInput | None = None
+        self.chart_job: Job | None = None
+        self._charts_again = False
+        self._charts_error = False
+        self.charts_timer = QTimer(self, singleShot=True)  # the view's own: it dies with the view
+        self.charts_timer.timeout.connect(self.refresh_charts)
 
         self.period = QComboBox()
         self.period.setObjectName("period")
@@ -151,11 +196,28 @@ class DashboardView(View):
         right.addWidget(self.deadlines_box)
         lower.addLayout(right, 1)
 
-        layout = QVBoxLayout(self)
+        # The charts' place, held at its height from the start so that the page does not jump when they come.
+        self.charts_area = QWidget(objectName="chartsArea")
+        self.charts_area.setFixedHeight(CHARTS_HEIGHT)
+        self.charts_layout = QVBoxLayout(self.charts_area)
+        self.charts_layout.setContentsMargins(0, 0, 0, 0)
+
+        body = QWidget(objectName="dashboardBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(tiles)
+        layout.addWidget(self.charts_area)
         layout.addLayout(lower)
         layout.addStretch(1)
+        scroll = QScrollArea(objectName="dashboardScroll")  # the charts push the boxes below the fold at 800 px
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.viewport().setAutoFillBackground(False)
+        body.setAutoFillBackground(False)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
 
     @staticmethod
     def _ageing_box() -> tuple[QGroupBox, list[QLabel], list[QLabel]]:
@@ -200,13 +262,55 @@ class DashboardView(View):
         return self.figures is not None
 
     def _computed(self, result: Figures) -> None:
+        first = self.figures is None
         self.figures, self.queue, self.chain, self.receivables = result
         self._show()
+        self.charts_timer.start(FIRST_CHARTS_DELAY_MS if first else 0)  # after the figures have painted
 
     def _finished(self) -> None:
         self.job = None
         if self._again:
             self.refresh()
+
+    # -- charts ---------------------------------------------------------------------------------------------------
+
+    def refresh_charts(self) -> None:
+        """Recompute the charts' data in a Job (after the figures); a change meanwhile recomputes again."""
+        if self.chart_job is not None:
+            self._charts_again = True
+            return
+        if not self.session.is_open:  # the company was closed meanwhile (the app is ending): never reopen it here
+            return
+        job = Job(chart_work(self.session.ctx, saudi_date(self.session.clock()), self.receivables), "dashboard charts")
+        job.signals.succeeded.connect(self._charts_computed)
+        job.signals.failed.connect(self._charts_failed)
+        job.signals.finished.connect(self._charts_finished)
+        self.chart_job, self._charts_again = job, False
+        self.session.pool.start(job)
+
+    def _charts_computed(self, data: ChartInput) -> None:
+        self.chart_data = data
+        if self.charts is None:
+            from desktop.charts import ChartsPanel  # imported by the Job already: no wait here
+
+            self.charts = ChartsPanel()
+            self.charts_layout.addWidget(self.charts)
+        self.charts.show_data(data, self.session.language)
+
+    def screenshot_ready(self) -> bool:
+        """For `qayd-desktop --screenshots`: the charts are drawn (or failed)."""
+        return self.figures is not None and self.chart_job is None and (self.charts is not None or self._charts_error)
+
+    def _charts_failed(self, exc: BaseException) -> None:
+        self._charts_error = True
+        import logging
+
+        logging.getLogger(__name__).info("dashboard charts failed: %s", type(exc).__name__)  # the figures stand
+
+    def _charts_finished(self) -> None:
+        self.chart_job = None
+        if self._charts_again:
+            self.refresh_charts()
 
     def _show(self) -> None:
         lang = self.session.language
@@ -290,3 +394,5 @@ class DashboardView(View):
         self.deadlines_box.setTitle(tr("Dashboard", "Nearest reporting deadlines"))
         self.chain_box.setTitle(tr("Dashboard", "Audit chain"))
         self._show()
+        if self.charts is not None and self.chart_data is not None:
+            self.charts.show_data(self.chart_data, self.session.language)

@@ -41,6 +41,7 @@ VIEWS = (
     ViewEntry("audit", "desktop.views.audit:AuditView"),
     ViewEntry("privacy", "desktop.views.privacy:PrivacyView"),
     ViewEntry("reports", "desktop.views.reports:ReportsView"),
+    ViewEntry("insights", "desktop.views.insights:InsightsView"),
     ViewEntry("sync", "desktop.views.sync_view:SyncView"),
     ViewEntry("settings", "desktop.views.settings:SettingsView"),
     ViewEntry("diagnostics", "desktop.views.diagnostics:DiagnosticsView"),  # past Ctrl+0: no digit shortcut
@@ -53,6 +54,7 @@ def titles() -> dict[str, str]:
             "customers": tr("Navigation", "Customers"), "products": tr("Navigation", "Products"),
             "zatca_queue": tr("Navigation", "ZATCA queue"), "audit": tr("Navigation", "Audit"),
             "privacy": tr("Navigation", "Privacy"), "reports": tr("Navigation", "Reports"),
+            "insights": tr("Navigation", "Insights"),
             "sync": tr("Navigation", "Sync"), "settings": tr("Navigation", "Settings"),
             "diagnostics": tr("Navigation", "Diagnostics")}
 

@@ -29,10 +29,10 @@ from desktop.views.invoices import InvoicesView
 from desktop.views.registry import view_classes
 from tests.conftest import StepClock
 
-NAV_EN = ["Dashboard", "Invoices", "Customers", "Products", "ZATCA queue", "Audit", "Privacy", "Reports", "Sync",
-          "Settings", "Diagnostics"]
+NAV_EN = ["Dashboard", "Invoices", "Customers", "Products", "ZATCA queue", "Audit", "Privacy", "Reports", "Insights",
+          "Sync", "Settings", "Diagnostics"]
 NAV_AR = ["لوحة المعلومات", "الفواتير", "العملاء", "المنتجات", "طابور هيئة الزكاة", "التدقيق", "الخصوصية",
-          "التقارير", "المزامنة", "الإعدادات", "التشخيص"]
+          "التقارير", "الرؤى", "المزامنة", "الإعدادات", "التشخيص"]
 
 
 @pytest.fixture(autouse=True)
