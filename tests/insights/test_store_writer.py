@@ -15,9 +15,12 @@ DOC_FIELDS = [f.name for f in fields(gen.Doc) if f.name != "lines"]
 
 
 def test_load_book_gives_back_every_document_of_the_generated_book_field_by_field(ctx: Context) -> None:
-    book = gen.clean(2_000, seed=5).book()
+    synth = gen.clean(2_000, seed=5)
+    for doc in synth.docs[::97]:  # issued on another desk, its issue entry not (yet) in this chain
+        doc.recorded = None
+    book = synth.book()
     began = time.perf_counter()
-    written = write_book(ctx, gen.clean(2_000, seed=5))
+    written = write_book(ctx, synth)
     assert time.perf_counter() - began < 10  # 2,000 documents; the 100,000 of the benchmark in about a minute
     assert written.documents == len(book.docs) > 1_900
     with ctx.uow(write=False) as uow:
@@ -25,6 +28,9 @@ def test_load_book_gives_back_every_document_of_the_generated_book_field_by_fiel
 
     assert [d.id for d in loaded.docs] == [d.id for d in book.docs]  # the same documents, in the same order
     for want, got in zip(book.docs, loaded.docs, strict=True):
+        if want.recorded is None:  # then: when the desk stamped it, by the desk
+            assert (got.recorded, got.user) == (want.issued, f"desk:{str(ctx.device_id)[:8]}"), want.number
+            want.recorded, want.user = want.issued, got.user
         for name in DOC_FIELDS:
             assert getattr(got, name) == getattr(want, name), (name, want.number)
         assert got.lines == want.lines, want.number
