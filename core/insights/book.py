@@ -187,7 +187,8 @@ def load_book(uow: UnitOfWork, start: date, end: date, *, history_months: int = 
     first = start - timedelta(days=round(history_months * 30.44))
     low, high = first.isoformat(), (end + timedelta(days=2)).isoformat()  # text bounds, refined in Python
     raw = uow.session.connection().connection.dbapi_connection
-    assert raw is not None
+    if raw is None:  # pragma: no cover - a live session always has its driver connection
+        raise RuntimeError("the store's connection is closed")
     # Whole-table scans (the unary + keeps SQLite off the date index): a period with its history is most of the
     # books, and index order would visit the rows at random.
     heads = raw.execute(
@@ -234,7 +235,8 @@ def load_book(uow: UnitOfWork, start: date, end: date, *, history_months: int = 
         if at is None:
             unrecorded.append(doc)
     _stamped_at(raw, unrecorded)
-    payments = [Paid(text_of.get(invoice_id) or _uuid_text(invoice_id), halalas(Decimal(amount) - Decimal(refunded)), _riyadh(paid_at))
+    payments = [Paid(text_of.get(invoice_id) or _uuid_text(invoice_id), halalas(Decimal(amount) - Decimal(refunded)),
+                     _riyadh(paid_at))
                 for invoice_id, amount, refunded, paid_at in raw.execute(
                     "SELECT invoice_id, amount, refunded, paid_at FROM payment WHERE invoice_id IS NOT NULL "
                     "AND deleted_at IS NULL AND state = 'matched'")]
@@ -251,6 +253,6 @@ def _stamped_at(raw: Any, docs: list[Doc]) -> None:
         chunk = {d.id.replace("-", ""): d for d in docs[index:index + 500]}
         marks = ",".join("?" * len(chunk))
         for ident, issued_at in raw.execute(
-                f"SELECT invoice_id, issued_at FROM issued_document WHERE invoice_id IN ({marks})",  # nosec B608
+                f"SELECT invoice_id, issued_at FROM issued_document WHERE invoice_id IN ({marks})",  # nosec B608 # only ?s
                 tuple(chunk)):
             chunk[ident].recorded = _riyadh(issued_at)

@@ -255,8 +255,9 @@ def _issue_entries(uow: Any, ctx: Context, docs: list[Doc]) -> AuditLog:
 
 def _payment_rows(synth: Synth, device: uuid.UUID) -> Iterator[dict[str, Any]]:
     for index, paid in enumerate(synth.payments):
-        yield {"id": uuid.uuid4(), "provider": "synth", "payment_ref": f"pay_{index:07d}", "invoice_id": _uid(paid.invoice),
-               "link_id": None, "reference": paid.invoice, "amount": money(paid.amount), "fee": Decimal(0),
+        yield {"id": uuid.uuid4(), "provider": "synth", "payment_ref": f"pay_{index:07d}",
+               "invoice_id": _uid(paid.invoice), "link_id": None, "reference": paid.invoice,
+               "amount": money(paid.amount), "fee": Decimal(0),
                "refunded": Decimal(0), "currency": "SAR", "state": "matched", "problem": "",
                "paid_at": paid.paid_at, "version": 1, "created_at": paid.paid_at, "updated_at": paid.paid_at,
                "deleted_at": None, "device_id": device}

@@ -87,7 +87,7 @@ def test_a_restricted_customer_reads_as_restricted_to_a_clerk(world) -> None:  #
 
 def test_no_stored_finding_nor_audit_entry_of_insights_holds_a_personal_value(  # type: ignore[no-untyped-def]
         world, monkeypatch: pytest.MonkeyPatch) -> None:
-    ctx, synth, personal = world
+    ctx, _, personal = world
     real = checks.check_of
     monkeypatch.setattr(checks, "CHECKS", {**checks.CHECKS, "probe": ("INS-DUP-AMOUNT",)})
     monkeypatch.setattr(checks, "check_of", lambda name: probe if name == "probe" else real(name))

@@ -162,7 +162,7 @@ def test_find_takes_a_unique_prefix_of_the_id(ctx: Context, probe_only: None) ->
 
 
 def test_a_cancelled_run_leaves_the_last_runs_findings_untouched(ctx: Context, probe_only: None) -> None:
-    synth, _, _ = _world(ctx)
+    _world(ctx)
     first = run(ctx, *PERIOD)
     asked: list[str] = []
 
