@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,12 +21,15 @@ from core.errors import AccessDeniedError, NotFoundError
 from core.insights import DocRef, Finding, MarkState, find, list_findings, mark, run
 from core.insights.book import Book, money
 from core.insights.calendar import is_working_day
+from core.insights.service import false_positive_keys, latest_marks
 from core.insights.thresholds import Thresholds
 from core.progress import Cancelled
 from core.sync.tables import TABLES as SYNCED
 from core.uow import Context
 from tests.insights import synth as gen
 from tests.insights.store_writer import Written, write_book
+from tests.support.pg import PgDatabase, PgServer
+from tests.support.sync_world import World
 
 START, MONTHS = date(2025, 11, 1), 12
 PERIOD = (date(2026, 1, 1), date(2026, 10, 31))
@@ -204,3 +208,24 @@ def test_the_real_checks_run_over_the_written_books(ctx: Context) -> None:
     counts = _audit(ctx, "insights.run")[-1]["payload"]["data"]["findings"]
     assert sum(counts.values()) == len(result.findings)
     assert set(counts) <= {rule for rules in checks.CHECKS.values() for rule in rules}
+
+
+def test_a_false_positive_marked_on_one_desk_is_dismissed_on_the_others_after_a_pull(
+        pg_server: PgServer, central_db: PgDatabase, tmp_path: Path, probe_only: None) -> None:
+    desks = World(pg_server, central_db, tmp_path)
+    try:
+        a = desks.install("a", demo=1)
+        b = desks.install("b")
+        write_book(a.ctx, planted_duplicates()[0])
+        with a.db() as conn:
+            conn.execute("DELETE FROM sync_outbox")  # the generated books stay on a: only the mark is at stake
+        finding = run(a.ctx, *PERIOD).findings[0]
+        a.ctx.actor_role = "compliance"
+        mark(a.ctx, finding.key, "false-positive")
+        assert a.sync().pushed == 1
+        b.sync()
+        with b.ctx.uow(write=False) as uow:
+            assert false_positive_keys(uow) == {finding.key}
+            assert latest_marks(uow)[finding.key].marked_by == a.ctx.actor
+    finally:
+        desks.close()
