@@ -97,8 +97,7 @@ def run(ctx: Context, start: date | None = None, end: date | None = None, *, pro
 
 
 def _store(uow: UnitOfWork, findings: list[Finding], now: datetime) -> None:
-    first_seen: dict[str, datetime] = {key: seen for key, seen in uow.session.execute(
-        select(InsightFinding.key, InsightFinding.first_seen))}
+    first_seen = {k: v for k, v in uow.session.execute(select(InsightFinding.key, InsightFinding.first_seen))}
     uow.session.execute(delete(InsightFinding))
     uow.session.add_all(InsightFinding(key=f.key, rule=f.rule, score=f.score, run_at=now,
                                        body=json.dumps(f.to_json(), ensure_ascii=False, sort_keys=True),
