@@ -236,7 +236,7 @@ def _load_book(uow: UnitOfWork, start: date, end: date, history_months: int) -> 
         else:
             lines[invoice_id] = [line]
     docs: list[Doc] = []
-    unrecorded: list[Doc] = []
+    unrecorded: dict[str, Doc] = {}  # the store's id -> a document this chain holds no issue entry for
     text_of: dict[str, str] = {}  # the store's id -> the document's id as text
     for (ident, number, type_, kind, issue_text, customer_id, buyer_json, currency, reference, export, total,
          tax, device) in heads:
@@ -255,7 +255,7 @@ def _load_book(uow: UnitOfWork, start: date, end: date, history_months: int) -> 
             billing_reference=reference or "", export=bool(export), lines=tuple(lines.get(ident, ())))
         docs.append(doc)
         if at is None:
-            unrecorded.append(doc)
+            unrecorded[ident] = doc
     _stamped_at(raw, unrecorded)
     payments = [Paid(text_of.get(invoice_id) or _uuid_text(invoice_id), halalas(Decimal(amount) - Decimal(refunded)),
                      _riyadh(paid_at))
@@ -268,13 +268,14 @@ def _load_book(uow: UnitOfWork, start: date, end: date, history_months: int) -> 
     return Book(docs=docs, start=start, end=end, now=uow.now(), payments=payments, customers=customers)
 
 
-def _stamped_at(raw: Any, docs: list[Doc]) -> None:
+def _stamped_at(raw: Any, docs: dict[str, Doc]) -> None:
     """When the desk stamped the documents this chain holds no issue entry for (another desk's, before its entry
     came with the pull): their `recorded`."""
-    for index in range(0, len(docs), 500):
-        chunk = {d.id.replace("-", ""): d for d in docs[index:index + 500]}
+    idents = list(docs)
+    for index in range(0, len(idents), 500):
+        chunk = idents[index:index + 500]
         marks = ",".join("?" * len(chunk))
         for ident, issued_at in raw.execute(
                 f"SELECT invoice_id, issued_at FROM issued_document WHERE invoice_id IN ({marks})",  # nosec B608 # only ?s
-                tuple(chunk)):
-            chunk[ident].recorded = _riyadh(issued_at)
+                chunk):
+            docs[ident].recorded = _riyadh(issued_at)
