@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import fields
+from datetime import date, timedelta
 
 from core.audit import verify_store
 from core.insights import load_book
@@ -37,6 +38,12 @@ def test_load_book_gives_back_every_document_of_the_generated_book_field_by_fiel
         assert got.issued.utcoffset() == want.issued.utcoffset()  # shown in Riyadh time
     assert sorted(loaded.payments, key=lambda p: p.invoice) == sorted(book.payments, key=lambda p: p.invoice)
     assert loaded.customers == book.customers
+
+    with ctx.uow(write=False) as uow:  # a month and three months of history: nothing before, nothing after
+        june = load_book(uow, date(2026, 6, 1), date(2026, 6, 30), history_months=3)
+    first = date(2026, 6, 1) - timedelta(days=round(3 * 30.44))
+    assert {d.id for d in june.docs} == {d.id for d in book.docs if first <= d.day <= date(2026, 6, 30)}
+    assert {d.id for d in june.period_docs()} == {d.id for d in book.docs if d.day.strftime("%Y-%m") == "2026-06"}
 
 
 def test_the_issue_entries_are_each_documents_issuer_at_its_moment_and_the_chain_verifies(ctx: Context) -> None:
