@@ -158,6 +158,9 @@ class _Memo(dict[Any, Any]):
         return value
 
 
+_NO_ENTRY = (None, None)
+
+
 def _riyadh(text: str) -> datetime:
     """A stored time in Riyadh time (most are stored with +03:00 already: no conversion then)."""
     moment = datetime.fromisoformat(text)
@@ -166,9 +169,11 @@ def _riyadh(text: str) -> datetime:
     return moment.astimezone(SAUDI_TIME) if moment.tzinfo is not None else saudi_time(moment)
 
 
-def _net(values: tuple[str, str, str]) -> int:
-    quantity, unit_price, discount = values
-    return halalas(Decimal(quantity) * Decimal(unit_price) - Decimal(discount))
+def _line(values: tuple[str | None, str, str, str, str, str]) -> Line:
+    product_id, name, quantity, unit_price, discount, category = values
+    product = _uuid_text(product_id) if product_id else "name:" + fold_name(name)
+    net = halalas(Decimal(quantity) * Decimal(unit_price) - Decimal(discount))
+    return Line(product, category, net, quantity, unit_price)
 
 
 def _buyer(buyer_json: str | None) -> tuple[str, str, str]:
@@ -220,17 +225,15 @@ def _load_book(uow: UnitOfWork, start: date, end: date, history_months: int) -> 
     # Only the columns before the signed XML: a later one would make SQLite read every document's XML pages.
     stamped = {ident: (egs, icv) for ident, egs, icv in raw.execute(
         "SELECT invoice_id, egs_unit_id, icv FROM issued_document")}
-    recorded: dict[str, tuple[str, str]] = {
-        subject: (actor, at) for subject, actor, at in raw.execute(
-            "SELECT subject, actor, at FROM audit_entry WHERE action = 'invoice.issued'")}
-    ids, buyers, nets = _Memo(_uuid_text), _Memo(_buyer), _Memo(_net)
-    products = _Memo(_uuid_text)
+    recorded: dict[str, tuple[str, str]] = {  # the document's id -> who issued it and when the chain recorded it
+        ident: (actor, at) for ident, actor, at in raw.execute(
+            "SELECT substr(subject, 9), actor, at FROM audit_entry WHERE action = 'invoice.issued'")}
+    ids, buyers, same_lines = _Memo(_uuid_text), _Memo(_buyer), _Memo(_line)
     lines: dict[str, list[Line]] = {}
-    for invoice_id, product_id, name, quantity, unit_price, discount, category in raw.execute(
+    for invoice_id, *values in raw.execute(
             "SELECT invoice_id, product_id, name, quantity, unit_price, discount, vat_category FROM invoice_line "
             "ORDER BY invoice_id, position"):  # the (invoice_id, position) index's order: no sort
-        product = products[product_id] if product_id else "name:" + fold_name(name)
-        line = Line(product, category, nets[quantity, unit_price, discount], quantity, unit_price)
+        line = same_lines[tuple(values)]  # a Line is a frozen value: equal lines are one object
         if invoice_id in lines:
             lines[invoice_id].append(line)
         else:
@@ -245,14 +248,13 @@ def _load_book(uow: UnitOfWork, start: date, end: date, history_months: int) -> 
             continue
         egs, icv = stamped[ident]
         invoice_id = text_of[ident] = _uuid_text(ident)
-        actor, at = recorded.get(f"invoice:{invoice_id}", (None, None))
+        actor, at = recorded.get(invoice_id, _NO_ENTRY)
         buyer, name, country = buyers[buyer_json]
-        doc = Doc(
-            id=invoice_id, number=number, type=type_, kind=kind, issued=moment,
-            recorded=None if at is None else _riyadh(at), user=actor or f"desk:{ids[device][:8]}",
-            customer=ids[customer_id] if customer_id else None, buyer=buyer, buyer_name=name,
-            buyer_country=country, egs=ids[egs], icv=int(icv), total=int(total), tax=int(tax), currency=currency,
-            billing_reference=reference or "", export=bool(export), lines=tuple(lines.get(ident, ())))
+        doc = Doc(  # positional, in the fields' order: a third cheaper than by name, 125,000 times
+            invoice_id, number, type_, kind, moment, None if at is None else _riyadh(at),
+            actor or f"desk:{ids[device][:8]}", ids[customer_id] if customer_id else None, buyer, name, country,
+            ids[egs], int(icv), int(total), int(tax), currency, reference or "", bool(export),
+            tuple(lines.get(ident, ())))
         docs.append(doc)
         if at is None:
             unrecorded[ident] = doc
