@@ -135,15 +135,11 @@ class Synth:
 
     def number(self) -> None:
         """Numbers and counters in issue order per EGS unit, as a desk gives them."""
-        numbered = {d.number: d for d in self.docs if d.number}  # notes already naming their original's number
         counters = dict.fromkeys(EGS, 0)
         for doc in sorted(self.docs, key=lambda d: d.recorded or d.issued):
             counters[doc.egs] += 1
             doc.icv = counters[doc.egs]
             doc.number = f"{PREFIX[doc.egs]}{doc.icv:07d}"
-        for doc in self.docs:  # numbering again (after planting) moves numbers: a note follows its original's
-            if doc.billing_reference in numbered:
-                doc.billing_reference = numbered[doc.billing_reference].number
 
     def book(self, start: date | None = None, end: date | None = None) -> Book:
         clients = {c.id: Client(c.id, c.kind, datetime.combine(c.created, time(9), RIYADH), False)

@@ -74,7 +74,8 @@ def planted_duplicates(n: int = 300, seed: int = 3, count: int = 3) -> tuple[gen
         copy = synth.doc(customer=synth.customer_of(original), moment=synth.working_moment(day),
                          user=original.user, lines=original.lines)
         copies.append(synth.add(copy).id)
-    synth.number()
+    synth.number()  # as the generator's planting does: numbers in issue order, then notes name their originals
+    gen._resolve_references(synth)
     return synth, copies
 
 
