@@ -62,7 +62,8 @@ def cached_store(n: int = N, seed: int = SEED) -> tuple[Context, gen.Synth, floa
     done = folder / "built.json"
     if done.exists():
         return _open(folder, create=False), synth, None
-    shutil.rmtree(folder, ignore_errors=True)
+    for stale in folder.parent.glob(f"seed{seed}-n{n}-*"):  # this one half built, or an older generator's
+        shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True)
     ctx = _open(folder, create=True)
     began = time.perf_counter()
