@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from core.clock import saudi_date
 from core.errors import NotFoundError, ValidationError
@@ -46,7 +46,7 @@ def default_period(now: datetime) -> tuple[date, date]:
 def run(ctx: Context, start: date | None = None, end: date | None = None, *, progress: Progress | None = None,
         cancelled: CancelCheck | None = None) -> RunResult:
     """Every check over the documents issued from `start` to `end` (Riyadh days; default `default_period`)."""
-    from core.insights.book import load_book
+    from core.insights.book import gc_paused, load_book
     from core.insights.checks import CHECKS, check_of
     from core.insights.checks.receivables import collections
     from core.insights.thresholds import load
@@ -62,27 +62,32 @@ def run(ctx: Context, start: date | None = None, end: date | None = None, *, pro
     check(cancelled, "reading the books")
     if progress is not None:
         progress(0.0, "reading the books")
-    with ctx.uow(write=False) as uow:
-        thresholds = load(uow)
-        book = load_book(uow, start, end)
-        dismissed = false_positive_keys(uow)
     found: list[Finding] = []
     not_applicable: list[NotApplicable] = []
     names = list(CHECKS)
-    for index, name in enumerate(names):
-        check(cancelled, f"check {name}")
-        inner = part(progress, 0.2 + 0.7 * index / len(names), 0.2 + 0.7 * (index + 1) / len(names))
-        if inner is not None:
-            inner(0.0, f"checking {name}")
-        for item in check_of(name)(book, thresholds):
-            (found if isinstance(item, Finding) else not_applicable).append(item)  # type: ignore[arg-type]
-    kept = [f for f in found if f.key not in dismissed]
-    kept.sort(key=lambda f: (-f.score, f.rule, f.key))
-    owed = collections(book)
+    # The book and the checks make a million small objects and no cycles: one pause of the cyclic GC over both (one
+    # catch-up collection after it, not one per phase; see core.insights.book.gc_paused).
+    with gc_paused():
+        with ctx.uow(write=False) as uow:
+            thresholds = load(uow)
+            book = load_book(uow, start, end)
+            dismissed = false_positive_keys(uow)
+        for index, name in enumerate(names):
+            check(cancelled, f"check {name}")
+            inner = part(progress, 0.2 + 0.7 * index / len(names), 0.2 + 0.7 * (index + 1) / len(names))
+            if inner is not None:
+                inner(0.0, f"checking {name}")
+            for item in check_of(name)(book, thresholds):
+                (found if isinstance(item, Finding) else not_applicable).append(item)  # type: ignore[arg-type]
+        owed = collections(book)
+    # A finding's key is a digest of its evidence (thousands of documents for some): made once per finding here.
+    keyed = sorted(((key, f) for key, f in ((f.key, f) for f in found) if key not in dismissed),
+                   key=lambda pair: (-pair[1].score, pair[1].rule, pair[0]))
+    kept = [f for _, f in keyed]
     check(cancelled, "saving the findings")
     now = ctx.clock()
     with ctx.uow() as uow:
-        _store(uow, kept, now)
+        _store(uow, keyed, now)
         uow.audit.append("insights.run", "insights", {
             "from": start.isoformat(), "to": end.isoformat(), "documents": len(book.docs),
             "findings": dict(sorted(Counter(f.rule for f in kept).items())),
@@ -95,12 +100,14 @@ def run(ctx: Context, start: date | None = None, end: date | None = None, *, pro
                      seconds=time.perf_counter() - began, ran_at=now, collections=owed)
 
 
-def _store(uow: UnitOfWork, findings: list[Finding], now: datetime) -> None:
+def _store(uow: UnitOfWork, findings: list[tuple[str, Finding]], now: datetime) -> None:
+    """Replace the last run's findings (key, finding), each keeping when it was first seen; one executemany."""
     first_seen = {k: v for k, v in uow.session.execute(select(InsightFinding.key, InsightFinding.first_seen))}
     uow.session.execute(delete(InsightFinding))
-    uow.session.add_all(InsightFinding(key=f.key, rule=f.rule, score=f.score, run_at=now,
-                                       body=json.dumps(f.to_json(), ensure_ascii=False, sort_keys=True),
-                                       first_seen=first_seen.get(f.key, now)) for f in findings)
+    rows = [{"key": key, "rule": f.rule, "score": f.score, "run_at": now, "first_seen": first_seen.get(key, now),
+             "body": json.dumps(f.to_json(), ensure_ascii=False, sort_keys=True)} for key, f in findings]
+    if rows:
+        uow.session.execute(insert(InsightFinding), rows)
 
 
 def latest_marks(uow: UnitOfWork) -> dict[str, InsightMark]:
