@@ -166,7 +166,7 @@ def _riyadh(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if text.endswith("+03:00"):
         return moment.replace(tzinfo=SAUDI_TIME)
-    return moment.astimezone(SAUDI_TIME) if moment.tzinfo is not None else saudi_time(moment)
+    return saudi_time(moment)
 
 
 def _line(values: tuple[str | None, str, str, str, str, str]) -> Line:
