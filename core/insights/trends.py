@@ -235,7 +235,10 @@ def forecast(values: Sequence[Decimal], months: Sequence[date], *, horizon: int 
     label, label_ar = _labels(outcome, len(values))
     mae = (None if outcome.model_mae is None else _decimal(outcome.model_mae),
            None if outcome.naive_mae is None else _decimal(outcome.naive_mae))
-    return Forecast(outcome.method, ahead, tuple(map(_decimal, p.values)), tuple(map(_decimal, p.lower)),
+    # A series that never went below zero (sales, receivables) cannot: its band (and a forecast) stop at zero.
+    floor = 0.0 if min(values) >= 0 else float("-inf")
+    lower, points = [max(floor, v) for v in p.lower], [max(floor, v) for v in p.values]
+    return Forecast(outcome.method, ahead, tuple(map(_decimal, points)), tuple(map(_decimal, lower)),
                     tuple(map(_decimal, p.upper)), mae[0], mae[1], label, label_ar)
 
 

@@ -163,3 +163,14 @@ def test_the_module_top_stays_light() -> None:
             "print(sorted(m for m in ('numpy', 'statsmodels', 'pandas', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_series_that_never_went_below_zero_is_not_forecast_below_it() -> None:
+    """Sales falling steeply: the trend would run below zero and the band further; neither may (a clerk would read a
+    negative band as expected refunds)."""
+    months = tuple(date(2024 + (i // 12), i % 12 + 1, 1) for i in range(30))
+    values = [Decimal(max(0, 30_000 - 1_100 * i)) for i in range(30)]
+    made = forecast(values, months, horizon=3)
+    assert min(made.lower) >= 0 and min(made.values) >= 0
+    signed = forecast([v - Decimal(20_000) for v in values], months, horizon=3)  # VAT due may go negative
+    assert min(signed.lower) < 0
