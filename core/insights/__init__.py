@@ -8,6 +8,7 @@ from core.face import lazy_face
 if TYPE_CHECKING:
     from core.insights.book import Book, Doc, load_book
     from core.insights.model import (
+        FIGURES,
         RULES,
         Collections,
         CustomerCollections,
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
         Rule,
         RunResult,
         Stored,
+        figure_label,
     )
     from core.insights.service import (
         Shown,
@@ -49,6 +51,8 @@ _FACE = {
     "Doc": "core.insights.book",
     "load_book": "core.insights.book",
     "RULES": "core.insights.model",
+    "FIGURES": "core.insights.model",
+    "figure_label": "core.insights.model",
     "Collections": "core.insights.model",
     "CustomerCollections": "core.insights.model",
     "DocRef": "core.insights.model",
@@ -83,6 +87,7 @@ _FACE = {
 }
 __all__ = [
     "DEFAULTS",
+    "FIGURES",
     "RULES",
     "SERIES",
     "THRESHOLD_DOCS",
@@ -104,6 +109,7 @@ __all__ = [
     "Stored",
     "Thresholds",
     "default_period",
+    "figure_label",
     "find",
     "forecast",
     "list_findings",

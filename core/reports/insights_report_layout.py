@@ -8,6 +8,7 @@ from functools import partial
 
 from reportlab.lib.colors import Color
 
+from core.insights import figure_label
 from core.progress import part
 from core.reports import charts
 from core.reports.document import Built, CancelFn, ProgressFn, finish
@@ -106,7 +107,9 @@ def _findings(w: ReportWriter, report: InsightsReport, progress: Progress) -> No
             items.append((("Customers", "العملاء"), "، ".join(report.names.get(c, c[:8]) for c in f.customers)
                            if w.rtl else ", ".join(report.names.get(c, c[:8]) for c in f.customers)))
         if f.figures:
-            items.append((("Figures", "الأرقام"), "; ".join(f"{k}: {v}" for k, v in f.figures.items())))
+            language = "ar" if w.rtl else "en"
+            items.append((("Figures", "الأرقام"), ("؛ " if w.rtl else "; ").join(
+                f"{figure_label(k, language)}: {v}" for k, v in f.figures.items())))
         if items:
             w.fields(items, columns=1, label_share=0.22)
         w.space(6)

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.insights import RULES, MarkState, list_findings, mark, run, shown_names
+from core.insights import RULES, MarkState, figure_label, list_findings, mark, run, shown_names
 from desktop.badges import BADGE_ROLE, BadgeDelegate
 from desktop.errors import present_error
 from desktop.i18n import format_date, tr
@@ -444,7 +444,7 @@ class InsightsView(View):
         for name, value in f.figures.items():
             shown = QLabel(f"\u2066{value}\u2069")  # figures are numbers and codes: left to right in Arabic too
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.figures.addRow(QLabel(name.replace("_", " ")), shown)
+            self.figures.addRow(QLabel(figure_label(name, self.session.language)), shown)
         for doc in f.documents:
             item = QListWidgetItem(doc.number)
             item.setData(Qt.ItemDataRole.UserRole, doc.number)

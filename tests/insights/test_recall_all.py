@@ -8,8 +8,9 @@ import time
 import pytest
 
 from core.insights.checks import CHECKS
-from core.insights.model import RULES
+from core.insights.model import RULES, Finding
 from tests.insights import synth
+from tests.unit.health.test_arabic_findings import arabic_share
 
 N = 100_000
 
@@ -36,10 +37,37 @@ def test_the_clean_book_is_quiet_under_every_check(clean: synth.Synth) -> None:
     assert seconds <= 10
 
 
-def test_every_planted_kind_is_found_with_every_check_running() -> None:
-    planted = synth.planted(N, seed=29)
-    found = synth.run_checks(planted.book())
-    recall = synth.recall(planted.truth, found)
+@pytest.fixture(scope="module")
+def planted() -> tuple[synth.Synth, list[Finding]]:
+    made = synth.planted(N, seed=29)
+    return made, synth.run_checks(made.book())
+
+
+def test_every_planted_kind_is_found_with_every_check_running(planted: tuple[synth.Synth, list[Finding]]) -> None:
+    made, found = planted
+    recall = synth.recall(made.truth, found)
     print(f"\nrecall per rule on {N:,} documents: {recall}")
     assert set(recall) == set(RULES) == {rule for rules in CHECKS.values() for rule in rules}
     assert all(value >= 0.9 for value in recall.values()), {r: v for r, v in recall.items() if v < 0.9}
+
+
+def test_every_finding_reads_in_arabic_too(planted: tuple[synth.Synth, list[Finding]]) -> None:
+    """What a clerk in Riyadh reads: each summary and action of every rule's findings mostly in Arabic letters
+    (document numbers, amounts and ids aside), and the English free of Arabic."""
+    _, found = planted
+    problems = [f"{f.rule}: {text!r}" for f in found for text in (f.summary_ar, f.action_ar)
+                if arabic_share(text) < 0.7]
+    problems += [f"{f.rule}: {text!r}" for f in found for text in (f.summary, f.action)
+                 if arabic_share(text) > 0.0]
+    assert {f.rule for f in found} == set(RULES)
+    assert not problems, "\n".join(problems[:10])
+
+
+def test_every_figure_a_finding_shows_has_a_name_in_both_languages(
+        planted: tuple[synth.Synth, list[Finding]]) -> None:
+    from core.insights.model import FIGURES
+
+    _, found = planted
+    unnamed = sorted({key for f in found for key in f.figures if key not in FIGURES})
+    assert not unnamed, f"name these figures in core.insights.model.FIGURES: {unnamed}"
+    assert all(en and arabic_share(ar) >= 0.7 for en, ar in FIGURES.values())
