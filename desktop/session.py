@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # the controller loads the network stack: only once this inst
     from desktop.sync_controller import SyncController
 
 # Topics of `changed`: what kind of data a write touched.
-INVOICES, CUSTOMERS, PRODUCTS, ZATCA, AUDIT, COMPANY, SETTINGS, PRIVACY = (
-    "invoices", "customers", "products", "zatca", "audit", "company", "settings", "privacy")
+INVOICES, CUSTOMERS, PRODUCTS, ZATCA, AUDIT, COMPANY, SETTINGS, PRIVACY, INSIGHTS = (
+    "invoices", "customers", "products", "zatca", "audit", "company", "settings", "privacy", "insights")
 
 
 class AppSession(QObject):

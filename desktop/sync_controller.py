@@ -51,6 +51,7 @@ from desktop.jobs import Cancelled, Job, Progress
 from desktop.notifications import store_has_central
 from desktop.session import (
     CUSTOMERS,
+    INSIGHTS,
     INVOICES,
     PRIVACY,
     PRODUCTS,
@@ -73,9 +74,10 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "invoice_line": (INVOICES,), "invoice_allowance_charge": (INVOICES,), "issued_document": (INVOICES, ZATCA),
     "zatca_submission": (ZATCA,), "egs_unit": (ZATCA,), "gdpr_request": (PRIVACY,),
     "payment_link": (INVOICES,), "payment": (INVOICES,), "payment_refund": (INVOICES,),  # issue 15: paid status
+    "insight_mark": (INSIGHTS,),  # issue 17: a finding marked on another desk
 }
 # Local writes of these topics leave something in the outbox: sync 2 s later.
-WRITE_TOPICS = frozenset({INVOICES, CUSTOMERS, PRODUCTS, ZATCA, PRIVACY})
+WRITE_TOPICS = frozenset({INVOICES, CUSTOMERS, PRODUCTS, ZATCA, PRIVACY, INSIGHTS})
 
 
 @dataclass(frozen=True)

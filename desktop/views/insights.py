@@ -50,7 +50,7 @@ from desktop.badges import BADGE_ROLE, BadgeDelegate
 from desktop.errors import present_error
 from desktop.i18n import format_date, tr
 from desktop.jobs import Job
-from desktop.session import AppSession
+from desktop.session import INSIGHTS, AppSession
 from desktop.views.base import View
 
 if TYPE_CHECKING:
@@ -118,6 +118,7 @@ def _cell(text: str, tip: str = "") -> QTableWidgetItem:
 
 class InsightsView(View):
     key = "insights"
+    topics = (INSIGHTS,)  # a mark made here, or pulled from another desk
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -245,8 +246,9 @@ class InsightsView(View):
     # -- jobs -------------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """On showing: the last run's findings (the checks run when a person asks: Run checks)."""
-        if self.job is None and self.loaded is None:
+        """The last run's findings with their marks, as stored (the checks run when a person asks: Run checks): on
+        first showing, and after a mark made here or pulled from another desk (the INSIGHTS topic)."""
+        if self.job is None:
             self._start(run_checks=False)
 
     def run_checks(self) -> Job | None:
@@ -483,8 +485,7 @@ class InsightsView(View):
         except Exception as exc:
             present_error(self, exc)
             return
-        self.loaded = None
-        self.refresh()
+        self.session.notify(INSIGHTS)  # this view reloads; sync sends the mark to the other desks
 
     def open_document(self, number: Any) -> QDialog | None:
         """The evidence document in the invoice editor (read-only once issued), as the invoice list opens one."""

@@ -252,3 +252,21 @@ def test_a_view_outliving_its_company_never_reopens_it(settings: Settings, clock
         assert not view.false_button.isEnabled()
     finally:
         session.set_language("en")
+
+
+def test_a_mark_pulled_from_another_desk_shows_without_a_new_run(settings: Settings, clock: StepClock,
+                                                                 company: Context, qtbot: QtBot) -> None:
+    """Sync applies another desk's `insight_mark` row and notifies the INSIGHTS topic (desktop.sync_controller's
+    TOPICS); the open view reloads the stored findings: the one marked elsewhere leaves the "Not marked" list."""
+    from core.insights import mark as mark_finding
+    from desktop.session import INSIGHTS
+    from desktop.sync_controller import TOPICS
+
+    assert TOPICS["insight_mark"] == (INSIGHTS,)
+    view = shown_view(session_in("en", settings, clock, company), qtbot)
+    view.run_checks()
+    before = [s.finding.key for s in view.shown]
+    assert len(before) == 2
+    mark_finding(company, before[0], "resolved")  # as the pulled row would be: written under the view
+    view.session.notify(INSIGHTS)
+    assert [s.finding.key for s in view.shown] == before[1:]
