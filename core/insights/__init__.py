@@ -22,11 +22,13 @@ if TYPE_CHECKING:
         figure_label,
     )
     from core.insights.service import (
+        PERIODS,
         Shown,
         default_period,
         find,
         list_findings,
         mark,
+        period_for,
         pseudonym,
         run,
         shown_names,
@@ -64,6 +66,8 @@ _FACE = {
     "Stored": "core.insights.model",
     "Shown": "core.insights.service",
     "default_period": "core.insights.service",
+    "PERIODS": "core.insights.service",
+    "period_for": "core.insights.service",
     "find": "core.insights.service",
     "list_findings": "core.insights.service",
     "mark": "core.insights.service",
@@ -88,6 +92,7 @@ _FACE = {
 __all__ = [
     "DEFAULTS",
     "FIGURES",
+    "PERIODS",
     "RULES",
     "SERIES",
     "THRESHOLD_DOCS",
@@ -117,6 +122,7 @@ __all__ = [
     "load_thresholds",
     "mark",
     "monthly_series",
+    "period_for",
     "pseudonym",
     "run",
     "save_thresholds",

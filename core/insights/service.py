@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select
@@ -41,6 +41,29 @@ def default_period(now: datetime) -> tuple[date, date]:
     month = today.month - 11
     year = today.year + (month - 1) // 12
     return date(year, (month - 1) % 12 + 1, 1), today
+
+
+# The periods a face offers (the desktop's picker); `qayd insights run` takes any --period or --from/--to.
+PERIODS = ("rolling_year", "this_quarter", "last_quarter", "this_year", "last_month")
+
+
+def period_for(kind: str, now: datetime) -> tuple[date, date]:
+    """The first and last Riyadh day of a named period (PERIODS), up to today for the running ones."""
+    today = saudi_date(now)
+    quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    if kind == "rolling_year":
+        return default_period(now)
+    if kind == "this_quarter":
+        return quarter, today
+    if kind == "last_quarter":
+        end = quarter - timedelta(days=1)
+        return date(end.year, 3 * ((end.month - 1) // 3) + 1, 1), end
+    if kind == "this_year":
+        return date(today.year, 1, 1), today
+    if kind == "last_month":
+        end = today.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    raise ValueError(f"unknown period {kind!r}; one of {', '.join(PERIODS)}")
 
 
 def run(ctx: Context, start: date | None = None, end: date | None = None, *, progress: Progress | None = None,
@@ -212,6 +235,6 @@ def rule_title(rule: str, language: str) -> str:
     return RULES[rule].title_ar if language == "ar" else RULES[rule].title
 
 
-__all__ = ["MARKERS", "PURPOSE", "Shown", "default_period", "false_positive_keys", "find", "latest_marks",
-           "list_findings", "mark", "pseudonym", "rule_title", "run", "shown_names"]
+__all__ = ["MARKERS", "PERIODS", "PURPOSE", "Shown", "default_period", "false_positive_keys", "find", "latest_marks",
+           "list_findings", "mark", "period_for", "pseudonym", "rule_title", "run", "shown_names"]
 

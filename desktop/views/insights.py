@@ -45,7 +45,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.insights import RULES, MarkState, figure_label, list_findings, mark, run, shown_names
+from core.insights import (
+    PERIODS,
+    RULES,
+    MarkState,
+    figure_label,
+    list_findings,
+    mark,
+    period_for,
+    run,
+    shown_names,
+)
 from desktop.badges import BADGE_ROLE, BadgeDelegate
 from desktop.errors import present_error
 from desktop.i18n import format_date, tr
@@ -72,11 +82,14 @@ class Loaded:
     result: RunResult | None
 
 
-def load_work(session: AppSession, *, run_checks: bool) -> Callable[..., Loaded]:
+def load_work(session: AppSession, *, run_checks: bool, period: str = "rolling_year") -> Callable[..., Loaded]:
     ctx, language = session.ctx, session.language
 
     def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Loaded:
-        result = run(ctx, progress=progress, cancelled=cancelled) if run_checks else None
+        result = None
+        if run_checks:
+            start, end = period_for(period, ctx.clock())
+            result = run(ctx, start, end, progress=progress, cancelled=cancelled)
         with ctx.uow(write=False) as uow:
             stored = list_findings(uow)
             ids = {c for s in stored for c in s.finding.customers}
@@ -139,6 +152,9 @@ class InsightsView(View):
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
 
+        self.period_combo = QComboBox(objectName="periodPicker")  # the period the next run judges
+        for kind in PERIODS:
+            self.period_combo.addItem("", kind)
         self.group_combo, self.severity_combo, self.mark_combo = QComboBox(), QComboBox(), QComboBox()
         self.group_combo.setObjectName("groupFilter")
         self.severity_combo.setObjectName("severityFilter")
@@ -218,6 +234,9 @@ class InsightsView(View):
         self.not_applicable.setWordWrap(True)
 
         actions = QHBoxLayout()
+        self.period_caption = QLabel()
+        actions.addWidget(self.period_caption)
+        actions.addWidget(self.period_combo)
         actions.addWidget(self.run_button)
         actions.addWidget(self.cancel_button)
         actions.addStretch(1)
@@ -257,7 +276,9 @@ class InsightsView(View):
     def _start(self, *, run_checks: bool) -> Job | None:
         if self.job is not None or not self.session.is_open:
             return None
-        job = Job(load_work(self.session, run_checks=run_checks), "insights" if run_checks else "insights list")
+        period = str(self.period_combo.currentData() or PERIODS[0])
+        job = Job(load_work(self.session, run_checks=run_checks, period=period),
+                  "insights" if run_checks else "insights list")
         job.signals.succeeded.connect(self._loaded)
         job.signals.cancelled.connect(lambda: self._set_outcome("cancelled"))
         job.signals.failed.connect(self._failed)
@@ -307,6 +328,11 @@ class InsightsView(View):
         self.heading.setText(tr("Insights", "Insights"))
         self.run_button.setText(tr("Insights", "Run checks"))
         self.cancel_button.setText(tr("Insights", "Cancel"))
+        self.period_caption.setText(tr("Insights", "Period:"))
+        for index, text in enumerate((tr("Insights", "Last 12 months"), tr("Insights", "This quarter"),
+                                      tr("Insights", "Last quarter"), tr("Insights", "This year"),
+                                      tr("Insights", "Last month"))):
+            self.period_combo.setItemText(index, text)
         self.group_caption.setText(tr("Insights", "Group:"))
         self.severity_caption.setText(tr("Insights", "Severity:"))
         self.mark_caption.setText(tr("Insights", "Marked:"))

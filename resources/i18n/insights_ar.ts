@@ -130,6 +130,30 @@
       <translation>إلغاء</translation>
     </message>
     <message>
+      <source>Period:</source>
+      <translation>الفترة:</translation>
+    </message>
+    <message>
+      <source>Last 12 months</source>
+      <translation>آخر 12 شهرًا</translation>
+    </message>
+    <message>
+      <source>This quarter</source>
+      <translation>هذا الربع</translation>
+    </message>
+    <message>
+      <source>Last quarter</source>
+      <translation>الربع الماضي</translation>
+    </message>
+    <message>
+      <source>This year</source>
+      <translation>هذا العام</translation>
+    </message>
+    <message>
+      <source>Last month</source>
+      <translation>الشهر الماضي</translation>
+    </message>
+    <message>
       <source>Group:</source>
       <translation>المجموعة:</translation>
     </message>

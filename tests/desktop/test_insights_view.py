@@ -270,3 +270,18 @@ def test_a_mark_pulled_from_another_desk_shows_without_a_new_run(settings: Setti
     mark_finding(company, before[0], "resolved")  # as the pulled row would be: written under the view
     view.session.notify(INSIGHTS)
     assert [s.finding.key for s in view.shown] == before[1:]
+
+
+def test_the_period_picked_is_the_period_judged(settings: Settings, clock: StepClock, company: Context,
+                                                qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.insights import period_for
+
+    monkeypatch.setattr("core.insights.checks.duplicates.check", nothing)  # its planted pair may lie outside
+
+    view = shown_view(session_in("ar", settings, clock, company), qtbot)
+    view.period_combo.setCurrentIndex(view.period_combo.findData("this_quarter"))
+    assert view.period_combo.currentText() == "هذا الربع"
+    view.run_checks()
+    assert view.outcome == "" and view.last_run is not None, view.outcome
+    quarter = period_for("this_quarter", company.clock())
+    assert view.last_run.period == quarter != period_for("rolling_year", company.clock())

@@ -83,3 +83,28 @@ def test_saudi_public_holidays_follow_the_umm_al_qura_calendar() -> None:
 def test_the_saudi_weekend_is_friday_and_saturday() -> None:
     assert not is_working_day(date(2026, 12, 4)) and not is_working_day(date(2026, 12, 5))  # Friday, Saturday
     assert is_working_day(date(2026, 12, 6)) and is_working_day(date(2026, 12, 10))  # Sunday, Thursday
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("rolling_year", (date(2026, 1, 1), date(2026, 12, 8))),
+    ("this_quarter", (date(2026, 10, 1), date(2026, 12, 8))),
+    ("last_quarter", (date(2026, 7, 1), date(2026, 9, 30))),
+    ("this_year", (date(2026, 1, 1), date(2026, 12, 8))),
+    ("last_month", (date(2026, 11, 1), date(2026, 11, 30))),
+])
+def test_named_periods_are_riyadh_days(kind: str, expected: tuple[date, date]) -> None:
+    from datetime import UTC, datetime
+
+    from core.insights.service import period_for
+
+    # 21:30 UTC on 7 December is already 8 December in Riyadh
+    assert period_for(kind, datetime(2026, 12, 7, 21, 30, tzinfo=UTC)) == expected
+
+
+def test_the_quarter_before_january_is_last_years_fourth() -> None:
+    from datetime import UTC, datetime
+
+    from core.insights.service import period_for
+
+    assert period_for("last_quarter", datetime(2027, 1, 5, 9, tzinfo=UTC)) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert period_for("last_month", datetime(2027, 1, 5, 9, tzinfo=UTC)) == (date(2026, 12, 1), date(2026, 12, 31))
