@@ -127,6 +127,7 @@ class Book:
     now: datetime
     payments: list[Paid] = field(default_factory=list)
     customers: dict[str, Client] = field(default_factory=dict)
+    drafts: set[str] = field(default_factory=set)  # numbers held by drafts not issued yet (not gaps in a series)
 
     def __post_init__(self) -> None:
         self.docs.sort(key=lambda d: (d.issued, d.number))
@@ -267,7 +268,10 @@ def _load_book(uow: UnitOfWork, start: date, end: date, history_months: int) -> 
     customers = {ids[ident]: Client(ids[ident], kind, _riyadh(created), erased is not None)
                  for ident, kind, created, erased in raw.execute(
                      "SELECT id, kind, created_at, erased_at FROM customer")}
-    return Book(docs=docs, start=start, end=end, now=uow.now(), payments=payments, customers=customers)
+    drafts = {number for (number,) in raw.execute(
+        "SELECT number FROM invoice WHERE status = 'draft' AND deleted_at IS NULL")}
+    return Book(docs=docs, start=start, end=end, now=uow.now(), payments=payments, customers=customers,
+                drafts=drafts)
 
 
 def _stamped_at(raw: Any, docs: dict[str, Doc]) -> None:

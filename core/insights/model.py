@@ -271,6 +271,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "note_share": ("Share of credit notes", "النسبة من إشعارات الدائن"),
     "notes": ("Credit notes", "إشعارات الدائن"),
     "oldest_days": ("Oldest (days)", "الأقدم (بالأيام)"),
+    "open_drafts": ("Numbers held by open drafts", "أرقام محجوزة لمسودات مفتوحة"),
     "outstanding": ("Outstanding", "المستحق"),
     "over_represented": ("Over-represented first digits", "الخانات الأولى الزائدة"),
     "p_value": ("Probability by chance", "احتمال الصدفة"),

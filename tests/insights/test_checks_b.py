@@ -352,3 +352,21 @@ def test_arabic_counts_take_the_form_the_number_asks_for():
     assert [timing.count_ar(n, timing.DOCS_AR) for n in (1, 2, 3, 10, 11, 99, 100, 103, 111)] == [
         "مستند واحد", "مستندان", "3 مستندات", "10 مستندات", "11 مستندًا", "99 مستندًا", "100 مستند",
         "103 مستندات", "111 مستندًا"]
+
+
+def test_numbers_held_by_open_drafts_are_not_a_gap() -> None:
+    """Qayd numbers a draft when it is saved: 0002–0004 still drafts is no gap; 0003 gone (a deleted draft) is one."""
+    from core.insights.checks import sequence
+
+    first = doc(at(date(2025, 3, 2), 9), icv=1, number="INV-000001")
+    fifth = doc(at(date(2025, 3, 2), 10), icv=2, number="INV-000005")
+    held = {"INV-000002", "INV-000003", "INV-000004"}
+
+    def missing(drafts: set[str]) -> list[str]:
+        made = book([first, fifth])
+        made.drafts = drafts
+        return [f.figures["missing"] for f in findings(sequence, made, "INS-SEQ-GAP")]
+
+    assert missing(set()) == ["3"]
+    assert missing(held) == []
+    assert missing(held - {"INV-000003"}) == ["1"]

@@ -3,8 +3,9 @@
 * INS-SEQ-GAP: counter values (ICV) missing in an EGS unit's chain, and numbers missing in a number series (the
   number's prefix and its trailing digits: INV-2026-0042, INV-2026-D7F3A-0042). One finding per gap: the documents
   are the two neighbours, the figures the missing range; a gap seen by both the counter and the series (the same two
-  neighbours) is reported once, as the counter's. A number is given to a draft (core.invoicing.suggest_number) and
-  the book holds issued documents only, so a series gap may be a draft not issued yet: it scores lower.
+  neighbours) is reported once, as the counter's. A number is given to a draft (core.invoicing.suggest_number), so
+  a number an open draft holds is not missing (`Book.drafts`); what else is missing in a series (a deleted draft, a
+  document not in the books) scores lower than a hole in the counter, which is given at issue.
 * INS-SEQ-BACKWARDS: in an EGS unit, by counter, a document issued more than `backwards_minutes` before the previous
   one (documents: the previous and this one). A back-dated document is reported as such, not also here.
 * INS-SEQ-BACKDATED: issued `backdated_days` or more before the audit chain recorded the issue.
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import timedelta
 
@@ -50,6 +52,13 @@ def _gaps(book: Book, chains: dict[str, list[Doc]]) -> list[Finding]:
     by_series: dict[str, list[Doc]] = defaultdict(list)
     for doc in book.docs:
         by_series[doc.number.rstrip(_DIGITS)].append(doc)
+    drafted: dict[str, list[int]] = defaultdict(list)  # per series, the numbers open drafts hold, sorted
+    for number in book.drafts:
+        prefix = number.rstrip(_DIGITS)
+        if len(number) > len(prefix):
+            drafted[prefix].append(int(number[len(prefix):]))
+    for numbers in drafted.values():
+        numbers.sort()
     findings: dict[frozenset[str], Finding] = {}
     for unit, docs in sorted(chains.items()):
         for index in range(1, len(docs)):
@@ -65,14 +74,16 @@ def _gaps(book: Book, chains: dict[str, list[Doc]]) -> list[Finding]:
             before, after = numbered[index - 1], numbered[index]
             low, high = int(before.number[cut:]), int(after.number[cut:])
             if high - low > 1 and (book.in_period(before) or book.in_period(after)):
+                held = drafted.get(prefix, [])
+                open_drafts = bisect_right(held, high - 1) - bisect_left(held, low + 1)
                 pair = frozenset((before.id, after.id))
-                if pair not in findings:
-                    findings[pair] = _gap_finding(before, after, low + 1, high - 1, "series", prefix)
+                if pair not in findings and open_drafts < high - low - 1:
+                    findings[pair] = _gap_finding(before, after, low + 1, high - 1, "series", prefix, open_drafts)
     return list(findings.values())
 
 
-def _gap_finding(before: Doc, after: Doc, low: int, high: int, kind: str, name: str) -> Finding:
-    missing = high - low + 1
+def _gap_finding(before: Doc, after: Doc, low: int, high: int, kind: str, name: str, drafts: int = 0) -> Finding:
+    missing = high - low + 1 - drafts  # the numbers in between that open drafts hold are not missing
     if kind == "counter":
         what, what_ar, scope = f"counter values {low}–{high}", f"قيم العداد {low}–{high}", f"egs:{name}"
         if low == high:
@@ -89,8 +100,8 @@ def _gap_finding(before: Doc, after: Doc, low: int, high: int, kind: str, name: 
         why_ar = "لم تُصدر أو ليست في سجلات هذا الجهاز (لم تُزامَن أو حُذفت)"
     else:  # numbers are given to drafts: a hole may be a draft not issued yet, or one deleted
         score = 0.55 if missing <= 10 else 0.4
-        why = "were never issued: a draft still open, a deleted draft, or a document that is not in the books"
-        why_ar = "لم تُصدر: قد تكون مسودة لم تُصدر بعد أو مسودة محذوفة أو مستندًا غير موجود في السجلات"
+        why = "were never issued and no open draft holds them: a deleted draft, or a document not in the books"
+        why_ar = "لم تُصدر ولا تحجزها مسودة مفتوحة: قد تكون مسودة محذوفة أو مستندًا غير موجود في السجلات"
     return Finding(
         rule="INS-SEQ-GAP", score=score,
         summary=f"{missing} document(s) missing between {before.number} and {after.number}: {what} {why}.",
@@ -101,7 +112,8 @@ def _gap_finding(before: Doc, after: Doc, low: int, high: int, kind: str, name: 
         action_ar=("تحقق مما حدث للأرقام المفقودة (إصدار فشل، أو مستند محذوف أو لم تتم مزامنته) وشغّل "
                    "`qayd audit verify`، ووثّق التفسير للمدقق."),
         documents=(_ref(before), _ref(after)), users=tuple(sorted({before.user, after.user})),
-        figures={"missing": str(missing), "from": str(low), "to": str(high), "kind": kind},
+        figures={"missing": str(missing), "from": str(low), "to": str(high), "kind": kind,
+                 **({"open_drafts": str(drafts)} if drafts else {})},
         scope=f"{scope}:{low}-{high}")
 
 
