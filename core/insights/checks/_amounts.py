@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from core.insights.book import money
-
-
-@contextmanager
-def no_gc_pauses() -> Iterator[None]:
-    """The cyclic garbage collector held off while a check builds its many small tuples: each collection it
-    triggers walks the whole book (100,000 documents and their lines), which doubled a check's time. The tuples
-    make no cycles, so nothing is left for later; the collector is back on (if it was) when the check ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def amount(halalas: int, currency: str = "SAR") -> str:

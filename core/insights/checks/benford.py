@@ -13,8 +13,7 @@ import math
 
 import numpy as np
 
-from core.insights.book import Book, Doc
-from core.insights.checks._amounts import no_gc_pauses
+from core.insights.book import Book, Doc, gc_paused
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -46,7 +45,7 @@ def first_two(totals: np.ndarray) -> np.ndarray:
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
-    with no_gc_pauses():
+    with gc_paused():
         return _check(book, th)
 
 

@@ -24,8 +24,8 @@ from collections import defaultdict
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from core.insights.book import Book, Doc
-from core.insights.checks._amounts import amount, amount_ar, no_gc_pauses
+from core.insights.book import Book, Doc, gc_paused
+from core.insights.checks._amounts import amount, amount_ar
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -37,7 +37,7 @@ MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal dat
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
-    with no_gc_pauses():
+    with gc_paused():
         return _check(book, th)
 
 

@@ -16,8 +16,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
-from core.insights.book import Book, Doc
-from core.insights.checks._amounts import binomial_tail, no_gc_pauses, percent
+from core.insights.book import Book, Doc, gc_paused
+from core.insights.checks._amounts import binomial_tail, percent
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -30,7 +30,7 @@ def is_round(doc: Doc) -> bool:
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
-    with no_gc_pauses():
+    with gc_paused():
         return _check(book, th)
 
 

@@ -18,8 +18,8 @@ from datetime import timedelta
 
 from rapidfuzz import fuzz
 
-from core.insights.book import Book, Doc, fold_name
-from core.insights.checks._amounts import amount, amount_ar, days_apart, days_apart_ar, no_gc_pauses
+from core.insights.book import Book, Doc, fold_name, gc_paused
+from core.insights.checks._amounts import amount, amount_ar, days_apart, days_apart_ar
 from core.insights.model import DocRef, Finding, NotApplicable
 from core.insights.thresholds import Thresholds
 
@@ -27,7 +27,7 @@ Pair = tuple[Doc, Doc, float]  # earlier, later, buyer similarity 0–100
 
 
 def check(book: Book, th: Thresholds) -> list[Finding | NotApplicable]:
-    with no_gc_pauses():
+    with gc_paused():
         return _check(book, th)
 
 
