@@ -31,6 +31,11 @@ QaydError                  any other Qayd error (exit 10)
 │   ├── MailNotConfigured  the [mail] settings or the mail.password / mail.oauth secret are missing (exit 13)
 │   ├── MailRefused        the server refused for good (5xx: recipient, sender, login); reason and fix (exit 13)
 │   └── MailUnavailable    the server could not be reached or asked to wait (4xx, timeout, TLS); retried (exit 13)
+├── AssistantError         core.assistant.errors: its provider refused or is unreachable, or it is not set up (exit 13)
+│   ├── AssistantNotConfigured  no provider, model or key, or the `assistant` extra is not installed (exit 13)
+│   ├── AssistantRefused   the provider refused the request as made (a 4xx) (exit 13)
+│   ├── AssistantUnavailable  the provider could not be reached or asked to wait (429, 5xx, timeout) (exit 13)
+│   └── BudgetExceeded     the call would pass this month's budget; nothing was sent (exit 13)
 ├── IncidentHold           core.incident: incident mode holds this channel until an admin ends it (exit 14)
 ├── AccessDeniedError      the acting user's role may not do or see this (exit 11)
 │   └── DeviceOwnerError   core.sync.ownership: central registered this device to another login (exit 11)
@@ -66,7 +71,8 @@ EXIT_CODES: dict[int, str] = {
     10: "other Qayd error",
     11: "not allowed for your role",
     12: "store busy: another process is writing; try again",
-    13: "a payment provider or the mail server refused or could not be reached",
+    13: "an outside service (a payment provider, the mail server, the assistant's provider) refused or could not be "
+        "reached, or the assistant's budget is spent",
     14: "held by incident mode: an admin ends it (`qayd incident end --reason …`)",
     70: "internal error (details in the log file)",
     130: "interrupted: Ctrl-C, or a long job the person cancelled (Cancelled)",

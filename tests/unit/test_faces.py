@@ -30,8 +30,8 @@ def type_checking_names(package: str) -> set[str]:
 
 
 def test_the_faces_are_the_capabilities() -> None:
-    assert CAPABILITIES == ["audit", "central", "health", "incident", "insights", "invoicing", "mail", "payments",
-                            "privacy", "reports", "secrets", "store", "support", "sync", "zatca"]
+    assert CAPABILITIES == ["assistant", "audit", "central", "health", "incident", "insights", "invoicing", "mail",
+                            "payments", "privacy", "reports", "secrets", "store", "support", "sync", "zatca"]
 
 
 @pytest.mark.parametrize("package", CAPABILITIES)
