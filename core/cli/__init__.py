@@ -5,8 +5,8 @@ Exit codes (one meaning each: core.errors.EXIT_CODES, and its docstring's tree o
 refused with findings); 3 configuration; 4 store; 5 not found; 6 already exists or immutable; 7 secrets; 8 audit
 bundle or evidence; 9 ZATCA; 10 other Qayd error; 11 not allowed for your role; 12 store busy (another process is
 writing; try again); 13 an outside service (payments, mail, the assistant's provider) refused or was unreachable;
-14 held by incident mode (an admin ends it); 70 internal error (details in the log file, never on screen); 130
-interrupted.
+14 held by incident mode (an admin ends it); 70 internal error (details in the log file, never on screen);
+130 interrupted.
 
 The command groups live one per module (invoice.py, zatca.py, audit.py, ...), each imported only when one of its
 commands runs (COMMANDS below, through core.cli.lazy.LazyGroup), so `qayd --help` and `--version` answer at once.
