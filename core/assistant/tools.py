@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from core.uow import UnitOfWork
 
 ToolFunction = Callable[["UnitOfWork", Mapping[str, Any]], dict[str, Any]]
-_MONEY = 'Money is {"amount": exact decimal text, "currency": code}; dates are ISO, Riyadh time.'
+_MONEY = ('Money is {"amount": exact decimal text, "currency": code}; dates are ISO, Riyadh time; a customer is '
+          '{"id", "name"}.')
 _CUSTOMER = {"type": "string", "description": "Only this customer's invoices: the customer's id as other tools "
                                               "return it."}
 

@@ -21,6 +21,7 @@ from core.clock import saudi_date
 from core.errors import ValidationError
 from core.findings import Finding
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # what a period may name: no overflow at its ends
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 TYPES = {"string": str, "integer": int, "boolean": bool}
@@ -46,7 +47,7 @@ def schema(properties: Mapping[str, Mapping[str, Any]], required: tuple[str, ...
 
 LIMIT = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT,
          "description": f"How many rows at most (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."}
-PERIOD = {"type": "string", "pattern": r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
+PERIOD = {"type": "string", "pattern": r"^(19|20|21)\d{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
           "description": 'A calendar period in Riyadh time: a quarter "2026-Q4", a month "2026-11" or a year '
                          '"2026". Give this or "from" and "to".'}
 FROM = {"type": "string", "format": "date", "description": 'First day (ISO "2026-10-01"), with "to".'}
@@ -150,6 +151,9 @@ def period(values: Mapping[str, Any], now: datetime) -> Days:
     if start is not None and end is not None:
         if end < start:
             raise bad_arguments(("to", f'"to" ({end}) is before "from" ({start}).'))
+        if start < FIRST_DAY or end > LAST_DAY:
+            raise bad_arguments(("from" if start < FIRST_DAY else "to",
+                                 f"A period must lie between {FIRST_DAY} and {LAST_DAY}."))
         return Days(start, end)
     today = saudi_date(now)
     return Days(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)

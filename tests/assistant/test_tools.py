@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from core.assistant import TOOLS, ToolCall, run_tool, tool_specs
 from core.assistant.tools_args import MAX_LIMIT, schema_problems
@@ -25,6 +25,7 @@ from core.config import load_settings
 from core.insights import list_findings, run
 from core.invoicing.demo import create_demo
 from core.privacy import access_log
+from core.privacy.roles import RESTRICTED
 from core.store import models as m
 from core.uow import Context
 from core.zatca.demo import add_demo_egs
@@ -358,6 +359,34 @@ def test_individuals_names_are_read_through_the_access_log_as_assistant(tmp_path
         ctx.close()
 
 
+def test_a_clerk_reads_restricted_as_restricted_and_nothing_is_logged(tmp_path: Path) -> None:
+    ctx = make_books(tmp_path)
+    try:
+        first = call(ctx, "top_customers", period="2026", limit=1)["customers"][0]["customer"]
+        with ctx.uow() as uow:
+            uow.session.execute(update(m.Customer).where(m.Customer.id == uuid.UUID(first["id"]))
+                                .values(restricted_at=datetime(2026, 11, 1, tzinfo=UTC)))
+            uow.commit()
+        with ctx.uow(write=False) as uow:
+            before = {r.seq for r in access_log.search(uow)}
+        ctx.actor_role = "clerk"
+        top = call(ctx, "top_customers", period="2026", limit=1)["customers"][0]["customer"]
+        assert top == {"id": first["id"], "name": RESTRICTED}
+        owed = call(ctx, "outstanding_invoices", customer_id=first["id"], limit=MAX_LIMIT)["invoices"]
+        assert owed and {i["customer"]["name"] for i in owed} == {RESTRICTED}
+        status = call(ctx, "invoice_status", number=owed[0]["number"])
+        assert status["customer"] == {"id": first["id"], "name": RESTRICTED}
+        with ctx.uow(write=False) as uow:
+            assert [r for r in access_log.search(uow) if r.seq not in before] == []
+        ctx.actor_role = "compliance"
+        assert call(ctx, "top_customers", period="2026", limit=1)["customers"][0]["customer"] == first
+        with ctx.uow(write=False) as uow:
+            [read] = [r for r in access_log.search(uow) if r.seq not in before]
+        assert read.restricted and read.purpose.startswith("assistant") and read.subject == f"customer:{first['id']}"
+    finally:
+        ctx.close()
+
+
 def test_tools_write_nothing_but_access_log_entries(books: Context) -> None:
     def changes() -> int:
         with sqlite3.connect(books.db.path) as conn:
@@ -379,6 +408,9 @@ def test_tools_write_nothing_but_access_log_entries(books: Context) -> None:
     ("outstanding_invoices", {"order": "name"}, "order"),
     ("sales_and_vat", {"period": "2026-13"}, "period"),
     ("sales_and_vat", {"period": "Q4"}, "period"),
+    ("sales_and_vat", {"period": "0000"}, "period"),
+    ("top_customers", {"from": "0001-01-01", "to": "2026-01-01"}, "from"),
+    ("top_customers", {"from": "2026-01-01", "to": "9999-12-31"}, "to"),
     ("sales_and_vat", {"period": "2026-Q4", "from": "2026-10-01", "to": "2026-12-31"}, "period"),
     ("sales_and_vat", {"from": "2026-10-01"}, "to"),
     ("sales_and_vat", {"from": "2026-10-01", "to": "2026-09-30"}, "to"),
