@@ -427,3 +427,15 @@ def test_bad_arguments_are_an_error_the_model_can_read(books: Context, name: str
     assert is_error and answer["error"] == "bad_arguments"
     assert argument in [p["argument"] for p in answer["problems"]], answer
     assert all(p["message"] for p in answer["problems"]) and answer["fix"]
+
+
+def test_the_schema_check_catches_what_a_provider_would_refuse_or_misread() -> None:
+    good = {"type": "object", "additionalProperties": False, "required": ["limit"],
+            "properties": {"limit": {"type": "integer", "description": "How many."}}}
+    assert schema_problems(good) == []
+    assert schema_problems({**good, "additionalProperties": True})
+    assert schema_problems({**good, "required": ["number"]}) == ["required 'number' is not a property"]
+    assert schema_problems({**good, "properties": {"limit": {"type": "number", "description": "x"}}})
+    assert schema_problems({**good, "properties": {"limit": {"type": "integer"}}})  # no description
+    assert schema_problems({**good, "properties": {"limit": {"type": "integer", "description": "x", "minLength": 1}}})
+    assert schema_problems({**good, "properties": {"Limit": {"type": "integer", "description": "x"}}})
