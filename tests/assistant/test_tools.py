@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sqlite3
 import uuid
 from collections import defaultdict
@@ -142,6 +143,7 @@ def test_there_are_about_ten_tools_each_a_well_formed_schema_the_model_can_read(
     specs = tool_specs()
     assert 10 <= len(specs) <= 12 and [s.name for s in specs] == list(TOOLS)
     for spec in specs:
+        assert re.fullmatch(r"[a-z_]{1,64}", spec.name)  # both providers' rule for a tool's name, and more
         assert schema_problems(spec.parameters) == [], spec.name
         assert len(spec.description) > 60 and "exact decimal" in spec.description
         limit = spec.parameters["properties"].get("limit")
