@@ -62,6 +62,9 @@ _SPECS = (
           {"limit": LIMIT, "min_days": {"type": "integer", "minimum": 1, "maximum": 3660, "default": 1,
                                         "description": "At least this many days past due (default 1)."},
            "customer_id": _CUSTOMER}),
+    _tool("top_debtors", "The customers who owe the most: each customer's outstanding amount over all its "
+          "issued invoices, how many invoices and the oldest one's days overdue, largest first; plus what buyers "
+          "that are not customers on file (simplified invoices) owe.", read.top_debtors, {"limit": LIMIT}),
     _tool("receivables_ageing", "What customers owe in total, per currency, by age: not yet due, 1-30, 31-60, "
           "61-90 and over 90 days past due, with invoice counts.", read.receivables_ageing),
     _tool("top_customers", "The customers with the largest sales in a period (total including VAT of their "

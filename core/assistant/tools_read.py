@@ -132,6 +132,28 @@ def overdue_invoices(uow: UnitOfWork, args: Args) -> dict[str, Any]:
     return _invoice_list(uow, args, min_days=args["min_days"], order="age")
 
 
+def top_debtors(uow: UnitOfWork, args: Args) -> dict[str, Any]:
+    owed: dict[tuple[str, str], list[Any]] = {}
+    anonymous: dict[str, Decimal] = defaultdict(Decimal)  # simplified invoices to no customer of the company
+    for status, customer, _, days in _open_invoices(uow, None):
+        if customer is None:
+            anonymous[status.currency] += status.outstanding
+            continue
+        entry = owed.setdefault((customer, status.currency), [Decimal(0), 0, 0])
+        entry[0] += status.outstanding
+        entry[1] += 1
+        entry[2] = max(entry[2], days)
+    ranked = sorted(owed.items(), key=lambda item: (item[0][1] != "SAR", -item[1][0], item[0][0]))
+    shown = ranked[:args["limit"]]
+    names = customers(uow, (key[0] for key, _ in shown))
+    return {"as_of": saudi_date(uow.now()).isoformat(), "customers_owing": len({k[0] for k in owed}),
+            "shown": len(shown),
+            "customers": [{"customer": _customer(names, customer), "outstanding": money(total, currency),
+                           "invoices": count, "oldest_days_overdue": oldest}
+                          for (customer, currency), (total, count, oldest) in shown],
+            "owed_by_buyers_not_on_file": [money(v, c) for c, v in sorted(anonymous.items())]}
+
+
 def receivables_ageing(uow: UnitOfWork, args: Args) -> dict[str, Any]:
     from core.payments import AGEING_BUCKETS, receivables
 

@@ -141,7 +141,7 @@ def names(ctx: Context) -> dict[str, tuple[str, str]]:
 
 def test_there_are_about_ten_tools_each_a_well_formed_schema_the_model_can_read() -> None:
     specs = tool_specs()
-    assert 10 <= len(specs) <= 12 and [s.name for s in specs] == list(TOOLS)
+    assert 10 <= len(specs) <= 13 and [s.name for s in specs] == list(TOOLS)
     for spec in specs:
         assert re.fullmatch(r"[a-z_]{1,64}", spec.name)  # both providers' rule for a tool's name, and more
         assert schema_problems(spec.parameters) == [], spec.name
@@ -251,6 +251,22 @@ def test_outstanding_and_overdue_invoices_match_payable_less_notes_and_payments(
     one = next(i for i in everything["invoices"] if i["customer"])
     mine = call(books, "outstanding_invoices", customer_id=one["customer"]["id"], limit=MAX_LIMIT)["invoices"]
     assert one in mine and {i["customer"]["id"] for i in mine} == {one["customer"]["id"]}
+
+
+def test_top_debtors_sum_each_customers_outstanding_invoices(books: Context) -> None:
+    customer_of = {d.number: d.customer_id for d in stored(books)}
+    per: dict[str, Decimal] = defaultdict(Decimal)
+    anonymous = Decimal(0)
+    for number, value in outstanding_by_number(books).items():
+        if customer_of[number] is None:
+            anonymous += value
+        else:
+            per[str(customer_of[number])] += value
+    found = call(books, "top_debtors", limit=3)
+    assert [(c["customer"]["id"], amount(c["outstanding"])) for c in found["customers"]] == \
+        sorted(per.items(), key=lambda kv: -kv[1])[:3]
+    assert found["customers_owing"] == len(per) and found["shown"] == 3
+    assert sum(amount(v) for v in found["owed_by_buyers_not_on_file"]) == anonymous > 0
 
 
 def test_receivables_ageing_adds_up_to_what_is_outstanding(books: Context) -> None:
