@@ -357,6 +357,16 @@ def test_insight_findings_in_either_language(books: Context) -> None:
 def test_individuals_names_are_read_through_the_access_log_as_assistant(tmp_path: Path) -> None:
     ctx = make_books(tmp_path)
     try:
+        individual = next(d for d in stored(ctx) if d.customer_id is not None
+                          and names(ctx)[str(d.customer_id)][1] == "individual")
+        with ctx.uow(write=False) as uow:
+            before = {r.seq for r in access_log.search(uow)}
+        status = call(ctx, "invoice_status", number=individual.number)
+        assert status["customer"]["name"] == names(ctx)[str(individual.customer_id)][0]
+        with ctx.uow(write=False) as uow:
+            [read] = [r for r in access_log.search(uow) if r.seq not in before]
+        assert (read.subject, read.purpose) == (f"customer:{individual.customer_id}", "assistant")
+        assert "customer.name" in read.fields and read.actor == ctx.actor
         with ctx.uow(write=False) as uow:
             before = {r.seq for r in access_log.search(uow)}
         top = call(ctx, "top_customers", period="2026", limit=MAX_LIMIT)
