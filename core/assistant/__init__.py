@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         BudgetExceeded,
     )
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
+    from core.assistant.tools import TOOLS, Tool, run_tool, tool_specs
 
 _FACE = {
     "AssistantError": "core.assistant.errors",
@@ -30,8 +31,13 @@ _FACE = {
     "ToolSpec": "core.assistant.model",
     "Turn": "core.assistant.model",
     "Usage": "core.assistant.model",
+    "TOOLS": "core.assistant.tools",
+    "Tool": "core.assistant.tools",
+    "run_tool": "core.assistant.tools",
+    "tool_specs": "core.assistant.tools",
 }
 __all__ = [
+    "TOOLS",
     "AssistantError",
     "AssistantNotConfigured",
     "AssistantRefused",
@@ -40,10 +46,13 @@ __all__ = [
     "Provider",
     "Reply",
     "Sent",
+    "Tool",
     "ToolCall",
     "ToolResult",
     "ToolSpec",
     "Turn",
     "Usage",
+    "run_tool",
+    "tool_specs",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)
