@@ -7,6 +7,20 @@ from typing import TYPE_CHECKING
 from core.face import lazy_face
 
 if TYPE_CHECKING:
+    from core.assistant.costs import (
+        BudgetState,
+        Estimate,
+        UsageTotal,
+        check_budget,
+        cost_of,
+        digest_of,
+        estimate,
+        month_of,
+        monthly,
+        record,
+        request_size,
+        spent,
+    )
     from core.assistant.errors import (
         AssistantError,
         AssistantNotConfigured,
@@ -14,9 +28,23 @@ if TYPE_CHECKING:
         AssistantUnavailable,
         BudgetExceeded,
     )
+    from core.assistant.limits import RateLimiter
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
 
 _FACE = {
+    "BudgetState": "core.assistant.costs",
+    "Estimate": "core.assistant.costs",
+    "UsageTotal": "core.assistant.costs",
+    "check_budget": "core.assistant.costs",
+    "cost_of": "core.assistant.costs",
+    "digest_of": "core.assistant.costs",
+    "estimate": "core.assistant.costs",
+    "month_of": "core.assistant.costs",
+    "monthly": "core.assistant.costs",
+    "record": "core.assistant.costs",
+    "request_size": "core.assistant.costs",
+    "spent": "core.assistant.costs",
+    "RateLimiter": "core.assistant.limits",
     "AssistantError": "core.assistant.errors",
     "AssistantNotConfigured": "core.assistant.errors",
     "AssistantRefused": "core.assistant.errors",
@@ -37,7 +65,10 @@ __all__ = [
     "AssistantRefused",
     "AssistantUnavailable",
     "BudgetExceeded",
+    "BudgetState",
+    "Estimate",
     "Provider",
+    "RateLimiter",
     "Reply",
     "Sent",
     "ToolCall",
@@ -45,5 +76,15 @@ __all__ = [
     "ToolSpec",
     "Turn",
     "Usage",
+    "UsageTotal",
+    "check_budget",
+    "cost_of",
+    "digest_of",
+    "estimate",
+    "month_of",
+    "monthly",
+    "record",
+    "request_size",
+    "spent",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)

@@ -1,0 +1,237 @@
+"""What the assistant's calls cost, and the monthly budget that refuses a call before it is sent (issue 18, point 4).
+
+* A call's cost is the [assistant] price table's input and output prices (per million tokens) times the tokens the
+  provider counted, in exact Decimal arithmetic: no float anywhere, and a result that would need rounding raises.
+* Before a call, `estimate` bounds its worst case: the request's size in UTF-8 bytes plus a fixed allowance (every
+  provider's tokenizer makes at most one token per byte of text, and the body's JSON syntax more than covers the
+  role markers; the allowance covers the tool-use instructions a provider adds to the prompt) as input, and
+  `max_tokens` as output. `check_budget` refuses (BudgetExceeded) when this month's spending plus that worst case
+  would pass the budget, so nothing is sent that could; it warns from `warn_at` (80 %) of the budget on.
+* Each call is one `assistant_usage` row and one `assistant.called` audit entry in the caller's transaction: who, for
+  what purpose, provider, model, tokens, cost and the SHA-256 of what was sent. Never the prompt or the answer.
+* The month is the calendar month in Riyadh time (UTC+3): a call at 23:30 UTC on the last day belongs to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Context as DecimalContext
+from decimal import Decimal, Inexact, Rounded
+
+from sqlalchemy import func, select
+
+from core.assistant.errors import AssistantNotConfigured, BudgetExceeded
+from core.assistant.model import Sent, Usage
+from core.clock import saudi_date, saudi_midnight
+from core.config import AssistantSettings, ModelPrice, Settings
+from core.store import models as m
+from core.uow import UnitOfWork
+
+ACTION = "assistant.called"
+PER_MILLION = Decimal(1_000_000)
+# Tokens a provider adds to the prompt beyond the request's own text: Anthropic documents a tool-use system prompt
+# of a few hundred tokens; chat templates add a few per message, which the body's JSON syntax already outweighs.
+INPUT_ALLOWANCE = 1_000
+
+# Wide enough for any price times any token count, and trapping what would still round: cost is exact or refused.
+_EXACT = DecimalContext(prec=200, traps=[Inexact, Rounded])
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_PURPOSE = re.compile(r"^[a-z][a-z0-9_.-]{0,59}$")
+_PRICES_FIX = ('Add its price per million tokens to the config file: [assistant.prices] "{model}" = '
+               '{{ input = "…", output = "…" }} (or QAYD_ASSISTANT_PRICES="{model}=INPUT/OUTPUT"), then try again.')
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """The most a call can cost, before it is sent: at most `input_tokens` in, `output_tokens` (max_tokens) out."""
+
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetState:
+    """Where this month's budget stands for one call about to be sent (it was allowed: over budget raises)."""
+
+    month: str  # "2026-12", in Riyadh time
+    spent: Decimal  # recorded this month on this desk, before the call
+    estimate: Decimal  # the call's worst case
+    budget: Decimal | None  # None: no budget set
+    warn_at: Decimal
+    currency: str
+
+    @property
+    def fraction(self) -> Decimal | None:
+        """(spent + estimate) / budget, or None without a budget."""
+        if self.budget is None:
+            return None
+        return Decimal(1) if self.budget == 0 else (self.spent + self.estimate) / self.budget
+
+    @property
+    def warn(self) -> bool:
+        """True from `warn_at` of the budget on, counting this call's worst case."""
+        fraction = self.fraction
+        return fraction is not None and fraction >= self.warn_at
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.spent
+
+
+@dataclass(frozen=True, slots=True)
+class UsageTotal:
+    """One user's calls for one purpose in a month."""
+
+    actor: str
+    purpose: str
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    cost: Decimal
+    currency: str
+
+
+def _section(settings: Settings | AssistantSettings) -> AssistantSettings:
+    return settings.assistant if isinstance(settings, Settings) else settings
+
+
+def price_of(model: str, prices: Mapping[str, ModelPrice]) -> ModelPrice:
+    """The model's price; a model the table does not name is refused, never costed at zero."""
+    try:
+        return prices[model]
+    except KeyError:
+        raise AssistantNotConfigured(
+            f"The [assistant] prices setting has no price for the model {model!r}, so its cost cannot be counted; "
+            "nothing was sent.", fix=_PRICES_FIX.format(model=model)) from None
+
+
+def _tokens(value: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{what} must be a whole number of tokens >= 0, not {value!r}")
+    return value
+
+
+def cost_of(model: str, usage: Usage, prices: Mapping[str, ModelPrice]) -> Decimal:
+    """price × tokens / 1,000,000 for input and output, exactly (Decimal; raises rather than round)."""
+    price = price_of(model, prices)
+    input_tokens = _tokens(usage.input_tokens, "input_tokens")
+    output_tokens = _tokens(usage.output_tokens, "output_tokens")
+    total = _EXACT.add(_EXACT.multiply(price.input, Decimal(input_tokens)),
+                       _EXACT.multiply(price.output, Decimal(output_tokens)))
+    return _EXACT.divide(total, PER_MILLION)
+
+
+def request_size(body: str | bytes) -> int:
+    """The size `estimate` takes: the request body's length in UTF-8 bytes, as it will be sent."""
+    return len(body) if isinstance(body, bytes) else len(body.encode("utf-8"))
+
+
+def estimate(model: str, request_text_len: int, max_tokens: int, prices: Mapping[str, ModelPrice]) -> Estimate:
+    """The worst case of one call before it is sent: `request_text_len` (UTF-8 bytes of the body, `request_size`)
+    plus INPUT_ALLOWANCE tokens in, `max_tokens` out (a provider never returns more than asked)."""
+    input_tokens = _tokens(request_text_len, "request_text_len") + INPUT_ALLOWANCE
+    output_tokens = _tokens(max_tokens, "max_tokens")
+    return Estimate(model, input_tokens, output_tokens, cost_of(model, Usage(input_tokens, output_tokens), prices))
+
+
+def month_of(moment: datetime) -> str:
+    """The Riyadh calendar month an instant falls in, as "YYYY-MM"."""
+    return saudi_date(moment).strftime("%Y-%m")
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """[start, end) of a "YYYY-MM" month in Riyadh time, as aware instants."""
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise ValueError(f"a month is written YYYY-MM, not {month!r}") from None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return saudi_midnight(first), saudi_midnight(following)
+
+
+def _stored_bounds(month: str) -> tuple[datetime, datetime]:
+    # Times are stored as ISO text in UTC (record writes them so): compared as text, the bounds must be UTC too.
+    start, end = month_bounds(month)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def spent(uow: UnitOfWork, month: str) -> Decimal:
+    """What this desk's calls cost in a Riyadh month (summed in Python: costs are exact text in the store)."""
+    start, end = _stored_bounds(month)
+    costs = uow.session.scalars(select(m.AssistantUsage.cost).where(
+        m.AssistantUsage.at >= start, m.AssistantUsage.at < end))
+    return sum(costs, Decimal(0))
+
+
+def check_budget(uow: UnitOfWork, settings: Settings | AssistantSettings, estimate: Estimate) -> BudgetState:
+    """Where the budget stands with this call's worst case; BudgetExceeded (nothing sent) if it could pass it."""
+    section = _section(settings)
+    month = month_of(uow.now())
+    state = BudgetState(month, spent(uow, month), estimate.cost, section.monthly_budget, section.warn_at,
+                        section.currency)
+    budget = state.budget
+    if budget is not None and state.spent + state.estimate > budget:
+        raise BudgetExceeded(
+            f"This call could cost up to {state.estimate} {state.currency}, and {state.spent} {state.currency} of "
+            f"this month's budget of {budget} {state.currency} ({month}, Riyadh time) is spent: it was not sent.",
+            fix="Ask an administrator to raise [assistant] monthly_budget, ask a shorter question, or wait for "
+                "next month.")
+    return state
+
+
+def digest_of(body: str | bytes) -> str:
+    """The SHA-256 (hex) of a request body as sent: what the usage record and the audit entry keep of it."""
+    return hashlib.sha256(body if isinstance(body, bytes) else body.encode("utf-8")).hexdigest()
+
+
+def _checked(sent: Sent, cost: Decimal) -> None:
+    if not _DIGEST.match(sent.digest):
+        raise ValueError("Sent.digest must be the SHA-256 hex of the request body (digest_of), not its text")
+    if not _PURPOSE.match(sent.purpose):
+        raise ValueError("Sent.purpose must be a short name such as 'assistant', not free text")
+    if not isinstance(cost, Decimal) or not cost.is_finite() or cost < 0:
+        raise ValueError("cost must be a Decimal >= 0 (cost_of)")
+    _tokens(sent.usage.input_tokens, "input_tokens")
+    _tokens(sent.usage.output_tokens, "output_tokens")
+
+
+def record(uow: UnitOfWork, sent: Sent, cost: Decimal, *, currency: str) -> m.AssistantUsage:
+    """One usage row and its `assistant.called` audit entry, in the caller's unit of work (the caller commits).
+
+    Only figures and names go in, never text: `sent.extra` is not kept, the digest must be a SHA-256."""
+    _checked(sent, cost)
+    row = m.AssistantUsage(id=uuid.uuid4(), at=uow.now().astimezone(UTC), actor=uow.ctx.actor[:200],
+                           purpose=sent.purpose, provider=sent.provider[:40], model=sent.model[:200],
+                           input_tokens=sent.usage.input_tokens, output_tokens=sent.usage.output_tokens,
+                           cost=cost, currency=currency, request_digest=sent.digest, device_id=uow.ctx.device_id)
+    uow.session.add(row)
+    uow.session.flush()
+    uow.audit.append(ACTION, f"assistant_usage:{row.id}", {
+        "provider": row.provider, "model": row.model, "purpose": row.purpose,
+        "input_tokens": row.input_tokens, "output_tokens": row.output_tokens,
+        "cost": str(cost), "currency": currency, "request_digest": row.request_digest})
+    return row
+
+
+def monthly(uow: UnitOfWork, month: str) -> list[UsageTotal]:
+    """This desk's calls in a Riyadh month, totalled per user and purpose (and currency, should it have changed)."""
+    start, end = _stored_bounds(month)
+    u = m.AssistantUsage
+    rows = uow.session.execute(
+        select(u.actor, u.purpose, u.currency, func.count(), func.sum(u.input_tokens), func.sum(u.output_tokens))
+        .where(u.at >= start, u.at < end).group_by(u.actor, u.purpose, u.currency)
+        .order_by(u.actor, u.purpose, u.currency)).all()
+    costs: dict[tuple[str, str, str], Decimal] = {}
+    for actor, purpose, currency, cost in uow.session.execute(
+            select(u.actor, u.purpose, u.currency, u.cost).where(u.at >= start, u.at < end)):
+        key = (actor, purpose, currency)
+        costs[key] = costs.get(key, Decimal(0)) + cost
+    return [UsageTotal(actor, purpose, calls, int(tin), int(tout), costs[(actor, purpose, currency)], currency)
+            for actor, purpose, currency, calls, tin, tout in rows]
