@@ -41,9 +41,10 @@ class RateLimiter:
         with self._lock:
             return max(0.0, max(self._next_call, self._not_before) - self._clock())
 
-    def wait(self, cancelled: CancelCheck | None = None) -> None:
-        """Block until a call may go, then reserve it. Raises Cancelled when `cancelled()` turns true while waiting,
-        and AssistantUnavailable (with retry_after) when the provider's pause is longer than `max_wait`."""
+    def wait(self, cancelled: CancelCheck | None = None) -> float:
+        """Block until a call may go, then reserve it; returns the moment (on `clock`) the slot was taken. Raises
+        Cancelled when `cancelled()` turns true while waiting, and AssistantUnavailable (with retry_after) when the
+        provider's pause is longer than `max_wait`."""
         while True:
             check(cancelled, "waiting for the assistant's provider")
             with self._lock:
@@ -55,7 +56,7 @@ class RateLimiter:
                 due = max(self._next_call, self._not_before)
                 if now >= due:
                     self._next_call = now + self.min_interval
-                    return
+                    return now
             self._sleep(min(self._step, due - now))
 
     def unavailable(self, error: AssistantUnavailable) -> None:
