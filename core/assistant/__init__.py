@@ -8,6 +8,7 @@ from core.face import lazy_face
 
 if TYPE_CHECKING:
     from core.assistant.costs import (
+        BudgetGuard,
         BudgetState,
         Estimate,
         UsageTotal,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
 
 _FACE = {
+    "BudgetGuard": "core.assistant.costs",
     "BudgetState": "core.assistant.costs",
     "Estimate": "core.assistant.costs",
     "UsageTotal": "core.assistant.costs",
@@ -65,6 +67,7 @@ __all__ = [
     "AssistantRefused",
     "AssistantUnavailable",
     "BudgetExceeded",
+    "BudgetGuard",
     "BudgetState",
     "Estimate",
     "Provider",

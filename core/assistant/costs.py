@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Context as DecimalContext
@@ -30,7 +32,7 @@ from core.assistant.model import Sent, Usage
 from core.clock import saudi_date, saudi_midnight
 from core.config import AssistantSettings, ModelPrice, Settings
 from core.store import models as m
-from core.uow import UnitOfWork
+from core.uow import Context, UnitOfWork
 
 ACTION = "assistant.called"
 PER_MILLION = Decimal(1_000_000)
@@ -66,13 +68,14 @@ class BudgetState:
     budget: Decimal | None  # None: no budget set
     warn_at: Decimal
     currency: str
+    pending: Decimal = Decimal(0)  # worst cases of this process's other calls in flight (BudgetGuard)
 
     @property
     def fraction(self) -> Decimal | None:
-        """(spent + estimate) / budget, or None without a budget."""
+        """(spent + pending + estimate) / budget, or None without a budget."""
         if self.budget is None:
             return None
-        return Decimal(1) if self.budget == 0 else (self.spent + self.estimate) / self.budget
+        return Decimal(1) if self.budget == 0 else (self.spent + self.pending + self.estimate) / self.budget
 
     @property
     def warn(self) -> bool:
@@ -170,20 +173,53 @@ def spent(uow: UnitOfWork, month: str) -> Decimal:
     return sum(costs, Decimal(0))
 
 
-def check_budget(uow: UnitOfWork, settings: Settings | AssistantSettings, estimate: Estimate) -> BudgetState:
-    """Where the budget stands with this call's worst case; BudgetExceeded (nothing sent) if it could pass it."""
+def check_budget(uow: UnitOfWork, settings: Settings | AssistantSettings, estimate: Estimate, *,
+                 pending: Decimal = Decimal(0)) -> BudgetState:
+    """Where the budget stands with this call's worst case; BudgetExceeded (nothing sent) if it could pass it.
+    `pending`: the worst cases of calls already sent and not yet recorded (BudgetGuard passes them)."""
     section = _section(settings)
     month = month_of(uow.now())
     state = BudgetState(month, spent(uow, month), estimate.cost, section.monthly_budget, section.warn_at,
-                        section.currency)
+                        section.currency, pending)
     budget = state.budget
-    if budget is not None and state.spent + state.estimate > budget:
+    if budget is not None and state.spent + pending + state.estimate > budget:
+        in_flight = f" (and up to {pending} {state.currency} for calls under way)" if pending else ""
         raise BudgetExceeded(
             f"This call could cost up to {state.estimate} {state.currency}, and {state.spent} {state.currency} of "
-            f"this month's budget of {budget} {state.currency} ({month}, Riyadh time) is spent: it was not sent.",
+            f"this month's budget of {budget} {state.currency} ({month}, Riyadh time) is spent{in_flight}: it was "
+            "not sent.",
             fix="Ask an administrator to raise [assistant] monthly_budget, ask a shorter question, or wait for "
                 "next month.")
     return state
+
+
+class BudgetGuard:
+    """One per process, beside the RateLimiter: while a call is under way (checked, sent, not yet recorded), its
+    worst case counts as spent for every other call's check, so two jobs at once cannot both pass the last of the
+    budget. `with guard.hold(ctx, settings, worst) as state: send, then record` — the hold ends with the block."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[int, Decimal] = {}
+        self._next = 0
+
+    @contextmanager
+    def hold(self, ctx: Context, settings: Settings | AssistantSettings, estimate: Estimate) -> Iterator[BudgetState]:
+        with self._lock:
+            with ctx.uow(write=False) as uow:
+                state = check_budget(uow, settings, estimate, pending=sum(self._held.values(), Decimal(0)))
+            key, self._next = self._next, self._next + 1
+            self._held[key] = estimate.cost
+        try:
+            yield state
+        finally:
+            with self._lock:
+                del self._held[key]
+
+    @property
+    def pending(self) -> Decimal:
+        with self._lock:
+            return sum(self._held.values(), Decimal(0))
 
 
 def digest_of(body: str | bytes) -> str:

@@ -20,6 +20,7 @@ from core.assistant import (
     AssistantNotConfigured,
     AssistantUnavailable,
     BudgetExceeded,
+    BudgetGuard,
     RateLimiter,
     Sent,
     Usage,
@@ -135,6 +136,23 @@ def test_the_budget_warns_at_80_percent_and_refuses_before_sending(ctx: Context)
     assert counts(ctx) == before == (2, 2)  # refused before sending: nothing recorded
     with ctx.uow(write=False) as uow:  # exactly up to the budget is still allowed
         assert check_budget(uow, budget, estimate("m", 32_333, 0, PRICES)).fraction == Decimal("0.999999")
+
+
+def test_a_call_under_way_counts_against_the_budget_until_it_is_recorded(ctx: Context) -> None:
+    budget = AssistantSettings(monthly_budget=Decimal("1"), prices=PRICES)
+    guard = BudgetGuard()
+    worst = estimate("m", 199_000, 0, PRICES)  # 0.60
+    with guard.hold(ctx, budget, worst) as first:
+        assert first.pending == 0 and first.warn is False
+        with pytest.raises(BudgetExceeded, match="under way"), guard.hold(ctx, budget, worst):  # 0.60 + 0.60 > 1
+            pytest.fail("a second call that could pass the budget went ahead")
+        assert guard.pending == Decimal("0.6")
+        with ctx.uow() as uow:  # the call came back cheaper than its worst case
+            record(uow, sent(usage=Usage(100_000, 0)), cost_of("m", Usage(100_000, 0), PRICES), currency="USD")
+            uow.commit()
+    assert guard.pending == 0 and counts(ctx) == (1, 1)
+    with guard.hold(ctx, budget, estimate("m", 232_333, 0, PRICES)) as state:  # 0.30 spent + 0.699999
+        assert (state.spent, state.pending, state.fraction) == (Decimal("0.3"), Decimal(0), Decimal("0.999999"))
 
 
 def test_no_budget_never_refuses_and_zero_refuses_all(ctx: Context) -> None:
