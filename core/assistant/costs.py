@@ -44,6 +44,8 @@ INPUT_ALLOWANCE = 1_000
 _EXACT = DecimalContext(prec=200, traps=[Inexact, Rounded])
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _PURPOSE = re.compile(r"^[a-z][a-z0-9_.-]{0,59}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SNAPSHOT = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
 _PRICES_FIX = ('Add its price per million tokens to the config file: [assistant.prices] "{model}" = '
                '{{ input = "…", output = "…" }} (or QAYD_ASSISTANT_PRICES="{model}=INPUT/OUTPUT"), then try again.')
 
@@ -106,13 +108,17 @@ def _section(settings: Settings | AssistantSettings) -> AssistantSettings:
 
 
 def price_of(model: str, prices: Mapping[str, ModelPrice]) -> ModelPrice:
-    """The model's price; a model the table does not name is refused, never costed at zero."""
-    try:
+    """The model's price; a dated snapshot of a listed model (`gpt-4o-2024-08-06`, `claude-sonnet-4-5-20250929`, or
+    `…-latest`: the names providers answer with) has its model's price. Any other model the table does not name is
+    refused, never costed at zero."""
+    if model in prices:
         return prices[model]
-    except KeyError:
-        raise AssistantNotConfigured(
-            f"The [assistant] prices setting has no price for the model {model!r}, so its cost cannot be counted; "
-            "nothing was sent.", fix=_PRICES_FIX.format(model=model)) from None
+    base = _SNAPSHOT.sub("", model)
+    if base != model and base in prices:
+        return prices[base]
+    raise AssistantNotConfigured(
+        f"The [assistant] prices setting has no price for the model {model!r}, so its cost cannot be counted; "
+        "nothing was sent.", fix=_PRICES_FIX.format(model=model))
 
 
 def _tokens(value: int, what: str) -> int:
@@ -227,7 +233,9 @@ def digest_of(body: str | bytes) -> str:
     return hashlib.sha256(body if isinstance(body, bytes) else body.encode("utf-8")).hexdigest()
 
 
-def _checked(sent: Sent, cost: Decimal) -> None:
+def _checked(sent: Sent, cost: Decimal, currency: str) -> None:
+    if not _CURRENCY.match(currency):
+        raise ValueError("currency must be an ISO 4217 code such as USD ([assistant] currency)")
     if not _DIGEST.match(sent.digest):
         raise ValueError("Sent.digest must be the SHA-256 hex of the request body (digest_of), not its text")
     if not _PURPOSE.match(sent.purpose):
@@ -242,7 +250,7 @@ def record(uow: UnitOfWork, sent: Sent, cost: Decimal, *, currency: str) -> m.As
     """One usage row and its `assistant.called` audit entry, in the caller's unit of work (the caller commits).
 
     Only figures and names go in, never text: `sent.extra` is not kept, the digest must be a SHA-256."""
-    _checked(sent, cost)
+    _checked(sent, cost, currency)
     row = m.AssistantUsage(id=uuid.uuid4(), at=uow.now().astimezone(UTC), actor=uow.ctx.actor[:200],
                            purpose=sent.purpose, provider=sent.provider[:40], model=sent.model[:200],
                            input_tokens=sent.usage.input_tokens, output_tokens=sent.usage.output_tokens,

@@ -72,6 +72,19 @@ def test_an_unknown_model_is_refused_naming_the_setting() -> None:
     assert '[assistant.prices] "gpt-9"' in caught.value.fix and "QAYD_ASSISTANT_PRICES" in caught.value.fix
 
 
+@pytest.mark.parametrize(("answered", "priced_as"), [
+    ("m-20250929", "m"), ("m-2024-08-06", "m"), ("m-latest", "m"), ("cheap-20240718", "cheap")])
+def test_a_dated_snapshot_has_its_models_price(answered: str, priced_as: str) -> None:
+    # providers answer with the snapshot's name (gpt-4o -> gpt-4o-2024-08-06): the call is costed, not refused
+    assert cost_of(answered, Usage(1000, 1000), PRICES) == cost_of(priced_as, Usage(1000, 1000), PRICES)
+
+
+@pytest.mark.parametrize("other", ["m-audio-preview", "m2", "m-1", "xm"])
+def test_another_variant_is_not_taken_for_its_namesake(other: str) -> None:
+    with pytest.raises(AssistantNotConfigured):
+        cost_of(other, Usage(1, 1), PRICES)
+
+
 @pytest.mark.parametrize("tokens", [-1, 1.5, True])
 def test_tokens_are_whole_numbers(tokens: object) -> None:
     with pytest.raises(ValueError):
