@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -34,6 +34,7 @@ from core.assistant import (
     request_size,
     spent,
 )
+from core.assistant.costs import month_bounds
 from core.config import DEFAULT_PRICES, AssistantSettings, ModelPrice, check_settings
 from core.errors import Cancelled
 from core.uow import Context
@@ -190,6 +191,16 @@ def test_the_month_is_riyadhs(ctx: Context, clock: StepClock) -> None:
     with ctx.uow(write=False) as uow:
         assert spent(uow, "2026-11") == Decimal("0.6") and spent(uow, "2026-12") == Decimal("0.3")
         assert [t.cost for t in monthly(uow, "2026-11")] == [Decimal("0.6")]
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)))
+def test_every_instant_falls_in_its_riyadh_month(moment: datetime) -> None:
+    month = month_of(moment)
+    start, end = month_bounds(month)
+    assert start <= moment < end
+    riyadh = moment + timedelta(hours=3)  # the oracle: Riyadh is UTC+3 all year
+    assert month == f"{riyadh.year:04d}-{riyadh.month:02d}"
+    assert start.utcoffset() == timedelta(hours=3) and (start.day, start.hour) == (1, 0)
 
 
 def test_usage_is_totalled_per_user_and_purpose(ctx: Context) -> None:
