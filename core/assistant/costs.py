@@ -117,8 +117,8 @@ def price_of(model: str, prices: Mapping[str, ModelPrice]) -> ModelPrice:
     if base != model and base in prices:
         return prices[base]
     raise AssistantNotConfigured(
-        f"The [assistant] prices setting has no price for the model {model!r}, so its cost cannot be counted; "
-        "nothing was sent.", fix=_PRICES_FIX.format(model=model))
+        f"The [assistant] prices setting has no price for the model {model!r}, so its cost cannot be counted "
+        "(checked before sending: a call to an unpriced model is not sent).", fix=_PRICES_FIX.format(model=model))
 
 
 def _tokens(value: int, what: str) -> int:
