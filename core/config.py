@@ -8,6 +8,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from functools import reduce
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args
@@ -29,6 +30,7 @@ KeySource = Literal["keyring", "env", "file"]
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 ZatcaEnvironment = Literal["sandbox", "simulation", "production"]
 MailSecurity = Literal["starttls", "ssl", "none"]
+AssistantProvider = Literal["anthropic", "openai", "compatible", "none"]
 
 MASTER_KEY_ENV = "QAYD_MASTER_KEY"
 # QAYD_* variables that are not settings: the key itself, the file path, and test switches.
@@ -95,13 +97,27 @@ _FIELDS: dict[str, _Field] = {
     "mail.username": _Field("QAYD_MAIL_USERNAME", "the SMTP login (the password is the secret mail.password)"),
     "mail.from_address": _Field("QAYD_MAIL_FROM_ADDRESS", "an e-mail address such as billing@example.sa"),
     "mail.from_name": _Field("QAYD_MAIL_FROM_NAME", "the sender's display name"),
+
+    "assistant.provider": _Field("QAYD_ASSISTANT_PROVIDER", _one_of(AssistantProvider)),
+    "assistant.model": _Field("QAYD_ASSISTANT_MODEL", "the provider's model name, e.g. claude-sonnet-4-5"),
+    "assistant.base_url": _Field("QAYD_ASSISTANT_BASE_URL",
+                                 "an https:// URL, or http://127.0.0.1:PORT for a model on this machine"),
+    "assistant.currency": _Field("QAYD_ASSISTANT_CURRENCY",
+                                 "an ISO 4217 code in capitals: the currency of the prices and the budget"),
+    "assistant.monthly_budget": _Field("QAYD_ASSISTANT_MONTHLY_BUDGET",
+                                       'an amount >= 0 written as text, e.g. "50.00" (unset: no budget)'),
+    "assistant.warn_at": _Field("QAYD_ASSISTANT_WARN_AT", "a fraction of the budget above 0 and at most 1, e.g. 0.8"),
+    "assistant.prices": _Field("QAYD_ASSISTANT_PRICES",
+                               'a table of model = { input = "3", output = "15" } (per million tokens, as text); '
+                               "in the environment: MODEL=INPUT/OUTPUT;MODEL=INPUT/OUTPUT"),
 }
 _SECTIONS = {name.split(".")[0]: name for name in _FIELDS if "." in name}
 _ENV_TO_NAME = {field.env: name for name, field in _FIELDS.items()}
 _PATH_FIELDS = frozenset({"data_dir", "secrets.master_key_file"})
 _OPTIONAL_FIELDS = frozenset({"secrets.master_key_file", "central.database_url", "zatca.base_url",
                               "support.crash_upload_url",
-                              "payments.base_url", "mail.host", "mail.username", "mail.from_address"})
+                              "payments.base_url", "mail.host", "mail.username", "mail.from_address",
+                              "assistant.model", "assistant.base_url", "assistant.monthly_budget"})
 
 _Layer = dict[str, tuple[object, str]]  # dotted name -> (raw value, source label)
 
@@ -259,6 +275,99 @@ class MailSettings(_Section):
         return value
 
 
+class ModelPrice(NamedTuple):
+    """What a provider charges for one model, per million tokens, in the currency of [assistant] currency."""
+
+    input: Decimal
+    output: Decimal
+
+
+# Providers' list prices per million tokens in US dollars, as their pricing pages gave them on 2026-12-08 (Anthropic:
+# docs.anthropic.com pricing; OpenAI: openai.com/api/pricing). A company's own entries (or another currency) replace
+# them model by model: prices change, and a cost counted from a stale price is wrong, so check them.
+# No prices ship with Qayd: a list price read today is stale within months, and a company's own contract may differ.
+# Every model used must be priced in [assistant.prices]; an unpriced one is refused before sending (core.assistant).
+DEFAULT_PRICES: dict[str, ModelPrice] = {}
+_MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$"
+
+
+def _exact(value: object, what: str) -> Decimal:
+    """A Decimal from text or a whole number; a float is refused, since it is already rounded in binary."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValueError(f"{what} must be written as text, e.g. \"2.50\" (a TOML float is already rounded in binary)")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{what} must be a number, not {str(value)[:40]!r}") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{what} must be a finite amount >= 0")
+    return number
+
+
+def _price_entries(value: object) -> dict[str, object]:
+    """The table as {model: price}; the environment's form is MODEL=INPUT/OUTPUT;MODEL=INPUT/OUTPUT."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if not isinstance(value, str):
+        raise ValueError(_FIELDS["assistant.prices"].valid)
+    entries: dict[str, object] = {}
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        model, eq, pair = item.partition("=")
+        inp, slash, out = pair.partition("/")
+        if not (eq and slash):
+            raise ValueError(f"{item[:60]!r} is not MODEL=INPUT/OUTPUT; {_FIELDS['assistant.prices'].valid}")
+        entries[model.strip()] = {"input": inp.strip(), "output": out.strip()}
+    return entries
+
+
+def _price(model: str, entry: object) -> ModelPrice:
+    if not re.match(_MODEL_NAME, model):
+        raise ValueError(f"{model[:60]!r} is not a model name")
+    if isinstance(entry, ModelPrice):
+        return entry
+    if not isinstance(entry, Mapping) or set(entry) != {"input", "output"}:
+        raise ValueError(f'the price of {model} must be {{ input = "…", output = "…" }} (per million tokens)')
+    return ModelPrice(_exact(entry["input"], f"the input price of {model}"),
+                      _exact(entry["output"], f"the output price of {model}"))
+
+
+class AssistantSettings(_Section):
+    """The finance assistant's provider, its model, and what its calls may cost (core.assistant.costs). The key is a
+    secret (assistant.api_key). Prices and the budget are in `currency`; the defaults are list prices in USD."""
+
+    provider: AssistantProvider = "none"
+    model: str | None = Field(default=None, pattern=_MODEL_NAME)
+    base_url: str | None = None  # the compatible endpoint (a model the company runs), a proxy, or a local test server
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    monthly_budget: Decimal | None = None  # None: no budget; 0 refuses every call
+    warn_at: Decimal = Field(default=Decimal("0.8"), gt=0, le=1)
+    prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return None if value is None else _local_or_https(value, "assistant.base_url")
+
+    @field_validator("monthly_budget", mode="before")
+    @classmethod
+    def _budget(cls, value: object) -> Decimal | None:
+        return None if value is None else _exact(value, "the budget")
+
+    @field_validator("warn_at", mode="before")
+    @classmethod
+    def _fraction(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError(f"must be {_FIELDS['assistant.warn_at'].valid}, not a boolean")
+        return Decimal(str(value)) if isinstance(value, float) else value  # a ratio: 0.8 as written
+
+    @field_validator("prices", mode="before")
+    @classmethod
+    def _table(cls, value: object) -> dict[str, ModelPrice]:
+        """The company's entries replace the defaults model by model; the other defaults stay."""
+        given = {str(model): _price(str(model), entry) for model, entry in _price_entries(value).items()}
+        return {**DEFAULT_PRICES, **given}
+
+
 class Settings(_Section):
     """The validated, effective settings; ``sources`` tells where each value came from."""
 
@@ -277,6 +386,7 @@ class Settings(_Section):
     mail: MailSettings = Field(default_factory=MailSettings)
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     support: SupportSettings = Field(default_factory=SupportSettings)
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     config_file: Path | None = None
     sources: dict[str, str] = Field(default_factory=dict)
     master_key_env_set: bool = False  # whether QAYD_MASTER_KEY is set; its value is never kept

@@ -7,6 +7,21 @@ from typing import TYPE_CHECKING
 from core.face import lazy_face
 
 if TYPE_CHECKING:
+    from core.assistant.costs import (
+        BudgetGuard,
+        BudgetState,
+        Estimate,
+        UsageTotal,
+        check_budget,
+        cost_of,
+        digest_of,
+        estimate,
+        month_of,
+        monthly,
+        record,
+        request_size,
+        spent,
+    )
     from core.assistant.errors import (
         AssistantError,
         AssistantNotConfigured,
@@ -14,10 +29,25 @@ if TYPE_CHECKING:
         AssistantUnavailable,
         BudgetExceeded,
     )
+    from core.assistant.limits import RateLimiter
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
     from core.assistant.tools import TOOLS, Tool, run_tool, tool_specs
 
 _FACE = {
+    "BudgetGuard": "core.assistant.costs",
+    "BudgetState": "core.assistant.costs",
+    "Estimate": "core.assistant.costs",
+    "UsageTotal": "core.assistant.costs",
+    "check_budget": "core.assistant.costs",
+    "cost_of": "core.assistant.costs",
+    "digest_of": "core.assistant.costs",
+    "estimate": "core.assistant.costs",
+    "month_of": "core.assistant.costs",
+    "monthly": "core.assistant.costs",
+    "record": "core.assistant.costs",
+    "request_size": "core.assistant.costs",
+    "spent": "core.assistant.costs",
+    "RateLimiter": "core.assistant.limits",
     "AssistantError": "core.assistant.errors",
     "AssistantNotConfigured": "core.assistant.errors",
     "AssistantRefused": "core.assistant.errors",
@@ -43,7 +73,11 @@ __all__ = [
     "AssistantRefused",
     "AssistantUnavailable",
     "BudgetExceeded",
+    "BudgetGuard",
+    "BudgetState",
+    "Estimate",
     "Provider",
+    "RateLimiter",
     "Reply",
     "Sent",
     "Tool",
@@ -52,7 +86,17 @@ __all__ = [
     "ToolSpec",
     "Turn",
     "Usage",
+    "UsageTotal",
+    "check_budget",
+    "cost_of",
+    "digest_of",
+    "estimate",
+    "month_of",
+    "monthly",
+    "record",
+    "request_size",
     "run_tool",
+    "spent",
     "tool_specs",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)

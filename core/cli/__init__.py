@@ -38,6 +38,8 @@ log = logging.getLogger("qayd")
 # Every command group, imported only when it runs: `qayd --help` and `--version` load none of them (issue 14).
 # name -> ("module:attribute", its one-line help as `--help` lists it; a unit test keeps both true).
 COMMANDS = {
+    "assistant": ("core.cli.assistant:assistant",
+                  "The finance assistant: what its calls cost, against the monthly budget."),
     "audit": ("core.cli.audit:audit", "The tamper-evident audit chain."),
     "central": ("core.cli.central:central",
                 "The company's central PostgreSQL: schema, logins, this install's connection."),

@@ -551,3 +551,24 @@ class InsightFinding(Base):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     run_at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
     first_seen: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False)
+
+
+class AssistantUsage(Base):
+    """One call of the assistant to its provider (store migration 0016): who, for what, which model, the tokens the
+    provider counted and their cost from the [assistant] price table (exact text, in `currency`). Never the prompt
+    nor the answer: `request_digest` is the SHA-256 of the request body as sent. Local to this desk (its budget); the
+    `assistant.called` audit entry of the same transaction carries the same figures to central."""
+
+    __tablename__ = "assistant_usage"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(AwareDateTime, nullable=False, index=True)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(60), nullable=False)
+    provider: Mapped[str] = mapped_column(String(40), nullable=False)
+    model: Mapped[str] = mapped_column(String(200), nullable=False)
+    input_tokens: Mapped[int] = mapped_column(Integer, nullable=False)
+    output_tokens: Mapped[int] = mapped_column(Integer, nullable=False)
+    cost: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    request_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)

@@ -178,9 +178,10 @@ def test_describe_reports_every_setting_with_its_source(tmp_path: Path) -> None:
     assert rows["log_level"] == ('"ERROR"', "option")
     assert rows["central.database_url"] == ("(not set)", "default")
     assert rows["config_file"] == (str(config), "option")
-    # 32 settings (store.busy_timeout: issue 12; [payments] provider, base_url, currency and the six [mail] ones:
-    # issue 15; the ten [alerts] thresholds and support.crash_upload_url: issue 16) and the config file
-    assert len(rows) == 33
+    # 39 settings (store.busy_timeout: issue 12; [payments] provider, base_url, currency and the six [mail] ones:
+    # issue 15; the ten [alerts] thresholds and support.crash_upload_url: issue 16; the seven [assistant] ones: issue
+    # 18) and the config file
+    assert len(rows) == 40
     assert rows["payments.provider"] == ('"stripe"', "default") and rows["payments.currency"] == ('"SAR"', "default")
     assert rows["store.busy_timeout"] == ("15.0", "default")
 
