@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         BudgetExceeded,
     )
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
+    from core.assistant.providers import build_provider
 
 _FACE = {
     "AssistantError": "core.assistant.errors",
@@ -30,6 +31,7 @@ _FACE = {
     "ToolSpec": "core.assistant.model",
     "Turn": "core.assistant.model",
     "Usage": "core.assistant.model",
+    "build_provider": "core.assistant.providers",
 }
 __all__ = [
     "AssistantError",
@@ -45,5 +47,6 @@ __all__ = [
     "ToolSpec",
     "Turn",
     "Usage",
+    "build_provider",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)
