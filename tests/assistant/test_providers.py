@@ -296,3 +296,44 @@ def test_the_conversation_keeps_its_order_and_merges_one_roles_turns(server: LLM
                                                                "arguments": '{"year": 2026}'}}]},
         {"role": "tool", "tool_call_id": "toolu_1", "content": 'Error: {"error": "no such year"}'},
         {"role": "user", "content": "And in 2025?"}]
+
+
+def test_the_server_refuses_what_the_real_apis_would(server: LLMServer) -> None:
+    """The fake itself, spoken to without an SDK: each refusal in the provider's own error shape."""
+    import httpx
+
+    messages = f"{server.anthropic_url}/v1/messages"
+    chat = f"{server.openai_url}/chat/completions"
+    version = {"anthropic-version": "2023-06-01"}
+    hello = [{"role": "user", "content": "Hello"}]
+    cases = [
+        (messages, version, {"model": "claude-test-1", "max_tokens": 9, "messages": hello}, 401,
+         "authentication_error"),
+        (messages, {"x-api-key": KEY}, {"model": "claude-test-1", "max_tokens": 9, "messages": hello}, 400,
+         "invalid_request_error"),
+        (messages, {**version, "x-api-key": KEY}, {"model": "claude-test-1", "messages": hello}, 400,
+         "invalid_request_error"),
+        (messages, {**version, "x-api-key": KEY}, {"model": "claude-x", "max_tokens": 9, "messages": hello}, 404,
+         "not_found_error"),
+        (messages, {**version, "x-api-key": KEY}, {"model": "claude-test-1", "max_tokens": 9, "messages": [
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "x", "input": {}}]}]}, 400,
+         "invalid_request_error"),
+        (chat, {}, {"model": "gpt-test-1", "messages": hello}, 401, "invalid_request_error"),
+        (chat, {"authorization": f"Bearer {KEY}"}, {"messages": hello}, 400, "invalid_request_error"),
+        (chat, {"authorization": f"Bearer {KEY}"}, {"model": "gpt-x", "messages": hello}, 404,
+         "invalid_request_error"),
+        (chat, {"authorization": f"Bearer {KEY}"}, {"model": "gpt-test-1", "messages": [
+            *hello, {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "x", "arguments": "{}"}}]},
+            {"role": "user", "content": "and?"}]}, 400, "invalid_request_error"),
+    ]
+    for url, headers, body, status, kind in cases:
+        answer = httpx.post(url, json=body, headers=headers, timeout=10)
+        assert answer.status_code == status, (url, body, answer.text)
+        error = answer.json()
+        if url == messages:
+            assert error["type"] == "error" and error["error"]["type"] == kind and error["error"]["message"]
+        else:
+            assert set(error["error"]) == {"message", "type", "param", "code"} and error["error"]["type"] == kind
+    assert [r.status for r in server.requests] == [c[3] for c in cases]
+    assert [json.loads(r.body) for r in server.requests] == [c[2] for c in cases]  # every body recorded as sent
