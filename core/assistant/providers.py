@@ -82,7 +82,7 @@ class AnthropicProvider:
             params["tools"] = [{"name": t.name, "description": t.description, "input_schema": dict(t.parameters)}
                                for t in tools]
         message = _call(self, lambda: self._client.messages.create(**params, timeout=timeout))
-        return anthropic_reply(message.to_dict())
+        return _read(self, message, anthropic_reply)
 
 
 class OpenAIProvider:
@@ -113,7 +113,7 @@ class OpenAIProvider:
             params["tools"] = [{"type": "function", "function": {
                 "name": t.name, "description": t.description, "parameters": dict(t.parameters)}} for t in tools]
         completion = _call(self, lambda: self._client.chat.completions.create(**params, timeout=timeout))
-        return openai_reply(completion.to_dict())
+        return _read(self, completion, openai_reply)
 
 
 # -- the wire formats ------------------------------------------------------------------------------------------
@@ -141,9 +141,13 @@ def anthropic_messages(turns: Sequence[Turn]) -> list[dict[str, Any]]:
 
 
 def anthropic_reply(message: dict[str, Any]) -> Reply:
-    text = "".join(b.get("text", "") for b in message.get("content", []) if b.get("type") == "text")
+    """The neutral Reply of a Messages API answer; a KeyError when it is not one."""
+    if message.get("type") != "message":
+        raise KeyError("type")
+    content = message["content"]
+    text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
     calls = tuple(ToolCall(id=b["id"], name=b["name"], arguments=b.get("input") or {})
-                  for b in message.get("content", []) if b.get("type") == "tool_use")
+                  for b in content if b.get("type") == "tool_use")
     usage = message.get("usage") or {}
     reason = message.get("stop_reason")
     stop: Stop = "tool_use" if reason == "tool_use" else "max_tokens" if reason == "max_tokens" else "end"
@@ -175,10 +179,9 @@ def openai_messages(system: str, turns: Sequence[Turn]) -> list[dict[str, Any]]:
 
 
 def openai_reply(completion: dict[str, Any]) -> Reply:
-    choices = completion.get("choices") or []
-    if not choices:
-        raise AssistantUnavailable("The provider answered with no choice.", fix="Try again later.")
-    message = choices[0].get("message") or {}
+    """The neutral Reply of a Chat Completions answer; a KeyError or IndexError when it is not one."""
+    choices = completion["choices"]
+    message = choices[0]["message"]
     calls = tuple(ToolCall(id=c["id"], name=c["function"]["name"], arguments=_arguments(c["function"]))
                   for c in message.get("tool_calls") or [] if c.get("type", "function") == "function")
     usage = completion.get("usage") or {}  # some compatible servers send none: counted as zero
@@ -218,6 +221,20 @@ def _call(provider: AnthropicProvider | OpenAIProvider, request: Callable[[], _T
                                    fix="Check the network connection and the provider's address.") from None
     except sdk.APIStatusError as error:
         _raise_status(provider, error)
+    except (sdk.APIError, ValueError):  # an answer the SDK could not read (not JSON, not the API's shape)
+        raise _unreadable(provider) from None
+
+
+def _read(provider: AnthropicProvider | OpenAIProvider, answer: Any, reply: Callable[[dict[str, Any]], Reply]) -> Reply:
+    try:
+        return reply(answer.to_dict())
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        raise _unreadable(provider) from None
+
+
+def _unreadable(provider: AnthropicProvider | OpenAIProvider) -> AssistantUnavailable:
+    return AssistantUnavailable(f"{_label(provider)} answered with something that is not its API's answer.",
+                                fix="Check the provider's address (base_url): a proxy or another server answered.")
 
 
 def _raise_status(provider: AnthropicProvider | OpenAIProvider, error: Any) -> NoReturn:

@@ -337,3 +337,11 @@ def test_the_server_refuses_what_the_real_apis_would(server: LLMServer) -> None:
             assert set(error["error"]) == {"message", "type", "param", "code"} and error["error"]["type"] == kind
     assert [r.status for r in server.requests] == [c[3] for c in cases]
     assert [json.loads(r.body) for r in server.requests] == [c[2] for c in cases]  # every body recorded as sent
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("body", [b"<html>502 Bad Gateway</html>", b'{"unexpected": true}', b"[1, 2]"])
+def test_an_answer_that_is_not_the_api_is_unavailable(server: LLMServer, name: str, body: bytes) -> None:
+    server.garble_next(body)
+    with pytest.raises(AssistantUnavailable, match="not its API's answer"):
+        ask(make(server, name))

@@ -52,6 +52,11 @@ class Received:
 
 
 @dataclass(frozen=True)
+class RawBody:
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Answer:
     """One scripted answer of the model: text, tool calls (name, arguments), or both."""
 
@@ -63,6 +68,7 @@ class Answer:
 class _Fault:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # answered as is (a broken proxy, a server that is not the API)
 
 
 class ApiError(Exception):
@@ -113,6 +119,10 @@ class LLMServer:
         headers = {"retry-after": retry_after, "retry-after-ms": retry_after_ms}
         self._faults.append(_Fault(status, {k: v for k, v in headers.items() if v is not None}))
 
+    def garble_next(self, body: bytes = b"<html>502 Bad Gateway</html>", status: int = 200) -> None:
+        """The next answer is `body` as is, with a JSON content type: what a broken proxy or a wrong endpoint sends."""
+        self._faults.append(_Fault(status, raw=body))
+
     def stall_next(self, seconds: float) -> None:
         self._stalls.append(seconds)
 
@@ -156,7 +166,8 @@ class LLMServer:
             with self._lock:
                 fault = self._faults.popleft() if self._faults else None
             if fault is not None:
-                status, extra, answer = fault.status, fault.headers, _fault_body(fault.status, anthropic)
+                answer = RawBody(fault.raw) if fault.raw is not None else _fault_body(fault.status, anthropic)
+                status, extra = fault.status, fault.headers
             elif not isinstance(parsed, dict):
                 raise ApiError(400, "invalid_request_error", "The request body is not valid JSON.")
             else:
@@ -391,7 +402,7 @@ def _handler(server: LLMServer) -> type[BaseHTTPRequestHandler]:
             except Exception as bug:  # a bug in the server, not an answer of the API
                 server.internal_errors.append(repr(bug))
                 status, extra, answer = 500, {}, {"error": {"message": "internal", "type": "server_error"}}
-            data = json.dumps(answer).encode()
+            data = answer.data if isinstance(answer, RawBody) else json.dumps(answer).encode()
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
