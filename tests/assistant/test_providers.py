@@ -3,6 +3,7 @@ format, what comes back is the neutral Reply, and every failure is the assistant
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -345,3 +346,18 @@ def test_an_answer_that_is_not_the_api_is_unavailable(server: LLMServer, name: s
     server.garble_next(body)
     with pytest.raises(AssistantUnavailable, match="not its API's answer"):
         ask(make(server, name))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_leaks_finds_a_value_however_the_body_spells_it(server: LLMServer, name: str) -> None:
+    """The check the privacy tests lean on: it finds a sent value in the bytes and in the parsed body alike."""
+    name_ar, quoted, phone, iban = "أحمد الغامدي", 'O"Brien', "+966 50 123 4567", "SA03 8000 0000 6080 1016 7519"
+    server.say("ok")
+    ask(make(server, name), Turn("user", f"How much does {name_ar} ({quoted}) owe?"))
+    assert server.leaks([name_ar, quoted, phone, iban]) == [name_ar, quoted]
+    # a body that spells Arabic as JSON's \\uXXXX escapes (ensure_ascii), and one seen only once parsed
+    sent = server.requests[-1]
+    server.requests.append(dataclasses.replace(sent, body=json.dumps({"q": "هاتف 0501234567"}).encode(), json=None))
+    server.requests.append(dataclasses.replace(sent, body=b"", json={iban: phone}))
+    assert b"\\u0647" in server.requests[-2].body
+    assert server.leaks(["هاتف 0501234567", phone, iban, "absent"]) == ["هاتف 0501234567", phone, iban]

@@ -6,6 +6,7 @@
         server.call("top_customers", {"limit": 3})            # ... or a tool call (several calls: one answer)
         server.fail_next(429, retry_after="7")                # the next request is refused
         server.stall_next(5.0)                                # the next request answers after 5 s (past a timeout)
+        assert server.leaks(["أحمد", "+966 50 123 4567"]) == []  # no planted value in any recorded body
         assert server.requests[-1].json["messages"][0]["role"] == "user"
 
 Written against both providers' API references: `POST /v1/messages` (x-api-key and anthropic-version headers; model,
@@ -28,7 +29,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -125,6 +126,18 @@ class LLMServer:
 
     def stall_next(self, seconds: float) -> None:
         self._stalls.append(seconds)
+
+    def leaks(self, values: Iterable[str]) -> list[str]:
+        """The values found in any recorded request body: in its bytes (UTF-8, or escaped as JSON's \\uXXXX), or in
+        any string of the parsed body (keys too), so an escape of the SDK's own cannot hide one."""
+        with self._lock:
+            seen = list(self.requests)
+        texts: list[str] = []
+        for request in seen:
+            texts.append(request.body.decode("utf-8", "replace"))
+            texts.append("\n".join(_strings(request.json)))
+        haystack = "\n".join(texts)
+        return [v for v in values if v and (v in haystack or json.dumps(v)[1:-1] in haystack)]
 
     # -- running ------------------------------------------------------------------------------------------------
 
@@ -364,6 +377,18 @@ def _openai_conversation(messages: Any) -> None:
     if pending:
         raise _bad("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
                    "'tool_call_id'.")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _tokens(value: Any) -> int:
