@@ -15,6 +15,7 @@ The SDKs are imported in the constructors only: importing this module costs noth
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -69,7 +70,9 @@ class AnthropicProvider:
         self.model = model
         self._sdk = anthropic
         self._key = api_key
-        self._client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0)
+        self.last_digest = ""
+        self._client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0,
+                                           http_client=_http(anthropic, self))
         # The pooled connections close with the adapter, whether or not its user calls `close`.
         self.close = weakref.finalize(self, self._client.close)
 
@@ -100,7 +103,9 @@ class OpenAIProvider:
         self._sdk = openai
         self._key = api_key
         # A self-run endpoint often takes no key; the SDK insists on one, and sends it as `Bearer unused`.
-        self._client = openai.OpenAI(api_key=api_key or "unused", base_url=base_url, max_retries=0)
+        self.last_digest = ""
+        self._client = openai.OpenAI(api_key=api_key or "unused", base_url=base_url, max_retries=0,
+                                     http_client=_http(openai, self))
         self.close = weakref.finalize(self, self._client.close)
 
     def complete(self, system: str, turns: Sequence[Turn], tools: Sequence[ToolSpec], *, max_tokens: int,
@@ -279,6 +284,20 @@ def _scrub(text: str, key: str) -> str:
 
 def _label(provider: AnthropicProvider | OpenAIProvider) -> str:
     return {"anthropic": "Anthropic", "openai": "OpenAI"}.get(provider.name, "The assistant's endpoint")
+
+
+def _http(sdk: Any, adapter: AnthropicProvider | OpenAIProvider) -> Any:
+    """The SDK's own HTTP client (its timeouts and pool) with two changes: a redirect is not followed (what leaves
+    the desk goes to the configured address only; a 3xx is a refusal), and each request's body is digested as sent
+    (`last_digest`, the SHA-256 the audit entry keeps instead of the text)."""
+    ref = weakref.ref(adapter)  # the client must not keep its adapter alive (the finalizer closes the client)
+
+    def digest(request: Any) -> None:
+        held = ref()
+        if held is not None:
+            held.last_digest = hashlib.sha256(request.content).hexdigest()
+
+    return sdk.DefaultHttpxClient(follow_redirects=False, event_hooks={"request": [digest]})
 
 
 def _quiet(logger: str) -> None:

@@ -4,6 +4,7 @@ format, what comes back is the neutral Reply, and every failure is the assistant
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import subprocess
 import sys
@@ -361,3 +362,22 @@ def test_leaks_finds_a_value_however_the_body_spells_it(server: LLMServer, name:
     server.requests.append(dataclasses.replace(sent, body=b"", json={iban: phone}))
     assert b"\\u0647" in server.requests[-2].body
     assert server.leaks(["هاتف 0501234567", phone, iban, "absent"]) == ["هاتف 0501234567", phone, iban]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_digest_of_what_was_sent(server: LLMServer, name: str) -> None:
+    provider = make(server, name)
+    for question in ("First question?", "Second question?"):
+        server.say("ok")
+        ask(provider, Turn("user", question))
+        assert provider.last_digest == hashlib.sha256(server.requests[-1].body).hexdigest()  # type: ignore[attr-defined]
+    assert len({hashlib.sha256(r.body).hexdigest() for r in server.requests}) == 2
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_redirect_is_not_followed(server: LLMServer, name: str) -> None:
+    with LLMServer(api_key=KEY) as elsewhere:
+        server.redirect_next(f"{elsewhere.openai_url}/chat/completions")
+        with pytest.raises(AssistantRefused, match="HTTP 307"):
+            ask(make(server, name))
+        assert elsewhere.requests == [] and len(server.requests) == 1

@@ -120,6 +120,9 @@ class LLMServer:
         headers = {"retry-after": retry_after, "retry-after-ms": retry_after_ms}
         self._faults.append(_Fault(status, {k: v for k, v in headers.items() if v is not None}))
 
+    def redirect_next(self, location: str, status: int = 307) -> None:
+        self._faults.append(_Fault(status, {"location": location}))
+
     def garble_next(self, body: bytes = b"<html>502 Bad Gateway</html>", status: int = 200) -> None:
         """The next answer is `body` as is, with a JSON content type: what a broken proxy or a wrong endpoint sends."""
         self._faults.append(_Fault(status, raw=body))
