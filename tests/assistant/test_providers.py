@@ -26,6 +26,7 @@ from core.assistant import (
     Turn,
     build_provider,
 )
+from core.support.scrub import exception_record
 from tests.support.llm_server import LLMServer
 
 KEY = "sk-test-qayd-0123456789"
@@ -236,6 +237,8 @@ def test_the_key_is_in_no_error(server: LLMServer, name: str) -> None:
     failures.append(caught.value)
     for failure in failures:
         assert KEY not in f"{failure} {failure.fix} {failure!r}"
+        record = exception_record(failure)  # what a crash file or a support bundle would hold
+        assert record["causes"] == [] and KEY not in json.dumps(record)
 
 
 def test_the_compatible_endpoint_needs_no_key() -> None:
