@@ -102,8 +102,8 @@ class OpenAIProvider:
         self.model = model
         self._sdk = openai
         self._key = api_key
-        # A self-run endpoint often takes no key; the SDK insists on one, and sends it as `Bearer unused`.
         self.last_digest = ""
+        # A self-run endpoint often takes no key; the SDK insists on one, and sends it as `Bearer unused`.
         self._client = openai.OpenAI(api_key=api_key or "unused", base_url=base_url, max_retries=0,
                                      http_client=_http(openai, self))
         self.close = weakref.finalize(self, self._client.close)
@@ -192,7 +192,8 @@ def openai_reply(completion: dict[str, Any]) -> Reply:
     usage = completion.get("usage") or {}  # some compatible servers send none: counted as zero
     reason = choices[0].get("finish_reason") or ""
     stop: Stop = "tool_use" if calls or reason == "tool_calls" else "max_tokens" if reason == "length" else "end"
-    return Reply(text=message.get("content") or "", calls=calls,
+    # a model that declines says so in `refusal`, with no content
+    return Reply(text=message.get("content") or message.get("refusal") or "", calls=calls,
                  usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
                  stop=stop, model=str(completion.get("model", "")), request_id=str(completion.get("id", "")))
 
