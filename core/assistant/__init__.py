@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from core.assistant.limits import RateLimiter
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
+    from core.assistant.providers import build_provider
     from core.assistant.tools import TOOLS, Tool, run_tool, tool_specs
 
 _FACE = {
@@ -65,6 +66,8 @@ _FACE = {
     "Tool": "core.assistant.tools",
     "run_tool": "core.assistant.tools",
     "tool_specs": "core.assistant.tools",
+
+    "build_provider": "core.assistant.providers",
 }
 __all__ = [
     "TOOLS",
@@ -87,6 +90,7 @@ __all__ = [
     "Turn",
     "Usage",
     "UsageTotal",
+    "build_provider",
     "check_budget",
     "cost_of",
     "digest_of",
