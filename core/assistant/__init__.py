@@ -15,6 +15,12 @@ if TYPE_CHECKING:
         BudgetExceeded,
     )
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
+    from core.assistant.pseudonyms import (
+        PSEUDONYM,
+        Pseudonymiser,
+        business_names_sent,
+        set_business_names_sent,
+    )
 
 _FACE = {
     "AssistantError": "core.assistant.errors",
@@ -30,14 +36,21 @@ _FACE = {
     "ToolSpec": "core.assistant.model",
     "Turn": "core.assistant.model",
     "Usage": "core.assistant.model",
+    # no personal data out (core.assistant.pseudonyms)
+    "PSEUDONYM": "core.assistant.pseudonyms",
+    "Pseudonymiser": "core.assistant.pseudonyms",
+    "business_names_sent": "core.assistant.pseudonyms",
+    "set_business_names_sent": "core.assistant.pseudonyms",
 }
 __all__ = [
+    "PSEUDONYM",
     "AssistantError",
     "AssistantNotConfigured",
     "AssistantRefused",
     "AssistantUnavailable",
     "BudgetExceeded",
     "Provider",
+    "Pseudonymiser",
     "Reply",
     "Sent",
     "ToolCall",
@@ -45,5 +58,7 @@ __all__ = [
     "ToolSpec",
     "Turn",
     "Usage",
+    "business_names_sent",
+    "set_business_names_sent",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)
