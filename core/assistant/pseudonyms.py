@@ -50,7 +50,11 @@ _NOT_A_NAME = frozenset({
 _ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي",
                                "-": " ", "_": " ", "\u2010": " ", "\u2011": " ", "\u2013": " ", "\u00a0": " "})
 _SILENT = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c-\u200f]")  # diacritics, tatweel
-_SEPARATORS = r"[ .()\-]{0,2}"
+_WORD = re.compile(r"\w+")
+_DIGIT_RUN = re.compile(r"\+?[0-9](?:[ .()\-]{0,2}[0-9])*")
+# Nothing first, then what Arabic writes onto the front of a name: و ف, then ب ك ل, ال, لل ("ولأحمد", "والحربي").
+_PROCLITICS = ("", *sorted({a + b for a in ("", "و", "ف") for b in ("", "ب", "ك", "ل", "ال", "بال", "كال", "لل")}
+                           - {""}, key=len))
 _LOWER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _VAT = re.compile(r"(?<![0-9])3[0-9]{13}3(?![0-9])")
 _SA_IBAN = re.compile(r"(?<![0-9A-Z])SA ?[0-9]{2}(?: ?[0-9A-Z]){20}(?![0-9A-Z])")  # a mistyped check still hides
@@ -130,11 +134,9 @@ def _entry(subject: str, individual: bool, values: dict[str, str]) -> _Entry:
     return _Entry(subject, "PERSON" if individual else "BUSINESS", names, parts, tuple(digits), tuple(literals))
 
 
-def _digits_pattern(kind: str, digits: str) -> str:
-    flexible = _SEPARATORS.join(re.escape(d) for d in digits)
-    if kind == "PHONE":
-        flexible = rf"(?:(?:\+|00)?966{_SEPARATORS}|0)?\(?{flexible}"
-    return flexible
+def _digit_forms(kind: str, digits: str) -> tuple[str, ...]:
+    """The digit strings a value is typed as (separators aside): a phone with each of its prefixes."""
+    return (digits, f"0{digits}", f"966{digits}", f"00966{digits}") if kind == "PHONE" else (digits,)
 
 
 class Pseudonymiser:
@@ -147,8 +149,8 @@ class Pseudonymiser:
         self._base: dict[str, str] = {}  # key → its first token
         self._counts: dict[str, int] = {}
         self._names: dict[str, tuple[str, str]] = {}  # folded name → (key, kind)
-        digit_rules: dict[str, tuple[str, str]] = {}
-        literal_rules: dict[str, tuple[str, str]] = {}
+        self._digits: dict[str, tuple[str, str]] = {}  # digits as typed (no separators) → (key, kind)
+        self._literals: dict[str, tuple[str, str]] = {}  # other ids, case-folded
         owners: dict[str, set[str]] = {}
         for entry in entries:
             for name in entry.names:
@@ -157,28 +159,15 @@ class Pseudonymiser:
                 owners.setdefault(part, set()).add(entry.subject)
             for kind, digits in entry.digits:
                 key = f"phone:+966{digits}" if kind == "PHONE" else f"{kind.lower()}:{digits}"
-                digit_rules.setdefault(_digits_pattern(kind, digits), (key, kind))
+                for form in _digit_forms(kind, digits):
+                    self._digits.setdefault(form, (key, kind))
             for literal in entry.literals:
-                literal_rules.setdefault(literal.casefold(), (f"id:{literal.casefold()}", "ID"))
+                self._literals.setdefault(literal.casefold(), (f"id:{literal.casefold()}", "ID"))
         for part, subjects in owners.items():
             if part not in self._names:  # a part several people share names none of them
                 self._names[part] = (f"name:{next(iter(subjects))}", "PERSON") if len(subjects) == 1 else (
                     f"part:{part}", "NAME")
-        self._name_re = self._alternation(self._names, r"(?<!\w)(?:[وف]?(?:[بك]?ال|لل|[بلك])?)??(", r")(?!\w)")
-        self._digit_rules = list(digit_rules.values())
-        self._digit_re = self._alternation(digit_rules, r"(?<![0-9])(?:", r")(?![0-9])", escape=False, groups=True)
-        self._literals = literal_rules
-        self._literal_re = self._alternation(literal_rules, r"(?<![0-9A-Za-z])(", r")(?![0-9A-Za-z])",
-                                             flags=re.IGNORECASE)
-
-    @staticmethod
-    def _alternation(keys: Iterable[str], before: str, after: str, *, escape: bool = True, groups: bool = False,
-                     flags: int = 0) -> re.Pattern[str] | None:
-        ordered = list(keys) if groups else sorted(keys, key=len, reverse=True)  # longest first: names before parts
-        if not ordered:
-            return None
-        body = "|".join(f"({k})" if groups else (re.escape(k) if escape else k) for k in ordered)
-        return re.compile(before + body + after, flags)
+        self._longest = max((name.count(" ") + 1 for name in self._names), default=0)
 
     @classmethod
     def from_store(cls, uow: UnitOfWork, *, send_business_names: bool) -> Pseudonymiser:
@@ -266,14 +255,10 @@ class Pseudonymiser:
     def _spans(self, text: str) -> list[_Span]:
         spans = self._name_spans(text)
         digits = ascii_digits(text)  # one character for one: positions are those of `text`
-        if self._digit_re is not None:
-            for found in self._digit_re.finditer(digits):
-                key, kind = self._digit_rules[found.lastindex - 1 if found.lastindex else 0]
-                spans.append(_Span(found.start(), found.end(), key, kind))
-        if self._literal_re is not None:
-            for found in self._literal_re.finditer(digits):
-                key, kind = self._literals[found.group(1).casefold()]
-                spans.append(_Span(found.start(), found.end(), key, kind))
+        spans += self._digit_spans(digits)
+        if self._literals:
+            spans += [_Span(f.start(), f.end(), *self._literals[f.group().casefold()])
+                      for f in _WORD.finditer(digits) if f.group().casefold() in self._literals]
         upper = digits.translate(_LOWER)  # the IBAN recogniser reads capitals; people type either
         for value in find_personal_values(digits) + [v for v in find_personal_values(upper) if v.kind is Kind.IBAN]:
             spans.append(_recognised(upper, value.kind, value.start, value.end))
@@ -283,18 +268,51 @@ class Pseudonymiser:
                   for f in _SA_IBAN.finditer(upper)]
         return spans
 
+    def _digit_spans(self, digits: str) -> list[_Span]:
+        """Known ids, VAT numbers and phones however they are grouped: within each run of digits and separators,
+        a known value that starts and ends where a group does."""
+        spans = []
+        for run in _DIGIT_RUN.finditer(digits):
+            places = [run.start() + i for i, c in enumerate(run.group()) if c.isdigit()]
+            compact = "".join(digits[i] for i in places)
+            edges = {0, len(compact)} | {k for k in range(1, len(compact)) if places[k] != places[k - 1] + 1}
+            for begin in sorted(edges):
+                for finish in sorted((e for e in edges if e > begin), reverse=True):  # the longest first
+                    if found := self._digits.get(compact[begin:finish]):
+                        spans.append(_Span(places[begin] - (begin == 0 and run.group()[0] == "+"),
+                                           places[finish - 1] + 1, *found))
+                        break
+        return spans
+
     def _name_spans(self, text: str) -> list[_Span]:
-        if self._name_re is None:
+        """Names at word boundaries of the folded text, the longest at each place first, an Arabic proclitic
+        (و ف ب ل ك, ال, لل) before one kept outside it."""
+        if not self._names:
             return []
         folded, origin = _folded_with_origins(text)
-        spans = []
-        for found in self._name_re.finditer(folded):
-            key, kind = self._names[found.group(1)]
-            start, end = origin[found.start(1)], origin[found.end(1) - 1] + 1
+        words = [(w.start(), w.end()) for w in _WORD.finditer(folded)]
+        spans, index = [], 0
+        while index < len(words):
+            found = self._name_at(folded, words, index)
+            if found is None:
+                index += 1
+                continue
+            begin, last, (key, kind) = found
+            start, end = origin[begin], origin[words[last][1] - 1] + 1
             while end < len(text) and _SILENT.fullmatch(text[end]):
                 end += 1  # a diacritic or tatweel after the last letter belongs to the name
             spans.append(_Span(start, end, key, kind))
+            index = last + 1
         return spans
+
+    def _name_at(self, folded: str, words: list[tuple[int, int]], index: int
+                 ) -> tuple[int, int, tuple[str, str]] | None:
+        for last in range(min(len(words), index + self._longest) - 1, index - 1, -1):
+            start, end = words[index][0], words[last][1]
+            for cut in _PROCLITICS:
+                if folded.startswith(cut, start) and (found := self._names.get(folded[start + len(cut):end])):
+                    return start + len(cut), last, found
+        return None
 
 
 def _recognised(upper: str, kind: Kind, start: int, end: int) -> _Span:
