@@ -201,3 +201,46 @@ def test_unmask_undoes_mask_and_nothing_planted_survives(planted: Context) -> No
                 assert piece not in masked and piece.casefold() not in masked.casefold()
 
     round_trip()
+
+
+def test_a_buyer_written_on_an_invoice_under_another_name_is_masked_too(planted: Context) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from core.invoicing.demo import DEMO_COMPANY
+    from core.invoicing.model import DocumentKind, DocumentType, InvoiceDraft, InvoiceLine, VatCategory
+
+    ahmed = PEOPLE[0]
+    line = InvoiceLine(name="Consulting hours", quantity=Decimal("2"), unit_price=Decimal("250.00"),
+                       vat_category=VatCategory.STANDARD, vat_rate=Decimal("15"), unit_code="HUR")
+    now = planted.clock()
+    draft = InvoiceDraft(kind=DocumentKind.SIMPLIFIED, type=DocumentType.INVOICE, number="ZQ-001",
+                         issue_datetime=now - timedelta(days=1), supply_date=(now - timedelta(days=1)).date(),
+                         lines=(line,), buyer=replace(ahmed.as_party(), name="Ahmad Saad Alharbi"),
+                         customer_id=ahmed.id, payment_means="10")
+    with planted.uow() as uow:
+        service.create_company(uow, DEMO_COMPANY)
+        service.import_drafts(uow, [draft])
+        uow.commit()
+    p = pseudonymiser(planted)
+    assert p.mask_text("who is Ahmad Saad Alharbi? and Ahmed bin Saad Al-Harbi?") == "who is PERSON_1? and PERSON_1b?"
+    with planted.uow(write=False) as uow:
+        reads = access_log.search(uow, f"customer:{ahmed.id}")
+    assert {f for r in reads for f in r.fields} >= {"customer.name", "invoice.buyer_json"}
+
+
+def test_ten_thousand_customers_are_read_and_masked_quickly() -> None:
+    """A large company's catalogue: built and used in well under a second (no pattern per customer)."""
+    import time
+
+    from core.assistant.pseudonyms import _entry
+
+    entries = [_entry(f"customer:{n}", True, {"name": f"Person{n} bin Saad Family{n % 3000}",
+                                              "name_ar": f"شخص{n} العائلة{n}", "phone": f"05{n:08d}"})
+               for n in range(10_000)]
+    started = time.perf_counter()
+    p = Pseudonymiser(entries)
+    masked = p.mask_text("How much does PERSON9999 BIN SAAD FAMILY999 owe? ما رصيد شخص5 العائله5؟ 0500001234")
+    assert masked == "How much does PERSON_1 owe? ما رصيد PERSON_2؟ PHONE_1"
+    assert time.perf_counter() - started < 3
