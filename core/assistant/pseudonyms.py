@@ -213,6 +213,9 @@ class Pseudonymiser:
             return {self.mask_json(k): self.mask_json(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [self.mask_json(v) for v in value]
+        if isinstance(value, int) and not isinstance(value, bool) and (masked := self.mask_text(str(value))) != str(
+                value):
+            return masked  # a phone or an id stored as a number
         return value
 
     def mask_json_text(self, text: str) -> str:

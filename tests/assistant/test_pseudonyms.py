@@ -119,6 +119,8 @@ def test_tool_results_are_masked_value_by_value_and_the_answer_restored(planted:
     assert p.unmask(answer) == "Noura Al-Shehri owes the most (1200.00), then Al Noor Trading Company."
     assert p.unmask_json({"customer": "PERSON_1b"}) == {"customer": "نورة الشهري"}
     assert p.unmask("PERSON_9 is not one of ours") == "PERSON_9 is not one of ours"
+    assert p.mask_json({"phone": 966569998877, "id": 2384756108, "count": 2, "ok": True}) == {
+        "phone": "PHONE_1", "id": "ID_1", "count": 2, "ok": True}
 
 
 def test_business_names_pass_only_when_the_company_lets_them(planted: Context) -> None:
