@@ -147,7 +147,8 @@ class Pseudonymiser:
         self._by_token: dict[str, str] = {}  # token → the text it replaced (first seen)
         self._tokens: dict[tuple[str, str], str] = {}  # (key, written form) → token
         self._base: dict[str, str] = {}  # key → its first token
-        self._counts: dict[str, int] = {}
+        self._counts: dict[str, int] = {}  # kind → tokens given
+        self._variants: dict[str, int] = {}  # key → other written forms seen
         self._names: dict[str, tuple[str, str]] = {}  # folded name → (key, kind)
         self._digits: dict[str, tuple[str, str]] = {}  # digits as typed (no separators) → (key, kind)
         self._literals: dict[str, tuple[str, str]] = {}  # other ids, case-folded
@@ -193,14 +194,17 @@ class Pseudonymiser:
 
     def mask_text(self, text: str) -> str:
         """`text` with every personal value the catalogue knows or the recognisers find replaced by its token."""
-        spans = sorted(self._spans(text), key=lambda s: (s.start, -(s.end - s.start)))
+        merged: list[_Span] = []
+        for span in sorted(self._spans(text), key=lambda s: (s.start, -(s.end - s.start))):
+            if merged and span.start < merged[-1].end:  # overlapping values: one token over both, nothing half shown
+                last = merged[-1]
+                merged[-1] = _Span(last.start, max(last.end, span.end), last.key, last.kind)
+            else:
+                merged.append(span)
         out: list[str] = []
         at = 0
-        for span in spans:
-            if span.start < at:
-                continue  # inside a longer value that started earlier (a name inside an e-mail address)
-            out.append(text[at:span.start])
-            out.append(self._token(span.key, span.kind, text[span.start:span.end]))
+        for span in merged:
+            out += [text[at:span.start], self._token(span.key, span.kind, text[span.start:span.end])]
             at = span.end
         out.append(text[at:])
         return "".join(out)
@@ -249,8 +253,8 @@ class Pseudonymiser:
                 self._counts[kind] = self._counts.get(kind, 0) + 1
                 token = base = self._base[key] = f"{kind}_{self._counts[kind]}"
             else:
-                variants = sum(1 for (k, _w) in self._tokens if k == key)
-                token = base + _letters(variants)
+                self._variants[key] = self._variants.get(key, 0) + 1
+                token = base + _letters(self._variants[key])
             self._tokens[(key, written)] = token
             self._by_token[token] = written
         return token

@@ -246,3 +246,15 @@ def test_ten_thousand_customers_are_read_and_masked_quickly() -> None:
     masked = p.mask_text("How much does PERSON9999 BIN SAAD FAMILY999 owe? ما رصيد شخص5 العائله5؟ 0500001234")
     assert masked == "How much does PERSON_1 owe? ما رصيد PERSON_2؟ PHONE_1"
     assert time.perf_counter() - started < 3
+
+
+def test_overlapping_values_are_masked_as_one_and_nothing_is_left_half_shown() -> None:
+    from core.assistant.pseudonyms import _entry
+
+    p = Pseudonymiser([_entry("customer:1", True, {"name": "Ahmed Al-Harbi"}),
+                       _entry("customer:2", True, {"name": "Saad Ahmed"})])
+    text = "Saad ahmed.harbi@example.sa wrote"
+    assert p.mask_text(text) == "PERSON_1 wrote"  # the name ran into the address: both hidden under one token
+    assert p.unmask(p.mask_text(text)) == text
+    masked = p.mask_text("Ahmed Al-Harbi, Ahmed Al-Harbi, AHMED AL-HARBI, Harbi, Ahmed")
+    assert masked == "PERSON_2, PERSON_2, PERSON_2b, PERSON_2c, NAME_1"  # "Ahmed" is both people's: neither
