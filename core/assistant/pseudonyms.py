@@ -24,11 +24,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from core.assistant.model import ToolCall, Turn
 from core.personal import sealing
 from core.personal.roles import customer_fields_read, customer_subject, require_role, screen_customer
 from core.privacy.identifiers import Kind, ascii_digits, find_personal_values, normalise_phone
@@ -225,6 +226,22 @@ class Pseudonymiser:
     def mask_json_text(self, text: str) -> str:
         """A JSON document (a tool's result) masked value by value, so an escaped value cannot slip past."""
         return json.dumps(self.mask_json(json.loads(text)), ensure_ascii=False)
+
+    def mask_turn(self, turn: Turn) -> Turn:
+        """A turn as it may be sent: its text, its calls' arguments and its tools' results masked."""
+        return replace(turn, text=self.mask_text(turn.text),
+                       calls=tuple(replace(c, arguments=self.mask_json(dict(c.arguments))) for c in turn.calls),
+                       results=tuple(replace(r, content=self._mask_content(r.content)) for r in turn.results))
+
+    def unmask_call(self, call: ToolCall) -> ToolCall:
+        """A tool call as the model made it, with the values it named restored, for core's read functions."""
+        return replace(call, arguments=self.unmask_json(dict(call.arguments)))
+
+    def _mask_content(self, content: str) -> str:
+        try:
+            return self.mask_json_text(content)
+        except ValueError:  # a tool's result that is not JSON: masked as text
+            return self.mask_text(content)
 
     def unmask(self, text: str) -> str:
         """`text` with every token of this conversation replaced by the text it stood for; other text unchanged."""

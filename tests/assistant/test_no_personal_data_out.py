@@ -8,10 +8,11 @@ import json
 import random
 import re
 from collections.abc import Callable
+from dataclasses import asdict
 
 import pytest
 
-from core.assistant import PSEUDONYM, Pseudonymiser
+from core.assistant import PSEUDONYM, Pseudonymiser, ToolResult, Turn
 from core.assistant.pseudonyms import fold
 from core.invoicing.model import Customer, CustomerKind
 from core.privacy.identifiers import normalise_phone
@@ -144,9 +145,11 @@ def test_two_hundred_questions_leave_with_no_planted_personal_byte(planted: Cont
     forms = planted_forms(PEOPLE + BUSINESSES)
     for question in asked:
         masked = p.mask_text(question)
-        request_body = json.dumps({"messages": [{"role": "user", "content": masked}]}, ensure_ascii=False)
+        turn = p.mask_turn(Turn("user", question))  # as the service will send it, with a tool's answer about it
+        result = p.mask_turn(Turn("tool", results=(ToolResult("t1", json.dumps({"question": question})),)))
+        request_body = json.dumps([asdict(turn), asdict(result)], ensure_ascii=False)
         assert _leaks(request_body, forms) == [], question
-        assert p.unmask(masked) == question  # the person reads back exactly what they typed
+        assert turn.text == masked and p.unmask(masked) == question  # the person reads back what they typed
     assert p.tokens > 50  # one conversation: the tokens are stable, not one per question
 
 

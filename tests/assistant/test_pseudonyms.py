@@ -258,3 +258,16 @@ def test_overlapping_values_are_masked_as_one_and_nothing_is_left_half_shown() -
     assert p.unmask(p.mask_text(text)) == text
     masked = p.mask_text("Ahmed Al-Harbi, Ahmed Al-Harbi, AHMED AL-HARBI, Harbi, Ahmed")
     assert masked == "PERSON_2, PERSON_2, PERSON_2b, PERSON_2c, NAME_1"  # "Ahmed" is both people's: neither
+
+
+def test_a_turn_is_masked_whole_and_a_call_restored_for_core(planted: Context) -> None:
+    from core.assistant import ToolCall, ToolResult, Turn
+
+    p = pseudonymiser(planted)
+    asked = p.mask_turn(Turn("user", "How much does Noura Al-Shehri owe?"))
+    assert asked.text == "How much does PERSON_1 owe?"
+    call = ToolCall("c1", "outstanding_invoices", {"customer": "PERSON_1"})
+    assert p.unmask_call(call).arguments == {"customer": "Noura Al-Shehri"}
+    answered = p.mask_turn(Turn("tool", results=(ToolResult("c1", '{"buyer": "Noura Al-Shehri", "due": "90.00"}'),
+                                                 ToolResult("c2", "not JSON: Noura Al-Shehri"))))
+    assert [r.content for r in answered.results] == ['{"buyer": "PERSON_1", "due": "90.00"}', "not JSON: PERSON_1"]
