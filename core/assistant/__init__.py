@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from core.assistant.limits import RateLimiter
     from core.assistant.model import Provider, Reply, Sent, ToolCall, ToolResult, ToolSpec, Turn, Usage
     from core.assistant.providers import build_provider
+    from core.assistant.pseudonyms import (
+        PSEUDONYM,
+        Pseudonymiser,
+        business_names_sent,
+        set_business_names_sent,
+    )
     from core.assistant.tools import TOOLS, Tool, run_tool, tool_specs
 
 _FACE = {
@@ -66,10 +72,15 @@ _FACE = {
     "Tool": "core.assistant.tools",
     "run_tool": "core.assistant.tools",
     "tool_specs": "core.assistant.tools",
-
     "build_provider": "core.assistant.providers",
+    # no personal data out (core.assistant.pseudonyms)
+    "PSEUDONYM": "core.assistant.pseudonyms",
+    "Pseudonymiser": "core.assistant.pseudonyms",
+    "business_names_sent": "core.assistant.pseudonyms",
+    "set_business_names_sent": "core.assistant.pseudonyms",
 }
 __all__ = [
+    "PSEUDONYM",
     "TOOLS",
     "AssistantError",
     "AssistantNotConfigured",
@@ -80,6 +91,7 @@ __all__ = [
     "BudgetState",
     "Estimate",
     "Provider",
+    "Pseudonymiser",
     "RateLimiter",
     "Reply",
     "Sent",
@@ -91,6 +103,7 @@ __all__ = [
     "Usage",
     "UsageTotal",
     "build_provider",
+    "business_names_sent",
     "check_budget",
     "cost_of",
     "digest_of",
@@ -100,6 +113,7 @@ __all__ = [
     "record",
     "request_size",
     "run_tool",
+    "set_business_names_sent",
     "spent",
     "tool_specs",
 ]
