@@ -333,7 +333,7 @@ def _price(model: str, entry: object) -> ModelPrice:
 
 class AssistantSettings(_Section):
     """The finance assistant's provider, its model, and what its calls may cost (core.assistant.costs). The key is a
-    secret (assistant.api_key). Prices and the budget are in `currency`; the defaults are list prices in USD."""
+    secret (assistant.api_key). Prices (the company's own: none ship) and the budget are in `currency`."""
 
     provider: AssistantProvider = "none"
     model: str | None = Field(default=None, pattern=_MODEL_NAME)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         business_names_sent,
         set_business_names_sent,
     )
+    from core.assistant.service import Answer, Step, ask, numbers_in, provider_for, unverified_numbers
     from core.assistant.tools import TOOLS, Tool, run_tool, tool_specs
 
 _FACE = {
@@ -73,6 +74,12 @@ _FACE = {
     "run_tool": "core.assistant.tools",
     "tool_specs": "core.assistant.tools",
     "build_provider": "core.assistant.providers",
+    "Answer": "core.assistant.service",
+    "Step": "core.assistant.service",
+    "ask": "core.assistant.service",
+    "numbers_in": "core.assistant.service",
+    "provider_for": "core.assistant.service",
+    "unverified_numbers": "core.assistant.service",
     # no personal data out (core.assistant.pseudonyms)
     "PSEUDONYM": "core.assistant.pseudonyms",
     "Pseudonymiser": "core.assistant.pseudonyms",
@@ -82,6 +89,7 @@ _FACE = {
 __all__ = [
     "PSEUDONYM",
     "TOOLS",
+    "Answer",
     "AssistantError",
     "AssistantNotConfigured",
     "AssistantRefused",
@@ -95,6 +103,7 @@ __all__ = [
     "RateLimiter",
     "Reply",
     "Sent",
+    "Step",
     "Tool",
     "ToolCall",
     "ToolResult",
@@ -102,6 +111,7 @@ __all__ = [
     "Turn",
     "Usage",
     "UsageTotal",
+    "ask",
     "build_provider",
     "business_names_sent",
     "check_budget",
@@ -110,11 +120,14 @@ __all__ = [
     "estimate",
     "month_of",
     "monthly",
+    "numbers_in",
+    "provider_for",
     "record",
     "request_size",
     "run_tool",
     "set_business_names_sent",
     "spent",
     "tool_specs",
+    "unverified_numbers",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _FACE)

@@ -38,6 +38,7 @@ log = logging.getLogger("qayd")
 # Every command group, imported only when it runs: `qayd --help` and `--version` load none of them (issue 14).
 # name -> ("module:attribute", its one-line help as `--help` lists it; a unit test keeps both true).
 COMMANDS = {
+    "ask": ("core.cli.ask:ask", "Ask the finance assistant a question about the books (names never leave this desk)."),
     "assistant": ("core.cli.assistant:assistant",
                   "The finance assistant: what its calls cost, against the monthly budget."),
     "audit": ("core.cli.audit:audit", "The tamper-evident audit chain."),

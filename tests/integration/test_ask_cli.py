@@ -1,0 +1,53 @@
+"""`qayd ask` through the real entry point: what is missing said with the fix (exit 13, no traceback, nothing sent),
+and an answer from the books with its tool steps and cost as JSON, against the local OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from core.invoicing import create_demo
+from core.uow import Context
+from core.zatca import add_demo_egs
+from tests.support.llm_server import LLMServer
+
+KEY = "sk-test-qayd-0123456789"
+
+
+@pytest.fixture
+def server() -> Iterator[LLMServer]:
+    with LLMServer(api_key=KEY) as fake:
+        yield fake
+    assert fake.internal_errors == []
+
+
+def test_ask_says_what_is_missing(ctx: Context, run: Callable[..., object], server: LLMServer) -> None:
+    result = run("ask", "Who owes us the most?")
+    assert result.exit_code == 13 and "not set up" in result.stderr  # type: ignore[attr-defined]
+    assert "[assistant] provider" in result.stderr and "Traceback" not in result.stderr  # type: ignore[attr-defined]
+    assert server.requests == []
+
+
+def test_ask_answers_as_json(ctx: Context, run: Callable[..., object], server: LLMServer,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.secrets import manager
+
+    create_demo(ctx, drafts=30)
+    add_demo_egs(ctx, issue=10)
+    with ctx.uow() as uow:
+        manager.set_secret(uow, "assistant.api_key", KEY.encode())
+        uow.commit()
+    for name, value in {"QAYD_ASSISTANT_PROVIDER": "compatible", "QAYD_ASSISTANT_MODEL": "local-llama",
+                        "QAYD_ASSISTANT_BASE_URL": server.openai_url,
+                        "QAYD_ASSISTANT_PRICES": "local-llama=0.20/0.80"}.items():
+        monkeypatch.setenv(name, value)
+    server.call("zatca_queue", arguments={})
+    server.say("Nothing is waiting for ZATCA.")
+    result = run("ask", "Which invoices are waiting for clearance?", "--json")
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    body = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert body["answer"] == "Nothing is waiting for ZATCA." and body["verified"] is True
+    assert [s["tool"] for s in body["steps"]] == ["zatca_queue"] and body["currency"] == "USD"
+    assert body["tokens"]["input"] > 0 and len(server.requests) == 2
