@@ -53,3 +53,22 @@ def assistant_usage(month: str | None, as_json: bool) -> None:
     click.echo(f"Spent {total} of {budget} {settings.currency}{share}.")
     if budget == 0 or total >= settings.warn_at * budget:
         click.echo(f"Warning: past {settings.warn_at:.0%} of the budget; a call that could pass it is not sent.")
+
+
+@assistant.command("business-names")
+@click.argument("choice", required=False, type=click.Choice(["on", "off"]))
+def business_names(choice: str | None) -> None:
+    """Show, or let an admin change, whether business buyers' names may be sent (individuals' never are)."""
+    from core.assistant import business_names_sent, set_business_names_sent
+
+    ctx = state().company()
+    if choice is None:
+        with ctx.uow(write=False) as uow:
+            on = business_names_sent(uow)
+    else:
+        with ctx.uow() as uow:
+            set_business_names_sent(uow, choice == "on")
+            uow.commit()
+        on = choice == "on"
+    click.echo("Business buyers' names and VAT numbers are sent to the assistant's provider." if on else
+               "Business buyers' names are replaced by pseudonyms before anything is sent (the default).")

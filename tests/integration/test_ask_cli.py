@@ -51,3 +51,20 @@ def test_ask_answers_as_json(ctx: Context, run: Callable[..., object], server: L
     assert body["answer"] == "Nothing is waiting for ZATCA." and body["verified"] is True
     assert [s["tool"] for s in body["steps"]] == ["zatca_queue"] and body["currency"] == "USD"
     assert body["tokens"]["input"] > 0 and len(server.requests) == 2
+
+
+def test_only_an_admin_lets_business_names_out(ctx: Context, run: Callable[..., object]) -> None:
+    import getpass
+
+    from core.assistant import business_names_sent
+    from core.personal.roles import set_role
+
+    assert "pseudonyms" in run("assistant", "business-names").stdout  # type: ignore[attr-defined]
+    refused = run("assistant", "business-names", "on")  # the CLI's user came second: a clerk
+    assert refused.exit_code == 11 and "admin" in refused.stderr  # type: ignore[attr-defined]
+    with ctx.uow() as uow:
+        set_role(uow, getpass.getuser(), "admin")
+        uow.commit()
+    assert "are sent" in run("assistant", "business-names", "on").stdout  # type: ignore[attr-defined]
+    with ctx.uow(write=False) as uow:
+        assert business_names_sent(uow)
