@@ -274,11 +274,17 @@ def test_a_mark_pulled_from_another_desk_shows_without_a_new_run(settings: Setti
 
 def test_the_period_picked_is_the_period_judged(settings: Settings, clock: StepClock, company: Context,
                                                 qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("core.insights.checks.duplicates.check", nothing)  # its planted pair may lie outside
+    session = session_in("ar", settings, clock, company)
+    try:
+        _pick_and_run(shown_view(session, qtbot), company)
+    finally:
+        session.set_language("en")  # the translators are process-wide: the next test reads English
+
+
+def _pick_and_run(view: InsightsView, company: Context) -> None:
     from core.insights import period_for
 
-    monkeypatch.setattr("core.insights.checks.duplicates.check", nothing)  # its planted pair may lie outside
-
-    view = shown_view(session_in("ar", settings, clock, company), qtbot)
     view.period_combo.setCurrentIndex(view.period_combo.findData("this_quarter"))
     assert view.period_combo.currentText() == "هذا الربع"
     view.run_checks()
