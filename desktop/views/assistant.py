@@ -131,6 +131,7 @@ class AssistantView(View):
         self.steps_caption = QLabel()
         self.steps = QListWidget(objectName="assistantSteps")
         self.steps.setMaximumHeight(110)
+        self.steps.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # tool(arg=value): code, read left to right
         self.sources_button = QPushButton(objectName="showSources")
         self.sources_button.setCheckable(True)
         self.sources_button.toggled.connect(self._show_sources)
@@ -148,8 +149,13 @@ class AssistantView(View):
         asking.addWidget(self.cancel_button)
         body = QWidget()
         shown = QVBoxLayout(body)
-        for widget in (self.answer_label, self.verified, self.steps_caption, self.steps, self.sources_button,
-                       self.sources, self.usage, self.budget):
+        toggle = QHBoxLayout()
+        toggle.addWidget(self.sources_button)
+        toggle.addStretch(1)
+        for widget in (self.answer_label, self.verified, self.steps_caption, self.steps):
+            shown.addWidget(widget)
+        shown.addLayout(toggle)
+        for widget in (self.sources, self.usage, self.budget):
             shown.addWidget(widget)
         shown.addStretch(1)
         scroll = QScrollArea()
@@ -307,6 +313,27 @@ class AssistantView(View):
 
     def _show_sources(self, _on: bool) -> None:
         self._show()
+
+    def screenshot_extras(self) -> list[tuple[str, QWidget]]:
+        """The panel answered (offline): a scripted answer over the real result of one tool on this company."""
+        from decimal import Decimal
+
+        from core.assistant import Answer, Step, ToolCall, run_tool
+
+        with self.session.ctx.uow(write=False, channel="assistant") as uow:
+            result = run_tool(uow, ToolCall("screenshot", "outstanding_invoices", {}))
+        totals = json.loads(result.content).get("total_outstanding") or [{"amount": "0", "currency": "SAR"}]
+        figure, currency = totals[0].get("amount", "0"), totals[0].get("currency", "SAR")
+        text = (f"يدين لنا العملاء بمبلغ {figure} {currency} في المجموع." if self.session.language == "ar"
+                else f"Customers owe us {figure} {currency} in all.")
+        panel = AssistantView(self.session)
+        panel.retranslate()
+        panel.question.setText("من أكثر من يدين لنا؟" if self.session.language == "ar" else "How much are we owed?")
+        panel.checked = True
+        panel._answered(Answer(text, (Step("outstanding_invoices", {}, True),), True, (), "scripted-model", 5683, 70,
+                               Decimal("0.018099"), "USD", sources=(result.content,)))
+        panel.resize(self.size())
+        return [("answered", panel)]
 
 
 def progress_label(message: str) -> str:

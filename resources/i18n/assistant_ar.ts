@@ -64,7 +64,7 @@
     </message>
     <message>
       <source>{model}: {input} tokens in, {output} out, {cost} {currency}.</source>
-      <translation>{model}: ‏{input} رمزًا داخلة، و{output} خارجة، والتكلفة {cost} {currency}.</translation>
+      <translation>‏{input} رمزًا داخلة و{output} خارجة، بتكلفة {cost} {currency} (النموذج: {model}).</translation>
     </message>
     <message>
       <source>This month's assistant budget is nearly spent.</source>

@@ -154,3 +154,13 @@ def test_the_arabic_panel_reads_right_to_left(settings: Settings, clock: StepClo
     assert view.answer_label.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert view.verified.text() == "تم التحقق: كل رقم جاء من الدفاتر."
     assert is_right_to_left("«١٢٣» مبلغ") and not is_right_to_left("123 SAR لنا") and not is_right_to_left("42")
+
+
+def test_the_screenshot_shows_a_scripted_answer_offline(settings: Settings, clock: StepClock, books: Context,
+                                                        qtbot: QtBot) -> None:
+    view = shown_view(settings, clock, books, qtbot)
+    [(name, panel)] = view.screenshot_extras()
+    qtbot.addWidget(panel)
+    assert name == "answered" and isinstance(panel, AssistantView) and panel.answer is not None
+    assert panel.answer.verified and panel.steps.item(0).text() == "outstanding_invoices()"
+    assert panel.answer.sources[0].strip().startswith("{") and "Customers owe us" in panel.answer_label.text()
