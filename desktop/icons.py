@@ -26,12 +26,13 @@ NAV_ICONS = {
     "dashboard": "layout-dashboard", "invoices": "receipt-text", "customers": "users", "products": "package",
     "zatca_queue": "cloud-upload", "audit": "shield-check", "privacy": "lock-keyhole",
     "reports": "file-chart-column", "sync": "refresh-cw", "settings": "settings",
-    "diagnostics": "check-check", "insights": "search",
+    "diagnostics": "check-check", "insights": "search", "assistant": "bot",
 }
 
 # Each view's main actions: attribute of the view -> (icon, primary). A primary action is the accent button.
 VIEW_ACTIONS: dict[str, dict[str, tuple[str, bool]]] = {
     "insights": {"run_button": ("check-check", True), "cancel_button": ("circle-x", False)},
+    "assistant": {"ask_button": ("sparkles", True), "cancel_button": ("circle-x", False)},
     "diagnostics": {"run_button": ("check-check", True), "cancel_button": ("circle-x", False),
                     "runbook_button": ("info", False)},
     "invoices": {"new_button": ("file-plus", True), "clear_button": ("filter-x", False)},

@@ -42,6 +42,7 @@ VIEWS = (
     ViewEntry("privacy", "desktop.views.privacy:PrivacyView"),
     ViewEntry("reports", "desktop.views.reports:ReportsView"),
     ViewEntry("insights", "desktop.views.insights:InsightsView"),
+    ViewEntry("assistant", "desktop.views.assistant:AssistantView"),
     ViewEntry("sync", "desktop.views.sync_view:SyncView"),
     ViewEntry("settings", "desktop.views.settings:SettingsView"),
     ViewEntry("diagnostics", "desktop.views.diagnostics:DiagnosticsView"),  # past Ctrl+0: no digit shortcut
@@ -54,7 +55,7 @@ def titles() -> dict[str, str]:
             "customers": tr("Navigation", "Customers"), "products": tr("Navigation", "Products"),
             "zatca_queue": tr("Navigation", "ZATCA queue"), "audit": tr("Navigation", "Audit"),
             "privacy": tr("Navigation", "Privacy"), "reports": tr("Navigation", "Reports"),
-            "insights": tr("Navigation", "Insights"),
+            "insights": tr("Navigation", "Insights"), "assistant": tr("Navigation", "Assistant"),
             "sync": tr("Navigation", "Sync"), "settings": tr("Navigation", "Settings"),
             "diagnostics": tr("Navigation", "Diagnostics")}
 

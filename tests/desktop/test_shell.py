@@ -30,9 +30,9 @@ from desktop.views.registry import view_classes
 from tests.conftest import StepClock
 
 NAV_EN = ["Dashboard", "Invoices", "Customers", "Products", "ZATCA queue", "Audit", "Privacy", "Reports", "Insights",
-          "Sync", "Settings", "Diagnostics"]
+          "Assistant", "Sync", "Settings", "Diagnostics"]
 NAV_AR = ["لوحة المعلومات", "الفواتير", "العملاء", "المنتجات", "طابور هيئة الزكاة", "التدقيق", "الخصوصية",
-          "التقارير", "الرؤى", "المزامنة", "الإعدادات", "التشخيص"]
+          "التقارير", "الرؤى", "المساعد", "المزامنة", "الإعدادات", "التشخيص"]
 
 
 @pytest.fixture(autouse=True)

@@ -70,7 +70,7 @@ def test_arabic_is_loaded_at_runtime(qapp: QApplication) -> None:
     install_language(qapp, "ar")
     assert [cls.title() for cls in view_classes()] == [
         "لوحة المعلومات", "الفواتير", "العملاء", "المنتجات", "طابور هيئة الزكاة", "التدقيق", "الخصوصية", "التقارير",
-        "الرؤى", "المزامنة", "الإعدادات", "التشخيص"]
+        "الرؤى", "المساعد", "المزامنة", "الإعدادات", "التشخيص"]
     assert tr("Shell", "Company: {name}").format(name="x") == "المنشأة: x"
     install_language(qapp, "en")
     assert tr("Shell", "Company: {name}") == "Company: {name}"
