@@ -20,7 +20,8 @@ from core.secrets import MemoryKeyring
 from core.uow import Context
 
 # A real PostgreSQL for the central-sync tests (started on first use), and the multi-install world on it.
-pytest_plugins = ["tests.support.pg_fixtures", "tests.support.sync_world", "tests.support.payments_world"]
+pytest_plugins = ["tests.support.pg_fixtures", "tests.support.sync_world", "tests.support.payments_world",
+                  "tests.support.assistant_world"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,7 +5,6 @@ call recorded and audited; and what is refused before anything is sent (no setti
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -16,27 +15,20 @@ from core.errors import IncidentHold
 from core.invoicing import create_demo
 from core.uow import Context
 from core.zatca import add_demo_egs
+from tests.support.assistant_world import with_key
 from tests.support.llm_server import LLMServer
-
-KEY = "sk-test-qayd-0123456789"
 
 
 @pytest.fixture
-def server() -> Iterator[LLMServer]:
-    with LLMServer(api_key=KEY) as fake:
-        yield fake
-    assert fake.internal_errors == []
+def server(llm: LLMServer) -> LLMServer:
+    return llm
 
 
 @pytest.fixture
 def books(ctx: Context) -> Context:
-    from core.secrets import manager
-
     create_demo(ctx, drafts=40)
     add_demo_egs(ctx, issue=15)
-    with ctx.uow() as uow:
-        manager.set_secret(uow, "assistant.api_key", KEY.encode())
-        uow.commit()
+    with_key(ctx)
     return ctx
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,18 +17,16 @@ from core.config import AssistantSettings, ModelPrice
 from core.invoicing import create_demo
 from core.uow import Context
 from core.zatca import add_demo_egs
+from tests.support.assistant_world import with_key
 from tests.support.llm_server import LLMServer
 
-KEY = "sk-test-qayd-0123456789"
 COUNTS = r'"[a-z_]*(?:matching|count|documents|findings|open|shown)[a-z_]*": ?([0-9]+)'  # a count, when no amount
 GOLDEN = json.loads((Path(__file__).parent / "golden.json").read_text("utf-8"))
 
 
 @pytest.fixture
-def server() -> Iterator[LLMServer]:
-    with LLMServer(api_key=KEY) as fake:
-        yield fake
-    assert fake.internal_errors == []
+def server(llm: LLMServer) -> LLMServer:
+    return llm
 
 
 def test_the_golden_set_is_twenty_questions_half_arabic() -> None:
@@ -41,16 +38,13 @@ def test_the_golden_set_is_twenty_questions_half_arabic() -> None:
 
 def test_each_golden_question_is_answered_through_its_tool(ctx: Context, server: LLMServer,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.secrets import manager
     from core.store.models import Invoice
 
     monkeypatch.setattr("core.assistant.service.LIMITER", RateLimiter(min_interval=0))
     create_demo(ctx, drafts=40)
     add_demo_egs(ctx, issue=15)
-    with ctx.uow() as uow:
-        manager.set_secret(uow, "assistant.api_key", KEY.encode())
+    with with_key(ctx).uow(write=False) as uow:
         number = uow.session.query(Invoice.number).filter(Invoice.status != "draft").order_by(Invoice.number).first()[0]
-        uow.commit()
     settings = AssistantSettings(provider="anthropic", model="claude-test-1", base_url=server.anthropic_url,
                                  prices={"claude-test-1": ModelPrice(Decimal("3"), Decimal("15"))})
     for golden in GOLDEN:

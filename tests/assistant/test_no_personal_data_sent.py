@@ -5,7 +5,6 @@ recorded hold zero bytes of any planted personal value."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -14,30 +13,23 @@ from core.assistant import ask
 from core.config import AssistantSettings, ModelPrice
 from core.uow import Context
 from tests.assistant.test_no_personal_data_out import BUSINESSES, PEOPLE, _leaks, plant, planted_forms, questions
+from tests.support.assistant_world import with_key
 from tests.support.llm_server import LLMServer
-
-KEY = "sk-test-qayd-0123456789"
 
 
 @pytest.fixture
-def server() -> Iterator[LLMServer]:
-    with LLMServer(api_key=KEY) as fake:
-        yield fake
-    assert fake.internal_errors == []
+def server(llm: LLMServer) -> LLMServer:
+    return llm
 
 
 def test_two_hundred_questions_sent_leave_no_planted_personal_byte(ctx: Context, server: LLMServer,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from core.assistant import RateLimiter
-    from core.secrets import manager
-
     # the process's limiter keeps a second between calls (a provider's courtesy); 250 calls here need none
     monkeypatch.setattr("core.assistant.service.LIMITER", RateLimiter(min_interval=0))
 
     plant(ctx)
-    with ctx.uow() as uow:
-        manager.set_secret(uow, "assistant.api_key", KEY.encode())
-        uow.commit()
+    with_key(ctx)
     settings = AssistantSettings(provider="openai", model="gpt-test-1", base_url=server.openai_url,
                                  prices={"gpt-test-1": ModelPrice(Decimal("3"), Decimal("15"))})
     asked = questions()

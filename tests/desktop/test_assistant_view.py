@@ -21,27 +21,20 @@ from desktop.jobs import SyncPool
 from desktop.session import AppSession
 from desktop.views.assistant import AssistantView, is_right_to_left
 from tests.conftest import StepClock
+from tests.support.assistant_world import with_key
 from tests.support.llm_server import LLMServer
-
-KEY = "sk-test-qayd-0123456789"
 
 
 @pytest.fixture
-def server() -> Iterator[LLMServer]:
-    with LLMServer(api_key=KEY) as fake:
-        yield fake
-    assert fake.internal_errors == []
+def server(llm: LLMServer) -> LLMServer:
+    return llm
 
 
 @pytest.fixture
 def books(ctx: Context) -> Context:
-    from core.secrets import manager
-
     create_demo(ctx, drafts=10)
     add_demo_egs(ctx, issue=6)
-    with ctx.uow() as uow:
-        manager.set_secret(uow, "assistant.api_key", KEY.encode())
-        uow.commit()
+    with_key(ctx)
     return ctx
 
 

@@ -4,23 +4,20 @@ and an answer from the books with its tool steps and cost as JSON, against the l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
 from core.invoicing import create_demo
 from core.uow import Context
 from core.zatca import add_demo_egs
+from tests.support.assistant_world import with_key
 from tests.support.llm_server import LLMServer
-
-KEY = "sk-test-qayd-0123456789"
 
 
 @pytest.fixture
-def server() -> Iterator[LLMServer]:
-    with LLMServer(api_key=KEY) as fake:
-        yield fake
-    assert fake.internal_errors == []
+def server(llm: LLMServer) -> LLMServer:
+    return llm
 
 
 def test_ask_says_what_is_missing(ctx: Context, run: Callable[..., object], server: LLMServer) -> None:
@@ -32,13 +29,9 @@ def test_ask_says_what_is_missing(ctx: Context, run: Callable[..., object], serv
 
 def test_ask_answers_as_json(ctx: Context, run: Callable[..., object], server: LLMServer,
                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.secrets import manager
-
     create_demo(ctx, drafts=30)
     add_demo_egs(ctx, issue=10)
-    with ctx.uow() as uow:
-        manager.set_secret(uow, "assistant.api_key", KEY.encode())
-        uow.commit()
+    with_key(ctx)
     for name, value in {"QAYD_ASSISTANT_PROVIDER": "compatible", "QAYD_ASSISTANT_MODEL": "local-llama",
                         "QAYD_ASSISTANT_BASE_URL": server.openai_url,
                         "QAYD_ASSISTANT_PRICES": "local-llama=0.20/0.80"}.items():
