@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from core.assistant.costs import BudgetGuard, cost_of, estimate, record, request_size
+from core.assistant.costs import BudgetGuard, cost_of, digest_of, estimate, record, request_size
 from core.assistant.errors import AssistantNotConfigured, AssistantUnavailable
 from core.assistant.limits import RateLimiter
 from core.assistant.model import Provider, Reply, Sent, ToolCall, Turn
@@ -162,7 +162,7 @@ def _call(ctx: Context, settings: AssistantSettings, client: Provider, system: s
             LIMITER.unavailable(exc)
             raise
         cost = cost_of(client.model, reply.usage, settings.prices)
-        digest = getattr(client, "last_digest", "") or _digest(body)
+        digest = getattr(client, "last_digest", "") or digest_of(body)
         with ctx.uow() as uow:
             record(uow, Sent(client.name, reply.model or client.model, digest, reply.usage, PURPOSE), cost,
                    currency=settings.currency)
@@ -172,12 +172,6 @@ def _call(ctx: Context, settings: AssistantSettings, client: Provider, system: s
     totals.cost += cost
     totals.warned = totals.warned or state.warn
     return reply
-
-
-def _digest(body: str) -> str:
-    from core.assistant.costs import digest_of
-
-    return digest_of(body)
 
 
 def _turn_json(turn: Turn) -> dict[str, Any]:

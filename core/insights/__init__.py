@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         figure_label,
     )
     from core.insights.service import (
+        MARKERS,
         PERIODS,
         Shown,
         default_period,
@@ -66,6 +67,7 @@ _FACE = {
     "Stored": "core.insights.model",
     "Shown": "core.insights.service",
     "default_period": "core.insights.service",
+    "MARKERS": "core.insights.service",
     "PERIODS": "core.insights.service",
     "period_for": "core.insights.service",
     "find": "core.insights.service",
@@ -92,6 +94,7 @@ _FACE = {
 __all__ = [
     "DEFAULTS",
     "FIGURES",
+    "MARKERS",
     "PERIODS",
     "RULES",
     "SERIES",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -114,9 +115,10 @@ class Finding:
     scope: str = ""
     period: tuple[date, date] | None = None  # the period the finding is about, when it is one
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Stable over runs for the same rule and evidence: what a mark is keyed by."""
+        """Stable over runs for the same rule and evidence: what a mark is keyed by (a digest of up to thousands of
+        document ids: made once per finding)."""
         evidence = {"rule": self.rule, "scope": self.scope, "documents": sorted(d.id for d in self.documents)}
         text = json.dumps(evidence, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:32]

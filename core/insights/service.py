@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select
 from core.clock import saudi_date
 from core.errors import NotFoundError, ValidationError
 from core.findings import Finding as Problem
-from core.insights.model import RULES, Finding, MarkState, NotApplicable, RunResult, Stored
+from core.insights.model import Finding, MarkState, NotApplicable, RunResult, Stored
 from core.progress import CancelCheck, Progress, check, part
 from core.store.models import Customer, InsightFinding, InsightMark
 
@@ -103,14 +103,11 @@ def run(ctx: Context, start: date | None = None, end: date | None = None, *, pro
             for item in check_of(name)(book, thresholds):
                 (found if isinstance(item, Finding) else not_applicable).append(item)  # type: ignore[arg-type]
         owed = collections(book)
-    # A finding's key is a digest of its evidence (thousands of documents for some): made once per finding here.
-    keyed = sorted(((key, f) for key, f in ((f.key, f) for f in found) if key not in dismissed),
-                   key=lambda pair: (-pair[1].score, pair[1].rule, pair[0]))
-    kept = [f for _, f in keyed]
+    kept = sorted((f for f in found if f.key not in dismissed), key=lambda f: (-f.score, f.rule, f.key))
     check(cancelled, "saving the findings")
     now = ctx.clock()
     with ctx.uow() as uow:
-        _store(uow, keyed, now)
+        _store(uow, kept, now)
         uow.audit.append("insights.run", "insights", {
             "from": start.isoformat(), "to": end.isoformat(), "documents": len(book.docs),
             "findings": dict(sorted(Counter(f.rule for f in kept).items())),
@@ -123,12 +120,12 @@ def run(ctx: Context, start: date | None = None, end: date | None = None, *, pro
                      seconds=time.perf_counter() - began, ran_at=now, collections=owed)
 
 
-def _store(uow: UnitOfWork, findings: list[tuple[str, Finding]], now: datetime) -> None:
-    """Replace the last run's findings (key, finding), each keeping when it was first seen; one executemany."""
+def _store(uow: UnitOfWork, findings: list[Finding], now: datetime) -> None:
+    """Replace the last run's findings, each keeping when it was first seen; one executemany."""
     first_seen = {k: v for k, v in uow.session.execute(select(InsightFinding.key, InsightFinding.first_seen))}
     uow.session.execute(delete(InsightFinding))
-    rows = [{"key": key, "rule": f.rule, "score": f.score, "run_at": now, "first_seen": first_seen.get(key, now),
-             "body": json.dumps(f.to_json(), ensure_ascii=False, sort_keys=True)} for key, f in findings]
+    rows = [{"key": f.key, "rule": f.rule, "score": f.score, "run_at": now, "first_seen": first_seen.get(f.key, now),
+             "body": json.dumps(f.to_json(), ensure_ascii=False, sort_keys=True)} for f in findings]
     if rows:
         uow.session.execute(insert(InsightFinding), rows)
 
@@ -231,10 +228,7 @@ def shown_names(uow: UnitOfWork, customer_ids: list[str] | tuple[str, ...] | set
     return shown
 
 
-def rule_title(rule: str, language: str) -> str:
-    return RULES[rule].title_ar if language == "ar" else RULES[rule].title
-
 
 __all__ = ["MARKERS", "PERIODS", "PURPOSE", "Shown", "default_period", "false_positive_keys", "find", "latest_marks",
-           "list_findings", "mark", "period_for", "pseudonym", "rule_title", "run", "shown_names"]
+           "list_findings", "mark", "period_for", "pseudonym", "run", "shown_names"]
 

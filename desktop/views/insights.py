@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.insights import (
+    MARKERS,
     PERIODS,
     RULES,
     MarkState,
@@ -66,7 +67,6 @@ from desktop.views.base import View
 if TYPE_CHECKING:
     from core.insights import NotApplicable, RunResult, Shown, Stored
 
-MARKERS = ("admin", "compliance")  # who may mark (core.insights.service.MARKERS; the core refuses anyone else)
 SEVERITY_BADGES = {"high": "rejected", "medium": "waiting", "low": "draft"}
 DOCS_SHOWN = 3  # document numbers in the table's cell; the detail pane lists them all
 COLUMNS = 8
